@@ -1,0 +1,19 @@
+// Calendar dates travel as ISO 8601 strings ("2025-07-01") in the protos.
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+
+namespace fed {
+
+// Parses exactly "YYYY-MM-DD" with a real calendar day (no 2025-02-30).
+absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text);
+std::string FormatDate(absl::CivilDay day);
+// Today in Vietnam (UTC+7), which is the calendar every deadline uses.
+absl::CivilDay Today();
+
+}  // namespace fed

@@ -1,0 +1,151 @@
+#include "services/common/db.h"
+
+#include "absl/strings/string_view.h"
+#include <chrono>
+#include <thread>
+
+#include <openssl/sha.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+
+namespace fed {
+
+absl::Status StatusFromDbException(const std::exception& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) ||
+      dynamic_cast<const pqxx::in_doubt_error*>(&e)) {
+    spdlog::warn("event=db_unavailable error=\"{}\"", e.what());
+    return absl::UnavailableError("database unavailable, try again");
+  }
+  if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) {
+    return absl::AbortedError("concurrent change, try again");
+  }
+  if (dynamic_cast<const pqxx::unique_violation*>(&e)) {
+    return absl::AlreadyExistsError("already exists");
+  }
+  if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e)) {
+    spdlog::warn("event=db_constraint error=\"{}\"", e.what());
+    return absl::FailedPreconditionError("the change conflicts with existing data");
+  }
+  if (auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    spdlog::error("event=db_error sqlstate={} error=\"{}\" query=\"{}\"", sql->sqlstate(),
+                  e.what(), sql->query());
+    return absl::InternalError("database error");
+  }
+  spdlog::error("event=db_error error=\"{}\"", e.what());
+  return absl::InternalError("database error");
+}
+
+bool IsRetryableDbException(const std::exception& e) {
+  return dynamic_cast<const pqxx::transaction_rollback*>(&e) != nullptr ||
+         dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
+}
+
+DbPool::DbPool(std::string url, std::string schema, int size)
+    : url_(std::move(url)), schema_(std::move(schema)), free_slots_(size) {}
+
+DbPool::~DbPool() = default;
+
+std::unique_ptr<pqxx::connection> DbPool::Connect() {
+  auto conn = std::make_unique<pqxx::connection>(url_);
+  pqxx::nontransaction setup(*conn);
+  setup.exec(absl::StrCat("SET search_path TO ", conn->quote_name(schema_), ", public"));
+  setup.exec("SET TIME ZONE 'Asia/Ho_Chi_Minh'");
+  return conn;
+}
+
+std::unique_ptr<pqxx::connection> DbPool::Acquire() {
+  std::unique_ptr<pqxx::connection> conn;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    available_.wait(lock, [this] { return !idle_.empty() || free_slots_ > 0; });
+    if (!idle_.empty()) {
+      conn = std::move(idle_.back());
+      idle_.pop_back();
+    } else {
+      --free_slots_;
+    }
+  }
+  // A pooled connection may have died with a PostgreSQL restart: reconnect.
+  if (!conn || !conn->is_open()) conn = Connect();
+  return conn;
+}
+
+void DbPool::Release(std::unique_ptr<pqxx::connection> conn, bool healthy) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (conn && healthy) {
+    idle_.push_back(std::move(conn));
+  } else {
+    ++free_slots_;
+  }
+  available_.notify_one();
+}
+
+namespace {
+
+std::string Sha256Hex(const std::string& text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+}  // namespace
+
+absl::Status ApplyMigrations(const std::string& url, const std::string& schema,
+                             const std::vector<Migration>& migrations) {
+  try {
+    pqxx::connection conn(url);
+    const std::string quoted = conn.quote_name(schema);
+    for (const Migration& migration : migrations) {
+      pqxx::work txn(conn);
+      txn.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", schema);
+      txn.exec(absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", quoted));
+      txn.exec(absl::StrCat("SET LOCAL search_path TO ", quoted, ", public"));
+      txn.exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations ("
+          " version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
+          " applied_at timestamptz NOT NULL DEFAULT now())");
+      const std::string checksum = Sha256Hex(migration.sql);
+      pqxx::result applied =
+          txn.exec_params("SELECT checksum FROM schema_migrations WHERE version = $1",
+                          migration.version);
+      if (!applied.empty()) {
+        if (applied[0][0].as<std::string>() != checksum) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("migration ", migration.version, " (", migration.name,
+                           ") was changed after it was applied; add a new migration instead"));
+        }
+        continue;  // already applied; the transaction just ends
+      }
+      txn.exec(migration.sql);
+      txn.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                      migration.version, migration.name, checksum);
+      txn.commit();
+      spdlog::info("event=migration_applied schema={} version={} name={}", schema,
+                   migration.version, migration.name);
+    }
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    spdlog::error("event=migration_failed schema={} error=\"{}\"", schema, e.what());
+    return absl::FailedPreconditionError(absl::StrCat("migrations failed: ", e.what()));
+  }
+}
+
+absl::Status WaitForDatabase(const std::string& url, int attempts) {
+  for (int i = 1;; ++i) {
+    try {
+      pqxx::connection conn(url);
+      return absl::OkStatus();
+    } catch (const std::exception& e) {
+      if (i >= attempts) {
+        return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
+      }
+      spdlog::warn("event=db_wait attempt={} error=\"{}\"", i, e.what());
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
+}
+
+}  // namespace fed

@@ -1,0 +1,94 @@
+#include "services/common/server.h"
+
+#include "absl/strings/string_view.h"
+#include <csignal>
+#include <thread>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "services/common/log.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "Address the gRPC server listens on.");
+ABSL_FLAG(std::string, db, "postgresql://federation@127.0.0.1:55432/federation",
+          "PostgreSQL connection URL.");
+ABSL_FLAG(std::string, token_secret_file, ".run/secret",
+          "File holding the HMAC secret that signs access tokens.");
+ABSL_FLAG(int, db_pool_size, 8, "Number of PostgreSQL connections.");
+ABSL_FLAG(int, workers, 8, "Threads that run request handlers (they may block on the database).");
+ABSL_FLAG(std::string, log_level, "info", "Log level: debug, info, warn, error.");
+
+namespace fed {
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+
+void OnStopSignal(int) { g_stop_requested.store(true); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
+    const std::string& address, const std::vector<grpc::Service*>& services, int* bound_port) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), bound_port);
+  // Reports can carry long narratives, but nothing legitimate is near this.
+  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || (bound_port && *bound_port == 0)) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
+  }
+  return server;
+}
+
+int RunService(absl::string_view name, const std::vector<Migration>& migrations,
+               const ServiceFactory& make_services) {
+  InitLogging(name);
+  spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
+  const std::string db_url = absl::GetFlag(FLAGS_db);
+
+  auto signer = TokenSigner::FromFile(absl::GetFlag(FLAGS_token_secret_file));
+  if (!signer.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", signer.status().message());
+    return 1;
+  }
+  if (absl::Status s = WaitForDatabase(db_url, 30); !s.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", s.message());
+    return 1;
+  }
+  if (absl::Status s = ApplyMigrations(db_url, std::string(name), migrations); !s.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", s.message());
+    return 1;
+  }
+
+  DbPool db(db_url, std::string(name), absl::GetFlag(FLAGS_db_pool_size));
+  WorkerPool workers(absl::GetFlag(FLAGS_workers));
+  ServiceDeps deps{&*signer, &db, &workers};
+  std::vector<std::unique_ptr<grpc::Service>> services = make_services(deps);
+  std::vector<grpc::Service*> raw;
+  for (auto& service : services) raw.push_back(service.get());
+
+  int port = 0;
+  const std::string address = absl::GetFlag(FLAGS_listen);
+  auto server = StartGrpcServer(address, raw, &port);
+  if (!server.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", server.status().message());
+    return 1;
+  }
+  spdlog::info("event=serving address={} port={}", address, port);
+
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
+  while (!g_stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+  spdlog::info("event=stopping");
+  (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  return 0;
+}
+
+}  // namespace fed

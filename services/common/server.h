@@ -1,0 +1,51 @@
+// Server bootstrap shared by every service: flags, logging, migrations, the
+// database pool, health checking and reflection, graceful shutdown.
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/service_type.h>
+
+#include "absl/flags/declare.h"
+#include "absl/status/statusor.h"
+#include "services/common/auth.h"
+#include "services/common/db.h"
+#include "services/common/worker_pool.h"
+
+ABSL_DECLARE_FLAG(std::string, listen);
+ABSL_DECLARE_FLAG(std::string, db);
+ABSL_DECLARE_FLAG(std::string, token_secret_file);
+ABSL_DECLARE_FLAG(int, db_pool_size);
+ABSL_DECLARE_FLAG(int, workers);
+ABSL_DECLARE_FLAG(std::string, log_level);
+
+namespace fed {
+
+// Everything a service implementation needs from its process.
+struct ServiceDeps {
+  TokenSigner* signer;
+  DbPool* db;
+  WorkerPool* workers;
+};
+
+// Starts a gRPC server on `address` ("127.0.0.1:0" picks a free port, which
+// is written to *bound_port) with grpc.health.v1 and reflection enabled.
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
+    const std::string& address, const std::vector<grpc::Service*>& services, int* bound_port);
+
+using ServiceFactory =
+    std::function<std::vector<std::unique_ptr<grpc::Service>>(const ServiceDeps&)>;
+
+// The whole life of a service process, after absl::ParseCommandLine: logging,
+// database wait + migrations, pools, server, then serve until SIGINT/SIGTERM.
+// Returns the process exit code.
+int RunService(absl::string_view name, const std::vector<Migration>& migrations,
+               const ServiceFactory& make_services);
+
+}  // namespace fed

@@ -1,0 +1,42 @@
+// Who may change what in the registry. Deny by default: national admins may
+// change anything; a province reporter only its own organisation and the
+// organisations directly under it.
+#pragma once
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/auth.h"
+#include "services/registry/storage.h"
+
+namespace registry {
+
+namespace v1 = federation::v1;
+
+inline absl::Status RequireAdmin(const fed::Principal& who) {
+  return fed::RequireRole(who, {v1::ROLE_NATIONAL_ADMIN});
+}
+
+// `code` and `parent_code` describe the organisation being written.
+inline absl::Status RequireWriteAccess(const fed::Principal& who, const std::string& code,
+                                       const std::string& parent_code) {
+  if (who.role == v1::ROLE_NATIONAL_ADMIN) return absl::OkStatus();
+  if (who.role == v1::ROLE_PROVINCE_REPORTER &&
+      (who.organization_code == code || who.organization_code == parent_code)) {
+    return absl::OkStatus();
+  }
+  if (who.role == v1::ROLE_PROVINCE_REPORTER) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "organisation ", who.organization_code, " may not change the data of ", code));
+  }
+  return fed::RequireRole(who, {v1::ROLE_NATIONAL_ADMIN, v1::ROLE_PROVINCE_REPORTER});
+}
+
+// Every authenticated role may read the registry: it is the federation's
+// public directory.
+inline absl::Status RequireReader(const fed::Principal& who) {
+  return who.role == v1::ROLE_UNSPECIFIED ? absl::PermissionDeniedError("no role")
+                                          : absl::OkStatus();
+}
+
+}  // namespace registry

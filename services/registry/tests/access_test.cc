@@ -1,0 +1,126 @@
+// Identity and authorisation at the registry's edge, and the audit log.
+#include <pqxx/pqxx>
+
+#include "services/registry/tests/registry_fixture.h"
+
+namespace registry::testing {
+namespace {
+
+TEST_F(RegistryTest, CallWithoutTokenIsUnauthenticated) {
+  v1::GetOrganizationRequest req;
+  req.set_code("VUSTA");
+  v1::Organization out;
+  EXPECT_EQ(stub_->GetOrganization(fedtest::AnonymousContext().get(), req, &out).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(RegistryTest, ForgedTokenIsUnauthenticated) {
+  fed::TokenSigner other("another-secret-that-the-server-does-not-know");
+  federation::v1::TokenClaims claims;
+  claims.set_subject("mallory");
+  claims.set_organization_code("VUSTA");
+  claims.set_role(v1::ROLE_NATIONAL_ADMIN);
+  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
+  auto ctx = fedtest::AnonymousContext();
+  ctx->AddMetadata("authorization", "Bearer " + other.Mint(claims));
+  v1::CreateOrganizationRequest req;
+  v1::Organization out;
+  EXPECT_EQ(stub_->CreateOrganization(ctx.get(), req, &out).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(RegistryTest, ViewerMayReadButNotWrite) {
+  CreateNational();
+  auto viewer = [] { return ContextAs(v1::ROLE_VIEWER, "VUSTA"); };
+  v1::GetOrganizationRequest get;
+  get.set_code("VUSTA");
+  v1::Organization org;
+  ASSERT_TRUE(stub_->GetOrganization(viewer().get(), get, &org).ok());
+  v1::UpdateOrganizationRequest update;
+  *update.mutable_organization() = org;
+  update.mutable_organization()->set_member_count(1);
+  EXPECT_EQ(stub_->UpdateOrganization(viewer().get(), update, &org).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(RegistryTest, ProvinceWritesItsOwnButNotAnothersData) {
+  CreateNational();
+  ASSERT_TRUE(CreateProvince("14", "Sơn La").ok());
+  ASSERT_TRUE(CreateProvince("20", "Lạng Sơn").ok());
+  auto son_la = [] { return ContextAs(v1::ROLE_PROVINCE_REPORTER, "14"); };
+  v1::Organization assoc;
+  ASSERT_TRUE(CreateAssociation("14-DH", "14", "Hội Dược học Sơn La", son_la().get(), &assoc).ok());
+  grpc::Status cross = CreateAssociation("20-DH", "20", "Hội Dược học Lạng Sơn", son_la().get(), &assoc);
+  EXPECT_EQ(cross.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::GetOrganizationRequest get;
+  get.set_code("20");
+  v1::Organization lang_son;
+  ASSERT_TRUE(stub_->GetOrganization(son_la().get(), get, &lang_son).ok());
+  v1::UpdateOrganizationRequest update;
+  *update.mutable_organization() = lang_son;
+  update.mutable_organization()->set_member_count(1);
+  EXPECT_EQ(stub_->UpdateOrganization(son_la().get(), update, &lang_son).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(stub_->GetOrganization(Admin().get(), get, &lang_son).ok());
+  EXPECT_EQ(lang_son.member_count(), 10000);  // unchanged
+
+  // A province may not create provinces, even "its own".
+  EXPECT_EQ(CreateProvince("99", "Giả").error_code(), grpc::StatusCode::OK);  // admin can
+  v1::CreateOrganizationRequest province;
+  province.mutable_organization()->set_code("98");
+  province.mutable_organization()->set_kind(v1::ORGANIZATION_KIND_PROVINCIAL_UNION);
+  province.mutable_organization()->set_name("Tỉnh giả");
+  province.mutable_organization()->set_parent_code("VUSTA");
+  province.mutable_organization()->set_active_from("2020-01-01");
+  EXPECT_EQ(stub_->CreateOrganization(son_la().get(), province, &assoc).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(RegistryTest, EveryWriteLeavesAnAppendOnlyAuditRow) {
+  CreateNational();
+  ASSERT_TRUE(CreateProvince("14", "Sơn La").ok());
+  v1::Organization assoc;
+  ASSERT_TRUE(CreateAssociation("14-KT", "14", "Hội Kinh tế Sơn La",
+                                ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), &assoc)
+                  .ok());
+  v1::ListAuditEventsRequest req;
+  v1::ListAuditEventsResponse out;
+  ASSERT_TRUE(stub_->ListAuditEvents(Admin().get(), req, &out).ok());
+  ASSERT_EQ(out.events_size(), 3);
+  EXPECT_EQ(out.events(0).target(), "14-KT");  // newest first
+  EXPECT_EQ(out.events(0).subject(), "test-province_reporter-14");
+  EXPECT_EQ(out.events(0).role(), v1::ROLE_PROVINCE_REPORTER);
+  EXPECT_EQ(out.events(0).actor_organization_code(), "14");
+  EXPECT_EQ(out.events(2).target(), "VUSTA");
+
+  // Province staff cannot read the audit log.
+  EXPECT_EQ(stub_->ListAuditEvents(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // Not even the database owner can rewrite it.
+  pqxx::connection conn(db_->url());
+  pqxx::work txn(conn);
+  EXPECT_THROW(txn.exec("UPDATE registry.audit_log SET subject = 'someone else'"),
+               pqxx::sql_error);
+}
+
+TEST_F(RegistryTest, MigrationsAppliedTwiceChangeNothing) {
+  ASSERT_TRUE(fed::ApplyMigrations(db_->url(), "registry", Migrations()).ok());
+  ASSERT_TRUE(fed::ApplyMigrations(db_->url(), "registry", Migrations()).ok());
+  pqxx::connection conn(db_->url());
+  pqxx::work txn(conn);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM registry.schema_migrations")[0].as<size_t>(),
+            Migrations().size());
+}
+
+TEST_F(RegistryTest, EditedMigrationIsRefused) {
+  std::vector<fed::Migration> edited = Migrations();
+  edited[0].sql += "\n-- edited after release";
+  absl::Status status = fed::ApplyMigrations(db_->url(), "registry", edited);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace registry::testing

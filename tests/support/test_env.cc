@@ -1,0 +1,99 @@
+#include "tests/support/test_env.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/server.h"
+
+namespace fedtest {
+namespace {
+
+std::string RequiredEnv(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') {
+    throw std::runtime_error(absl::StrCat(
+        name, " is not set: run the tests with `tools/dev test`, which starts PostgreSQL"));
+  }
+  return value;
+}
+
+// Replaces the database name at the end of a postgresql:// URL.
+std::string WithDatabase(const std::string& url, const std::string& database) {
+  const size_t slash = url.rfind('/');
+  const size_t query = url.find('?', slash);
+  return url.substr(0, slash + 1) + database +
+         (query == std::string::npos ? "" : url.substr(query));
+}
+
+}  // namespace
+
+TestDatabase::TestDatabase(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  admin_url_ = RequiredEnv("FED_TEST_PG_URL");
+  name_ = absl::StrCat("test_", prefix, "_", getpid(), "_", counter++);
+  pqxx::connection admin(admin_url_);
+  pqxx::nontransaction txn(admin);
+  txn.exec(absl::StrCat("DROP DATABASE IF EXISTS ", admin.quote_name(name_)));
+  txn.exec(absl::StrCat("CREATE DATABASE ", admin.quote_name(name_),
+                        " TEMPLATE template0 ENCODING 'UTF8'"));
+  url_ = WithDatabase(admin_url_, name_);
+}
+
+TestDatabase::~TestDatabase() {
+  try {
+    pqxx::connection admin(admin_url_);
+    pqxx::nontransaction txn(admin);
+    txn.exec(absl::StrCat("DROP DATABASE IF EXISTS ", admin.quote_name(name_), " WITH (FORCE)"));
+  } catch (const std::exception&) {
+    // Leaving a test database behind is harmless; failing a destructor is not.
+  }
+}
+
+LoopbackServer::LoopbackServer(const std::vector<grpc::Service*>& services) {
+  int port = 0;
+  auto server = fed::StartGrpcServer("127.0.0.1:0", services, &port);
+  if (!server.ok()) throw std::runtime_error(std::string(server.status().message()));
+  server_ = std::move(*server);
+  address_ = absl::StrCat("127.0.0.1:", port);
+  channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+}
+
+LoopbackServer::~LoopbackServer() {
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+}
+
+fed::TokenSigner& TestSigner() {
+  static auto* signer = new fed::TokenSigner("test-secret-0123456789abcdef-0123456789");
+  return *signer;
+}
+
+std::unique_ptr<grpc::ClientContext> ContextAs(federation::v1::Role role,
+                                               const std::string& organization_code) {
+  federation::v1::TokenClaims claims;
+  claims.set_subject(absl::StrCat("test-", fed::RoleName(role), "-", organization_code));
+  claims.set_organization_code(organization_code);
+  claims.set_role(role);
+  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
+  auto ctx = AnonymousContext();
+  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", TestSigner().Mint(claims)));
+  return ctx;
+}
+
+std::unique_ptr<grpc::ClientContext> AnonymousContext() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return ctx;
+}
+
+std::string SourcePath(const std::string& relative) {
+  return absl::StrCat(FEDERATION_SOURCE_DIR, "/", relative);
+}
+
+}  // namespace fedtest
