@@ -47,6 +47,22 @@ absl::Status WalkToSuccessor(pqxx::work& txn, storage::OrganizationRow row, cons
   return absl::InternalError("successor chain too long");
 }
 
+// A retry of a merger already recorded: every predecessor other than the
+// successor already ends on that day into that successor.
+bool IsSameMergerAgain(const std::vector<storage::OrganizationRow>& predecessors,
+                       const storage::OrganizationRow& successor, const std::string& day) {
+  bool any = false;
+  for (const auto& p : predecessors) {
+    if (p.id == successor.id) continue;
+    if (p.organization.successor_code() != successor.organization.code() ||
+        p.organization.active_until() != day) {
+      return false;
+    }
+    any = true;
+  }
+  return any;
+}
+
 }  // namespace
 
 absl::Status Registry::RecordMerger(const Principal& who, const v1::RecordMergerRequest& req,
@@ -101,6 +117,12 @@ absl::Status Registry::RecordMerger(const Principal& who, const v1::RecordMerger
           v.Add("merger.successor_code", "the merger would form a cycle of successors");
         }
       }
+    }
+    if (!v.empty() && successor.ok() &&
+        static_cast<int>(predecessors.size()) == merger.predecessor_codes_size() &&
+        IsSameMergerAgain(predecessors, *successor, day)) {
+      return absl::AlreadyExistsError(absl::StrCat("this merger into ", merger.successor_code(),
+                                                   " on ", day, " is already recorded"));
     }
     RETURN_IF_ERROR(v.ToStatus());
 

@@ -108,3 +108,28 @@ TEST_F(RegistryTest, MergerAndItsEffectsAreInTheAuditLog) {
 
 }  // namespace
 }  // namespace registry::testing
+
+namespace registry::testing {
+namespace {
+
+TEST_F(RegistryTest, RecordingTheSameMergerAgainIsAlreadyExists) {
+  CreateNational();
+  ASSERT_TRUE(CreateProvince("44", "Quảng Bình").ok());
+  ASSERT_TRUE(CreateProvince("45", "Quảng Trị").ok());
+  v1::RecordMergerRequest req;
+  req.mutable_merger()->set_successor_code("45");
+  req.mutable_merger()->set_effective_on("2025-07-01");
+  req.mutable_merger()->add_predecessor_codes("44");
+  req.mutable_merger()->add_predecessor_codes("45");
+  v1::Merger out;
+  ASSERT_TRUE(stub_->RecordMerger(Admin().get(), req, &out).ok());
+  EXPECT_EQ(stub_->RecordMerger(Admin().get(), req, &out).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  v1::ListMergersRequest list;
+  v1::ListMergersResponse mergers;
+  ASSERT_TRUE(stub_->ListMergers(Admin().get(), list, &mergers).ok());
+  EXPECT_EQ(mergers.mergers_size(), 1);
+}
+
+}  // namespace
+}  // namespace registry::testing

@@ -1,0 +1,61 @@
+#include "tools/fedctl/registry_client.h"
+
+#include "absl/strings/str_cat.h"
+#include "tools/fedctl/credentials.h"
+
+namespace fedctl {
+
+void PrepareContext(grpc::ClientContext& context, const std::string& token) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
+  if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+}
+
+std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target) {
+  // The suite runs on loopback or inside a private network; TLS belongs to
+  // the deployment's proxy, not to the tools.
+  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+}
+
+RegistryClient RegistryClient::Connect(const GlobalOptions& global) {
+  return RegistryClient(OpenChannel(global.target), ResolveAccessToken(global));
+}
+
+RegistryClient::RegistryClient(std::shared_ptr<grpc::Channel> channel, std::string token)
+    : stub_(federation::v1::RegistryService::NewStub(channel)), token_(std::move(token)) {}
+
+absl::Status RegistryClient::Explain(absl::Status status) const {
+  if (status.code() == absl::StatusCode::kUnauthenticated && token_.empty()) {
+    absl::Status explained(status.code(),
+                           absl::StrCat(status.message(),
+                                        " (fedctl had no token: pass --token, or "
+                                        "--token_secret_file to mint one)"));
+    // Keep any payload (none is expected on UNAUTHENTICATED, but be exact).
+    status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+      explained.SetPayload(url, payload);
+    });
+    return explained;
+  }
+  return status;
+}
+
+absl::Status ListAllOrganizations(const RegistryClient& client,
+                                  federation::v1::ListOrganizationsRequest request,
+                                  federation::v1::ListOrganizationsResponse* all) {
+  all->Clear();
+  request.set_page_token("");
+  while (true) {
+    federation::v1::ListOrganizationsResponse page;
+    absl::Status status = client.Call(&RegistryClient::Stub::ListOrganizations, request, &page);
+    if (!status.ok()) return status;
+    for (auto& organization : *page.mutable_organizations()) {
+      *all->add_organizations() = std::move(organization);
+    }
+    // A server that hands back the token it was given would loop forever.
+    if (page.next_page_token().empty() || page.next_page_token() == request.page_token()) {
+      return absl::OkStatus();
+    }
+    request.set_page_token(page.next_page_token());
+  }
+}
+
+}  // namespace fedctl
