@@ -82,6 +82,20 @@ void DbPool::Release(std::unique_ptr<pqxx::connection> conn, bool healthy) {
   available_.notify_one();
 }
 
+std::string PgTextArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 namespace {
 
 std::string Sha256Hex(const std::string& text) {

@@ -96,6 +96,20 @@ auto DbPool::InTransaction(Fn&& fn) -> std::invoke_result_t<Fn, pqxx::work&> {
   return last_error;
 }
 
+// A PostgreSQL array literal ('{"a","b"}') for passing a list as ONE query
+// parameter, e.g. `WHERE code = ANY($1::text[])` or `unnest($1::int[])`
+// (libpqxx 6 has no array parameters).
+std::string PgTextArray(const std::vector<std::string>& items);
+template <typename Number>
+std::string PgNumberArray(const std::vector<Number>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(items[i]);
+  }
+  return out + "}";
+}
+
 struct Migration {
   int version;
   std::string name;

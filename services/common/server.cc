@@ -47,7 +47,8 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
 }
 
 int RunService(absl::string_view name, const std::vector<Migration>& migrations,
-               const ServiceFactory& make_services) {
+               const ServiceFactory& make_services,
+               const std::function<void()>& before_teardown) {
   InitLogging(name);
   spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
   const std::string db_url = absl::GetFlag(FLAGS_db);
@@ -88,6 +89,7 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
 
   spdlog::info("event=stopping");
   (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (before_teardown) before_teardown();
   return 0;
 }
 

@@ -46,6 +46,7 @@ using ServiceFactory =
 // database wait + migrations, pools, server, then serve until SIGINT/SIGTERM.
 // Returns the process exit code.
 int RunService(absl::string_view name, const std::vector<Migration>& migrations,
-               const ServiceFactory& make_services);
+               const ServiceFactory& make_services,
+               const std::function<void()>& before_teardown = nullptr);
 
 }  // namespace fed

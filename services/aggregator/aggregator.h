@@ -1,0 +1,54 @@
+// The national aggregator's behaviour apart from the push stream (see
+// intake.h): review decisions, reading reports and the change feed, and the
+// national figures. Each method authorises, validates, then works.
+#pragma once
+
+#include "federation/v1/aggregator.pb.h"
+#include "services/aggregator/directory.h"
+#include "services/aggregator/figures.h"
+#include "services/common/auth.h"
+#include "services/common/db.h"
+
+namespace aggregator {
+
+using fed::Principal;
+
+class Aggregator {
+ public:
+  Aggregator(fed::DbPool& db, Figures& figures, Directory& directory)
+      : db_(db), figures_(figures), directory_(directory) {}
+
+  // Rebuilds the in-memory figures from PostgreSQL (at start-up).
+  absl::Status LoadFigures();
+
+  absl::Status GetReport(const Principal& who, const v1::GetReportRequest& req, v1::Report* out);
+  absl::Status ListRevisions(const Principal& who, const v1::ListRevisionsRequest& req,
+                             v1::ListRevisionsResponse* out);
+
+  absl::Status AcceptReport(const Principal& who, const v1::ReviewRequest& req, v1::Report* out);
+  absl::Status ReturnReport(const Principal& who, const v1::ReviewRequest& req, v1::Report* out);
+  absl::Status ReopenReport(const Principal& who, const v1::ReviewRequest& req, v1::Report* out);
+
+  absl::Status ListChanges(const Principal& who, const v1::ListChangesRequest& req,
+                           v1::ListChangesResponse* out);
+
+  absl::Status GetTotals(const Principal& who, const v1::TotalsRequest& req,
+                         v1::TotalsResponse* out);
+  absl::Status GetCoverage(const Principal& who, const v1::CoverageRequest& req,
+                           v1::CoverageResponse* out);
+  absl::Status GetCompleteness(const Principal& who, const v1::CompletenessRequest& req,
+                               v1::CompletenessResponse* out);
+  absl::Status GetSeries(const Principal& who, const v1::SeriesRequest& req,
+                         v1::SeriesResponse* out);
+
+ private:
+  enum class Decision { kAccept, kReturn, kReopen };
+  absl::Status Decide(const Principal& who, const v1::ReviewRequest& req, Decision decision,
+                      v1::Report* out);
+
+  fed::DbPool& db_;
+  Figures& figures_;
+  Directory& directory_;
+};
+
+}  // namespace aggregator

@@ -1,0 +1,74 @@
+// What the aggregator needs from the registry, fetched over gRPC and cached
+// briefly: the registry changes a few times a year, reports arrive by the
+// thousand on deadline day.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include <grpcpp/grpcpp.h>
+
+#include "federation/v1/registry.grpc.pb.h"
+#include "services/common/auth.h"
+
+namespace aggregator {
+
+namespace v1 = federation::v1;
+
+class Directory {
+ public:
+  // `signer` mints the aggregator's own service token for its calls.
+  Directory(std::shared_ptr<grpc::Channel> registry, const fed::TokenSigner* signer,
+            absl::Duration ttl = absl::Seconds(30));
+
+  absl::StatusOr<v1::Organization> Organization(const std::string& code);
+  // Organisations of `kind` active on `day` ("YYYY-MM-DD"), sorted by code.
+  absl::StatusOr<std::vector<v1::Organization>> OrganizationsOn(v1::OrganizationKind kind,
+                                                                const std::string& day);
+  // Codes merged into `code`, transitively.
+  absl::StatusOr<std::vector<std::string>> Predecessors(const std::string& code);
+  // The organisation carrying `code` on `day`.
+  absl::StatusOr<std::string> SuccessorOn(const std::string& code, const std::string& day);
+
+ private:
+  template <typename T>
+  struct Entry {
+    T value;
+    absl::Time fetched;
+  };
+  std::unique_ptr<grpc::ClientContext> Context() const;
+
+  // The cached value of `key`, or `fetch()`'s answer, remembered on success.
+  template <typename T, typename Fetch>
+  absl::StatusOr<T> Cached(std::map<std::string, Entry<T>>& cache, const std::string& key,
+                           Fetch fetch) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = cache.find(key);
+      if (it != cache.end() && absl::Now() - it->second.fetched < ttl_) return it->second.value;
+    }
+    absl::StatusOr<T> fetched = fetch();
+    if (fetched.ok()) {
+      absl::MutexLock lock(&mu_);
+      cache[key] = Entry<T>{*fetched, absl::Now()};
+    }
+    return fetched;
+  }
+
+  std::unique_ptr<v1::RegistryService::Stub> stub_;
+  const fed::TokenSigner* signer_;
+  absl::Duration ttl_;
+  absl::Mutex mu_;
+  std::map<std::string, Entry<v1::Organization>> organizations_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Entry<std::vector<v1::Organization>>> provinces_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Entry<std::vector<std::string>>> predecessors_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Entry<std::string>> successors_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace aggregator

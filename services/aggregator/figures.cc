@@ -1,0 +1,199 @@
+#include "services/aggregator/figures.h"
+
+#include <cmath>
+#include <limits>
+
+#include "services/common/catalog.h"
+
+namespace aggregator {
+namespace {
+
+constexpr double kAbsent = std::numeric_limits<double>::quiet_NaN();
+
+const std::unordered_map<std::string, int>& IndexByCode() {
+  static const auto* index = [] {
+    auto* map = new std::unordered_map<std::string, int>();
+    const auto& catalog = fed::LatestCatalog();
+    for (int i = 0; i < catalog.indicators_size(); ++i) (*map)[catalog.indicators(i).code()] = i;
+    return map;
+  }();
+  return *index;
+}
+
+// A year from its halves: flows add up, stocks take the latest half,
+// yes/no holds if it held in either half.
+Values DeriveYear(const std::optional<Values>& h1, const std::optional<Values>& h2) {
+  const auto& catalog = fed::LatestCatalog();
+  Values year(IndicatorCount(), kAbsent);
+  for (int i = 0; i < IndicatorCount(); ++i) {
+    const double a = h1 ? (*h1)[i] : kAbsent;
+    const double b = h2 ? (*h2)[i] : kAbsent;
+    switch (catalog.indicators(i).time_aggregation()) {
+      case v1::TIME_AGGREGATION_SUM:
+        year[i] = std::isnan(a) ? b : std::isnan(b) ? a : a + b;
+        break;
+      case v1::TIME_AGGREGATION_LAST:
+        year[i] = std::isnan(b) ? a : b;
+        break;
+      default:  // ANY
+        year[i] = std::isnan(a) ? b : std::isnan(b) ? a : std::max(a, b);
+        break;
+    }
+  }
+  return year;
+}
+
+}  // namespace
+
+int IndicatorCount() { return fed::LatestCatalog().indicators_size(); }
+
+int IndicatorIndex(const std::string& code) {
+  auto it = IndexByCode().find(code);
+  return it == IndexByCode().end() ? -1 : it->second;
+}
+
+Values ValuesOf(const v1::Report& report) {
+  Values values(IndicatorCount(), kAbsent);
+  for (const auto& value : report.values()) {
+    const int i = IndicatorIndex(value.code());
+    if (i >= 0) values[i] = fed::NumericValue(value);
+  }
+  return values;
+}
+
+const Standing* Figures::FindLocked(const std::string& org, const std::string& period) const {
+  auto p = by_period_.find(period);
+  if (p == by_period_.end()) return nullptr;
+  auto o = p->second.find(org);
+  return o == p->second.end() ? nullptr : &o->second;
+}
+
+std::optional<Values> Figures::CountedLocked(const std::string& org, const fed::Period& period,
+                                             Scope scope, bool* derived) const {
+  *derived = false;
+  const auto counted_of = [&](const Standing* s) -> std::optional<Values> {
+    if (s == nullptr) return std::nullopt;
+    if (scope == Scope::kIncludingSubmitted && (s->state == v1::REPORT_STATE_SUBMITTED ||
+                                                s->state == v1::REPORT_STATE_ACCEPTED)) {
+      return s->latest_values;
+    }
+    if (s->accepted_revision > 0) return s->accepted_values;
+    return std::nullopt;
+  };
+  std::optional<Values> own = counted_of(FindLocked(org, period.ToString()));
+  if (own || period.kind != fed::Period::Kind::kYear) return own;
+  fed::Period half{period.year, fed::Period::Kind::kHalf, 1};
+  auto h1 = counted_of(FindLocked(org, half.ToString()));
+  half.index = 2;
+  auto h2 = counted_of(FindLocked(org, half.ToString()));
+  if (!h1 && !h2) return std::nullopt;
+  *derived = true;
+  return DeriveYear(h1, h2);
+}
+
+void Figures::AddContribution(const std::string& period, Scope scope,
+                              const std::optional<Values>& values, bool derived, int sign) {
+  if (!values) return;
+  Sums& sums = sums_[static_cast<int>(scope)][period];
+  if (sums.value.empty()) {
+    sums.value.assign(IndicatorCount(), 0.0);
+    sums.reporting.assign(IndicatorCount(), 0);
+  }
+  for (int i = 0; i < IndicatorCount(); ++i) {
+    if (std::isnan((*values)[i])) continue;
+    sums.value[i] += sign * (*values)[i];
+    sums.reporting[i] += sign;
+  }
+  if (derived) sums.derived += sign;
+}
+
+void Figures::Apply(Standing standing) {
+  auto period = fed::Period::Parse(standing.period);
+  if (!period.ok()) return;
+  absl::MutexLock lock(&mu_);
+  if (const Standing* known = FindLocked(standing.organization_code, standing.period);
+      known != nullptr && known->sequence >= standing.sequence) {
+    return;  // an older change arriving late
+  }
+  std::vector<fed::Period> affected = {*period};
+  if (period->kind == fed::Period::Kind::kHalf) {
+    affected.push_back(fed::Period{period->year, fed::Period::Kind::kYear, 0});
+  }
+  const std::string org = standing.organization_code;
+  for (Scope scope : {Scope::kAccepted, Scope::kIncludingSubmitted}) {
+    for (const auto& p : affected) {
+      bool derived = false;
+      auto old = CountedLocked(org, p, scope, &derived);
+      AddContribution(p.ToString(), scope, old, derived, -1);
+    }
+  }
+  last_sequence_ = std::max(last_sequence_, standing.sequence);
+  by_period_[standing.period][org] = std::move(standing);
+  for (Scope scope : {Scope::kAccepted, Scope::kIncludingSubmitted}) {
+    for (const auto& p : affected) {
+      bool derived = false;
+      auto now = CountedLocked(org, p, scope, &derived);
+      AddContribution(p.ToString(), scope, now, derived, +1);
+    }
+  }
+}
+
+v1::TotalsResponse Figures::Totals(const std::string& period, Scope scope,
+                                   const std::vector<int>& indicator_indexes) const {
+  v1::TotalsResponse response;
+  response.set_period(period);
+  const auto& catalog = fed::LatestCatalog();
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = sums_[static_cast<int>(scope)].find(period);
+  const Sums* sums = it == sums_[static_cast<int>(scope)].end() ? nullptr : &it->second;
+  response.set_derived(sums != nullptr && sums->derived > 0);
+  const auto add = [&](int i) {
+    v1::IndicatorTotal* total = response.add_totals();
+    total->set_indicator_code(catalog.indicators(i).code());
+    // Running sums of whole numbers stay exact in a double far beyond any
+    // federation's size; rounding removes the -0.0 of a fully withdrawn sum.
+    total->set_value(sums ? std::round(sums->value[i] * 1e6) / 1e6 : 0.0);
+    total->set_reporting_organizations(sums ? sums->reporting[i] : 0);
+  };
+  if (indicator_indexes.empty()) {
+    for (int i = 0; i < IndicatorCount(); ++i) add(i);
+  } else {
+    for (int i : indicator_indexes) add(i);
+  }
+  return response;
+}
+
+std::optional<Values> Figures::Counted(const std::string& org, const std::string& period,
+                                       Scope scope) const {
+  auto parsed = fed::Period::Parse(period);
+  if (!parsed.ok()) return std::nullopt;
+  absl::ReaderMutexLock lock(&mu_);
+  bool derived = false;
+  return CountedLocked(org, *parsed, scope, &derived);
+}
+
+std::vector<Figures::Reporter> Figures::ReportersFor(const std::string& period) const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<Reporter> result;
+  auto it = by_period_.find(period);
+  if (it == by_period_.end()) return result;
+  result.reserve(it->second.size());
+  for (const auto& [org, s] : it->second) {
+    result.push_back({org, s.state, s.latest_revision, s.timely, s.first_submitted_at});
+  }
+  return result;
+}
+
+std::optional<Standing> Figures::Find(const std::string& org, const std::string& period) const {
+  absl::ReaderMutexLock lock(&mu_);
+  const Standing* s = FindLocked(org, period);
+  if (s == nullptr) return std::nullopt;
+  return *s;
+}
+
+int64_t Figures::last_sequence() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return last_sequence_;
+}
+
+}  // namespace aggregator

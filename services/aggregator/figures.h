@@ -1,0 +1,103 @@
+// The national figures, kept in memory and updated on every write, so that
+// dashboard and ranking queries never rescan reports: totals per period and
+// indicator are running sums adjusted by each change (subtract the old
+// contribution of an organisation, add the new one).
+//
+// One aggregator process owns the figures; they are rebuilt from PostgreSQL
+// at start-up and every committed change is applied here in sequence order.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "federation/v1/aggregator.pb.h"
+#include "services/common/period.h"
+
+namespace aggregator {
+
+namespace v1 = federation::v1;
+
+// Values by catalog index (see IndicatorIndex); NaN = not reported.
+using Values = std::vector<double>;
+
+int IndicatorCount();
+// Index of an indicator code in Values, or -1.
+int IndicatorIndex(const std::string& code);
+Values ValuesOf(const v1::Report& report);
+
+// Everything the figures need to know about one organisation's report for
+// one period, as of one change in the feed.
+struct Standing {
+  std::string organization_code;
+  std::string period;
+  v1::ReportState state = v1::REPORT_STATE_UNSPECIFIED;
+  int32_t latest_revision = 0;
+  int32_t accepted_revision = 0;  // 0 = nothing accepted yet
+  bool timely = false;
+  absl::Time first_submitted_at;
+  Values latest_values;
+  Values accepted_values;  // empty when accepted_revision == 0
+  int64_t sequence = 0;    // the change that produced this standing
+};
+
+// Which reports count: accepted only (the default), or also those submitted
+// and awaiting review.
+enum class Scope { kAccepted = 0, kIncludingSubmitted = 1 };
+
+class Figures {
+ public:
+  // Records a standing unless a newer one (higher sequence) is already known.
+  void Apply(Standing standing);
+
+  v1::TotalsResponse Totals(const std::string& period, Scope scope,
+                            const std::vector<int>& indicator_indexes) const;
+
+  // The values that count for (organisation, period): a year without an
+  // annual report is derived from its halves. nullopt = nothing counts.
+  std::optional<Values> Counted(const std::string& organization_code, const std::string& period,
+                                Scope scope) const;
+
+  // Where every organisation that sent a report for exactly `period` stands
+  // (without values: completeness needs only the state).
+  struct Reporter {
+    std::string organization_code;
+    v1::ReportState state;
+    int32_t latest_revision;
+    bool timely;
+    absl::Time first_submitted_at;
+  };
+  std::vector<Reporter> ReportersFor(const std::string& period) const;
+  std::optional<Standing> Find(const std::string& organization_code,
+                               const std::string& period) const;
+
+  int64_t last_sequence() const;
+
+ private:
+  struct Sums {
+    std::vector<double> value;
+    std::vector<int32_t> reporting;
+    int32_t derived = 0;  // contributions derived from half-years
+  };
+  using ByOrganization = std::unordered_map<std::string, Standing>;
+
+  std::optional<Values> CountedLocked(const std::string& org, const fed::Period& period,
+                                      Scope scope, bool* derived) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  const Standing* FindLocked(const std::string& org, const std::string& period) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void AddContribution(const std::string& period, Scope scope, const std::optional<Values>& v,
+                       bool derived, int sign) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  std::unordered_map<std::string, ByOrganization> by_period_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, Sums> sums_[2] ABSL_GUARDED_BY(mu_);
+  int64_t last_sequence_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace aggregator

@@ -1,0 +1,258 @@
+#include "services/aggregator/intake.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <openssl/sha.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/aggregator/storage.h"
+#include "services/common/dates.h"
+#include "services/common/log.h"
+#include "services/common/period.h"
+#include "services/common/report_validation.h"
+
+namespace aggregator {
+namespace {
+
+// The content that makes a revision what it is: values and narrative (not
+// timestamps a retry might change).
+std::string ContentHash(const v1::Report& report) {
+  v1::Report content;
+  content.set_organization_code(report.organization_code());
+  content.set_period(report.period());
+  content.set_revision(report.revision());
+  *content.mutable_values() = report.values();
+  *content.mutable_narrative() = report.narrative();
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  content.SerializeToCodedStream(&coded);
+  coded.Trim();
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+std::string ToJson(const v1::Report& report) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(report, &json, options);
+  return json;
+}
+
+// When the province says it submitted, but never later than we received it.
+absl::Time SubmittedAt(const v1::Report& report, absl::Time received) {
+  if (!report.has_submitted_at()) return received;
+  absl::Time stated = absl::FromUnixSeconds(report.submitted_at().seconds()) +
+                      absl::Nanoseconds(report.submitted_at().nanos());
+  return std::min(stated, received);
+}
+
+v1::PushAck AckFor(const v1::PushedReport& pushed, v1::PushOutcome outcome) {
+  v1::PushAck ack;
+  ack.set_client_ref(pushed.client_ref());
+  ack.set_organization_code(pushed.report().organization_code());
+  ack.set_period(pushed.report().period());
+  ack.set_revision(pushed.report().revision());
+  ack.set_outcome(outcome);
+  return ack;
+}
+
+}  // namespace
+
+bool AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher,
+               Directory& directory, v1::PushAck* ack) {
+  const v1::Report& report = pushed.report();
+  *ack = AckFor(pushed, v1::PUSH_OUTCOME_UNSPECIFIED);
+  const bool may_push =
+      pusher.role == v1::ROLE_SERVICE || pusher.role == v1::ROLE_NATIONAL_ADMIN ||
+      (pusher.role == v1::ROLE_PROVINCE_REPORTER &&
+       pusher.organization_code == report.organization_code());
+  if (!may_push) {
+    ack->set_outcome(v1::PUSH_OUTCOME_DENIED);
+    auto* v = ack->add_violations();
+    v->set_field("report.organization_code");
+    v->set_description(absl::StrCat(fed::RoleName(pusher.role), " of ", pusher.organization_code,
+                                    " may not push reports of ", report.organization_code()));
+    return false;
+  }
+  fed::Violations violations = fed::ValidateReportContent(report, fed::Today());
+  if (report.revision() < 1) violations.Add("revision", "must be 1 or more");
+  if (violations.empty()) {
+    // The organisation must exist and be active at some point of the period.
+    auto org = directory.Organization(report.organization_code());
+    auto period = fed::Period::Parse(report.period());
+    if (!org.ok()) {
+      violations.Add("organization_code", org.status().code() == absl::StatusCode::kNotFound
+                                              ? absl::StrCat("no organisation with code ",
+                                                             report.organization_code())
+                                              : "the registry could not be reached to check it");
+    } else if (org->active_from() > fed::FormatDate(period->LastDay()) ||
+               (!org->active_until().empty() &&
+                org->active_until() <= fed::FormatDate(period->FirstDay()))) {
+      violations.Add("organization_code",
+                     absl::StrCat(report.organization_code(), " was not active during ",
+                                  report.period(), " (active ", org->active_from(), " to ",
+                                  org->active_until().empty() ? "now" : org->active_until(), ")"));
+    }
+  }
+  if (violations.empty()) return true;
+  ack->set_outcome(v1::PUSH_OUTCOME_INVALID);
+  *ack->mutable_violations() = violations.errors().violations();
+  return false;
+}
+
+Intake::Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_batch)
+    : db_(db), figures_(figures), directory_(directory), max_batch_(max_batch) {
+  committer_ = std::thread([this] { Run(); });
+}
+
+Intake::~Intake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  committer_.join();
+}
+
+void Intake::Submit(PushItem item) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(item));
+  }
+  wake_.notify_one();
+}
+
+void Intake::Run() {
+  for (;;) {
+    std::vector<PushItem> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      while (!queue_.empty() && static_cast<int>(batch.size()) < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitBatch(batch);
+  }
+}
+
+void Intake::CommitBatch(std::vector<PushItem>& batch) {
+  std::vector<v1::PushAck> acks(batch.size());
+  // Refusals (not allowed, invalid) are decided before the transaction and
+  // cost it nothing.
+  std::vector<bool> admitted(batch.size());
+  std::vector<storage::Key> keys(batch.size());
+  std::vector<storage::Key> admitted_keys;
+  std::vector<int32_t> revisions;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const v1::Report& report = batch[i].pushed.report();
+    keys[i] = {report.organization_code(), report.period()};
+    admitted[i] = AdmitPush(batch[i].pushed, batch[i].pusher, directory_, &acks[i]);
+    if (admitted[i]) {
+      admitted_keys.push_back(keys[i]);
+      revisions.push_back(report.revision());
+    }
+  }
+  std::vector<Standing> applied;
+  absl::Status status = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    applied.clear();
+    if (admitted_keys.empty()) return absl::OkStatus();
+    storage::LockFeed(txn);
+    auto standings = storage::LockStandings(txn, admitted_keys);
+    auto hashes = storage::StoredHashes(txn, admitted_keys, revisions);
+    const absl::Time now = absl::Now();
+
+    std::vector<storage::NewRevision> new_revisions;
+    std::vector<storage::StandingRow> rows;
+    std::vector<storage::ChangeRow> changes;
+    std::vector<size_t> stored_items;
+    std::map<storage::Key, size_t> row_of_key;  // several revisions of one report in a batch
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!admitted[i]) continue;
+      const v1::Report& report = batch[i].pushed.report();
+      const storage::Key& key = keys[i];
+      acks[i] = AckFor(batch[i].pushed, v1::PUSH_OUTCOME_UNSPECIFIED);
+      const std::string hash = ContentHash(report);
+      auto stored = hashes.find({key.first, key.second, report.revision()});
+      storage::StoredStanding& standing = standings[key];
+      if (stored != hashes.end()) {
+        acks[i].set_outcome(stored->second == hash ? v1::PUSH_OUTCOME_DUPLICATE
+                                                   : v1::PUSH_OUTCOME_CONFLICT);
+      } else if (report.revision() <= standing.latest_revision) {
+        acks[i].set_outcome(v1::PUSH_OUTCOME_STALE_REVISION);
+      } else {
+        acks[i].set_outcome(v1::PUSH_OUTCOME_STORED);
+        const absl::Time submitted = SubmittedAt(report, now);
+        const auto period = fed::Period::Parse(report.period());
+        const std::string due = fed::FormatDate(period->DueDate());
+        if (standing.latest_revision == 0) {
+          standing.first_submitted_at = submitted;
+          standing.timely = fed::FormatDate(absl::ToCivilDay(
+                                submitted, absl::FixedTimeZone(7 * 3600))) <= due;
+        }
+        standing.latest_revision = report.revision();
+        standing.state = v1::REPORT_STATE_SUBMITTED;
+        hashes[{key.first, key.second, report.revision()}] = hash;
+        new_revisions.push_back({&report, hash, ToJson(report), submitted, batch[i].pusher.subject});
+        changes.push_back({key, report.revision(), v1::REPORT_STATE_SUBMITTED, "received", "",
+                           batch[i].pusher.subject});
+        auto [it, inserted] = row_of_key.emplace(key, rows.size());
+        if (inserted) {
+          rows.push_back({key, standing, due, 0});
+        } else {
+          rows[it->second].standing = standing;
+        }
+        stored_items.push_back(i);
+      }
+      acks[i].set_state(standing.state);
+      acks[i].set_latest_revision(standing.latest_revision);
+    }
+    storage::InsertRevisions(txn, new_revisions);
+    std::vector<int64_t> sequences = storage::AppendChanges(txn, changes);
+    // A report's row carries the sequence of its last change in this batch.
+    for (size_t c = 0; c < changes.size(); ++c) {
+      rows[row_of_key[changes[c].key]].sequence = sequences[c];
+    }
+    storage::UpsertStandings(txn, rows);
+    for (const auto& row : rows) {
+      Standing s;
+      s.organization_code = row.key.first;
+      s.period = row.key.second;
+      s.state = row.standing.state;
+      s.latest_revision = row.standing.latest_revision;
+      s.accepted_revision = row.standing.accepted_revision;
+      s.timely = row.standing.timely;
+      s.first_submitted_at = row.standing.first_submitted_at;
+      s.sequence = row.sequence;
+      for (size_t i : stored_items) {
+        if (keys[i] == row.key && batch[i].pushed.report().revision() == s.latest_revision) {
+          s.latest_values = ValuesOf(batch[i].pushed.report());
+        }
+      }
+      if (s.accepted_revision > 0) {
+        auto known = figures_.Find(s.organization_code, s.period);
+        s.accepted_values = known && known->accepted_revision == s.accepted_revision
+                                ? known->accepted_values
+                                : storage::LoadValues(txn, row.key, s.accepted_revision);
+      }
+      applied.push_back(std::move(s));
+    }
+    return absl::OkStatus();
+  });
+  if (status.ok()) {
+    for (auto& s : applied) figures_.Apply(std::move(s));
+  } else {
+    spdlog::warn("event=push_batch_failed size={} error=\"{}\"", batch.size(), status.message());
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(status, acks[i]);
+}
+
+}  // namespace aggregator

@@ -1,0 +1,57 @@
+// Group commit of pushed reports: every push stream hands its reports to
+// one queue; a committer thread takes up to `max_batch` of them at a time,
+// decides each (stored / duplicate / stale / conflict / invalid), writes the
+// stored ones in ONE transaction, then acknowledges each individually. Under
+// load, many reports share a commit; alone, a report commits at once.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "federation/v1/aggregator.pb.h"
+#include "services/aggregator/directory.h"
+#include "services/aggregator/figures.h"
+#include "services/common/auth.h"
+#include "services/common/db.h"
+
+namespace aggregator {
+
+struct PushItem {
+  v1::PushedReport pushed;
+  fed::Principal pusher;
+  // Called once, from the committer thread, with the acknowledgement; or
+  // with a non-OK status when the batch could not be written (nothing was).
+  std::function<void(const absl::Status&, const v1::PushAck&)> done;
+};
+
+class Intake {
+ public:
+  Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_batch);
+  ~Intake();  // acknowledges what is queued, then stops
+
+  void Submit(PushItem item);
+
+ private:
+  void Run();
+  void CommitBatch(std::vector<PushItem>& batch);
+
+  fed::DbPool& db_;
+  Figures& figures_;
+  Directory& directory_;
+  const int max_batch_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<PushItem> queue_;
+  bool stopping_ = false;
+  std::thread committer_;
+};
+
+// Checks a pushed report before it is queued: who may push it and whether
+// its content is valid. Fills `ack` and returns false when it is refused.
+bool AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher,
+               Directory& directory, v1::PushAck* ack);
+
+}  // namespace aggregator

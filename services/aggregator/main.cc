@@ -1,0 +1,46 @@
+// aggregator_server: the national intake, review and figures.
+// See protos/federation/v1/aggregator.proto.
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "services/aggregator/aggregator.h"
+#include "services/aggregator/directory.h"
+#include "services/aggregator/figures.h"
+#include "services/aggregator/grpc_service.h"
+#include "services/aggregator/intake.h"
+#include "services/common/log.h"
+#include "services/common/server.h"
+
+ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
+ABSL_FLAG(int, push_batch, 200, "Most pushed reports written in one transaction.");
+
+namespace aggregator {
+const std::vector<fed::Migration>& Migrations();  // generated from migrations/
+}
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  aggregator::Figures figures;
+  std::unique_ptr<aggregator::Directory> directory;
+  std::unique_ptr<aggregator::Aggregator> logic;
+  std::unique_ptr<aggregator::Intake> intake;
+  return fed::RunService(
+      "aggregator", aggregator::Migrations(), [&](const fed::ServiceDeps& deps) {
+        directory = std::make_unique<aggregator::Directory>(
+            grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target),
+                                grpc::InsecureChannelCredentials()),
+            deps.signer);
+        logic = std::make_unique<aggregator::Aggregator>(*deps.db, figures, *directory);
+        if (absl::Status loaded = logic->LoadFigures(); !loaded.ok()) {
+          spdlog::critical("event=start_failed error=\"{}\"", loaded.message());
+          std::exit(1);
+        }
+        spdlog::info("event=figures_loaded last_sequence={}", figures.last_sequence());
+        intake = std::make_unique<aggregator::Intake>(*deps.db, figures, *directory,
+                                                      absl::GetFlag(FLAGS_push_batch));
+        std::vector<std::unique_ptr<grpc::Service>> services;
+        services.push_back(std::make_unique<aggregator::AggregatorGrpcService>(
+            logic.get(), intake.get(), fed::CallContext{deps.signer, deps.workers}));
+        return services;
+      },
+      [&] { intake.reset(); });
+}

@@ -1,0 +1,205 @@
+// Reading reports, the change feed, and the national office's review:
+// SUBMITTED -> ACCEPTED, or -> RETURNED (comment required); an ACCEPTED
+// report can be reopened by a national admin, so the province submits a new
+// revision. Decisions are recorded on the revision and in the change feed.
+#include "absl/strings/str_cat.h"
+#include "services/aggregator/aggregator.h"
+#include "services/aggregator/storage.h"
+#include "services/common/audit.h"
+#include "services/common/dates.h"
+#include "services/common/period.h"
+#include "services/common/status.h"
+#include "services/common/validation.h"
+
+namespace aggregator {
+namespace {
+
+// A province sees its own reports; the national office and services see all.
+absl::Status RequireReportReader(const Principal& who, const std::string& org) {
+  if (who.role == v1::ROLE_PROVINCE_REPORTER) {
+    if (who.organization_code == org) return absl::OkStatus();
+    return absl::PermissionDeniedError(
+        absl::StrCat("organisation ", who.organization_code, " may not read reports of ", org));
+  }
+  return fed::RequireRole(who, {v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_NATIONAL_ADMIN,
+                                v1::ROLE_VIEWER, v1::ROLE_SERVICE});
+}
+
+absl::Status ValidateKey(const std::string& org, const std::string& period) {
+  fed::Violations v;
+  fed::CheckOrganizationCode(v, "organization_code", org, true);
+  if (auto p = fed::Period::Parse(period); !p.ok()) v.Add("period", p.status().message());
+  return v.ToStatus();
+}
+
+}  // namespace
+
+absl::Status Aggregator::LoadFigures() {
+  return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    storage::LoadAllStandings(txn, [&](Standing s) { figures_.Apply(std::move(s)); });
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Aggregator::GetReport(const Principal& who, const v1::GetReportRequest& req,
+                                   v1::Report* out) {
+  RETURN_IF_ERROR(ValidateKey(req.organization_code(), req.period()));
+  RETURN_IF_ERROR(RequireReportReader(who, req.organization_code()));
+  const storage::Key key{req.organization_code(), req.period()};
+  return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    int32_t revision = req.revision();
+    std::optional<v1::ReportState> current_state;
+    if (revision == 0) {
+      auto standings = storage::LockStandings(txn, {key});
+      if (standings.empty()) {
+        return absl::NotFoundError(absl::StrCat("no report of ", key.first, " for ", key.second));
+      }
+      revision = standings.begin()->second.latest_revision;
+      // "The report" is where it stands now (e.g. reopened), not only the
+      // decision taken on its latest revision.
+      current_state = standings.begin()->second.state;
+    }
+    auto report = storage::LoadRevision(txn, key, revision);
+    if (!report) {
+      return absl::NotFoundError(absl::StrCat("no revision ", revision, " of ", key.first, "'s ",
+                                              key.second, " report"));
+    }
+    *out = *report;
+    if (current_state) out->set_state(*current_state);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Aggregator::ListRevisions(const Principal& who, const v1::ListRevisionsRequest& req,
+                                       v1::ListRevisionsResponse* out) {
+  RETURN_IF_ERROR(ValidateKey(req.organization_code(), req.period()));
+  RETURN_IF_ERROR(RequireReportReader(who, req.organization_code()));
+  return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    for (auto& r : storage::LoadRevisions(txn, {req.organization_code(), req.period()})) {
+      *out->add_revisions() = std::move(r);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Aggregator::AcceptReport(const Principal& who, const v1::ReviewRequest& req,
+                                      v1::Report* out) {
+  return Decide(who, req, Decision::kAccept, out);
+}
+absl::Status Aggregator::ReturnReport(const Principal& who, const v1::ReviewRequest& req,
+                                      v1::Report* out) {
+  return Decide(who, req, Decision::kReturn, out);
+}
+absl::Status Aggregator::ReopenReport(const Principal& who, const v1::ReviewRequest& req,
+                                      v1::Report* out) {
+  return Decide(who, req, Decision::kReopen, out);
+}
+
+absl::Status Aggregator::Decide(const Principal& who, const v1::ReviewRequest& req,
+                                Decision decision, v1::Report* out) {
+  if (decision == Decision::kReopen) {
+    RETURN_IF_ERROR(fed::RequireRole(who, {v1::ROLE_NATIONAL_ADMIN}));
+  } else {
+    RETURN_IF_ERROR(fed::RequireRole(who, {v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_NATIONAL_ADMIN}));
+  }
+  fed::Violations v;
+  fed::CheckOrganizationCode(v, "organization_code", req.organization_code(), true);
+  if (auto p = fed::Period::Parse(req.period()); !p.ok()) v.Add("period", p.status().message());
+  if (req.revision() < 1) v.Add("revision", "name the revision you reviewed (1 or more)");
+  fed::CheckText(v, "comment", req.comment(), 4000, decision != Decision::kAccept);
+  RETURN_IF_ERROR(v.ToStatus());
+
+  const storage::Key key{req.organization_code(), req.period()};
+  Standing applied;
+  absl::Status status = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    storage::LockFeed(txn);
+    auto standings = storage::LockStandings(txn, {key});
+    if (standings.empty()) {
+      return absl::NotFoundError(absl::StrCat("no report of ", key.first, " for ", key.second));
+    }
+    storage::StoredStanding s = standings.begin()->second;
+    if (req.revision() != s.latest_revision) {
+      return absl::AbortedError(absl::StrCat("revision ", s.latest_revision,
+                                             " has arrived since; review it instead of revision ",
+                                             req.revision()));
+    }
+    const v1::ReportState expected =
+        decision == Decision::kReopen ? v1::REPORT_STATE_ACCEPTED : v1::REPORT_STATE_SUBMITTED;
+    if (s.state != expected) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the report is ", v1::ReportState_Name(s.state), "; only a ",
+          v1::ReportState_Name(expected), " report can be ",
+          decision == Decision::kAccept ? "accepted" : decision == Decision::kReturn ? "returned" : "reopened"));
+    }
+    const char* event = "accepted";
+    if (decision == Decision::kAccept) {
+      s.state = v1::REPORT_STATE_ACCEPTED;
+      s.accepted_revision = req.revision();
+      storage::RecordDecision(txn, key, req.revision(), v1::REPORT_STATE_ACCEPTED, req.comment(),
+                              who.subject);
+    } else {
+      // Returned and reopened reports wait for a new revision; what was
+      // accepted before keeps counting until its successor is accepted.
+      s.state = v1::REPORT_STATE_RETURNED;
+      event = decision == Decision::kReturn ? "returned" : "reopened";
+      if (decision == Decision::kReturn) {
+        storage::RecordDecision(txn, key, req.revision(), v1::REPORT_STATE_RETURNED,
+                                req.comment(), who.subject);
+      }
+    }
+    auto sequences = storage::AppendChanges(
+        txn, {{key, req.revision(), s.state, event, req.comment(), who.subject}});
+    auto period = fed::Period::Parse(key.second);
+    storage::UpsertStandings(txn, {{key, s, fed::FormatDate(period->DueDate()), sequences[0]}});
+    const char* action = decision == Decision::kAccept   ? "AcceptReport"
+                         : decision == Decision::kReturn ? "ReturnReport"
+                                                         : "ReopenReport";
+    fed::AppendAudit(txn, who, action, absl::StrCat(key.first, "/", key.second), req);
+
+    applied.organization_code = key.first;
+    applied.period = key.second;
+    applied.state = s.state;
+    applied.latest_revision = s.latest_revision;
+    applied.accepted_revision = s.accepted_revision;
+    applied.timely = s.timely;
+    applied.first_submitted_at = s.first_submitted_at;
+    applied.sequence = sequences[0];
+    applied.latest_values = storage::LoadValues(txn, key, s.latest_revision);
+    if (s.accepted_revision > 0) {
+      applied.accepted_values = s.accepted_revision == s.latest_revision
+                                    ? applied.latest_values
+                                    : storage::LoadValues(txn, key, s.accepted_revision);
+    }
+    auto report = storage::LoadRevision(txn, key, req.revision());
+    *out = *report;
+    out->set_state(s.state);
+    return absl::OkStatus();
+  });
+  if (status.ok()) figures_.Apply(std::move(applied));
+  return status;
+}
+
+absl::Status Aggregator::ListChanges(const Principal& who, const v1::ListChangesRequest& req,
+                                     v1::ListChangesResponse* out) {
+  std::vector<std::string> orgs(req.organization_codes().begin(), req.organization_codes().end());
+  if (who.role == v1::ROLE_PROVINCE_REPORTER) {
+    for (const auto& org : orgs) RETURN_IF_ERROR(RequireReportReader(who, org));
+    orgs = {who.organization_code};
+  } else {
+    RETURN_IF_ERROR(fed::RequireRole(who, {v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_NATIONAL_ADMIN,
+                                           v1::ROLE_VIEWER, v1::ROLE_SERVICE}));
+  }
+  fed::Violations v;
+  if (req.limit() < 0 || req.limit() > 5000) v.Add("limit", "must be 0 to 5000");
+  if (req.after_sequence() < 0) v.Add("after_sequence", "must not be negative");
+  RETURN_IF_ERROR(v.ToStatus());
+  return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    auto changes = storage::ListChanges(txn, req.after_sequence(),
+                                        req.limit() == 0 ? 500 : req.limit(), orgs);
+    out->set_last_sequence(changes.empty() ? req.after_sequence() : changes.back().sequence());
+    for (auto& c : changes) *out->add_changes() = std::move(c);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace aggregator

@@ -1,0 +1,326 @@
+#include "services/aggregator/storage.h"
+
+#include <cmath>
+#include <limits>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "services/common/catalog.h"
+#include "services/common/db.h"
+
+namespace aggregator::storage {
+namespace {
+
+constexpr int64_t kFeedLockKey = 0x46454446454544;  // "FEDFEED"
+
+int64_t ToMicros(absl::Time t) { return absl::ToUnixMicros(t); }
+absl::Time FromMicros(int64_t micros) { return absl::FromUnixMicros(micros); }
+
+void SetTimestamp(int64_t micros, google::protobuf::Timestamp* ts) {
+  ts->set_seconds(micros / 1000000);
+  ts->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+}
+
+std::vector<std::string> Firsts(const std::vector<Key>& keys) {
+  std::vector<std::string> out;
+  for (const auto& k : keys) out.push_back(k.first);
+  return out;
+}
+std::vector<std::string> Seconds(const std::vector<Key>& keys) {
+  std::vector<std::string> out;
+  for (const auto& k : keys) out.push_back(k.second);
+  return out;
+}
+
+}  // namespace
+
+void LockFeed(pqxx::work& txn) {
+  txn.exec_params("SELECT pg_advisory_xact_lock($1)", kFeedLockKey);
+}
+
+std::map<Key, StoredStanding> LockStandings(pqxx::work& txn, const std::vector<Key>& keys) {
+  pqxx::result rows = txn.exec_params(
+      "SELECT r.organization_code, r.period, r.state, r.latest_revision, r.accepted_revision,"
+      " (extract(epoch FROM r.first_submitted_at) * 1000000)::bigint, r.timely"
+      " FROM reports r JOIN unnest($1::text[], $2::text[]) AS k(o, p)"
+      " ON r.organization_code = k.o AND r.period = k.p"
+      " ORDER BY r.organization_code, r.period FOR UPDATE OF r",
+      fed::PgTextArray(Firsts(keys)), fed::PgTextArray(Seconds(keys)));
+  std::map<Key, StoredStanding> result;
+  for (const auto& row : rows) {
+    StoredStanding& s = result[{row[0].as<std::string>(), row[1].as<std::string>()}];
+    s.state = static_cast<v1::ReportState>(row[2].as<int>());
+    s.latest_revision = row[3].as<int32_t>();
+    s.accepted_revision = row[4].as<int32_t>();
+    s.first_submitted_at = FromMicros(row[5].as<int64_t>());
+    s.timely = row[6].as<bool>();
+  }
+  return result;
+}
+
+std::map<std::tuple<std::string, std::string, int32_t>, std::string> StoredHashes(
+    pqxx::work& txn, const std::vector<Key>& keys, const std::vector<int32_t>& revisions) {
+  pqxx::result rows = txn.exec_params(
+      "SELECT v.organization_code, v.period, v.revision, v.content_hash"
+      " FROM report_revisions v JOIN unnest($1::text[], $2::text[], $3::int[]) AS k(o, p, r)"
+      " ON v.organization_code = k.o AND v.period = k.p AND v.revision = k.r",
+      fed::PgTextArray(Firsts(keys)), fed::PgTextArray(Seconds(keys)),
+      fed::PgNumberArray(revisions));
+  std::map<std::tuple<std::string, std::string, int32_t>, std::string> result;
+  for (const auto& row : rows) {
+    result[{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int32_t>()}] =
+        row[3].as<std::string>();
+  }
+  return result;
+}
+
+void InsertRevisions(pqxx::work& txn, const std::vector<NewRevision>& revisions) {
+  if (revisions.empty()) return;
+  std::vector<std::string> orgs, periods, hashes, payloads, by, from;
+  std::vector<int32_t> numbers;
+  std::vector<int64_t> submitted;
+  std::vector<std::string> v_orgs, v_periods, v_codes;
+  std::vector<int32_t> v_revisions;
+  std::vector<double> v_values;
+  for (const auto& r : revisions) {
+    orgs.push_back(r.report->organization_code());
+    periods.push_back(r.report->period());
+    numbers.push_back(r.report->revision());
+    hashes.push_back(r.content_hash);
+    payloads.push_back(r.payload_json);
+    submitted.push_back(ToMicros(r.submitted_at));
+    by.push_back(r.report->submitted_by());
+    from.push_back(r.received_from);
+    for (const auto& value : r.report->values()) {
+      v_orgs.push_back(r.report->organization_code());
+      v_periods.push_back(r.report->period());
+      v_revisions.push_back(r.report->revision());
+      v_codes.push_back(value.code());
+      v_values.push_back(fed::NumericValue(value));
+    }
+  }
+  txn.exec_params(
+      "INSERT INTO report_revisions (organization_code, period, revision, content_hash, payload,"
+      " submitted_at, submitted_by, received_from)"
+      " SELECT o, p, r, h, j, to_timestamp(s / 1000000.0), b, f FROM unnest($1::text[],"
+      " $2::text[], $3::int[], $4::text[], $5::jsonb[], $6::bigint[], $7::text[], $8::text[])"
+      " AS t(o, p, r, h, j, s, b, f)",
+      fed::PgTextArray(orgs), fed::PgTextArray(periods), fed::PgNumberArray(numbers),
+      fed::PgTextArray(hashes), fed::PgTextArray(payloads), fed::PgNumberArray(submitted),
+      fed::PgTextArray(by), fed::PgTextArray(from));
+  if (v_orgs.empty()) return;
+  // std::to_string would round decimals to 6 places; %.17g keeps them exact.
+  std::string values = "{";
+  for (size_t i = 0; i < v_values.size(); ++i) {
+    absl::StrAppend(&values, i ? "," : "", absl::StrFormat("%.17g", v_values[i]));
+  }
+  values += "}";
+  txn.exec_params(
+      "INSERT INTO report_values (organization_code, period, revision, indicator, value)"
+      " SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::float8[])",
+      fed::PgTextArray(v_orgs), fed::PgTextArray(v_periods), fed::PgNumberArray(v_revisions),
+      fed::PgTextArray(v_codes), values);
+}
+
+void UpsertStandings(pqxx::work& txn, const std::vector<StandingRow>& rows) {
+  if (rows.empty()) return;
+  std::vector<std::string> orgs, periods, due;
+  std::vector<int32_t> states, latest, accepted;
+  std::vector<int64_t> first, sequences;
+  std::vector<int32_t> timely;
+  for (const auto& row : rows) {
+    orgs.push_back(row.key.first);
+    periods.push_back(row.key.second);
+    states.push_back(static_cast<int32_t>(row.standing.state));
+    latest.push_back(row.standing.latest_revision);
+    accepted.push_back(row.standing.accepted_revision);
+    first.push_back(ToMicros(row.standing.first_submitted_at));
+    due.push_back(row.due_date);
+    timely.push_back(row.standing.timely ? 1 : 0);
+    sequences.push_back(row.sequence);
+  }
+  txn.exec_params(
+      "INSERT INTO reports (organization_code, period, state, latest_revision, accepted_revision,"
+      " first_submitted_at, due_date, timely, last_sequence)"
+      " SELECT o, p, s, l, a, to_timestamp(f / 1000000.0), d::date, t = 1, q FROM unnest("
+      " $1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], $7::text[],"
+      " $8::int[], $9::bigint[]) AS u(o, p, s, l, a, f, d, t, q)"
+      " ON CONFLICT (organization_code, period) DO UPDATE SET state = excluded.state,"
+      " latest_revision = excluded.latest_revision, accepted_revision = excluded.accepted_revision,"
+      " last_sequence = excluded.last_sequence",
+      fed::PgTextArray(orgs), fed::PgTextArray(periods), fed::PgNumberArray(states),
+      fed::PgNumberArray(latest), fed::PgNumberArray(accepted), fed::PgNumberArray(first),
+      fed::PgTextArray(due), fed::PgNumberArray(timely), fed::PgNumberArray(sequences));
+}
+
+std::vector<int64_t> AppendChanges(pqxx::work& txn, const std::vector<ChangeRow>& changes) {
+  std::vector<int64_t> sequences;
+  if (changes.empty()) return sequences;
+  // Take the numbers first so each change knows its own; LockFeed makes
+  // them commit in order.
+  pqxx::result numbers = txn.exec_params(
+      "SELECT nextval('changes_sequence_seq') FROM generate_series(1, $1)",
+      static_cast<int>(changes.size()));
+  std::vector<std::string> orgs, periods, events, comments, actors;
+  std::vector<int32_t> revisions, states;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    sequences.push_back(numbers[i][0].as<int64_t>());
+    orgs.push_back(changes[i].key.first);
+    periods.push_back(changes[i].key.second);
+    revisions.push_back(changes[i].revision);
+    states.push_back(static_cast<int32_t>(changes[i].state));
+    events.push_back(changes[i].event);
+    comments.push_back(changes[i].comment);
+    actors.push_back(changes[i].actor);
+  }
+  txn.exec_params(
+      "INSERT INTO changes (sequence, organization_code, period, revision, state, event,"
+      " comment, actor) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[],"
+      " $5::int[], $6::text[], $7::text[], $8::text[])",
+      fed::PgNumberArray(sequences), fed::PgTextArray(orgs), fed::PgTextArray(periods),
+      fed::PgNumberArray(revisions), fed::PgNumberArray(states), fed::PgTextArray(events),
+      fed::PgTextArray(comments), fed::PgTextArray(actors));
+  return sequences;
+}
+
+void RecordDecision(pqxx::work& txn, const Key& key, int32_t revision, v1::ReportState decision,
+                    const std::string& comment, const std::string& actor) {
+  txn.exec_params0(
+      "UPDATE report_revisions SET decision = $4, decision_comment = $5, decided_at = now(),"
+      " decided_by = $6 WHERE organization_code = $1 AND period = $2 AND revision = $3",
+      key.first, key.second, revision, static_cast<int>(decision), comment, actor);
+}
+
+namespace {
+
+v1::Report ReportFromRow(const pqxx::row& row) {
+  v1::Report report;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  (void)google::protobuf::util::JsonStringToMessage(row[0].as<std::string>(), &report, options);
+  if (!row[1].is_null()) {
+    report.set_state(static_cast<v1::ReportState>(row[1].as<int>()));
+  } else {
+    report.set_state(v1::REPORT_STATE_SUBMITTED);
+  }
+  report.set_review_comment(row[2].as<std::string>());
+  if (!row[3].is_null()) SetTimestamp(row[3].as<int64_t>(), report.mutable_decided_at());
+  report.set_decided_by(row[4].as<std::string>());
+  report.set_due_date(row[5].is_null() ? "" : row[5].as<std::string>());
+  report.set_timely(!row[6].is_null() && row[6].as<bool>());
+  return report;
+}
+
+constexpr char kRevisionColumns[] =
+    "SELECT v.payload::text, v.decision, v.decision_comment,"
+    " (extract(epoch FROM v.decided_at) * 1000000)::bigint, v.decided_by,"
+    " to_char(r.due_date, 'YYYY-MM-DD'), r.timely"
+    " FROM report_revisions v LEFT JOIN reports r"
+    " ON r.organization_code = v.organization_code AND r.period = v.period"
+    " WHERE v.organization_code = $1 AND v.period = $2";
+
+}  // namespace
+
+std::optional<v1::Report> LoadRevision(pqxx::work& txn, const Key& key, int32_t revision) {
+  pqxx::result rows = txn.exec_params(absl::StrCat(kRevisionColumns, " AND v.revision = $3"),
+                                      key.first, key.second, revision);
+  if (rows.empty()) return std::nullopt;
+  return ReportFromRow(rows[0]);
+}
+
+std::vector<v1::Report> LoadRevisions(pqxx::work& txn, const Key& key) {
+  pqxx::result rows = txn.exec_params(absl::StrCat(kRevisionColumns, " ORDER BY v.revision"),
+                                      key.first, key.second);
+  std::vector<v1::Report> reports;
+  for (const auto& row : rows) reports.push_back(ReportFromRow(row));
+  return reports;
+}
+
+Values LoadValues(pqxx::work& txn, const Key& key, int32_t revision) {
+  Values values(IndicatorCount(), std::numeric_limits<double>::quiet_NaN());
+  pqxx::result rows = txn.exec_params(
+      "SELECT indicator, value FROM report_values WHERE organization_code = $1 AND period = $2"
+      " AND revision = $3",
+      key.first, key.second, revision);
+  for (const auto& row : rows) {
+    const int i = IndicatorIndex(row[0].as<std::string>());
+    if (i >= 0) values[i] = row[1].as<double>();
+  }
+  return values;
+}
+
+std::vector<v1::ReportChange> ListChanges(pqxx::work& txn, int64_t after, int limit,
+                                          const std::vector<std::string>& organizations) {
+  pqxx::result rows = txn.exec_params(
+      "SELECT sequence, organization_code, period, revision, state, event, comment,"
+      " (extract(epoch FROM at) * 1000000)::bigint, actor FROM changes"
+      " WHERE sequence > $1 AND (cardinality($3::text[]) = 0 OR organization_code = ANY($3::text[]))"
+      " ORDER BY sequence LIMIT $2",
+      after, limit, fed::PgTextArray(organizations));
+  std::vector<v1::ReportChange> changes;
+  for (const auto& row : rows) {
+    v1::ReportChange& c = changes.emplace_back();
+    c.set_sequence(row[0].as<int64_t>());
+    c.set_organization_code(row[1].as<std::string>());
+    c.set_period(row[2].as<std::string>());
+    c.set_revision(row[3].as<int32_t>());
+    c.set_state(static_cast<v1::ReportState>(row[4].as<int>()));
+    c.set_event(row[5].as<std::string>());
+    c.set_comment(row[6].as<std::string>());
+    SetTimestamp(row[7].as<int64_t>(), c.mutable_at());
+    c.set_actor(row[8].as<std::string>());
+  }
+  return changes;
+}
+
+void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink) {
+  // Values are fetched in pages through a cursor: at 10^4 organisations x
+  // 20 periods the whole set does not belong in one libpq result.
+  txn.exec(
+      "DECLARE standings CURSOR FOR"
+      " SELECT r.organization_code, r.period, r.state, r.latest_revision, r.accepted_revision,"
+      " r.timely, (extract(epoch FROM r.first_submitted_at) * 1000000)::bigint, r.last_sequence,"
+      " (SELECT array_agg(v.indicator || '=' || v.value::text) FROM report_values v"
+      "   WHERE v.organization_code = r.organization_code AND v.period = r.period"
+      "   AND v.revision = r.latest_revision),"
+      " (SELECT array_agg(v.indicator || '=' || v.value::text) FROM report_values v"
+      "   WHERE v.organization_code = r.organization_code AND v.period = r.period"
+      "   AND v.revision = r.accepted_revision)"
+      " FROM reports r");
+  const auto parse = [](const pqxx::field& field) {
+    Values values(IndicatorCount(), std::numeric_limits<double>::quiet_NaN());
+    if (field.is_null()) return values;
+    auto parser = field.as_array();
+    for (auto item = parser.get_next(); item.first != pqxx::array_parser::done;
+         item = parser.get_next()) {
+      if (item.first != pqxx::array_parser::string_value) continue;
+      const size_t eq = item.second.find('=');
+      const int i = IndicatorIndex(item.second.substr(0, eq));
+      if (i >= 0) values[i] = std::stod(item.second.substr(eq + 1));
+    }
+    return values;
+  };
+  for (;;) {
+    pqxx::result page = txn.exec("FETCH 5000 FROM standings");
+    if (page.empty()) break;
+    for (const auto& row : page) {
+      Standing s;
+      s.organization_code = row[0].as<std::string>();
+      s.period = row[1].as<std::string>();
+      s.state = static_cast<v1::ReportState>(row[2].as<int>());
+      s.latest_revision = row[3].as<int32_t>();
+      s.accepted_revision = row[4].as<int32_t>();
+      s.timely = row[5].as<bool>();
+      s.first_submitted_at = FromMicros(row[6].as<int64_t>());
+      s.sequence = row[7].as<int64_t>();
+      s.latest_values = parse(row[8]);
+      if (s.accepted_revision > 0) s.accepted_values = parse(row[9]);
+      sink(std::move(s));
+    }
+  }
+  txn.exec("CLOSE standings");
+}
+
+}  // namespace aggregator::storage

@@ -1,0 +1,85 @@
+// SQL of the aggregator. Batch statements take lists as array parameters so
+// that a group commit of a hundred reports costs a handful of round trips.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/time/time.h"
+#include "federation/v1/aggregator.pb.h"
+#include "services/aggregator/figures.h"
+
+namespace aggregator::storage {
+
+using Key = std::pair<std::string, std::string>;  // (organisation, period)
+
+struct StoredStanding {
+  v1::ReportState state = v1::REPORT_STATE_UNSPECIFIED;
+  int32_t latest_revision = 0;
+  int32_t accepted_revision = 0;
+  absl::Time first_submitted_at;
+  bool timely = false;
+};
+
+// Serialises writers of the change feed until the transaction ends, so that
+// sequence numbers become visible in the order they were taken: a reader
+// polling "after sequence N" never skips a change committed late.
+void LockFeed(pqxx::work& txn);
+
+// Current standings of the given (organisation, period) pairs, row-locked.
+std::map<Key, StoredStanding> LockStandings(pqxx::work& txn, const std::vector<Key>& keys);
+
+// content_hash of the given revisions that are already stored.
+std::map<std::tuple<std::string, std::string, int32_t>, std::string> StoredHashes(
+    pqxx::work& txn, const std::vector<Key>& keys, const std::vector<int32_t>& revisions);
+
+struct NewRevision {
+  const v1::Report* report;
+  std::string content_hash;
+  std::string payload_json;
+  absl::Time submitted_at;
+  std::string received_from;
+};
+void InsertRevisions(pqxx::work& txn, const std::vector<NewRevision>& revisions);
+
+struct StandingRow {
+  Key key;
+  StoredStanding standing;
+  std::string due_date;
+  int64_t sequence;
+};
+void UpsertStandings(pqxx::work& txn, const std::vector<StandingRow>& rows);
+
+struct ChangeRow {
+  Key key;
+  int32_t revision;
+  v1::ReportState state;
+  std::string event;
+  std::string comment;
+  std::string actor;
+};
+// Appends changes in order; returns their sequence numbers.
+std::vector<int64_t> AppendChanges(pqxx::work& txn, const std::vector<ChangeRow>& changes);
+
+void RecordDecision(pqxx::work& txn, const Key& key, int32_t revision, v1::ReportState decision,
+                    const std::string& comment, const std::string& actor);
+
+std::optional<v1::Report> LoadRevision(pqxx::work& txn, const Key& key, int32_t revision);
+std::vector<v1::Report> LoadRevisions(pqxx::work& txn, const Key& key);
+Values LoadValues(pqxx::work& txn, const Key& key, int32_t revision);
+
+std::vector<v1::ReportChange> ListChanges(pqxx::work& txn, int64_t after, int limit,
+                                          const std::vector<std::string>& organizations);
+
+// Streams every standing with its latest and accepted values, for rebuilding
+// the in-memory figures at start-up.
+void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink);
+
+}  // namespace aggregator::storage

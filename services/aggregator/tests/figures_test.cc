@@ -1,0 +1,58 @@
+// The running sums stay equal to a recount however reports change.
+#include "services/aggregator/figures.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+namespace aggregator {
+namespace {
+
+Standing MakeStanding(const std::string& org, const std::string& period, v1::ReportState state,
+                      double workshops, int64_t sequence, bool accepted) {
+  Standing s;
+  s.organization_code = org;
+  s.period = period;
+  s.state = state;
+  s.latest_revision = 1;
+  s.latest_values.assign(IndicatorCount(), std::nan(""));
+  s.latest_values[IndicatorIndex("workshops")] = workshops;
+  if (accepted) {
+    s.accepted_revision = 1;
+    s.accepted_values = s.latest_values;
+  }
+  s.sequence = sequence;
+  return s;
+}
+
+double Workshops(const Figures& f, const std::string& period, Scope scope) {
+  return f.Totals(period, scope, {IndicatorIndex("workshops")}).totals(0).value();
+}
+
+TEST(FiguresTest, ChangesAdjustTheTotalsOfThePeriodAndItsYear) {
+  Figures f;
+  f.Apply(MakeStanding("14", "2024H1", v1::REPORT_STATE_SUBMITTED, 3, 1, false));
+  EXPECT_EQ(Workshops(f, "2024H1", Scope::kAccepted), 0);
+  EXPECT_EQ(Workshops(f, "2024H1", Scope::kIncludingSubmitted), 3);
+  f.Apply(MakeStanding("14", "2024H1", v1::REPORT_STATE_ACCEPTED, 3, 2, true));
+  f.Apply(MakeStanding("14", "2024H2", v1::REPORT_STATE_ACCEPTED, 4, 3, true));
+  EXPECT_EQ(Workshops(f, "2024", Scope::kAccepted), 7);
+  // A replaced half-year moves the derived year with it.
+  f.Apply(MakeStanding("14", "2024H2", v1::REPORT_STATE_ACCEPTED, 10, 4, true));
+  EXPECT_EQ(Workshops(f, "2024", Scope::kAccepted), 13);
+  // An annual report takes over from the halves.
+  f.Apply(MakeStanding("14", "2024", v1::REPORT_STATE_ACCEPTED, 11, 5, true));
+  EXPECT_EQ(Workshops(f, "2024", Scope::kAccepted), 11);
+  EXPECT_FALSE(f.Totals("2024", Scope::kAccepted, {}).derived());
+}
+
+TEST(FiguresTest, AnOlderChangeArrivingLateIsIgnored) {
+  Figures f;
+  f.Apply(MakeStanding("14", "2024H1", v1::REPORT_STATE_ACCEPTED, 9, 7, true));
+  f.Apply(MakeStanding("14", "2024H1", v1::REPORT_STATE_ACCEPTED, 2, 5, true));
+  EXPECT_EQ(Workshops(f, "2024H1", Scope::kAccepted), 9);
+  EXPECT_EQ(f.last_sequence(), 7);
+}
+
+}  // namespace
+}  // namespace aggregator

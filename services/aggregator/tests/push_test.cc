@@ -1,0 +1,162 @@
+// The intake: one acknowledgement per pushed report; idempotent retries;
+// older revisions never replace newer ones; bad reports refused whole.
+#include <pqxx/pqxx>
+
+#include "services/aggregator/tests/aggregator_fixture.h"
+
+namespace aggregator::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::IsSupersetOf;
+using ::testing::Property;
+
+class PushTest : public AggregatorTest {
+ protected:
+  void SetUp() override {
+    AggregatorTest::SetUp();
+    LoadProvincesAndMerger();
+  }
+
+  int StoredRevisions() {
+    pqxx::connection conn(db_->url());
+    pqxx::work txn(conn);
+    return txn.exec1("SELECT count(*) FROM aggregator.report_revisions")[0].as<int>();
+  }
+
+  std::vector<std::string> ViolationFields(const v1::PushAck& ack) {
+    std::vector<std::string> fields;
+    for (const auto& v : ack.violations()) fields.push_back(v.field());
+    return fields;
+  }
+};
+
+TEST_F(PushTest, EveryReportGetsItsOwnAcknowledgement) {
+  std::vector<v1::Report> reports;
+  for (const char* org : {"14", "20", "38"}) {
+    reports.push_back(MakeReport(org, "2024H1", 1, {{"members", 10000}, {"workshops", 3}}));
+  }
+  auto acks = Push(reports);
+  ASSERT_EQ(acks.size(), 3u);
+  for (size_t i = 0; i < acks.size(); ++i) {
+    EXPECT_EQ(acks[i].client_ref(), "ref-" + std::to_string(i));
+    EXPECT_EQ(acks[i].outcome(), v1::PUSH_OUTCOME_STORED);
+    EXPECT_EQ(acks[i].state(), v1::REPORT_STATE_SUBMITTED);
+    EXPECT_EQ(acks[i].latest_revision(), 1);
+  }
+  EXPECT_EQ(Total("2024H1", "workshops", /*include_submitted=*/true), 9);
+  EXPECT_EQ(Total("2024H1", "workshops"), 0);  // nothing accepted yet
+}
+
+TEST_F(PushTest, RetriedRevisionIsStoredAndCountedOnce) {
+  v1::Report report = MakeReport("14", "2024H1", 1, {{"workshops", 4}});
+  EXPECT_EQ(PushOne(report), v1::PUSH_OUTCOME_STORED);
+  EXPECT_EQ(PushOne(report), v1::PUSH_OUTCOME_DUPLICATE);
+  auto acks = Push({report, report});  // twice in one stream, e.g. a replayed outbox
+  EXPECT_THAT(acks, ElementsAre(Property(&v1::PushAck::outcome, v1::PUSH_OUTCOME_DUPLICATE),
+                                Property(&v1::PushAck::outcome, v1::PUSH_OUTCOME_DUPLICATE)));
+  EXPECT_EQ(StoredRevisions(), 1);
+  EXPECT_EQ(Total("2024H1", "workshops", true), 4);
+}
+
+TEST_F(PushTest, OlderRevisionNeverReplacesANewerOne) {
+  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 2, {{"workshops", 7}})), v1::PUSH_OUTCOME_STORED);
+  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 1, {{"workshops", 5}})),
+            v1::PUSH_OUTCOME_STALE_REVISION);
+  EXPECT_EQ(Total("2024H1", "workshops", true), 7);
+}
+
+TEST_F(PushTest, SameRevisionWithOtherContentIsAConflict) {
+  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 1, {{"workshops", 7}})), v1::PUSH_OUTCOME_STORED);
+  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 1, {{"workshops", 8}})),
+            v1::PUSH_OUTCOME_CONFLICT);
+  EXPECT_EQ(Total("2024H1", "workshops", true), 7);
+}
+
+TEST_F(PushTest, InvalidReportListsEveryProblemAndStoresNothing) {
+  v1::Report report = MakeReport("14", "2024H1", 1,
+                                 {{"members", 100},
+                                  {"intellectuals", 200},       // more than members
+                                  {"contest_entries", 3},
+                                  {"contest_prizes", 5},        // more than entries
+                                  {"tech_contest_by_union", true},  // but not held
+                                  {"workshops", -1},            // negative
+                                  {"unknown_thing", 1}});       // not in the catalog
+  auto* wrong_type = report.add_values();
+  wrong_type->set_code("has_website");
+  wrong_type->set_count(1);  // a yes/no given as a number
+  auto acks = Push({report});
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_THAT(ViolationFields(acks[0]),
+              IsSupersetOf({"values[1].count", "values[3].count", "values[4].flag",
+                            "values[5].count", "values[6].code", "values[7]"}));
+  EXPECT_EQ(StoredRevisions(), 0);
+}
+
+TEST_F(PushTest, MalformedAndFuturePeriodsAreRefused) {
+  EXPECT_EQ(PushOne(MakeReport("14", "2024H3", 1, {})), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_EQ(PushOne(MakeReport("14", "2099H1", 1, {})), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_EQ(StoredRevisions(), 0);
+}
+
+TEST_F(PushTest, OrganisationMustBeActiveDuringThePeriod) {
+  // Quảng Bình was merged into Quảng Trị on 2025-07-01: no 2025H2 report.
+  auto acks = Push({MakeReport("44", "2025H2", 1, {{"workshops", 1}})});
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_THAT(ViolationFields(acks[0]), ElementsAre("organization_code"));
+  EXPECT_EQ(PushOne(MakeReport("44", "2025H1", 1, {{"workshops", 1}})), v1::PUSH_OUTCOME_STORED);
+}
+
+TEST_F(PushTest, ProvinceMayPushOnlyItsOwnReports) {
+  auto acks = Push({MakeReport("20", "2024H1", 1, {{"workshops", 1}}),
+                    MakeReport("14", "2024H1", 1, {{"workshops", 2}})},
+                   v1::ROLE_PROVINCE_REPORTER, "14");
+  ASSERT_EQ(acks.size(), 2u);
+  EXPECT_EQ(acks[0].outcome(), v1::PUSH_OUTCOME_DENIED);
+  EXPECT_EQ(acks[1].outcome(), v1::PUSH_OUTCOME_STORED);
+  EXPECT_EQ(StoredRevisions(), 1);
+}
+
+TEST_F(PushTest, UnauthenticatedStreamIsRefused) {
+  auto ctx = fedtest::AnonymousContext();
+  auto stream = agg_->PushReports(ctx.get());
+  v1::PushedReport pushed;
+  *pushed.mutable_report() = MakeReport("14", "2024H1", 1, {});
+  stream->Write(pushed);
+  stream->WritesDone();
+  v1::PushAck ack;
+  EXPECT_FALSE(stream->Read(&ack));
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(StoredRevisions(), 0);
+}
+
+TEST_F(PushTest, ManyReportsOnOneStreamAreAllAcknowledgedAndStored) {
+  std::vector<v1::Report> reports;
+  for (const auto& p : registry::testing::ReadProvinces()) {
+    for (const char* period : {"2023H1", "2023H2", "2024H1"}) {
+      reports.push_back(MakeReport(p.code, period, 1, {{"workshops", 2}, {"members", 5000}}));
+    }
+  }
+  auto acks = Push(reports);
+  ASSERT_EQ(acks.size(), reports.size());
+  for (const auto& ack : acks) EXPECT_EQ(ack.outcome(), v1::PUSH_OUTCOME_STORED);
+  EXPECT_EQ(StoredRevisions(), static_cast<int>(reports.size()));
+  EXPECT_EQ(Total("2024H1", "workshops", true), 2 * 63);
+}
+
+TEST_F(PushTest, FiguresAreRebuiltFromTheDatabaseAfterARestart) {
+  Push({MakeReport("14", "2024H1", 1, {{"workshops", 3}}),
+        MakeReport("20", "2024H1", 1, {{"workshops", 4}})});
+  ASSERT_TRUE(Review("accept", "14", "2024H1", 1).ok());
+  StopAggregator();
+  StartAggregator();
+  EXPECT_EQ(Total("2024H1", "workshops"), 3);
+  EXPECT_EQ(Total("2024H1", "workshops", true), 7);
+}
+
+}  // namespace
+}  // namespace aggregator::testing
