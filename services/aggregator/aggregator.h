@@ -3,6 +3,10 @@
 // national figures. Each method authorises, validates, then works.
 #pragma once
 
+#include <map>
+#include <string>
+
+#include "absl/synchronization/mutex.h"
 #include "federation/v1/aggregator.pb.h"
 #include "services/aggregator/directory.h"
 #include "services/aggregator/figures.h"
@@ -49,6 +53,16 @@ class Aggregator {
   fed::DbPool& db_;
   Figures& figures_;
   Directory& directory_;
+
+  // Completeness answers by (period, map day, kind, board), valid while the
+  // figures' sequence and the expected list are the ones they were built from.
+  struct CompletenessMemo {
+    int64_t sequence;
+    Directory::OrganizationList expected;
+    v1::CompletenessResponse response;
+  };
+  absl::Mutex memo_mu_;
+  std::map<std::string, CompletenessMemo> completeness_memo_ ABSL_GUARDED_BY(memo_mu_);
 };
 
 }  // namespace aggregator

@@ -33,10 +33,10 @@ absl::StatusOr<v1::Organization> Directory::Organization(const std::string& code
   });
 }
 
-absl::StatusOr<std::vector<v1::Organization>> Directory::OrganizationsOn(
+absl::StatusOr<Directory::OrganizationList> Directory::OrganizationsOn(
     v1::OrganizationKind kind, const std::string& day) {
   using List = std::vector<v1::Organization>;
-  return Cached(provinces_, absl::StrCat(kind, "@", day), [&]() -> absl::StatusOr<List> {
+  return Cached(provinces_, absl::StrCat(kind, "@", day), [&]() -> absl::StatusOr<OrganizationList> {
     v1::ListOrganizationsRequest req;
     req.set_kind(kind);
     req.set_as_of(day);
@@ -50,7 +50,7 @@ absl::StatusOr<std::vector<v1::Organization>> Directory::OrganizationsOn(
       if (page.next_page_token().empty()) break;
       req.set_page_token(page.next_page_token());
     }
-    return all;
+    return std::make_shared<const List>(std::move(all));
   });
 }
 

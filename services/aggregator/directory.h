@@ -29,8 +29,11 @@ class Directory {
 
   absl::StatusOr<v1::Organization> Organization(const std::string& code);
   // Organisations of `kind` active on `day` ("YYYY-MM-DD"), sorted by code.
-  absl::StatusOr<std::vector<v1::Organization>> OrganizationsOn(v1::OrganizationKind kind,
-                                                                const std::string& day);
+  // Shared, not copied: at 10^4 organisations a copy per query would cost
+  // more than the query. The same pointer comes back until the entry expires.
+  using OrganizationList = std::shared_ptr<const std::vector<v1::Organization>>;
+  absl::StatusOr<OrganizationList> OrganizationsOn(v1::OrganizationKind kind,
+                                                   const std::string& day);
   // Codes merged into `code`, transitively.
   absl::StatusOr<std::vector<std::string>> Predecessors(const std::string& code);
   // The organisation carrying `code` on `day`.
@@ -66,7 +69,7 @@ class Directory {
   absl::Duration ttl_;
   absl::Mutex mu_;
   std::map<std::string, Entry<v1::Organization>> organizations_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, Entry<std::vector<v1::Organization>>> provinces_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Entry<OrganizationList>> provinces_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Entry<std::vector<std::string>>> predecessors_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Entry<std::string>> successors_ ABSL_GUARDED_BY(mu_);
 };

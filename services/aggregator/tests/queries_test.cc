@@ -115,6 +115,21 @@ TEST_F(QueriesTest, CompletenessListsMissingAndLateProvinces) {
   EXPECT_EQ(out.expected(), 34);
 }
 
+TEST_F(QueriesTest, BoardMovesAsReportsArrive) {
+  v1::CompletenessRequest req;
+  req.set_period("2024H2");
+  v1::CompletenessResponse before, pushed, accepted;
+  ASSERT_TRUE(agg_->GetCompleteness(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &before).ok());
+  EXPECT_EQ(before.submitted(), 0);
+  Push({MakeReport("14", "2024H2", 1, {{"workshops", 1}})});
+  ASSERT_TRUE(agg_->GetCompleteness(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &pushed).ok());
+  EXPECT_EQ(pushed.submitted(), 1);
+  EXPECT_EQ(pushed.accepted(), 0);
+  ASSERT_TRUE(Review("accept", "14", "2024H2", 1).ok());
+  ASSERT_TRUE(agg_->GetCompleteness(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &accepted).ok());
+  EXPECT_EQ(accepted.accepted(), 1);
+}
+
 TEST_F(QueriesTest, SeriesRollsQuangBinhIntoQuangTriAcrossTheMerger) {
   PushAndAccept(MakeReport("44", "2024H2", 1, {{"members", 30000}, {"workshops", 2}}));
   PushAndAccept(MakeReport("45", "2024H2", 1, {{"members", 25000}, {"workshops", 3}}));
