@@ -56,6 +56,15 @@ class Directory {
       auto it = cache.find(key);
       if (it != cache.end() && absl::Now() - it->second.fetched < ttl_) return it->second.value;
     }
+    // One fetch at a time: when a cached list expires under load, the first
+    // caller fetches it and the others wait for its answer instead of
+    // sending the registry the same request dozens of times.
+    absl::MutexLock fetching(&fetch_mu_);
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = cache.find(key);
+      if (it != cache.end() && absl::Now() - it->second.fetched < ttl_) return it->second.value;
+    }
     absl::StatusOr<T> fetched = fetch();
     if (fetched.ok()) {
       absl::MutexLock lock(&mu_);
@@ -67,6 +76,7 @@ class Directory {
   std::unique_ptr<v1::RegistryService::Stub> stub_;
   const fed::TokenSigner* signer_;
   absl::Duration ttl_;
+  absl::Mutex fetch_mu_;
   absl::Mutex mu_;
   std::map<std::string, Entry<v1::Organization>> organizations_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Entry<OrganizationList>> provinces_ ABSL_GUARDED_BY(mu_);

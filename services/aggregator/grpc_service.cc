@@ -50,8 +50,9 @@ ServerUnaryReactor* AggregatorGrpcService::ListChanges(CallbackServerContext* ct
 
 ServerUnaryReactor* AggregatorGrpcService::GetTotals(CallbackServerContext* ctx,
     const v1::TotalsRequest* request, v1::TotalsResponse* response) {
+  // Answered from the in-memory figures: no need to leave gRPC's thread.
   return fed::ServeMethod(ctx, call_, "GetTotals", aggregator_, &Aggregator::GetTotals, request,
-                          response);
+                          response, fed::Blocking::kMemoryOnly);
 }
 
 ServerUnaryReactor* AggregatorGrpcService::GetCoverage(CallbackServerContext* ctx,
@@ -62,8 +63,9 @@ ServerUnaryReactor* AggregatorGrpcService::GetCoverage(CallbackServerContext* ct
 
 ServerUnaryReactor* AggregatorGrpcService::GetCompleteness(CallbackServerContext* ctx,
     const v1::CompletenessRequest* request, v1::CompletenessResponse* response) {
-  return fed::ServeMethod(ctx, call_, "GetCompleteness", aggregator_, &Aggregator::GetCompleteness, request,
-                          response);
+  // May ask the registry for the expected list (cached): not on gRPC's thread.
+  return fed::ServeMethod(ctx, call_, "GetCompleteness", aggregator_, &Aggregator::GetCompleteness,
+                          request, response);
 }
 
 ServerUnaryReactor* AggregatorGrpcService::GetSeries(CallbackServerContext* ctx,

@@ -26,10 +26,16 @@ struct CallContext {
 void LogCall(absl::string_view method, const Principal* principal, const absl::Status& status,
              absl::Duration elapsed);
 
+// Where a handler runs: on the worker pool when it may block (database,
+// other services), or right on gRPC's callback thread when it only reads
+// memory, which saves two thread hand-offs per call.
+enum class Blocking { kMayBlock, kMemoryOnly };
+
 // `handler(const Principal&) -> absl::Status` fills the response itself.
 template <typename Handler>
 grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* ctx, const CallContext& call,
-                                     absl::string_view method, Handler handler) {
+                                     absl::string_view method, Handler handler,
+                                     Blocking blocking = Blocking::kMayBlock) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   const absl::Time start = absl::Now();
   absl::StatusOr<Principal> principal = Authenticate(*ctx, *call.signer);
@@ -38,8 +44,8 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* ctx, const Cal
     reactor->Finish(ToGrpcStatus(principal.status()));
     return reactor;
   }
-  call.workers->Submit([reactor, method, start, who = *std::move(principal),
-                        handler = std::move(handler)]() mutable {
+  auto run = [reactor, method, start, who = *std::move(principal),
+              handler = std::move(handler)]() mutable {
     absl::Status status;
     try {
       status = handler(std::as_const(who));
@@ -50,7 +56,12 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* ctx, const Cal
     }
     LogCall(method, &who, status, absl::Now() - start);
     reactor->Finish(ToGrpcStatus(status));
-  });
+  };
+  if (blocking == Blocking::kMemoryOnly) {
+    run();
+  } else {
+    call.workers->Submit(std::move(run));
+  }
   return reactor;
 }
 
@@ -64,10 +75,10 @@ template <typename Impl, typename Request, typename Response>
 grpc::ServerUnaryReactor* ServeMethod(
     grpc::CallbackServerContext* ctx, const CallContext& call, absl::string_view name, Impl* impl,
     absl::Status (Impl::*method)(const Principal&, const Request&, Response*),
-    const Request* request, Response* response) {
-  return ServeUnary(ctx, call, name, [=](const Principal& who) {
-    return (impl->*method)(who, *request, response);
-  });
+    const Request* request, Response* response, Blocking blocking = Blocking::kMayBlock) {
+  return ServeUnary(
+      ctx, call, name,
+      [=](const Principal& who) { return (impl->*method)(who, *request, response); }, blocking);
 }
 
 }  // namespace fed

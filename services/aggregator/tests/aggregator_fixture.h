@@ -72,8 +72,12 @@ class AggregatorTest : public registry::testing::RegistryTest {
     aggregator_ = std::make_unique<Aggregator>(*agg_pool_, *figures_, *directory_);
     ASSERT_TRUE(aggregator_->LoadFigures().ok());
     intake_ = std::make_unique<Intake>(*agg_pool_, *figures_, *directory_, 200);
+    // Its own workers, as in production where it is its own process: a
+    // handler waiting on the registry must not hold the registry's threads.
+    agg_workers_ = std::make_unique<fed::WorkerPool>(4);
     agg_service_ = std::make_unique<AggregatorGrpcService>(
-        aggregator_.get(), intake_.get(), fed::CallContext{&fedtest::TestSigner(), workers_.get()});
+        aggregator_.get(), intake_.get(),
+        fed::CallContext{&fedtest::TestSigner(), agg_workers_.get()});
     agg_server_ = std::make_unique<fedtest::LoopbackServer>(
         std::vector<grpc::Service*>{agg_service_.get()});
     agg_ = v1::AggregatorService::NewStub(agg_server_->channel());
@@ -81,6 +85,7 @@ class AggregatorTest : public registry::testing::RegistryTest {
 
   void StopAggregator() {
     agg_server_.reset();
+    agg_workers_.reset();
     intake_.reset();
     agg_service_.reset();
     aggregator_.reset();
@@ -146,6 +151,7 @@ class AggregatorTest : public registry::testing::RegistryTest {
   std::unique_ptr<Directory> directory_;
   std::unique_ptr<Aggregator> aggregator_;
   std::unique_ptr<Intake> intake_;
+  std::unique_ptr<fed::WorkerPool> agg_workers_;
   std::unique_ptr<AggregatorGrpcService> agg_service_;
   std::unique_ptr<fedtest::LoopbackServer> agg_server_;
   std::unique_ptr<v1::AggregatorService::Stub> agg_;

@@ -1,0 +1,371 @@
+// Aggregator benchmark: ingest rate of the push stream against a raw libpqxx
+// insert of the same rows, and latency/throughput of the national queries
+// against a trivial gRPC call (health check) on the same server, at
+// --orgs organisations x --periods half-years x the full catalog.
+//
+//   tools/dev bench            (or build/tests/bench/aggregator_bench --help)
+//
+// Prints its figures; asserts nothing about time (machines are shared).
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <pqxx/pqxx>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "federation/v1/aggregator.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "services/aggregator/aggregator.h"
+#include "services/aggregator/grpc_service.h"
+#include "services/aggregator/intake.h"
+#include "services/common/catalog.h"
+#include "services/common/dates.h"
+#include "services/common/db.h"
+#include "services/common/log.h"
+#include "services/common/period.h"
+#include "services/registry/grpc_service.h"
+#include "services/registry/registry.h"
+#include "tests/support/test_env.h"
+
+ABSL_FLAG(int, orgs, 10000, "Reporting organisations (member associations).");
+ABSL_FLAG(int, periods, 20, "Half-years per organisation, ending with 2025H2.");
+ABSL_FLAG(int, push_streams, 8, "Concurrent PushReports streams.");
+ABSL_FLAG(int, raw_reports, 20000, "Reports inserted by the raw libpqxx baseline.");
+ABSL_FLAG(int, clients, 64, "Concurrent query clients.");
+ABSL_FLAG(int, seconds, 8, "Duration of each query measurement.");
+
+namespace registry {
+const std::vector<fed::Migration>& Migrations();
+}
+namespace aggregator {
+const std::vector<fed::Migration>& Migrations();
+}
+
+namespace {
+
+namespace v1 = federation::v1;
+
+std::string OrgCode(int i) { return absl::StrFormat("A%05d", i); }
+
+std::vector<std::string> PeriodNames(int count) {
+  std::vector<std::string> names;
+  fed::Period p{2025, fed::Period::Kind::kHalf, 2};
+  for (int i = 0; i < count; ++i, p = p.Previous()) names.push_back(p.ToString());
+  std::reverse(names.begin(), names.end());
+  return names;
+}
+
+// A full-catalog report with values that pass validation.
+v1::Report MakeReport(int org, const std::string& period) {
+  v1::Report report;
+  report.set_organization_code(OrgCode(org));
+  report.set_period(period);
+  report.set_revision(1);
+  report.set_submitted_by("bench");
+  // Submitted a few days before the deadline; one organisation in a hundred late.
+  const absl::CivilDay due = fed::Period::Parse(period)->DueDate();
+  const absl::CivilDay day = org % 100 == 0 ? due + 3 : due - 1 - org % 10;
+  report.mutable_submitted_at()->set_seconds(
+      absl::ToUnixSeconds(absl::FromCivil(day, absl::FixedTimeZone(7 * 3600))));
+  const uint64_t seed = static_cast<uint64_t>(org) * 7919 + period.size() * 31 + period.back();
+  for (const auto& indicator : fed::LatestCatalog().indicators()) {
+    auto* v = report.add_values();
+    v->set_code(indicator.code());
+    if (indicator.type() == v1::INDICATOR_TYPE_BOOLEAN) {
+      v->set_flag(indicator.code() != "tech_contest_by_union" && (seed + indicator.code().size()) % 3 != 0);
+    } else {
+      int64_t base = static_cast<int64_t>((seed * 131 + indicator.code().size() * 17) % 50) + 5;
+      if (indicator.code() == "members") base = 10000 + static_cast<int64_t>(seed % 5000);
+      if (indicator.code() == "intellectuals") base = 1000 + static_cast<int64_t>(seed % 500);
+      if (indicator.code() == "contest_prizes") base = 1;
+      v->set_count(base);
+    }
+  }
+  return report;
+}
+
+std::unique_ptr<grpc::ClientContext> Context(v1::Role role) {
+  return fedtest::ContextAs(role, "VUSTA");
+}
+
+void SeedRegistry(const std::string& url, int orgs) {
+  pqxx::connection conn(url);
+  pqxx::work txn(conn);
+  txn.exec(
+      "INSERT INTO registry.organizations (code, kind, name, status, active_from, updated_by)"
+      " VALUES ('VUSTA', 1, 'Liên hiệp các Hội KH&KT Việt Nam', 1, '1983-03-26', 'bench')");
+  txn.exec(
+      "INSERT INTO registry.organizations (code, kind, name, parent_id, status, active_from,"
+      " updated_by) SELECT lpad(g::text, 2, '0'), 2, 'LHH ' || g, 1, 1, '2008-08-01', 'bench'"
+      " FROM generate_series(10, 72) g");
+  txn.exec_params(
+      "INSERT INTO registry.organizations (code, kind, name, parent_id, status, active_from,"
+      " updated_by) SELECT 'A' || lpad(g::text, 5, '0'), 3, 'Hội ' || g, 2 + g % 63, 1,"
+      " '2010-01-01', 'bench' FROM generate_series(0, $1 - 1) g",
+      orgs);
+  txn.commit();
+}
+
+struct Latencies {
+  std::vector<double> ms;
+  double seconds = 0;
+  int errors = 0;
+};
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+}
+
+// Runs `call` from `clients` threads for `seconds`; each call returns ok.
+template <typename Call>
+Latencies Measure(int clients, int seconds, Call call) {
+  std::vector<std::vector<double>> per_thread(clients);
+  std::atomic<int> errors{0};
+  const absl::Time end = absl::Now() + absl::Seconds(seconds);
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      uint64_t i = t;
+      while (absl::Now() < end) {
+        const absl::Time before = absl::Now();
+        if (!call(i++)) errors++;
+        per_thread[t].push_back(absl::ToDoubleMilliseconds(absl::Now() - before));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  Latencies result;
+  result.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  result.errors = errors;
+  for (auto& v : per_thread) result.ms.insert(result.ms.end(), v.begin(), v.end());
+  return result;
+}
+
+void PrintLatencies(const char* name, Latencies& l, double baseline_qps) {
+  const double qps = l.ms.size() / l.seconds;
+  std::printf("  %-34s %9.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", name, qps,
+              Percentile(l.ms, 0.50), Percentile(l.ms, 0.99), l.errors);
+  if (baseline_qps > 0) std::printf("  (%.0f%% of trivial call)", 100.0 * qps / baseline_qps);
+  std::printf("\n");
+}
+
+// Inserts the same rows the aggregator writes per report (revision with its
+// JSON payload + one row per value), batched like the group commit, with
+// nothing else: no validation, no idempotency checks, no feed, no figures.
+double RawInsertRate(const std::string& url, const std::vector<v1::Report>& reports, int batch) {
+  pqxx::connection conn(url);
+  {
+    pqxx::work txn(conn);
+    txn.exec("CREATE TABLE raw_revisions (LIKE aggregator.report_revisions INCLUDING DEFAULTS)");
+    txn.exec("CREATE TABLE raw_values (LIKE aggregator.report_values INCLUDING ALL)");
+    txn.exec("ALTER TABLE raw_revisions ADD PRIMARY KEY (organization_code, period, revision)");
+    txn.commit();
+  }
+  const absl::Time start = absl::Now();
+  for (size_t first = 0; first < reports.size(); first += batch) {
+    const size_t last = std::min(reports.size(), first + batch);
+    std::vector<std::string> orgs, periods, payloads, v_orgs, v_periods, v_codes;
+    std::vector<int> v_revs;
+    std::string values = "{";
+    for (size_t i = first; i < last; ++i) {
+      orgs.push_back(reports[i].organization_code());
+      periods.push_back(reports[i].period());
+      std::string json;
+      (void)google::protobuf::util::MessageToJsonString(reports[i], &json);
+      payloads.push_back(json);
+      for (const auto& v : reports[i].values()) {
+        v_orgs.push_back(reports[i].organization_code());
+        v_periods.push_back(reports[i].period());
+        v_codes.push_back(v.code());
+        v_revs.push_back(1);
+        absl::StrAppend(&values, values.size() > 1 ? "," : "", fed::NumericValue(v));
+      }
+    }
+    values += "}";
+    pqxx::work txn(conn);
+    txn.exec_params(
+        "INSERT INTO raw_revisions (organization_code, period, revision, content_hash, payload,"
+        " submitted_at, submitted_by, received_from) SELECT o, p, 1, 'h', j::jsonb, now(), 'b', 'b'"
+        " FROM unnest($1::text[], $2::text[], $3::text[]) AS t(o, p, j)",
+        fed::PgTextArray(orgs), fed::PgTextArray(periods), fed::PgTextArray(payloads));
+    txn.exec_params(
+        "INSERT INTO raw_values SELECT * FROM unnest($1::text[], $2::text[], $3::int[],"
+        " $4::text[], $5::float8[])",
+        fed::PgTextArray(v_orgs), fed::PgTextArray(v_periods), fed::PgNumberArray(v_revs),
+        fed::PgTextArray(v_codes), values);
+    txn.commit();
+  }
+  return reports.size() / absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
+  fed::InitLogging("bench");
+  spdlog::set_level(spdlog::level::warn);
+  const int orgs = absl::GetFlag(FLAGS_orgs);
+  const std::vector<std::string> periods = PeriodNames(absl::GetFlag(FLAGS_periods));
+
+  fedtest::TestDatabase db("bench");
+  if (!fed::ApplyMigrations(db.url(), "registry", registry::Migrations()).ok() ||
+      !fed::ApplyMigrations(db.url(), "aggregator", aggregator::Migrations()).ok()) {
+    std::fprintf(stderr, "migrations failed\n");
+    return 1;
+  }
+  SeedRegistry(db.url(), orgs);
+
+  // Separate worker pools, as separate processes would have: an aggregator
+  // handler waiting on the registry must not hold the registry's threads.
+  fed::WorkerPool workers(8);
+  fed::WorkerPool registry_workers(4);
+  fed::DbPool registry_db(db.url(), "registry", 4);
+  registry::Registry registry_logic(registry_db);
+  registry::RegistryGrpcService registry_service(&registry_logic,
+                                                 {&fedtest::TestSigner(), &registry_workers});
+  fedtest::LoopbackServer registry_server({&registry_service});
+
+  fed::DbPool agg_db(db.url(), "aggregator", 8);
+  aggregator::Directory directory(registry_server.channel(), &fedtest::TestSigner(),
+                                  absl::Minutes(10));
+  auto figures = std::make_unique<aggregator::Figures>();
+  auto logic = std::make_unique<aggregator::Aggregator>(agg_db, *figures, directory);
+  auto intake = std::make_unique<aggregator::Intake>(agg_db, *figures, directory, 200);
+  auto service = std::make_unique<aggregator::AggregatorGrpcService>(
+      logic.get(), intake.get(), fed::CallContext{&fedtest::TestSigner(), &workers});
+  auto server = std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service.get()});
+
+  std::printf("federation aggregator benchmark: %d organisations x %zu periods x %d indicators\n",
+              orgs, periods.size(), fed::LatestCatalog().indicators_size());
+  std::printf("  machine: %u hardware threads; PostgreSQL via %s\n",
+              std::thread::hardware_concurrency(), "FED_TEST_PG_URL");
+
+  // --- ingest -------------------------------------------------------------
+  std::vector<v1::Report> reports;
+  reports.reserve(static_cast<size_t>(orgs) * periods.size());
+  for (const auto& period : periods) {
+    for (int org = 0; org < orgs; ++org) reports.push_back(MakeReport(org, period));
+  }
+  // Warm the registry cache the way a real deadline day would after its
+  // first minutes, so the figure is the steady intake rate.
+  for (int org = 0; org < orgs; ++org) (void)directory.Organization(OrgCode(org));
+
+  const int streams = absl::GetFlag(FLAGS_push_streams);
+  std::atomic<long> stored{0}, other{0};
+  const absl::Time push_start = absl::Now();
+  std::vector<std::thread> pushers;
+  for (int s = 0; s < streams; ++s) {
+    pushers.emplace_back([&, s] {
+      auto ctx = Context(v1::ROLE_SERVICE);
+      auto stub = v1::AggregatorService::NewStub(server->channel());
+      auto stream = stub->PushReports(ctx.get());
+      std::thread reader([&] {
+        v1::PushAck ack;
+        while (stream->Read(&ack)) {
+          (ack.outcome() == v1::PUSH_OUTCOME_STORED ? stored : other)++;
+        }
+      });
+      for (size_t i = s; i < reports.size(); i += streams) {
+        v1::PushedReport pushed;
+        pushed.set_client_ref(std::to_string(i));
+        *pushed.mutable_report() = reports[i];
+        if (!stream->Write(pushed)) break;
+      }
+      stream->WritesDone();
+      reader.join();
+      grpc::Status status = stream->Finish();
+      if (!status.ok()) std::fprintf(stderr, "push stream: %s\n", status.error_message().c_str());
+    });
+  }
+  for (auto& t : pushers) t.join();
+  const double push_seconds = absl::ToDoubleSeconds(absl::Now() - push_start);
+  const double push_rate = stored / push_seconds;
+
+  std::vector<v1::Report> raw_sample(
+      reports.begin(), reports.begin() + std::min<size_t>(reports.size(), absl::GetFlag(FLAGS_raw_reports)));
+  const double raw_rate = RawInsertRate(db.url(), raw_sample, 200);
+
+  std::printf("\ningest (durable, one acknowledgement per report, %d streams)\n", streams);
+  std::printf("  pushed into the aggregator          %9.0f reports/s  (%ld stored, %ld other, %.1f s)\n",
+              push_rate, stored.load(), other.load(), push_seconds);
+  std::printf("  raw libpqxx insert, same rows       %9.0f reports/s  (%zu reports, 200 per txn)\n",
+              raw_rate, raw_sample.size());
+  std::printf("  ratio                               %9.0f %%\n", 100.0 * push_rate / raw_rate);
+
+  // --- accept everything and restart, as after a review day ----------------
+  {
+    pqxx::connection conn(db.url());
+    pqxx::work txn(conn);
+    txn.exec("UPDATE aggregator.reports SET state = 3, accepted_revision = latest_revision");
+    txn.commit();
+  }
+  server.reset();
+  intake.reset();
+  service.reset();
+  logic.reset();
+  figures = std::make_unique<aggregator::Figures>();
+  logic = std::make_unique<aggregator::Aggregator>(agg_db, *figures, directory);
+  const absl::Time load_start = absl::Now();
+  if (!logic->LoadFigures().ok()) return 1;
+  const double load_seconds = absl::ToDoubleSeconds(absl::Now() - load_start);
+  intake = std::make_unique<aggregator::Intake>(agg_db, *figures, directory, 200);
+  service = std::make_unique<aggregator::AggregatorGrpcService>(
+      logic.get(), intake.get(), fed::CallContext{&fedtest::TestSigner(), &workers});
+  server = std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service.get()});
+  std::printf("\nrestart: figures rebuilt from PostgreSQL in %.1f s (%zu reports)\n", load_seconds,
+              reports.size());
+
+  // --- queries ---------------------------------------------------------------
+  const int clients = absl::GetFlag(FLAGS_clients);
+  const int seconds = absl::GetFlag(FLAGS_seconds);
+  auto health = grpc::health::v1::Health::NewStub(server->channel());
+  auto stub = v1::AggregatorService::NewStub(server->channel());
+  for (const auto& period : periods) {
+    (void)directory.OrganizationsOn(v1::ORGANIZATION_KIND_MEMBER_ASSOCIATION,
+                                    fed::FormatDate(fed::Period::Parse(period)->LastDay()));
+  }
+
+  std::printf("\nqueries (%d concurrent clients, %d s each, one channel)\n", clients, seconds);
+  Latencies trivial = Measure(clients, seconds, [&](uint64_t) {
+    grpc::ClientContext ctx;
+    grpc::health::v1::HealthCheckRequest req;
+    grpc::health::v1::HealthCheckResponse resp;
+    return health->Check(&ctx, req, &resp).ok();
+  });
+  const double trivial_qps = trivial.ms.size() / trivial.seconds;
+  PrintLatencies("trivial call (grpc.health Check)", trivial, 0);
+
+  Latencies totals = Measure(clients, seconds, [&](uint64_t i) {
+    v1::TotalsRequest req;
+    req.set_period(periods[i % periods.size()]);
+    v1::TotalsResponse resp;
+    auto ctx = Context(v1::ROLE_VIEWER);
+    return stub->GetTotals(ctx.get(), req, &resp).ok() && resp.totals_size() > 0;
+  });
+  PrintLatencies("GetTotals (full catalog)", totals, trivial_qps);
+
+  Latencies completeness = Measure(clients, seconds, [&](uint64_t i) {
+    v1::CompletenessRequest req;
+    req.set_period(periods[i % periods.size()]);
+    req.set_reporter_kind(v1::ORGANIZATION_KIND_MEMBER_ASSOCIATION);
+    v1::CompletenessResponse resp;
+    auto ctx = Context(v1::ROLE_VIEWER);
+    return stub->GetCompleteness(ctx.get(), req, &resp).ok() && resp.expected() == orgs;
+  });
+  PrintLatencies("GetCompleteness (10^4 expected)", completeness, trivial_qps);
+
+  server.reset();
+  intake.reset();
+  return 0;
+}
