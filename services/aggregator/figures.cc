@@ -20,8 +20,10 @@ const std::unordered_map<std::string, int>& IndexByCode() {
   return *index;
 }
 
-// A year from its halves: flows add up, stocks take the latest half,
-// yes/no holds if it held in either half.
+// A year from its halves: flows add up, yes/no holds if it held in either
+// half, stocks are the year-end (H2) value. A stock is not carried over from
+// H1 when H2 is missing: an organisation merged away mid-year would
+// otherwise be counted again inside its successor's year-end figure.
 Values DeriveYear(const std::optional<Values>& h1, const std::optional<Values>& h2) {
   const auto& catalog = fed::LatestCatalog();
   Values year(IndicatorCount(), kAbsent);
@@ -33,7 +35,7 @@ Values DeriveYear(const std::optional<Values>& h1, const std::optional<Values>& 
         year[i] = std::isnan(a) ? b : std::isnan(b) ? a : a + b;
         break;
       case v1::TIME_AGGREGATION_LAST:
-        year[i] = std::isnan(b) ? a : b;
+        year[i] = b;
         break;
       default:  // ANY
         year[i] = std::isnan(a) ? b : std::isnan(b) ? a : std::max(a, b);

@@ -15,8 +15,8 @@ namespace fedctl {
 std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
   for (auto group : {HealthCommands, TokenCommands, OrganizationCommands, ProfileCommands,
-                     MergerCommands, ClusterCommands, CongressCommands, AuditCommands,
-                     DemoCommands}) {
+                     MergerCommands, ClusterCommands, CongressCommands, ReportCommands,
+                     NationalCommands, AuditCommands, DemoCommands, DemoReportCommands}) {
     for (auto& command : group()) all.push_back(std::move(command));
   }
   return all;

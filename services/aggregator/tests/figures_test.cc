@@ -46,6 +46,21 @@ TEST(FiguresTest, ChangesAdjustTheTotalsOfThePeriodAndItsYear) {
   EXPECT_FALSE(f.Totals("2024", Scope::kAccepted, {}).derived());
 }
 
+TEST(FiguresTest, StocksOfAYearAreItsYearEndValue) {
+  Figures f;
+  Standing h1 = MakeStanding("44", "2025H1", v1::REPORT_STATE_ACCEPTED, 2, 1, true);
+  h1.latest_values[IndicatorIndex("members")] = 31000;
+  h1.accepted_values = h1.latest_values;
+  f.Apply(h1);
+  Standing h2 = MakeStanding("45", "2025H2", v1::REPORT_STATE_ACCEPTED, 3, 2, true);
+  h2.latest_values[IndicatorIndex("members")] = 58000;  // includes Quảng Bình's members
+  h2.accepted_values = h2.latest_values;
+  f.Apply(h2);
+  auto year = f.Totals("2025", Scope::kAccepted, {IndicatorIndex("members"), IndicatorIndex("workshops")});
+  EXPECT_EQ(year.totals(0).value(), 58000);  // not 89000: 44 merged away before year end
+  EXPECT_EQ(year.totals(1).value(), 5);      // flows of both halves still add up
+}
+
 TEST(FiguresTest, AnOlderChangeArrivingLateIsIgnored) {
   Figures f;
   f.Apply(MakeStanding("14", "2024H1", v1::REPORT_STATE_ACCEPTED, 9, 7, true));

@@ -1,0 +1,378 @@
+#include "services/reporting/forwarder.h"
+
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "services/common/log.h"
+#include "services/common/status.h"
+#include "services/reporting/service_token.h"
+#include "services/reporting/storage.h"
+
+namespace reporting {
+namespace {
+
+std::shared_ptr<grpc::Channel> OpenChannel(const ForwarderOptions& options) {
+  // gRPC's own reconnect backoff (default up to two minutes) would hide an
+  // aggregator that is back; keep it within ours.
+  grpc::ChannelArguments args;
+  const int initial_ms = static_cast<int>(absl::ToInt64Milliseconds(options.backoff_initial));
+  const int max_ms = static_cast<int>(absl::ToInt64Milliseconds(options.backoff_max));
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::max(initial_ms, 1));
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::max(initial_ms, 1));
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, std::max(max_ms, 1));
+  return grpc::CreateCustomChannel(options.aggregator_target, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+std::string OutcomeName(v1::PushOutcome outcome) {
+  return std::string(absl::StripPrefix(v1::PushOutcome_Name(outcome), "PUSH_OUTCOME_"));
+}
+
+std::string RefusalReason(const v1::PushAck& ack) {
+  std::vector<std::string> parts;
+  for (const auto& violation : ack.violations()) {
+    parts.push_back(absl::StrCat(violation.field(), ": ", violation.description()));
+  }
+  if (parts.empty()) return "no details given";
+  return absl::StrJoin(parts, "; ");
+}
+
+}  // namespace
+
+class Forwarder::ActiveCall {
+ public:
+  ActiveCall(Forwarder* forwarder, grpc::ClientContext* ctx) : forwarder_(forwarder) {
+    std::lock_guard<std::mutex> lock(forwarder_->mu_);
+    forwarder_->active_ = ctx;
+    if (forwarder_->stopping_) ctx->TryCancel();
+  }
+  ~ActiveCall() {
+    std::lock_guard<std::mutex> lock(forwarder_->mu_);
+    forwarder_->active_ = nullptr;
+  }
+
+ private:
+  Forwarder* forwarder_;
+};
+
+Forwarder::Forwarder(fed::DbPool& db, const fed::TokenSigner& signer, ForwarderOptions options)
+    : db_(db),
+      signer_(signer),
+      options_(std::move(options)),
+      stub_(v1::AggregatorService::NewStub(OpenChannel(options_))),
+      random_(std::random_device{}()) {}
+
+Forwarder::~Forwarder() { Stop(); }
+
+void Forwarder::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable() || stopping_) return;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Forwarder::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    if (active_ != nullptr) active_->TryCancel();
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Forwarder::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool Forwarder::stopping() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stopping_;
+}
+
+bool Forwarder::Sleep(absl::Duration d, bool wakeable) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, absl::ToChronoNanoseconds(std::max(d, absl::ZeroDuration())),
+               [&] { return stopping_ || (wakeable && woken_); });
+  woken_ = false;
+  return !stopping_;
+}
+
+absl::Duration Forwarder::Backoff(int failures) {
+  absl::Duration cap = options_.backoff_initial;
+  for (int i = 1; i < failures && cap < options_.backoff_max; ++i) cap *= 2;
+  cap = std::min(cap, options_.backoff_max);
+  std::uniform_int_distribution<int64_t> jitter(0, std::max<int64_t>(absl::ToInt64Microseconds(cap), 0));
+  return absl::Microseconds(jitter(random_));
+}
+
+void Forwarder::PrepareContext(grpc::ClientContext& ctx) const {
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+  ctx.AddMetadata("authorization",
+                  absl::StrCat("Bearer ", MintServiceToken(signer_, "reporting-forwarder")));
+}
+
+void Forwarder::RecordError(const absl::Status& status) {
+  const std::string text = absl::StrCat("aggregator at ", options_.aggregator_target, ": ",
+                                        status.ToString());
+  // While the aggregator stays down, say so once, not on every retry.
+  if (text == last_error_) {
+    spdlog::debug("event=forward_failed error=\"{}\"", text);
+    return;
+  }
+  spdlog::warn("event=forward_failed error=\"{}\"", text);
+  absl::Status saved = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    storage::SaveForwarderError(txn, text);
+    return absl::OkStatus();
+  });
+  if (saved.ok()) last_error_ = text;
+  error_recorded_ = true;
+}
+
+void Forwarder::ClearError() {
+  if (!error_recorded_) return;
+  absl::Status status = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    storage::SaveForwarderError(txn, "");
+    return absl::OkStatus();
+  });
+  if (status.ok()) {
+    error_recorded_ = false;
+    last_error_.clear();
+    spdlog::info("event=forward_recovered target={}", options_.aggregator_target);
+  }
+}
+
+void Forwarder::Run() {
+  spdlog::info("event=forwarder_started target={}", options_.aggregator_target);
+  // An error left behind by the previous process says nothing about now.
+  (void)db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    storage::SaveForwarderError(txn, "");
+    return absl::OkStatus();
+  });
+  int failures = 0;
+  absl::Time next_poll = absl::InfinitePast();
+  while (!stopping()) {
+    bool more = false;
+    absl::Status status = PushPendingOnce(&more);
+    if (status.ok() && absl::Now() >= next_poll) {
+      status = PollChangesOnce();
+      next_poll = absl::Now() + options_.poll_interval;
+    }
+    if (stopping()) break;
+    if (!status.ok()) {
+      RecordError(status);
+      ++failures;
+      // Submissions do not cut a backoff short: on deadline day they would
+      // turn it into a retry per submission.
+      if (!Sleep(Backoff(failures), /*wakeable=*/false)) break;
+      continue;
+    }
+    failures = 0;
+    ClearError();
+    if (more) continue;
+    if (!Sleep(next_poll - absl::Now(), /*wakeable=*/true)) break;
+  }
+  spdlog::info("event=forwarder_stopped");
+}
+
+absl::Status Forwarder::PushPendingOnce(bool* more) {
+  *more = false;
+  std::vector<storage::OutboxRow> rows;
+  RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    rows = storage::PendingOutbox(txn, options_.batch_size);
+    return absl::OkStatus();
+  }));
+  if (rows.empty()) return absl::OkStatus();
+  const bool full_batch = static_cast<int>(rows.size()) == options_.batch_size;
+
+  // A row that cannot be read must not block the ones behind it.
+  std::vector<v1::PushedReport> messages;
+  std::vector<storage::OutboxRow> readable;
+  std::vector<int64_t> unreadable;
+  for (auto& row : rows) {
+    v1::PushedReport message;
+    message.set_client_ref(absl::StrCat(row.id));
+    if (message.mutable_report()->ParseFromString(row.payload)) {
+      messages.push_back(std::move(message));
+      readable.push_back(std::move(row));
+    } else {
+      unreadable.push_back(row.id);
+    }
+  }
+  if (!unreadable.empty()) {
+    spdlog::error("event=outbox_unreadable rows={}", unreadable.size());
+    RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+      for (int64_t id : unreadable) {
+        storage::MarkOutboxFailed(txn, id, "UNREADABLE", "the stored report cannot be decoded");
+      }
+      return absl::OkStatus();
+    }));
+  }
+  rows = std::move(readable);
+  if (rows.empty()) {
+    *more = full_batch;
+    return absl::OkStatus();
+  }
+  std::map<std::string, size_t> by_ref;
+  std::map<std::tuple<std::string, std::string, int32_t>, size_t> by_key;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    by_ref[messages[i].client_ref()] = i;
+    by_key[{rows[i].organization_code, rows[i].period, rows[i].revision}] = i;
+  }
+
+  // Write everything from one thread while this one reads the
+  // acknowledgements as they come (the aggregator acks each report once it
+  // is durable, possibly before it has read the rest).
+  std::vector<v1::PushAck> acks;
+  grpc::ClientContext ctx;
+  PrepareContext(ctx);
+  grpc::Status stream_status;
+  {
+    ActiveCall active(this, &ctx);
+    auto stream = stub_->PushReports(&ctx);
+    std::thread writer([&] {
+      for (const auto& message : messages) {
+        if (!stream->Write(message)) return;
+      }
+      stream->WritesDone();
+    });
+    v1::PushAck ack;
+    while (stream->Read(&ack)) acks.push_back(ack);
+    writer.join();
+    stream_status = stream->Finish();
+  }
+
+  // Every acknowledgement that arrived counts, even if the stream then broke.
+  std::vector<const v1::PushAck*> ack_of(rows.size(), nullptr);
+  for (const auto& ack : acks) {
+    auto ref = by_ref.find(ack.client_ref());
+    size_t index;
+    if (ref != by_ref.end()) {
+      index = ref->second;
+    } else if (auto key = by_key.find({ack.organization_code(), ack.period(), ack.revision()});
+               key != by_key.end()) {
+      index = key->second;
+    } else {
+      spdlog::warn("event=unmatched_ack client_ref={} org={} period={} revision={}",
+                   ack.client_ref(), ack.organization_code(), ack.period(), ack.revision());
+      continue;
+    }
+    ack_of[index] = &ack;
+  }
+  const std::string no_ack_reason =
+      stream_status.ok() ? "no acknowledgement"
+                         : absl::StrCat("no acknowledgement: ",
+                                        fed::FromGrpcStatus(stream_status).ToString());
+  int delivered = 0, refused = 0, unacknowledged = 0;
+  RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    delivered = refused = unacknowledged = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const v1::PushAck* ack = ack_of[i];
+      const v1::PushOutcome outcome = ack ? ack->outcome() : v1::PUSH_OUTCOME_UNSPECIFIED;
+      switch (outcome) {
+        case v1::PUSH_OUTCOME_STORED:
+        case v1::PUSH_OUTCOME_DUPLICATE:
+        case v1::PUSH_OUTCOME_STALE_REVISION:
+          storage::MarkOutboxDelivered(txn, rows[i].id, OutcomeName(outcome));
+          ++delivered;
+          break;
+        case v1::PUSH_OUTCOME_INVALID:
+        case v1::PUSH_OUTCOME_DENIED:
+        case v1::PUSH_OUTCOME_CONFLICT: {
+          const std::string reason = RefusalReason(*ack);
+          storage::MarkOutboxFailed(txn, rows[i].id, OutcomeName(outcome), reason);
+          storage::AppendPushRefused(txn, rows[i].id,
+                                     absl::StrCat(OutcomeName(outcome), ": ", reason));
+          ++refused;
+          break;
+        }
+        default:
+          storage::MarkOutboxAttempt(txn, rows[i].id,
+                                     ack ? "acknowledged without an outcome" : no_ack_reason);
+          ++unacknowledged;
+      }
+    }
+    return absl::OkStatus();
+  }));
+  if (delivered + refused > 0) {
+    spdlog::info("event=pushed reports={} delivered={} refused={} unacknowledged={}",
+                 rows.size(), delivered, refused, unacknowledged);
+  }
+  if (refused > 0) {
+    spdlog::warn("event=push_refused count={} (see GetOutboxStatus)", refused);
+  }
+  if (!stream_status.ok()) {
+    absl::Status status = fed::FromGrpcStatus(stream_status);
+    return absl::Status(status.code(), absl::StrCat("PushReports: ", status.message()));
+  }
+  if (unacknowledged > 0) {
+    return absl::UnavailableError(absl::StrCat("PushReports ended without acknowledging ",
+                                               unacknowledged, " of ", rows.size(), " reports"));
+  }
+  *more = full_batch;
+  return absl::OkStatus();
+}
+
+absl::Status Forwarder::PollChangesOnce() {
+  std::vector<std::string> organizations;
+  int64_t cursor = 0;
+  RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    organizations = storage::SubmittingOrganizations(txn);
+    cursor = storage::LoadChangeCursor(txn);
+    return absl::OkStatus();
+  }));
+  // No organisation here has submitted anything: nothing to hear about (and
+  // an empty filter would mean "everything").
+  if (organizations.empty()) return absl::OkStatus();
+
+  for (int page = 0; page < 1000 && !stopping(); ++page) {
+    v1::ListChangesRequest request;
+    request.set_after_sequence(cursor);
+    request.set_limit(options_.changes_page_size);
+    for (const auto& code : organizations) request.add_organization_codes(code);
+    v1::ListChangesResponse response;
+    grpc::ClientContext ctx;
+    PrepareContext(ctx);
+    grpc::Status status;
+    {
+      ActiveCall active(this, &ctx);
+      status = stub_->ListChanges(&ctx, request, &response);
+    }
+    if (!status.ok()) {
+      absl::Status error = fed::FromGrpcStatus(status);
+      return absl::Status(error.code(), absl::StrCat("ListChanges: ", error.message()));
+    }
+    int64_t next = std::max(cursor, response.last_sequence());
+    for (const auto& change : response.changes()) next = std::max(next, change.sequence());
+    if (next == cursor) return absl::OkStatus();  // nothing new
+    int applied = 0;
+    RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+      applied = 0;
+      // Another forwarder (a second replica) may have moved on meanwhile.
+      if (storage::LoadChangeCursor(txn) != cursor) {
+        return absl::AbortedError("the change cursor moved under this forwarder");
+      }
+      for (const auto& change : response.changes()) {
+        if (change.sequence() <= cursor) continue;
+        if (storage::ApplyChange(txn, change)) ++applied;
+      }
+      storage::SaveChangeCursor(txn, next);
+      return absl::OkStatus();
+    }));
+    if (applied > 0) {
+      spdlog::info("event=decisions_applied count={} cursor={}", applied, next);
+    }
+    cursor = next;
+    if (response.changes_size() < options_.changes_page_size) return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace reporting

@@ -1,0 +1,99 @@
+// The forwarder: a background thread that carries submitted revisions from
+// the outbox to the national aggregator (PushReports, one acknowledgement
+// per report) and carries review decisions back (ListChanges), so that a
+// province never has to push by hand. Both directions keep their state in
+// PostgreSQL (outbox rows, the change cursor) and the aggregator's intake is
+// idempotent, so either side may restart at any time without losing or
+// duplicating a report.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "federation/v1/aggregator.grpc.pb.h"
+#include "services/common/auth.h"
+#include "services/common/db.h"
+
+namespace reporting {
+
+namespace v1 = federation::v1;
+
+struct ForwarderOptions {
+  std::string aggregator_target = "127.0.0.1:50053";
+  // Reports per PushReports stream.
+  int batch_size = 100;
+  // After a failure: wait a random time in [0, min(max, initial * 2^(n-1))]
+  // ("full jitter"), n = consecutive failures.
+  absl::Duration backoff_initial = absl::Milliseconds(200);
+  absl::Duration backoff_max = absl::Seconds(30);
+  // How often to ask the aggregator for review decisions.
+  absl::Duration poll_interval = absl::Seconds(1);
+  // Deadline of one push stream or one ListChanges call.
+  absl::Duration call_timeout = absl::Seconds(30);
+  int changes_page_size = 500;
+};
+
+class Forwarder {
+ public:
+  // Calls the aggregator with tokens minted by `signer` (role service,
+  // subject "reporting-forwarder").
+  Forwarder(fed::DbPool& db, const fed::TokenSigner& signer, ForwarderOptions options);
+  ~Forwarder();  // stops the thread
+
+  void Start();
+  // Stops the thread, cancelling a call in flight. Idempotent.
+  void Stop();
+  // Push now rather than at the next poll (called after a submission).
+  void Wake();
+
+  // One push round: the oldest pending outbox rows (at most batch_size) in
+  // one stream, then their outcomes marked in one transaction. *more tells
+  // whether a full batch went (more may be waiting). Non-OK when the stream
+  // failed or some report got no acknowledgement.
+  absl::Status PushPendingOnce(bool* more);
+  // One poll of the change feed from the stored cursor, applying decisions
+  // and advancing the cursor in the same transaction.
+  absl::Status PollChangesOnce();
+
+ private:
+  void Run();
+  // Waits up to `d`; returns early on Stop() and, if `wakeable`, on Wake().
+  // False when stopping.
+  bool Sleep(absl::Duration d, bool wakeable);
+  bool stopping();
+  absl::Duration Backoff(int failures);
+  void RecordError(const absl::Status& status);
+  void ClearError();
+  void PrepareContext(grpc::ClientContext& ctx) const;
+
+  // Registers the call in flight so that Stop() can cancel it.
+  class ActiveCall;
+
+  fed::DbPool& db_;
+  const fed::TokenSigner& signer_;
+  const ForwarderOptions options_;
+  std::unique_ptr<v1::AggregatorService::Stub> stub_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* active_ ABSL_GUARDED_BY(mu_) = nullptr;
+  // Only touched by the forwarder thread: whether forwarder_state holds an
+  // error to clear once things work, and that error's text.
+  bool error_recorded_ = false;
+  std::string last_error_;
+  std::thread thread_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace reporting

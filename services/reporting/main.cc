@@ -1,0 +1,56 @@
+// reporting_server: where provinces draft, check and submit their reports;
+// submitted revisions travel to the national aggregator by themselves and
+// review decisions come back. See protos/federation/v1/reporting.proto.
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "services/common/server.h"
+#include "services/reporting/forwarder.h"
+#include "services/reporting/grpc_service.h"
+#include "services/reporting/registry_client.h"
+#include "services/reporting/reporting.h"
+
+ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
+ABSL_FLAG(std::string, aggregator_target, "127.0.0.1:50053",
+          "Address of the national aggregator that submitted reports are pushed to.");
+ABSL_FLAG(bool, forward, true, "Run the forwarder (push to / decisions from the aggregator).");
+ABSL_FLAG(int, forward_batch_size, 100, "Reports per PushReports stream.");
+ABSL_FLAG(int, forward_backoff_initial_ms, 200,
+          "First retry delay after the aggregator failed (doubles, full jitter).");
+ABSL_FLAG(int, forward_backoff_max_ms, 30000, "Longest retry delay.");
+ABSL_FLAG(int, changes_poll_interval_ms, 1000,
+          "How often to ask the aggregator for review decisions (ListChanges).");
+
+namespace reporting {
+const std::vector<fed::Migration>& Migrations();  // generated from migrations/
+}
+
+int main(int argc, char** argv) {
+  // The reporting service's own port unless --listen says otherwise.
+  absl::SetFlag(&FLAGS_listen, "127.0.0.1:50052");
+  absl::ParseCommandLine(argc, argv);
+  std::unique_ptr<reporting::RegistryClient> registry;
+  std::unique_ptr<reporting::Reporting> logic;
+  return fed::RunService("reporting", reporting::Migrations(), [&](const fed::ServiceDeps& deps) {
+    registry = std::make_unique<reporting::RegistryClient>(absl::GetFlag(FLAGS_registry_target),
+                                                           *deps.signer);
+    logic = std::make_unique<reporting::Reporting>(*deps.db, *registry);
+    auto service = std::make_unique<reporting::ReportingGrpcService>(
+        logic.get(), fed::CallContext{deps.signer, deps.workers});
+    if (absl::GetFlag(FLAGS_forward)) {
+      reporting::ForwarderOptions options;
+      options.aggregator_target = absl::GetFlag(FLAGS_aggregator_target);
+      options.batch_size = std::max(1, absl::GetFlag(FLAGS_forward_batch_size));
+      options.backoff_initial = absl::Milliseconds(absl::GetFlag(FLAGS_forward_backoff_initial_ms));
+      options.backoff_max = absl::Milliseconds(absl::GetFlag(FLAGS_forward_backoff_max_ms));
+      options.poll_interval = absl::Milliseconds(absl::GetFlag(FLAGS_changes_poll_interval_ms));
+      auto forwarder = std::make_unique<reporting::Forwarder>(*deps.db, *deps.signer, options);
+      reporting::Forwarder* raw = forwarder.get();
+      logic->OnSubmitted([raw] { raw->Wake(); });
+      forwarder->Start();
+      service->Own(std::move(forwarder));
+    }
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(std::move(service));
+    return services;
+  });
+}

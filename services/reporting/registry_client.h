@@ -1,0 +1,43 @@
+// What the reporting service asks the registry: does an organisation exist
+// and when was it active, and what does the registry know of its size
+// (members, intellectuals, member associations) for pre-filling a draft.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "federation/v1/registry.grpc.pb.h"
+#include "services/common/auth.h"
+
+namespace reporting {
+
+namespace v1 = federation::v1;
+
+class RegistryClient {
+ public:
+  // Calls `target` with tokens minted by `signer` (subject "reporting").
+  RegistryClient(const std::string& target, const fed::TokenSigner& signer,
+                 absl::Duration deadline = absl::Seconds(5));
+
+  // NOT_FOUND for an unknown code; UNAVAILABLE when the registry cannot be
+  // asked (down, timing out, refusing our token).
+  absl::StatusOr<v1::Organization> GetOrganization(const std::string& code) const;
+  // Direct children of `parent_code` of `kind` that existed on `as_of`.
+  absl::StatusOr<int64_t> CountChildren(const std::string& parent_code, v1::OrganizationKind kind,
+                                        const std::string& as_of) const;
+
+ private:
+  void Prepare(grpc::ClientContext& ctx) const;
+  absl::Status Explain(const grpc::Status& status) const;
+
+  std::unique_ptr<v1::RegistryService::Stub> stub_;
+  const fed::TokenSigner& signer_;
+  absl::Duration deadline_;
+};
+
+}  // namespace reporting

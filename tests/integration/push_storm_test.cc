@@ -1,0 +1,235 @@
+// Fault tests with real processes: 63 provinces push their reports while the
+// aggregator is killed with SIGKILL (or PostgreSQL restarts) in the middle.
+// Every acknowledged report must be stored exactly once, every report must
+// arrive in the end, and the figures must count each once.
+#include <signal.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "federation/v1/aggregator.grpc.pb.h"
+#include "federation/v1/registry.grpc.pb.h"
+#include "services/common/auth.h"
+#include "tests/support/process.h"
+#include "tests/support/test_env.h"
+
+namespace {
+
+namespace v1 = federation::v1;
+using fedtest::ServiceProcess;
+
+constexpr char kSecret[] = "push-storm-secret-0123456789abcdef";
+const std::vector<std::string> kPeriods = {"2021H1", "2021H2", "2022H1", "2022H2",
+                                           "2023H1", "2023H2", "2024H1", "2024H2"};
+
+std::vector<std::string> ProvinceCodes() {
+  std::ifstream in(fedtest::SourcePath("deploy/demo/provinces.csv"));
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> codes;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f = absl::StrSplit(line, ',');
+    if (f.size() == 6) codes.push_back(f[0]);
+  }
+  return codes;
+}
+
+int Workshops(const std::string& code, const std::string& period) {
+  return (std::stoi(code) * 7 + static_cast<int>(period[5]) + period[3]) % 9 + 1;
+}
+
+class PushStormTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<fedtest::TestDatabase>("storm");
+    dir_ = absl::StrCat("/tmp/fed-storm-", getpid());
+    std::system(absl::StrCat("mkdir -p ", dir_).c_str());
+    std::ofstream(dir_ + "/secret") << kSecret;
+    signer_ = std::make_unique<fed::TokenSigner>(kSecret);
+    registry_address_ = absl::StrCat("127.0.0.1:", fedtest::FreePort());
+    aggregator_address_ = absl::StrCat("127.0.0.1:", fedtest::FreePort());
+    registry_ = std::make_unique<ServiceProcess>(
+        "services/registry/registry_server",
+        std::vector<std::string>{"--listen=" + registry_address_, "--db=" + db_->url(),
+                                 "--token_secret_file=" + dir_ + "/secret"},
+        dir_ + "/registry.log");
+    registry_->Start();
+    ASSERT_TRUE(registry_->WaitHealthy(registry_address_, 30)) << registry_->LogTail();
+    SeedProvinces();
+    aggregator_ = std::make_unique<ServiceProcess>(
+        "services/aggregator/aggregator_server",
+        std::vector<std::string>{"--listen=" + aggregator_address_, "--db=" + db_->url(),
+                                 "--token_secret_file=" + dir_ + "/secret",
+                                 "--registry_target=" + registry_address_, "--push_batch=50"},
+        dir_ + "/aggregator.log");
+    aggregator_->Start();
+    ASSERT_TRUE(aggregator_->WaitHealthy(aggregator_address_, 30)) << aggregator_->LogTail();
+  }
+
+  void TearDown() override {
+    aggregator_.reset();
+    registry_.reset();
+    db_.reset();
+    std::system(absl::StrCat("rm -rf ", dir_).c_str());
+  }
+
+  std::unique_ptr<grpc::ClientContext> As(v1::Role role, const std::string& org) const {
+    v1::TokenClaims claims;
+    claims.set_subject(absl::StrCat("storm-", org));
+    claims.set_organization_code(org);
+    claims.set_role(role);
+    claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->AddMetadata("authorization", "Bearer " + signer_->Mint(claims));
+    return ctx;
+  }
+
+  void SeedProvinces() {
+    auto stub = v1::RegistryService::NewStub(
+        grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
+    v1::CreateOrganizationRequest req;
+    auto* org = req.mutable_organization();
+    org->set_code("VUSTA");
+    org->set_kind(v1::ORGANIZATION_KIND_NATIONAL_UNION);
+    org->set_name("Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam");
+    org->set_active_from("1983-03-26");
+    v1::Organization out;
+    ASSERT_TRUE(stub->CreateOrganization(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA").get(), req, &out).ok());
+    for (const auto& code : ProvinceCodes()) {
+      org->set_code(code);
+      org->set_kind(v1::ORGANIZATION_KIND_PROVINCIAL_UNION);
+      org->set_name("LHH " + code);
+      org->set_parent_code("VUSTA");
+      org->set_active_from("2008-08-01");
+      ASSERT_TRUE(stub->CreateOrganization(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA").get(), req, &out).ok());
+    }
+  }
+
+  // One province's pusher: pushes every period until each is acknowledged,
+  // reconnecting with a short backoff whenever the stream breaks.
+  void PushUntilAcknowledged(const std::string& code, absl::Time deadline) {
+    auto stub = v1::AggregatorService::NewStub(
+        grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()));
+    std::set<std::string> pending(kPeriods.begin(), kPeriods.end());
+    while (!pending.empty() && absl::Now() < deadline) {
+      auto ctx = As(v1::ROLE_PROVINCE_REPORTER, code);
+      ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      auto stream = stub->PushReports(ctx.get());
+      for (const auto& period : pending) {
+        v1::PushedReport pushed;
+        pushed.set_client_ref(period);
+        v1::Report* report = pushed.mutable_report();
+        report->set_organization_code(code);
+        report->set_period(period);
+        report->set_revision(1);
+        auto* value = report->add_values();
+        value->set_code("workshops");
+        value->set_count(Workshops(code, period));
+        if (!stream->Write(pushed)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a storm, not a flood
+      }
+      stream->WritesDone();
+      v1::PushAck ack;
+      while (stream->Read(&ack)) {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++acks_;
+        outcomes_[ack.outcome()]++;
+        if (ack.outcome() == v1::PUSH_OUTCOME_STORED || ack.outcome() == v1::PUSH_OUTCOME_DUPLICATE) {
+          acknowledged_.insert({code, ack.period()});
+          pending.erase(ack.period());
+        }
+      }
+      if (!stream->Finish().ok()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+
+  // Runs the 63 pushers; `fault` is called once a third of the reports are in.
+  void Storm(const std::function<void()>& fault) {
+    const auto codes = ProvinceCodes();
+    const size_t total = codes.size() * kPeriods.size();
+    const absl::Time deadline = absl::Now() + absl::Seconds(150);
+    std::vector<std::thread> pushers;
+    for (const auto& code : codes) {
+      pushers.emplace_back([this, code, deadline] { PushUntilAcknowledged(code, deadline); });
+    }
+    while (absl::Now() < deadline) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (acknowledged_.size() >= total / 3) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    fault();
+    for (auto& t : pushers) t.join();
+    std::lock_guard<std::mutex> lock(mu_);
+    ASSERT_EQ(acknowledged_.size(), total) << "not every report arrived";
+  }
+
+  void ExpectEveryReportStoredOnceAndCountedOnce() {
+    pqxx::connection conn(db_->url());
+    pqxx::work txn(conn);
+    EXPECT_EQ(txn.exec1("SELECT count(*) FROM aggregator.report_revisions")[0].as<int>(),
+              static_cast<int>(ProvinceCodes().size() * kPeriods.size()));
+    EXPECT_EQ(txn.exec1("SELECT count(*) FROM aggregator.changes WHERE event = 'received'")[0].as<int>(),
+              static_cast<int>(ProvinceCodes().size() * kPeriods.size()));
+    // The aggregator's running figures match a recount of what was sent.
+    auto stub = v1::AggregatorService::NewStub(
+        grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()));
+    for (const auto& period : kPeriods) {
+      int expected = 0;
+      for (const auto& code : ProvinceCodes()) expected += Workshops(code, period);
+      v1::TotalsRequest req;
+      req.set_period(period);
+      req.add_indicator_codes("workshops");
+      req.set_include_submitted(true);
+      v1::TotalsResponse out;
+      auto ctx = As(v1::ROLE_VIEWER, "VUSTA");
+      ASSERT_TRUE(stub->GetTotals(ctx.get(), req, &out).ok());
+      EXPECT_EQ(out.totals(0).value(), expected) << period;
+      EXPECT_EQ(out.totals(0).reporting_organizations(), 63) << period;
+    }
+  }
+
+  std::unique_ptr<fedtest::TestDatabase> db_;
+  std::string dir_;
+  std::unique_ptr<fed::TokenSigner> signer_;
+  std::string registry_address_, aggregator_address_;
+  std::unique_ptr<ServiceProcess> registry_, aggregator_;
+  std::mutex mu_;
+  std::set<std::pair<std::string, std::string>> acknowledged_;
+  std::map<int, int> outcomes_;
+  int acks_ = 0;
+};
+
+TEST_F(PushStormTest, AggregatorKilledMidStormLosesAndDuplicatesNothing) {
+  Storm([&] {
+    aggregator_->Kill(SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    aggregator_->Start();
+    ASSERT_TRUE(aggregator_->WaitHealthy(aggregator_address_, 30)) << aggregator_->LogTail();
+  });
+  ExpectEveryReportStoredOnceAndCountedOnce();
+}
+
+TEST_F(PushStormTest, ServicesReconnectAfterPostgresRestartsUnderLoad) {
+  const char* restart = std::getenv("FED_TEST_PG_RESTART");
+  ASSERT_NE(restart, nullptr) << "run with `tools/dev test` (FED_TEST_PG_RESTART)";
+  Storm([&] { ASSERT_EQ(std::system(restart), 0); });
+  ExpectEveryReportStoredOnceAndCountedOnce();
+  EXPECT_TRUE(aggregator_->Running()) << "the aggregator must survive the restart";
+  EXPECT_TRUE(registry_->Running()) << "the registry must survive the restart";
+}
+
+}  // namespace

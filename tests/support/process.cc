@@ -1,0 +1,118 @@
+#include "tests/support/process.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace fedtest {
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    throw std::runtime_error("no free port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string BuildDir() {
+  const char* dir = std::getenv("FED_TEST_BUILD_DIR");
+  if (dir == nullptr || *dir == '\0') {
+    throw std::runtime_error("FED_TEST_BUILD_DIR is not set: run the tests with `tools/dev test`");
+  }
+  return dir;
+}
+
+ServiceProcess::ServiceProcess(std::string binary, std::vector<std::string> args,
+                               std::string log_path)
+    : binary_(BuildDir() + "/" + binary), args_(std::move(args)), log_path_(std::move(log_path)) {}
+
+ServiceProcess::~ServiceProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    for (int i = 0; i < 50 && Running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (Running()) Kill(SIGKILL);
+    if (pid_ > 0) waitpid(pid_, nullptr, 0);
+  }
+}
+
+void ServiceProcess::Start() {
+  std::vector<char*> argv;
+  argv.push_back(binary_.data());
+  for (auto& arg : args_) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  pid_ = pid;
+}
+
+void ServiceProcess::Kill(int signal) {
+  if (pid_ <= 0) return;
+  ::kill(pid_, signal);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+bool ServiceProcess::Running() const {
+  if (pid_ <= 0) return false;
+  return waitpid(pid_, nullptr, WNOHANG) == 0;
+}
+
+bool ServiceProcess::WaitHealthy(const std::string& address, int seconds) const {
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < end) {
+    if (!Running()) return false;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    grpc::health::v1::HealthCheckRequest req;
+    grpc::health::v1::HealthCheckResponse resp;
+    if (stub->Check(&ctx, req, &resp).ok() &&
+        resp.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::string ServiceProcess::LogTail() const {
+  std::ifstream in(log_path_);
+  std::stringstream all;
+  all << in.rdbuf();
+  std::string text = all.str();
+  return text.size() > 4000 ? text.substr(text.size() - 4000) : text;
+}
+
+}  // namespace fedtest

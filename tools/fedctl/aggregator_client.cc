@@ -1,0 +1,102 @@
+#include "tools/fedctl/aggregator_client.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "tools/fedctl/credentials.h"
+
+namespace fedctl {
+namespace {
+
+namespace v1 = federation::v1;
+
+// A stream of a few hundred reports is committed in a few group commits;
+// a minute leaves room for a busy deadline day.
+constexpr absl::Duration kPushDeadline = absl::Minutes(2);
+
+std::string EnumLabel(const std::string& name, absl::string_view prefix) {
+  absl::string_view rest = name;
+  if (!absl::ConsumePrefix(&rest, prefix) || rest == "UNSPECIFIED") return "";
+  return absl::AsciiStrToLower(rest);
+}
+
+}  // namespace
+
+CommandSpec& WithAggregatorOption(CommandSpec& command) {
+  return command.Option("aggregator", "HOST:PORT",
+                        absl::StrCat("aggregator address (env FED_AGGREGATOR_TARGET, default ",
+                                     kDefaultAggregatorTarget, ")"));
+}
+
+std::string AggregatorTarget(const Invocation& invocation) {
+  if (invocation.Has("aggregator")) return invocation.Get("aggregator");
+  if (const char* env = std::getenv("FED_AGGREGATOR_TARGET"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return kDefaultAggregatorTarget;
+}
+
+AggregatorClient AggregatorClient::Connect(const Invocation& invocation) {
+  return AggregatorClient(OpenChannel(AggregatorTarget(invocation)),
+                          ResolveAccessToken(invocation.global()));
+}
+
+AggregatorClient::AggregatorClient(std::shared_ptr<grpc::Channel> channel, std::string token)
+    : stub_(v1::AggregatorService::NewStub(channel)), token_(std::move(token)) {}
+
+absl::Status AggregatorClient::Explain(absl::Status status) const {
+  if (status.code() != absl::StatusCode::kUnauthenticated || !token_.empty()) return status;
+  absl::Status explained(status.code(),
+                         absl::StrCat(status.message(),
+                                      " (fedctl had no token: pass --token, or "
+                                      "--token_secret_file to mint one)"));
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    explained.SetPayload(url, payload);
+  });
+  return explained;
+}
+
+absl::Status AggregatorClient::Push(const std::vector<v1::PushedReport>& reports,
+                                    std::vector<v1::PushAck>* acks) const {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kPushDeadline));
+  if (!token_.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+  auto stream = stub_->PushReports(&context);
+  // The server acknowledges while it reads: write from a second thread so
+  // that neither side waits for the other's buffer to drain.
+  std::thread writer([&] {
+    for (const auto& report : reports) {
+      if (!stream->Write(report)) break;  // the stream ended; Finish says why
+    }
+    stream->WritesDone();
+  });
+  v1::PushAck ack;
+  while (stream->Read(&ack)) acks->push_back(ack);
+  writer.join();
+  return Explain(fed::FromGrpcStatus(stream->Finish()));
+}
+
+std::string ReportStateLabel(v1::ReportState state) {
+  return EnumLabel(v1::ReportState_Name(state), "REPORT_STATE_");
+}
+
+std::string PushOutcomeLabel(v1::PushOutcome outcome) {
+  return EnumLabel(v1::PushOutcome_Name(outcome), "PUSH_OUTCOME_");
+}
+
+std::string FormatFigure(double value) {
+  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15) {
+    return absl::StrCat(static_cast<int64_t>(value));
+  }
+  std::string text = absl::StrFormat("%.2f", value);
+  while (!text.empty() && text.back() == '0') text.pop_back();
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
+}  // namespace fedctl

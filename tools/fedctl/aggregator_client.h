@@ -1,0 +1,71 @@
+// A connection to the national aggregator (federation.v1.AggregatorService),
+// the counterpart of registry_client.h: one channel, the caller's token and a
+// deadline on every call, errors as absl::Status with their field violations.
+// The aggregator has its own address, --aggregator HOST:PORT (env
+// FED_AGGREGATOR_TARGET, default 127.0.0.1:50053); the global --target stays
+// the registry's.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "federation/v1/aggregator.grpc.pb.h"
+#include "services/common/status.h"
+#include "tools/fedctl/cli.h"
+#include "tools/fedctl/registry_client.h"
+
+namespace fedctl {
+
+inline constexpr char kDefaultAggregatorTarget[] = "127.0.0.1:50053";
+
+// Declares --aggregator on a command.
+CommandSpec& WithAggregatorOption(CommandSpec& command);
+// --aggregator, else FED_AGGREGATOR_TARGET, else the default.
+std::string AggregatorTarget(const Invocation& invocation);
+
+class AggregatorClient {
+ public:
+  using Stub = federation::v1::AggregatorService::Stub;
+
+  // Connects to AggregatorTarget with ResolveAccessToken's token (may throw UsageError).
+  static AggregatorClient Connect(const Invocation& invocation);
+  AggregatorClient(std::shared_ptr<grpc::Channel> channel, std::string token);
+
+  // One unary call: client.Call(&Stub::GetTotals, request, &response).
+  template <typename Request, typename Response>
+  absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) const {
+    grpc::ClientContext context;
+    PrepareContext(context, token_);
+    grpc::Status status = (stub_.get()->*method)(&context, request, response);
+    return Explain(fed::FromGrpcStatus(status));
+  }
+
+  // Sends `reports` on one PushReports stream (writing while it reads the
+  // acknowledgements) and appends every acknowledgement received to `acks`.
+  // A stream that breaks leaves some reports without an ack: pushes are
+  // idempotent, so the caller may send those again.
+  absl::Status Push(const std::vector<federation::v1::PushedReport>& reports,
+                    std::vector<federation::v1::PushAck>* acks) const;
+
+ private:
+  absl::Status Explain(absl::Status status) const;
+
+  std::unique_ptr<Stub> stub_;
+  std::string token_;
+};
+
+// "submitted", "accepted", "returned", "draft", "" for unspecified.
+std::string ReportStateLabel(federation::v1::ReportState state);
+// "stored", "duplicate", "stale_revision", ...
+std::string PushOutcomeLabel(federation::v1::PushOutcome outcome);
+
+// A figure as people write it: whole numbers without decimals, others with
+// at most two.
+std::string FormatFigure(double value);
+
+}  // namespace fedctl
