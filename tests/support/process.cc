@@ -89,11 +89,13 @@ bool ServiceProcess::Running() const {
 }
 
 bool ServiceProcess::WaitHealthy(const std::string& address, int seconds) const {
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  auto stub = grpc::health::v1::Health::NewStub(channel);
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < end) {
     if (!Running()) return false;
+    // A fresh channel per attempt: a channel that failed to connect while the
+    // server was starting waits out gRPC's reconnect backoff (seconds).
+    auto stub = grpc::health::v1::Health::NewStub(
+        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
     grpc::health::v1::HealthCheckRequest req;
