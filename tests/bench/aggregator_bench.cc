@@ -268,6 +268,7 @@ int main(int argc, char** argv) {
   for (int s = 0; s < streams; ++s) {
     pushers.emplace_back([&, s] {
       auto ctx = Context(v1::ROLE_SERVICE);
+      ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(30));
       auto stub = v1::AggregatorService::NewStub(server->channel());
       auto stream = stub->PushReports(ctx.get());
       std::thread reader([&] {
@@ -323,8 +324,8 @@ int main(int argc, char** argv) {
   service = std::make_unique<aggregator::AggregatorGrpcService>(
       logic.get(), intake.get(), fed::CallContext{&fedtest::TestSigner(), &workers});
   server = std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service.get()});
-  std::printf("\nrestart: figures rebuilt from PostgreSQL in %.1f s (%zu reports)\n", load_seconds,
-              reports.size());
+  std::printf("\nrestart: figures rebuilt from PostgreSQL in %.1f s (%ld reports)\n", load_seconds,
+              stored.load());
 
   // --- queries ---------------------------------------------------------------
   const int clients = absl::GetFlag(FLAGS_clients);
