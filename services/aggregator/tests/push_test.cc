@@ -96,6 +96,26 @@ TEST_F(PushTest, InvalidReportListsEveryProblemAndStoresNothing) {
   EXPECT_EQ(StoredRevisions(), 0);
 }
 
+TEST_F(PushTest, OversizedNarrativeIsRefusedWithItsField) {
+  v1::Report report = MakeReport("14", "2024H1", 1, {{"workshops", 1}});
+  report.mutable_narrative()->set_achievements(std::string(30000, 'x'));
+  auto acks = Push({report});
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_THAT(ViolationFields(acks[0]), ElementsAre("narrative.achievements"));
+  EXPECT_EQ(StoredRevisions(), 0);
+}
+
+TEST_F(PushTest, MessageOverTheSizeLimitEndsTheStreamAndStoresNothing) {
+  v1::Report report = MakeReport("14", "2024H1", 1, {{"workshops", 1}});
+  report.mutable_narrative()->set_difficulties(std::string(5 * 1024 * 1024, 'y'));
+  grpc::Status status;
+  auto acks = Push({report}, v1::ROLE_SERVICE, "VUSTA", &status);
+  EXPECT_TRUE(acks.empty());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(StoredRevisions(), 0);
+}
+
 TEST_F(PushTest, MalformedAndFuturePeriodsAreRefused) {
   EXPECT_EQ(PushOne(MakeReport("14", "2024H3", 1, {})), v1::PUSH_OUTCOME_INVALID);
   EXPECT_EQ(PushOne(MakeReport("14", "2099H1", 1, {})), v1::PUSH_OUTCOME_INVALID);
