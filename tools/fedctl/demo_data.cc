@@ -1,4 +1,5 @@
 #include "tools/fedctl/demo_data.h"
+#include "tools/fedctl/demo_random.h"
 
 #include <algorithm>
 #include <fstream>
@@ -68,35 +69,7 @@ ProvinceRow ParseRow(const std::vector<std::string>& fields,
 // Deterministic "random" choices.
 // ---------------------------------------------------------------------------
 
-// FNV-1a: a stable hash of a seed text, the same on every machine.
-uint64_t StableHash(absl::string_view text) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
-// splitmix64: a tiny generator with a fixed, documented sequence (unlike
-// std::uniform_int_distribution, whose output differs between libraries).
-class Sequence {
- public:
-  explicit Sequence(absl::string_view seed) : state_(StableHash(seed)) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  template <typename T, size_t N>
-  const T& Pick(const T (&choices)[N]) {
-    return choices[Next() % N];
-  }
-
- private:
-  uint64_t state_;
-};
+using Sequence = DemoRandom;
 
 int ProvinceNumber(const ProvinceRow& row) {
   int number = 0;
