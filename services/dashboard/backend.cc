@@ -1,0 +1,109 @@
+#include "services/dashboard/backend.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/status.h"
+
+namespace dashboard {
+
+namespace {
+constexpr int kDeadlineSeconds = 10;
+}
+
+Backend::Backend(std::shared_ptr<grpc::Channel> registry,
+                 std::shared_ptr<grpc::Channel> aggregator, const fed::TokenSigner* signer)
+    : registry_(v1::RegistryService::NewStub(registry)),
+      aggregator_(v1::AggregatorService::NewStub(aggregator)),
+      signer_(signer) {}
+
+std::unique_ptr<grpc::ClientContext> Backend::Context() const {
+  v1::TokenClaims claims;
+  claims.set_subject("dashboard");
+  claims.set_organization_code("VUSTA");
+  claims.set_role(v1::ROLE_SERVICE);
+  claims.set_issued_at_unix(absl::ToUnixSeconds(absl::Now()));
+  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Minutes(5)));
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", signer_->Mint(claims)));
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(kDeadlineSeconds));
+  return ctx;
+}
+
+// One unary call with a fresh context; the gRPC status as absl::Status.
+#define DASHBOARD_CALL(stub, method, req, Resp)                                  \
+  do {                                                                           \
+    Resp resp;                                                                   \
+    auto ctx = Context();                                                        \
+    absl::Status st = fed::FromGrpcStatus((stub)->method(ctx.get(), req, &resp)); \
+    if (!st.ok()) return st;                                                     \
+    return resp;                                                                 \
+  } while (0)
+
+absl::StatusOr<v1::CompletenessResponse> Backend::Completeness(const std::string& period) {
+  v1::CompletenessRequest req;
+  req.set_period(period);
+  req.set_include_reporters(true);
+  DASHBOARD_CALL(aggregator_, GetCompleteness, req, v1::CompletenessResponse);
+}
+
+absl::StatusOr<v1::TotalsResponse> Backend::Totals(const std::string& period,
+                                                   const std::vector<std::string>& indicators,
+                                                   bool include_submitted) {
+  v1::TotalsRequest req;
+  req.set_period(period);
+  for (const auto& code : indicators) req.add_indicator_codes(code);
+  req.set_include_submitted(include_submitted);
+  DASHBOARD_CALL(aggregator_, GetTotals, req, v1::TotalsResponse);
+}
+
+absl::StatusOr<v1::CoverageResponse> Backend::Coverage(const std::string& period,
+                                                       const std::string& condition) {
+  v1::CoverageRequest req;
+  req.set_period(period);
+  req.set_condition(condition);
+  DASHBOARD_CALL(aggregator_, GetCoverage, req, v1::CoverageResponse);
+}
+
+absl::StatusOr<v1::SeriesResponse> Backend::Series(const std::string& code,
+                                                   const std::vector<std::string>& indicators,
+                                                   const std::string& from,
+                                                   const std::string& to) {
+  v1::SeriesRequest req;
+  req.set_organization_code(code);
+  for (const auto& c : indicators) req.add_indicator_codes(c);
+  req.set_from_period(from);
+  req.set_to_period(to);
+  DASHBOARD_CALL(aggregator_, GetSeries, req, v1::SeriesResponse);
+}
+
+absl::StatusOr<v1::ListRevisionsResponse> Backend::Revisions(const std::string& code,
+                                                             const std::string& period) {
+  v1::ListRevisionsRequest req;
+  req.set_organization_code(code);
+  req.set_period(period);
+  DASHBOARD_CALL(aggregator_, ListRevisions, req, v1::ListRevisionsResponse);
+}
+
+absl::StatusOr<v1::ListChangesResponse> Backend::Changes(int64_t after, int limit) {
+  v1::ListChangesRequest req;
+  req.set_after_sequence(after);
+  req.set_limit(limit);
+  DASHBOARD_CALL(aggregator_, ListChanges, req, v1::ListChangesResponse);
+}
+
+absl::StatusOr<v1::Profile> Backend::Profile(const std::string& code, int year) {
+  v1::GetProfileRequest req;
+  req.set_code(code);
+  req.set_year(year);
+  DASHBOARD_CALL(registry_, GetProfile, req, v1::Profile);
+}
+
+absl::StatusOr<v1::ListClustersResponse> Backend::Clusters(int year) {
+  v1::ListClustersRequest req;
+  req.set_year(year);
+  DASHBOARD_CALL(registry_, ListClusters, req, v1::ListClustersResponse);
+}
+
+#undef DASHBOARD_CALL
+
+}  // namespace dashboard

@@ -1,0 +1,50 @@
+// The dashboard's view of the suite: gRPC calls to the registry and the
+// aggregator with the dashboard's own service token. The dashboard holds no
+// data of its own; every figure it shows comes from one of these calls.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "federation/v1/aggregator.grpc.pb.h"
+#include "federation/v1/registry.grpc.pb.h"
+#include "services/common/auth.h"
+
+namespace dashboard {
+
+namespace v1 = federation::v1;
+
+class Backend {
+ public:
+  // `signer` mints the dashboard's own service token (role service).
+  Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
+          const fed::TokenSigner* signer);
+
+  absl::StatusOr<v1::CompletenessResponse> Completeness(const std::string& period);
+  absl::StatusOr<v1::TotalsResponse> Totals(const std::string& period,
+                                            const std::vector<std::string>& indicators,
+                                            bool include_submitted);
+  absl::StatusOr<v1::CoverageResponse> Coverage(const std::string& period,
+                                                const std::string& condition);
+  absl::StatusOr<v1::SeriesResponse> Series(const std::string& code,
+                                            const std::vector<std::string>& indicators,
+                                            const std::string& from, const std::string& to);
+  absl::StatusOr<v1::ListRevisionsResponse> Revisions(const std::string& code,
+                                                      const std::string& period);
+  absl::StatusOr<v1::ListChangesResponse> Changes(int64_t after, int limit);
+  absl::StatusOr<v1::Profile> Profile(const std::string& code, int year);
+  absl::StatusOr<v1::ListClustersResponse> Clusters(int year);
+
+ private:
+  std::unique_ptr<grpc::ClientContext> Context() const;
+
+  std::unique_ptr<v1::RegistryService::Stub> registry_;
+  std::unique_ptr<v1::AggregatorService::Stub> aggregator_;
+  const fed::TokenSigner* signer_;
+};
+
+}  // namespace dashboard

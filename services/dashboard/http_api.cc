@@ -1,0 +1,587 @@
+#include "services/dashboard/http_api.h"
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "services/common/catalog.h"
+#include "services/common/log.h"
+#include "services/common/period.h"
+#include "services/dashboard/csv.h"
+#include "services/dashboard/session.h"
+
+namespace dashboard {
+
+namespace {
+
+// The coverage figures on the board ("53/63 tỉnh tổ chức Hội thi STKT").
+const char* const kCoverageConditions[] = {
+    "tech_contest_held",
+    "tech_contest_by_union",
+    "youth_contest_held",
+    "has_bulletin AND has_website",
+};
+
+constexpr absl::Duration kBoardCacheMaxAge = absl::Seconds(30);
+constexpr int kMaxSeriesPeriods = 40;
+
+std::string ToJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  std::string out;
+  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "null";
+  return out;
+}
+
+void SendJson(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body, "application/json; charset=utf-8");
+}
+
+void SendError(httplib::Response& res, const absl::Status& status) {
+  SendJson(res, HttpStatusOf(status),
+           absl::StrCat("{\"error\":", JsonString(status.message()), ",\"code\":",
+                        JsonString(absl::StatusCodeToString(status.code())), "}"));
+}
+
+absl::StatusOr<std::string> PeriodParam(const httplib::Request& req, const char* name = "period") {
+  std::string text = req.get_param_value(name);
+  auto period = fed::Period::Parse(text);
+  if (!period.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": not a period such as 2025H1"));
+  }
+  return period->ToString();
+}
+
+absl::StatusOr<std::string> CodeParam(const httplib::Request& req) {
+  std::string code = req.get_param_value("code");
+  bool ok = !code.empty() && code.size() <= 32;
+  for (char c : code) ok = ok && (absl::ascii_isalnum(c) || c == '_' || c == '-');
+  if (!ok) return absl::InvalidArgumentError("code: not an organisation code");
+  return code;
+}
+
+absl::StatusOr<std::string> IndicatorParam(const httplib::Request& req) {
+  std::string code = req.get_param_value("indicator");
+  if (fed::FindIndicator(code) == nullptr) {
+    return absl::InvalidArgumentError("indicator: not in the catalog");
+  }
+  return code;
+}
+
+std::string StateName(v1::ReportState state) {
+  switch (state) {
+    case v1::REPORT_STATE_DRAFT: return "draft";
+    case v1::REPORT_STATE_SUBMITTED: return "submitted";
+    case v1::REPORT_STATE_ACCEPTED: return "accepted";
+    case v1::REPORT_STATE_RETURNED: return "returned";
+    default: return "missing";
+  }
+}
+
+absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
+
+int YearOf(const std::string& period) {
+  auto p = fed::Period::Parse(period);
+  return p.ok() ? p->year : 0;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void SecurityHeaders(httplib::Response& res) {
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                 "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
+                 "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("X-Frame-Options", "DENY");
+}
+
+// A POST from another site must not log someone in (login CSRF).
+bool SameOrigin(const httplib::Request& req) {
+  std::string origin = req.get_header_value("Origin");
+  if (origin.empty()) return true;  // non-browser clients
+  std::string host = req.get_header_value("Host");
+  return origin == "http://" + host || origin == "https://" + host;
+}
+
+}  // namespace
+
+std::string JsonString(absl::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      default:
+        if (c < 0x20) {
+          out += absl::StrFormat("\\u%04x", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out += "\"";
+  return out;
+}
+
+int HttpStatusOf(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk: return 200;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange: return 400;
+    case absl::StatusCode::kUnauthenticated: return 401;
+    case absl::StatusCode::kPermissionDenied: return 403;
+    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted: return 503;
+    default: return 502;
+  }
+}
+
+std::vector<std::string> HalfYearsUpTo(absl::CivilDay today) {
+  std::vector<std::string> out;
+  int last_half = today.month() <= 6 ? 1 : 2;
+  for (int year = 2019; year <= today.year(); ++year) {
+    for (int half = 1; half <= 2; ++half) {
+      if (year == today.year() && half > last_half) break;
+      out.push_back(absl::StrCat(year, "H", half));
+    }
+  }
+  return out;
+}
+
+HttpApi::HttpApi(Backend* backend, ChangeFeed* feed, const fed::TokenSigner* signer,
+                 HttpOptions options)
+    : backend_(backend), feed_(feed), signer_(signer), options_(std::move(options)) {}
+
+httplib::Server::Handler HttpApi::Guard(bool national, Handler handler) {
+  return [this, national, handler](const httplib::Request& req, httplib::Response& res) {
+    SecurityHeaders(res);
+    auto who = FromCookieHeader(*signer_, req.get_header_value("Cookie"), absl::Now());
+    if (!who.ok()) return SendError(res, who.status());
+    if (national && !SeesNationalBoard(*who)) {
+      return SendError(res, absl::PermissionDeniedError("the national board is for national roles"));
+    }
+    handler(req, res, *who);
+  };
+}
+
+void HttpApi::Register(httplib::Server& server) {
+  using namespace std::placeholders;
+  server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    SendJson(res, 200, absl::StrCat("{\"status\":\"SERVING\",\"changeFeedReady\":",
+                                    feed_->ready() ? "true" : "false", "}"));
+  });
+  server.Post("/api/login", [this](const httplib::Request& req, httplib::Response& res) {
+    SecurityHeaders(res);
+    Login(req, res);
+  });
+  server.Post("/api/logout", [this](const httplib::Request& req, httplib::Response& res) {
+    SecurityHeaders(res);
+    if (!SameOrigin(req)) return SendError(res, absl::PermissionDeniedError("cross-site request"));
+    res.set_header("Set-Cookie", ClearCookie(options_.secure_cookie));
+    SendJson(res, 200, "{}");
+  });
+  server.Get("/api/me", Guard(false, std::bind(&HttpApi::Me, this, _1, _2, _3)));
+  server.Get("/api/board", Guard(true, std::bind(&HttpApi::Board, this, _1, _2, _3)));
+  server.Get("/api/totals", Guard(true, std::bind(&HttpApi::Totals, this, _1, _2, _3)));
+  server.Get("/api/national-series",
+             Guard(true, std::bind(&HttpApi::NationalSeries, this, _1, _2, _3)));
+  server.Get("/api/coverage", Guard(true, std::bind(&HttpApi::Coverage, this, _1, _2, _3)));
+  server.Get("/api/province", Guard(false, std::bind(&HttpApi::Province, this, _1, _2, _3)));
+  server.Get("/api/province-series",
+             Guard(false, std::bind(&HttpApi::ProvinceSeries, this, _1, _2, _3)));
+  server.Get("/api/events", Guard(false, std::bind(&HttpApi::Events, this, _1, _2, _3)));
+  server.Get("/api/export/board.csv", Guard(true, std::bind(&HttpApi::BoardCsv, this, _1, _2, _3)));
+  server.Get("/api/export/totals.csv",
+             Guard(true, std::bind(&HttpApi::TotalsCsv, this, _1, _2, _3)));
+  server.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
+    auto who = FromCookieHeader(*signer_, req.get_header_value("Cookie"), absl::Now());
+    if (!who.ok()) {
+      res.set_redirect("/login");
+      return;
+    }
+    Page(req, res);
+  });
+  server.Get("/login", [this](const httplib::Request& req, httplib::Response& res) { Page(req, res); });
+  server.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+  server.set_mount_point("/assets", options_.web_root + "/assets");
+  server.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
+    // Vite names assets by content hash: they never change.
+    res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+    res.set_header("X-Content-Type-Options", "nosniff");
+  });
+}
+
+void HttpApi::Page(const httplib::Request&, httplib::Response& res) {
+  SecurityHeaders(res);
+  std::string html = ReadFile(options_.web_root + "/index.html");
+  if (html.empty()) {
+    res.status = 503;
+    res.set_content("The dashboard page is not built: run tools/dev build.\n", "text/plain");
+    return;
+  }
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(html, "text/html; charset=utf-8");
+}
+
+void HttpApi::Login(const httplib::Request& req, httplib::Response& res) {
+  if (!SameOrigin(req)) return SendError(res, absl::PermissionDeniedError("cross-site request"));
+  // The token comes as JSON {"token": "..."} (the page) or a form field.
+  std::string token;
+  if (req.has_param("token")) {
+    token = req.get_param_value("token");
+  } else {
+    google::protobuf::Value body;
+    if (google::protobuf::util::JsonStringToMessage(req.body, &body).ok() &&
+        body.has_struct_value()) {
+      auto it = body.struct_value().fields().find("token");
+      if (it != body.struct_value().fields().end()) token = it->second.string_value();
+    }
+  }
+  if (token.empty()) return SendError(res, absl::InvalidArgumentError("token: must not be empty"));
+  auto session = dashboard::Login(*signer_, token, absl::Now());
+  if (!session.ok()) {
+    spdlog::info("event=login_refused error=\"{}\"", session.status().message());
+    return SendError(res, session.status());
+  }
+  spdlog::info("event=login subject=\"{}\" org={} role={}", session->principal.subject,
+               session->principal.organization_code, fed::RoleName(session->principal.role));
+  res.set_header("Set-Cookie", SetCookie(*session, options_.secure_cookie));
+  SendJson(res, 200, absl::StrCat("{\"subject\":", JsonString(session->principal.subject), "}"));
+}
+
+void HttpApi::Me(const httplib::Request&, httplib::Response& res, const fed::Principal& who) {
+  std::vector<std::string> periods = HalfYearsUpTo(Today());
+  // The board opens on the latest half-year that has reports (the one being
+  // reviewed), else the last finished one.
+  std::string default_period = periods.size() >= 2 ? periods[periods.size() - 2] : periods.back();
+  if (SeesNationalBoard(who)) {
+    for (int i = static_cast<int>(periods.size()) - 1, tries = 0; i >= 0 && tries < 6; --i, ++tries) {
+      auto board = backend_->Completeness(periods[i]);
+      if (board.ok() && board->submitted() > 0) {
+        default_period = periods[i];
+        break;
+      }
+    }
+  }
+  std::vector<std::string> quoted;
+  for (const auto& p : periods) quoted.push_back(JsonString(p));
+  const auto& catalog = fed::LatestCatalog();
+  SendJson(res, 200,
+           absl::StrCat("{\"subject\":", JsonString(who.subject),
+                        ",\"organizationCode\":", JsonString(who.organization_code),
+                        ",\"role\":", JsonString(v1::Role_Name(who.role)),
+                        ",\"national\":", SeesNationalBoard(who) ? "true" : "false",
+                        ",\"periods\":[", absl::StrJoin(quoted, ","), "]",
+                        ",\"defaultPeriod\":", JsonString(default_period),
+                        // The ranking and competition services have not landed yet.
+                        ",\"features\":{\"ranking\":false,\"contests\":false}",
+                        ",\"catalog\":", ToJson(catalog), "}"));
+}
+
+absl::StatusOr<v1::ListClustersResponse> HttpApi::ClustersFor(
+    const std::string& period, const v1::CompletenessResponse& board) {
+  // Clusters are constituted per year; after the 2025 merger the successors'
+  // clusters start the next year. Take the first year whose clusters cover
+  // most of the expected reporters.
+  int year = YearOf(period);
+  v1::ListClustersResponse best;
+  for (int y : {year, year + 1, year - 1}) {
+    auto clusters = backend_->Clusters(y);
+    if (!clusters.ok()) return clusters.status();
+    std::set<std::string> members;
+    for (const auto& c : clusters->clusters()) members.insert(c.member_codes().begin(), c.member_codes().end());
+    int covered = 0;
+    for (const auto& r : board.reporters()) covered += members.count(r.organization_code());
+    if (board.reporters_size() > 0 && covered * 2 > board.reporters_size()) return *clusters;
+    if (best.clusters_size() == 0) best = *clusters;
+  }
+  return best;
+}
+
+absl::StatusOr<std::string> HttpApi::BoardJson(const std::string& period) {
+  int64_t sequence = feed_->head();
+  bool ready = feed_->ready();
+  {
+    absl::MutexLock lock(&cache_mu_);
+    auto it = board_cache_.find(period);
+    if (ready && it != board_cache_.end() && it->second.sequence == sequence &&
+        absl::Now() - it->second.built < kBoardCacheMaxAge) {
+      return it->second.json;
+    }
+  }
+  auto board = backend_->Completeness(period);
+  if (!board.ok()) return board.status();
+  auto clusters = ClustersFor(period, *board);
+  if (!clusters.ok()) return clusters.status();
+  std::string json = absl::StrCat("{\"period\":", JsonString(period), ",\"sequence\":\"", sequence,
+                                  "\",\"completeness\":", ToJson(*board),
+                                  ",\"clusters\":", ToJson(*clusters), "}");
+  if (ready) {
+    absl::MutexLock lock(&cache_mu_);
+    board_cache_[period] = CachedBoard{sequence, absl::Now(), json};
+    if (board_cache_.size() > 64) board_cache_.erase(board_cache_.begin());
+  }
+  return json;
+}
+
+void HttpApi::Board(const httplib::Request& req, httplib::Response& res, const fed::Principal&) {
+  auto period = PeriodParam(req);
+  if (!period.ok()) return SendError(res, period.status());
+  auto json = BoardJson(*period);
+  if (!json.ok()) return SendError(res, json.status());
+  SendJson(res, 200, *json);
+}
+
+void HttpApi::Totals(const httplib::Request& req, httplib::Response& res, const fed::Principal&) {
+  auto period = PeriodParam(req);
+  if (!period.ok()) return SendError(res, period.status());
+  auto totals = backend_->Totals(*period, {}, req.get_param_value("include_submitted") == "1");
+  if (!totals.ok()) return SendError(res, totals.status());
+  SendJson(res, 200, ToJson(*totals));
+}
+
+void HttpApi::NationalSeries(const httplib::Request& req, httplib::Response& res,
+                             const fed::Principal&) {
+  auto indicator = IndicatorParam(req);
+  auto from = PeriodParam(req, "from");
+  auto to = PeriodParam(req, "to");
+  for (const absl::Status& s : {indicator.status(), from.status(), to.status()}) {
+    if (!s.ok()) return SendError(res, s);
+  }
+  auto range = fed::Period::Range(*fed::Period::Parse(*from), *fed::Period::Parse(*to));
+  if (range.empty() || static_cast<int>(range.size()) > kMaxSeriesPeriods) {
+    return SendError(res, absl::InvalidArgumentError(absl::StrCat(
+                              "from, to: one kind of period, at most ", kMaxSeriesPeriods)));
+  }
+  std::vector<std::string> items;
+  for (const auto& p : range) {
+    auto totals = backend_->Totals(p.ToString(), {*indicator}, false);
+    if (!totals.ok()) return SendError(res, totals.status());
+    items.push_back(ToJson(*totals));
+  }
+  SendJson(res, 200,
+           absl::StrCat("{\"indicator\":", JsonString(*indicator), ",\"totals\":[",
+                        absl::StrJoin(items, ","), "]}"));
+}
+
+void HttpApi::Coverage(const httplib::Request& req, httplib::Response& res, const fed::Principal&) {
+  auto period = PeriodParam(req);
+  if (!period.ok()) return SendError(res, period.status());
+  std::vector<std::string> items;
+  for (const char* condition : kCoverageConditions) {
+    auto coverage = backend_->Coverage(*period, condition);
+    if (!coverage.ok()) return SendError(res, coverage.status());
+    items.push_back(absl::StrCat("{\"condition\":", JsonString(condition),
+                                 ",\"coverage\":", ToJson(*coverage), "}"));
+  }
+  SendJson(res, 200, absl::StrCat("{\"period\":", JsonString(*period), ",\"items\":[",
+                                  absl::StrJoin(items, ","), "]}"));
+}
+
+void HttpApi::Province(const httplib::Request& req, httplib::Response& res,
+                       const fed::Principal& who) {
+  auto code = CodeParam(req);
+  if (!code.ok()) return SendError(res, code.status());
+  if (!MaySeeOrganization(who, *code)) {
+    return SendError(res, absl::PermissionDeniedError("you may see your own province only"));
+  }
+  auto period = PeriodParam(req);
+  if (!period.ok()) return SendError(res, period.status());
+  auto profile = backend_->Profile(*code, YearOf(*period));
+  if (!profile.ok()) return SendError(res, profile.status());
+  // Its reports of the chosen period and the five before it, every revision
+  // with its review outcome.
+  std::vector<std::string> reports;
+  fed::Period p = *fed::Period::Parse(*period);
+  for (int i = 0; i < 6; ++i, p = p.Previous()) {
+    auto revisions = backend_->Revisions(*code, p.ToString());
+    if (!revisions.ok() && revisions.status().code() != absl::StatusCode::kNotFound) {
+      return SendError(res, revisions.status());
+    }
+    reports.push_back(absl::StrCat("{\"period\":", JsonString(p.ToString()), ",\"revisions\":",
+                                   revisions.ok() ? ToJson(*revisions) : "{\"revisions\":[]}",
+                                   "}"));
+  }
+  SendJson(res, 200, absl::StrCat("{\"profile\":", ToJson(*profile), ",\"reports\":[",
+                                  absl::StrJoin(reports, ","), "]}"));
+}
+
+void HttpApi::ProvinceSeries(const httplib::Request& req, httplib::Response& res,
+                             const fed::Principal& who) {
+  auto code = CodeParam(req);
+  auto indicator = IndicatorParam(req);
+  auto from = PeriodParam(req, "from");
+  auto to = PeriodParam(req, "to");
+  for (const absl::Status& s : {code.status(), indicator.status(), from.status(), to.status()}) {
+    if (!s.ok()) return SendError(res, s);
+  }
+  if (!MaySeeOrganization(who, *code)) {
+    return SendError(res, absl::PermissionDeniedError("you may see your own province only"));
+  }
+  auto own = backend_->Series(*code, {*indicator}, *from, *to);
+  if (!own.ok()) return SendError(res, own.status());
+  // The cluster of the last year of the range, compared by period: the
+  // members' average and best (counted reports only).
+  auto profile = backend_->Profile(*code, YearOf(*to));
+  std::string cluster_json = "null";
+  std::map<std::string, std::vector<double>> values;
+  if (profile.ok() && profile->has_cluster()) {
+    const auto& cluster = profile->cluster().cluster();
+    cluster_json = ToJson(cluster);
+    for (const auto& member : cluster.member_codes()) {
+      auto series = backend_->Series(member, {*indicator}, *from, *to);
+      if (!series.ok()) continue;
+      for (const auto& point : series->points()) {
+        if (point.present()) values[point.period()].push_back(point.value());
+      }
+    }
+  }
+  std::vector<std::string> average, best;
+  for (const auto& [period, list] : values) {
+    double sum = 0, top = list.front();
+    for (double v : list) sum += v, top = std::max(top, v);
+    average.push_back(absl::StrCat("{\"period\":", JsonString(period), ",\"value\":",
+                                   sum / list.size(), ",\"members\":", list.size(), "}"));
+    best.push_back(absl::StrCat("{\"period\":", JsonString(period), ",\"value\":", top, "}"));
+  }
+  SendJson(res, 200,
+           absl::StrCat("{\"own\":", ToJson(*own), ",\"cluster\":", cluster_json,
+                        ",\"clusterAverage\":[", absl::StrJoin(average, ","),
+                        "],\"clusterBest\":[", absl::StrJoin(best, ","), "]}"));
+}
+
+void HttpApi::Events(const httplib::Request& req, httplib::Response& res,
+                     const fed::Principal& who) {
+  int64_t after = 0;
+  std::string last_id = req.get_header_value("Last-Event-ID");
+  if (!absl::SimpleAtoi(last_id, &after) && !absl::SimpleAtoi(req.get_param_value("after"), &after)) {
+    after = feed_->head();
+  }
+  auto cursor = std::make_shared<int64_t>(std::max<int64_t>(0, after));
+  auto started = std::make_shared<bool>(false);
+  const bool national = SeesNationalBoard(who);
+  const std::string own = who.organization_code;
+  const absl::Duration heartbeat = options_.heartbeat;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Accel-Buffering", "no");
+  res.set_chunked_content_provider(
+      "text/event-stream",
+      [this, cursor, started, national, own, heartbeat](size_t, httplib::DataSink& sink) {
+        std::string out;
+        if (!*started) {
+          *started = true;
+          out = absl::StrCat("retry: 2000\nevent: hello\ndata: {\"sequence\":\"", *cursor,
+                             "\"}\n\n");
+          return sink.write(out.data(), out.size());
+        }
+        ChangeFeed::Batch batch = feed_->WaitAfter(*cursor, heartbeat);
+        if (batch.stopping) {
+          sink.done();
+          return true;
+        }
+        if (batch.gap) {
+          *cursor = feed_->head();
+          out = absl::StrCat("id: ", *cursor, "\nevent: reset\ndata: {}\n\n");
+        } else if (batch.changes.empty()) {
+          out = ": keep-alive\n\n";
+        }
+        for (const auto& change : batch.changes) {
+          *cursor = change.sequence();
+          if (!national && change.organization_code() != own) continue;
+          out += absl::StrCat("id: ", change.sequence(), "\nevent: change\ndata: ", ToJson(change),
+                              "\n\n");
+        }
+        if (out.empty()) out = ": skipped\n\n";
+        return sink.write(out.data(), out.size());
+      });
+}
+
+void HttpApi::BoardCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal&) {
+  auto period = PeriodParam(req);
+  if (!period.ok()) return SendError(res, period.status());
+  auto board = backend_->Completeness(*period);
+  if (!board.ok()) return SendError(res, board.status());
+  auto clusters = ClustersFor(*period, *board);
+  if (!clusters.ok()) return SendError(res, clusters.status());
+  std::map<std::string, int> cluster_of;
+  for (const auto& c : clusters->clusters()) {
+    for (const auto& m : c.member_codes()) cluster_of[m] = c.number();
+  }
+  int only_cluster = 0;
+  absl::SimpleAtoi(req.get_param_value("cluster"), &only_cluster);
+  std::string csv = kCsvBom;
+  csv += CsvRow({"period", "code", "name", "cluster", "state", "late", "revision",
+                 "first_submitted_at"});
+  for (const auto& r : board->reporters()) {
+    auto it = cluster_of.find(r.organization_code());
+    int number = it == cluster_of.end() ? 0 : it->second;
+    if (only_cluster > 0 && number != only_cluster) continue;
+    std::string submitted;
+    if (r.has_first_submitted_at()) {
+      submitted = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                   absl::FromUnixSeconds(r.first_submitted_at().seconds()),
+                                   absl::UTCTimeZone());
+    }
+    csv += CsvRow({*period, r.organization_code(), r.organization_name(),
+                   number > 0 ? absl::StrCat(number) : "", StateName(r.state()),
+                   r.late() ? "yes" : "no", absl::StrCat(r.latest_revision()), submitted});
+  }
+  res.set_header("Content-Disposition",
+                 absl::StrCat("attachment; filename=\"board-", *period, ".csv\""));
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(csv, "text/csv; charset=utf-8");
+}
+
+void HttpApi::TotalsCsv(const httplib::Request& req, httplib::Response& res,
+                        const fed::Principal&) {
+  auto period = PeriodParam(req);
+  if (!period.ok()) return SendError(res, period.status());
+  auto totals = backend_->Totals(*period, {}, false);
+  if (!totals.ok()) return SendError(res, totals.status());
+  std::string csv = kCsvBom;
+  csv += CsvRow({"period", "indicator_code", "label_vi", "label_en", "value",
+                 "reporting_organizations"});
+  for (const auto& t : totals->totals()) {
+    const v1::Indicator* indicator = fed::FindIndicator(t.indicator_code());
+    csv += CsvRow({*period, t.indicator_code(), indicator ? indicator->label_vi() : "",
+                   indicator ? indicator->label_en() : "", absl::StrCat(t.value()),
+                   absl::StrCat(t.reporting_organizations())});
+  }
+  res.set_header("Content-Disposition",
+                 absl::StrCat("attachment; filename=\"totals-", *period, ".csv\""));
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(csv, "text/csv; charset=utf-8");
+}
+
+}  // namespace dashboard

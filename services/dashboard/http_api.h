@@ -1,0 +1,85 @@
+// The dashboard's HTTP surface: the built page, the login, a small JSON API
+// whose pieces are the gRPC services' responses in protobuf's JSON mapping,
+// CSV downloads, and server-sent events fed by the aggregator's change feed.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+
+#include <httplib.h>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/common/auth.h"
+#include "services/dashboard/backend.h"
+#include "services/dashboard/change_feed.h"
+
+namespace dashboard {
+
+struct HttpOptions {
+  // The built page (services/dashboard/web/dist).
+  std::string web_root;
+  // Add "Secure" to the session cookie (behind a TLS-terminating proxy).
+  bool secure_cookie = false;
+  // How long a server-sent events connection stays quiet before a keep-alive.
+  absl::Duration heartbeat = absl::Seconds(15);
+};
+
+class HttpApi {
+ public:
+  HttpApi(Backend* backend, ChangeFeed* feed, const fed::TokenSigner* signer, HttpOptions options);
+
+  // Registers every route on `server`.
+  void Register(httplib::Server& server);
+
+ private:
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&,
+                                     const fed::Principal&)>;
+  // Authenticates the session cookie (401 JSON otherwise), checks national
+  // access when `national` (403 otherwise), then runs `handler`.
+  httplib::Server::Handler Guard(bool national, Handler handler);
+
+  void Login(const httplib::Request& req, httplib::Response& res);
+  void Me(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void Board(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void Totals(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void NationalSeries(const httplib::Request& req, httplib::Response& res,
+                      const fed::Principal& who);
+  void Coverage(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void Province(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void ProvinceSeries(const httplib::Request& req, httplib::Response& res,
+                      const fed::Principal& who);
+  void Events(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void BoardCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void TotalsCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void Page(const httplib::Request& req, httplib::Response& res);
+
+  // The board of `period` (completeness with every reporter + the clusters),
+  // cached until the change feed moves.
+  absl::StatusOr<std::string> BoardJson(const std::string& period);
+  absl::StatusOr<v1::ListClustersResponse> ClustersFor(const std::string& period,
+                                                       const v1::CompletenessResponse& board);
+
+  Backend* backend_;
+  ChangeFeed* feed_;
+  const fed::TokenSigner* signer_;
+  HttpOptions options_;
+
+  struct CachedBoard {
+    int64_t sequence;
+    absl::Time built;
+    std::string json;
+  };
+  absl::Mutex cache_mu_;
+  std::map<std::string, CachedBoard> board_cache_ ABSL_GUARDED_BY(cache_mu_);
+};
+
+// Helpers exposed for tests.
+std::string JsonString(absl::string_view text);  // a quoted, escaped JSON string
+int HttpStatusOf(const absl::Status& status);
+// "2025H1", ... the half-years from 2019H1 to the one containing `today`.
+std::vector<std::string> HalfYearsUpTo(absl::CivilDay today);
+
+}  // namespace dashboard

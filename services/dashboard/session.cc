@@ -1,0 +1,104 @@
+#include "services/dashboard/session.h"
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace dashboard {
+
+namespace v1 = federation::v1;
+
+namespace {
+
+bool ServedRole(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_VIEWER:
+    case v1::ROLE_NATIONAL_REVIEWER:
+    case v1::ROLE_NATIONAL_ADMIN:
+    case v1::ROLE_SERVICE:
+    case v1::ROLE_PROVINCE_REPORTER:
+      return true;
+    default:
+      return false;
+  }
+}
+
+fed::Principal PrincipalOf(const v1::TokenClaims& claims) {
+  fed::Principal p;
+  p.subject = claims.subject();
+  p.organization_code = claims.organization_code();
+  p.role = claims.role();
+  return p;
+}
+
+}  // namespace
+
+absl::StatusOr<Session> Login(const fed::TokenSigner& signer, absl::string_view token,
+                              absl::Time now) {
+  token = absl::StripAsciiWhitespace(token);
+  if (absl::StartsWithIgnoreCase(token, "bearer ")) token.remove_prefix(7);
+  auto claims = signer.Verify(token, now);
+  if (!claims.ok()) return claims.status();
+  if (!ServedRole(claims->role())) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("role ", fed::RoleName(claims->role()), " has no dashboard"));
+  }
+  if (claims->role() == v1::ROLE_PROVINCE_REPORTER && claims->organization_code().empty()) {
+    return absl::PermissionDeniedError("a province login needs its organisation code");
+  }
+  absl::Time expires = std::min(absl::FromUnixSeconds(claims->expires_at_unix()), now + kMaxSession);
+  v1::TokenClaims session_claims = *claims;
+  session_claims.set_issued_at_unix(absl::ToUnixSeconds(now));
+  session_claims.set_expires_at_unix(absl::ToUnixSeconds(expires));
+  Session session;
+  session.cookie_value = signer.Mint(session_claims);
+  session.max_age_seconds = std::max<int64_t>(0, absl::ToInt64Seconds(expires - now));
+  session.principal = PrincipalOf(session_claims);
+  return session;
+}
+
+std::string CookieValue(absl::string_view cookie_header, absl::string_view name) {
+  for (absl::string_view part : absl::StrSplit(cookie_header, ';')) {
+    part = absl::StripAsciiWhitespace(part);
+    size_t eq = part.find('=');
+    if (eq == absl::string_view::npos) continue;
+    if (part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+  }
+  return "";
+}
+
+absl::StatusOr<fed::Principal> FromCookieHeader(const fed::TokenSigner& signer,
+                                                absl::string_view cookie_header, absl::Time now) {
+  std::string value = CookieValue(cookie_header, kSessionCookie);
+  if (value.empty()) return absl::UnauthenticatedError("not logged in");
+  auto claims = signer.Verify(value, now);
+  if (!claims.ok()) return absl::UnauthenticatedError("session expired or invalid");
+  if (!ServedRole(claims->role())) return absl::PermissionDeniedError("no dashboard for this role");
+  return PrincipalOf(*claims);
+}
+
+std::string SetCookie(const Session& session, bool secure) {
+  return absl::StrCat(kSessionCookie, "=", session.cookie_value, "; Path=/; Max-Age=",
+                      session.max_age_seconds, "; HttpOnly; SameSite=Strict",
+                      secure ? "; Secure" : "");
+}
+
+std::string ClearCookie(bool secure) {
+  return absl::StrCat(kSessionCookie, "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict",
+                      secure ? "; Secure" : "");
+}
+
+bool SeesNationalBoard(const fed::Principal& who) {
+  return who.role == v1::ROLE_VIEWER || who.role == v1::ROLE_NATIONAL_REVIEWER ||
+         who.role == v1::ROLE_NATIONAL_ADMIN || who.role == v1::ROLE_SERVICE;
+}
+
+bool MaySeeOrganization(const fed::Principal& who, absl::string_view code) {
+  if (SeesNationalBoard(who)) return true;
+  return who.role == v1::ROLE_PROVINCE_REPORTER && !code.empty() && who.organization_code == code;
+}
+
+}  // namespace dashboard

@@ -1,0 +1,225 @@
+// End-to-end tests of the dashboard in headless Chromium, against real
+// registry, aggregator and dashboard processes over a fresh database with the
+// demo data (see stack.mjs). Screenshots go to FED_DASHBOARD_OUTPUT_DIR
+// (default build/test-output/dashboard) for a person to look at.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { launchBrowser, Stack } from './stack.mjs';
+
+const OUT = process.env.FED_DASHBOARD_OUTPUT_DIR ||
+  path.join(process.env.FED_TEST_BUILD_DIR || '.', 'test-output/dashboard');
+const LIVE_TIMEOUT_MS = 10000;
+
+let stack;
+let browser;
+let profileDir;
+let viewerToken;
+
+async function shot(page, name) {
+  fs.mkdirSync(OUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+}
+
+async function loggedInPage(token = viewerToken) {
+  const page = await browser.newPage();
+  page.on('dialog', (d) => d.dismiss());
+  await page.goto(`${stack.baseUrl}/login#token=${encodeURIComponent(token)}`);
+  return page;
+}
+
+async function counts(page) {
+  const result = {};
+  for (const key of ['expected', 'missing', 'submitted', 'returned', 'accepted', 'late', 'draft']) {
+    result[key] = Number(await page.locator(`[data-testid="count-${key}"] .count-value`).innerText());
+  }
+  return result;
+}
+
+describe('dashboard in a browser', () => {
+  before(async () => {
+    stack = new Stack();
+    await stack.start();
+    profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-chromium-'));
+    browser = await launchBrowser(profileDir);
+    viewerToken = stack.token('viewer', 'VUSTA', 'clerk');
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+    await stack?.stop();
+  });
+
+  test('a logged-out visitor is sent to the login', async () => {
+    const page = await browser.newPage();
+    await page.context().clearCookies();
+    await page.goto(`${stack.baseUrl}/`);
+    await page.waitForURL(/\/login$/);
+    await page.getByTestId('login-form').waitFor();
+    const api = await page.request.get(`${stack.baseUrl}/api/board?period=2025H1`);
+    assert.equal(api.status(), 401);
+    // A wrong token is refused with a message, and no session is opened.
+    await page.locator('#token').fill('fed1.not.valid');
+    await page.getByRole('button', { name: /Đăng nhập/ }).click();
+    await page.getByTestId('login-status').filter({ hasText: 'Không đăng nhập được' }).waitFor();
+    assert.equal((await page.context().cookies()).length, 0);
+    await shot(page, 'login');
+    await page.close();
+  });
+
+  test('the board shows the right counts for a period', async () => {
+    const page = await loggedInPage();
+    await page.waitForURL(`${stack.baseUrl}/`);
+    await page.getByTestId('cells').waitFor();
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'fed_session');
+    assert.ok(cookie, 'session cookie set');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Strict');
+
+    const period = await page.getByTestId('period').inputValue();
+    const truth = stack.completeness(period);
+    const shown = await counts(page);
+    const reporters = truth.reporters ?? [];
+    const awaiting = reporters.filter((r) => r.state === 'REPORT_STATE_SUBMITTED').length;
+    assert.equal(shown.expected, truth.expected);
+    assert.equal(shown.accepted, truth.accepted);
+    assert.equal(shown.returned, truth.returned);
+    assert.equal(shown.late, truth.late);
+    assert.equal(shown.missing, (truth.missing_codes ?? []).length);
+    assert.equal(shown.submitted, awaiting);
+    assert.ok(shown.missing > 0 && shown.accepted > 0 && shown.returned > 0, JSON.stringify(shown));
+    assert.equal(await page.getByTestId('cell').count(), truth.expected);
+    // Coverage figures "N/M".
+    const coverage = await page.getByTestId('coverage-item').first().innerText();
+    assert.match(coverage, /^\d+\/\d+ tỉnh/);
+    await page.locator('canvas').first().waitFor();
+    await shot(page, 'board-laptop');
+
+    // Another period shows that period's numbers.
+    await page.getByTestId('period').selectOption('2024H1');
+    await page.getByRole('heading', { name: /2024H1/ }).waitFor();
+    const older = stack.completeness('2024H1');
+    assert.equal((await counts(page)).expected, older.expected);
+    assert.equal((await counts(page)).accepted, older.accepted);
+    await page.close();
+  });
+
+  test('a cluster view shows only that cluster', async () => {
+    const page = await loggedInPage();
+    await page.getByTestId('cells').waitFor();
+    const options = await page.getByTestId('cluster-filter').locator('option').allInnerTexts();
+    assert.ok(options.length > 1, 'clusters listed');
+    await page.getByTestId('cluster-filter').selectOption({ index: 1 });
+    const value = await page.getByTestId('cluster-filter').inputValue();
+    const cells = page.getByTestId('cell');
+    const n = await cells.count();
+    assert.ok(n > 0 && n < 20, `cluster has ${n} provinces`);
+    for (const meta of await page.locator('.cell-meta').allInnerTexts()) {
+      assert.ok(meta.endsWith(`Cụm thi đua ${value}`), meta);
+    }
+    assert.equal((await counts(page)).expected, n);
+    const csv = await page.request.get(`${stack.baseUrl}/api/export/board.csv?period=${await page.getByTestId('period').inputValue()}&cluster=${value}`);
+    assert.equal(csv.status(), 200);
+    const lines = (await csv.text()).trim().split('\r\n');
+    assert.equal(lines.length, n + 1);
+    await shot(page, 'board-cluster');
+    // The rankings and contests sections say they are not available yet.
+    assert.match(await page.getByTestId('rankings').innerText(), /Chưa có/);
+    await page.close();
+  });
+
+  test('submitting and accepting a report changes its cell without a reload', async () => {
+    const page = await loggedInPage();
+    await page.getByTestId('cells').waitFor();
+    await page.getByTestId('live').filter({ hasText: 'Cập nhật trực tiếp' }).waitFor();
+    const period = await page.getByTestId('period').inputValue();
+    const code = stack.completeness(period).missing_codes[0];
+    const cell = page.locator(`[data-testid="cell"][data-code="${code}"]`);
+    assert.equal(await cell.getAttribute('data-state'), 'missing');
+    const before = await counts(page);
+    await page.evaluate(() => { window.__noReload = true; });
+
+    stack.push(code, period, 1);
+    await page.waitForSelector(`[data-testid="cell"][data-code="${code}"][data-state="submitted"]`, { timeout: LIVE_TIMEOUT_MS });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="count-missing"] .count-value').textContent) === n,
+      before.missing - 1, { timeout: LIVE_TIMEOUT_MS });
+    await shot(page, 'live-submitted');
+
+    stack.accept(code, period, 1);
+    await page.waitForSelector(`[data-testid="cell"][data-code="${code}"][data-state="accepted"]`, { timeout: LIVE_TIMEOUT_MS });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="count-accepted"] .count-value').textContent) === n,
+      before.accepted + 1, { timeout: LIVE_TIMEOUT_MS });
+    assert.equal(await page.evaluate(() => window.__noReload), true, 'the page was not reloaded');
+    await shot(page, 'live-accepted');
+    await page.close();
+  });
+
+  test('a province page renders its profile, reports and series', async () => {
+    const page = await loggedInPage();
+    await page.getByTestId('cells').waitFor();
+    const first = page.locator('[data-testid="cell"][data-state="accepted"]').first();
+    const code = await first.getAttribute('data-code');
+    const shortName = await first.locator('.cell-name').innerText();
+    await first.click();
+    await page.waitForURL(new RegExp(`#/province/${code}$`));
+    await page.locator(`[data-testid="province"][data-code="${code}"]`).waitFor();
+    assert.match(await page.getByTestId('province-short-name').innerText(), new RegExp(shortName));
+    // Sơn La (14) has a recognised congress term with its leadership.
+    await page.goto(`${stack.baseUrl}/#/province/14`);
+    await page.locator('[data-testid="province"][data-code="14"]').waitFor();
+    const term = await page.getByTestId('term').innerText();
+    assert.match(term, /Đại hội \d+ · Nhiệm kỳ \d{4}–\d{4}/);
+    assert.match(term, /Chủ tịch/);
+    const rows = page.locator('[data-testid="reports"] tbody tr[data-state="accepted"]');
+    assert.ok(await rows.count() >= 1);
+    await page.locator('[data-testid="province-chart"] canvas').waitFor();
+    await page.getByTestId('narrative').waitFor();
+    await shot(page, 'province');
+    // English switch.
+    await page.getByTestId('lang').click();
+    await page.getByRole('heading', { name: 'Reports and review history' }).waitFor();
+    await page.getByTestId('lang').click();
+    await page.close();
+  });
+
+  test('an XSS attempt in a report narrative is shown as text', async () => {
+    const page = await loggedInPage();
+    await page.getByTestId('cells').waitFor();
+    const period = await page.getByTestId('period').inputValue();
+    const code = stack.completeness(period).missing_codes[0];
+    const attack = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>"><b>đậm</b>';
+    stack.push(code, period, 1, attack);
+    await page.goto(`${stack.baseUrl}/#/province/${code}`);
+    const achievements = page.getByTestId('achievements');
+    await achievements.waitFor();
+    assert.equal(await achievements.innerText(), attack);
+    assert.equal(await page.locator('[data-testid="narrative"] img, [data-testid="narrative"] script, [data-testid="narrative"] b').count(), 0);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    await shot(page, 'xss-as-text');
+    await page.close();
+  });
+
+  test('a province login sees its own province only', async () => {
+    const code = stack.completeness('2024H1').reporters[0].organization_code;
+    const page = await loggedInPage(stack.token('province_reporter', code, `staff-${code}`));
+    await page.waitForURL(new RegExp(`#/province/${code}$`));
+    await page.getByTestId('province-name').waitFor();
+    assert.equal((await page.request.get(`${stack.baseUrl}/api/board?period=2024H1`)).status(), 403);
+    assert.equal((await page.request.get(`${stack.baseUrl}/api/province?code=ZZ&period=2024H1`)).status(), 403);
+    await page.close();
+  });
+
+  test('the board fits a tablet screen', async () => {
+    const page = await loggedInPage();
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.getByTestId('cells').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+    await shot(page, 'board-tablet');
+    await page.close();
+  });
+});

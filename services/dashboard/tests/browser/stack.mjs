@@ -1,0 +1,205 @@
+// A private federation stack for the browser tests and the benchmark: a fresh
+// database on the PostgreSQL that `tools/dev test` runs (FED_TEST_PG_URL),
+// registry + aggregator + dashboard processes from the build tree
+// (FED_TEST_BUILD_DIR) on spare loopback ports, the demo data loaded with
+// fedctl. stop() ends every process it started and drops the database, also
+// when the test run is interrupted.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SOURCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const WEB_DIR = path.join(SOURCE_DIR, 'services/dashboard/web');
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with \`tools/dev test\``);
+  return value;
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function psqlBinary() {
+  for (const dir of fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort().reverse() : []) {
+    const candidate = `/usr/lib/postgresql/${dir}/bin/psql`;
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return 'psql';
+}
+
+const live = new Set();
+function killAllSync() {
+  for (const child of live) {
+    try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+}
+process.once('exit', killAllSync);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => { killAllSync(); process.exit(130); });
+}
+
+export class Stack {
+  constructor({ name = 'dash_e2e', pollMs = 200, demoReports = true } = {}) {
+    this.demoReports = demoReports;
+    this.buildDir = required('FED_TEST_BUILD_DIR');
+    this.adminUrl = required('FED_TEST_PG_URL');
+    this.dbName = `${name}_${process.pid}_${Date.now() % 100000}`;
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-dashboard-'));
+    this.secretFile = path.join(this.dir, 'secret');
+    this.pollMs = pollMs;
+    this.children = [];
+    this.fedctl = path.join(this.buildDir, 'tools/fedctl/fedctl');
+    this.tool = path.join(this.buildDir, 'services/dashboard/dashboard_e2e_tool');
+  }
+
+  psql(sql) {
+    execFileSync(psqlBinary(), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', this.adminUrl, '-c', sql], { stdio: 'pipe' });
+  }
+
+  get dbUrl() {
+    const url = new URL(this.adminUrl);
+    url.pathname = `/${this.dbName}`;
+    return url.toString();
+  }
+
+  spawnService(name, args) {
+    const bin = path.join(this.buildDir, `services/${name}/${name}_server`);
+    if (!fs.existsSync(bin)) throw new Error(`missing ${bin}: build first (tools/dev build)`);
+    const log = fs.openSync(path.join(this.dir, `${name}.log`), 'w');
+    const child = spawn(bin, args, { stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    child.serviceName = name;
+    this.children.push(child);
+    live.add(child);
+    child.once('exit', () => live.delete(child));
+    return child;
+  }
+
+  logTail(name) {
+    try {
+      return fs.readFileSync(path.join(this.dir, `${name}.log`), 'utf8').split('\n').slice(-30).join('\n');
+    } catch { return ''; }
+  }
+
+  async waitGrpc(name, child, address) {
+    for (let i = 0; i < 120; i++) {
+      if (child.exitCode !== null) throw new Error(`${name} exited:\n${this.logTail(name)}`);
+      try {
+        execFileSync(this.fedctl, [`--target=${address}`, 'health'], { stdio: 'pipe', timeout: 5000 });
+        return;
+      } catch { await sleep(250); }
+    }
+    throw new Error(`${name} not healthy:\n${this.logTail(name)}`);
+  }
+
+  async waitHttp(child) {
+    for (let i = 0; i < 120; i++) {
+      if (child.exitCode !== null) throw new Error(`dashboard exited:\n${this.logTail('dashboard')}`);
+      try {
+        const res = await fetch(`${this.baseUrl}/healthz`);
+        if (res.ok && (await res.json()).changeFeedReady) return;
+      } catch { /* not yet */ }
+      await sleep(250);
+    }
+    throw new Error(`dashboard not healthy:\n${this.logTail('dashboard')}`);
+  }
+
+  fedctlRun(args) {
+    return execFileSync(this.fedctl, [`--target=${this.registry}`, `--token_secret_file=${this.secretFile}`, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 << 20,
+    });
+  }
+
+  async start() {
+    fs.writeFileSync(this.secretFile, 'dashboard-e2e-secret-0123456789abcdef', { mode: 0o600 });
+    this.psql(`create database ${this.dbName}`);
+    this.dbCreated = true;
+    const [r, a, d] = [await freePort(), await freePort(), await freePort()];
+    this.registry = `127.0.0.1:${r}`;
+    this.aggregator = `127.0.0.1:${a}`;
+    this.baseUrl = `http://127.0.0.1:${d}`;
+    const common = [`--db=${this.dbUrl}`, `--token_secret_file=${this.secretFile}`];
+    const registry = this.spawnService('registry', [`--listen=${this.registry}`, ...common]);
+    await this.waitGrpc('registry', registry, this.registry);
+    this.fedctlRun(['demo', 'load', `--provinces_csv=${path.join(SOURCE_DIR, 'deploy/demo/provinces.csv')}`]);
+    const aggregator = this.spawnService('aggregator', [`--listen=${this.aggregator}`, `--registry_target=${this.registry}`, ...common]);
+    await this.waitGrpc('aggregator', aggregator, this.aggregator);
+    if (this.demoReports) this.fedctlRun(['demo', 'reports', `--aggregator=${this.aggregator}`]);
+    const dashboard = this.spawnService('dashboard', [
+      `--listen=127.0.0.1:${d}`,
+      `--token_secret_file=${this.secretFile}`,
+      `--registry_target=${this.registry}`,
+      `--aggregator_target=${this.aggregator}`,
+      `--web_root=${path.join(WEB_DIR, 'dist')}`,
+      `--poll_ms=${this.pollMs}`,
+    ]);
+    await this.waitHttp(dashboard);
+  }
+
+  token(role, org, subject = `e2e-${role}`) {
+    return this.fedctlRun(['token', 'issue', `--subject=${subject}`, `--org=${org}`, `--role=${role}`, '--ttl=2h']).trim();
+  }
+
+  completeness(period) {
+    return JSON.parse(this.fedctlRun(['completeness', `--aggregator=${this.aggregator}`, `--period=${period}`, '--board', '--json']));
+  }
+
+  // Push a report (as a provincial system would) / accept it (as a reviewer).
+  push(org, period, revision, achievements = 'Hoàn thành kế hoạch.') {
+    return execFileSync(this.tool, ['push', `--aggregator=${this.aggregator}`, `--secret_file=${this.secretFile}`,
+      `--org=${org}`, `--period=${period}`, `--revision=${revision}`, `--achievements=${achievements}`], { encoding: 'utf8' });
+  }
+
+  accept(org, period, revision) {
+    return execFileSync(this.tool, ['accept', `--aggregator=${this.aggregator}`, `--secret_file=${this.secretFile}`,
+      `--org=${org}`, `--period=${period}`, `--revision=${revision}`], { encoding: 'utf8' });
+  }
+
+  async stop() {
+    // Dashboard first (it follows the others), then aggregator, registry.
+    for (const child of [...this.children].reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (this.dbCreated) {
+      try { this.psql(`drop database if exists ${this.dbName} with (force)`); } catch (e) { console.error(`could not drop ${this.dbName}: ${e}`); }
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+// Headless Debian Chromium through playwright-core, with a fresh profile.
+export async function launchBrowser(profileDir, options = {}) {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(path.join(WEB_DIR, 'package.json'));
+  const { chromium } = require('playwright-core');
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.FED_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1366, height: 900 },
+    locale: 'vi-VN',
+    ...options,
+  });
+}

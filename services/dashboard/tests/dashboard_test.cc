@@ -1,0 +1,149 @@
+// Unit tests of the dashboard's pure parts: sessions and access, CSV, JSON
+// escaping, periods, and the change feed's waiting and gaps.
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "absl/time/clock.h"
+#include "services/dashboard/change_feed.h"
+#include "services/dashboard/csv.h"
+#include "services/dashboard/http_api.h"
+#include "services/dashboard/session.h"
+
+namespace dashboard {
+namespace {
+
+const fed::TokenSigner kSigner("dashboard-test-secret-0123456789");
+
+std::string Token(v1::Role role, const std::string& org, absl::Duration ttl = absl::Hours(1)) {
+  v1::TokenClaims claims;
+  claims.set_subject("tester");
+  claims.set_organization_code(org);
+  claims.set_role(role);
+  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + ttl));
+  return kSigner.Mint(claims);
+}
+
+TEST(SessionTest, ViewerLoginGivesHttpOnlyStrictCookieThatAuthenticates) {
+  auto session = Login(kSigner, Token(v1::ROLE_VIEWER, "VUSTA"), absl::Now());
+  ASSERT_TRUE(session.ok()) << session.status();
+  std::string header = SetCookie(*session, false);
+  EXPECT_NE(header.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(header.find("SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(header.find("Secure"), std::string::npos);
+  EXPECT_NE(SetCookie(*session, true).find("; Secure"), std::string::npos);
+  auto who = FromCookieHeader(kSigner, "a=b; fed_session=" + session->cookie_value + "; c=d",
+                              absl::Now());
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->role, v1::ROLE_VIEWER);
+  EXPECT_TRUE(SeesNationalBoard(*who));
+}
+
+TEST(SessionTest, SessionNeverOutlivesTheTokenNorTwelveHours) {
+  auto short_lived = Login(kSigner, Token(v1::ROLE_VIEWER, "VUSTA", absl::Minutes(5)), absl::Now());
+  ASSERT_TRUE(short_lived.ok());
+  EXPECT_LE(short_lived->max_age_seconds, 300);
+  auto long_lived = Login(kSigner, Token(v1::ROLE_VIEWER, "VUSTA", absl::Hours(24 * 30)), absl::Now());
+  ASSERT_TRUE(long_lived.ok());
+  EXPECT_LE(long_lived->max_age_seconds, 12 * 3600);
+  // After twelve hours the cookie no longer opens the board.
+  EXPECT_EQ(FromCookieHeader(kSigner, "fed_session=" + long_lived->cookie_value,
+                             absl::Now() + absl::Hours(13))
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST(SessionTest, BadTokensAndJudgesAreRefused) {
+  EXPECT_EQ(Login(kSigner, "fed1.garbage.sig", absl::Now()).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  fed::TokenSigner other("another-secret-another-secret-00");
+  v1::TokenClaims claims;
+  claims.set_subject("x");
+  claims.set_role(v1::ROLE_VIEWER);
+  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
+  EXPECT_EQ(Login(kSigner, other.Mint(claims), absl::Now()).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Login(kSigner, Token(v1::ROLE_JUDGE, "14"), absl::Now()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(FromCookieHeader(kSigner, "", absl::Now()).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(FromCookieHeader(kSigner, "fed_session=tampered", absl::Now()).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST(SessionTest, AProvinceSeesOnlyItself) {
+  auto session = Login(kSigner, "Bearer " + Token(v1::ROLE_PROVINCE_REPORTER, "14"), absl::Now());
+  ASSERT_TRUE(session.ok()) << session.status();
+  EXPECT_FALSE(SeesNationalBoard(session->principal));
+  EXPECT_TRUE(MaySeeOrganization(session->principal, "14"));
+  EXPECT_FALSE(MaySeeOrganization(session->principal, "20"));
+  fed::Principal reviewer{"r", "VUSTA", v1::ROLE_NATIONAL_REVIEWER};
+  EXPECT_TRUE(MaySeeOrganization(reviewer, "20"));
+}
+
+TEST(CsvTest, QuotesAndDefusesFormulas) {
+  EXPECT_EQ(CsvCell("Sơn La"), "Sơn La");
+  EXPECT_EQ(CsvCell("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvCell("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvCell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+  EXPECT_EQ(CsvCell("@SUM"), "'@SUM");
+  EXPECT_EQ(CsvCell("-3.5"), "-3.5");
+  EXPECT_EQ(CsvRow({"1", "x\ny"}), "1,\"x\ny\"\r\n");
+}
+
+TEST(JsonTest, EscapesMarkupAndControlCharacters) {
+  EXPECT_EQ(JsonString("<script>\"&\n"), "\"\\u003cscript\\u003e\\\"\\u0026\\n\"");
+  EXPECT_EQ(JsonString("Thanh Hoá"), "\"Thanh Hoá\"");
+}
+
+TEST(PeriodsTest, HalfYearsRunToToday) {
+  auto periods = HalfYearsUpTo(absl::CivilDay(2025, 3, 1));
+  ASSERT_FALSE(periods.empty());
+  EXPECT_EQ(periods.front(), "2019H1");
+  EXPECT_EQ(periods.back(), "2025H1");
+  EXPECT_EQ(HalfYearsUpTo(absl::CivilDay(2025, 7, 1)).back(), "2025H2");
+}
+
+TEST(HttpStatusTest, MapsStatusCodes) {
+  EXPECT_EQ(HttpStatusOf(absl::NotFoundError("")), 404);
+  EXPECT_EQ(HttpStatusOf(absl::UnauthenticatedError("")), 401);
+  EXPECT_EQ(HttpStatusOf(absl::PermissionDeniedError("")), 403);
+  EXPECT_EQ(HttpStatusOf(absl::InvalidArgumentError("")), 400);
+  EXPECT_EQ(HttpStatusOf(absl::UnavailableError("")), 503);
+}
+
+v1::ReportChange Change(int64_t seq, const std::string& org) {
+  v1::ReportChange c;
+  c.set_sequence(seq);
+  c.set_organization_code(org);
+  return c;
+}
+
+TEST(ChangeFeedTest, WaitersWakeOnNewsAndSeeGapsWhenTheyFallBehind) {
+  ChangeFeed feed(nullptr, absl::Seconds(1), /*keep=*/3);
+  feed.Append({Change(1, "14"), Change(2, "20")});
+  EXPECT_EQ(feed.head(), 2);
+  auto batch = feed.WaitAfter(0, absl::ZeroDuration());
+  ASSERT_EQ(batch.changes.size(), 2u);
+  EXPECT_FALSE(batch.gap);
+
+  std::thread later([&] {
+    absl::SleepFor(absl::Milliseconds(50));
+    feed.Append({Change(3, "14")});
+  });
+  batch = feed.WaitAfter(2, absl::Seconds(10));
+  later.join();
+  ASSERT_EQ(batch.changes.size(), 1u);
+  EXPECT_EQ(batch.changes[0].sequence(), 3);
+
+  feed.Append({Change(4, "01"), Change(5, "01")});  // 1 and 2 fall out
+  EXPECT_TRUE(feed.WaitAfter(0, absl::ZeroDuration()).gap);
+  EXPECT_FALSE(feed.WaitAfter(2, absl::ZeroDuration()).gap);
+  // A repeated change is not appended twice.
+  feed.Append({Change(5, "01")});
+  EXPECT_EQ(feed.WaitAfter(4, absl::ZeroDuration()).changes.size(), 1u);
+}
+
+}  // namespace
+}  // namespace dashboard

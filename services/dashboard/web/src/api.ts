@@ -1,0 +1,187 @@
+// The dashboard_server JSON API. Proto-derived parts use protobuf's JSON
+// mapping: lowerCamelCase fields, enums by name, int64 as strings.
+export type ReportState =
+  | 'REPORT_STATE_UNSPECIFIED'
+  | 'REPORT_STATE_DRAFT'
+  | 'REPORT_STATE_SUBMITTED'
+  | 'REPORT_STATE_ACCEPTED'
+  | 'REPORT_STATE_RETURNED';
+
+export interface Indicator {
+  code: string;
+  labelVi: string;
+  labelEn: string;
+  type: string;
+  section: string;
+  spaceAggregation: string;
+}
+export interface Me {
+  subject: string;
+  organizationCode: string;
+  role: string;
+  national: boolean;
+  periods: string[];
+  defaultPeriod: string;
+  features: { ranking: boolean; contests: boolean };
+  catalog: { version: number; indicators: Indicator[] };
+}
+export interface ReporterStatus {
+  organizationCode: string;
+  organizationName: string;
+  state: ReportState;
+  latestRevision: number;
+  firstSubmittedAt?: string;
+  late: boolean;
+}
+export interface Cluster {
+  year: number;
+  number: number;
+  name: string;
+  memberCodes: string[];
+  headCode: string;
+  deputyCode: string;
+}
+export interface Board {
+  period: string;
+  sequence: string;
+  completeness: {
+    period: string;
+    dueDate: string;
+    expected: number;
+    submitted: number;
+    accepted: number;
+    returned: number;
+    timely: number;
+    late: number;
+    reporters: ReporterStatus[];
+  };
+  clusters: { clusters: Cluster[] };
+}
+export interface Totals {
+  period: string;
+  totals: { indicatorCode: string; value: number; reportingOrganizations: number }[];
+  derived: boolean;
+}
+export interface CoverageItem {
+  condition: string;
+  coverage: { matching: number; of: number; matchingCodes: string[] };
+}
+export interface Recommendation {
+  number: number;
+  text: string;
+  answer: string;
+}
+export interface Report {
+  organizationCode: string;
+  period: string;
+  revision: number;
+  state: ReportState;
+  values: { code: string; count?: string; flag?: boolean; decimal?: number }[];
+  narrative?: {
+    achievements: string;
+    difficulties: string;
+    recommendations: Recommendation[];
+    nextPeriodTasks: string;
+  };
+  submittedAt?: string;
+  submittedBy: string;
+  reviewComment: string;
+  decidedAt?: string;
+  decidedBy: string;
+  dueDate: string;
+  timely: boolean;
+}
+export interface CommitteeMember {
+  fullName: string;
+  committee: string;
+  position: string;
+}
+export interface Profile {
+  organization: {
+    code: string;
+    name: string;
+    shortName: string;
+    activeFrom: string;
+    foundedOn: string;
+    status: string;
+    memberCount: string;
+    intellectualCount: string;
+  };
+  currentTerm?: {
+    termNumber: number;
+    startYear: number;
+    endYear: number;
+    extendedToYear: number;
+    heldOn: string;
+    state: string;
+    decisionNumber: string;
+    members: CommitteeMember[];
+  };
+  cluster?: { cluster: Cluster; role: string };
+  children: { code: string; name: string }[];
+}
+export interface ProvincePage {
+  profile: Profile;
+  reports: { period: string; revisions: { revisions: Report[] } }[];
+}
+export interface SeriesPoint {
+  period: string;
+  value: number;
+  present: boolean;
+}
+export interface ProvinceSeries {
+  own: { points: SeriesPoint[] };
+  cluster: Cluster | null;
+  clusterAverage: { period: string; value: number; members: number }[];
+  clusterBest: { period: string; value: number }[];
+}
+export interface ReportChange {
+  sequence: string;
+  organizationCode: string;
+  period: string;
+  revision: number;
+  state: ReportState;
+  event: string;
+}
+
+export class HttpError extends Error {
+  constructor(public status: number, message: string) {
+    super(message);
+  }
+}
+
+export async function get<T>(path: string): Promise<T> {
+  const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (!res.ok) {
+    let message = res.statusText;
+    try {
+      message = (await res.json()).error ?? message;
+    } catch {
+      /* not JSON */
+    }
+    throw new HttpError(res.status, message);
+  }
+  return (await res.json()) as T;
+}
+
+export async function post(path: string, body: unknown): Promise<void> {
+  const res = await fetch(path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) {
+    let message = res.statusText;
+    try {
+      message = (await res.json()).error ?? message;
+    } catch {
+      /* not JSON */
+    }
+    throw new HttpError(res.status, message);
+  }
+}
+
+export function q(params: Record<string, string | number>): string {
+  return new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+}

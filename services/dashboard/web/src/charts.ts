@@ -1,0 +1,52 @@
+// Apache ECharts, only the parts this page uses. Tooltips render as rich
+// text, never HTML, so names from data cannot inject markup there either.
+import * as echarts from 'echarts/core';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+
+const live = new Map<HTMLElement, echarts.ECharts>();
+
+export interface Line {
+  name: string;
+  values: (number | null)[];
+  kind?: 'bar' | 'line';
+  dashed?: boolean;
+}
+
+export function drawChart(node: HTMLElement, categories: string[], lines: Line[]): void {
+  let chart = live.get(node);
+  if (!chart) {
+    chart = echarts.init(node, undefined, { renderer: 'canvas' });
+    live.set(node, chart);
+  }
+  chart.setOption(
+    {
+      animation: false,
+      tooltip: { trigger: 'axis', renderMode: 'richText' },
+      legend: { top: 0, data: lines.map((l) => l.name) },
+      grid: { left: 60, right: 16, top: 32, bottom: 28 },
+      xAxis: { type: 'category', data: categories },
+      yAxis: { type: 'value' },
+      series: lines.map((l) => ({
+        name: l.name,
+        type: l.kind ?? 'line',
+        data: l.values,
+        connectNulls: false,
+        lineStyle: l.dashed ? { type: 'dashed' } : undefined,
+      })),
+    },
+    true,
+  );
+}
+
+export function disposeCharts(): void {
+  for (const chart of live.values()) chart.dispose();
+  live.clear();
+}
+
+window.addEventListener('resize', () => {
+  for (const chart of live.values()) chart.resize();
+});

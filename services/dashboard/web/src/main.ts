@@ -1,0 +1,555 @@
+import './style.css';
+import {
+  Board,
+  CoverageItem,
+  get,
+  HttpError,
+  Me,
+  post,
+  ProvincePage,
+  ProvinceSeries,
+  q,
+  Report,
+  ReportChange,
+  ReporterStatus,
+  ReportState,
+  Totals,
+} from './api';
+import { disposeCharts, drawChart } from './charts';
+import { append, clear, el } from './dom';
+import { fmtNumber, fmtTime, getLang, setLang, t } from './i18n';
+
+// ---------------------------------------------------------------------------
+// State
+// ---------------------------------------------------------------------------
+
+const app = document.getElementById('app')!;
+let me: Me | null = null;
+let period = '';
+let board: Board | null = null;
+let clusterFilter = sessionStorage.getItem('fed.cluster') ?? '';
+let chartIndicator = 'workshops';
+let seriesIndicator = 'members';
+let events: EventSource | null = null;
+let eventsSequence = '';
+let lastUpdate: Date | null = null;
+let liveOk = false;
+const timers = new Map<string, number>();
+
+type StateKey = 'missing' | 'draft' | 'submitted' | 'returned' | 'accepted';
+const STATES: StateKey[] = ['missing', 'draft', 'submitted', 'returned', 'accepted'];
+
+function stateKey(state: ReportState | undefined): StateKey {
+  switch (state) {
+    case 'REPORT_STATE_DRAFT': return 'draft';
+    case 'REPORT_STATE_SUBMITTED': return 'submitted';
+    case 'REPORT_STATE_RETURNED': return 'returned';
+    case 'REPORT_STATE_ACCEPTED': return 'accepted';
+    default: return 'missing';
+  }
+}
+
+function debounce(key: string, ms: number, fn: () => void): void {
+  const old = timers.get(key);
+  if (old !== undefined) window.clearTimeout(old);
+  timers.set(key, window.setTimeout(() => { timers.delete(key); fn(); }, ms));
+}
+
+function label(code: string): string {
+  const ind = me?.catalog.indicators.find((i) => i.code === code);
+  if (!ind) return code;
+  return getLang() === 'en' ? ind.labelEn : ind.labelVi;
+}
+
+// ---------------------------------------------------------------------------
+// Routing: /login, /#/ (board), /#/province/<code>
+// ---------------------------------------------------------------------------
+
+function goLogin(): void {
+  if (location.pathname !== '/login') location.assign('/login');
+}
+
+async function start(): Promise<void> {
+  if (location.pathname === '/login') return renderLogin();
+  try {
+    me = await get<Me>('/api/me');
+  } catch (e) {
+    if (e instanceof HttpError && (e.status === 401 || e.status === 403)) return goLogin();
+    return renderFatal(e);
+  }
+  // A link may name the period (/?period=2025H1); else the last one chosen in this tab.
+  period = new URLSearchParams(location.search).get('period') ?? sessionStorage.getItem('fed.period') ?? me.defaultPeriod;
+  if (!me.periods.includes(period)) period = me.defaultPeriod;
+  window.addEventListener('hashchange', route);
+  connectEvents();
+  route();
+}
+
+function route(): void {
+  disposeCharts();
+  const match = /^#\/province\/([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (match) return void renderProvince(match[1]);
+  if (!me!.national) {
+    location.hash = `#/province/${encodeURIComponent(me!.organizationCode)}`;
+    return;
+  }
+  void renderBoard();
+}
+
+function renderFatal(e: unknown): void {
+  clear(app);
+  append(app, el('p', { class: 'error', role: 'alert' }, `${t('error')}: ${String((e as Error).message ?? e)}`));
+}
+
+// ---------------------------------------------------------------------------
+// Login
+// ---------------------------------------------------------------------------
+
+async function login(token: string, status: HTMLElement): Promise<void> {
+  status.textContent = t('loggingIn');
+  try {
+    await post('/api/login', { token });
+    location.replace('/');
+  } catch (e) {
+    status.textContent = `${t('loginFailed')}: ${(e as Error).message}`;
+  }
+}
+
+function renderLogin(): void {
+  clear(app);
+  const status = el('p', { class: 'login-status', role: 'status', 'data-testid': 'login-status' });
+  const input = el('textarea', { id: 'token', rows: 4, autocomplete: 'off', spellcheck: 'false' });
+  const form = el(
+    'form',
+    { class: 'login card', 'data-testid': 'login-form' },
+    el('h1', {}, t('title')),
+    el('p', {}, t('loginHelp')),
+    el('label', { for: 'token' }, t('token')),
+    input,
+    el('button', { type: 'submit' }, t('login')),
+    status,
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void login(input.value.trim(), status);
+  });
+  append(app, header(false), form);
+  // The demo link from `tools/dev up` carries the token in the fragment,
+  // which browsers never send to the server; drop it from the address bar.
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (token) {
+    history.replaceState(null, '', '/login');
+    void login(token, status);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Header: title, period, language, logout
+// ---------------------------------------------------------------------------
+
+function header(withSession: boolean): HTMLElement {
+  const bar = el('header', { class: 'topbar' }, el('a', { href: '/#/', class: 'brand' }, t('title')));
+  const tools = el('div', { class: 'tools' });
+  if (withSession && me) {
+    const select = el('select', { 'data-testid': 'period', 'aria-label': t('period') });
+    for (const p of [...me.periods].reverse()) {
+      const opt = el('option', { value: p }, p);
+      if (p === period) opt.selected = true;
+      select.appendChild(opt);
+    }
+    select.addEventListener('change', () => {
+      period = select.value;
+      sessionStorage.setItem('fed.period', period);
+      route();
+    });
+    append(tools, el('label', {}, `${t('period')} `, select));
+  }
+  const langButton = el('button', { type: 'button', class: 'lang', 'data-testid': 'lang' }, getLang() === 'vi' ? 'English' : 'Tiếng Việt');
+  langButton.addEventListener('click', () => {
+    setLang(getLang() === 'vi' ? 'en' : 'vi');
+    if (location.pathname === '/login') renderLogin(); else route();
+  });
+  append(tools, langButton);
+  if (withSession && me) {
+    const live = el('span', { class: `live ${liveOk ? 'on' : 'off'}`, 'data-testid': 'live' }, liveOk ? t('live') : t('offline'));
+    const who = el('span', { class: 'who' }, me.subject);
+    const out = el('button', { type: 'button', 'data-testid': 'logout' }, t('logout'));
+    out.addEventListener('click', async () => {
+      await post('/api/logout', {}).catch(() => undefined);
+      location.assign('/login');
+    });
+    append(tools, live, who, out);
+  }
+  bar.appendChild(tools);
+  return bar;
+}
+
+// ---------------------------------------------------------------------------
+// The national board
+// ---------------------------------------------------------------------------
+
+function clusterOf(code: string): number {
+  for (const c of board?.clusters.clusters ?? []) if (c.memberCodes.includes(code)) return c.number;
+  return 0;
+}
+
+function visibleReporters(): ReporterStatus[] {
+  const all = board?.completeness.reporters ?? [];
+  if (!clusterFilter) return all;
+  return all.filter((r) => String(clusterOf(r.organizationCode)) === clusterFilter);
+}
+
+function renderCounts(node: HTMLElement): void {
+  clear(node);
+  const reporters = visibleReporters();
+  const counts: Record<string, number> = { expected: reporters.length, late: 0 };
+  for (const s of STATES) counts[s] = 0;
+  for (const r of reporters) {
+    counts[stateKey(r.state)]++;
+    if (r.late) counts.late++;
+  }
+  for (const key of ['expected', 'missing', 'submitted', 'returned', 'accepted', 'late', 'draft']) {
+    append(node, el('div', { class: `count count-${key}`, 'data-testid': `count-${key}` },
+      el('span', { class: 'count-value' }, counts[key]),
+      el('span', { class: 'count-label' }, t(key))));
+  }
+}
+
+function renderCells(node: HTMLElement): void {
+  clear(node);
+  for (const r of visibleReporters()) {
+    const key = stateKey(r.state);
+    const cluster = clusterOf(r.organizationCode);
+    const cell = el('a', {
+      class: `cell state-${key}${r.late ? ' late' : ''}`,
+      href: `#/province/${encodeURIComponent(r.organizationCode)}`,
+      'data-testid': 'cell',
+      'data-code': r.organizationCode,
+      'data-state': key,
+      'data-late': r.late ? 'true' : 'false',
+    },
+    el('span', { class: 'cell-name' }, r.organizationName),
+    el('span', { class: 'cell-meta' }, `${r.organizationCode}${cluster ? ` · ${t('cluster')} ${cluster}` : ''}`),
+    el('span', { class: 'cell-state' }, t(key), r.late ? el('span', { class: 'badge-late' }, t('late')) : null,
+      r.latestRevision > 1 ? ` · ${t('revision')} ${r.latestRevision}` : ''));
+    node.appendChild(cell);
+  }
+}
+
+let countsNode: HTMLElement | null = null;
+let cellsNode: HTMLElement | null = null;
+let updatedNode: HTMLElement | null = null;
+
+function refreshBoardView(): void {
+  if (countsNode) renderCounts(countsNode);
+  if (cellsNode) renderCells(cellsNode);
+  if (updatedNode && lastUpdate) updatedNode.textContent = `${t('updated')} ${lastUpdate.toLocaleTimeString(getLang() === 'en' ? 'en-GB' : 'vi-VN')}`;
+}
+
+async function loadBoard(): Promise<void> {
+  board = await get<Board>(`/api/board?${q({ period })}`);
+  lastUpdate = new Date();
+}
+
+async function renderBoard(): Promise<void> {
+  clear(app);
+  append(app, header(true), el('p', { class: 'loading' }, t('loading')));
+  try {
+    await loadBoard();
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 401) return goLogin();
+    return renderFatal(e);
+  }
+  clear(app);
+  const clusterSelect = el('select', { 'data-testid': 'cluster-filter', 'aria-label': t('cluster') },
+    el('option', { value: '' }, t('allClusters')));
+  for (const c of board!.clusters.clusters) {
+    const opt = el('option', { value: String(c.number) }, c.name || `${t('cluster')} ${c.number}`);
+    if (String(c.number) === clusterFilter) opt.selected = true;
+    clusterSelect.appendChild(opt);
+  }
+  if (clusterFilter && !board!.clusters.clusters.some((c) => String(c.number) === clusterFilter)) clusterFilter = '';
+  clusterSelect.addEventListener('change', () => {
+    clusterFilter = clusterSelect.value;
+    sessionStorage.setItem('fed.cluster', clusterFilter);
+    refreshBoardView();
+  });
+  countsNode = el('div', { class: 'counts', 'data-testid': 'counts' });
+  cellsNode = el('div', { class: 'cells', 'data-testid': 'cells' });
+  updatedNode = el('span', { class: 'updated', 'data-testid': 'updated' });
+  const csv = el('a', { href: `/api/export/board.csv?${q({ period })}`, download: `board-${period}.csv`, 'data-testid': 'csv-board' }, t('downloadBoard'));
+  clusterSelect.addEventListener('change', () => {
+    csv.setAttribute('href', `/api/export/board.csv?${q(clusterFilter ? { period, cluster: clusterFilter } : { period })}`);
+  });
+  const totalsSection = el('section', { class: 'card totals', 'data-testid': 'totals' }, el('h2', {}, t('totals')), el('p', {}, t('loading')));
+  const coverageSection = el('section', { class: 'card coverage', 'data-testid': 'coverage' }, el('h2', {}, t('coverage')), el('p', {}, t('loading')));
+  append(app,
+    header(true),
+    el('main', { class: 'board' },
+      el('section', { class: 'card' },
+        el('div', { class: 'section-head' },
+          el('h1', {}, `${t('board')} · ${period}`),
+          el('span', { class: 'due' }, `${t('due')}: ${board!.completeness.dueDate}`),
+          updatedNode),
+        el('div', { class: 'filters' }, el('label', {}, `${t('cluster')} `, clusterSelect), csv),
+        countsNode,
+        cellsNode),
+      coverageSection,
+      totalsSection,
+      el('section', { class: 'card placeholder', 'data-testid': 'rankings' },
+        el('h2', {}, t('rankings')), el('p', {}, t('notYet'))),
+      el('section', { class: 'card placeholder', 'data-testid': 'contests' },
+        el('h2', {}, t('contests')), el('p', {}, t('notYet')))));
+  refreshBoardView();
+  void renderCoverage(coverageSection);
+  void renderTotals(totalsSection);
+}
+
+async function renderCoverage(section: HTMLElement): Promise<void> {
+  const data = await get<{ items: CoverageItem[] }>(`/api/coverage?${q({ period })}`).catch(() => null);
+  clear(section);
+  append(section, el('h2', {}, t('coverage')));
+  if (!data) return;
+  const list = el('div', { class: 'coverage-list' });
+  for (const item of data.items) {
+    append(list, el('div', { class: 'coverage-item', 'data-testid': 'coverage-item', 'data-condition': item.condition },
+      el('strong', {}, `${item.coverage.matching}/${item.coverage.of}`),
+      ` ${t('provinces')} ${t(`cov_${item.condition}`)}`));
+  }
+  section.appendChild(list);
+}
+
+async function renderTotals(section: HTMLElement): Promise<void> {
+  const totals = await get<Totals>(`/api/totals?${q({ period })}`).catch(() => null);
+  clear(section);
+  append(section, el('h2', {}, t('totals')), el('p', { class: 'note' }, t('totalsNote'), ' ',
+    el('a', { href: `/api/export/totals.csv?${q({ period })}`, download: `totals-${period}.csv` }, t('downloadTotals'))));
+  if (!totals) return;
+  const chartBox = el('div', { class: 'chart', 'data-testid': 'totals-chart' });
+  const select = el('select', { 'aria-label': t('indicator') });
+  for (const ind of me!.catalog.indicators) {
+    const opt = el('option', { value: ind.code }, label(ind.code));
+    if (ind.code === chartIndicator) opt.selected = true;
+    select.appendChild(opt);
+  }
+  select.addEventListener('change', () => { chartIndicator = select.value; void drawNational(chartBox); });
+  const table = el('table', { class: 'table' },
+    el('thead', {}, el('tr', {}, el('th', {}, t('indicator')), el('th', { class: 'num' }, t('value')), el('th', { class: 'num' }, t('reporting')))));
+  const body = el('tbody');
+  for (const row of totals.totals) {
+    const tr = el('tr', { 'data-indicator': row.indicatorCode },
+      el('td', {}, label(row.indicatorCode)),
+      el('td', { class: 'num' }, fmtNumber(row.value)),
+      el('td', { class: 'num' }, row.reportingOrganizations));
+    tr.addEventListener('click', () => { chartIndicator = row.indicatorCode; select.value = row.indicatorCode; void drawNational(chartBox); });
+    body.appendChild(tr);
+  }
+  table.appendChild(body);
+  append(section, el('div', { class: 'totals-grid' },
+    el('div', {}, el('label', {}, `${t('overPeriods')}: `, select), chartBox),
+    el('div', { class: 'table-wrap' }, table)));
+  void drawNational(chartBox);
+}
+
+async function drawNational(node: HTMLElement): Promise<void> {
+  const from = me!.periods[0];
+  const data = await get<{ totals: Totals[] }>(`/api/national-series?${q({ indicator: chartIndicator, from, to: period })}`).catch(() => null);
+  if (!data || !node.isConnected) return;
+  const cats = data.totals.map((x) => x.period);
+  const values = data.totals.map((x) => x.totals.find((r) => r.indicatorCode === chartIndicator)?.value ?? 0);
+  drawChart(node, cats, [{ name: label(chartIndicator), values, kind: 'bar' }]);
+}
+
+// ---------------------------------------------------------------------------
+// A province: profile, reports and their history, series against its cluster
+// ---------------------------------------------------------------------------
+
+let provinceCode = '';
+
+async function renderProvince(code: string): Promise<void> {
+  provinceCode = code;
+  clear(app);
+  append(app, header(true), el('p', { class: 'loading' }, t('loading')));
+  let page: ProvincePage;
+  try {
+    page = await get<ProvincePage>(`/api/province?${q({ code, period })}`);
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 401) return goLogin();
+    if (e instanceof HttpError && e.status === 403) return renderFatal(new Error(t('forbidden')));
+    return renderFatal(e);
+  }
+  if (provinceCode !== code) return;
+  clear(app);
+  const p = page.profile;
+  const org = p.organization;
+  const chartBox = el('div', { class: 'chart', 'data-testid': 'province-chart' });
+  const select = el('select', { 'aria-label': t('indicator') });
+  for (const ind of me!.catalog.indicators) {
+    const opt = el('option', { value: ind.code }, label(ind.code));
+    if (ind.code === seriesIndicator) opt.selected = true;
+    select.appendChild(opt);
+  }
+  select.addEventListener('change', () => { seriesIndicator = select.value; void drawProvince(chartBox, code); });
+
+  append(app, header(true), el('main', { class: 'province', 'data-testid': 'province', 'data-code': org.code },
+    me!.national ? el('a', { href: '#/', class: 'back' }, t('back')) : null,
+    el('section', { class: 'card' },
+      el('h1', { 'data-testid': 'province-name' }, org.name),
+      el('p', { class: 'muted', 'data-testid': 'province-short-name' }, org.shortName),
+      el('dl', { class: 'facts' },
+        el('dt', {}, t('code')), el('dd', {}, org.code),
+        el('dt', {}, t('founded')), el('dd', {}, org.foundedOn || org.activeFrom),
+        el('dt', {}, t('members')), el('dd', {}, fmtNumber(Number(org.memberCount ?? 0))),
+        el('dt', {}, t('intellectuals')), el('dd', {}, fmtNumber(Number(org.intellectualCount ?? 0))),
+        el('dt', {}, t('cluster')), el('dd', {}, p.cluster?.cluster
+          ? `${p.cluster.cluster.name || p.cluster.cluster.number}${p.cluster.role === 'CLUSTER_ROLE_HEAD' ? ` (${t('headOf')})` : p.cluster.role === 'CLUSTER_ROLE_DEPUTY' ? ` (${t('deputyOf')})` : ''}`
+          : t('noCluster'))),
+      renderTerm(p)),
+    el('section', { class: 'card' }, el('h2', {}, t('reports')), renderReports(page)),
+    el('section', { class: 'card' }, el('h2', {}, t('seriesVsCluster')), el('label', {}, `${t('indicator')}: `, select), chartBox)));
+  void drawProvince(chartBox, code);
+}
+
+function renderTerm(p: ProvincePage['profile']): HTMLElement {
+  const term = p.currentTerm;
+  if (!term) return el('p', {}, t('noTerm'));
+  const years = `${term.startYear}–${term.endYear}${term.extendedToYear ? ` (${t('extendedTo')} ${term.extendedToYear})` : ''}`;
+  const leaders = [...(term.members ?? [])]
+    .filter((m) => m.position && m.position !== 'POSITION_MEMBER')
+    .sort((a, b) => a.position.localeCompare(b.position));
+  return el('div', { class: 'term', 'data-testid': 'term' },
+    el('h2', {}, `${t('congress')} ${term.termNumber} · ${t('term')} ${years}`),
+    el('p', {}, `${t('recognition')}: ${term.state.replace('RECOGNITION_STATE_', '').toLowerCase()}${term.decisionNumber ? ` · ${t('decision')} ${term.decisionNumber}` : ''}`),
+    el('h3', {}, t('leadership')),
+    el('ul', { class: 'leaders' }, ...leaders.map((m) =>
+      el('li', {}, el('strong', {}, m.fullName), ` — ${t(`position_${m.position}`)} (${t(`committee_${m.committee}`)})`))));
+}
+
+function renderReports(page: ProvincePage): HTMLElement {
+  const wrap = el('div', { class: 'reports' });
+  const table = el('table', { class: 'table', 'data-testid': 'reports' },
+    el('thead', {}, el('tr', {},
+      el('th', {}, t('period')), el('th', {}, t('revision')), el('th', {}, t('state')),
+      el('th', {}, t('submittedAt')), el('th', {}, t('timely')), el('th', {}, t('decidedBy')), el('th', {}, t('comment')))));
+  const body = el('tbody');
+  let latest: Report | null = null;
+  for (const group of page.reports) {
+    const revisions = group.revisions.revisions ?? [];
+    if (revisions.length === 0) {
+      body.appendChild(el('tr', { 'data-period': group.period }, el('td', {}, group.period), el('td', { colspan: 6, class: 'muted' }, t('noReport'))));
+      continue;
+    }
+    if (!latest) latest = revisions[revisions.length - 1];
+    for (const r of [...revisions].reverse()) {
+      body.appendChild(el('tr', { 'data-period': r.period, 'data-revision': r.revision, 'data-state': stateKey(r.state) },
+        el('td', {}, r.period), el('td', {}, r.revision), el('td', {}, el('span', { class: `pill state-${stateKey(r.state)}` }, t(stateKey(r.state)))),
+        el('td', {}, fmtTime(r.submittedAt)), el('td', {}, r.timely ? t('yes') : t('no')),
+        el('td', {}, r.decidedBy), el('td', {}, r.reviewComment)));
+    }
+  }
+  table.appendChild(body);
+  append(wrap, el('div', { class: 'table-wrap' }, table));
+  if (latest?.narrative) {
+    const n = latest.narrative;
+    append(wrap, el('div', { class: 'narrative', 'data-testid': 'narrative' },
+      el('h3', {}, `${t('narrative')} · ${latest.period} · ${t('revision')} ${latest.revision}`),
+      el('h4', {}, t('achievements')), el('p', { 'data-testid': 'achievements' }, n.achievements),
+      el('h4', {}, t('difficulties')), el('p', {}, n.difficulties),
+      el('h4', {}, t('recommendations')),
+      el('ol', {}, ...(n.recommendations ?? []).map((r) => el('li', {}, r.text, r.answer ? el('em', {}, ` — ${r.answer}`) : null))),
+      el('h4', {}, t('nextTasks')), el('p', {}, n.nextPeriodTasks)));
+  }
+  return wrap;
+}
+
+async function drawProvince(node: HTMLElement, code: string): Promise<void> {
+  const from = me!.periods[Math.max(0, me!.periods.indexOf(period) - 9)];
+  const data = await get<ProvinceSeries>(`/api/province-series?${q({ code, indicator: seriesIndicator, from, to: period })}`).catch(() => null);
+  if (!data || !node.isConnected) return;
+  const cats = (data.own.points ?? []).map((x) => x.period);
+  const avg = new Map(data.clusterAverage.map((x) => [x.period, x.value]));
+  const best = new Map(data.clusterBest.map((x) => [x.period, x.value]));
+  drawChart(node, cats, [
+    { name: code, values: (data.own.points ?? []).map((x) => (x.present ? x.value : null)), kind: 'bar' },
+    { name: t('clusterAverage'), values: cats.map((c) => avg.get(c) ?? null) },
+    { name: t('clusterBest'), values: cats.map((c) => best.get(c) ?? null), dashed: true },
+  ]);
+}
+
+// ---------------------------------------------------------------------------
+// Live updates: server-sent events from the aggregator's change feed
+// ---------------------------------------------------------------------------
+
+function setLive(ok: boolean): void {
+  liveOk = ok;
+  const node = document.querySelector<HTMLElement>('[data-testid="live"]');
+  if (node) {
+    node.className = `live ${ok ? 'on' : 'off'}`;
+    node.textContent = ok ? t('live') : t('offline');
+  }
+}
+
+function connectEvents(): void {
+  events?.close();
+  const url = eventsSequence ? `/api/events?${q({ after: eventsSequence })}` : '/api/events';
+  events = new EventSource(url);
+  events.addEventListener('open', () => setLive(true));
+  events.addEventListener('error', () => {
+    setLive(false);
+    // A closed stream (e.g. the session expired) is not retried by the browser.
+    if (events?.readyState === EventSource.CLOSED) {
+      window.setTimeout(async () => {
+        try { await get<Me>('/api/me'); connectEvents(); } catch { goLogin(); }
+      }, 3000);
+    }
+  });
+  events.addEventListener('hello', () => setLive(true));
+  events.addEventListener('reset', () => refreshAfterChange(true));
+  events.addEventListener('change', (ev) => {
+    const change = JSON.parse((ev as MessageEvent).data) as ReportChange;
+    eventsSequence = change.sequence;
+    applyChange(change);
+  });
+}
+
+function applyChange(change: ReportChange): void {
+  if (location.hash.startsWith('#/province/')) {
+    if (change.organizationCode === provinceCode && change.period === period) {
+      debounce('province', 800, () => void renderProvince(provinceCode));
+    }
+    return;
+  }
+  if (!board || change.period !== board.period) return;
+  const row = board.completeness.reporters.find((r) => r.organizationCode === change.organizationCode);
+  if (row) {
+    row.state = change.state;
+    row.latestRevision = change.revision;
+  }
+  lastUpdate = new Date();
+  refreshBoardView();
+  const cell = document.querySelector<HTMLElement>(`[data-testid="cell"][data-code="${CSS.escape(change.organizationCode)}"]`);
+  cell?.classList.add('flash');
+  refreshAfterChange(false);
+}
+
+// The event updates the cell at once; the authoritative board (late flags,
+// counts) and the figures follow shortly, coalesced on deadline day.
+function refreshAfterChange(now: boolean): void {
+  if (location.hash.startsWith('#/province/')) return;
+  debounce('board', now ? 0 : 1500, async () => {
+    try {
+      await loadBoard();
+      refreshBoardView();
+    } catch (e) {
+      if (e instanceof HttpError && e.status === 401) goLogin();
+    }
+  });
+  debounce('figures', 4000, () => {
+    const totals = document.querySelector<HTMLElement>('[data-testid="totals"]');
+    const coverage = document.querySelector<HTMLElement>('[data-testid="coverage"]');
+    if (totals) void renderTotals(totals);
+    if (coverage) void renderCoverage(coverage);
+  });
+}
+
+void start();

@@ -1,0 +1,144 @@
+// dashboard_bench: figures for the national dashboard, printed against
+// baselines measured in the same run (not a pass/fail test).
+//  1. Time to first meaningful paint of the board (every province's cell on
+//     screen) in headless Chromium, cold page loads; baseline: the login page.
+//  2. JSON API latency (p50/p99) under 100 concurrent viewers, each also
+//     holding a live-update stream, while the 63 provinces push their
+//     half-year reports and the office accepts them; baseline: one viewer,
+//     no pushes.
+// Runs its own stack over a fresh database (see
+// services/dashboard/tests/browser/stack.mjs): `tools/dev bench`.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { launchBrowser, SOURCE_DIR, Stack } from '../../services/dashboard/tests/browser/stack.mjs';
+
+const run = promisify(execFile);
+const PERIOD = '2025H1';  // 63 provinces expected; no reports in this scratch database
+const VIEWERS = 100;
+const LOADS = 7;
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+async function paint(browser, url, selector, expectCount) {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length >= n, [selector, expectCount]);
+  const ms = await page.evaluate(() => performance.now());
+  await page.close();
+  return ms;
+}
+
+async function viewerLoop(base, cookie, until, samples) {
+  const headers = { Cookie: cookie };
+  const paths = [`/api/board?period=${PERIOD}`, `/api/totals?period=${PERIOD}`, `/api/coverage?period=${PERIOD}`];
+  while (!until()) {
+    for (const p of paths) {
+      const t0 = performance.now();
+      const res = await fetch(base + p, { headers });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${p}: ${res.status}`);
+      samples.push(performance.now() - t0);
+    }
+  }
+}
+
+async function openStream(base, cookie, controller, received) {
+  const res = await fetch(`${base}/api/events`, { headers: { Cookie: cookie }, signal: controller.signal });
+  const reader = res.body.getReader();
+  (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        received.bytes += value.length;
+        received.changes += (Buffer.from(value).toString().match(/event: change/g) || []).length;
+      }
+    } catch { /* aborted */ }
+  })();
+}
+
+async function main() {
+  const stack = new Stack({ name: 'dash_bench', demoReports: false });
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-bench-chromium-'));
+  let browser;
+  try {
+    await stack.start();
+    const login = await fetch(`${stack.baseUrl}/api/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: stack.token('viewer', 'VUSTA', 'bench') }),
+    });
+    const cookie = login.headers.get('set-cookie').split(';')[0];
+    const provinces = fs.readFileSync(path.join(SOURCE_DIR, 'deploy/demo/provinces.csv'), 'utf8')
+      .trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+
+    // 1. First meaningful paint.
+    browser = await launchBrowser(profile);
+    const [name, value] = cookie.split('=');
+    await browser.addCookies([{ name, value, url: stack.baseUrl, httpOnly: true, sameSite: 'Strict' }]);
+    await paint(browser, `${stack.baseUrl}/?period=${PERIOD}`, '[data-testid="cell"]', provinces.length);  // warm-up
+    const loginMs = [], boardMs = [];
+    for (let i = 0; i < LOADS; i++) {
+      loginMs.push(await paint(browser, `${stack.baseUrl}/login`, '[data-testid="login-form"]', 1));
+      boardMs.push(await paint(browser, `${stack.baseUrl}/?period=${PERIOD}`, '[data-testid="cell"]', provinces.length));
+    }
+    await browser.close();
+    browser = null;
+
+    // 2a. Baseline: one viewer, nothing else going on.
+    const baseline = [];
+    const baselineEnd = Date.now() + 3000;
+    await viewerLoop(stack.baseUrl, cookie, () => Date.now() >= baselineEnd, baseline);
+
+    // 2b. 100 viewers with live streams while 63 provinces push and get accepted.
+    const controller = new AbortController();
+    const received = { bytes: 0, changes: 0 };
+    for (let i = 0; i < VIEWERS; i++) await openStream(stack.baseUrl, cookie, controller, received);
+    const loaded = [];
+    const pushing = (async () => {
+      const t0 = performance.now();
+      const queue = [...provinces];
+      const worker = async () => {
+        for (let code; (code = queue.shift());) {
+          const args = [`--aggregator=${stack.aggregator}`, `--secret_file=${stack.secretFile}`, `--org=${code}`, `--period=${PERIOD}`, '--revision=1'];
+          await run(stack.tool, ['push', ...args]);
+          await run(stack.tool, ['accept', ...args]);
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, worker));
+      return performance.now() - t0;
+    })();
+    let stopped = false;
+    const viewers = Array.from({ length: VIEWERS }, () => viewerLoop(stack.baseUrl, cookie, () => stopped, loaded));
+    const pushMs = await pushing;
+    // Keep the viewers going briefly after the last push, then stop them.
+    await new Promise((r) => setTimeout(r, 1000));
+    stopped = true;
+    await Promise.all(viewers);
+    await new Promise((r) => setTimeout(r, 1500));
+    controller.abort();
+
+    console.log('dashboard_bench');
+    console.log(`  first meaningful paint of the board (${provinces.length} cells), ${LOADS} cold loads:`);
+    console.log(`    board  median ${fmt(pct(boardMs, 50))}  max ${fmt(Math.max(...boardMs))}`);
+    console.log(`    baseline (login page)  median ${fmt(pct(loginMs, 50))}  max ${fmt(Math.max(...loginMs))}`);
+    console.log(`  JSON API latency (board, totals, coverage for ${PERIOD}):`);
+    console.log(`    baseline 1 viewer: ${baseline.length} requests  p50 ${fmt(pct(baseline, 50))}  p99 ${fmt(pct(baseline, 99))}`);
+    console.log(`    ${VIEWERS} viewers + live streams while ${provinces.length} provinces push and are accepted (${(pushMs / 1000).toFixed(1)} s):`);
+    console.log(`      ${loaded.length} requests  p50 ${fmt(pct(loaded, 50))}  p99 ${fmt(pct(loaded, 99))}  max ${fmt(Math.max(...loaded))}`);
+    console.log(`    live-update events delivered: ${received.changes} (${provinces.length * 2} changes x ${VIEWERS} streams = ${provinces.length * 2 * VIEWERS} expected)`);
+  } finally {
+    if (browser) await browser.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+    await stack.stop();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
