@@ -23,6 +23,8 @@ std::vector<CommandSpec> DemoCommands();          // demo_commands.cc
 std::vector<CommandSpec> ReportCommands();        // report_commands.cc
 std::vector<CommandSpec> NationalCommands();      // national_commands.cc
 std::vector<CommandSpec> DemoReportCommands();    // demo_reports_command.cc
+std::vector<CommandSpec> ContestCommands();       // contest_commands.cc
+std::vector<CommandSpec> ContestDemoCommands();   // contest_demo.cc
 
 // All of the above, in the order `fedctl help` lists them.
 std::vector<CommandSpec> AllCommands();

@@ -16,7 +16,8 @@ std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
   for (auto group : {HealthCommands, TokenCommands, OrganizationCommands, ProfileCommands,
                      MergerCommands, ClusterCommands, CongressCommands, ReportCommands,
-                     NationalCommands, AuditCommands, DemoCommands, DemoReportCommands}) {
+                     NationalCommands, ContestCommands, AuditCommands, DemoCommands, DemoReportCommands,
+                     ContestDemoCommands}) {
     for (auto& command : group()) all.push_back(std::move(command));
   }
   return all;

@@ -1,0 +1,43 @@
+// What the competition service needs from the registry (does an organisation
+// exist, which province it belongs to), fetched over gRPC with the service's
+// own token and cached briefly: organisations change a few times a year.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "federation/v1/registry.grpc.pb.h"
+#include "services/common/auth.h"
+
+namespace competition {
+
+class Directory {
+ public:
+  Directory(std::shared_ptr<grpc::Channel> registry, const fed::TokenSigner* signer,
+            absl::Duration ttl = absl::Seconds(60));
+
+  // NOT_FOUND for an unknown code; UNAVAILABLE when the registry cannot answer.
+  absl::StatusOr<federation::v1::Organization> Organization(const std::string& code);
+  // The provincial union an organisation belongs to (itself for a provincial
+  // union, "VUSTA" for the national union and its direct members).
+  absl::StatusOr<std::string> ProvinceOf(const std::string& code);
+
+ private:
+  struct Entry {
+    federation::v1::Organization organization;
+    absl::Time fetched;
+  };
+  std::unique_ptr<federation::v1::RegistryService::Stub> stub_;
+  const fed::TokenSigner* signer_;
+  absl::Duration ttl_;
+  absl::Mutex mu_;
+  std::map<std::string, Entry> cache_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace competition

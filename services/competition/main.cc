@@ -1,0 +1,30 @@
+// competition_server: contests, entries, conflict-free judging, prizes and
+// nominations. See protos/federation/v1/competition.proto.
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "services/common/server.h"
+#include "services/competition/competition.h"
+#include "services/competition/directory.h"
+#include "services/competition/grpc_service.h"
+
+ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
+
+namespace competition {
+const std::vector<fed::Migration>& Migrations();  // generated from migrations/
+}
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  std::unique_ptr<competition::Directory> directory;
+  std::unique_ptr<competition::Competition> logic;
+  return fed::RunService("competition", competition::Migrations(), [&](const fed::ServiceDeps& deps) {
+    directory = std::make_unique<competition::Directory>(
+        grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target), grpc::InsecureChannelCredentials()),
+        deps.signer);
+    logic = std::make_unique<competition::Competition>(*deps.db, *directory);
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(std::make_unique<competition::CompetitionGrpcService>(
+        logic.get(), fed::CallContext{deps.signer, deps.workers}));
+    return services;
+  });
+}

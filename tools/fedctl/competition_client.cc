@@ -1,0 +1,26 @@
+#include "tools/fedctl/competition_client.h"
+
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "tools/fedctl/credentials.h"
+
+namespace fedctl {
+
+CommandSpec& WithCompetitionOption(CommandSpec& command) {
+  return command.Option("competition", "HOST:PORT",
+                        absl::StrCat("competition service address (env FED_COMPETITION_TARGET, default ",
+                                     kDefaultCompetitionTarget, ")"));
+}
+
+std::string CompetitionTarget(const Invocation& invocation) {
+  if (invocation.Has("competition")) return invocation.Get("competition");
+  if (const char* env = std::getenv("FED_COMPETITION_TARGET"); env != nullptr && *env != '\0') return env;
+  return kDefaultCompetitionTarget;
+}
+
+CompetitionClient CompetitionClient::Connect(const Invocation& invocation) {
+  return CompetitionClient(OpenChannel(CompetitionTarget(invocation)), ResolveAccessToken(invocation.global()));
+}
+
+}  // namespace fedctl

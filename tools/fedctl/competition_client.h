@@ -1,0 +1,46 @@
+// A connection to the competition service (federation.v1.CompetitionService):
+// one channel, the caller's token and a deadline on every call, errors as
+// absl::Status with their field violations. Address: --competition
+// HOST:PORT (env FED_COMPETITION_TARGET, default 127.0.0.1:50054).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "federation/v1/competition.grpc.pb.h"
+#include "services/common/status.h"
+#include "tools/fedctl/cli.h"
+#include "tools/fedctl/registry_client.h"
+
+namespace fedctl {
+
+inline constexpr char kDefaultCompetitionTarget[] = "127.0.0.1:50054";
+
+CommandSpec& WithCompetitionOption(CommandSpec& command);
+std::string CompetitionTarget(const Invocation& invocation);
+
+class CompetitionClient {
+ public:
+  using Stub = federation::v1::CompetitionService::Stub;
+
+  static CompetitionClient Connect(const Invocation& invocation);
+  CompetitionClient(std::shared_ptr<grpc::Channel> channel, std::string token)
+      : stub_(federation::v1::CompetitionService::NewStub(channel)), token_(std::move(token)) {}
+
+  template <typename Request, typename Response>
+  absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) const {
+    grpc::ClientContext context;
+    PrepareContext(context, token_);
+    return fed::FromGrpcStatus((stub_.get()->*method)(&context, request, response));
+  }
+
+ private:
+  std::unique_ptr<Stub> stub_;
+  std::string token_;
+};
+
+}  // namespace fedctl
