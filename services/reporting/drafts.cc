@@ -9,6 +9,7 @@
 #include "services/common/period.h"
 #include "services/common/report_validation.h"
 #include "services/common/status.h"
+#include "services/common/log.h"
 #include "services/reporting/access.h"
 #include "services/reporting/reporting.h"
 #include "services/reporting/storage.h"
@@ -132,6 +133,27 @@ absl::Status Reporting::Prefill(const v1::Organization& organization, const std:
                                            v1::ORGANIZATION_KIND_MEMBER_ASSOCIATION,
                                            fed::FormatDate(as_of)));
   set_count("member_associations", associations);
+  // Contests run once a year: an annual report takes the competition
+  // service's figures for the year (half-years are left to the province).
+  if (contests_ != nullptr && parsed.kind == fed::Period::Kind::kYear) {
+    auto figures = contests_->ForYear(organization.code(), parsed.year);
+    if (figures.ok()) {
+      set_count("contest_entries", figures->contest_entries());
+      set_count("contest_prizes", figures->contest_prizes());
+      set_count("national_awards", figures->national_awards());
+      const auto set_flag = [&](const char* code, bool flag) {
+        v1::IndicatorValue& value = values[code];
+        value.set_code(code);
+        value.set_flag(flag);
+      };
+      set_flag("tech_contest_held", figures->tech_contest_held());
+      set_flag("tech_contest_by_union", figures->tech_contest_by_union());
+      set_flag("youth_contest_held", figures->youth_contest_held());
+    } else {
+      spdlog::info("event=prefill_without_contests organization={} period={} reason=\"{}\"",
+                   organization.code(), period, figures.status().message());
+    }
+  }
   // Mixed sources must not pre-fill a draft that breaks a rule.
   auto members = values.find("members");
   auto intellectuals = values.find("intellectuals");

@@ -12,6 +12,9 @@
 ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
 ABSL_FLAG(std::string, aggregator_target, "127.0.0.1:50053",
           "Address of the national aggregator that submitted reports are pushed to.");
+ABSL_FLAG(std::string, competition_target, "127.0.0.1:50054",
+          "Address of the competition service that annual drafts take contest figures from "
+          "(empty: none).");
 ABSL_FLAG(bool, forward, true, "Run the forwarder (push to / decisions from the aggregator).");
 ABSL_FLAG(int, forward_batch_size, 100, "Reports per PushReports stream.");
 ABSL_FLAG(int, forward_backoff_initial_ms, 200,
@@ -30,10 +33,14 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   std::unique_ptr<reporting::RegistryClient> registry;
   std::unique_ptr<reporting::Reporting> logic;
+  std::unique_ptr<reporting::ContestFigures> contests;
   return fed::RunService("reporting", reporting::Migrations(), [&](const fed::ServiceDeps& deps) {
     registry = std::make_unique<reporting::RegistryClient>(absl::GetFlag(FLAGS_registry_target),
                                                            *deps.signer);
     logic = std::make_unique<reporting::Reporting>(*deps.db, *registry);
+    contests = std::make_unique<reporting::ContestFigures>(absl::GetFlag(FLAGS_competition_target),
+                                                           *deps.signer);
+    logic->UseContestFigures(contests.get());
     auto service = std::make_unique<reporting::ReportingGrpcService>(
         logic.get(), fed::CallContext{deps.signer, deps.workers});
     if (absl::GetFlag(FLAGS_forward)) {

@@ -11,6 +11,7 @@
 #include "services/common/auth.h"
 #include "services/common/db.h"
 #include "services/common/validation.h"
+#include "services/reporting/contest_figures.h"
 #include "services/reporting/registry_client.h"
 
 namespace reporting {
@@ -25,6 +26,9 @@ class Reporting {
   // can fix it).
   Reporting(fed::DbPool& db, const RegistryClient& registry,
             std::function<absl::CivilDay()> today = nullptr);
+
+  // Where annual drafts get their contest figures from (optional).
+  void UseContestFigures(const ContestFigures* contests) { contests_ = contests; }
 
   // Called after every committed submission (the forwarder's wake-up).
   void OnSubmitted(std::function<void()> listener) { on_submitted_ = std::move(listener); }
@@ -60,6 +64,7 @@ class Reporting {
 
   fed::DbPool& db_;
   const RegistryClient& registry_;
+  const ContestFigures* contests_ = nullptr;
   std::function<absl::CivilDay()> today_;
   std::function<void()> on_submitted_;
 };
