@@ -11,9 +11,11 @@ constexpr int kDeadlineSeconds = 10;
 }
 
 Backend::Backend(std::shared_ptr<grpc::Channel> registry,
-                 std::shared_ptr<grpc::Channel> aggregator, const fed::TokenSigner* signer)
+                 std::shared_ptr<grpc::Channel> aggregator, const fed::TokenSigner* signer,
+                 std::shared_ptr<grpc::Channel> competition)
     : registry_(v1::RegistryService::NewStub(registry)),
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
+      competition_(competition ? v1::CompetitionService::NewStub(competition) : nullptr),
       signer_(signer) {}
 
 std::unique_ptr<grpc::ClientContext> Backend::Context() const {
@@ -102,6 +104,16 @@ absl::StatusOr<v1::ListClustersResponse> Backend::Clusters(int year) {
   v1::ListClustersRequest req;
   req.set_year(year);
   DASHBOARD_CALL(registry_, ListClusters, req, v1::ListClustersResponse);
+}
+
+absl::StatusOr<v1::StatisticsResponse> Backend::ContestStatistics(
+    int year, const std::string& organization_code, v1::ContestKind kind) {
+  if (!competition_) return absl::UnavailableError("the competition service is not configured");
+  v1::StatisticsRequest req;
+  req.set_year(year);
+  req.set_organization_code(organization_code);
+  req.set_kind(kind);
+  DASHBOARD_CALL(competition_, GetStatistics, req, v1::StatisticsResponse);
 }
 
 #undef DASHBOARD_CALL

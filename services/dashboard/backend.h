@@ -1,5 +1,6 @@
-// The dashboard's view of the suite: gRPC calls to the registry and the
-// aggregator with the dashboard's own service token. The dashboard holds no
+// The dashboard's view of the suite: gRPC calls to the registry, the
+// aggregator and (when configured) the competition service with the
+// dashboard's own service token. The dashboard holds no
 // data of its own; every figure it shows comes from one of these calls.
 #pragma once
 
@@ -11,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "federation/v1/aggregator.grpc.pb.h"
+#include "federation/v1/competition.grpc.pb.h"
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"
 
@@ -21,8 +23,10 @@ namespace v1 = federation::v1;
 class Backend {
  public:
   // `signer` mints the dashboard's own service token (role service).
+  // `competition` may be null: the dashboard then runs without contest
+  // statistics (HasCompetition() is false).
   Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
-          const fed::TokenSigner* signer);
+          const fed::TokenSigner* signer, std::shared_ptr<grpc::Channel> competition = nullptr);
 
   absl::StatusOr<v1::CompletenessResponse> Completeness(const std::string& period);
   absl::StatusOr<v1::TotalsResponse> Totals(const std::string& period,
@@ -39,11 +43,20 @@ class Backend {
   absl::StatusOr<v1::Profile> Profile(const std::string& code, int year);
   absl::StatusOr<v1::ListClustersResponse> Clusters(int year);
 
+  bool HasCompetition() const { return competition_ != nullptr; }
+  // Contest statistics of `year`; `organization_code` and `kind` narrow them
+  // (empty / UNSPECIFIED: all). The service identity reads everything: the
+  // caller scopes what a person may see. UNAVAILABLE when not configured.
+  absl::StatusOr<v1::StatisticsResponse> ContestStatistics(int year,
+                                                           const std::string& organization_code,
+                                                           v1::ContestKind kind);
+
  private:
   std::unique_ptr<grpc::ClientContext> Context() const;
 
   std::unique_ptr<v1::RegistryService::Stub> registry_;
   std::unique_ptr<v1::AggregatorService::Stub> aggregator_;
+  std::unique_ptr<v1::CompetitionService::Stub> competition_;
   const fed::TokenSigner* signer_;
 };
 

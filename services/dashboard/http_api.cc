@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "services/common/catalog.h"
 #include "services/common/log.h"
@@ -27,6 +28,32 @@ namespace dashboard {
 namespace {
 
 // The coverage figures on the board ("53/63 tỉnh tổ chức Hội thi STKT").
+// The contest kinds the statistics are broken down by.
+const v1::ContestKind kContestKinds[] = {
+    v1::CONTEST_KIND_PROVINCIAL_TECH,
+    v1::CONTEST_KIND_YOUTH,
+    v1::CONTEST_KIND_NATIONAL,
+    v1::CONTEST_KIND_VIFOTEC,
+};
+
+// "provincial_tech" for CONTEST_KIND_PROVINCIAL_TECH.
+std::string KindName(v1::ContestKind kind) {
+  std::string name = v1::ContestKind_Name(kind);
+  const absl::string_view prefix = "CONTEST_KIND_";
+  if (absl::StartsWith(name, prefix)) name = name.substr(prefix.size());
+  return absl::AsciiStrToLower(name);
+}
+
+// The optional ?code= of the contest endpoints ("" when absent).
+absl::StatusOr<std::string> OptionalCodeParam(const httplib::Request& req) {
+  if (req.get_param_value("code").empty()) return std::string();
+  std::string code = req.get_param_value("code");
+  bool ok = code.size() <= 32;
+  for (char c : code) ok = ok && (absl::ascii_isalnum(c) || c == '_' || c == '-');
+  if (!ok) return absl::InvalidArgumentError("code: not an organisation code");
+  return code;
+}
+
 const char* const kCoverageConditions[] = {
     "tech_contest_held",
     "tech_contest_by_union",
@@ -167,6 +194,16 @@ int HttpStatusOf(const absl::Status& status) {
   }
 }
 
+absl::StatusOr<std::string> ContestStatisticsScope(const fed::Principal& who,
+                                                   const std::string& requested) {
+  if (SeesNationalBoard(who)) return requested;
+  if (who.role == v1::ROLE_PROVINCE_REPORTER && !who.organization_code.empty()) {
+    if (requested.empty() || requested == who.organization_code) return who.organization_code;
+    return absl::PermissionDeniedError("you may see your own province's contest figures only");
+  }
+  return absl::PermissionDeniedError("contest figures are for the national office and provinces");
+}
+
 std::vector<std::string> HalfYearsUpTo(absl::CivilDay today) {
   std::vector<std::string> out;
   int last_half = today.month() <= 6 ? 1 : 2;
@@ -224,6 +261,9 @@ void HttpApi::Register(httplib::Server& server) {
   server.Get("/api/export/board.csv", Guard(true, std::bind(&HttpApi::BoardCsv, this, _1, _2, _3)));
   server.Get("/api/export/totals.csv",
              Guard(true, std::bind(&HttpApi::TotalsCsv, this, _1, _2, _3)));
+  server.Get("/api/contests", Guard(false, std::bind(&HttpApi::Contests, this, _1, _2, _3)));
+  server.Get("/api/export/contests.csv",
+             Guard(false, std::bind(&HttpApi::ContestsCsv, this, _1, _2, _3)));
   server.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
     auto who = FromCookieHeader(*signer_, req.get_header_value("Cookie"), absl::Now());
     if (!who.ok()) {
@@ -304,8 +344,9 @@ void HttpApi::Me(const httplib::Request&, httplib::Response& res, const fed::Pri
                         ",\"national\":", SeesNationalBoard(who) ? "true" : "false",
                         ",\"periods\":[", absl::StrJoin(quoted, ","), "]",
                         ",\"defaultPeriod\":", JsonString(default_period),
-                        // The ranking and competition services have not landed yet.
-                        ",\"features\":{\"ranking\":false,\"contests\":false}",
+                        // The ranking service has not landed yet.
+                        ",\"features\":{\"ranking\":false,\"contests\":",
+                        backend_->HasCompetition() ? "true" : "false", "}",
                         ",\"catalog\":", ToJson(catalog), "}"));
 }
 
@@ -580,6 +621,64 @@ void HttpApi::TotalsCsv(const httplib::Request& req, httplib::Response& res,
   }
   res.set_header("Content-Disposition",
                  absl::StrCat("attachment; filename=\"totals-", *period, ".csv\""));
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(csv, "text/csv; charset=utf-8");
+}
+
+void HttpApi::Contests(const httplib::Request& req, httplib::Response& res,
+                       const fed::Principal& who) {
+  auto period = PeriodParam(req);
+  auto requested = OptionalCodeParam(req);
+  for (const absl::Status& s : {period.status(), requested.status()}) {
+    if (!s.ok()) return SendError(res, s);
+  }
+  auto scope = ContestStatisticsScope(who, *requested);
+  if (!scope.ok()) return SendError(res, scope.status());
+  const int year = YearOf(*period);
+  auto all = backend_->ContestStatistics(year, *scope, v1::CONTEST_KIND_UNSPECIFIED);
+  if (!all.ok()) {
+    spdlog::warn("event=contest_statistics_failed year={} error=\"{}\"", year, all.status().message());
+    return SendError(res, all.status());
+  }
+  // Per kind, each organisation's contests counted once (the rows count a
+  // contest once per field it has entries in).
+  std::vector<std::string> by_kind;
+  for (v1::ContestKind kind : kContestKinds) {
+    auto one = backend_->ContestStatistics(year, *scope, kind);
+    if (!one.ok()) return SendError(res, one.status());
+    one->clear_rows();
+    by_kind.push_back(absl::StrCat("{\"kind\":", JsonString(v1::ContestKind_Name(kind)),
+                                   ",\"totals\":", ToJson(*one), "}"));
+  }
+  SendJson(res, 200,
+           absl::StrCat("{\"year\":", year, ",\"organizationCode\":", JsonString(*scope),
+                        ",\"statistics\":", ToJson(*all), ",\"byKind\":[",
+                        absl::StrJoin(by_kind, ","), "]}"));
+}
+
+void HttpApi::ContestsCsv(const httplib::Request& req, httplib::Response& res,
+                          const fed::Principal& who) {
+  auto period = PeriodParam(req);
+  auto requested = OptionalCodeParam(req);
+  for (const absl::Status& s : {period.status(), requested.status()}) {
+    if (!s.ok()) return SendError(res, s);
+  }
+  auto scope = ContestStatisticsScope(who, *requested);
+  if (!scope.ok()) return SendError(res, scope.status());
+  const int year = YearOf(*period);
+  auto stats = backend_->ContestStatistics(year, *scope, v1::CONTEST_KIND_UNSPECIFIED);
+  if (!stats.ok()) return SendError(res, stats.status());
+  std::string csv = kCsvBom;
+  csv += CsvRow({"year", "organization_code", "kind", "field", "contests", "entries", "prizes",
+                 "national_awards"});
+  for (const auto& r : stats->rows()) {
+    csv += CsvRow({absl::StrCat(r.year()), r.organization_code(), KindName(r.kind()), r.field(),
+                   absl::StrCat(r.contests()), absl::StrCat(r.entries()), absl::StrCat(r.prizes()),
+                   absl::StrCat(r.national_awards())});
+  }
+  res.set_header("Content-Disposition",
+                 absl::StrCat("attachment; filename=\"contests-", year,
+                              scope->empty() ? "" : "-", *scope, ".csv\""));
   res.set_header("Cache-Control", "no-store");
   res.set_content(csv, "text/csv; charset=utf-8");
 }

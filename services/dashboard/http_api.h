@@ -54,6 +54,8 @@ class HttpApi {
   void Events(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void BoardCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void TotalsCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void Contests(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void ContestsCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void Page(const httplib::Request& req, httplib::Response& res);
 
   // The board of `period` (completeness with every reporter + the clusters),
@@ -77,6 +79,13 @@ class HttpApi {
 };
 
 // Helpers exposed for tests.
+// Whose contest statistics `who` may read when asking for `requested` ("":
+// all they may see): "" (every organisation) for national roles, their own
+// organisation for a province's staff (PERMISSION_DENIED for another one),
+// PERMISSION_DENIED for anyone else. Mirrors the competition service's rule
+// for statistics, which the dashboard's service identity would bypass.
+absl::StatusOr<std::string> ContestStatisticsScope(const fed::Principal& who,
+                                                   const std::string& requested);
 std::string JsonString(absl::string_view text);  // a quoted, escaped JSON string
 int HttpStatusOf(const absl::Status& status);
 // "2025H1", ... the half-years from 2019H1 to the one containing `today`.

@@ -82,6 +82,21 @@ TEST(SessionTest, AProvinceSeesOnlyItself) {
   EXPECT_TRUE(MaySeeOrganization(reviewer, "20"));
 }
 
+TEST(ContestScopeTest, NationalRolesSeeAllAProvinceOnlyItself) {
+  fed::Principal viewer{"v", "VUSTA", v1::ROLE_VIEWER};
+  fed::Principal province{"p", "14", v1::ROLE_PROVINCE_REPORTER};
+  fed::Principal judge{"j", "20", v1::ROLE_JUDGE};
+  EXPECT_EQ(*ContestStatisticsScope(viewer, ""), "");
+  EXPECT_EQ(*ContestStatisticsScope(viewer, "20"), "20");
+  // The service identity the dashboard calls with would see everything; a
+  // province's staff get their own figures whatever they ask for.
+  EXPECT_EQ(*ContestStatisticsScope(province, ""), "14");
+  EXPECT_EQ(*ContestStatisticsScope(province, "14"), "14");
+  EXPECT_EQ(ContestStatisticsScope(province, "20").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ContestStatisticsScope(judge, "").status().code(), absl::StatusCode::kPermissionDenied);
+}
+
 TEST(CsvTest, QuotesAndDefusesFormulas) {
   EXPECT_EQ(CsvCell("Sơn La"), "Sơn La");
   EXPECT_EQ(CsvCell("a,b"), "\"a,b\"");

@@ -1,6 +1,6 @@
 // End-to-end tests of the dashboard in headless Chromium, against real
-// registry, aggregator and dashboard processes over a fresh database with the
-// demo data (see stack.mjs). Screenshots go to FED_DASHBOARD_OUTPUT_DIR
+// registry, aggregator, competition and dashboard processes over a fresh
+// database with the demo data (see stack.mjs). Screenshots go to FED_DASHBOARD_OUTPUT_DIR
 // (default build/test-output/dashboard) for a person to look at.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -127,7 +127,7 @@ describe('dashboard in a browser', () => {
     const lines = (await csv.text()).trim().split('\r\n');
     assert.equal(lines.length, n + 1);
     await shot(page, 'board-cluster');
-    // The rankings and contests sections say they are not available yet.
+    // The rankings section says it is not available yet.
     assert.match(await page.getByTestId('rankings').innerText(), /Chưa có/);
     await page.close();
   });
@@ -213,6 +213,75 @@ describe('dashboard in a browser', () => {
     await page.close();
   });
 
+  test('the contest section shows the competition service figures of the year', async () => {
+    const page = await loggedInPage();
+    await page.getByTestId('cells').waitFor();
+    // The demo's provincial contests ran in 2019 and 2022.
+    await page.getByTestId('period').selectOption('2022H1');
+    await page.getByRole('heading', { name: /2022H1/ }).waitFor();
+    const section = page.getByTestId('contests');
+    await section.getByRole('heading', { name: 'Thống kê hội thi · Năm 2022' }).waitFor();
+    await section.getByTestId('contest-table').waitFor();
+    const truth = stack.contestStats(2022);
+    const totals = truth.totals ?? [];
+    assert.ok(totals.length >= 5, `demo contests in 2022: ${JSON.stringify(totals)}`);
+    const rows = section.locator('[data-testid="contest-table"] tbody tr');
+    assert.equal(await rows.count(), totals.length);
+    const sum = { contests: 0, entries: 0, prizes: 0, national_awards: 0 };
+    for (const t of totals) {
+      const row = section.locator(`[data-testid="contest-table"] tbody tr[data-code="${t.organization_code}"]`);
+      const cells = (await row.locator('td').allInnerTexts()).map((x) => x.trim());
+      assert.deepEqual(cells.slice(1).map(Number),
+        [t.contests ?? 0, t.entries ?? 0, t.prizes ?? 0, t.national_awards ?? 0], `row ${t.organization_code}`);
+      for (const key of Object.keys(sum)) sum[key] += t[key] ?? 0;
+    }
+    assert.ok(sum.entries > 0 && sum.prizes > 0, JSON.stringify(sum));
+    // Sơn La's row carries its name, as text.
+    assert.match(await section.locator('tbody tr[data-code="14"] td').first().innerText(), /Sơn La/);
+    const total = (await section.getByTestId('contest-total').locator('td').allInnerTexts()).map((x) => Number(x.trim()));
+    assert.deepEqual(total, [sum.contests, sum.entries, sum.prizes, sum.national_awards]);
+    // Per kind: the provincial technical innovation contests.
+    const tech = section.locator('[data-testid="contest-kind"][data-kind="CONTEST_KIND_PROVINCIAL_TECH"]');
+    assert.equal(await tech.locator('[data-figure="entries"]').innerText(), `Bài dự thi: ${sum.entries}`);
+    assert.equal(await tech.locator('[data-figure="prizes"]').innerText(), `Giải thưởng: ${sum.prizes}`);
+    await section.locator('[data-testid="contest-chart"] canvas').waitFor();
+    // The CSV has one line per organisation, kind and field.
+    const byField = JSON.parse(stack.fedctlRun(['contest', 'stats', `--competition=${stack.competition}`, '--year=2022', '--by-field', '--json']));
+    const csv = await page.request.get(`${stack.baseUrl}${await section.getByTestId('csv-contests').getAttribute('href')}`);
+    assert.equal(csv.status(), 200);
+    const lines = (await csv.text()).trim().split('\r\n');
+    assert.equal(lines.length, (byField.rows ?? []).length + 1);
+    await shot(page, 'board-contests');
+    await section.screenshot({ path: path.join(OUT, 'contests.png') });
+    // English.
+    await page.getByTestId('lang').click();
+    await page.getByTestId('contests').getByRole('heading', { name: 'Contest statistics · Year 2022' }).waitFor();
+    await page.getByTestId('contests').getByTestId('contest-table').waitFor();
+    assert.match(await page.getByTestId('contests').locator('thead').innerText(), /Entries/);
+    await page.getByTestId('lang').click();
+    await page.close();
+  });
+
+  test('a province login sees its own contest figures only', async () => {
+    const page = await loggedInPage(stack.token('province_reporter', '14', 'staff-14'));
+    await page.waitForURL(/#\/province\/14$/);
+    const own = await page.request.get(`${stack.baseUrl}/api/contests?period=2022H1`);
+    assert.equal(own.status(), 200);
+    const body = await own.json();
+    assert.deepEqual([...new Set(body.statistics.totals.map((r) => r.organizationCode))], ['14']);
+    assert.equal((await page.request.get(`${stack.baseUrl}/api/contests?period=2022H1&code=20`)).status(), 403);
+    assert.equal((await page.request.get(`${stack.baseUrl}/api/export/contests.csv?period=2022H1&code=20`)).status(), 403);
+    const truth = (stack.contestStats(2022, '14').totals ?? [])[0];
+    assert.ok(truth, 'Sơn La ran a contest in 2022');
+    await page.getByTestId('period').selectOption('2022H1');
+    const row = page.locator('[data-testid="contests"] [data-testid="contest-table"] tbody tr');
+    await row.first().waitFor();
+    assert.equal(await row.count(), 1);
+    assert.equal(await row.first().getAttribute('data-code'), '14');
+    assert.equal(Number(await row.first().locator('td').nth(2).innerText()), truth.entries ?? 0);
+    await page.close();
+  });
+
   test('the board fits a tablet screen', async () => {
     const page = await loggedInPage();
     await page.setViewportSize({ width: 820, height: 1180 });
@@ -220,6 +289,20 @@ describe('dashboard in a browser', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
     await shot(page, 'board-tablet');
+    await page.close();
+  });
+
+  // Last: it stops the competition service.
+  test('without the competition service the contest section says so and the board still works', async () => {
+    await stack.stopService('competition');
+    const page = await loggedInPage();
+    await page.getByTestId('cells').waitFor();
+    const notice = page.getByTestId('contests').getByTestId('contests-unavailable');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /Không kết nối được dịch vụ hội thi/);
+    assert.ok(await page.getByTestId('cell').count() > 0);
+    await page.getByTestId('coverage-item').first().waitFor();
+    await shot(page, 'contests-unreachable');
     await page.close();
   });
 });

@@ -1,9 +1,9 @@
 // A private federation stack for the browser tests and the benchmark: a fresh
 // database on the PostgreSQL that `tools/dev test` runs (FED_TEST_PG_URL),
-// registry + aggregator + dashboard processes from the build tree
-// (FED_TEST_BUILD_DIR) on spare loopback ports, the demo data loaded with
-// fedctl. stop() ends every process it started and drops the database, also
-// when the test run is interrupted.
+// registry + aggregator + competition + dashboard processes from the build
+// tree (FED_TEST_BUILD_DIR) on spare loopback ports, the demo data (registry,
+// reports, contests) loaded with fedctl. stop() ends every process it
+// started and drops the database, also when the test run is interrupted.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -53,8 +53,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 export class Stack {
-  constructor({ name = 'dash_e2e', pollMs = 200, demoReports = true } = {}) {
+  constructor({ name = 'dash_e2e', pollMs = 200, demoReports = true, contests = true } = {}) {
     this.demoReports = demoReports;
+    this.contests = contests;
     this.buildDir = required('FED_TEST_BUILD_DIR');
     this.adminUrl = required('FED_TEST_PG_URL');
     this.dbName = `${name}_${process.pid}_${Date.now() % 100000}`;
@@ -130,9 +131,10 @@ export class Stack {
     fs.writeFileSync(this.secretFile, 'dashboard-e2e-secret-0123456789abcdef', { mode: 0o600 });
     this.psql(`create database ${this.dbName}`);
     this.dbCreated = true;
-    const [r, a, d] = [await freePort(), await freePort(), await freePort()];
+    const [r, a, d, c] = [await freePort(), await freePort(), await freePort(), await freePort()];
     this.registry = `127.0.0.1:${r}`;
     this.aggregator = `127.0.0.1:${a}`;
+    this.competition = `127.0.0.1:${c}`;
     this.baseUrl = `http://127.0.0.1:${d}`;
     const common = [`--db=${this.dbUrl}`, `--token_secret_file=${this.secretFile}`];
     const registry = this.spawnService('registry', [`--listen=${this.registry}`, ...common]);
@@ -141,11 +143,17 @@ export class Stack {
     const aggregator = this.spawnService('aggregator', [`--listen=${this.aggregator}`, `--registry_target=${this.registry}`, ...common]);
     await this.waitGrpc('aggregator', aggregator, this.aggregator);
     if (this.demoReports) this.fedctlRun(['demo', 'reports', `--aggregator=${this.aggregator}`]);
+    if (this.contests) {
+      const competition = this.spawnService('competition', [`--listen=${this.competition}`, `--registry_target=${this.registry}`, ...common]);
+      await this.waitGrpc('competition', competition, this.competition);
+      this.fedctlRun(['demo', 'contests', `--competition=${this.competition}`]);
+    }
     const dashboard = this.spawnService('dashboard', [
       `--listen=127.0.0.1:${d}`,
       `--token_secret_file=${this.secretFile}`,
       `--registry_target=${this.registry}`,
       `--aggregator_target=${this.aggregator}`,
+      ...(this.contests ? [`--competition_target=${this.competition}`] : ['--competition_target=']),
       `--web_root=${path.join(WEB_DIR, 'dist')}`,
       `--poll_ms=${this.pollMs}`,
     ]);
@@ -160,6 +168,24 @@ export class Stack {
     return JSON.parse(this.fedctlRun(['completeness', `--aggregator=${this.aggregator}`, `--period=${period}`, '--board', '--json']));
   }
 
+  // The competition service's statistics of `year` (`fedctl contest stats
+  // --json`: proto field names, zero values left out).
+  contestStats(year, org = '') {
+    const args = ['contest', 'stats', `--competition=${this.competition}`, `--year=${year}`, '--json'];
+    if (org) args.push(`--org=${org}`);
+    return JSON.parse(this.fedctlRun(args));
+  }
+
+  // Stops one service (e.g. to see how the dashboard copes without it).
+  async stopService(name) {
+    for (const child of this.children) {
+      if (child.serviceName !== name || child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
   // Push a report (as a provincial system would) / accept it (as a reviewer).
   push(org, period, revision, achievements = 'Hoàn thành kế hoạch.') {
     return execFileSync(this.tool, ['push', `--aggregator=${this.aggregator}`, `--secret_file=${this.secretFile}`,
@@ -172,7 +198,7 @@ export class Stack {
   }
 
   async stop() {
-    // Dashboard first (it follows the others), then aggregator, registry.
+    // Dashboard first (it follows the others), then competition, aggregator, registry.
     for (const child of [...this.children].reverse()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
       const exited = new Promise((resolve) => child.once('exit', resolve));

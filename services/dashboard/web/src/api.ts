@@ -144,6 +144,32 @@ export interface ReportChange {
   event: string;
 }
 
+export type ContestKind =
+  | 'CONTEST_KIND_UNSPECIFIED'
+  | 'CONTEST_KIND_PROVINCIAL_TECH'
+  | 'CONTEST_KIND_YOUTH'
+  | 'CONTEST_KIND_NATIONAL'
+  | 'CONTEST_KIND_VIFOTEC';
+// competition.proto StatisticsRow (zero values are printed).
+export interface ContestRow {
+  organizationCode: string;
+  year: number;
+  kind: ContestKind;
+  field: string;
+  contests: number;
+  entries: number;
+  prizes: number;
+  nationalAwards: number;
+}
+// /api/contests: the year's statistics (rows per organisation, kind and
+// field; totals per organisation) and, per kind, totals per organisation.
+export interface ContestStats {
+  year: number;
+  organizationCode: string;
+  statistics: { rows: ContestRow[]; totals: ContestRow[] };
+  byKind: { kind: ContestKind; totals: { totals: ContestRow[] } }[];
+}
+
 export class HttpError extends Error {
   constructor(public status: number, message: string) {
     super(message);

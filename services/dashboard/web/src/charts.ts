@@ -16,7 +16,12 @@ export interface Line {
   dashed?: boolean;
 }
 
-export function drawChart(node: HTMLElement, categories: string[], lines: Line[]): void {
+export interface ChartOptions {
+  // Slanted category labels, every one shown (long names such as provinces).
+  slantLabels?: boolean;
+}
+
+export function drawChart(node: HTMLElement, categories: string[], lines: Line[], options: ChartOptions = {}): void {
   let chart = live.get(node);
   if (!chart) {
     chart = echarts.init(node, undefined, { renderer: 'canvas' });
@@ -27,8 +32,12 @@ export function drawChart(node: HTMLElement, categories: string[], lines: Line[]
       animation: false,
       tooltip: { trigger: 'axis', renderMode: 'richText' },
       legend: { top: 0, data: lines.map((l) => l.name) },
-      grid: { left: 60, right: 16, top: 32, bottom: 28 },
-      xAxis: { type: 'category', data: categories },
+      grid: { left: 60, right: 16, top: 32, bottom: options.slantLabels ? 8 : 28, containLabel: !!options.slantLabels },
+      xAxis: {
+        type: 'category',
+        data: categories,
+        axisLabel: options.slantLabels ? { interval: 0, rotate: 35, width: 110, overflow: 'truncate' } : undefined,
+      },
       yAxis: { type: 'value' },
       series: lines.map((l) => ({
         name: l.name,

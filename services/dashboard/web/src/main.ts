@@ -1,6 +1,9 @@
 import './style.css';
 import {
   Board,
+  ContestKind,
+  ContestRow,
+  ContestStats,
   CoverageItem,
   get,
   HttpError,
@@ -30,6 +33,7 @@ let board: Board | null = null;
 let clusterFilter = sessionStorage.getItem('fed.cluster') ?? '';
 let chartIndicator = 'workshops';
 let seriesIndicator = 'members';
+let contestGrouping: 'org' | 'field' | 'kind' = 'org';
 let events: EventSource | null = null;
 let eventsSequence = '';
 let lastUpdate: Date | null = null;
@@ -283,6 +287,7 @@ async function renderBoard(): Promise<void> {
   });
   const totalsSection = el('section', { class: 'card totals', 'data-testid': 'totals' }, el('h2', {}, t('totals')), el('p', {}, t('loading')));
   const coverageSection = el('section', { class: 'card coverage', 'data-testid': 'coverage' }, el('h2', {}, t('coverage')), el('p', {}, t('loading')));
+  const contestsSection = el('section', { class: 'card contests', 'data-testid': 'contests' }, el('h2', {}, t('contests')), el('p', {}, t('loading')));
   append(app,
     header(true),
     el('main', { class: 'board' },
@@ -298,11 +303,11 @@ async function renderBoard(): Promise<void> {
       totalsSection,
       el('section', { class: 'card placeholder', 'data-testid': 'rankings' },
         el('h2', {}, t('rankings')), el('p', {}, t('notYet'))),
-      el('section', { class: 'card placeholder', 'data-testid': 'contests' },
-        el('h2', {}, t('contests')), el('p', {}, t('notYet')))));
+      contestsSection));
   refreshBoardView();
   void renderCoverage(coverageSection);
   void renderTotals(totalsSection);
+  void renderContests(contestsSection);
 }
 
 async function renderCoverage(section: HTMLElement): Promise<void> {
@@ -361,6 +366,141 @@ async function drawNational(node: HTMLElement): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------
+// Contest statistics of the period's year (competition service)
+// ---------------------------------------------------------------------------
+
+const CONTEST_KINDS: ContestKind[] = ['CONTEST_KIND_PROVINCIAL_TECH', 'CONTEST_KIND_YOUTH', 'CONTEST_KIND_NATIONAL', 'CONTEST_KIND_VIFOTEC'];
+const provinceNames = new Map<string, string>();
+
+function orgName(code: string): string {
+  const reporter = board?.completeness.reporters.find((r) => r.organizationCode === code);
+  if (reporter) return reporter.organizationName;
+  if (provinceNames.has(code)) return provinceNames.get(code)!;
+  if (code === 'VUSTA') return t('nationalOffice');
+  return code;
+}
+
+interface Figures { contests: number; entries: number; prizes: number; nationalAwards: number }
+
+function addFigures(into: Figures, row: Figures): void {
+  into.contests += row.contests ?? 0;
+  into.entries += row.entries ?? 0;
+  into.prizes += row.prizes ?? 0;
+  into.nationalAwards += row.nationalAwards ?? 0;
+}
+
+function zero(): Figures {
+  return { contests: 0, entries: 0, prizes: 0, nationalAwards: 0 };
+}
+
+// `code`: one organisation's figures (a province page); else all the viewer may see.
+async function renderContests(section: HTMLElement, code = ''): Promise<void> {
+  const forPeriod = period;
+  const year = forPeriod.slice(0, 4);
+  const heading = el('h2', {}, `${t('contests')} · ${t('year')} ${year}`);
+  if (!me!.features.contests) {
+    clear(section);
+    section.classList.add('placeholder');
+    append(section, heading, el('p', { 'data-testid': 'contests-off' }, t('contestsOff')));
+    return;
+  }
+  let data: ContestStats;
+  try {
+    data = await get<ContestStats>(`/api/contests?${q(code ? { period: forPeriod, code } : { period: forPeriod })}`);
+  } catch (e) {
+    if (!section.isConnected || forPeriod !== period) return;
+    clear(section);
+    const unreachable = e instanceof HttpError && e.status === 503;
+    append(section, heading, el('p', { class: 'notice', role: 'status', 'data-testid': 'contests-unavailable' },
+      unreachable ? t('contestsUnreachable') : `${t('error')}: ${(e as Error).message}`));
+    return;
+  }
+  if (!section.isConnected || forPeriod !== period) return;
+  clear(section);
+  const csvQuery = q(code ? { period: forPeriod, code } : { period: forPeriod });
+  append(section, heading, el('p', { class: 'note' }, t('contestsNote'), ' ',
+    el('a', { href: `/api/export/contests.csv?${csvQuery}`, download: `contests-${data.year}${code ? `-${code}` : ''}.csv`, 'data-testid': 'csv-contests' }, t('downloadContests'))));
+  const totals = data.statistics.totals ?? [];
+  if (totals.length === 0) {
+    append(section, el('p', { class: 'muted', 'data-testid': 'contests-empty' }, t('noContests')));
+    return;
+  }
+
+  // Per kind: contests, entries, prizes, national awards, all organisations.
+  const kinds = el('div', { class: 'kind-list', 'data-testid': 'contest-kinds' });
+  for (const kind of CONTEST_KINDS) {
+    const sum = zero();
+    for (const row of data.byKind.find((k) => k.kind === kind)?.totals.totals ?? []) addFigures(sum, row);
+    if (sum.contests + sum.entries + sum.prizes + sum.nationalAwards === 0) continue;
+    append(kinds, el('div', { class: 'kind-item', 'data-testid': 'contest-kind', 'data-kind': kind },
+      el('strong', {}, t(`kind_${kind}`)),
+      el('span', { 'data-figure': 'contests' }, `${t('contestCount')}: ${fmtNumber(sum.contests)}`),
+      el('span', { 'data-figure': 'entries' }, `${t('entries')}: ${fmtNumber(sum.entries)}`),
+      el('span', { 'data-figure': 'prizes' }, `${t('prizes')}: ${fmtNumber(sum.prizes)}`),
+      sum.nationalAwards > 0 ? el('span', { 'data-figure': 'national-awards' }, `${t('nationalAwards')}: ${fmtNumber(sum.nationalAwards)}`) : null));
+  }
+
+  // Compact table: one row per organisation, then the total.
+  const num = (v: number) => el('td', { class: 'num' }, fmtNumber(v ?? 0));
+  const table = el('table', { class: 'table', 'data-testid': 'contest-table' },
+    el('thead', {}, el('tr', {},
+      el('th', {}, t('organization')), el('th', { class: 'num' }, t('contestCount')), el('th', { class: 'num' }, t('entries')),
+      el('th', { class: 'num' }, t('prizes')), el('th', { class: 'num' }, t('nationalAwards')))));
+  const body = el('tbody');
+  const all = zero();
+  for (const row of totals) {
+    addFigures(all, row);
+    body.appendChild(el('tr', { 'data-code': row.organizationCode },
+      el('td', {}, orgName(row.organizationCode)), num(row.contests), num(row.entries), num(row.prizes), num(row.nationalAwards)));
+  }
+  table.appendChild(body);
+  if (totals.length > 1) {
+    table.appendChild(el('tfoot', {}, el('tr', { 'data-testid': 'contest-total' },
+      el('th', {}, t('total')), num(all.contests), num(all.entries), num(all.prizes), num(all.nationalAwards))));
+  }
+
+  const chartBox = el('div', { class: 'chart', 'data-testid': 'contest-chart' });
+  const grouping = el('select', { 'aria-label': t('groupBy'), 'data-testid': 'contest-grouping' });
+  for (const [value, key] of [['org', 'byOrganization'], ['field', 'byField'], ['kind', 'byKind']] as const) {
+    const opt = el('option', { value }, t(key));
+    if (value === contestGrouping) opt.selected = true;
+    grouping.appendChild(opt);
+  }
+  grouping.addEventListener('change', () => {
+    contestGrouping = grouping.value as typeof contestGrouping;
+    drawContests(chartBox, data);
+  });
+  append(section, kinds, el('div', { class: 'totals-grid' },
+    el('div', {}, el('label', {}, `${t('groupBy')}: `, grouping), chartBox),
+    el('div', { class: 'table-wrap' }, table)));
+  drawContests(chartBox, data);
+}
+
+function drawContests(node: HTMLElement, data: ContestStats): void {
+  const groups = new Map<string, Figures>();
+  const add = (label: string, row: ContestRow) => {
+    if (!groups.has(label)) groups.set(label, zero());
+    addFigures(groups.get(label)!, row);
+  };
+  if (contestGrouping === 'org') {
+    for (const row of data.statistics.totals ?? []) add(orgName(row.organizationCode), row);
+  } else if (contestGrouping === 'field') {
+    // A contest counts once in every field it received entries in.
+    for (const row of data.statistics.rows ?? []) add(row.field || t('noField'), row);
+  } else {
+    for (const kind of data.byKind) for (const row of kind.totals.totals ?? []) add(t(`kind_${kind.kind}`), row);
+  }
+  const cats = [...groups.keys()];
+  const values = (key: keyof Figures) => cats.map((c) => groups.get(c)![key]);
+  drawChart(node, cats, [
+    { name: t('contestCount'), values: values('contests'), kind: 'bar' },
+    { name: t('entries'), values: values('entries'), kind: 'bar' },
+    { name: t('prizes'), values: values('prizes'), kind: 'bar' },
+    { name: t('nationalAwards'), values: values('nationalAwards'), kind: 'bar' },
+  ], { slantLabels: true });
+}
+
+// ---------------------------------------------------------------------------
 // A province: profile, reports and their history, series against its cluster
 // ---------------------------------------------------------------------------
 
@@ -383,6 +523,8 @@ async function renderProvince(code: string): Promise<void> {
   const p = page.profile;
   const org = p.organization;
   const chartBox = el('div', { class: 'chart', 'data-testid': 'province-chart' });
+  provinceNames.set(org.code, org.name);
+  const contestsSection = el('section', { class: 'card contests', 'data-testid': 'contests' }, el('h2', {}, t('contests')), el('p', {}, t('loading')));
   const select = el('select', { 'aria-label': t('indicator') });
   for (const ind of me!.catalog.indicators) {
     const opt = el('option', { value: ind.code }, label(ind.code));
@@ -406,8 +548,10 @@ async function renderProvince(code: string): Promise<void> {
           : t('noCluster'))),
       renderTerm(p)),
     el('section', { class: 'card' }, el('h2', {}, t('reports')), renderReports(page)),
-    el('section', { class: 'card' }, el('h2', {}, t('seriesVsCluster')), el('label', {}, `${t('indicator')}: `, select), chartBox)));
+    el('section', { class: 'card' }, el('h2', {}, t('seriesVsCluster')), el('label', {}, `${t('indicator')}: `, select), chartBox),
+    contestsSection));
   void drawProvince(chartBox, code);
+  void renderContests(contestsSection, code);
 }
 
 function renderTerm(p: ProvincePage['profile']): HTMLElement {
