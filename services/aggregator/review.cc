@@ -50,7 +50,7 @@ absl::Status Aggregator::GetReport(const Principal& who, const v1::GetReportRequ
     int32_t revision = req.revision();
     std::optional<v1::ReportState> current_state;
     if (revision == 0) {
-      auto standings = storage::LockStandings(txn, {key});
+      auto standings = storage::LockStandings(txn, {key}, /*lock=*/false);
       if (standings.empty()) {
         return absl::NotFoundError(absl::StrCat("no report of ", key.first, " for ", key.second));
       }

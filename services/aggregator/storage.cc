@@ -40,13 +40,16 @@ void LockFeed(pqxx::work& txn) {
   txn.exec_params("SELECT pg_advisory_xact_lock($1)", kFeedLockKey);
 }
 
-std::map<Key, StoredStanding> LockStandings(pqxx::work& txn, const std::vector<Key>& keys) {
+std::map<Key, StoredStanding> LockStandings(pqxx::work& txn, const std::vector<Key>& keys,
+                                            bool lock) {
   pqxx::result rows = txn.exec_params(
-      "SELECT r.organization_code, r.period, r.state, r.latest_revision, r.accepted_revision,"
-      " (extract(epoch FROM r.first_submitted_at) * 1000000)::bigint, r.timely"
-      " FROM reports r JOIN unnest($1::text[], $2::text[]) AS k(o, p)"
-      " ON r.organization_code = k.o AND r.period = k.p"
-      " ORDER BY r.organization_code, r.period FOR UPDATE OF r",
+      absl::StrCat(
+          "SELECT r.organization_code, r.period, r.state, r.latest_revision, r.accepted_revision,"
+          " (extract(epoch FROM r.first_submitted_at) * 1000000)::bigint, r.timely"
+          " FROM reports r JOIN unnest($1::text[], $2::text[]) AS k(o, p)"
+          " ON r.organization_code = k.o AND r.period = k.p"
+          " ORDER BY r.organization_code, r.period",
+          lock ? " FOR UPDATE OF r" : ""),
       fed::PgTextArray(Firsts(keys)), fed::PgTextArray(Seconds(keys)));
   std::map<Key, StoredStanding> result;
   for (const auto& row : rows) {

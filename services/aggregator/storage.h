@@ -33,8 +33,10 @@ struct StoredStanding {
 // polling "after sequence N" never skips a change committed late.
 void LockFeed(pqxx::work& txn);
 
-// Current standings of the given (organisation, period) pairs, row-locked.
-std::map<Key, StoredStanding> LockStandings(pqxx::work& txn, const std::vector<Key>& keys);
+// Current standings of the given (organisation, period) pairs, row-locked
+// for a change; readers pass lock = false and wait for no one.
+std::map<Key, StoredStanding> LockStandings(pqxx::work& txn, const std::vector<Key>& keys,
+                                            bool lock = true);
 
 // content_hash of the given revisions that are already stored.
 std::map<std::tuple<std::string, std::string, int32_t>, std::string> StoredHashes(

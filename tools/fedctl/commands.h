@@ -25,6 +25,7 @@ std::vector<CommandSpec> NationalCommands();      // national_commands.cc
 std::vector<CommandSpec> DemoReportCommands();    // demo_reports_command.cc
 std::vector<CommandSpec> ContestCommands();       // contest_commands.cc
 std::vector<CommandSpec> ContestDemoCommands();   // contest_demo.cc
+std::vector<CommandSpec> RankingCommands();       // ranking_commands.cc
 
 // All of the above, in the order `fedctl help` lists them.
 std::vector<CommandSpec> AllCommands();

@@ -17,7 +17,7 @@ std::vector<CommandSpec> AllCommands() {
   for (auto group : {HealthCommands, TokenCommands, OrganizationCommands, ProfileCommands,
                      MergerCommands, ClusterCommands, CongressCommands, ReportCommands,
                      NationalCommands, ContestCommands, AuditCommands, DemoCommands, DemoReportCommands,
-                     ContestDemoCommands}) {
+                     ContestDemoCommands, RankingCommands}) {
     for (auto& command : group()) all.push_back(std::move(command));
   }
   return all;

@@ -1,0 +1,533 @@
+#include "services/ranking/engine.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/catalog.h"
+#include "services/common/dates.h"
+#include "services/common/log.h"
+#include "services/common/status.h"
+#include "services/ranking/storage.h"
+
+namespace ranking {
+namespace {
+
+constexpr int kFetchThreads = 8;
+constexpr int kFeedPage = 5000;
+
+// Runs fn(i) for i in [0, n) on a few threads; the first error wins.
+template <typename Fn>
+absl::Status ParallelFor(size_t n, Fn fn) {
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  absl::Status first;
+  auto work = [&] {
+    for (size_t i; (i = next++) < n;) {
+      absl::Status s = fn(i);
+      if (!s.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first.ok()) first = s;
+      }
+    }
+  };
+  const size_t threads = std::min<size_t>(kFetchThreads, n);
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  if (n > 0) work();
+  for (auto& t : pool) t.join();
+  return first;
+}
+
+std::vector<fed::Period> HalvesOf(const fed::Period& p) {
+  if (p.kind == fed::Period::Kind::kHalf) return {p};
+  return {{p.year, fed::Period::Kind::kHalf, 1}, {p.year, fed::Period::Kind::kHalf, 2}};
+}
+
+fed::Period YearOf(int year) { return {year, fed::Period::Kind::kYear, 0}; }
+
+std::vector<fed::Period> EagerPeriods(int year) {
+  return {{year, fed::Period::Kind::kHalf, 1}, {year, fed::Period::Kind::kHalf, 2}, YearOf(year)};
+}
+
+bool HasMember(const v1::EmulationCluster& c, const std::string& code) {
+  return std::find(c.member_codes().begin(), c.member_codes().end(), code) != c.member_codes().end();
+}
+
+std::string ClusterRole(const v1::EmulationCluster& c, const std::string& code) {
+  if (c.head_code() == code) return "head";
+  if (c.deputy_code() == code) return "deputy";
+  return "";
+}
+
+}  // namespace
+
+std::string Engine::DataKey(const std::string& code, const std::string& period, bool roll_up) {
+  return absl::StrCat(code, "|", period, roll_up ? "|r" : "|-");
+}
+
+std::string Engine::RankingKey(int year, int number, const std::string& period, int version,
+                               bool roll_up) {
+  return absl::StrCat(year, "/", number, "/", period, "/v", version, roll_up ? "/r" : "");
+}
+
+absl::Status Engine::Load() {
+  std::vector<v1::ScoringScheme> schemes;
+  std::vector<v1::SelfAssessment> selves;
+  int64_t cursor = 0;
+  RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    schemes = storage::LoadSchemes(txn);
+    selves = storage::LoadSelfAssessments(txn);
+    cursor = storage::LoadCursor(txn);
+    return absl::OkStatus();
+  }));
+  // Everything up to the feed's head is read by the full load below, so the
+  // follower starts from there.
+  for (;;) {
+    ASSIGN_OR_RETURN(auto page, sources_.Changes(cursor, kFeedPage));
+    cursor = page.last_sequence();
+    if (page.changes_size() < kFeedPage) break;
+  }
+  sequence_ = cursor;
+  ASSIGN_OR_RETURN(auto names, sources_.Names());
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& s : schemes) schemes_[s.year()].push_back(std::move(s));
+    for (auto& a : selves) self_[absl::StrCat(a.organization_code(), "|", a.period())] = a;
+    names_ = std::move(names);
+  }
+  std::vector<int> years;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (const auto& [year, list] : schemes_) years.push_back(year);
+  }
+  for (int year : years) {
+    ASSIGN_OR_RETURN(auto clusters, sources_.Clusters(year));
+    absl::MutexLock lock(&mu_);
+    clusters_[year] = std::make_shared<const std::vector<v1::EmulationCluster>>(std::move(clusters));
+  }
+  if (!years.empty()) {
+    std::set<std::string> codes;
+    std::vector<fed::Period> halves;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      for (const auto& [year, clusters] : clusters_) {
+        for (const auto& c : *clusters) codes.insert(c.member_codes().begin(), c.member_codes().end());
+        for (const auto& h : HalvesOf(YearOf(year))) halves.push_back(h);
+      }
+    }
+    const std::vector<std::string> list(codes.begin(), codes.end());
+    RETURN_IF_ERROR(EnsureReceipts(list, halves, false));
+    RETURN_IF_ERROR(FetchRanges(list, years.front(), years.back()));
+  }
+  for (int year : years) RETURN_IF_ERROR(RankYear(year));
+  spdlog::info("event=rankings_loaded years={} rankings={} last_sequence={}", years.size(),
+               ranking_count(), sequence_.load());
+  return absl::OkStatus();
+}
+
+absl::Status Engine::EnsureReceipts(const std::vector<std::string>& codes,
+                                    const std::vector<fed::Period>& halves, bool refetch) {
+  for (const auto& half : halves) {
+    const std::string p = half.ToString();
+    std::vector<std::string> missing;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      for (const auto& code : codes) {
+        if (refetch || !receipts_.count(absl::StrCat(code, "|", p))) missing.push_back(code);
+      }
+    }
+    if (missing.empty()) continue;
+    std::map<std::string, Receipt> found;
+    if (missing.size() > 1) {  // the whole board in one call
+      ASSIGN_OR_RETURN(found, sources_.Receipts(p));
+    }
+    std::vector<std::string> single;
+    for (const auto& code : missing) {
+      if (!found.count(code)) single.push_back(code);
+    }
+    // One at a time: these read PostgreSQL at the aggregator (several in
+    // parallel were seen to stall there for the call's whole deadline).
+    std::vector<Receipt> singles(single.size());
+    for (size_t i = 0; i < single.size(); ++i) {
+      ASSIGN_OR_RETURN(singles[i], sources_.ReceiptOf(single[i], p));
+    }
+    absl::MutexLock lock(&mu_);
+    for (const auto& code : missing) {
+      if (auto it = found.find(code); it != found.end()) receipts_[absl::StrCat(code, "|", p)] = it->second;
+    }
+    for (size_t i = 0; i < single.size(); ++i) receipts_[absl::StrCat(single[i], "|", p)] = singles[i];
+  }
+  return absl::OkStatus();
+}
+
+Timeliness Engine::TimelinessOf(const std::string& code, const fed::Period& period) const {
+  Timeliness t;
+  const absl::CivilDay today = fed::Today();
+  for (const auto& half : HalvesOf(period)) {
+    auto it = receipts_.find(absl::StrCat(code, "|", half.ToString()));
+    if (it != receipts_.end() && it->second.received) {
+      (it->second.timely ? t.on_time : t.late)++;
+    } else if (half.DueDate() < today) {
+      t.missing++;
+    }
+  }
+  return t;
+}
+
+absl::Status Engine::FetchRanges(const std::vector<std::string>& codes, int from_year, int to_year) {
+  const fed::Period h1{from_year, fed::Period::Kind::kHalf, 1};
+  const fed::Period h2{to_year, fed::Period::Kind::kHalf, 2};
+  return ParallelFor(codes.size(), [&](size_t i) -> absl::Status {
+    ASSIGN_OR_RETURN(auto halves, sources_.Series(codes[i], h1, h2, false));
+    ASSIGN_OR_RETURN(auto years, sources_.Series(codes[i], YearOf(from_year), YearOf(to_year), false));
+    absl::MutexLock lock(&mu_);
+    for (auto* part : {&halves, &years}) {
+      for (auto& [period, counted] : *part) {
+        OrgPeriod& d = data_[DataKey(codes[i], period, false)];
+        d.values = std::move(counted.values);
+        d.reported = counted.reported;
+        d.timeliness = TimelinessOf(codes[i], *fed::Period::Parse(period));
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Engine::Fetch(const std::vector<std::string>& codes, const fed::Period& period,
+                           bool roll_up, bool refetch) {
+  const std::string p = period.ToString();
+  std::vector<std::string> missing;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (const auto& code : codes) {
+      if (refetch || !data_.count(DataKey(code, p, roll_up))) missing.push_back(code);
+    }
+  }
+  if (missing.empty()) return absl::OkStatus();
+  RETURN_IF_ERROR(EnsureReceipts(missing, HalvesOf(period), refetch));
+  return ParallelFor(missing.size(), [&](size_t i) -> absl::Status {
+    ASSIGN_OR_RETURN(auto series, sources_.Series(missing[i], period, period, roll_up));
+    absl::MutexLock lock(&mu_);
+    OrgPeriod& d = data_[DataKey(missing[i], p, roll_up)];
+    auto it = series.find(p);
+    if (it != series.end()) {
+      d.values = std::move(it->second.values);
+      d.reported = it->second.reported;
+    } else {
+      d.values.assign(fed::LatestCatalog().indicators_size(), std::nan(""));
+      d.reported = false;
+    }
+    d.timeliness = TimelinessOf(missing[i], period);
+    return absl::OkStatus();
+  });
+}
+
+RankingPtr Engine::Compute(const v1::EmulationCluster& cluster, const fed::Period& period,
+                           const v1::ScoringScheme& scheme, bool roll_up) const {
+  static const OrgPeriod kNothing;
+  const std::string p = period.ToString();
+  std::vector<Member> members;
+  for (const auto& code : cluster.member_codes()) {
+    Member m;
+    m.code = code;
+    auto name = names_.find(code);
+    m.name = name == names_.end() ? "" : name->second;
+    m.role = ClusterRole(cluster, code);
+    auto data = data_.find(DataKey(code, p, roll_up));
+    m.data = data == data_.end() ? &kNothing : &data->second;
+    auto self = self_.find(absl::StrCat(code, "|", p));
+    m.self = self == self_.end() ? nullptr : &self->second;
+    members.push_back(std::move(m));
+  }
+  auto out = std::make_shared<v1::ClusterRanking>();
+  out->set_year(cluster.year());
+  out->set_cluster_number(cluster.number());
+  out->set_cluster_name(cluster.name());
+  out->set_period(p);
+  out->set_scheme_version(scheme.version());
+  out->set_rolled_up(roll_up);
+  out->mutable_computed_at()->set_seconds(absl::ToUnixSeconds(absl::Now()));
+  out->set_source_sequence(sequence_.load());
+  ScoreCluster(scheme, members, out.get());
+  return out;
+}
+
+absl::Status Engine::RankYear(int year) {
+  ASSIGN_OR_RETURN(auto clusters, Clusters(year));
+  auto scheme = Scheme(year, 0);
+  if (!scheme) return absl::OkStatus();
+  std::vector<std::string> codes;
+  for (const auto& c : *clusters) codes.insert(codes.end(), c.member_codes().begin(), c.member_codes().end());
+  for (const auto& period : EagerPeriods(year)) {
+    RETURN_IF_ERROR(Fetch(codes, period, false, false));
+    absl::MutexLock lock(&mu_);
+    for (const auto& c : *clusters) {
+      rankings_[RankingKey(year, c.number(), period.ToString(), scheme->version(), false)] =
+          Kept{c, period, *scheme, false, Compute(c, period, *scheme, false)};
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Engine::ClusterList> Engine::Clusters(int year) {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (auto it = clusters_.find(year); it != clusters_.end()) return it->second;
+  }
+  ASSIGN_OR_RETURN(auto fetched, sources_.Clusters(year));
+  auto clusters = std::make_shared<const std::vector<v1::EmulationCluster>>(std::move(fetched));
+  absl::MutexLock lock(&mu_);
+  // Years without clusters are not remembered: they may be set up later.
+  if (!clusters->empty()) clusters_[year] = clusters;
+  return clusters;
+}
+
+absl::StatusOr<RankingPtr> Engine::Ranking(const v1::EmulationCluster& cluster,
+                                           const fed::Period& period, const v1::ScoringScheme& scheme,
+                                           bool roll_up) {
+  const std::string key =
+      RankingKey(cluster.year(), cluster.number(), period.ToString(), scheme.version(), roll_up);
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (auto it = rankings_.find(key); it != rankings_.end()) return it->second.ranking;
+  }
+  std::vector<std::string> codes(cluster.member_codes().begin(), cluster.member_codes().end());
+  RETURN_IF_ERROR(Fetch(codes, period, roll_up, false));
+  absl::MutexLock lock(&mu_);
+  RankingPtr ranking = Compute(cluster, period, scheme, roll_up);
+  rankings_[key] = Kept{cluster, period, scheme, roll_up, ranking};
+  return ranking;
+}
+
+absl::StatusOr<std::vector<OrgPeriod>> Engine::Data(const std::vector<std::string>& codes,
+                                                    const fed::Period& period, bool roll_up) {
+  RETURN_IF_ERROR(Fetch(codes, period, roll_up, false));
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<OrgPeriod> out;
+  for (const auto& code : codes) {
+    auto it = data_.find(DataKey(code, period.ToString(), roll_up));
+    out.push_back(it == data_.end() ? OrgPeriod{} : it->second);
+  }
+  return out;
+}
+
+int Engine::RecomputeAll() {
+  absl::MutexLock lock(&mu_);
+  for (auto& [key, kept] : rankings_) {
+    kept.ranking = Compute(kept.cluster, kept.period, kept.scheme, kept.roll_up);
+  }
+  return static_cast<int>(rankings_.size());
+}
+
+size_t Engine::ranking_count() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return rankings_.size();
+}
+
+std::vector<v1::ScoringScheme> Engine::Schemes(int year) const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<v1::ScoringScheme> out;
+  for (const auto& [y, list] : schemes_) {
+    if (year == 0 || y == year) out.insert(out.end(), list.begin(), list.end());
+  }
+  return out;
+}
+
+std::optional<v1::ScoringScheme> Engine::Scheme(int year, int version) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = schemes_.find(year);
+  if (it == schemes_.end() || it->second.empty()) return std::nullopt;
+  if (version == 0) return it->second.back();
+  for (const auto& s : it->second) {
+    if (s.version() == version) return s;
+  }
+  return std::nullopt;
+}
+
+absl::Status Engine::SchemeDefined(const v1::ScoringScheme& scheme) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto& list = schemes_[scheme.year()];
+    list.push_back(scheme);
+    std::sort(list.begin(), list.end(),
+              [](const v1::ScoringScheme& a, const v1::ScoringScheme& b) { return a.version() < b.version(); });
+  }
+  return RankYear(scheme.year());
+}
+
+void Engine::SelfAssessed(const v1::SelfAssessment& a) {
+  absl::MutexLock lock(&mu_);
+  self_[absl::StrCat(a.organization_code(), "|", a.period())] = a;
+  for (auto& [key, kept] : rankings_) {
+    if (kept.period.ToString() == a.period() && HasMember(kept.cluster, a.organization_code())) {
+      kept.ranking = Compute(kept.cluster, kept.period, kept.scheme, kept.roll_up);
+    }
+  }
+}
+
+absl::Status Engine::ApplyChanges(const v1::ListChangesResponse& page) {
+  // Which (organisation, period) changed: the period itself, and the year
+  // a half-year belongs to (a year without an annual report is derived
+  // from its halves).
+  std::map<std::string, std::set<std::string>> periods_by_org;
+  for (const auto& change : page.changes()) {
+    auto period = fed::Period::Parse(change.period());
+    if (!period.ok() || period->kind == fed::Period::Kind::kQuarter) continue;
+    periods_by_org[change.organization_code()].insert(period->ToString());
+    if (period->kind == fed::Period::Kind::kHalf) {
+      periods_by_org[change.organization_code()].insert(YearOf(period->year).ToString());
+    }
+  }
+  std::set<std::string> touched_periods;
+  for (const auto& [code, periods] : periods_by_org) {
+    for (const auto& text : periods) {
+      const fed::Period period = *fed::Period::Parse(text);
+      bool known;
+      {
+        absl::ReaderMutexLock lock(&mu_);
+        known = data_.count(DataKey(code, text, false)) > 0;
+      }
+      if (!known) {
+        // Not an organisation any kept ranking reads (e.g. a member
+        // association): nothing to refresh, but roll-ups may include it.
+        touched_periods.insert(text);
+        continue;
+      }
+      if (period.kind == fed::Period::Kind::kHalf) {
+        RETURN_IF_ERROR(EnsureReceipts({code}, {period}, true));
+      }
+      RETURN_IF_ERROR(Fetch({code}, period, false, true));
+      touched_periods.insert(text);
+    }
+  }
+  absl::MutexLock lock(&mu_);
+  // Rolled-up values of the touched periods are dropped (they are fetched
+  // again on the next request): a change to a predecessor moves its successor.
+  for (auto it = data_.begin(); it != data_.end();) {
+    const std::string& key = it->first;
+    const bool rolled = key.size() > 2 && key.compare(key.size() - 2, 2, "|r") == 0;
+    bool drop = false;
+    if (rolled) {
+      const size_t bar = key.find('|');
+      drop = touched_periods.count(key.substr(bar + 1, key.size() - bar - 3)) > 0;
+    }
+    it = drop ? data_.erase(it) : std::next(it);
+  }
+  for (auto it = rankings_.begin(); it != rankings_.end();) {
+    Kept& kept = it->second;
+    const std::string p = kept.period.ToString();
+    if (!touched_periods.count(p)) {
+      ++it;
+      continue;
+    }
+    if (kept.roll_up) {
+      it = rankings_.erase(it);
+      continue;
+    }
+    bool affected = false;
+    for (const auto& [code, periods] : periods_by_org) {
+      if (periods.count(p) && HasMember(kept.cluster, code)) affected = true;
+    }
+    if (affected) kept.ranking = Compute(kept.cluster, kept.period, kept.scheme, false);
+    ++it;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> Engine::CatchUp() {
+  int read = 0;
+  for (;;) {
+    ASSIGN_OR_RETURN(auto page, sources_.Changes(sequence_.load(), kFeedPage));
+    if (page.changes_size() == 0) return read;
+    RETURN_IF_ERROR(ApplyChanges(page));
+    sequence_ = page.last_sequence();
+    read += page.changes_size();
+    const int64_t cursor = page.last_sequence();
+    RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+      storage::StoreCursor(txn, cursor);
+      return absl::OkStatus();
+    }));
+    spdlog::info("event=rankings_refreshed changes={} last_sequence={}", page.changes_size(), cursor);
+    if (page.changes_size() < kFeedPage) return read;
+  }
+}
+
+absl::Status Engine::RefreshClusters() {
+  std::vector<int> years;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (const auto& [year, list] : clusters_) years.push_back(year);
+  }
+  for (int year : years) {
+    ASSIGN_OR_RETURN(auto fresh, sources_.Clusters(year));
+    bool changed = false;
+    {
+      absl::MutexLock lock(&mu_);
+      auto& old = clusters_[year];
+      changed = !old || old->size() != fresh.size();
+      for (size_t i = 0; !changed && i < old->size(); ++i) {
+        changed = (*old)[i].SerializeAsString() != fresh[i].SerializeAsString();
+      }
+      if (!changed) continue;
+      old = std::make_shared<const std::vector<v1::EmulationCluster>>(fresh);
+      for (auto it = rankings_.begin(); it != rankings_.end();) {
+        it = it->second.cluster.year() == year ? rankings_.erase(it) : std::next(it);
+      }
+    }
+    spdlog::info("event=clusters_changed year={}", year);
+    ASSIGN_OR_RETURN(auto names, sources_.Names());
+    {
+      absl::MutexLock lock(&mu_);
+      names_ = std::move(names);
+    }
+    RETURN_IF_ERROR(RankYear(year));
+  }
+  return absl::OkStatus();
+}
+
+void Engine::Start(absl::Duration poll_interval, absl::Duration cluster_refresh) {
+  poll_ = poll_interval;
+  cluster_refresh_ = cluster_refresh;
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stopping_ = false;
+  }
+  follower_ = std::thread([this] { Follow(); });
+}
+
+void Engine::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (follower_.joinable()) follower_.join();
+}
+
+void Engine::Follow() {
+  absl::Time next_cluster_refresh = absl::Now() + cluster_refresh_;
+  absl::Duration wait = poll_;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(stop_mu_);
+      stop_cv_.wait_for(lock, absl::ToChronoMilliseconds(wait), [this] { return stopping_; });
+      if (stopping_) return;
+    }
+    absl::StatusOr<int> read = CatchUp();
+    absl::Status status = read.status();
+    if (status.ok() && absl::Now() >= next_cluster_refresh) {
+      status = RefreshClusters();
+      next_cluster_refresh = absl::Now() + cluster_refresh_;
+    }
+    if (!status.ok()) {
+      spdlog::warn("event=feed_follow_failed error=\"{}\"", status.message());
+      wait = std::min(wait * 2, absl::Seconds(10));  // back off while a source is down
+    } else {
+      wait = poll_;
+    }
+  }
+}
+
+}  // namespace ranking

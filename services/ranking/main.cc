@@ -1,0 +1,44 @@
+// ranking_server: emulation-cluster rankings and comparisons.
+// See protos/federation/v1/ranking.proto.
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "services/common/log.h"
+#include "services/common/server.h"
+#include "services/ranking/engine.h"
+#include "services/ranking/grpc_service.h"
+#include "services/ranking/ranking.h"
+#include "services/ranking/sources.h"
+
+ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
+ABSL_FLAG(std::string, aggregator_target, "127.0.0.1:50053", "Address of the aggregator service.");
+ABSL_FLAG(int, feed_poll_ms, 200, "How often the aggregator's change feed is read when idle.");
+
+namespace ranking {
+const std::vector<fed::Migration>& Migrations();  // generated from migrations/
+}
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  std::unique_ptr<ranking::Sources> sources;
+  std::unique_ptr<ranking::Engine> engine;
+  std::unique_ptr<ranking::Ranking> logic;
+  return fed::RunService(
+      "ranking", ranking::Migrations(), [&](const fed::ServiceDeps& deps) {
+        sources = std::make_unique<ranking::Sources>(
+            grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target), grpc::InsecureChannelCredentials()),
+            grpc::CreateChannel(absl::GetFlag(FLAGS_aggregator_target), grpc::InsecureChannelCredentials()),
+            deps.signer);
+        engine = std::make_unique<ranking::Engine>(*sources, *deps.db);
+        if (absl::Status loaded = engine->Load(); !loaded.ok()) {
+          spdlog::critical("event=start_failed error=\"{}\"", loaded.message());
+          std::exit(1);
+        }
+        engine->Start(absl::Milliseconds(absl::GetFlag(FLAGS_feed_poll_ms)));
+        logic = std::make_unique<ranking::Ranking>(*deps.db, *engine);
+        std::vector<std::unique_ptr<grpc::Service>> services;
+        services.push_back(std::make_unique<ranking::RankingGrpcService>(
+            logic.get(), fed::CallContext{deps.signer, deps.workers}));
+        return services;
+      },
+      [&] { if (engine) engine->Stop(); });
+}

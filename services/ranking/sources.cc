@@ -1,0 +1,125 @@
+#include "services/ranking/sources.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/catalog.h"
+#include "services/common/status.h"
+
+namespace ranking {
+
+Sources::Sources(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
+                 const fed::TokenSigner* signer)
+    : registry_(v1::RegistryService::NewStub(registry)),
+      aggregator_(v1::AggregatorService::NewStub(aggregator)),
+      signer_(signer) {}
+
+std::unique_ptr<grpc::ClientContext> Sources::Context(int seconds) const {
+  v1::TokenClaims claims;
+  claims.set_subject("ranking");
+  claims.set_organization_code("VUSTA");
+  claims.set_role(v1::ROLE_SERVICE);
+  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Minutes(5)));
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", signer_->Mint(claims)));
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+  return ctx;
+}
+
+absl::StatusOr<std::vector<v1::EmulationCluster>> Sources::Clusters(int year) {
+  v1::ListClustersRequest req;
+  req.set_year(year);
+  v1::ListClustersResponse out;
+  auto ctx = Context();
+  RETURN_IF_ERROR(fed::FromGrpcStatus(registry_->ListClusters(ctx.get(), req, &out)));
+  return std::vector<v1::EmulationCluster>(out.clusters().begin(), out.clusters().end());
+}
+
+absl::StatusOr<std::map<std::string, std::string>> Sources::Names() {
+  v1::ListOrganizationsRequest req;
+  req.set_include_inactive(true);
+  req.set_page_size(5000);
+  std::map<std::string, std::string> names;
+  for (;;) {
+    v1::ListOrganizationsResponse page;
+    auto ctx = Context(30);
+    RETURN_IF_ERROR(fed::FromGrpcStatus(registry_->ListOrganizations(ctx.get(), req, &page)));
+    for (const auto& org : page.organizations()) {
+      names[org.code()] = org.short_name().empty() ? org.name() : org.short_name();
+    }
+    if (page.next_page_token().empty()) break;
+    req.set_page_token(page.next_page_token());
+  }
+  return names;
+}
+
+absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::Series(const std::string& code,
+                                                                       const fed::Period& from,
+                                                                       const fed::Period& to,
+                                                                       bool roll_up) {
+  const auto& catalog = fed::LatestCatalog();
+  v1::SeriesRequest req;
+  req.set_organization_code(code);
+  req.set_from_period(from.ToString());
+  req.set_to_period(to.ToString());
+  req.set_roll_up_predecessors(roll_up);
+  std::map<std::string, int> index;
+  for (int i = 0; i < catalog.indicators_size(); ++i) {
+    req.add_indicator_codes(catalog.indicators(i).code());
+    index[catalog.indicators(i).code()] = i;
+  }
+  v1::SeriesResponse out;
+  auto ctx = Context();
+  RETURN_IF_ERROR(fed::FromGrpcStatus(aggregator_->GetSeries(ctx.get(), req, &out)));
+  std::map<std::string, Counted> result;
+  for (const auto& point : out.points()) {
+    Counted& c = result[point.period()];
+    if (c.values.empty()) c.values.assign(catalog.indicators_size(), std::nan(""));
+    if (point.present()) {
+      c.values[index[point.indicator_code()]] = point.value();
+      c.reported = true;
+    }
+  }
+  return result;
+}
+
+absl::StatusOr<std::map<std::string, Receipt>> Sources::Receipts(const std::string& period) {
+  v1::CompletenessRequest req;
+  req.set_period(period);
+  req.set_include_reporters(true);
+  v1::CompletenessResponse out;
+  auto ctx = Context(30);
+  RETURN_IF_ERROR(fed::FromGrpcStatus(aggregator_->GetCompleteness(ctx.get(), req, &out)));
+  std::map<std::string, Receipt> receipts;
+  for (const auto& r : out.reporters()) {
+    const bool received = r.state() != v1::REPORT_STATE_UNSPECIFIED;
+    receipts[r.organization_code()] = {received, received && !r.late()};
+  }
+  return receipts;
+}
+
+absl::StatusOr<Receipt> Sources::ReceiptOf(const std::string& code, const std::string& period) {
+  v1::GetReportRequest req;
+  req.set_organization_code(code);
+  req.set_period(period);
+  req.set_revision(0);  // the standing carries whether revision 1 was on time
+  v1::Report out;
+  auto ctx = Context();
+  absl::Status status = fed::FromGrpcStatus(aggregator_->GetReport(ctx.get(), req, &out));
+  if (absl::IsNotFound(status)) return Receipt{};
+  RETURN_IF_ERROR(status);
+  return Receipt{true, out.timely()};
+}
+
+absl::StatusOr<v1::ListChangesResponse> Sources::Changes(int64_t after, int limit) {
+  v1::ListChangesRequest req;
+  req.set_after_sequence(after);
+  req.set_limit(limit);
+  v1::ListChangesResponse out;
+  auto ctx = Context();
+  RETURN_IF_ERROR(fed::FromGrpcStatus(aggregator_->ListChanges(ctx.get(), req, &out)));
+  return out;
+}
+
+}  // namespace ranking

@@ -1,0 +1,62 @@
+// What the ranking service reads from other services, over gRPC only, with
+// a service token minted by this process: clusters and names from the
+// registry, counted values, timeliness and the change feed from the
+// aggregator.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "federation/v1/aggregator.grpc.pb.h"
+#include "federation/v1/registry.grpc.pb.h"
+#include "services/common/auth.h"
+#include "services/common/period.h"
+#include "services/ranking/scoring.h"
+
+namespace ranking {
+
+// The state of one organisation's report for one half-year.
+struct Receipt {
+  bool received = false;
+  bool timely = false;
+};
+
+class Sources {
+ public:
+  Sources(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
+          const fed::TokenSigner* signer);
+
+  absl::StatusOr<std::vector<v1::EmulationCluster>> Clusters(int year);
+  // Display names of every organisation (short name when it has one).
+  absl::StatusOr<std::map<std::string, std::string>> Names();
+
+  // Counted (accepted) values of `code` for every period from..to (one
+  // kind), by catalog index; NaN = absent. `reported` per period.
+  struct Counted {
+    std::vector<double> values;
+    bool reported = false;
+  };
+  absl::StatusOr<std::map<std::string, Counted>> Series(const std::string& code,
+                                                        const fed::Period& from,
+                                                        const fed::Period& to, bool roll_up);
+  // Receipts of every expected provincial union for a half-year.
+  absl::StatusOr<std::map<std::string, Receipt>> Receipts(const std::string& period);
+  // The receipt of one organisation's report.
+  absl::StatusOr<Receipt> ReceiptOf(const std::string& code, const std::string& period);
+
+  absl::StatusOr<v1::ListChangesResponse> Changes(int64_t after, int limit);
+
+ private:
+  std::unique_ptr<grpc::ClientContext> Context(int seconds = 10) const;
+
+  std::unique_ptr<v1::RegistryService::Stub> registry_;
+  std::unique_ptr<v1::AggregatorService::Stub> aggregator_;
+  const fed::TokenSigner* signer_;
+};
+
+}  // namespace ranking

@@ -1,0 +1,252 @@
+// The ranking service against the real registry and aggregator.
+#include "services/ranking/tests/ranking_fixture.h"
+
+namespace ranking::testing {
+namespace {
+
+using ::testing::ElementsAre;
+
+class ServiceTest : public RankingTest {
+ protected:
+  void SetUp() override {
+    RankingTest::SetUp();
+    if (HasFatalFailure()) return;
+    CreateNational();
+    for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
+             {"10", "Lào Cai"}, {"11", "Điện Biên"}, {"12", "Lai Châu"}, {"14", "Sơn La"}}) {
+      ASSERT_TRUE(CreateProvince(code, name).ok());
+    }
+    Cluster(2025, 1, {"10", "11", "12", "14"}, "12");
+  }
+};
+
+TEST_F(ServiceTest, RanksTheClusterWithBreakdownTiesAndFlagProposal) {
+  Accepted("10", "2025H1", 1, {{"workshops", 20}});
+  Accepted("11", "2025H1", 1, {{"workshops", 10}});
+  Accepted("12", "2025H1", 1, {{"workshops", 10}});
+  Accepted("14", "2025H1", 1, {{"workshops", 20}}, /*days_early=*/-3);  // late
+  StartRanking();
+  v1::DefineSchemeResponse defined;
+  ASSERT_TRUE(Define(Scheme(2025), &defined).ok());
+  EXPECT_EQ(defined.scheme().version(), 1);
+
+  const v1::ClusterRanking r = RankingOf(2025, 1, "2025H1");
+  EXPECT_EQ(r.scheme_version(), 1);
+  // 10: 60 + 40; 14: 60 + 0 - 5 (late); 11 and 12: 30 + 40 each.
+  EXPECT_THAT(Order(r), ElementsAre("10#1", "11#2", "12#2", "14#4"));
+  EXPECT_DOUBLE_EQ(r.entries(0).total(), 100);
+  EXPECT_TRUE(r.entries(0).flag_proposal());
+  EXPECT_FALSE(r.entries(1).flag_proposal());
+  EXPECT_EQ(r.entries(2).cluster_role(), "head");
+  const v1::RankedEntry& son_la = r.entries(3);
+  EXPECT_DOUBLE_EQ(son_la.total(), 55);
+  EXPECT_EQ(son_la.organization_name(), "LHH Sơn La");
+  ASSERT_EQ(son_la.breakdown_size(), 2);
+  EXPECT_DOUBLE_EQ(son_la.breakdown(0).raw_value(), 20);
+  EXPECT_DOUBLE_EQ(son_la.breakdown(0).normalised(), 1);
+  EXPECT_DOUBLE_EQ(son_la.breakdown(0).points(), 60);
+  EXPECT_DOUBLE_EQ(son_la.breakdown(1).raw_value(), 0);  // nothing on time
+  ASSERT_EQ(son_la.adjustments_size(), 1);
+  EXPECT_DOUBLE_EQ(son_la.adjustments(0).points(), -5);
+}
+
+TEST_F(ServiceTest, AnAcceptedReportMovesTheRankingWithoutAsking) {
+  Accepted("10", "2025H1", 1, {{"workshops", 20}});
+  Accepted("14", "2025H1", 1, {{"workshops", 10}});
+  StartRanking(/*follow=*/true);
+  v1::DefineSchemeResponse defined;
+  ASSERT_TRUE(Define(Scheme(2025), &defined).ok());
+  EXPECT_THAT(Order(RankingOf(2025, 1, "2025H1")), ElementsAre("10#1", "14#2", "11#3", "12#3"));
+
+  // Sơn La resubmits with more workshops; the national office accepts it.
+  Accepted("14", "2025H1", 2, {{"workshops", 40}});
+  std::vector<std::string> order;
+  for (int i = 0; i < 500; ++i) {  // the follower reads the feed every 20 ms
+    order = Order(RankingOf(2025, 1, "2025H1"));
+    if (order.front() == "14#1") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_THAT(order, ElementsAre("14#1", "10#2", "11#3", "12#3"));
+  // The year, derived from its halves, moved too.
+  EXPECT_EQ(Order(RankingOf(2025, 1, "2025")).front(), "14#1");
+}
+
+TEST_F(ServiceTest, ARevisionIsANewVersionAndResultsSayWhichVersion) {
+  Accepted("10", "2025H1", 1, {{"workshops", 20}});
+  Accepted("11", "2025H1", 1, {{"workshops", 10}}, -3);
+  StartRanking();
+  v1::DefineSchemeResponse first, again, second;
+  ASSERT_TRUE(Define(Scheme(2025), &first).ok());
+  ASSERT_TRUE(Define(Scheme(2025), &again).ok());  // identical: not a new version
+  EXPECT_FALSE(again.created());
+  EXPECT_EQ(again.scheme().version(), 1);
+  v1::ScoringScheme revised = Scheme(2025);
+  revised.mutable_rules(0)->set_points(20);
+  ASSERT_TRUE(Define(revised, &second).ok());
+  EXPECT_EQ(second.scheme().version(), 2);
+
+  const v1::ClusterRanking latest = RankingOf(2025, 1, "2025H1");
+  EXPECT_EQ(latest.scheme_version(), 2);
+  const v1::ClusterRanking old = RankingOf(2025, 1, "2025H1", false, 1);
+  EXPECT_EQ(old.scheme_version(), 1);
+  // 11: 30 points for workshops; 5 off under version 1, 20 off under version 2.
+  EXPECT_DOUBLE_EQ(old.entries(1).total(), 25);
+  EXPECT_DOUBLE_EQ(latest.entries(1).total(), 10);
+
+  // The versions survive a restart.
+  StopRanking();
+  StartRanking();
+  v1::ListSchemesResponse list;
+  v1::ListSchemesRequest req;
+  req.set_year(2025);
+  ASSERT_TRUE(ranking_->ListSchemes(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &list).ok());
+  EXPECT_EQ(list.schemes_size(), 2);
+  EXPECT_EQ(RankingOf(2025, 1, "2025H1").scheme_version(), 2);
+}
+
+TEST_F(ServiceTest, BadSchemesAreRefusedWithTheFieldAndNothingWritten) {
+  StartRanking();
+  v1::DefineSchemeResponse out;
+  v1::ScoringScheme bad = Scheme(2025);
+  bad.set_total_points(90);
+  bad.mutable_criteria(0)->set_indicator_code("seminars");
+  bad.mutable_criteria(1)->set_lower(2);
+  grpc::Status s = Define(bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(FieldsOf(s), ElementsAre("scheme.criteria[0].indicator_code", "scheme.criteria[1].upper",
+                                       "scheme.total_points"));
+  s = Define(Scheme(2031), &out);  // no clusters that year
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("scheme.year"));
+  s = ranking_->DefineScheme(ContextAs(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(),
+                             [] { v1::DefineSchemeRequest r; *r.mutable_scheme() = Scheme(2025); return r; }(),
+                             &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListSchemesResponse list;
+  ASSERT_TRUE(ranking_->ListSchemes(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), {}, &list).ok());
+  EXPECT_EQ(list.schemes_size(), 0);
+
+  v1::GetRankingRequest req;
+  req.set_period("2025H1");
+  req.set_cluster_number(7);
+  v1::GetRankingResponse ranking;
+  ASSERT_TRUE(Define(Scheme(2025), &out).ok());
+  s = ranking_->GetRanking(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &ranking);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("cluster_number"));
+}
+
+TEST_F(ServiceTest, AProvinceComparesItselfWithItsClusterAndSeesItsTrend) {
+  Accepted("10", "2025H1", 1, {{"workshops", 20}});
+  Accepted("11", "2025H1", 1, {{"workshops", 4}});
+  Accepted("12", "2025H1", 1, {{"workshops", 10}});
+  Accepted("14", "2025H1", 1, {{"workshops", 6}});
+  Accepted("14", "2024H2", 1, {{"workshops", 3}});
+  StartRanking();
+  v1::DefineSchemeResponse defined;
+  ASSERT_TRUE(Define(Scheme(2025), &defined).ok());
+
+  v1::CompareProvinceRequest req;
+  req.set_organization_code("14");
+  req.set_period("2025H1");
+  v1::CompareProvinceResponse out;
+  ASSERT_TRUE(ranking_->CompareProvince(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).ok());
+  ASSERT_EQ(out.indicators_size(), 1);
+  const auto& w = out.indicators(0);
+  EXPECT_EQ(w.indicator_code(), "workshops");
+  EXPECT_DOUBLE_EQ(w.value(), 6);
+  EXPECT_DOUBLE_EQ(w.cluster_average(), 10);
+  EXPECT_DOUBLE_EQ(w.cluster_median(), 8);
+  EXPECT_DOUBLE_EQ(w.cluster_best(), 20);
+  EXPECT_EQ(w.best_code(), "10");
+  EXPECT_EQ(w.rank(), 3);
+  EXPECT_EQ(w.of(), 4);
+  EXPECT_TRUE(out.scored());
+  EXPECT_EQ(out.rank(), 3);
+
+  // Another province's comparison is not Sơn La's to read.
+  req.set_organization_code("10");
+  EXPECT_EQ(ranking_->CompareProvince(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::TrendRequest trend;
+  trend.set_organization_code("14");
+  trend.set_to_period("2025H1");
+  trend.set_periods(2);
+  trend.add_indicator_codes("workshops");
+  v1::TrendResponse points;
+  ASSERT_TRUE(ranking_->Trend(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), trend, &points).ok());
+  ASSERT_EQ(points.points_size(), 2);
+  EXPECT_EQ(points.points(0).period(), "2024H2");
+  EXPECT_EQ(points.points(0).cluster_number(), 0);  // no 2024 clusters in this test
+  EXPECT_EQ(points.points(1).rank(), 3);
+  EXPECT_DOUBLE_EQ(points.points(1).indicators(0).value(), 6);
+
+  v1::CompareClustersRequest clusters;
+  clusters.set_period("2025H1");
+  v1::CompareClustersResponse by_cluster;
+  ASSERT_TRUE(ranking_->CompareClusters(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), clusters, &by_cluster).ok());
+  ASSERT_EQ(by_cluster.figures_size(), 1);
+  EXPECT_DOUBLE_EQ(by_cluster.figures(0).sum(), 40);
+  ASSERT_EQ(by_cluster.scores_size(), 1);
+  EXPECT_EQ(by_cluster.scores(0).flag_proposal_code(), "10");
+}
+
+TEST_F(ServiceTest, SelfAssessmentIsShownBesideTheComputedScore) {
+  Accepted("14", "2025H1", 1, {{"workshops", 6}});
+  StartRanking();
+  v1::DefineSchemeResponse defined;
+  ASSERT_TRUE(Define(Scheme(2025), &defined).ok());
+  v1::SetSelfAssessmentRequest req;
+  req.set_organization_code("14");
+  req.set_period("2025H1");
+  req.set_total(95);
+  auto* score = req.add_scores();
+  score->set_criterion_code("workshops");
+  score->set_points(55);
+  v1::SelfAssessment out;
+  ASSERT_TRUE(ranking_->SetSelfAssessment(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).ok());
+  req.set_organization_code("10");
+  EXPECT_EQ(ranking_->SetSelfAssessment(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  const auto r = RankingOf(2025, 1, "2025H1");
+  const auto& son_la = r.entries(0);
+  EXPECT_EQ(son_la.organization_code(), "14");
+  EXPECT_TRUE(son_la.has_self_assessment());
+  EXPECT_DOUBLE_EQ(son_la.self_total(), 95);
+  EXPECT_DOUBLE_EQ(son_la.total(), 100);
+  EXPECT_TRUE(son_la.breakdown(0).has_self_points());
+  EXPECT_DOUBLE_EQ(son_la.breakdown(0).self_points(), 55);
+}
+
+TEST_F(ServiceTest, MergerRollUpReadsHistoryAgainstTheSuccessor) {
+  ASSERT_TRUE(CreateProvince("08", "Tuyên Quang").ok());
+  ASSERT_TRUE(CreateProvince("02", "Hà Giang").ok());
+  v1::RecordMergerRequest merger;
+  merger.mutable_merger()->set_successor_code("08");
+  merger.mutable_merger()->add_predecessor_codes("02");
+  merger.mutable_merger()->add_predecessor_codes("08");
+  merger.mutable_merger()->set_effective_on("2025-07-01");
+  merger.mutable_merger()->set_decision("Nghị quyết 202/2025/QH15");
+  v1::Merger recorded;
+  grpc::Status s = stub_->RecordMerger(Admin().get(), merger, &recorded);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  Cluster(2026, 1, {"08", "10"});
+  Accepted("02", "2025H1", 1, {{"workshops", 30}});
+  Accepted("08", "2025H1", 1, {{"workshops", 10}});
+  Accepted("10", "2025H1", 1, {{"workshops", 25}});
+  StartRanking();
+  v1::DefineSchemeResponse defined;
+  ASSERT_TRUE(Define(Scheme(2026), &defined).ok());
+
+  // 2025H1 against the 2026 cluster: Tuyên Quang alone is behind Lào Cai,
+  // with Hà Giang rolled in it is ahead.
+  EXPECT_THAT(Order(RankingOf(2026, 1, "2025H1")), ElementsAre("10#1", "08#2"));
+  const auto rolled = RankingOf(2026, 1, "2025H1", true);
+  EXPECT_TRUE(rolled.rolled_up());
+  EXPECT_THAT(Order(rolled), ElementsAre("08#1", "10#2"));
+  EXPECT_DOUBLE_EQ(rolled.entries(0).breakdown(0).raw_value(), 40);
+}
+
+}  // namespace
+}  // namespace ranking::testing

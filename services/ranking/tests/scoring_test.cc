@@ -1,0 +1,179 @@
+// The arithmetic of scores: ties, each normalisation, bonuses and penalties.
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "services/common/catalog.h"
+#include "services/ranking/scoring.h"
+
+namespace ranking {
+namespace {
+
+int Index(const std::string& code) {
+  const auto& c = fed::LatestCatalog();
+  for (int i = 0; i < c.indicators_size(); ++i) {
+    if (c.indicators(i).code() == code) return i;
+  }
+  return -1;
+}
+
+OrgPeriod With(std::map<std::string, double> values, Timeliness t = {1, 0, 0}) {
+  OrgPeriod d;
+  d.values.assign(fed::LatestCatalog().indicators_size(), std::nan(""));
+  for (const auto& [code, v] : values) d.values[Index(code)] = v;
+  d.reported = !values.empty();
+  d.timeliness = t;
+  return d;
+}
+
+v1::ScoringCriterion Workshops(v1::Normalisation n, double max_points = 10) {
+  v1::ScoringCriterion c;
+  c.set_code("workshops");
+  c.set_name("Hội thảo");
+  c.set_source(v1::CRITERION_SOURCE_INDICATOR);
+  c.set_indicator_code("workshops");
+  c.set_max_points(max_points);
+  c.set_normalisation(n);
+  return c;
+}
+
+v1::ClusterRanking Rank(const v1::ScoringScheme& scheme, const std::map<std::string, OrgPeriod>& data) {
+  std::vector<Member> members;
+  for (const auto& [code, d] : data) members.push_back({code, "", "", &d, nullptr});
+  v1::ClusterRanking out;
+  ScoreCluster(scheme, members, &out);
+  return out;
+}
+
+TEST(CompetitionRanks, EqualTotalsShareARankAndTheNextSkips) {
+  EXPECT_EQ(CompetitionRanks({90, 80, 80, 70}), (std::vector<int>{1, 2, 2, 4}));
+  EXPECT_EQ(CompetitionRanks({50, 50, 50}), (std::vector<int>{1, 1, 1}));
+  EXPECT_EQ(CompetitionRanks({}), std::vector<int>{});
+}
+
+TEST(ScoreCluster, TiesShareRanksAndEveryTopOrganisationIsProposedForTheFlag) {
+  v1::ScoringScheme scheme;
+  *scheme.add_criteria() = Workshops(v1::NORMALISATION_SHARE_OF_BEST, 100);
+  const auto ranking = Rank(scheme, {{"10", With({{"workshops", 20}})},
+                                     {"11", With({{"workshops", 10}})},
+                                     {"12", With({{"workshops", 10}})},
+                                     {"14", With({{"workshops", 5}})}});
+  ASSERT_EQ(ranking.entries_size(), 4);
+  EXPECT_EQ(ranking.entries(0).organization_code(), "10");
+  EXPECT_EQ(ranking.entries(0).rank(), 1);
+  EXPECT_TRUE(ranking.entries(0).flag_proposal());
+  EXPECT_EQ(ranking.entries(1).rank(), 2);
+  EXPECT_EQ(ranking.entries(2).rank(), 2);
+  EXPECT_EQ(ranking.entries(1).organization_code(), "11");  // ties in code order
+  EXPECT_EQ(ranking.entries(3).rank(), 4);
+  EXPECT_FALSE(ranking.entries(1).flag_proposal());
+
+  const auto tied_top = Rank(scheme, {{"10", With({{"workshops", 7}})}, {"11", With({{"workshops", 7}})}});
+  EXPECT_TRUE(tied_top.entries(0).flag_proposal());
+  EXPECT_TRUE(tied_top.entries(1).flag_proposal());
+}
+
+TEST(ScoreCluster, ShareOfBestGivesTheBestFullPointsAndOthersTheirShare) {
+  v1::ScoringScheme scheme;
+  *scheme.add_criteria() = Workshops(v1::NORMALISATION_SHARE_OF_BEST, 20);
+  const auto r = Rank(scheme, {{"10", With({{"workshops", 40}})}, {"11", With({{"workshops", 10}})},
+                               {"12", With({})}});
+  EXPECT_DOUBLE_EQ(r.entries(0).total(), 20);
+  const auto& second = r.entries(1).breakdown(0);
+  EXPECT_DOUBLE_EQ(second.raw_value(), 10);
+  EXPECT_DOUBLE_EQ(second.normalised(), 0.25);
+  EXPECT_DOUBLE_EQ(second.points(), 5);
+  EXPECT_FALSE(r.entries(2).breakdown(0).present());  // nothing reported: no points
+  EXPECT_DOUBLE_EQ(r.entries(2).total(), 0);
+  EXPECT_FALSE(r.entries(2).reported());
+}
+
+TEST(Normalise, LinearBetweenThresholds) {
+  auto c = Workshops(v1::NORMALISATION_LINEAR);
+  c.set_lower(10);
+  c.set_upper(30);
+  EXPECT_DOUBLE_EQ(Normalise(c, 5, 0), 0);
+  EXPECT_DOUBLE_EQ(Normalise(c, 10, 0), 0);
+  EXPECT_DOUBLE_EQ(Normalise(c, 20, 0), 0.5);
+  EXPECT_DOUBLE_EQ(Normalise(c, 30, 0), 1);
+  EXPECT_DOUBLE_EQ(Normalise(c, 99, 0), 1);
+}
+
+TEST(Normalise, FixedTableTakesTheHighestStepReached) {
+  auto c = Workshops(v1::NORMALISATION_TABLE);
+  for (auto [at, share] : {std::pair{1.0, 0.25}, {5.0, 0.5}, {10.0, 1.0}}) {
+    auto* step = c.add_table();
+    step->set_at_least(at);
+    step->set_share(share);
+  }
+  EXPECT_DOUBLE_EQ(Normalise(c, 0, 0), 0);
+  EXPECT_DOUBLE_EQ(Normalise(c, 1, 0), 0.25);
+  EXPECT_DOUBLE_EQ(Normalise(c, 9, 0), 0.5);
+  EXPECT_DOUBLE_EQ(Normalise(c, 10, 0), 1);
+}
+
+TEST(ScoreCluster, WeightMultipliesPointsAndTimelinessCounts) {
+  v1::ScoringScheme scheme;
+  auto w = Workshops(v1::NORMALISATION_SHARE_OF_BEST, 10);
+  w.set_weight(2);
+  *scheme.add_criteria() = w;
+  auto* t = scheme.add_criteria();
+  t->set_code("timeliness");
+  t->set_source(v1::CRITERION_SOURCE_TIMELINESS);
+  t->set_max_points(10);
+  t->set_normalisation(v1::NORMALISATION_LINEAR);
+  t->set_lower(0);
+  t->set_upper(1);
+  // A year: one half on time, one late -> timeliness 0.5.
+  const auto r = Rank(scheme, {{"10", With({{"workshops", 8}}, {1, 1, 0})}});
+  EXPECT_DOUBLE_EQ(r.entries(0).breakdown(0).points(), 20);
+  EXPECT_DOUBLE_EQ(r.entries(0).breakdown(1).raw_value(), 0.5);
+  EXPECT_DOUBLE_EQ(r.entries(0).breakdown(1).points(), 5);
+  EXPECT_DOUBLE_EQ(r.entries(0).total(), 25);
+}
+
+TEST(ScoreCluster, LateAndMissingReportsArePenalisedAndBonusesAdded) {
+  v1::ScoringScheme scheme;
+  *scheme.add_criteria() = Workshops(v1::NORMALISATION_SHARE_OF_BEST, 10);
+  auto* late = scheme.add_rules();
+  late->set_code("late");
+  late->set_kind(v1::SCORING_RULE_KIND_LATE_REPORT_PENALTY);
+  late->set_points(2.5);
+  auto* missing = scheme.add_rules();
+  missing->set_code("missing");
+  missing->set_kind(v1::SCORING_RULE_KIND_MISSING_REPORT_PENALTY);
+  missing->set_points(5);
+  auto* bonus = scheme.add_rules();
+  bonus->set_code("award");
+  bonus->set_kind(v1::SCORING_RULE_KIND_INDICATOR_BONUS);
+  bonus->set_indicator_code("national_awards");
+  bonus->set_threshold(1);
+  bonus->set_points(3);
+  const auto r = Rank(scheme, {{"10", With({{"workshops", 10}}, {0, 2, 0})},
+                               {"11", With({{"workshops", 10}, {"national_awards", 1}}, {2, 0, 0})},
+                               {"12", With({{"workshops", 10}}, {1, 0, 1})}});
+  EXPECT_EQ(r.entries(0).organization_code(), "11");
+  EXPECT_DOUBLE_EQ(r.entries(0).total(), 13);
+  EXPECT_EQ(r.entries(0).adjustments(0).rule_code(), "award");
+  EXPECT_EQ(r.entries(1).organization_code(), "10");
+  EXPECT_DOUBLE_EQ(r.entries(1).total(), 5);  // 10 - 2 x 2.5
+  EXPECT_EQ(r.entries(1).adjustments(0).count(), 2);
+  EXPECT_DOUBLE_EQ(r.entries(1).adjustments(0).points(), -5);
+  EXPECT_EQ(r.entries(2).organization_code(), "12");
+  EXPECT_DOUBLE_EQ(r.entries(2).total(), 5);  // 10 - 5 for the missing report
+  EXPECT_EQ(r.entries(1).rank(), 2);
+  EXPECT_EQ(r.entries(2).rank(), 2);
+}
+
+TEST(StatsOf, AverageMedianBestAndRank) {
+  std::vector<std::pair<std::string, double>> v{{"10", 4}, {"11", 10}, {"12", 1}, {"14", 5}};
+  const Stats s = StatsOf(v);
+  EXPECT_DOUBLE_EQ(s.average, 5);
+  EXPECT_DOUBLE_EQ(s.median, 4.5);
+  EXPECT_DOUBLE_EQ(s.best, 10);
+  EXPECT_EQ(s.best_code, "11");
+  EXPECT_EQ(RankOf(v, 5), 2);
+}
+
+}  // namespace
+}  // namespace ranking

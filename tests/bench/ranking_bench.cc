@@ -1,0 +1,322 @@
+// Ranking benchmark: at --orgs organisations in --clusters clusters x
+// --periods half-years (every year with a scheme and clusters), the time to
+// load, to recompute every ranking after one report changes, latency and
+// throughput of a ranking query and a comparison query against a trivial
+// gRPC call (health Check) on the same server, and the time until an
+// accepted report's effect is visible through the change feed.
+//
+//   build/tests/bench/ranking_bench [--orgs 10000 --clusters 100 --periods 20]
+//
+// Prints its figures; asserts nothing about time (machines are shared).
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <random>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+#include <pqxx/pqxx>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "federation/v1/aggregator.grpc.pb.h"
+#include "federation/v1/ranking.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "services/aggregator/aggregator.h"
+#include "services/aggregator/grpc_service.h"
+#include "services/aggregator/intake.h"
+#include "services/common/log.h"
+#include "services/ranking/engine.h"
+#include "services/ranking/grpc_service.h"
+#include "services/ranking/ranking.h"
+#include "services/ranking/storage.h"
+#include "services/registry/grpc_service.h"
+#include "services/registry/registry.h"
+#include "tests/support/test_env.h"
+
+ABSL_FLAG(int, orgs, 10000, "Organisations in clusters.");
+ABSL_FLAG(int, clusters, 99, "Clusters per year (the registry numbers clusters 1-99).");
+ABSL_FLAG(int, periods, 20, "Half-years, ending with 2025H2 (every year gets a scheme).");
+ABSL_FLAG(int, clients, 64, "Concurrent query clients.");
+ABSL_FLAG(int, seconds, 5, "Duration of each query measurement.");
+ABSL_FLAG(int, poll_ms, 200, "The ranking service's feed poll interval (its default).");
+
+namespace registry { const std::vector<fed::Migration>& Migrations(); }
+namespace aggregator { const std::vector<fed::Migration>& Migrations(); }
+namespace ranking { const std::vector<fed::Migration>& Migrations(); }
+
+namespace {
+
+namespace v1 = federation::v1;
+
+std::string Org(int i) { return absl::StrFormat("P%05d", i); }
+
+v1::ScoringScheme SchemeFor(int year) {
+  v1::ScoringScheme s;
+  s.set_year(year);
+  s.set_version(1);
+  s.set_name("bench");
+  s.set_total_points(100);
+  auto add = [&](const char* code, const char* indicator, double max, v1::Normalisation n) {
+    auto* c = s.add_criteria();
+    c->set_code(code);
+    c->set_name(code);
+    c->set_source(*indicator ? v1::CRITERION_SOURCE_INDICATOR : v1::CRITERION_SOURCE_TIMELINESS);
+    c->set_indicator_code(indicator);
+    c->set_max_points(max);
+    c->set_normalisation(n);
+    c->set_lower(0);
+    c->set_upper(*indicator ? 20 : 1);
+    return c;
+  };
+  add("consultancy", "consultancy_tasks", 25, v1::NORMALISATION_SHARE_OF_BEST);
+  add("workshops", "workshops", 25, v1::NORMALISATION_LINEAR);
+  add("honoured", "intellectuals_honoured", 30, v1::NORMALISATION_SHARE_OF_BEST);
+  add("timeliness", "", 20, v1::NORMALISATION_LINEAR);
+  auto* late = s.add_rules();
+  late->set_code("late");
+  late->set_name("late");
+  late->set_kind(v1::SCORING_RULE_KIND_LATE_REPORT_PENALTY);
+  late->set_points(5);
+  return s;
+}
+
+void Seed(const std::string& url, int orgs, int clusters, int first_year, int last_year) {
+  pqxx::connection conn(url);
+  pqxx::work txn(conn);
+  txn.exec("INSERT INTO registry.organizations (code, kind, name, status, active_from, updated_by)"
+           " VALUES ('VUSTA', 1, 'VUSTA', 1, '1983-03-26', 'bench')");
+  txn.exec_params(
+      "INSERT INTO registry.organizations (code, kind, name, parent_id, status, active_from, updated_by)"
+      " SELECT 'P' || lpad(g::text, 5, '0'), 2, 'LHH ' || g, 1, 1, '2008-08-01', 'bench'"
+      " FROM generate_series(0, $1 - 1) g", orgs);
+  txn.exec_params(
+      "INSERT INTO registry.clusters (year, number, name, updated_by) SELECT y, n, 'Cụm ' || n, 'bench'"
+      " FROM generate_series($1::int, $2::int) y, generate_series(1, $3) n", first_year, last_year, clusters);
+  txn.exec_params(
+      "INSERT INTO registry.cluster_members (cluster_id, year, organization_id)"
+      " SELECT c.id, c.year, o.id FROM registry.organizations o JOIN registry.clusters c"
+      " ON c.number = 1 + (substr(o.code, 2)::int % $1) WHERE o.kind = 2", clusters);
+  // Accepted half-year reports: one in a hundred organisations late.
+  txn.exec_params(
+      "INSERT INTO aggregator.reports (organization_code, period, state, latest_revision,"
+      " accepted_revision, first_submitted_at, due_date, timely, last_sequence)"
+      " SELECT 'P' || lpad(g::text, 5, '0'), y || 'H' || h, 3, 1, 1, now(),"
+      " CASE h WHEN 1 THEN make_date(y, 7, 15) ELSE make_date(y + 1, 1, 15) END, g % 100 <> 0, 1"
+      " FROM generate_series(0, $1 - 1) g, generate_series($2::int, $3::int) y, generate_series(1, 2) h",
+      orgs, first_year, last_year);
+  txn.exec(
+      "INSERT INTO aggregator.report_values (organization_code, period, revision, indicator, value)"
+      " SELECT r.organization_code, r.period, 1, i.code,"
+      " (abs(hashtext(r.organization_code || r.period || i.code)) % 30)::float8"
+      " FROM aggregator.reports r, (VALUES ('consultancy_tasks'), ('workshops'),"
+      " ('intellectuals_honoured')) AS i(code)");
+  txn.exec("SELECT setval('aggregator.changes_sequence_seq', 1)");
+  txn.commit();
+}
+
+struct Latencies {
+  std::vector<double> ms;
+  double seconds = 0;
+  int errors = 0;
+};
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+}
+
+template <typename Call>
+Latencies Measure(int clients, int seconds, Call call) {
+  std::vector<std::vector<double>> per_thread(clients);
+  std::atomic<int> errors{0};
+  const absl::Time start = absl::Now();
+  const absl::Time end = start + absl::Seconds(seconds);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937_64 rng(t);
+      while (absl::Now() < end) {
+        const absl::Time before = absl::Now();
+        if (!call(rng())) errors++;
+        per_thread[t].push_back(absl::ToDoubleMilliseconds(absl::Now() - before));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  Latencies result;
+  result.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  result.errors = errors;
+  for (auto& v : per_thread) result.ms.insert(result.ms.end(), v.begin(), v.end());
+  return result;
+}
+
+void Print(const char* name, Latencies& l, double baseline_qps) {
+  const double qps = l.ms.size() / l.seconds;
+  std::printf("  %-36s %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", name, qps,
+              Percentile(l.ms, 0.50), Percentile(l.ms, 0.99), l.errors);
+  if (baseline_qps > 0) std::printf("  (%.0f%% of trivial call)", 100.0 * qps / baseline_qps);
+  std::printf("\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  fed::InitLogging("bench");
+  spdlog::set_level(spdlog::level::warn);
+  const int orgs = absl::GetFlag(FLAGS_orgs);
+  const int clusters = absl::GetFlag(FLAGS_clusters);
+  const int last_year = 2025;
+  const int first_year = last_year - (absl::GetFlag(FLAGS_periods) + 1) / 2 + 1;
+
+  fedtest::TestDatabase db("rankbench");
+  if (!fed::ApplyMigrations(db.url(), "registry", registry::Migrations()).ok() ||
+      !fed::ApplyMigrations(db.url(), "aggregator", aggregator::Migrations()).ok() ||
+      !fed::ApplyMigrations(db.url(), "ranking", ranking::Migrations()).ok()) {
+    std::fprintf(stderr, "migrations failed\n");
+    return 1;
+  }
+  std::printf("federation ranking benchmark: %d organisations in %d clusters x %d half-years (%d-%d)\n",
+              orgs, clusters, 2 * (last_year - first_year + 1), first_year, last_year);
+  std::printf("  machine: %u hardware threads\n", std::thread::hardware_concurrency());
+  absl::Time t0 = absl::Now();
+  Seed(db.url(), orgs, clusters, first_year, last_year);
+  fed::DbPool rank_db(db.url(), "ranking", 4);
+  (void)rank_db.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    for (int y = first_year; y <= last_year; ++y) ranking::storage::InsertScheme(txn, SchemeFor(y));
+    return absl::OkStatus();
+  });
+  std::printf("  seeded (SQL) in %.1f s\n", absl::ToDoubleSeconds(absl::Now() - t0));
+
+  fed::WorkerPool registry_workers(4), agg_workers(8), rank_workers(8);
+  fed::DbPool registry_db(db.url(), "registry", 4);
+  registry::Registry registry_logic(registry_db);
+  registry::RegistryGrpcService registry_service(&registry_logic, {&fedtest::TestSigner(), &registry_workers});
+  fedtest::LoopbackServer registry_server({&registry_service});
+  fed::DbPool agg_db(db.url(), "aggregator", 8);
+  aggregator::Directory directory(registry_server.channel(), &fedtest::TestSigner(), absl::Minutes(10));
+  aggregator::Figures figures;
+  aggregator::Aggregator agg_logic(agg_db, figures, directory);
+  if (!agg_logic.LoadFigures().ok()) return 1;
+  aggregator::Intake intake(agg_db, figures, directory, 200);
+  aggregator::AggregatorGrpcService agg_service(&agg_logic, &intake, {&fedtest::TestSigner(), &agg_workers});
+  fedtest::LoopbackServer agg_server({&agg_service});
+
+  ranking::Sources sources(registry_server.channel(), agg_server.channel(), &fedtest::TestSigner());
+  ranking::Engine engine(sources, rank_db);
+  t0 = absl::Now();
+  if (absl::Status s = engine.Load(); !s.ok()) {
+    std::fprintf(stderr, "load: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  std::printf("\nstart-up: clusters, values and timeliness fetched, %zu rankings computed in %.1f s\n",
+              engine.ranking_count(), absl::ToDoubleSeconds(absl::Now() - t0));
+  engine.Start(absl::Milliseconds(absl::GetFlag(FLAGS_poll_ms)));
+  ranking::Ranking logic(rank_db, engine);
+  ranking::RankingGrpcService service(&logic, {&fedtest::TestSigner(), &rank_workers});
+  fedtest::LoopbackServer server({&service});
+  auto stub = v1::RankingService::NewStub(server.channel());
+  auto health = grpc::health::v1::Health::NewStub(server.channel());
+
+  // --- recompute after one report changed -----------------------------------
+  t0 = absl::Now();
+  const int recomputed = engine.RecomputeAll();
+  std::printf("recompute every ranking from memory: %d rankings in %.1f ms\n", recomputed,
+              absl::ToDoubleMilliseconds(absl::Now() - t0));
+
+  // --- freshness: a resubmitted report accepted at the aggregator ------------
+  {
+    auto agg = v1::AggregatorService::NewStub(agg_server.channel());
+    const std::string org = Org(7);
+    const std::string period = absl::StrCat(last_year, "H1");
+    v1::Report report;
+    report.set_organization_code(org);
+    report.set_period(period);
+    report.set_revision(2);
+    report.set_submitted_by("bench");
+    for (const char* code : {"consultancy_tasks", "workshops", "intellectuals_honoured"}) {
+      auto* v = report.add_values();
+      v->set_code(code);
+      v->set_count(500);
+    }
+    auto ctx = fedtest::ContextAs(v1::ROLE_SERVICE, "VUSTA");
+    auto stream = agg->PushReports(ctx.get());
+    v1::PushedReport pushed;
+    *pushed.mutable_report() = report;
+    stream->Write(pushed);
+    stream->WritesDone();
+    v1::PushAck ack;
+    while (stream->Read(&ack)) {}
+    (void)stream->Finish();
+    v1::ReviewRequest review;
+    review.set_organization_code(org);
+    review.set_period(period);
+    review.set_revision(2);
+    v1::Report accepted;
+    const absl::Time accept_start = absl::Now();
+    grpc::Status s = agg->AcceptReport(fedtest::ContextAs(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(), review,
+                                       &accepted);
+    const absl::Time accepted_at = absl::Now();
+    if (!s.ok()) std::fprintf(stderr, "accept: %s (ack %d)\n", s.error_message().c_str(), ack.outcome());
+    v1::GetRankingRequest req;
+    req.set_period(period);
+    req.set_cluster_number(1 + 7 % clusters);
+    bool visible = false;
+    absl::Time seen;
+    while (!visible && absl::Now() - accepted_at < absl::Seconds(30)) {
+      v1::GetRankingResponse out;
+      auto rctx = fedtest::ContextAs(v1::ROLE_VIEWER, "VUSTA");
+      if (stub->GetRanking(rctx.get(), req, &out).ok() && out.rankings_size() == 1 &&
+          out.rankings(0).entries(0).organization_code() == org) {
+        visible = true;
+        seen = absl::Now();
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    }
+    std::printf("accepted report visible in its cluster's ranking: %s (accept call %.1f ms; feed poll every %d ms)\n",
+                visible ? absl::StrFormat("%.0f ms after the accept returned", absl::ToDoubleMilliseconds(seen - accepted_at)).c_str()
+                        : "NOT within 30 s",
+                absl::ToDoubleMilliseconds(accepted_at - accept_start), absl::GetFlag(FLAGS_poll_ms));
+  }
+
+  // --- queries -----------------------------------------------------------
+  const int clients = absl::GetFlag(FLAGS_clients);
+  const int seconds = absl::GetFlag(FLAGS_seconds);
+  std::printf("\nqueries (%d concurrent clients, %d s each, one channel)\n", clients, seconds);
+  Latencies trivial = Measure(clients, seconds, [&](uint64_t) {
+    grpc::ClientContext ctx;
+    grpc::health::v1::HealthCheckRequest req;
+    grpc::health::v1::HealthCheckResponse resp;
+    return health->Check(&ctx, req, &resp).ok();
+  });
+  const double trivial_qps = trivial.ms.size() / trivial.seconds;
+  Print("trivial call (grpc.health Check)", trivial, 0);
+  const int years = last_year - first_year + 1;
+  Latencies rank = Measure(clients, seconds, [&](uint64_t r) {
+    v1::GetRankingRequest req;
+    const int year = first_year + static_cast<int>(r % years);
+    req.set_period(r / years % 3 == 2 ? absl::StrCat(year) : absl::StrCat(year, "H", 1 + r / years % 3));
+    req.set_cluster_number(1 + static_cast<int>(r / 7 % clusters));
+    v1::GetRankingResponse out;
+    auto ctx = fedtest::ContextAs(v1::ROLE_VIEWER, "VUSTA");
+    return stub->GetRanking(ctx.get(), req, &out).ok() && out.rankings_size() == 1;
+  });
+  Print("GetRanking (one cluster of 100)", rank, trivial_qps);
+  Latencies compare = Measure(clients, seconds, [&](uint64_t r) {
+    v1::CompareProvinceRequest req;
+    req.set_organization_code(Org(static_cast<int>(r % orgs)));
+    req.set_period(absl::StrCat(first_year + static_cast<int>(r / 11 % years), "H", 1 + r / 3 % 2));
+    v1::CompareProvinceResponse out;
+    auto ctx = fedtest::ContextAs(v1::ROLE_VIEWER, "VUSTA");
+    return stub->CompareProvince(ctx.get(), req, &out).ok() && out.scored();
+  });
+  Print("CompareProvince (scheme indicators)", compare, trivial_qps);
+  engine.Stop();
+  return 0;
+}
