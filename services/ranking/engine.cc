@@ -278,7 +278,11 @@ absl::StatusOr<Engine::ClusterList> Engine::Clusters(int year) {
   }
   ASSIGN_OR_RETURN(auto fetched, sources_.Clusters(year));
   auto clusters = std::make_shared<const std::vector<v1::EmulationCluster>>(std::move(fetched));
+  // A year seen for the first time may bring organisations registered since
+  // start-up (the demo loads after the services start): refresh the names.
+  auto names = sources_.Names();
   absl::MutexLock lock(&mu_);
+  if (names.ok()) names_ = std::move(*names);
   // Years without clusters are not remembered: they may be set up later.
   if (!clusters->empty()) clusters_[year] = clusters;
   return clusters;
