@@ -32,6 +32,7 @@
 #include "services/common/period.h"
 #include "services/registry/grpc_service.h"
 #include "services/registry/registry.h"
+#include "tests/bench/bench_util.h"
 #include "tests/support/test_env.h"
 
 ABSL_FLAG(int, orgs, 10000, "Reporting organisations (member associations).");
@@ -49,6 +50,9 @@ const std::vector<fed::Migration>& Migrations();
 }
 
 namespace {
+
+using fedbench::Latencies;
+using fedbench::Measure;
 
 namespace v1 = federation::v1;
 
@@ -111,52 +115,6 @@ void SeedRegistry(const std::string& url, int orgs) {
       " '2010-01-01', 'bench' FROM generate_series(0, $1 - 1) g",
       orgs);
   txn.commit();
-}
-
-struct Latencies {
-  std::vector<double> ms;
-  double seconds = 0;
-  int errors = 0;
-};
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
-
-// Runs `call` from `clients` threads for `seconds`; each call returns ok.
-template <typename Call>
-Latencies Measure(int clients, int seconds, Call call) {
-  std::vector<std::vector<double>> per_thread(clients);
-  std::atomic<int> errors{0};
-  const absl::Time end = absl::Now() + absl::Seconds(seconds);
-  const absl::Time start = absl::Now();
-  std::vector<std::thread> threads;
-  for (int t = 0; t < clients; ++t) {
-    threads.emplace_back([&, t] {
-      uint64_t i = t;
-      while (absl::Now() < end) {
-        const absl::Time before = absl::Now();
-        if (!call(i++)) errors++;
-        per_thread[t].push_back(absl::ToDoubleMilliseconds(absl::Now() - before));
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  Latencies result;
-  result.seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  result.errors = errors;
-  for (auto& v : per_thread) result.ms.insert(result.ms.end(), v.begin(), v.end());
-  return result;
-}
-
-void PrintLatencies(const char* name, Latencies& l, double baseline_qps) {
-  const double qps = l.ms.size() / l.seconds;
-  std::printf("  %-34s %9.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", name, qps,
-              Percentile(l.ms, 0.50), Percentile(l.ms, 0.99), l.errors);
-  if (baseline_qps > 0) std::printf("  (%.0f%% of trivial call)", 100.0 * qps / baseline_qps);
-  std::printf("\n");
 }
 
 // Inserts the same rows the aggregator writes per report (revision with its
@@ -345,7 +303,7 @@ int main(int argc, char** argv) {
     return health->Check(&ctx, req, &resp).ok();
   });
   const double trivial_qps = trivial.ms.size() / trivial.seconds;
-  PrintLatencies("trivial call (grpc.health Check)", trivial, 0);
+  fedbench::Print("trivial call (grpc.health Check)", trivial, 0);
 
   Latencies totals = Measure(clients, seconds, [&](uint64_t i) {
     v1::TotalsRequest req;
@@ -354,7 +312,7 @@ int main(int argc, char** argv) {
     auto ctx = Context(v1::ROLE_VIEWER);
     return stub->GetTotals(ctx.get(), req, &resp).ok() && resp.totals_size() > 0;
   });
-  PrintLatencies("GetTotals (full catalog)", totals, trivial_qps);
+  fedbench::Print("GetTotals (full catalog)", totals, trivial_qps);
 
   Latencies completeness = Measure(clients, seconds, [&](uint64_t i) {
     v1::CompletenessRequest req;
@@ -364,7 +322,7 @@ int main(int argc, char** argv) {
     auto ctx = Context(v1::ROLE_VIEWER);
     return stub->GetCompleteness(ctx.get(), req, &resp).ok() && resp.expected() == orgs;
   });
-  PrintLatencies("GetCompleteness (10^4 expected)", completeness, trivial_qps);
+  fedbench::Print("GetCompleteness (10^4 expected)", completeness, trivial_qps);
 
   server.reset();
   intake.reset();

@@ -30,6 +30,7 @@
 #include "services/competition/scoring.h"
 #include "services/registry/grpc_service.h"
 #include "services/registry/registry.h"
+#include "tests/bench/bench_util.h"
 #include "tests/support/test_env.h"
 
 ABSL_FLAG(int, entries, 5000, "Entries of the national round.");
@@ -47,6 +48,11 @@ const std::vector<fed::Migration>& Migrations();
 }
 
 namespace {
+
+using fedbench::Latencies;
+using fedbench::Paced;
+using fedbench::Percentile;
+using fedbench::Print;
 
 namespace v1 = federation::v1;
 using Stub = v1::CompetitionService::Stub;
@@ -78,51 +84,6 @@ void SeedRegistry(const std::string& url) {
       " updated_by) SELECT lpad(g::text, 2, '0'), 2, 'LHH ' || g, 1, 1, '2008-08-01', 'bench'"
       " FROM generate_series(10, 72) g");
   txn.commit();
-}
-
-struct Latencies {
-  std::vector<double> ms;
-  double seconds = 0;
-  int errors = 0;
-};
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
-
-// Each of `clients` threads calls `call(thread, i)` `rate` times a second for `seconds`.
-template <typename Call>
-Latencies Paced(int clients, double rate, int seconds, Call call) {
-  std::vector<std::vector<double>> per(clients);
-  std::atomic<int> errors{0};
-  const absl::Time start = absl::Now();
-  const absl::Duration step = absl::Seconds(1.0 / rate);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < clients; ++t) {
-    threads.emplace_back([&, t] {
-      absl::Time next = start + step * (static_cast<double>(t) / clients);
-      for (int i = 0; next < start + absl::Seconds(seconds); ++i, next += step) {
-        absl::SleepFor(next - absl::Now());
-        const absl::Time before = absl::Now();
-        if (!call(t, i)) errors++;
-        per[t].push_back(absl::ToDoubleMilliseconds(absl::Now() - before));
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  Latencies l;
-  l.seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  l.errors = errors;
-  for (auto& v : per) l.ms.insert(l.ms.end(), v.begin(), v.end());
-  return l;
-}
-
-void Print(const char* name, Latencies& l) {
-  std::printf("  %-36s %7.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %d\n", name,
-              l.ms.size() / l.seconds, Percentile(l.ms, 0.5), Percentile(l.ms, 0.99),
-              l.ms.empty() ? 0 : *std::max_element(l.ms.begin(), l.ms.end()), l.errors);
 }
 
 }  // namespace

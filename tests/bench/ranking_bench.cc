@@ -34,6 +34,7 @@
 #include "services/ranking/storage.h"
 #include "services/registry/grpc_service.h"
 #include "services/registry/registry.h"
+#include "tests/bench/bench_util.h"
 #include "tests/support/test_env.h"
 
 ABSL_FLAG(int, orgs, 10000, "Organisations in clusters.");
@@ -48,6 +49,11 @@ namespace aggregator { const std::vector<fed::Migration>& Migrations(); }
 namespace ranking { const std::vector<fed::Migration>& Migrations(); }
 
 namespace {
+
+using fedbench::Latencies;
+using fedbench::Measure;
+using fedbench::Percentile;
+using fedbench::Print;
 
 namespace v1 = federation::v1;
 
@@ -115,51 +121,6 @@ void Seed(const std::string& url, int orgs, int clusters, int first_year, int la
       " ('intellectuals_honoured')) AS i(code)");
   txn.exec("SELECT setval('aggregator.changes_sequence_seq', 1)");
   txn.commit();
-}
-
-struct Latencies {
-  std::vector<double> ms;
-  double seconds = 0;
-  int errors = 0;
-};
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
-
-template <typename Call>
-Latencies Measure(int clients, int seconds, Call call) {
-  std::vector<std::vector<double>> per_thread(clients);
-  std::atomic<int> errors{0};
-  const absl::Time start = absl::Now();
-  const absl::Time end = start + absl::Seconds(seconds);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < clients; ++t) {
-    threads.emplace_back([&, t] {
-      std::mt19937_64 rng(t);
-      while (absl::Now() < end) {
-        const absl::Time before = absl::Now();
-        if (!call(rng())) errors++;
-        per_thread[t].push_back(absl::ToDoubleMilliseconds(absl::Now() - before));
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  Latencies result;
-  result.seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  result.errors = errors;
-  for (auto& v : per_thread) result.ms.insert(result.ms.end(), v.begin(), v.end());
-  return result;
-}
-
-void Print(const char* name, Latencies& l, double baseline_qps) {
-  const double qps = l.ms.size() / l.seconds;
-  std::printf("  %-36s %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", name, qps,
-              Percentile(l.ms, 0.50), Percentile(l.ms, 0.99), l.errors);
-  if (baseline_qps > 0) std::printf("  (%.0f%% of trivial call)", 100.0 * qps / baseline_qps);
-  std::printf("\n");
 }
 
 }  // namespace
