@@ -12,10 +12,12 @@ constexpr int kDeadlineSeconds = 10;
 
 Backend::Backend(std::shared_ptr<grpc::Channel> registry,
                  std::shared_ptr<grpc::Channel> aggregator, const fed::TokenSigner* signer,
-                 std::shared_ptr<grpc::Channel> competition)
+                 std::shared_ptr<grpc::Channel> competition,
+                 std::shared_ptr<grpc::Channel> ranking)
     : registry_(v1::RegistryService::NewStub(registry)),
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
       competition_(competition ? v1::CompetitionService::NewStub(competition) : nullptr),
+      ranking_(ranking ? v1::RankingService::NewStub(ranking) : nullptr),
       signer_(signer) {}
 
 std::unique_ptr<grpc::ClientContext> Backend::Context() const {
@@ -114,6 +116,32 @@ absl::StatusOr<v1::StatisticsResponse> Backend::ContestStatistics(
   req.set_organization_code(organization_code);
   req.set_kind(kind);
   DASHBOARD_CALL(competition_, GetStatistics, req, v1::StatisticsResponse);
+}
+
+absl::StatusOr<v1::GetRankingResponse> Backend::Rankings(const std::string& period,
+                                                         int cluster_number) {
+  if (!ranking_) return absl::UnavailableError("the ranking service is not configured");
+  v1::GetRankingRequest req;
+  req.set_period(period);
+  req.set_cluster_number(cluster_number);
+  DASHBOARD_CALL(ranking_, GetRanking, req, v1::GetRankingResponse);
+}
+
+absl::StatusOr<v1::ScoringScheme> Backend::Scheme(int year, int version) {
+  if (!ranking_) return absl::UnavailableError("the ranking service is not configured");
+  v1::GetSchemeRequest req;
+  req.set_year(year);
+  req.set_version(version);
+  DASHBOARD_CALL(ranking_, GetScheme, req, v1::ScoringScheme);
+}
+
+absl::StatusOr<v1::CompareProvinceResponse> Backend::CompareProvince(const std::string& code,
+                                                                     const std::string& period) {
+  if (!ranking_) return absl::UnavailableError("the ranking service is not configured");
+  v1::CompareProvinceRequest req;
+  req.set_organization_code(code);
+  req.set_period(period);
+  DASHBOARD_CALL(ranking_, CompareProvince, req, v1::CompareProvinceResponse);
 }
 
 #undef DASHBOARD_CALL

@@ -1,6 +1,6 @@
 // The dashboard's view of the suite: gRPC calls to the registry, the
-// aggregator and (when configured) the competition service with the
-// dashboard's own service token. The dashboard holds no
+// aggregator and (when configured) the competition and ranking services with
+// the dashboard's own service token. The dashboard holds no
 // data of its own; every figure it shows comes from one of these calls.
 #pragma once
 
@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "federation/v1/competition.grpc.pb.h"
+#include "federation/v1/ranking.grpc.pb.h"
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"
 
@@ -24,9 +25,11 @@ class Backend {
  public:
   // `signer` mints the dashboard's own service token (role service).
   // `competition` may be null: the dashboard then runs without contest
-  // statistics (HasCompetition() is false).
+  // statistics (HasCompetition() is false); `ranking` likewise
+  // (HasRanking() is false: no emulation-cluster rankings).
   Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
-          const fed::TokenSigner* signer, std::shared_ptr<grpc::Channel> competition = nullptr);
+          const fed::TokenSigner* signer, std::shared_ptr<grpc::Channel> competition = nullptr,
+          std::shared_ptr<grpc::Channel> ranking = nullptr);
 
   absl::StatusOr<v1::CompletenessResponse> Completeness(const std::string& period);
   absl::StatusOr<v1::TotalsResponse> Totals(const std::string& period,
@@ -51,12 +54,25 @@ class Backend {
                                                            const std::string& organization_code,
                                                            v1::ContestKind kind);
 
+  bool HasRanking() const { return ranking_ != nullptr; }
+  // The rankings of `period` (clusters and scheme of the period's year, the
+  // latest scheme version); `cluster_number` 0: every cluster. The service
+  // identity reads every cluster: the caller scopes what a person may see.
+  // UNAVAILABLE when not configured.
+  absl::StatusOr<v1::GetRankingResponse> Rankings(const std::string& period, int cluster_number);
+  // The scoring scheme `version` of `year` (criterion names, maximum points).
+  absl::StatusOr<v1::ScoringScheme> Scheme(int year, int version);
+  // `code` against its cluster (average, median, best, rank) for `period`.
+  absl::StatusOr<v1::CompareProvinceResponse> CompareProvince(const std::string& code,
+                                                              const std::string& period);
+
  private:
   std::unique_ptr<grpc::ClientContext> Context() const;
 
   std::unique_ptr<v1::RegistryService::Stub> registry_;
   std::unique_ptr<v1::AggregatorService::Stub> aggregator_;
   std::unique_ptr<v1::CompetitionService::Stub> competition_;
+  std::unique_ptr<v1::RankingService::Stub> ranking_;
   const fed::TokenSigner* signer_;
 };
 

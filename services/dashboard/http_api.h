@@ -56,7 +56,15 @@ class HttpApi {
   void TotalsCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void Contests(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void ContestsCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void Rankings(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void RankingsCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void ProvinceRanking(const httplib::Request& req, httplib::Response& res,
+                       const fed::Principal& who);
   void Page(const httplib::Request& req, httplib::Response& res);
+  // The rankings of the request's period (and ?cluster=) that `who` may see.
+  absl::StatusOr<v1::GetRankingResponse> ScopedRankings(const httplib::Request& req,
+                                                        const fed::Principal& who,
+                                                        std::string* period);
 
   // The board of `period` (completeness with every reporter + the clusters),
   // cached until the change feed moves.
@@ -86,6 +94,15 @@ class HttpApi {
 // for statistics, which the dashboard's service identity would bypass.
 absl::StatusOr<std::string> ContestStatisticsScope(const fed::Principal& who,
                                                    const std::string& requested);
+// Narrows `rankings` (every cluster, or cluster `requested`) to what `who`
+// may see of cluster `requested` (0: all they may see): everything for
+// national roles; a province's staff their own cluster only — the ranking
+// that lists their province (PERMISSION_DENIED when they ask for another
+// cluster or their province is in none); PERMISSION_DENIED for anyone else.
+// Mirrors the ranking service's rule, which the dashboard's service identity
+// would bypass.
+absl::Status ScopeRankings(const fed::Principal& who, int requested,
+                           v1::GetRankingResponse* rankings);
 std::string JsonString(absl::string_view text);  // a quoted, escaped JSON string
 int HttpStatusOf(const absl::Status& status);
 // "2025H1", ... the half-years from 2019H1 to the one containing `today`.

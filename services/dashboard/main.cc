@@ -1,7 +1,8 @@
 // dashboard_server: the national office dashboard over HTTP — the built page,
 // a login that turns an access token into a session cookie, a JSON API made of
-// the registry's, aggregator's and competition service's gRPC responses, and
-// live updates as server-sent events fed by the aggregator's change feed.
+// the registry's, aggregator's, competition and ranking services' gRPC
+// responses, and live updates as server-sent events fed by the aggregator's
+// change feed.
 // Holds no data.
 #include <atomic>
 #include <csignal>
@@ -23,6 +24,8 @@ ABSL_FLAG(std::string, aggregator_target, "127.0.0.1:50053",
           "Address of the aggregator service.");
 ABSL_FLAG(std::string, competition_target, "127.0.0.1:50054",
           "Address of the competition service (contest statistics); empty: none.");
+ABSL_FLAG(std::string, ranking_target, "127.0.0.1:50055",
+          "Address of the ranking service (emulation-cluster rankings); empty: none.");
 ABSL_FLAG(std::string, web_root, "services/dashboard/web/dist",
           "Directory of the built page (index.html and assets/).");
 ABSL_FLAG(bool, secure_cookie, false,
@@ -63,6 +66,10 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_competition_target).empty()
           ? nullptr
           : grpc::CreateChannel(absl::GetFlag(FLAGS_competition_target),
+                                grpc::InsecureChannelCredentials()),
+      absl::GetFlag(FLAGS_ranking_target).empty()
+          ? nullptr
+          : grpc::CreateChannel(absl::GetFlag(FLAGS_ranking_target),
                                 grpc::InsecureChannelCredentials()));
   dashboard::ChangeFeed feed(&backend, absl::Milliseconds(absl::GetFlag(FLAGS_poll_ms)), 5000);
   feed.Start();

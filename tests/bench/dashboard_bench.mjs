@@ -66,7 +66,7 @@ async function openStream(base, cookie, controller, received) {
 }
 
 async function main() {
-  const stack = new Stack({ name: 'dash_bench', demoReports: false, contests: false });
+  const stack = new Stack({ name: 'dash_bench', demoReports: false, contests: false, rankings: false });
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-bench-chromium-'));
   let browser;
   try {

@@ -97,6 +97,50 @@ TEST(ContestScopeTest, NationalRolesSeeAllAProvinceOnlyItself) {
   EXPECT_EQ(ContestStatisticsScope(judge, "").status().code(), absl::StatusCode::kPermissionDenied);
 }
 
+v1::GetRankingResponse TwoClusters() {
+  v1::GetRankingResponse out;
+  for (auto [number, codes] : {std::pair<int, std::vector<std::string>>{1, {"10", "14"}},
+                               std::pair<int, std::vector<std::string>>{2, {"20", "25"}}}) {
+    v1::ClusterRanking* r = out.add_rankings();
+    r->set_cluster_number(number);
+    for (const auto& code : codes) r->add_entries()->set_organization_code(code);
+  }
+  return out;
+}
+
+std::vector<int> Numbers(const v1::GetRankingResponse& r) {
+  std::vector<int> out;
+  for (const auto& c : r.rankings()) out.push_back(c.cluster_number());
+  return out;
+}
+
+TEST(RankingScopeTest, NationalRolesSeeEveryClusterAProvinceOnlyItsOwn) {
+  fed::Principal viewer{"v", "VUSTA", v1::ROLE_VIEWER};
+  fed::Principal province{"p", "14", v1::ROLE_PROVINCE_REPORTER};
+  fed::Principal outside{"p", "99", v1::ROLE_PROVINCE_REPORTER};
+  fed::Principal judge{"j", "20", v1::ROLE_JUDGE};
+  auto all = TwoClusters();
+  ASSERT_TRUE(ScopeRankings(viewer, 0, &all).ok());
+  EXPECT_EQ(Numbers(all), (std::vector<int>{1, 2}));
+  auto one = TwoClusters();
+  ASSERT_TRUE(ScopeRankings(viewer, 2, &one).ok());
+  EXPECT_EQ(Numbers(one), (std::vector<int>{2}));
+  // The dashboard asks with its service identity; a province's staff get
+  // their own cluster's ranking whatever they ask for, never another one.
+  auto own = TwoClusters();
+  ASSERT_TRUE(ScopeRankings(province, 0, &own).ok());
+  EXPECT_EQ(Numbers(own), (std::vector<int>{1}));
+  auto asked = TwoClusters();
+  ASSERT_TRUE(ScopeRankings(province, 1, &asked).ok());
+  EXPECT_EQ(Numbers(asked), (std::vector<int>{1}));
+  auto other = TwoClusters();
+  EXPECT_EQ(ScopeRankings(province, 2, &other).code(), absl::StatusCode::kPermissionDenied);
+  auto none = TwoClusters();
+  EXPECT_EQ(ScopeRankings(outside, 0, &none).code(), absl::StatusCode::kPermissionDenied);
+  auto judged = TwoClusters();
+  EXPECT_EQ(ScopeRankings(judge, 0, &judged).code(), absl::StatusCode::kPermissionDenied);
+}
+
 TEST(CsvTest, QuotesAndDefusesFormulas) {
   EXPECT_EQ(CsvCell("Sơn La"), "Sơn La");
   EXPECT_EQ(CsvCell("a,b"), "\"a,b\"");

@@ -1,5 +1,5 @@
 // End-to-end tests of the dashboard in headless Chromium, against real
-// registry, aggregator, competition and dashboard processes over a fresh
+// registry, aggregator, ranking, competition and dashboard processes over a fresh
 // database with the demo data (see stack.mjs). Screenshots go to FED_DASHBOARD_OUTPUT_DIR
 // (default build/test-output/dashboard) for a person to look at.
 import assert from 'node:assert/strict';
@@ -127,8 +127,9 @@ describe('dashboard in a browser', () => {
     const lines = (await csv.text()).trim().split('\r\n');
     assert.equal(lines.length, n + 1);
     await shot(page, 'board-cluster');
-    // The rankings section says it is not available yet.
-    assert.match(await page.getByTestId('rankings').innerText(), /Chưa có/);
+    // The rankings section is wired (a ranking, or "no ranking for this period").
+    await page.getByTestId('rankings').locator('[data-testid="ranking-table"], [data-testid="rankings-none"]').first().waitFor();
+    assert.doesNotMatch(await page.getByTestId('rankings').innerText(), /chưa được triển khai|not deployed/);
     await page.close();
   });
 
@@ -282,6 +283,112 @@ describe('dashboard in a browser', () => {
     await page.close();
   });
 
+  test('the ranking section shows the ranking service order and totals for a cluster', async () => {
+    const page = await loggedInPage();
+    await page.getByTestId('cells').waitFor();
+    // The demo scoring scheme is for 2025.
+    await page.getByTestId('period').selectOption('2025H1');
+    const section = page.getByTestId('rankings');
+    await section.getByRole('heading', { name: 'Xếp hạng cụm thi đua · 2025H1' }).waitFor();
+    await section.getByTestId('ranking-table').waitFor();
+    assert.equal((await (await page.request.get(`${stack.baseUrl}/api/me`)).json()).features.rankings, true);
+    const all = stack.rankingShow('2025H1').rankings ?? [];
+    assert.ok(all.length > 1, 'the demo ranks several clusters');
+    // A cluster with a tie when there is one.
+    const tied = (r) => r.entries.some((e, i) => i > 0 && (e.total ?? 0) === (r.entries[i - 1].total ?? 0));
+    const chosen = all.find(tied) ?? all[0];
+    const truth = stack.rankingShow('2025H1', chosen.cluster_number).rankings[0];
+    await section.getByTestId('ranking-cluster').selectOption(String(truth.cluster_number));
+    const table = section.locator(`[data-testid="ranking-table"][data-cluster="${truth.cluster_number}"]`);
+    await table.waitFor();
+    const shown = await table.getByTestId('ranking-row').evaluateAll((rows) => rows.map((tr) => ({
+      code: tr.dataset.code, rank: Number(tr.dataset.rank), total: Number(tr.dataset.total), flag: tr.dataset.flag === 'true',
+      totalText: tr.querySelector('td.total').textContent, text: tr.textContent,
+    })));
+    const entries = truth.entries;
+    assert.deepEqual(shown.map((x) => x.code), entries.map((e) => e.organization_code));
+    assert.deepEqual(shown.map((x) => x.rank), entries.map((e) => e.rank));
+    assert.deepEqual(shown.map((x) => x.total), entries.map((e) => e.total ?? 0));
+    assert.deepEqual(shown.map((x) => x.totalText),
+      entries.map((e) => new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 }).format(e.total ?? 0)));
+    assert.deepEqual(shown.map((x) => x.flag), entries.map((e) => Boolean(e.flag_proposal)));
+    assert.ok(shown[0].flag && /Đề nghị tặng Cờ thi đua/.test(shown[0].text), 'rank 1 is proposed for the flag');
+    // Standard competition ranking: equal totals share a rank, the next one skips.
+    for (let i = 1; i < shown.length; i++) {
+      assert.equal(shown[i].rank, shown[i].total === shown[i - 1].total ? shown[i - 1].rank : i + 1, `row ${i}`);
+    }
+    if (tied(truth)) assert.ok(shown.some((x, i) => i > 0 && x.rank === shown[i - 1].rank), 'a tie shares its rank');
+    // The cluster's head and deputy are marked.
+    for (const e of entries.filter((x) => x.cluster_role)) {
+      await table.locator(`[data-testid="ranking-row"][data-code="${e.organization_code}"] [data-testid="role-${e.cluster_role}"]`).waitFor();
+    }
+    // A click opens the province's points per criterion.
+    const pick = entries.find((e) => e.reported && (e.breakdown ?? []).length > 0) ?? entries[0];
+    const breakdown = table.locator(`[data-testid="ranking-breakdown"][data-code="${pick.organization_code}"]`);
+    assert.equal(await breakdown.isVisible(), false);
+    await table.locator(`[data-testid="ranking-row"][data-code="${pick.organization_code}"]`).click();
+    await breakdown.waitFor({ state: 'visible' });
+    const criteria = await breakdown.getByTestId('criterion').evaluateAll((rows) => rows.map((tr) => [tr.dataset.criterion, Number(tr.dataset.points)]));
+    assert.deepEqual(criteria, (pick.breakdown ?? []).map((c) => [c.criterion_code, c.points ?? 0]));
+    assert.equal(await breakdown.getByTestId('adjustment').count(), (pick.adjustments ?? []).length);
+    assert.match(await breakdown.locator('thead').innerText(), /Tiêu chí[\s\S]*Giá trị[\s\S]*Chuẩn hoá[\s\S]*Điểm/);
+    // The CSV: one line per province and criterion or rule applied.
+    const csv = await page.request.get(`${stack.baseUrl}${await section.getByTestId('csv-rankings').getAttribute('href')}`);
+    assert.equal(csv.status(), 200);
+    const lines = (await csv.text()).trim().split('\r\n');
+    assert.equal(lines.length, 1 + entries.reduce((n, e) => n + (e.breakdown ?? []).length + (e.adjustments ?? []).length, 0));
+    await shot(page, 'board-rankings');
+    await section.screenshot({ path: path.join(OUT, 'rankings.png') });
+    // English.
+    await page.getByTestId('lang').click();
+    const en = page.getByTestId('rankings');
+    await en.getByRole('heading', { name: 'Emulation cluster rankings · 2025H1' }).waitFor();
+    await en.getByTestId('ranking-table').waitFor();
+    assert.match(await en.locator('thead').first().innerText(), /Total points/);
+    await page.getByTestId('lang').click();
+    await page.close();
+  });
+
+  test('a province sees its rank, its comparison with the cluster and only its own cluster', async () => {
+    const truth = stack.rankingShow('2025H1').rankings;
+    const cluster = truth[0];
+    const other = truth[1];
+    const entry = cluster.entries[cluster.entries.length > 1 ? 1 : 0];
+    const code = entry.organization_code;
+    const page = await loggedInPage(stack.token('province_reporter', code, `staff-${code}`));
+    await page.waitForURL(new RegExp(`#/province/${code}$`));
+    // The ranking service's rule, applied by the dashboard: its own cluster only.
+    const own = await page.request.get(`${stack.baseUrl}/api/rankings?period=2025H1`);
+    assert.equal(own.status(), 200);
+    assert.deepEqual((await own.json()).rankings.rankings.map((r) => r.clusterNumber), [cluster.cluster_number]);
+    assert.equal((await page.request.get(`${stack.baseUrl}/api/rankings?period=2025H1&cluster=${other.cluster_number}`)).status(), 403);
+    assert.equal((await page.request.get(`${stack.baseUrl}/api/export/rankings.csv?period=2025H1&cluster=${other.cluster_number}`)).status(), 403);
+    assert.equal((await page.request.get(`${stack.baseUrl}/api/province-ranking?period=2025H1&code=${other.entries[0].organization_code}`)).status(), 403);
+    await page.getByTestId('period').selectOption('2025H1');
+    const section = page.getByTestId('province-ranking');
+    const rank = section.getByTestId('province-rank');
+    await rank.waitFor();
+    assert.equal(Number(await rank.getAttribute('data-rank')), entry.rank);
+    assert.equal(Number(await rank.getAttribute('data-of')), cluster.entries.length);
+    assert.match(await rank.innerText(), new RegExp(`^Hạng ${entry.rank}/${cluster.entries.length} trong `));
+    // CompareProvince: the indicators against the cluster's average, median and best.
+    const compare = JSON.parse(stack.fedctlRun(['compare', 'province', `--ranking=${stack.ranking}`, `--org=${code}`, '--period=2025H1', '--json']));
+    const rows = section.locator('[data-testid="comparison-table"] tbody tr');
+    assert.equal(await rows.count(), (compare.indicators ?? []).length);
+    const first = compare.indicators[0];
+    const fmt = (v) => new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 }).format(v ?? 0);
+    const cells = (await rows.first().locator('td').allInnerTexts()).map((x) => x.trim());
+    assert.equal(cells[2], fmt(first.cluster_average));
+    assert.equal(cells[3], fmt(first.cluster_median));
+    assert.ok(cells[4].startsWith(fmt(first.cluster_best)), cells[4]);
+    assert.match(await section.getByTestId('comparison-table').locator('thead').innerText(), /Trung bình cụm[\s\S]*Trung vị cụm[\s\S]*Cao nhất cụm/);
+    // Its cluster's ranking with its own row marked.
+    await section.locator(`[data-testid="ranking-row"].own[data-code="${code}"]`).waitFor();
+    assert.equal(await section.getByTestId('ranking-row').count(), cluster.entries.length);
+    await shot(page, 'province-ranking');
+    await page.close();
+  });
+
   test('the board fits a tablet screen', async () => {
     const page = await loggedInPage();
     await page.setViewportSize({ width: 820, height: 1180 });
@@ -289,6 +396,21 @@ describe('dashboard in a browser', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
     await shot(page, 'board-tablet');
+    await page.close();
+  });
+
+  // Last but one: it stops the ranking service.
+  test('without the ranking service the ranking section says so and the board still works', async () => {
+    await stack.stopService('ranking');
+    const page = await loggedInPage();
+    await page.getByTestId('cells').waitFor();
+    const notice = page.getByTestId('rankings').getByTestId('rankings-unavailable');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /Không kết nối được dịch vụ xếp hạng thi đua/);
+    assert.ok(await page.getByTestId('cell').count() > 0);
+    await page.getByTestId('coverage-item').first().waitFor();
+    await page.getByTestId('contests').locator('h2').filter({ hasText: 'Năm' }).waitFor();
+    await shot(page, 'rankings-unreachable');
     await page.close();
   });
 

@@ -1,8 +1,8 @@
 // A private federation stack for the browser tests and the benchmark: a fresh
 // database on the PostgreSQL that `tools/dev test` runs (FED_TEST_PG_URL),
-// registry + aggregator + competition + dashboard processes from the build
-// tree (FED_TEST_BUILD_DIR) on spare loopback ports, the demo data (registry,
-// reports, contests) loaded with fedctl. stop() ends every process it
+// registry + aggregator + ranking + competition + dashboard processes from the
+// build tree (FED_TEST_BUILD_DIR) on spare loopback ports, the demo data
+// (registry, reports, ranking scheme, contests) loaded with fedctl. stop() ends every process it
 // started and drops the database, also when the test run is interrupted.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -53,9 +53,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 export class Stack {
-  constructor({ name = 'dash_e2e', pollMs = 200, demoReports = true, contests = true } = {}) {
+  constructor({ name = 'dash_e2e', pollMs = 200, demoReports = true, contests = true, rankings = true } = {}) {
     this.demoReports = demoReports;
     this.contests = contests;
+    this.rankings = rankings;
     this.buildDir = required('FED_TEST_BUILD_DIR');
     this.adminUrl = required('FED_TEST_PG_URL');
     this.dbName = `${name}_${process.pid}_${Date.now() % 100000}`;
@@ -131,8 +132,9 @@ export class Stack {
     fs.writeFileSync(this.secretFile, 'dashboard-e2e-secret-0123456789abcdef', { mode: 0o600 });
     this.psql(`create database ${this.dbName}`);
     this.dbCreated = true;
-    const [r, a, d, c] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [r, a, d, c, k] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     this.registry = `127.0.0.1:${r}`;
+    this.ranking = `127.0.0.1:${k}`;
     this.aggregator = `127.0.0.1:${a}`;
     this.competition = `127.0.0.1:${c}`;
     this.baseUrl = `http://127.0.0.1:${d}`;
@@ -143,6 +145,13 @@ export class Stack {
     const aggregator = this.spawnService('aggregator', [`--listen=${this.aggregator}`, `--registry_target=${this.registry}`, ...common]);
     await this.waitGrpc('aggregator', aggregator, this.aggregator);
     if (this.demoReports) this.fedctlRun(['demo', 'reports', `--aggregator=${this.aggregator}`]);
+    if (this.rankings) {
+      // After the reports: it follows the aggregator's change feed from there.
+      const ranking = this.spawnService('ranking', [`--listen=${this.ranking}`, `--registry_target=${this.registry}`,
+        `--aggregator_target=${this.aggregator}`, ...common]);
+      await this.waitGrpc('ranking', ranking, this.ranking);
+      this.fedctlRun(['demo', 'ranking', `--ranking=${this.ranking}`]);
+    }
     if (this.contests) {
       const competition = this.spawnService('competition', [`--listen=${this.competition}`, `--registry_target=${this.registry}`, ...common]);
       await this.waitGrpc('competition', competition, this.competition);
@@ -154,6 +163,7 @@ export class Stack {
       `--registry_target=${this.registry}`,
       `--aggregator_target=${this.aggregator}`,
       ...(this.contests ? [`--competition_target=${this.competition}`] : ['--competition_target=']),
+      ...(this.rankings ? [`--ranking_target=${this.ranking}`] : ['--ranking_target=']),
       `--web_root=${path.join(WEB_DIR, 'dist')}`,
       `--poll_ms=${this.pollMs}`,
     ]);
@@ -173,6 +183,14 @@ export class Stack {
   contestStats(year, org = '') {
     const args = ['contest', 'stats', `--competition=${this.competition}`, `--year=${year}`, '--json'];
     if (org) args.push(`--org=${org}`);
+    return JSON.parse(this.fedctlRun(args));
+  }
+
+  // The ranking service's rankings of `period` (`fedctl ranking show --json`:
+  // proto field names, zero values left out).
+  rankingShow(period, cluster = 0) {
+    const args = ['ranking', 'show', `--ranking=${this.ranking}`, `--period=${period}`, '--json'];
+    if (cluster) args.push(`--cluster=${cluster}`);
     return JSON.parse(this.fedctlRun(args));
   }
 
@@ -198,7 +216,7 @@ export class Stack {
   }
 
   async stop() {
-    // Dashboard first (it follows the others), then competition, aggregator, registry.
+    // Dashboard first (it follows the others), then competition, ranking, aggregator, registry.
     for (const child of [...this.children].reverse()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -22,7 +22,7 @@ export interface Me {
   national: boolean;
   periods: string[];
   defaultPeriod: string;
-  features: { ranking: boolean; contests: boolean };
+  features: { rankings: boolean; contests: boolean };
   catalog: { version: number; indicators: Indicator[] };
 }
 export interface ReporterStatus {
@@ -168,6 +168,85 @@ export interface ContestStats {
   organizationCode: string;
   statistics: { rows: ContestRow[]; totals: ContestRow[] };
   byKind: { kind: ContestKind; totals: { totals: ContestRow[] } }[];
+}
+
+// ranking.proto: one organisation's points for one criterion.
+export interface CriterionPoints {
+  criterionCode: string;
+  rawValue: number;
+  present: boolean;
+  normalised: number;
+  points: number;
+  hasSelfPoints: boolean;
+  selfPoints: number;
+}
+export interface RuleApplication { ruleCode: string; count: number; points: number }
+export interface RankedEntry {
+  organizationCode: string;
+  organizationName: string;
+  rank: number;
+  total: number;
+  breakdown: CriterionPoints[];
+  adjustments: RuleApplication[];
+  flagProposal: boolean;
+  clusterRole: string; // "head", "deputy" or ""
+  reported: boolean;
+  hasSelfAssessment: boolean;
+  selfTotal: number;
+}
+export interface ClusterRanking {
+  year: number;
+  clusterNumber: number;
+  clusterName: string;
+  period: string;
+  schemeVersion: number;
+  rolledUp: boolean;
+  entries: RankedEntry[];
+  computedAt?: string;
+  sourceSequence: string;
+}
+export interface ScoringScheme {
+  year: number;
+  version: number;
+  name: string;
+  totalPoints: number;
+  criteria: { code: string; name: string; indicatorCode: string; maxPoints: number; weight: number }[];
+  rules: { code: string; name: string; kind: string; points: number }[];
+}
+// /api/rankings: the clusters' rankings the viewer may see, and the scheme used.
+export interface Rankings {
+  period: string;
+  rankings: { rankings: ClusterRanking[] };
+  scheme: ScoringScheme | null;
+}
+export interface IndicatorComparison {
+  indicatorCode: string;
+  value: number;
+  present: boolean;
+  clusterAverage: number;
+  clusterMedian: number;
+  clusterBest: number;
+  bestCode: string;
+  rank: number;
+  of: number;
+}
+// /api/province-ranking: CompareProvince, the province's cluster ranking, the scheme.
+export interface ProvinceRanking {
+  comparison: {
+    organizationCode: string;
+    period: string;
+    year: number;
+    clusterNumber: number;
+    clusterName: string;
+    indicators: IndicatorComparison[];
+    scored: boolean;
+    total: number;
+    rank: number;
+    of: number;
+    schemeVersion: number;
+  };
+  ranking: ClusterRanking | null;
+  scheme: ScoringScheme;
 }
 
 export class HttpError extends Error {

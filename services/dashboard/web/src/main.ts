@@ -10,8 +10,12 @@ import {
   Me,
   post,
   ProvincePage,
+  ProvinceRanking,
   ProvinceSeries,
   q,
+  ClusterRanking,
+  Rankings,
+  ScoringScheme,
   Report,
   ReportChange,
   ReporterStatus,
@@ -34,6 +38,8 @@ let clusterFilter = sessionStorage.getItem('fed.cluster') ?? '';
 let chartIndicator = 'workshops';
 let seriesIndicator = 'members';
 let contestGrouping: 'org' | 'field' | 'kind' = 'org';
+let rankingCluster = sessionStorage.getItem('fed.rankingCluster') ?? '';
+let openBreakdown = ''; // the province whose points per criterion are shown
 let events: EventSource | null = null;
 let eventsSequence = '';
 let lastUpdate: Date | null = null;
@@ -288,6 +294,7 @@ async function renderBoard(): Promise<void> {
   const totalsSection = el('section', { class: 'card totals', 'data-testid': 'totals' }, el('h2', {}, t('totals')), el('p', {}, t('loading')));
   const coverageSection = el('section', { class: 'card coverage', 'data-testid': 'coverage' }, el('h2', {}, t('coverage')), el('p', {}, t('loading')));
   const contestsSection = el('section', { class: 'card contests', 'data-testid': 'contests' }, el('h2', {}, t('contests')), el('p', {}, t('loading')));
+  const rankingsSection = el('section', { class: 'card rankings', 'data-testid': 'rankings' }, el('h2', {}, t('rankings')), el('p', {}, t('loading')));
   append(app,
     header(true),
     el('main', { class: 'board' },
@@ -301,10 +308,10 @@ async function renderBoard(): Promise<void> {
         cellsNode),
       coverageSection,
       totalsSection,
-      el('section', { class: 'card placeholder', 'data-testid': 'rankings' },
-        el('h2', {}, t('rankings')), el('p', {}, t('notYet'))),
+      rankingsSection,
       contestsSection));
   refreshBoardView();
+  void renderRankings(rankingsSection);
   void renderCoverage(coverageSection);
   void renderTotals(totalsSection);
   void renderContests(contestsSection);
@@ -501,6 +508,236 @@ function drawContests(node: HTMLElement, data: ContestStats): void {
 }
 
 // ---------------------------------------------------------------------------
+// Emulation-cluster rankings of the period (ranking service)
+// ---------------------------------------------------------------------------
+
+function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
+}
+
+// The section's message when the rankings cannot be shown: unreachable
+// (503), nothing to rank for the period (404), or another error.
+function rankingsProblem(e: unknown): HTMLElement {
+  const status = e instanceof HttpError ? e.status : 0;
+  if (status === 404) return el('p', { class: 'muted', 'data-testid': 'rankings-none' }, t('noRanking'));
+  return el('p', { class: 'notice', role: 'status', 'data-testid': 'rankings-unavailable' },
+    status === 503 ? t('rankingsUnreachable') : `${t('error')}: ${(e as Error).message}`);
+}
+
+function clusterLabel(r: { clusterNumber: number; clusterName: string }): string {
+  return r.clusterName || `${t('cluster')} ${r.clusterNumber}`;
+}
+
+async function renderRankings(section: HTMLElement): Promise<void> {
+  const forPeriod = period;
+  const heading = el('h2', {}, `${t('rankings')} · ${forPeriod}`);
+  if (!me!.features.rankings) {
+    clear(section);
+    section.classList.add('placeholder');
+    append(section, heading, el('p', { 'data-testid': 'rankings-off' }, t('rankingsOff')));
+    return;
+  }
+  let data: Rankings;
+  try {
+    data = await get<Rankings>(`/api/rankings?${q({ period: forPeriod })}`);
+  } catch (e) {
+    if (!section.isConnected || forPeriod !== period) return;
+    clear(section);
+    append(section, heading, rankingsProblem(e));
+    return;
+  }
+  if (!section.isConnected || forPeriod !== period) return;
+  clear(section);
+  const list = data.rankings.rankings ?? [];
+  if (list.length === 0) {
+    append(section, heading, el('p', { class: 'muted', 'data-testid': 'rankings-none' }, t('noRanking')));
+    return;
+  }
+  // The cluster shown: the last one chosen, else the board's cluster filter, else the first.
+  if (!list.some((r) => String(r.clusterNumber) === rankingCluster)) {
+    rankingCluster = list.some((r) => String(r.clusterNumber) === clusterFilter) ? clusterFilter : String(list[0].clusterNumber);
+  }
+  const select = el('select', { 'aria-label': t('cluster'), 'data-testid': 'ranking-cluster' });
+  for (const r of list) {
+    const opt = el('option', { value: String(r.clusterNumber) }, clusterLabel(r));
+    if (String(r.clusterNumber) === rankingCluster) opt.selected = true;
+    select.appendChild(opt);
+  }
+  const csvHref = () => `/api/export/rankings.csv?${q({ period: forPeriod, cluster: rankingCluster })}`;
+  const csv = el('a', { href: csvHref(), download: `rankings-${forPeriod}-${rankingCluster}.csv`, 'data-testid': 'csv-rankings' }, t('downloadRankings'));
+  const schemeNote = el('span', { class: 'muted', 'data-testid': 'ranking-scheme' });
+  const box = el('div', { class: 'table-wrap ranking-wrap' });
+  const show = () => {
+    const ranking = list.find((r) => String(r.clusterNumber) === rankingCluster)!;
+    clear(box);
+    box.appendChild(rankingTable(ranking, data.scheme));
+    schemeNote.textContent = data.scheme
+      ? `${t('scheme')}: ${data.scheme.name} (${t('schemeVersion')} ${ranking.schemeVersion})`
+      : `${t('scheme')} ${ranking.year} (${t('schemeVersion')} ${ranking.schemeVersion})`;
+  };
+  select.addEventListener('change', () => {
+    rankingCluster = select.value;
+    sessionStorage.setItem('fed.rankingCluster', rankingCluster);
+    csv.setAttribute('href', csvHref());
+    csv.setAttribute('download', `rankings-${forPeriod}-${rankingCluster}.csv`);
+    show();
+  });
+  append(section, heading,
+    el('p', { class: 'note' }, t('rankingsNote')),
+    el('div', { class: 'filters' }, el('label', {}, `${t('cluster')} `, select), csv, schemeNote),
+    box);
+  show();
+}
+
+// One cluster's ranking: rank, province (head/deputy, flag proposal), total;
+// a click on a row opens its points per criterion underneath.
+function rankingTable(ranking: ClusterRanking, scheme: ScoringScheme | null, own = ''): HTMLTableElement {
+  const table = el('table', { class: 'table ranking-table', 'data-testid': 'ranking-table', 'data-cluster': ranking.clusterNumber },
+    el('thead', {}, el('tr', {},
+      el('th', { class: 'num' }, t('rank')), el('th', {}, t('organization')), el('th', { class: 'num' }, t('totalPoints')))));
+  const body = el('tbody');
+  for (const entry of ranking.entries ?? []) {
+    const badges = el('span', { class: 'badges' });
+    if (entry.clusterRole === 'head') badges.appendChild(el('span', { class: 'badge badge-role', 'data-testid': 'role-head' }, t('headOf')));
+    if (entry.clusterRole === 'deputy') badges.appendChild(el('span', { class: 'badge badge-role', 'data-testid': 'role-deputy' }, t('deputyOf')));
+    if (entry.flagProposal) badges.appendChild(el('span', { class: 'badge badge-flag', 'data-testid': 'flag-proposal' }, `★ ${t('flagProposal')}`));
+    if (!entry.reported) badges.appendChild(el('span', { class: 'muted' }, `(${t('notReported')})`));
+    const row = el('tr', {
+      class: `ranking-row${entry.organizationCode === own ? ' own' : ''}${entry.flagProposal ? ' flag' : ''}`,
+      'data-testid': 'ranking-row',
+      'data-code': entry.organizationCode,
+      'data-rank': entry.rank,
+      'data-total': entry.total,
+      'data-flag': entry.flagProposal ? 'true' : 'false',
+      tabindex: 0,
+      'aria-expanded': 'false',
+    },
+    el('td', { class: 'num rank' }, entry.rank),
+    el('td', {}, el('span', { class: 'org-name' }, entry.organizationName || orgName(entry.organizationCode)), ' ', badges,
+      entry.hasSelfAssessment ? el('span', { class: 'muted self' }, ` · ${t('selfTotal')}: ${fmtNumber(entry.selfTotal)}`) : null),
+    el('td', { class: 'num total' }, fmtNumber(entry.total)));
+    const detail = el('tr', { class: 'breakdown-row', 'data-testid': 'ranking-breakdown', 'data-code': entry.organizationCode },
+      el('td', { colspan: 3 }, breakdownTable(entry, scheme)));
+    const setOpen = (open: boolean) => {
+      detail.hidden = !open;
+      row.setAttribute('aria-expanded', open ? 'true' : 'false');
+    };
+    setOpen(openBreakdown === entry.organizationCode);
+    const toggle = () => {
+      const open = detail.hidden;
+      // One breakdown at a time.
+      for (const other of table.querySelectorAll<HTMLElement>('tr.breakdown-row')) other.hidden = true;
+      for (const other of table.querySelectorAll<HTMLElement>('tr.ranking-row')) other.setAttribute('aria-expanded', 'false');
+      setOpen(open);
+      openBreakdown = open ? entry.organizationCode : '';
+    };
+    row.addEventListener('click', toggle);
+    row.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); toggle(); }
+    });
+    append(body, row, detail);
+  }
+  table.appendChild(body);
+  return table;
+}
+
+function breakdownTable(entry: ClusterRanking['entries'][number], scheme: ScoringScheme | null): HTMLElement {
+  const criterion = (code: string) => scheme?.criteria.find((c) => c.code === code);
+  const rule = (code: string) => scheme?.rules.find((r) => r.code === code);
+  const num = (v: string) => el('td', { class: 'num' }, v);
+  const table = el('table', { class: 'table breakdown' },
+    el('caption', {}, `${t('breakdownOf')} · ${entry.organizationName}`),
+    el('thead', {}, el('tr', {},
+      el('th', {}, t('criterion')), el('th', { class: 'num' }, t('rawValue')), el('th', { class: 'num' }, t('normalised')),
+      el('th', { class: 'num' }, t('points')), el('th', { class: 'num' }, t('maxPoints')))));
+  const body = el('tbody');
+  for (const c of entry.breakdown ?? []) {
+    const def = criterion(c.criterionCode);
+    const max = def ? def.maxPoints * (def.weight || 1) : null;
+    body.appendChild(el('tr', { 'data-testid': 'criterion', 'data-criterion': c.criterionCode, 'data-points': c.points },
+      el('td', {}, def?.name || c.criterionCode),
+      num(c.present ? fmtNumber(c.rawValue) : t('notReported')),
+      num(fmtNumber(c.normalised)),
+      num(fmtNumber(c.points)),
+      num(max === null ? '' : fmtNumber(max))));
+  }
+  for (const a of entry.adjustments ?? []) {
+    body.appendChild(el('tr', { 'data-testid': 'adjustment', 'data-rule': a.ruleCode, 'data-points': a.points },
+      el('td', {}, `${t('adjustment')}: ${rule(a.ruleCode)?.name || a.ruleCode}`),
+      num(`${a.count} ${t('times')}`), num(''), num(`${a.points > 0 ? '+' : ''}${fmtNumber(a.points)}`), num('')));
+  }
+  table.appendChild(body);
+  table.appendChild(el('tfoot', {}, el('tr', {},
+    el('th', {}, t('totalPoints')), el('td', {}), el('td', {}), num(fmtNumber(entry.total)),
+    num(scheme ? fmtNumber(scheme.totalPoints) : ''))));
+  return table;
+}
+
+// A province: its rank in its cluster, its indicators against the cluster's
+// average, median and best (CompareProvince), and the cluster's ranking.
+async function renderProvinceRanking(section: HTMLElement, code: string): Promise<void> {
+  const forPeriod = period;
+  const heading = el('h2', {}, `${t('rankingInCluster')} · ${forPeriod}`);
+  if (!me!.features.rankings) {
+    clear(section);
+    section.classList.add('placeholder');
+    append(section, heading, el('p', { 'data-testid': 'rankings-off' }, t('rankingsOff')));
+    return;
+  }
+  let data: ProvinceRanking;
+  try {
+    data = await get<ProvinceRanking>(`/api/province-ranking?${q({ code, period: forPeriod })}`);
+  } catch (e) {
+    if (!section.isConnected || forPeriod !== period) return;
+    clear(section);
+    append(section, heading, rankingsProblem(e));
+    return;
+  }
+  if (!section.isConnected || forPeriod !== period || provinceCode !== code) return;
+  clear(section);
+  const c = data.comparison;
+  const clusterName = clusterLabel(c);
+  // The cluster members' names (the comparison names the best by code).
+  for (const e of data.ranking?.entries ?? []) if (e.organizationName) provinceNames.set(e.organizationCode, e.organizationName);
+  append(section, heading);
+  if (c.scored) {
+    append(section, el('p', { class: 'rank-summary', 'data-testid': 'province-rank', 'data-rank': c.rank, 'data-of': c.of, 'data-total': c.total },
+      el('strong', {}, fill(t('rankOf'), { rank: c.rank, of: c.of, cluster: clusterName })),
+      ` · ${t('totalPoints')}: ${fmtNumber(c.total)}`,
+      data.ranking?.entries?.find((e) => e.organizationCode === code)?.flagProposal
+        ? el('span', { class: 'badge badge-flag' }, `★ ${t('flagProposal')}`) : null));
+  } else {
+    append(section, el('p', { class: 'muted', 'data-testid': 'province-rank' }, t('notScored')));
+  }
+  const num = (v: string) => el('td', { class: 'num' }, v);
+  const table = el('table', { class: 'table', 'data-testid': 'comparison-table' },
+    el('caption', {}, t('comparison')),
+    el('thead', {}, el('tr', {},
+      el('th', {}, t('indicator')), el('th', { class: 'num' }, orgName(code)), el('th', { class: 'num' }, t('clusterAverage')),
+      el('th', { class: 'num' }, t('clusterMedian')), el('th', { class: 'num' }, t('clusterBest')), el('th', { class: 'num' }, t('rankInCluster')))));
+  const body = el('tbody');
+  for (const ind of c.indicators ?? []) {
+    body.appendChild(el('tr', { 'data-indicator': ind.indicatorCode },
+      el('td', {}, label(ind.indicatorCode)),
+      num(ind.present ? fmtNumber(ind.value) : '—'),
+      num(fmtNumber(ind.clusterAverage)),
+      num(fmtNumber(ind.clusterMedian)),
+      el('td', { class: 'num', title: ind.bestCode ? `${t('bestBy')}: ${orgName(ind.bestCode)}` : '' },
+        fmtNumber(ind.clusterBest), ind.bestCode ? el('span', { class: 'muted' }, ` (${orgName(ind.bestCode)})`) : null),
+      num(ind.rank ? `${ind.rank}/${ind.of}` : '—')));
+  }
+  table.appendChild(body);
+  append(section, el('div', { class: 'table-wrap' }, table));
+  if (data.ranking) {
+    append(section, el('h3', {}, `${t('rankings')} · ${clusterName}`),
+      el('div', { class: 'filters' },
+        el('a', { href: `/api/export/rankings.csv?${q({ period: forPeriod, cluster: data.ranking.clusterNumber })}`,
+          download: `rankings-${forPeriod}-${data.ranking.clusterNumber}.csv`, 'data-testid': 'csv-rankings' }, t('downloadRankings'))),
+      el('div', { class: 'table-wrap ranking-wrap' }, rankingTable(data.ranking, data.scheme, code)));
+  }
+}
+
+// ---------------------------------------------------------------------------
 // A province: profile, reports and their history, series against its cluster
 // ---------------------------------------------------------------------------
 
@@ -525,6 +762,7 @@ async function renderProvince(code: string): Promise<void> {
   const chartBox = el('div', { class: 'chart', 'data-testid': 'province-chart' });
   provinceNames.set(org.code, org.name);
   const contestsSection = el('section', { class: 'card contests', 'data-testid': 'contests' }, el('h2', {}, t('contests')), el('p', {}, t('loading')));
+  const provinceRankingSection = el('section', { class: 'card rankings', 'data-testid': 'province-ranking' }, el('h2', {}, t('rankingInCluster')), el('p', {}, t('loading')));
   const select = el('select', { 'aria-label': t('indicator') });
   for (const ind of me!.catalog.indicators) {
     const opt = el('option', { value: ind.code }, label(ind.code));
@@ -548,9 +786,11 @@ async function renderProvince(code: string): Promise<void> {
           : t('noCluster'))),
       renderTerm(p)),
     el('section', { class: 'card' }, el('h2', {}, t('reports')), renderReports(page)),
+    provinceRankingSection,
     el('section', { class: 'card' }, el('h2', {}, t('seriesVsCluster')), el('label', {}, `${t('indicator')}: `, select), chartBox),
     contestsSection));
   void drawProvince(chartBox, code);
+  void renderProvinceRanking(provinceRankingSection, code);
   void renderContests(contestsSection, code);
 }
 
@@ -691,8 +931,10 @@ function refreshAfterChange(now: boolean): void {
   debounce('figures', 4000, () => {
     const totals = document.querySelector<HTMLElement>('[data-testid="totals"]');
     const coverage = document.querySelector<HTMLElement>('[data-testid="coverage"]');
+    const rankings = document.querySelector<HTMLElement>('[data-testid="rankings"]');
     if (totals) void renderTotals(totals);
     if (coverage) void renderCoverage(coverage);
+    if (rankings) void renderRankings(rankings);
   });
 }
 
