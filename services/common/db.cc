@@ -112,7 +112,9 @@ absl::Status ApplyMigrations(const std::string& url, const std::string& schema,
   try {
     pqxx::connection conn(url);
     const std::string quoted = conn.quote_name(schema);
-    for (const Migration& migration : migrations) {
+    std::vector<Migration> all = shared::Migrations();
+    all.insert(all.end(), migrations.begin(), migrations.end());
+    for (const Migration& migration : all) {
       pqxx::work txn(conn);
       txn.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", schema);
       txn.exec(absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", quoted));

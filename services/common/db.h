@@ -116,10 +116,17 @@ struct Migration {
   std::string sql;
 };
 
-// Creates `schema` if needed and applies, in order, every migration not yet
-// recorded in <schema>.schema_migrations, each in its own transaction under an
-// advisory lock (so two replicas starting together do not race). Refuses to
-// start if an applied migration's text has changed since.
+namespace shared {
+// Applied to every schema before the service's own migrations: version 0,
+// the audit log that AppendAudit writes (services/common/migrations/).
+const std::vector<Migration>& Migrations();
+}  // namespace shared
+
+// Creates `schema` if needed and applies, in order, the shared migrations and
+// then the service's, each not yet recorded in <schema>.schema_migrations, each
+// in its own transaction under an advisory lock (so two replicas starting
+// together do not race). Refuses to start if an applied migration's text has
+// changed since.
 absl::Status ApplyMigrations(const std::string& url, const std::string& schema,
                              const std::vector<Migration>& migrations);
 

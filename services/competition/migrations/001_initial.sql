@@ -107,23 +107,5 @@ CREATE TABLE results (
 );
 CREATE INDEX results_contest ON results (contest_id, rank);
 
-CREATE TABLE audit_log (
-  id          bigserial PRIMARY KEY,
-  at          timestamptz NOT NULL DEFAULT now(),
-  subject     text NOT NULL,
-  role        smallint NOT NULL,
-  actor_org   text NOT NULL,
-  action      text NOT NULL,
-  target      text NOT NULL,
-  detail      jsonb NOT NULL
-);
-CREATE INDEX audit_log_target ON audit_log (target, id);
-
-CREATE FUNCTION refuse_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'audit_log is append-only';
-END $$;
-CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-  FOR EACH ROW EXECUTE FUNCTION refuse_audit_change();
 CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
-  FOR EACH ROW EXECUTE FUNCTION refuse_audit_change();
+  FOR EACH ROW EXECUTE FUNCTION refuse_change();

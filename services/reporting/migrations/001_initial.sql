@@ -119,23 +119,3 @@ CREATE TABLE forwarder_state (
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
 INSERT INTO forwarder_state (id) VALUES (1);
-
--- Who wrote what, when. Append-only: the trigger refuses UPDATE and DELETE.
-CREATE TABLE audit_log (
-  id          bigserial PRIMARY KEY,
-  at          timestamptz NOT NULL DEFAULT now(),
-  subject     text NOT NULL,
-  role        smallint NOT NULL,
-  actor_org   text NOT NULL,
-  action      text NOT NULL,
-  target      text NOT NULL,
-  detail      jsonb NOT NULL
-);
-CREATE INDEX audit_log_target ON audit_log (target, id);
-
-CREATE FUNCTION refuse_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'audit_log is append-only';
-END $$;
-CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-  FOR EACH ROW EXECUTE FUNCTION refuse_audit_change();
