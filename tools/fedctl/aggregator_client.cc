@@ -34,31 +34,12 @@ CommandSpec& WithAggregatorOption(CommandSpec& command) {
 }
 
 std::string AggregatorTarget(const Invocation& invocation) {
-  if (invocation.Has("aggregator")) return invocation.Get("aggregator");
-  if (const char* env = std::getenv("FED_AGGREGATOR_TARGET"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return kDefaultAggregatorTarget;
+  return ServiceTarget(invocation, "aggregator", "FED_AGGREGATOR_TARGET", kDefaultAggregatorTarget);
 }
 
 AggregatorClient AggregatorClient::Connect(const Invocation& invocation) {
   return AggregatorClient(OpenChannel(AggregatorTarget(invocation)),
                           ResolveAccessToken(invocation.global()));
-}
-
-AggregatorClient::AggregatorClient(std::shared_ptr<grpc::Channel> channel, std::string token)
-    : stub_(v1::AggregatorService::NewStub(channel)), token_(std::move(token)) {}
-
-absl::Status AggregatorClient::Explain(absl::Status status) const {
-  if (status.code() != absl::StatusCode::kUnauthenticated || !token_.empty()) return status;
-  absl::Status explained(status.code(),
-                         absl::StrCat(status.message(),
-                                      " (fedctl had no token: pass --token, or "
-                                      "--token_secret_file to mint one)"));
-  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-    explained.SetPayload(url, payload);
-  });
-  return explained;
 }
 
 absl::Status AggregatorClient::Push(const std::vector<v1::PushedReport>& reports,
@@ -78,7 +59,7 @@ absl::Status AggregatorClient::Push(const std::vector<v1::PushedReport>& reports
   v1::PushAck ack;
   while (stream->Read(&ack)) acks->push_back(ack);
   writer.join();
-  return Explain(fed::FromGrpcStatus(stream->Finish()));
+  return ExplainMissingToken(fed::FromGrpcStatus(stream->Finish()), token_);
 }
 
 std::string ReportStateLabel(v1::ReportState state) {

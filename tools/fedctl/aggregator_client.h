@@ -27,23 +27,11 @@ CommandSpec& WithAggregatorOption(CommandSpec& command);
 // --aggregator, else FED_AGGREGATOR_TARGET, else the default.
 std::string AggregatorTarget(const Invocation& invocation);
 
-class AggregatorClient {
+class AggregatorClient : public ServiceClient<federation::v1::AggregatorService> {
  public:
-  using Stub = federation::v1::AggregatorService::Stub;
-
+  using ServiceClient::ServiceClient;
   // Connects to AggregatorTarget with ResolveAccessToken's token (may throw UsageError).
   static AggregatorClient Connect(const Invocation& invocation);
-  AggregatorClient(std::shared_ptr<grpc::Channel> channel, std::string token);
-
-  // One unary call: client.Call(&Stub::GetTotals, request, &response).
-  template <typename Request, typename Response>
-  absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, Response* response) const {
-    grpc::ClientContext context;
-    PrepareContext(context, token_);
-    grpc::Status status = (stub_.get()->*method)(&context, request, response);
-    return Explain(fed::FromGrpcStatus(status));
-  }
 
   // Sends `reports` on one PushReports stream (writing while it reads the
   // acknowledgements) and appends every acknowledgement received to `acks`.
@@ -51,12 +39,6 @@ class AggregatorClient {
   // idempotent, so the caller may send those again.
   absl::Status Push(const std::vector<federation::v1::PushedReport>& reports,
                     std::vector<federation::v1::PushAck>* acks) const;
-
- private:
-  absl::Status Explain(absl::Status status) const;
-
-  std::unique_ptr<Stub> stub_;
-  std::string token_;
 };
 
 // "submitted", "accepted", "returned", "draft", "" for unspecified.

@@ -14,9 +14,8 @@ CommandSpec& WithCompetitionOption(CommandSpec& command) {
 }
 
 std::string CompetitionTarget(const Invocation& invocation) {
-  if (invocation.Has("competition")) return invocation.Get("competition");
-  if (const char* env = std::getenv("FED_COMPETITION_TARGET"); env != nullptr && *env != '\0') return env;
-  return kDefaultCompetitionTarget;
+  return ServiceTarget(invocation, "competition", "FED_COMPETITION_TARGET",
+                       kDefaultCompetitionTarget);
 }
 
 CompetitionClient CompetitionClient::Connect(const Invocation& invocation) {

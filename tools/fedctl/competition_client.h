@@ -22,25 +22,10 @@ inline constexpr char kDefaultCompetitionTarget[] = "127.0.0.1:50054";
 CommandSpec& WithCompetitionOption(CommandSpec& command);
 std::string CompetitionTarget(const Invocation& invocation);
 
-class CompetitionClient {
+class CompetitionClient : public ServiceClient<federation::v1::CompetitionService> {
  public:
-  using Stub = federation::v1::CompetitionService::Stub;
-
+  using ServiceClient::ServiceClient;
   static CompetitionClient Connect(const Invocation& invocation);
-  CompetitionClient(std::shared_ptr<grpc::Channel> channel, std::string token)
-      : stub_(federation::v1::CompetitionService::NewStub(channel)), token_(std::move(token)) {}
-
-  template <typename Request, typename Response>
-  absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, Response* response) const {
-    grpc::ClientContext context;
-    PrepareContext(context, token_);
-    return fed::FromGrpcStatus((stub_.get()->*method)(&context, request, response));
-  }
-
- private:
-  std::unique_ptr<Stub> stub_;
-  std::string token_;
 };
 
 }  // namespace fedctl

@@ -25,27 +25,14 @@ using Stub = v1::RankingService::Stub;
 constexpr char kDefaultRankingTarget[] = "127.0.0.1:50055";
 
 std::string RankingTarget(const Invocation& invocation) {
-  if (invocation.Has("ranking")) return invocation.Get("ranking");
-  if (const char* env = std::getenv("FED_RANKING_TARGET"); env != nullptr && *env != '\0') return env;
-  return kDefaultRankingTarget;
+  return ServiceTarget(invocation, "ranking", "FED_RANKING_TARGET", kDefaultRankingTarget);
 }
 
-class RankingClient {
+class RankingClient : public ServiceClient<v1::RankingService> {
  public:
   explicit RankingClient(const Invocation& invocation)
-      : stub_(v1::RankingService::NewStub(OpenChannel(RankingTarget(invocation)))),
-        token_(ResolveAccessToken(invocation.global())) {}
-  template <typename Request, typename Response>
-  absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, Response* response) const {
-    grpc::ClientContext context;
-    PrepareContext(context, token_);
-    return fed::FromGrpcStatus((stub_.get()->*method)(&context, request, response));
-  }
-
- private:
-  std::unique_ptr<Stub> stub_;
-  std::string token_;
+      : ServiceClient(OpenChannel(RankingTarget(invocation)),
+                      ResolveAccessToken(invocation.global())) {}
 };
 
 template <typename Readable, typename MakeSheet>

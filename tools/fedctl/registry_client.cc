@@ -1,5 +1,7 @@
 #include "tools/fedctl/registry_client.h"
 
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 #include "tools/fedctl/credentials.h"
 
@@ -10,6 +12,25 @@ void PrepareContext(grpc::ClientContext& context, const std::string& token) {
   if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
 }
 
+std::string ServiceTarget(const Invocation& invocation, const char* option, const char* env,
+                          const char* fallback) {
+  if (invocation.Has(option)) return invocation.Get(option);
+  if (const char* value = std::getenv(env); value != nullptr && *value != '\0') return value;
+  return fallback;
+}
+
+absl::Status ExplainMissingToken(absl::Status status, const std::string& token) {
+  if (status.code() != absl::StatusCode::kUnauthenticated || !token.empty()) return status;
+  absl::Status explained(status.code(),
+                         absl::StrCat(status.message(),
+                                      " (fedctl had no token: pass --token, or "
+                                      "--token_secret_file to mint one)"));
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    explained.SetPayload(url, payload);
+  });
+  return explained;
+}
+
 std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target) {
   // The suite runs on loopback or inside a private network; TLS belongs to
   // the deployment's proxy, not to the tools.
@@ -18,24 +39,6 @@ std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target) {
 
 RegistryClient RegistryClient::Connect(const GlobalOptions& global) {
   return RegistryClient(OpenChannel(global.target), ResolveAccessToken(global));
-}
-
-RegistryClient::RegistryClient(std::shared_ptr<grpc::Channel> channel, std::string token)
-    : stub_(federation::v1::RegistryService::NewStub(channel)), token_(std::move(token)) {}
-
-absl::Status RegistryClient::Explain(absl::Status status) const {
-  if (status.code() == absl::StatusCode::kUnauthenticated && token_.empty()) {
-    absl::Status explained(status.code(),
-                           absl::StrCat(status.message(),
-                                        " (fedctl had no token: pass --token, or "
-                                        "--token_secret_file to mint one)"));
-    // Keep any payload (none is expected on UNAUTHENTICATED, but be exact).
-    status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-      explained.SetPayload(url, payload);
-    });
-    return explained;
-  }
-  return status;
 }
 
 absl::Status ListAllOrganizations(const RegistryClient& client,

@@ -13,43 +13,16 @@
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/status.h"
 #include "tools/fedctl/cli.h"
+#include "tools/fedctl/service_client.h"
 
 namespace fedctl {
 
-// No single registry call should take longer; a hung server must not hang
-// a script that calls fedctl.
-inline constexpr absl::Duration kCallDeadline = absl::Seconds(10);
-
-// Gives a call its deadline and, when `token` is set, the
-// "authorization: Bearer <token>" metadata.
-void PrepareContext(grpc::ClientContext& context, const std::string& token);
-
-std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target);
-
-class RegistryClient {
+// The registry's client; its address is the global --target.
+class RegistryClient : public ServiceClient<federation::v1::RegistryService> {
  public:
-  using Stub = federation::v1::RegistryService::Stub;
-
+  using ServiceClient::ServiceClient;
   // Connects to --target with ResolveAccessToken's token (may throw UsageError).
   static RegistryClient Connect(const GlobalOptions& global);
-  RegistryClient(std::shared_ptr<grpc::Channel> channel, std::string token);
-
-  // One unary call: client.Call(&Stub::GetOrganization, request, &organization).
-  template <typename Request, typename Response>
-  absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, Response* response) const {
-    grpc::ClientContext context;
-    PrepareContext(context, token_);
-    grpc::Status status = (stub_.get()->*method)(&context, request, response);
-    return Explain(fed::FromGrpcStatus(status));
-  }
-
- private:
-  // Adds a hint to errors whose cause is on this side (no token at all).
-  absl::Status Explain(absl::Status status) const;
-
-  std::unique_ptr<Stub> stub_;
-  std::string token_;
 };
 
 // ListOrganizations, following next_page_token until the last page; `all`

@@ -30,42 +30,16 @@ namespace v1 = federation::v1;
 constexpr char kDefaultReportingTarget[] = "127.0.0.1:50052";
 
 std::string ReportingTarget(const Invocation& invocation) {
-  if (invocation.Has("reporting")) return invocation.Get("reporting");
-  if (const char* env = std::getenv("FED_REPORTING_TARGET"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return kDefaultReportingTarget;
+  return ServiceTarget(invocation, "reporting", "FED_REPORTING_TARGET", kDefaultReportingTarget);
 }
 
-class ReportingClient {
+class ReportingClient : public ServiceClient<v1::ReportingService> {
  public:
-  using Stub = v1::ReportingService::Stub;
-
+  using ServiceClient::ServiceClient;
   static ReportingClient Connect(const Invocation& invocation) {
     return ReportingClient(OpenChannel(ReportingTarget(invocation)),
                            ResolveAccessToken(invocation.global()));
   }
-
-  template <typename Request, typename Response>
-  absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, Response* response) const {
-    grpc::ClientContext context;
-    PrepareContext(context, token_);
-    absl::Status status = fed::FromGrpcStatus((stub_.get()->*method)(&context, request, response));
-    if (status.code() == absl::StatusCode::kUnauthenticated && token_.empty()) {
-      return absl::UnauthenticatedError(absl::StrCat(
-          status.message(),
-          " (fedctl had no token: pass --token, or --token_secret_file to mint one)"));
-    }
-    return status;
-  }
-
- private:
-  ReportingClient(std::shared_ptr<grpc::Channel> channel, std::string token)
-      : stub_(v1::ReportingService::NewStub(channel)), token_(std::move(token)) {}
-
-  std::unique_ptr<Stub> stub_;
-  std::string token_;
 };
 
 std::string StateLabel(v1::ReportState state) {
