@@ -245,6 +245,28 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
       }
       applied.push_back(std::move(s));
     }
+    // A batch whose commit succeeded but was reported as failed (the
+    // connection died during COMMIT) is retried by its pusher and comes back
+    // as duplicates: bring the figures up to what the database holds.
+    for (const auto& [key, stored] : standings) {
+      if (stored.latest_revision == 0 || row_of_key.count(key)) continue;
+      auto known = figures_.Find(key.first, key.second);
+      if (known && known->sequence >= stored.last_sequence) continue;
+      Standing s;
+      s.organization_code = key.first;
+      s.period = key.second;
+      s.state = stored.state;
+      s.latest_revision = stored.latest_revision;
+      s.accepted_revision = stored.accepted_revision;
+      s.timely = stored.timely;
+      s.first_submitted_at = stored.first_submitted_at;
+      s.sequence = stored.last_sequence;
+      s.latest_values = storage::LoadValues(txn, key, stored.latest_revision);
+      if (stored.accepted_revision > 0) {
+        s.accepted_values = storage::LoadValues(txn, key, stored.accepted_revision);
+      }
+      applied.push_back(std::move(s));
+    }
     return absl::OkStatus();
   });
   if (status.ok()) {

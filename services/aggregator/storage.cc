@@ -45,7 +45,8 @@ std::map<Key, StoredStanding> LockStandings(pqxx::work& txn, const std::vector<K
   pqxx::result rows = txn.exec_params(
       absl::StrCat(
           "SELECT r.organization_code, r.period, r.state, r.latest_revision, r.accepted_revision,"
-          " (extract(epoch FROM r.first_submitted_at) * 1000000)::bigint, r.timely"
+          " (extract(epoch FROM r.first_submitted_at) * 1000000)::bigint, r.timely,"
+          " r.last_sequence"
           " FROM reports r JOIN unnest($1::text[], $2::text[]) AS k(o, p)"
           " ON r.organization_code = k.o AND r.period = k.p"
           " ORDER BY r.organization_code, r.period",
@@ -59,6 +60,7 @@ std::map<Key, StoredStanding> LockStandings(pqxx::work& txn, const std::vector<K
     s.accepted_revision = row[4].as<int32_t>();
     s.first_submitted_at = FromMicros(row[5].as<int64_t>());
     s.timely = row[6].as<bool>();
+    s.last_sequence = row[7].as<int64_t>();
   }
   return result;
 }

@@ -26,6 +26,7 @@ struct StoredStanding {
   int32_t accepted_revision = 0;
   absl::Time first_submitted_at;
   bool timely = false;
+  int64_t last_sequence = 0;  // the change that produced this standing
 };
 
 // Serialises writers of the change feed until the transaction ends, so that
