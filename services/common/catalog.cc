@@ -1,5 +1,7 @@
 #include "services/common/catalog.h"
 
+#include "absl/container/flat_hash_map.h"
+
 #include <unordered_map>
 
 namespace fed {
@@ -94,6 +96,19 @@ const v1::Indicator* FindIndicator(absl::string_view code) {
   }();
   auto it = index->find(std::string(code));
   return it == index->end() ? nullptr : it->second;
+}
+
+int IndicatorIndex(absl::string_view code) {
+  // Looked up per member and criterion when rankings are computed: no
+  // string is made for the lookup.
+  static const auto* index = [] {
+    auto* map = new absl::flat_hash_map<std::string, int>();
+    const auto& indicators = LatestCatalog().indicators();
+    for (int i = 0; i < indicators.size(); ++i) (*map)[indicators[i].code()] = i;
+    return map;
+  }();
+  auto it = index->find(code);
+  return it == index->end() ? -1 : it->second;
 }
 
 double NumericValue(const v1::IndicatorValue& value) {

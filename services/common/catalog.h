@@ -19,6 +19,8 @@ const federation::v1::IndicatorCatalog& LatestCatalog();
 
 // The indicator with this code in the latest catalog, or nullptr.
 const federation::v1::Indicator* FindIndicator(absl::string_view code);
+// Its position in the latest catalog (the index of per-indicator arrays), or -1.
+int IndicatorIndex(absl::string_view code);
 
 // The value of an IndicatorValue as a number (flags: 1 or 0).
 double NumericValue(const federation::v1::IndicatorValue& value);

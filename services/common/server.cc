@@ -9,6 +9,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "services/common/log.h"
 
@@ -46,9 +47,14 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
   return server;
 }
 
+void UseServingSettings() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
+
 int RunService(absl::string_view name, const std::vector<Migration>& migrations,
                const ServiceFactory& make_services,
                const std::function<void()>& before_teardown) {
+  UseServingSettings();
   InitLogging(name);
   spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
   const std::string db_url = absl::GetFlag(FLAGS_db);

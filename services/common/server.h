@@ -42,6 +42,12 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
 using ServiceFactory =
     std::function<std::vector<std::unique_ptr<grpc::Service>>(const ServiceDeps&)>;
 
+// Process-wide settings of a serving process (services and benchmarks, not
+// unit tests): Debian builds Abseil without NDEBUG, which leaves Mutex
+// deadlock detection on, a global lock and graph update on every Mutex
+// acquisition; serving processes switch it off.
+void UseServingSettings();
+
 // The whole life of a service process, after absl::ParseCommandLine: logging,
 // database wait + migrations, pools, server, then serve until SIGINT/SIGTERM.
 // Returns the process exit code.

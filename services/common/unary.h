@@ -28,8 +28,43 @@ void LogCall(absl::string_view method, const Principal* principal, const absl::S
 
 // Where a handler runs: on the worker pool when it may block (database,
 // other services), or right on gRPC's callback thread when it only reads
-// memory, which saves two thread hand-offs per call.
-enum class Blocking { kMayBlock, kMemoryOnly };
+// memory, which saves two thread hand-offs per call. kMemoryFirst is for
+// handlers that usually answer from memory but sometimes must fetch: they
+// are tried on gRPC's thread, where BlockingAllowed() is false, and a
+// handler that would block returns WouldBlockError() and is run again on
+// the worker pool (so it must not have done anything it cannot redo).
+enum class Blocking { kMayBlock, kMemoryOnly, kMemoryFirst };
+
+// False while a kMemoryFirst handler is being tried on gRPC's thread.
+bool BlockingAllowed();
+// What code that needs to block returns when BlockingAllowed() is false.
+absl::Status WouldBlockError();
+bool IsWouldBlock(const absl::Status& status);
+
+namespace internal {
+// Marks the current thread as not allowed to block while it lives.
+class NonBlockingScope {
+ public:
+  NonBlockingScope();
+  ~NonBlockingScope();
+  NonBlockingScope(const NonBlockingScope&) = delete;
+  NonBlockingScope& operator=(const NonBlockingScope&) = delete;
+
+ private:
+  bool previous_;
+};
+
+template <typename Handler>
+absl::Status RunHandler(absl::string_view method, Handler& handler, const Principal& who) {
+  try {
+    return handler(who);
+  } catch (const std::exception& e) {
+    // A handler bug must cost one call, never the process.
+    spdlog::error("event=handler_exception method={} error=\"{}\"", method, e.what());
+    return absl::InternalError("internal error");
+  }
+}
+}  // namespace internal
 
 // `handler(const Principal&) -> absl::Status` fills the response itself.
 template <typename Handler>
@@ -44,24 +79,24 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* ctx, const Cal
     reactor->Finish(ToGrpcStatus(principal.status()));
     return reactor;
   }
-  auto run = [reactor, method, start, who = *std::move(principal),
-              handler = std::move(handler)]() mutable {
+  if (blocking != Blocking::kMayBlock) {
     absl::Status status;
-    try {
-      status = handler(std::as_const(who));
-    } catch (const std::exception& e) {
-      // A handler bug must cost one call, never the process.
-      spdlog::error("event=handler_exception method={} error=\"{}\"", method, e.what());
-      status = absl::InternalError("internal error");
+    {
+      internal::NonBlockingScope scope;
+      status = internal::RunHandler(method, handler, *principal);
     }
+    if (blocking == Blocking::kMemoryOnly || !IsWouldBlock(status)) {
+      LogCall(method, &*principal, status, absl::Now() - start);
+      reactor->Finish(ToGrpcStatus(status));
+      return reactor;
+    }
+  }
+  call.workers->Submit([reactor, method, start, who = *std::move(principal),
+                        handler = std::move(handler)]() mutable {
+    const absl::Status status = internal::RunHandler(method, handler, std::as_const(who));
     LogCall(method, &who, status, absl::Now() - start);
     reactor->Finish(ToGrpcStatus(status));
-  };
-  if (blocking == Blocking::kMemoryOnly) {
-    run();
-  } else {
-    call.workers->Submit(std::move(run));
-  }
+  });
   return reactor;
 }
 
@@ -78,7 +113,11 @@ grpc::ServerUnaryReactor* ServeMethod(
     const Request* request, Response* response, Blocking blocking = Blocking::kMayBlock) {
   return ServeUnary(
       ctx, call, name,
-      [=](const Principal& who) { return (impl->*method)(who, *request, response); }, blocking);
+      [=](const Principal& who) {
+        response->Clear();  // a kMemoryFirst handler may run twice
+        return (impl->*method)(who, *request, response);
+      },
+      blocking);
 }
 
 }  // namespace fed

@@ -3,12 +3,17 @@
 #include <algorithm>
 #include <cmath>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/wire_format_lite.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/catalog.h"
 #include "services/common/dates.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
+#include "services/common/unary.h"
 #include "services/ranking/storage.h"
 
 namespace ranking {
@@ -63,6 +68,52 @@ std::string ClusterRole(const v1::EmulationCluster& c, const std::string& code) 
 
 }  // namespace
 
+namespace {
+
+// `message` as field 1 of GetRankingResponse: tag, length, bytes.
+std::string EncodeAsRankingsEntry(const v1::ClusterRanking& message) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  const size_t size = message.ByteSizeLong();
+  coded.WriteTag(google::protobuf::internal::WireFormatLite::MakeTag(
+      v1::GetRankingResponse::kRankingsFieldNumber,
+      google::protobuf::internal::WireFormatLite::WIRETYPE_LENGTH_DELIMITED));
+  coded.WriteVarint64(size);
+  message.SerializeWithCachedSizes(&coded);
+  return out;
+}
+
+}  // namespace
+
+const std::string& ComputedRanking::Encoded(bool totals_only) const {
+  Encoding& encoding = totals_only ? totals_ : full_;
+  std::call_once(encoding.once, [&] {
+    if (!totals_only) {
+      encoding.bytes = EncodeAsRankingsEntry(proto_);
+      return;
+    }
+    v1::ClusterRanking totals = proto_;
+    for (auto& entry : *totals.mutable_entries()) {
+      entry.clear_breakdown();
+      entry.clear_adjustments();
+    }
+    encoding.bytes = EncodeAsRankingsEntry(totals);
+  });
+  return encoding.bytes;
+}
+
+YearClusters::YearClusters(std::vector<v1::EmulationCluster> clusters) : list(std::move(clusters)) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    for (const auto& code : list[i].member_codes()) member_of.emplace(code, i);
+  }
+}
+
+const v1::EmulationCluster* YearClusters::Of(const std::string& code) const {
+  auto it = member_of.find(code);
+  return it == member_of.end() ? nullptr : &list[it->second];
+}
+
 std::string Engine::DataKey(const std::string& code, const std::string& period, bool roll_up) {
   return absl::StrCat(code, "|", period, roll_up ? "|r" : "|-");
 }
@@ -73,6 +124,7 @@ std::string Engine::RankingKey(int year, int number, const std::string& period, 
 }
 
 absl::Status Engine::Load() {
+  std::lock_guard<std::mutex> writing(write_mu_);
   std::vector<v1::ScoringScheme> schemes;
   std::vector<v1::SelfAssessment> selves;
   int64_t cursor = 0;
@@ -93,7 +145,7 @@ absl::Status Engine::Load() {
   ASSIGN_OR_RETURN(auto names, sources_.Names());
   {
     absl::MutexLock lock(&mu_);
-    for (auto& s : schemes) schemes_[s.year()].push_back(std::move(s));
+    for (auto& s : schemes) schemes_[s.year()].push_back(std::make_shared<const v1::ScoringScheme>(std::move(s)));
     for (auto& a : selves) self_[absl::StrCat(a.organization_code(), "|", a.period())] = a;
     names_ = std::move(names);
   }
@@ -105,7 +157,7 @@ absl::Status Engine::Load() {
   for (int year : years) {
     ASSIGN_OR_RETURN(auto clusters, sources_.Clusters(year));
     absl::MutexLock lock(&mu_);
-    clusters_[year] = std::make_shared<const std::vector<v1::EmulationCluster>>(std::move(clusters));
+    clusters_[year] = std::make_shared<const YearClusters>(std::move(clusters));
   }
   if (!years.empty()) {
     std::set<std::string> codes;
@@ -113,7 +165,7 @@ absl::Status Engine::Load() {
     {
       absl::ReaderMutexLock lock(&mu_);
       for (const auto& [year, clusters] : clusters_) {
-        for (const auto& c : *clusters) codes.insert(c.member_codes().begin(), c.member_codes().end());
+        for (const auto& c : clusters->list) codes.insert(c.member_codes().begin(), c.member_codes().end());
         for (const auto& h : HalvesOf(YearOf(year))) halves.push_back(h);
       }
     }
@@ -206,6 +258,7 @@ absl::Status Engine::Fetch(const std::vector<std::string>& codes, const fed::Per
     }
   }
   if (missing.empty()) return absl::OkStatus();
+  if (!fed::BlockingAllowed()) return fed::WouldBlockError();
   RETURN_IF_ERROR(EnsureReceipts(missing, HalvesOf(period), refetch));
   return ParallelFor(missing.size(), [&](size_t i) -> absl::Status {
     ASSIGN_OR_RETURN(auto series, sources_.Series(missing[i], period, period, roll_up));
@@ -241,7 +294,7 @@ RankingPtr Engine::Compute(const v1::EmulationCluster& cluster, const fed::Perio
     m.self = self == self_.end() ? nullptr : &self->second;
     members.push_back(std::move(m));
   }
-  auto out = std::make_shared<v1::ClusterRanking>();
+  auto out = std::make_unique<v1::ClusterRanking>();
   out->set_year(cluster.year());
   out->set_cluster_number(cluster.number());
   out->set_cluster_name(cluster.name());
@@ -251,7 +304,7 @@ RankingPtr Engine::Compute(const v1::EmulationCluster& cluster, const fed::Perio
   out->mutable_computed_at()->set_seconds(absl::ToUnixSeconds(absl::Now()));
   out->set_source_sequence(sequence_.load());
   ScoreCluster(scheme, members, out.get());
-  return out;
+  return std::make_shared<const ComputedRanking>(std::move(*out));
 }
 
 absl::Status Engine::RankYear(int year) {
@@ -259,13 +312,13 @@ absl::Status Engine::RankYear(int year) {
   auto scheme = Scheme(year, 0);
   if (!scheme) return absl::OkStatus();
   std::vector<std::string> codes;
-  for (const auto& c : *clusters) codes.insert(codes.end(), c.member_codes().begin(), c.member_codes().end());
+  for (const auto& c : clusters->list) codes.insert(codes.end(), c.member_codes().begin(), c.member_codes().end());
   for (const auto& period : EagerPeriods(year)) {
     RETURN_IF_ERROR(Fetch(codes, period, false, false));
     absl::MutexLock lock(&mu_);
-    for (const auto& c : *clusters) {
+    for (const auto& c : clusters->list) {
       rankings_[RankingKey(year, c.number(), period.ToString(), scheme->version(), false)] =
-          Kept{c, period, *scheme, false, Compute(c, period, *scheme, false)};
+          Kept{c, period, scheme, false, Compute(c, period, *scheme, false)};
     }
   }
   return absl::OkStatus();
@@ -276,23 +329,24 @@ absl::StatusOr<Engine::ClusterList> Engine::Clusters(int year) {
     absl::ReaderMutexLock lock(&mu_);
     if (auto it = clusters_.find(year); it != clusters_.end()) return it->second;
   }
+  if (!fed::BlockingAllowed()) return fed::WouldBlockError();
   ASSIGN_OR_RETURN(auto fetched, sources_.Clusters(year));
-  auto clusters = std::make_shared<const std::vector<v1::EmulationCluster>>(std::move(fetched));
+  auto clusters = std::make_shared<const YearClusters>(std::move(fetched));
   // A year seen for the first time may bring organisations registered since
   // start-up (the demo loads after the services start): refresh the names.
   auto names = sources_.Names();
   absl::MutexLock lock(&mu_);
   if (names.ok()) names_ = std::move(*names);
   // Years without clusters are not remembered: they may be set up later.
-  if (!clusters->empty()) clusters_[year] = clusters;
+  if (!clusters->list.empty()) clusters_[year] = clusters;
   return clusters;
 }
 
 absl::StatusOr<RankingPtr> Engine::Ranking(const v1::EmulationCluster& cluster,
-                                           const fed::Period& period, const v1::ScoringScheme& scheme,
+                                           const fed::Period& period, const SchemePtr& scheme,
                                            bool roll_up) {
   const std::string key =
-      RankingKey(cluster.year(), cluster.number(), period.ToString(), scheme.version(), roll_up);
+      RankingKey(cluster.year(), cluster.number(), period.ToString(), scheme->version(), roll_up);
   {
     absl::ReaderMutexLock lock(&mu_);
     if (auto it = rankings_.find(key); it != rankings_.end()) return it->second.ranking;
@@ -300,9 +354,45 @@ absl::StatusOr<RankingPtr> Engine::Ranking(const v1::EmulationCluster& cluster,
   std::vector<std::string> codes(cluster.member_codes().begin(), cluster.member_codes().end());
   RETURN_IF_ERROR(Fetch(codes, period, roll_up, false));
   absl::MutexLock lock(&mu_);
-  RankingPtr ranking = Compute(cluster, period, scheme, roll_up);
+  RankingPtr ranking = Compute(cluster, period, *scheme, roll_up);
   rankings_[key] = Kept{cluster, period, scheme, roll_up, ranking};
   return ranking;
+}
+
+absl::StatusOr<FiguresPtr> Engine::Figures(const v1::EmulationCluster& cluster,
+                                           const fed::Period& period, bool roll_up) {
+  const std::string p = period.ToString();
+  const std::string key = absl::StrCat(cluster.year(), "/", cluster.number(), "/", p, roll_up ? "/r" : "");
+  int64_t generation;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (auto it = figures_.find(key); it != figures_.end()) return it->second.figures;
+    generation = figures_generation_;
+  }
+  std::vector<std::string> members(cluster.member_codes().begin(), cluster.member_codes().end());
+  ASSIGN_OR_RETURN(auto data, Data(members, period, roll_up));
+  auto figures = std::make_shared<const ClusterFigures>(
+      FiguresOf(members, data, fed::LatestCatalog().indicators_size()));
+  absl::MutexLock lock(&mu_);
+  // Not kept when a change came in meanwhile: `data` may predate it.
+  if (generation == figures_generation_) figures_[key] = KeptFigures{cluster.year(), p, figures};
+  return figures;
+}
+
+template <typename Which>
+int Engine::Recompute(Which which) {
+  std::vector<std::pair<std::string, RankingPtr>> fresh;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (const auto& [key, kept] : rankings_) {
+      if (which(kept)) fresh.emplace_back(key, Compute(kept.cluster, kept.period, *kept.scheme, kept.roll_up));
+    }
+  }
+  absl::MutexLock lock(&mu_);
+  for (auto& [key, ranking] : fresh) {
+    if (auto it = rankings_.find(key); it != rankings_.end()) it->second.ranking = std::move(ranking);
+  }
+  return static_cast<int>(fresh.size());
 }
 
 absl::StatusOr<std::vector<OrgPeriod>> Engine::Data(const std::vector<std::string>& codes,
@@ -318,11 +408,8 @@ absl::StatusOr<std::vector<OrgPeriod>> Engine::Data(const std::vector<std::strin
 }
 
 int Engine::RecomputeAll() {
-  absl::MutexLock lock(&mu_);
-  for (auto& [key, kept] : rankings_) {
-    kept.ranking = Compute(kept.cluster, kept.period, kept.scheme, kept.roll_up);
-  }
-  return static_cast<int>(rankings_.size());
+  std::lock_guard<std::mutex> writing(write_mu_);
+  return Recompute([](const Kept&) { return true; });
 }
 
 size_t Engine::ranking_count() const {
@@ -334,41 +421,44 @@ std::vector<v1::ScoringScheme> Engine::Schemes(int year) const {
   absl::ReaderMutexLock lock(&mu_);
   std::vector<v1::ScoringScheme> out;
   for (const auto& [y, list] : schemes_) {
-    if (year == 0 || y == year) out.insert(out.end(), list.begin(), list.end());
+    if (year != 0 && y != year) continue;
+    for (const auto& scheme : list) out.push_back(*scheme);
   }
   return out;
 }
 
-std::optional<v1::ScoringScheme> Engine::Scheme(int year, int version) const {
+SchemePtr Engine::Scheme(int year, int version) const {
   absl::ReaderMutexLock lock(&mu_);
   auto it = schemes_.find(year);
-  if (it == schemes_.end() || it->second.empty()) return std::nullopt;
+  if (it == schemes_.end() || it->second.empty()) return nullptr;
   if (version == 0) return it->second.back();
   for (const auto& s : it->second) {
-    if (s.version() == version) return s;
+    if (s->version() == version) return s;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 absl::Status Engine::SchemeDefined(const v1::ScoringScheme& scheme) {
+  std::lock_guard<std::mutex> writing(write_mu_);
   {
     absl::MutexLock lock(&mu_);
     auto& list = schemes_[scheme.year()];
-    list.push_back(scheme);
+    list.push_back(std::make_shared<const v1::ScoringScheme>(scheme));
     std::sort(list.begin(), list.end(),
-              [](const v1::ScoringScheme& a, const v1::ScoringScheme& b) { return a.version() < b.version(); });
+              [](const SchemePtr& a, const SchemePtr& b) { return a->version() < b->version(); });
   }
   return RankYear(scheme.year());
 }
 
 void Engine::SelfAssessed(const v1::SelfAssessment& a) {
-  absl::MutexLock lock(&mu_);
-  self_[absl::StrCat(a.organization_code(), "|", a.period())] = a;
-  for (auto& [key, kept] : rankings_) {
-    if (kept.period.ToString() == a.period() && HasMember(kept.cluster, a.organization_code())) {
-      kept.ranking = Compute(kept.cluster, kept.period, kept.scheme, kept.roll_up);
-    }
+  std::lock_guard<std::mutex> writing(write_mu_);
+  {
+    absl::MutexLock lock(&mu_);
+    self_[absl::StrCat(a.organization_code(), "|", a.period())] = a;
   }
+  Recompute([&](const Kept& kept) {
+    return kept.period.ToString() == a.period() && HasMember(kept.cluster, a.organization_code());
+  });
 }
 
 absl::Status Engine::ApplyChanges(const v1::ListChangesResponse& page) {
@@ -406,7 +496,7 @@ absl::Status Engine::ApplyChanges(const v1::ListChangesResponse& page) {
       touched_periods.insert(text);
     }
   }
-  absl::MutexLock lock(&mu_);
+  absl::ReleasableMutexLock lock(&mu_);
   // Rolled-up values of the touched periods are dropped (they are fetched
   // again on the next request): a change to a predecessor moves its successor.
   for (auto it = data_.begin(); it != data_.end();) {
@@ -419,28 +509,27 @@ absl::Status Engine::ApplyChanges(const v1::ListChangesResponse& page) {
     }
     it = drop ? data_.erase(it) : std::next(it);
   }
+  // Rolled-up rankings of those periods go the same way; figures for
+  // comparisons are made again on request.
   for (auto it = rankings_.begin(); it != rankings_.end();) {
-    Kept& kept = it->second;
-    const std::string p = kept.period.ToString();
-    if (!touched_periods.count(p)) {
-      ++it;
-      continue;
-    }
-    if (kept.roll_up) {
-      it = rankings_.erase(it);
-      continue;
-    }
-    bool affected = false;
-    for (const auto& [code, periods] : periods_by_org) {
-      if (periods.count(p) && HasMember(kept.cluster, code)) affected = true;
-    }
-    if (affected) kept.ranking = Compute(kept.cluster, kept.period, kept.scheme, false);
-    ++it;
+    const bool drop = it->second.roll_up && touched_periods.count(it->second.period.ToString());
+    it = drop ? rankings_.erase(it) : std::next(it);
   }
+  DropFigures([&](const KeptFigures& kept) { return touched_periods.count(kept.period) > 0; });
+  lock.Release();
+  Recompute([&](const Kept& kept) {
+    const std::string p = kept.period.ToString();
+    if (!touched_periods.count(p)) return false;
+    for (const auto& [code, periods] : periods_by_org) {
+      if (periods.count(p) && HasMember(kept.cluster, code)) return true;
+    }
+    return false;
+  });
   return absl::OkStatus();
 }
 
 absl::StatusOr<int> Engine::CatchUp() {
+  std::lock_guard<std::mutex> writing(write_mu_);
   int read = 0;
   for (;;) {
     ASSIGN_OR_RETURN(auto page, sources_.Changes(sequence_.load(), kFeedPage));
@@ -459,6 +548,7 @@ absl::StatusOr<int> Engine::CatchUp() {
 }
 
 absl::Status Engine::RefreshClusters() {
+  std::lock_guard<std::mutex> writing(write_mu_);
   std::vector<int> years;
   {
     absl::ReaderMutexLock lock(&mu_);
@@ -470,15 +560,16 @@ absl::Status Engine::RefreshClusters() {
     {
       absl::MutexLock lock(&mu_);
       auto& old = clusters_[year];
-      changed = !old || old->size() != fresh.size();
-      for (size_t i = 0; !changed && i < old->size(); ++i) {
-        changed = (*old)[i].SerializeAsString() != fresh[i].SerializeAsString();
+      changed = !old || old->list.size() != fresh.size();
+      for (size_t i = 0; !changed && i < old->list.size(); ++i) {
+        changed = old->list[i].SerializeAsString() != fresh[i].SerializeAsString();
       }
       if (!changed) continue;
-      old = std::make_shared<const std::vector<v1::EmulationCluster>>(fresh);
+      old = std::make_shared<const YearClusters>(fresh);
       for (auto it = rankings_.begin(); it != rankings_.end();) {
         it = it->second.cluster.year() == year ? rankings_.erase(it) : std::next(it);
       }
+      DropFigures([&](const KeptFigures& kept) { return kept.year == year; });
     }
     spdlog::info("event=clusters_changed year={}", year);
     ASSIGN_OR_RETURN(auto names, sources_.Names());

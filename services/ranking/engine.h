@@ -34,7 +34,39 @@
 
 namespace ranking {
 
-using RankingPtr = std::shared_ptr<const v1::ClusterRanking>;
+// One computed ranking, immutable once made and shared by every reader.
+class ComputedRanking {
+ public:
+  explicit ComputedRanking(v1::ClusterRanking ranking) : proto_(std::move(ranking)) {}
+  const v1::ClusterRanking& proto() const { return proto_; }
+  // The ranking encoded as one entry of GetRankingResponse.rankings (field
+  // tag, length, message), made once on first request: a GetRanking answer
+  // is these bytes concatenated, never a copy of the message re-encoded.
+  // `totals_only` leaves out each entry's breakdown and adjustments.
+  const std::string& Encoded(bool totals_only) const;
+
+ private:
+  struct Encoding {
+    std::once_flag once;
+    std::string bytes;
+  };
+  v1::ClusterRanking proto_;
+  mutable Encoding full_, totals_;
+};
+using RankingPtr = std::shared_ptr<const ComputedRanking>;
+using SchemePtr = std::shared_ptr<const v1::ScoringScheme>;
+
+// The emulation clusters of one year, with which cluster each organisation is in.
+struct YearClusters {
+  explicit YearClusters(std::vector<v1::EmulationCluster> clusters);
+  // nullptr when the organisation is in no cluster that year.
+  const v1::EmulationCluster* Of(const std::string& code) const;
+
+  std::vector<v1::EmulationCluster> list;
+  std::unordered_map<std::string, size_t> member_of;  // code → index in list
+};
+
+using FiguresPtr = std::shared_ptr<const ClusterFigures>;
 
 class Engine {
  public:
@@ -57,20 +89,27 @@ class Engine {
   void SelfAssessed(const v1::SelfAssessment& assessment);
 
   std::vector<v1::ScoringScheme> Schemes(int year) const;  // year 0: all
-  // version 0: the latest. nullopt when none.
-  std::optional<v1::ScoringScheme> Scheme(int year, int version) const;
+  // version 0: the latest. nullptr when none.
+  SchemePtr Scheme(int year, int version) const;
 
   // The clusters of `year` (cached; fetched from the registry when new).
   // Shared, not copied: every query asks for its year's clusters.
-  using ClusterList = std::shared_ptr<const std::vector<v1::EmulationCluster>>;
+  using ClusterList = std::shared_ptr<const YearClusters>;
   absl::StatusOr<ClusterList> Clusters(int year);
+
+  // Every method below that may fetch from another service returns
+  // fed::WouldBlockError() instead when fed::BlockingAllowed() is false, so
+  // queries answered from memory never leave gRPC's thread.
 
   // One cluster's ranking (precomputed, or computed now and kept).
   absl::StatusOr<RankingPtr> Ranking(const v1::EmulationCluster& cluster, const fed::Period& period,
-                                     const v1::ScoringScheme& scheme, bool roll_up);
+                                     const SchemePtr& scheme, bool roll_up);
   // Counted values of the organisations for the period, fetched if needed.
   absl::StatusOr<std::vector<OrgPeriod>> Data(const std::vector<std::string>& codes,
                                               const fed::Period& period, bool roll_up);
+  // One cluster's figures for comparisons (kept, or computed now and kept).
+  absl::StatusOr<FiguresPtr> Figures(const v1::EmulationCluster& cluster, const fed::Period& period,
+                                     bool roll_up);
 
   // Recomputes every kept ranking from the data in memory (the benchmark's
   // "after one report changed, everything" figure); returns how many.
@@ -86,9 +125,14 @@ class Engine {
   struct Kept {
     v1::EmulationCluster cluster;
     fed::Period period;
-    v1::ScoringScheme scheme;
+    SchemePtr scheme;
     bool roll_up;
     RankingPtr ranking;
+  };
+  struct KeptFigures {
+    int year;
+    std::string period;
+    FiguresPtr figures;
   };
 
   // Fetches (without holding mu_) what `keys` need and stores it.
@@ -101,6 +145,17 @@ class Engine {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   RankingPtr Compute(const v1::EmulationCluster& cluster, const fed::Period& period,
                      const v1::ScoringScheme& scheme, bool roll_up) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Recomputes the kept rankings `which` selects, computing under a shared
+  // lock so that queries go on meanwhile; returns how many.
+  template <typename Which>
+  int Recompute(Which which) ABSL_LOCKS_EXCLUDED(mu_);
+  template <typename Which>
+  void DropFigures(Which which) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (auto it = figures_.begin(); it != figures_.end();) {
+      it = which(it->second) ? figures_.erase(it) : std::next(it);
+    }
+    ++figures_generation_;
+  }
   absl::Status RankYear(int year);  // the eager set of one year
   absl::Status ApplyChanges(const v1::ListChangesResponse& page);
   absl::Status RefreshClusters();
@@ -111,13 +166,20 @@ class Engine {
   std::atomic<int64_t> sequence_{0};
 
   mutable absl::Mutex mu_;
-  std::map<int, std::vector<v1::ScoringScheme>> schemes_ ABSL_GUARDED_BY(mu_);
+  std::map<int, std::vector<SchemePtr>> schemes_ ABSL_GUARDED_BY(mu_);  // by version
   std::map<int, ClusterList> clusters_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> names_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, OrgPeriod> data_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, Receipt> receipts_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, v1::SelfAssessment> self_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, Kept> rankings_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, KeptFigures> figures_ ABSL_GUARDED_BY(mu_);
+  int64_t figures_generation_ ABSL_GUARDED_BY(mu_) = 0;  // bumped when figures are dropped
+
+  // Serialises the writers of kept data and rankings (the feed follower,
+  // scheme definitions, self-assessments), so that a ranking recomputed
+  // under a shared lock is never replaced by one computed from older data.
+  std::mutex write_mu_;
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

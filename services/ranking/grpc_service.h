@@ -8,7 +8,12 @@
 
 namespace ranking {
 
-class RankingGrpcService final : public v1::RankingService::CallbackService {
+// GetRanking is served raw: its answer is the kept rankings' encoded bytes,
+// handed to gRPC without copying or re-encoding (the hottest query).
+using RankingServiceBase =
+    v1::RankingService::WithRawCallbackMethod_GetRanking<v1::RankingService::CallbackService>;
+
+class RankingGrpcService final : public RankingServiceBase {
  public:
   RankingGrpcService(Ranking* ranking, fed::CallContext call) : ranking_(ranking), call_(call) {}
 
@@ -21,7 +26,7 @@ class RankingGrpcService final : public v1::RankingService::CallbackService {
   grpc::ServerUnaryReactor* SetSelfAssessment(grpc::CallbackServerContext* ctx,
       const v1::SetSelfAssessmentRequest* request, v1::SelfAssessment* response) override;
   grpc::ServerUnaryReactor* GetRanking(grpc::CallbackServerContext* ctx,
-      const v1::GetRankingRequest* request, v1::GetRankingResponse* response) override;
+      const grpc::ByteBuffer* request, grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* CompareProvince(grpc::CallbackServerContext* ctx,
       const v1::CompareProvinceRequest* request, v1::CompareProvinceResponse* response) override;
   grpc::ServerUnaryReactor* CompareClusters(grpc::CallbackServerContext* ctx,

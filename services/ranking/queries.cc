@@ -15,17 +15,9 @@ namespace {
 constexpr int kDefaultTrendPeriods = 6;
 constexpr int kMaxTrendPeriods = 40;
 
-int CatalogIndex(const std::string& code) {
-  const auto& catalog = fed::LatestCatalog();
-  for (int i = 0; i < catalog.indicators_size(); ++i) {
-    if (catalog.indicators(i).code() == code) return i;
-  }
-  return -1;
-}
-
 void CheckIndicators(fed::Violations& v, const google::protobuf::RepeatedPtrField<std::string>& codes) {
   for (int i = 0; i < codes.size(); ++i) {
-    if (CatalogIndex(codes[i]) < 0) {
+    if (fed::IndicatorIndex(codes[i]) < 0) {
       v.Add(absl::StrCat("indicator_codes[", i, "]"),
             absl::StrCat("\"", codes[i].substr(0, 60), "\" is not an indicator of the catalog"));
     }
@@ -49,20 +41,10 @@ std::vector<std::string> SchemeIndicators(const v1::ScoringScheme& scheme) {
 
 absl::StatusOr<Engine::ClusterList> ClustersOrNotFound(Engine& engine, int year) {
   ASSIGN_OR_RETURN(auto clusters, engine.Clusters(year));
-  if (clusters->empty()) {
+  if (clusters->list.empty()) {
     return absl::NotFoundError(absl::StrCat("year: the registry has no emulation clusters for ", year));
   }
   return clusters;
-}
-
-const v1::EmulationCluster* ClusterOf(const std::vector<v1::EmulationCluster>& clusters,
-                                      const std::string& code) {
-  for (const auto& c : clusters) {
-    for (const auto& m : c.member_codes()) {
-      if (m == code) return &c;
-    }
-  }
-  return nullptr;
 }
 
 // One organisation against its cluster for one period: every indicator,
@@ -70,43 +52,39 @@ const v1::EmulationCluster* ClusterOf(const std::vector<v1::EmulationCluster>& c
 absl::Status ComparePoint(Engine& engine, const std::string& code, const fed::Period& period,
                           const v1::EmulationCluster& cluster, bool roll_up,
                           const std::vector<std::string>& indicators, v1::TrendPoint* out) {
-  std::vector<std::string> members(cluster.member_codes().begin(), cluster.member_codes().end());
-  ASSIGN_OR_RETURN(auto data, engine.Data(members, period, roll_up));
+  ASSIGN_OR_RETURN(FiguresPtr figures, engine.Figures(cluster, period, roll_up));
+  const int member = figures->MemberIndex(code);
+  static const ClusterFigures::Indicator kNone;
   for (const auto& indicator : indicators) {
-    const int index = CatalogIndex(indicator);
-    std::vector<std::pair<std::string, double>> present;
-    std::optional<double> own;
-    for (size_t i = 0; i < members.size(); ++i) {
-      if (index < 0 || index >= static_cast<int>(data[i].values.size())) continue;
-      const double value = data[i].values[index];
-      if (std::isnan(value)) continue;
-      present.emplace_back(members[i], value);
-      if (members[i] == code) own = value;
-    }
-    const Stats stats = StatsOf(present);
+    // Codes were validated (requests) or are the scheme's; -1 reads as nothing reported.
+    const int index = fed::IndicatorIndex(indicator);
+    const ClusterFigures::Indicator& figure = index < 0 ? kNone : figures->indicators[index];
+    const double own = member < 0 || index < 0 ? std::nan("") : figures->values[member][index];
+    const bool present = !std::isnan(own);
     v1::IndicatorComparison* c = out->add_indicators();
     c->set_indicator_code(indicator);
-    c->set_present(own.has_value());
-    c->set_value(own.value_or(0));
-    c->set_cluster_average(stats.average);
-    c->set_cluster_median(stats.median);
-    c->set_cluster_best(stats.best);
-    c->set_best_code(stats.best_code);
-    c->set_rank(own ? RankOf(present, *own) : 0);
-    c->set_of(stats.count);
+    c->set_present(present);
+    c->set_value(present ? own : 0);
+    c->set_cluster_average(figure.stats.average);
+    c->set_cluster_median(figure.stats.median);
+    c->set_cluster_best(figure.stats.best);
+    c->set_best_code(figure.stats.best_code);
+    c->set_rank(present ? figure.RankOf(own) : 0);
+    c->set_of(figure.stats.count);
   }
   out->set_period(period.ToString());
   out->set_year(cluster.year());
   out->set_cluster_number(cluster.number());
-  if (auto scheme = engine.Scheme(cluster.year(), 0)) {
-    ASSIGN_OR_RETURN(RankingPtr ranking, engine.Ranking(cluster, period, *scheme, roll_up));
-    for (const auto& e : ranking->entries()) {
+  if (SchemePtr scheme = engine.Scheme(cluster.year(), 0)) {
+    ASSIGN_OR_RETURN(RankingPtr ranking, engine.Ranking(cluster, period, scheme, roll_up));
+    const auto& entries = ranking->proto().entries();
+    for (const auto& e : entries) {
       if (e.organization_code() != code) continue;
       out->set_scored(true);
       out->set_scheme_version(scheme->version());
       out->set_total(e.total());
       out->set_rank(e.rank());
-      out->set_of(ranking->entries_size());
+      out->set_of(entries.size());
     }
   }
   return absl::OkStatus();
@@ -114,8 +92,8 @@ absl::Status ComparePoint(Engine& engine, const std::string& code, const fed::Pe
 
 }  // namespace
 
-absl::Status Ranking::GetRanking(const Principal& who, const v1::GetRankingRequest& req,
-                                 v1::GetRankingResponse* out) {
+absl::StatusOr<std::vector<RankingPtr>> Ranking::FindRankings(const Principal& who,
+                                                              const v1::GetRankingRequest& req) {
   RETURN_IF_ERROR(access::Read(who));
   fed::Violations v;
   fed::Period period;
@@ -126,7 +104,7 @@ absl::Status Ranking::GetRanking(const Principal& who, const v1::GetRankingReque
   RETURN_IF_ERROR(v.ToStatus());
   const int year = req.year() ? req.year() : period.year;
   ASSIGN_OR_RETURN(auto clusters, ClustersOrNotFound(engine_, year));
-  auto scheme = engine_.Scheme(year, req.scheme_version());
+  SchemePtr scheme = engine_.Scheme(year, req.scheme_version());
   if (!scheme) {
     return absl::NotFoundError(req.scheme_version()
                                    ? absl::StrCat("scheme_version: no version ", req.scheme_version(),
@@ -135,24 +113,23 @@ absl::Status Ranking::GetRanking(const Principal& who, const v1::GetRankingReque
   }
   int number = req.cluster_number();
   if (who.role == v1::ROLE_PROVINCE_REPORTER) {
-    const v1::EmulationCluster* own = ClusterOf(*clusters, who.organization_code);
+    const v1::EmulationCluster* own = clusters->Of(who.organization_code);
     if (own == nullptr || (number != 0 && number != own->number())) {
       return absl::PermissionDeniedError(absl::StrCat("organisation ", who.organization_code,
                                                       " may read only its own cluster's ranking"));
     }
     number = own->number();
   }
-  bool found = false;
-  for (const auto& cluster : *clusters) {
+  std::vector<RankingPtr> rankings;
+  for (const auto& cluster : clusters->list) {
     if (number != 0 && cluster.number() != number) continue;
-    found = true;
-    ASSIGN_OR_RETURN(RankingPtr ranking, engine_.Ranking(cluster, period, *scheme, req.roll_up()));
-    *out->add_rankings() = *ranking;
+    ASSIGN_OR_RETURN(RankingPtr ranking, engine_.Ranking(cluster, period, scheme, req.roll_up()));
+    rankings.push_back(std::move(ranking));
   }
-  if (!found) {
+  if (rankings.empty()) {
     return absl::NotFoundError(absl::StrCat("cluster_number: no cluster ", number, " in ", year));
   }
-  return absl::OkStatus();
+  return rankings;
 }
 
 absl::Status Ranking::CompareProvince(const Principal& who, const v1::CompareProvinceRequest& req,
@@ -167,14 +144,14 @@ absl::Status Ranking::CompareProvince(const Principal& who, const v1::ComparePro
   RETURN_IF_ERROR(v.ToStatus());
   const int year = req.year() ? req.year() : period.year;
   ASSIGN_OR_RETURN(auto clusters, ClustersOrNotFound(engine_, year));
-  const v1::EmulationCluster* cluster = ClusterOf(*clusters, req.organization_code());
+  const v1::EmulationCluster* cluster = clusters->Of(req.organization_code());
   if (cluster == nullptr) {
     return absl::NotFoundError(absl::StrCat("organization_code: ", req.organization_code(),
                                             " is in no emulation cluster of ", year));
   }
   std::vector<std::string> indicators(req.indicator_codes().begin(), req.indicator_codes().end());
   if (indicators.empty()) {
-    auto scheme = engine_.Scheme(year, 0);
+    SchemePtr scheme = engine_.Scheme(year, 0);
     if (!scheme) return absl::InvalidArgumentError("indicator_codes: name them (no scoring scheme for the year)");
     indicators = SchemeIndicators(*scheme);
   }
@@ -211,18 +188,11 @@ absl::Status Ranking::CompareClusters(const Principal& who, const v1::CompareClu
   if (indicators.empty() && scheme) indicators = SchemeIndicators(*scheme);
   out->set_period(period.ToString());
   out->set_year(year);
-  for (const auto& cluster : *clusters) {
-    std::vector<std::string> members(cluster.member_codes().begin(), cluster.member_codes().end());
-    ASSIGN_OR_RETURN(auto data, engine_.Data(members, period, req.roll_up()));
+  for (const auto& cluster : clusters->list) {
+    ASSIGN_OR_RETURN(FiguresPtr figures, engine_.Figures(cluster, period, req.roll_up()));
     for (const auto& indicator : indicators) {
-      const int index = CatalogIndex(indicator);
-      std::vector<std::pair<std::string, double>> present;
-      for (size_t i = 0; i < members.size(); ++i) {
-        if (index < static_cast<int>(data[i].values.size()) && !std::isnan(data[i].values[index])) {
-          present.emplace_back(members[i], data[i].values[index]);
-        }
-      }
-      const Stats stats = StatsOf(present);
+      const int index = fed::IndicatorIndex(indicator);
+      const Stats stats = index < 0 ? Stats{} : figures->indicators[index].stats;
       v1::ClusterFigure* f = out->add_figures();
       f->set_cluster_number(cluster.number());
       f->set_cluster_name(cluster.name());
@@ -233,22 +203,21 @@ absl::Status Ranking::CompareClusters(const Principal& who, const v1::CompareClu
       f->set_best(stats.best);
       f->set_best_code(stats.best_code);
       f->set_reporting(stats.count);
-      f->set_members(static_cast<int32_t>(members.size()));
+      f->set_members(static_cast<int32_t>(figures->members.size()));
     }
     if (scheme) {
       out->set_scheme_version(scheme->version());
-      ASSIGN_OR_RETURN(RankingPtr ranking, engine_.Ranking(cluster, period, *scheme, req.roll_up()));
+      ASSIGN_OR_RETURN(RankingPtr ranking, engine_.Ranking(cluster, period, scheme, req.roll_up()));
+      const auto& entries = ranking->proto().entries();
       v1::ClusterScore* s = out->add_scores();
       s->set_cluster_number(cluster.number());
       s->set_cluster_name(cluster.name());
       double sum = 0;
-      for (const auto& e : ranking->entries()) sum += e.total();
-      if (ranking->entries_size() > 0) {
-        s->set_average_total(RoundPoints(sum / ranking->entries_size()));
-        s->set_best_total(ranking->entries(0).total());
-        if (ranking->entries(0).flag_proposal()) {
-          s->set_flag_proposal_code(ranking->entries(0).organization_code());
-        }
+      for (const auto& e : entries) sum += e.total();
+      if (!entries.empty()) {
+        s->set_average_total(RoundPoints(sum / entries.size()));
+        s->set_best_total(entries[0].total());
+        if (entries[0].flag_proposal()) s->set_flag_proposal_code(entries[0].organization_code());
       }
     }
   }
@@ -282,7 +251,7 @@ absl::Status Ranking::Trend(const Principal& who, const v1::TrendRequest& req, v
     v1::TrendPoint* point = out->add_points();
     point->set_period(period.ToString());
     point->set_year(year);
-    const v1::EmulationCluster* cluster = ClusterOf(*clusters, req.organization_code());
+    const v1::EmulationCluster* cluster = clusters->Of(req.organization_code());
     if (cluster == nullptr) continue;  // not in a cluster that year: nothing to compare with
     RETURN_IF_ERROR(ComparePoint(engine_, req.organization_code(), period, *cluster, req.roll_up(),
                                  indicators, point));

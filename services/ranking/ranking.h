@@ -25,8 +25,10 @@ class Ranking {
   absl::Status SetSelfAssessment(const Principal& who, const v1::SetSelfAssessmentRequest& req,
                                  v1::SelfAssessment* out);
 
-  absl::Status GetRanking(const Principal& who, const v1::GetRankingRequest& req,
-                          v1::GetRankingResponse* out);
+  // The rankings a GetRanking request asks for, as the engine keeps them;
+  // the gRPC layer answers with their encoded bytes (ComputedRanking::Encoded).
+  absl::StatusOr<std::vector<RankingPtr>> FindRankings(const Principal& who,
+                                                       const v1::GetRankingRequest& req);
   absl::Status CompareProvince(const Principal& who, const v1::CompareProvinceRequest& req,
                                v1::CompareProvinceResponse* out);
   absl::Status CompareClusters(const Principal& who, const v1::CompareClustersRequest& req,

@@ -31,7 +31,7 @@ absl::Status Ranking::DefineScheme(const Principal& who, const v1::DefineSchemeR
   ValidateScheme(req.scheme(), v);
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(auto clusters, engine_.Clusters(req.scheme().year()));
-  if (clusters->empty()) {
+  if (clusters->list.empty()) {
     return absl::NotFoundError(absl::StrCat("scheme.year: the registry has no emulation clusters for ",
                                             req.scheme().year()));
   }

@@ -2,22 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "services/common/catalog.h"
 
 namespace ranking {
 namespace {
 
-int IndexOf(const std::string& code) {
-  const auto& catalog = fed::LatestCatalog();
-  for (int i = 0; i < catalog.indicators_size(); ++i) {
-    if (catalog.indicators(i).code() == code) return i;
-  }
-  return -1;
-}
-
 std::optional<double> Indicator(const std::string& code, const OrgPeriod& data) {
-  const int index = IndexOf(code);
+  const int index = fed::IndicatorIndex(code);
   if (index < 0 || index >= static_cast<int>(data.values.size())) return std::nullopt;
   if (std::isnan(data.values[index])) return std::nullopt;
   return data.values[index];
@@ -173,12 +166,40 @@ Stats StatsOf(const std::vector<std::pair<std::string, double>>& values) {
   return s;
 }
 
-int RankOf(const std::vector<std::pair<std::string, double>>& values, double value) {
-  int above = 0;
-  for (const auto& [code, v] : values) {
-    if (v > value) ++above;
+int ClusterFigures::Indicator::RankOf(double value) const {
+  // The values strictly above `value` are the prefix of `descending` before it.
+  auto first_not_above = std::lower_bound(descending.begin(), descending.end(), value, std::greater<double>());
+  return static_cast<int>(first_not_above - descending.begin()) + 1;
+}
+
+int ClusterFigures::MemberIndex(const std::string& code) const {
+  auto it = std::find(members.begin(), members.end(), code);
+  return it == members.end() ? -1 : static_cast<int>(it - members.begin());
+}
+
+ClusterFigures FiguresOf(const std::vector<std::string>& members, const std::vector<OrgPeriod>& data,
+                         int indicator_count) {
+  ClusterFigures f;
+  f.members = members;
+  f.values.resize(members.size());
+  for (size_t m = 0; m < members.size(); ++m) {
+    f.values[m].assign(indicator_count, std::nan(""));
+    const auto& values = data[m].values;
+    std::copy_n(values.begin(), std::min<size_t>(values.size(), indicator_count), f.values[m].begin());
   }
-  return above + 1;
+  f.indicators.resize(indicator_count);
+  std::vector<std::pair<std::string, double>> present;
+  for (int i = 0; i < indicator_count; ++i) {
+    present.clear();
+    for (size_t m = 0; m < members.size(); ++m) {
+      if (!std::isnan(f.values[m][i])) present.emplace_back(members[m], f.values[m][i]);
+    }
+    ClusterFigures::Indicator& indicator = f.indicators[i];
+    indicator.stats = StatsOf(present);
+    for (const auto& [code, value] : present) indicator.descending.push_back(value);
+    std::sort(indicator.descending.begin(), indicator.descending.end(), std::greater<double>());
+  }
+  return f;
 }
 
 }  // namespace ranking

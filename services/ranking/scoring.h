@@ -56,13 +56,32 @@ std::vector<int> CompetitionRanks(const std::vector<double>& sorted_totals);
 void ScoreCluster(const v1::ScoringScheme& scheme, const std::vector<Member>& members,
                   v1::ClusterRanking* out);
 
-// Average, median and best over the present values; rank of `value` among them.
+// Average, median and best over the present values.
 struct Stats {
   int count = 0;
   double sum = 0, average = 0, median = 0, best = 0;
   std::string best_code;
 };
 Stats StatsOf(const std::vector<std::pair<std::string, double>>& values);
-int RankOf(const std::vector<std::pair<std::string, double>>& values, double value);
+
+// Every catalog indicator of one cluster for one period, for comparisons:
+// what each member counted and the cluster's statistics, computed once so
+// that a comparison query is lookups.
+struct ClusterFigures {
+  struct Indicator {
+    Stats stats;                     // over the members that reported it
+    std::vector<double> descending;  // their values, best first
+    // Standard competition rank of `value` among them (1 + how many are above).
+    int RankOf(double value) const;
+  };
+  std::vector<std::string> members;         // in the cluster's order
+  std::vector<std::vector<double>> values;  // [member][catalog index], NaN = not reported
+  std::vector<Indicator> indicators;        // by catalog index
+  // -1 when `code` is not a member.
+  int MemberIndex(const std::string& code) const;
+};
+// `data[i]` is what `members[i]` counted; `indicator_count` the catalog's size.
+ClusterFigures FiguresOf(const std::vector<std::string>& members, const std::vector<OrgPeriod>& data,
+                         int indicator_count);
 
 }  // namespace ranking

@@ -29,6 +29,7 @@
 #include "services/common/dates.h"
 #include "services/common/db.h"
 #include "services/common/log.h"
+#include "services/common/server.h"
 #include "services/common/period.h"
 #include "services/registry/grpc_service.h"
 #include "services/registry/registry.h"
@@ -171,6 +172,7 @@ double RawInsertRate(const std::string& url, const std::vector<v1::Report>& repo
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
+  fed::UseServingSettings();  // as the services run
   fed::InitLogging("bench");
   spdlog::set_level(spdlog::level::warn);
   const int orgs = absl::GetFlag(FLAGS_orgs);

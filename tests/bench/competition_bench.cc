@@ -25,6 +25,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/common/db.h"
 #include "services/common/log.h"
+#include "services/common/server.h"
 #include "services/competition/competition.h"
 #include "services/competition/grpc_service.h"
 #include "services/competition/scoring.h"
@@ -91,6 +92,7 @@ void SeedRegistry(const std::string& url) {
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  fed::UseServingSettings();  // as the services run
   fed::InitLogging("bench");
   spdlog::set_level(spdlog::level::warn);
   const int n_entries = absl::GetFlag(FLAGS_entries);

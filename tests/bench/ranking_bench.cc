@@ -14,6 +14,7 @@
 #include <random>
 #include <thread>
 
+#include <google/protobuf/arena.h>
 #include <grpcpp/grpcpp.h>
 #include <pqxx/pqxx>
 
@@ -28,6 +29,7 @@
 #include "services/aggregator/grpc_service.h"
 #include "services/aggregator/intake.h"
 #include "services/common/log.h"
+#include "services/common/server.h"
 #include "services/ranking/engine.h"
 #include "services/ranking/grpc_service.h"
 #include "services/ranking/ranking.h"
@@ -42,6 +44,7 @@ ABSL_FLAG(int, clusters, 99, "Clusters per year (the registry numbers clusters 1
 ABSL_FLAG(int, periods, 20, "Half-years, ending with 2025H2 (every year gets a scheme).");
 ABSL_FLAG(int, clients, 64, "Concurrent query clients.");
 ABSL_FLAG(int, seconds, 5, "Duration of each query measurement.");
+ABSL_FLAG(int, paced_rate, 5000, "Calls per second of the steady-load GetRanking measurement.");
 ABSL_FLAG(int, poll_ms, 200, "The ranking service's feed poll interval (its default).");
 
 namespace registry { const std::vector<fed::Migration>& Migrations(); }
@@ -123,11 +126,45 @@ void Seed(const std::string& url, int orgs, int clusters, int first_year, int la
   txn.commit();
 }
 
+// The second baseline: GetRanking answered with one fixed ranking's bytes
+// and nothing behind it (no authentication, no lookup), which is what gRPC
+// itself costs for an answer of that size on this machine.
+class FixedRankingService final : public ranking::RankingServiceBase {
+ public:
+  explicit FixedRankingService(grpc::ByteBuffer bytes) : bytes_(std::move(bytes)) {}
+  grpc::ServerUnaryReactor* GetRanking(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer*,
+                                       grpc::ByteBuffer* response) override {
+    *response = bytes_;
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
+ private:
+  grpc::ByteBuffer bytes_;
+};
+
+// Calls GetRanking, parsing the ~30 KB answer (100 members with their
+// breakdown) into an arena, as a client that cares does, so that its
+// allocations do not swamp the two cores the server shares.
+bool CallGetRanking(v1::RankingService::Stub& stub, const v1::GetRankingRequest& req) {
+  thread_local std::vector<char> block(1 << 20);
+  google::protobuf::ArenaOptions options;
+  options.initial_block = block.data();
+  options.initial_block_size = block.size();
+  google::protobuf::Arena arena(options);
+  auto* out = google::protobuf::Arena::CreateMessage<v1::GetRankingResponse>(&arena);
+  auto ctx = fedtest::ContextAs(v1::ROLE_VIEWER, "VUSTA");
+  return stub.GetRanking(ctx.get(), req, out).ok() && out->rankings_size() == 1 &&
+         out->rankings(0).entries_size() > 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  fed::UseServingSettings();  // as the services run
   fed::InitLogging("bench");
   spdlog::set_level(spdlog::level::warn);
   const int orgs = absl::GetFlag(FLAGS_orgs);
@@ -264,11 +301,46 @@ int main(int argc, char** argv) {
     const int year = first_year + static_cast<int>(r % years);
     req.set_period(r / years % 3 == 2 ? absl::StrCat(year) : absl::StrCat(year, "H", 1 + r / years % 3));
     req.set_cluster_number(1 + static_cast<int>(r / 7 % clusters));
-    v1::GetRankingResponse out;
-    auto ctx = fedtest::ContextAs(v1::ROLE_VIEWER, "VUSTA");
-    return stub->GetRanking(ctx.get(), req, &out).ok() && out.rankings_size() == 1;
+    return CallGetRanking(*stub, req);
   });
   Print("GetRanking (one cluster of 100)", rank, trivial_qps);
+  Latencies totals = Measure(clients, seconds, [&](uint64_t r) {
+    v1::GetRankingRequest req;
+    const int year = first_year + static_cast<int>(r % years);
+    req.set_period(absl::StrCat(year, "H", 1 + r / years % 2));
+    req.set_cluster_number(1 + static_cast<int>(r / 7 % clusters));
+    req.set_totals_only(true);
+    return CallGetRanking(*stub, req);
+  });
+  Print("GetRanking, totals_only", totals, trivial_qps);
+  {
+    // Latency at a steady load rather than at saturation.
+    const int rate = absl::GetFlag(FLAGS_paced_rate);
+    Latencies paced = fedbench::Paced(16, rate / 16.0, seconds, [&](int t, int i) {
+      v1::GetRankingRequest req;
+      req.set_period(absl::StrCat(first_year + (t + i) % years, "H", 1 + i % 2));
+      req.set_cluster_number(1 + (t * 31 + i) % clusters);
+      return CallGetRanking(*stub, req);
+    });
+    Print(absl::StrFormat("GetRanking paced at %d calls/s", rate).c_str(), paced, 0);
+  }
+  {
+    // The same answer with nothing behind it, on a server of its own.
+    auto year = engine.Clusters(last_year);
+    auto period = fed::Period::Parse(absl::StrCat(last_year, "H1"));
+    auto one = engine.Ranking((*year)->list.front(), *period, engine.Scheme(last_year, 0), false);
+    const std::string& bytes = (*one)->Encoded(false);
+    grpc::Slice slice(bytes.data(), bytes.size());
+    FixedRankingService fixed(grpc::ByteBuffer(&slice, 1));
+    fedtest::LoopbackServer fixed_server({&fixed});
+    auto fixed_stub = v1::RankingService::NewStub(fixed_server.channel());
+    Latencies bare = Measure(clients, seconds, [&](uint64_t) {
+      return CallGetRanking(*fixed_stub, v1::GetRankingRequest());
+    });
+    Print(absl::StrFormat("same %zu-byte answer, nothing behind it", bytes.size()).c_str(), bare, trivial_qps);
+    std::printf("  GetRanking is %.0f%% of the bare answer's rate\n",
+                100.0 * rank.CallsPerSecond() / bare.CallsPerSecond());
+  }
   Latencies compare = Measure(clients, seconds, [&](uint64_t r) {
     v1::CompareProvinceRequest req;
     req.set_organization_code(Org(static_cast<int>(r % orgs)));

@@ -70,7 +70,8 @@ int RunRankingShow(const Invocation& invocation) {
   req.set_scheme_version(static_cast<int32_t>(invocation.GetInt("version", 0)));
   req.set_roll_up(invocation.Switch("roll-up"));
   const bool breakdown = invocation.Switch("breakdown");
-  FormatOf(invocation);
+  // The plain table shows no breakdown unless asked; --json and --csv always carry it.
+  req.set_totals_only(FormatOf(invocation) == OutputFormat::kReadable && !breakdown);
   v1::GetRankingResponse out;
   if (auto s = RankingClient(invocation).Call(&Stub::GetRanking, req, &out); !s.ok()) {
     return ReportRpcError(absl::StrCat("ranking for ", req.period()), s);

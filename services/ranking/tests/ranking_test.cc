@@ -1,6 +1,10 @@
 // The ranking service against the real registry and aggregator.
 #include "services/ranking/tests/ranking_fixture.h"
 
+#include <future>
+
+#include <grpcpp/generic/generic_stub.h>
+
 namespace ranking::testing {
 namespace {
 
@@ -57,6 +61,12 @@ TEST_F(ServiceTest, AnAcceptedReportMovesTheRankingWithoutAsking) {
   v1::DefineSchemeResponse defined;
   ASSERT_TRUE(Define(Scheme(2025), &defined).ok());
   EXPECT_THAT(Order(RankingOf(2025, 1, "2025H1")), ElementsAre("10#1", "14#2", "11#3", "12#3"));
+  v1::CompareProvinceRequest compare;
+  compare.set_organization_code("14");
+  compare.set_period("2025H1");
+  v1::CompareProvinceResponse before;
+  ASSERT_TRUE(ranking_->CompareProvince(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), compare, &before).ok());
+  EXPECT_EQ(before.indicators(0).rank(), 2);
 
   // Sơn La resubmits with more workshops; the national office accepts it.
   Accepted("14", "2025H1", 2, {{"workshops", 40}});
@@ -69,6 +79,56 @@ TEST_F(ServiceTest, AnAcceptedReportMovesTheRankingWithoutAsking) {
   EXPECT_THAT(order, ElementsAre("14#1", "10#2", "11#3", "12#3"));
   // The year, derived from its halves, moved too.
   EXPECT_EQ(Order(RankingOf(2025, 1, "2025")).front(), "14#1");
+  // So did the comparison with the cluster.
+  v1::CompareProvinceResponse after;
+  ASSERT_TRUE(ranking_->CompareProvince(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), compare, &after).ok());
+  EXPECT_DOUBLE_EQ(after.indicators(0).value(), 40);
+  EXPECT_EQ(after.indicators(0).rank(), 1);
+  EXPECT_DOUBLE_EQ(after.indicators(0).cluster_best(), 40);
+  EXPECT_EQ(after.rank(), 1);
+}
+
+TEST_F(ServiceTest, TotalsOnlyIsTheSameRankingWithoutTheBreakdown) {
+  Accepted("10", "2025H1", 1, {{"workshops", 20}});
+  Accepted("14", "2025H1", 1, {{"workshops", 20}}, /*days_early=*/-3);  // late
+  StartRanking();
+  v1::DefineSchemeResponse defined;
+  ASSERT_TRUE(Define(Scheme(2025), &defined).ok());
+  const v1::ClusterRanking full = RankingOf(2025, 1, "2025H1");
+
+  v1::GetRankingRequest req;
+  req.set_period("2025H1");
+  req.set_totals_only(true);
+  v1::GetRankingResponse out;
+  grpc::Status s = ranking_->GetRanking(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(out.rankings_size(), 1);
+  const v1::ClusterRanking& totals = out.rankings(0);
+  EXPECT_EQ(Order(totals), Order(full));
+  ASSERT_EQ(totals.entries_size(), full.entries_size());
+  for (int i = 0; i < totals.entries_size(); ++i) {
+    EXPECT_DOUBLE_EQ(totals.entries(i).total(), full.entries(i).total());
+    EXPECT_EQ(totals.entries(i).flag_proposal(), full.entries(i).flag_proposal());
+    EXPECT_EQ(totals.entries(i).breakdown_size(), 0);
+    EXPECT_EQ(totals.entries(i).adjustments_size(), 0);
+  }
+  EXPECT_GT(full.entries(1).breakdown_size(), 0);
+  EXPECT_EQ(full.entries(1).adjustments_size(), 1);  // 14's late report
+}
+
+TEST_F(ServiceTest, BytesThatAreNoRankingRequestGetInvalidArgument) {
+  StartRanking();
+  // GetRanking reads its request itself (it answers with pre-encoded bytes).
+  grpc::GenericStub generic(rank_server_->channel());
+  grpc::Slice junk("\x0a\xff\xff\xff", 4);  // a length-delimited field longer than the message
+  grpc::ByteBuffer request(&junk, 1), response;
+  auto ctx = ContextAs(v1::ROLE_VIEWER, "VUSTA");
+  std::promise<grpc::Status> done;
+  generic.UnaryCall(ctx.get(), "/federation.v1.RankingService/GetRanking", grpc::StubOptions(), &request,
+                    &response, [&](grpc::Status s) { done.set_value(s); });
+  const grpc::Status s = done.get_future().get();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("GetRankingRequest"));
 }
 
 TEST_F(ServiceTest, ARevisionIsANewVersionAndResultsSayWhichVersion) {

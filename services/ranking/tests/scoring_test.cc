@@ -165,14 +165,41 @@ TEST(ScoreCluster, LateAndMissingReportsArePenalisedAndBonusesAdded) {
   EXPECT_EQ(r.entries(2).rank(), 2);
 }
 
-TEST(StatsOf, AverageMedianBestAndRank) {
+TEST(StatsOf, AverageMedianBest) {
   std::vector<std::pair<std::string, double>> v{{"10", 4}, {"11", 10}, {"12", 1}, {"14", 5}};
   const Stats s = StatsOf(v);
   EXPECT_DOUBLE_EQ(s.average, 5);
   EXPECT_DOUBLE_EQ(s.median, 4.5);
   EXPECT_DOUBLE_EQ(s.best, 10);
   EXPECT_EQ(s.best_code, "11");
-  EXPECT_EQ(RankOf(v, 5), 2);
+}
+
+TEST(FiguresOf, StatisticsAndRanksSkipWhatWasNotReported) {
+  const double absent = std::nan("");
+  std::vector<OrgPeriod> data(5);
+  data[0].values = {4, 1};
+  data[1].values = {10, absent};
+  data[2].values = {absent, absent};
+  data[3].values = {10};  // shorter than the catalog: the rest is not reported
+  data[4].values = {5, 2};
+  const ClusterFigures f = FiguresOf({"10", "11", "12", "14", "15"}, data, 2);
+
+  const auto& first = f.indicators[0];
+  EXPECT_EQ(first.stats.count, 4);
+  EXPECT_DOUBLE_EQ(first.stats.average, 7.25);
+  EXPECT_DOUBLE_EQ(first.stats.median, 7.5);
+  EXPECT_DOUBLE_EQ(first.stats.best, 10);
+  EXPECT_EQ(first.stats.best_code, "11");  // a tie for best goes to the lower code
+  // Standard competition ranks: 10, 10 share first; 5 is third; 4 fourth.
+  EXPECT_EQ(first.RankOf(10), 1);
+  EXPECT_EQ(first.RankOf(5), 3);
+  EXPECT_EQ(first.RankOf(4), 4);
+
+  EXPECT_EQ(f.indicators[1].stats.count, 2);
+  EXPECT_EQ(f.MemberIndex("12"), 2);
+  EXPECT_TRUE(std::isnan(f.values[2][0]));
+  EXPECT_TRUE(std::isnan(f.values[3][1]));
+  EXPECT_EQ(f.MemberIndex("99"), -1);
 }
 
 }  // namespace
