@@ -17,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "services/common/blocking.h"
 
 namespace fed {
 
@@ -65,6 +66,7 @@ bool IsOk(const absl::StatusOr<T>& s) { return s.ok(); }
 template <typename Fn>
 auto DbPool::InTransaction(Fn&& fn) -> std::invoke_result_t<Fn, pqxx::work&> {
   using Result = std::invoke_result_t<Fn, pqxx::work&>;
+  if (absl::Status may = CheckMayBlock(); !may.ok()) return Result(may);
   constexpr int kAttempts = 4;
   absl::Status last_error;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {

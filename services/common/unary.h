@@ -11,6 +11,7 @@
 
 #include "absl/time/clock.h"
 #include "services/common/auth.h"
+#include "services/common/blocking.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
 #include "services/common/worker_pool.h"
@@ -35,25 +36,7 @@ void LogCall(absl::string_view method, const Principal* principal, const absl::S
 // the worker pool (so it must not have done anything it cannot redo).
 enum class Blocking { kMayBlock, kMemoryOnly, kMemoryFirst };
 
-// False while a kMemoryFirst handler is being tried on gRPC's thread.
-bool BlockingAllowed();
-// What code that needs to block returns when BlockingAllowed() is false.
-absl::Status WouldBlockError();
-bool IsWouldBlock(const absl::Status& status);
-
 namespace internal {
-// Marks the current thread as not allowed to block while it lives.
-class NonBlockingScope {
- public:
-  NonBlockingScope();
-  ~NonBlockingScope();
-  NonBlockingScope(const NonBlockingScope&) = delete;
-  NonBlockingScope& operator=(const NonBlockingScope&) = delete;
-
- private:
-  bool previous_;
-};
-
 template <typename Handler>
 absl::Status RunHandler(absl::string_view method, Handler& handler, const Principal& who) {
   try {
@@ -82,7 +65,7 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* ctx, const Cal
   if (blocking != Blocking::kMayBlock) {
     absl::Status status;
     {
-      internal::NonBlockingScope scope;
+      NonBlockingScope scope;
       status = internal::RunHandler(method, handler, *principal);
     }
     if (blocking == Blocking::kMemoryOnly || !IsWouldBlock(status)) {

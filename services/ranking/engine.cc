@@ -13,7 +13,7 @@
 #include "services/common/dates.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
-#include "services/common/unary.h"
+#include "services/common/blocking.h"
 #include "services/ranking/storage.h"
 
 namespace ranking {
@@ -258,7 +258,7 @@ absl::Status Engine::Fetch(const std::vector<std::string>& codes, const fed::Per
     }
   }
   if (missing.empty()) return absl::OkStatus();
-  if (!fed::BlockingAllowed()) return fed::WouldBlockError();
+  RETURN_IF_ERROR(fed::CheckMayBlock());  // before any thread is started for fetching
   RETURN_IF_ERROR(EnsureReceipts(missing, HalvesOf(period), refetch));
   return ParallelFor(missing.size(), [&](size_t i) -> absl::Status {
     ASSIGN_OR_RETURN(auto series, sources_.Series(missing[i], period, period, roll_up));
@@ -329,7 +329,7 @@ absl::StatusOr<Engine::ClusterList> Engine::Clusters(int year) {
     absl::ReaderMutexLock lock(&mu_);
     if (auto it = clusters_.find(year); it != clusters_.end()) return it->second;
   }
-  if (!fed::BlockingAllowed()) return fed::WouldBlockError();
+  RETURN_IF_ERROR(fed::CheckMayBlock());
   ASSIGN_OR_RETURN(auto fetched, sources_.Clusters(year));
   auto clusters = std::make_shared<const YearClusters>(std::move(fetched));
   // A year seen for the first time may bring organisations registered since

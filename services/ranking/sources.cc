@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/blocking.h"
 #include "services/common/catalog.h"
 #include "services/common/status.h"
 
@@ -28,6 +29,7 @@ std::unique_ptr<grpc::ClientContext> Sources::Context(int seconds) const {
 }
 
 absl::StatusOr<std::vector<v1::EmulationCluster>> Sources::Clusters(int year) {
+  RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads
   v1::ListClustersRequest req;
   req.set_year(year);
   v1::ListClustersResponse out;
@@ -37,6 +39,7 @@ absl::StatusOr<std::vector<v1::EmulationCluster>> Sources::Clusters(int year) {
 }
 
 absl::StatusOr<std::map<std::string, std::string>> Sources::Names() {
+  RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads
   v1::ListOrganizationsRequest req;
   req.set_include_inactive(true);
   req.set_page_size(5000);
@@ -58,6 +61,7 @@ absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::Series(const st
                                                                        const fed::Period& from,
                                                                        const fed::Period& to,
                                                                        bool roll_up) {
+  RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads
   const auto& catalog = fed::LatestCatalog();
   v1::SeriesRequest req;
   req.set_organization_code(code);
@@ -85,6 +89,7 @@ absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::Series(const st
 }
 
 absl::StatusOr<std::map<std::string, Receipt>> Sources::Receipts(const std::string& period) {
+  RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads
   v1::CompletenessRequest req;
   req.set_period(period);
   req.set_include_reporters(true);
@@ -100,6 +105,7 @@ absl::StatusOr<std::map<std::string, Receipt>> Sources::Receipts(const std::stri
 }
 
 absl::StatusOr<Receipt> Sources::ReceiptOf(const std::string& code, const std::string& period) {
+  RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads
   v1::GetReportRequest req;
   req.set_organization_code(code);
   req.set_period(period);
@@ -113,6 +119,7 @@ absl::StatusOr<Receipt> Sources::ReceiptOf(const std::string& code, const std::s
 }
 
 absl::StatusOr<v1::ListChangesResponse> Sources::Changes(int64_t after, int limit) {
+  RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads
   v1::ListChangesRequest req;
   req.set_after_sequence(after);
   req.set_limit(limit);

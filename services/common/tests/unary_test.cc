@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/common/db.h"
 #include "services/common/unary.h"
 #include "tests/support/test_env.h"
 
@@ -16,7 +17,8 @@ using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
 // A Health service whose Check is served memory-first and needs to block
-// when the request names the service "fetch".
+// when the request names the service "fetch", or reads PostgreSQL when it
+// names "database".
 class FetchingHealth final : public Health::CallbackService {
  public:
   explicit FetchingHealth(CallContext call) : call_(call) {}
@@ -29,6 +31,14 @@ class FetchingHealth final : public Health::CallbackService {
 
   absl::Status Answer(const Principal&, const HealthCheckRequest& req, HealthCheckResponse* out) {
     attempts++;
+    if (req.service() == "database") {
+      // Not asking whether it may block: the pool refuses on gRPC's thread.
+      if (!BlockingAllowed()) out->set_status(HealthCheckResponse::NOT_SERVING);
+      return db->InTransaction([&](pqxx::work& txn) -> absl::Status {
+        if (txn.exec1("SELECT 1")[0].as<int>() == 1) out->set_status(HealthCheckResponse::SERVING);
+        return absl::OkStatus();
+      });
+    }
     if (!BlockingAllowed()) {
       out->set_status(HealthCheckResponse::NOT_SERVING);  // must not reach the caller
       if (req.service() == "fetch") return WouldBlockError();
@@ -42,6 +52,7 @@ class FetchingHealth final : public Health::CallbackService {
 
   std::atomic<int> attempts{0};
   std::atomic<int> ran_blocking{0};
+  DbPool* db = nullptr;
 
  private:
   CallContext call_;
@@ -77,6 +88,16 @@ TEST_F(UnaryTest, AHandlerThatWouldBlockRunsAgainOnTheWorkersFromACleanResponse)
   EXPECT_EQ(service_.ran_blocking, 1);
   // The second run's answer only: nothing the first try wrote.
   EXPECT_EQ(out.status(), HealthCheckResponse::SERVICE_UNKNOWN);
+}
+
+TEST_F(UnaryTest, TheDatabaseIsNeverReadOnGrpcsOwnThread) {
+  fedtest::TestDatabase database("unary");
+  DbPool pool(database.url(), "public", 1);
+  service_.db = &pool;
+  HealthCheckResponse out;
+  ASSERT_TRUE(Check("database", &out).ok());
+  EXPECT_EQ(out.status(), HealthCheckResponse::SERVING);
+  EXPECT_EQ(service_.attempts, 2);
 }
 
 TEST(WouldBlockError, IsToldApartFromARealUnavailable) {
