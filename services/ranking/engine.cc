@@ -60,6 +60,12 @@ bool HasMember(const v1::EmulationCluster& c, const std::string& code) {
   return std::find(c.member_codes().begin(), c.member_codes().end(), code) != c.member_codes().end();
 }
 
+// Erases the entries of `map` whose value `drop` selects.
+template <typename Map, typename Drop>
+void EraseIf(Map& map, Drop drop) {
+  for (auto it = map.begin(); it != map.end();) it = drop(it->second) ? map.erase(it) : std::next(it);
+}
+
 std::string ClusterRole(const v1::EmulationCluster& c, const std::string& code) {
   if (c.head_code() == code) return "head";
   if (c.deputy_code() == code) return "deputy";
@@ -114,13 +120,17 @@ const v1::EmulationCluster* YearClusters::Of(const std::string& code) const {
   return it == member_of.end() ? nullptr : &list[it->second];
 }
 
-std::string Engine::DataKey(const std::string& code, const std::string& period, bool roll_up) {
-  return absl::StrCat(code, "|", period, roll_up ? "|r" : "|-");
+std::string Engine::DataKey(const std::string& code, const std::string& period) {
+  return absl::StrCat(code, "|", period);
 }
 
 std::string Engine::RankingKey(int year, int number, const std::string& period, int version,
                                bool roll_up) {
   return absl::StrCat(year, "/", number, "/", period, "/v", version, roll_up ? "/r" : "");
+}
+
+std::string Engine::FiguresKey(int year, int number, const std::string& period, bool roll_up) {
+  return absl::StrCat(year, "/", number, "/", period, roll_up ? "/r" : "");
 }
 
 absl::Status Engine::Load() {
@@ -237,7 +247,7 @@ absl::Status Engine::FetchRanges(const std::vector<std::string>& codes, int from
     absl::MutexLock lock(&mu_);
     for (auto* part : {&halves, &years}) {
       for (auto& [period, counted] : *part) {
-        OrgPeriod& d = data_[DataKey(codes[i], period, false)];
+        OrgPeriod& d = data_[DataKey(codes[i], period)];
         d.values = std::move(counted.values);
         d.reported = counted.reported;
         d.timeliness = TimelinessOf(codes[i], *fed::Period::Parse(period));
@@ -254,7 +264,7 @@ absl::Status Engine::Fetch(const std::vector<std::string>& codes, const fed::Per
   {
     absl::ReaderMutexLock lock(&mu_);
     for (const auto& code : codes) {
-      if (refetch || !data_.count(DataKey(code, p, roll_up))) missing.push_back(code);
+      if (refetch || !(roll_up ? rolled_ : data_).count(DataKey(code, p))) missing.push_back(code);
     }
   }
   if (missing.empty()) return absl::OkStatus();
@@ -263,7 +273,7 @@ absl::Status Engine::Fetch(const std::vector<std::string>& codes, const fed::Per
   return ParallelFor(missing.size(), [&](size_t i) -> absl::Status {
     ASSIGN_OR_RETURN(auto series, sources_.Series(missing[i], period, period, roll_up));
     absl::MutexLock lock(&mu_);
-    OrgPeriod& d = data_[DataKey(missing[i], p, roll_up)];
+    OrgPeriod& d = (roll_up ? rolled_ : data_)[DataKey(missing[i], p)];
     auto it = series.find(p);
     if (it != series.end()) {
       d.values = std::move(it->second.values);
@@ -288,8 +298,9 @@ RankingPtr Engine::Compute(const v1::EmulationCluster& cluster, const fed::Perio
     auto name = names_.find(code);
     m.name = name == names_.end() ? "" : name->second;
     m.role = ClusterRole(cluster, code);
-    auto data = data_.find(DataKey(code, p, roll_up));
-    m.data = data == data_.end() ? &kNothing : &data->second;
+    const auto& values = roll_up ? rolled_ : data_;
+    auto data = values.find(DataKey(code, p));
+    m.data = data == values.end() ? &kNothing : &data->second;
     auto self = self_.find(absl::StrCat(code, "|", p));
     m.self = self == self_.end() ? nullptr : &self->second;
     members.push_back(std::move(m));
@@ -319,6 +330,9 @@ absl::Status Engine::RankYear(int year) {
     for (const auto& c : clusters->list) {
       rankings_[RankingKey(year, c.number(), period.ToString(), scheme->version(), false)] =
           Kept{c, period, scheme, false, Compute(c, period, *scheme, false)};
+      // Comparisons read the same values: ready before anyone asks.
+      figures_[FiguresKey(year, c.number(), period.ToString(), false)] =
+          KeptFigures{c, period, false, ComputeFigures(c, period, false)};
     }
   }
   return absl::OkStatus();
@@ -361,38 +375,57 @@ absl::StatusOr<RankingPtr> Engine::Ranking(const v1::EmulationCluster& cluster,
 
 absl::StatusOr<FiguresPtr> Engine::Figures(const v1::EmulationCluster& cluster,
                                            const fed::Period& period, bool roll_up) {
-  const std::string p = period.ToString();
-  const std::string key = absl::StrCat(cluster.year(), "/", cluster.number(), "/", p, roll_up ? "/r" : "");
-  int64_t generation;
+  const std::string key = FiguresKey(cluster.year(), cluster.number(), period.ToString(), roll_up);
   {
     absl::ReaderMutexLock lock(&mu_);
     if (auto it = figures_.find(key); it != figures_.end()) return it->second.figures;
-    generation = figures_generation_;
   }
-  std::vector<std::string> members(cluster.member_codes().begin(), cluster.member_codes().end());
-  ASSIGN_OR_RETURN(auto data, Data(members, period, roll_up));
-  auto figures = std::make_shared<const ClusterFigures>(
-      FiguresOf(members, data, fed::LatestCatalog().indicators_size()));
+  std::vector<std::string> codes(cluster.member_codes().begin(), cluster.member_codes().end());
+  RETURN_IF_ERROR(Fetch(codes, period, roll_up, false));
   absl::MutexLock lock(&mu_);
-  // Not kept when a change came in meanwhile: `data` may predate it.
-  if (generation == figures_generation_) figures_[key] = KeptFigures{cluster.year(), p, figures};
+  FiguresPtr figures = ComputeFigures(cluster, period, roll_up);
+  figures_[key] = KeptFigures{cluster, period, roll_up, figures};
   return figures;
 }
 
-template <typename Which>
-int Engine::Recompute(Which which) {
-  std::vector<std::pair<std::string, RankingPtr>> fresh;
+FiguresPtr Engine::ComputeFigures(const v1::EmulationCluster& cluster, const fed::Period& period,
+                                  bool roll_up) const {
+  static const OrgPeriod kNothing;
+  const std::string p = period.ToString();
+  const auto& values = roll_up ? rolled_ : data_;
+  std::vector<std::string> members(cluster.member_codes().begin(), cluster.member_codes().end());
+  std::vector<const OrgPeriod*> data;
+  for (const auto& code : members) {
+    auto it = values.find(DataKey(code, p));
+    data.push_back(it == values.end() ? &kNothing : &it->second);
+  }
+  return std::make_shared<const ClusterFigures>(
+      FiguresOf(members, data, fed::LatestCatalog().indicators_size()));
+}
+
+template <typename WhichRankings, typename WhichFigures>
+int Engine::Recompute(WhichRankings which_rankings, WhichFigures which_figures) {
+  std::vector<std::pair<std::string, RankingPtr>> rankings;
+  std::vector<std::pair<std::string, FiguresPtr>> figures;
   {
     absl::ReaderMutexLock lock(&mu_);
     for (const auto& [key, kept] : rankings_) {
-      if (which(kept)) fresh.emplace_back(key, Compute(kept.cluster, kept.period, *kept.scheme, kept.roll_up));
+      if (which_rankings(kept)) {
+        rankings.emplace_back(key, Compute(kept.cluster, kept.period, *kept.scheme, kept.roll_up));
+      }
+    }
+    for (const auto& [key, kept] : figures_) {
+      if (which_figures(kept)) figures.emplace_back(key, ComputeFigures(kept.cluster, kept.period, kept.roll_up));
     }
   }
   absl::MutexLock lock(&mu_);
-  for (auto& [key, ranking] : fresh) {
+  for (auto& [key, ranking] : rankings) {
     if (auto it = rankings_.find(key); it != rankings_.end()) it->second.ranking = std::move(ranking);
   }
-  return static_cast<int>(fresh.size());
+  for (auto& [key, computed] : figures) {
+    if (auto it = figures_.find(key); it != figures_.end()) it->second.figures = std::move(computed);
+  }
+  return static_cast<int>(rankings.size());
 }
 
 absl::StatusOr<std::vector<OrgPeriod>> Engine::Data(const std::vector<std::string>& codes,
@@ -401,15 +434,22 @@ absl::StatusOr<std::vector<OrgPeriod>> Engine::Data(const std::vector<std::strin
   absl::ReaderMutexLock lock(&mu_);
   std::vector<OrgPeriod> out;
   for (const auto& code : codes) {
-    auto it = data_.find(DataKey(code, period.ToString(), roll_up));
-    out.push_back(it == data_.end() ? OrgPeriod{} : it->second);
+    const auto& values = roll_up ? rolled_ : data_;
+    auto it = values.find(DataKey(code, period.ToString()));
+    out.push_back(it == values.end() ? OrgPeriod{} : it->second);
   }
   return out;
 }
 
 int Engine::RecomputeAll() {
   std::lock_guard<std::mutex> writing(write_mu_);
-  return Recompute([](const Kept&) { return true; });
+  auto everything = [](const auto&) { return true; };
+  return Recompute(everything, everything);
+}
+
+Engine::Refresh Engine::last_refresh() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return last_refresh_;
 }
 
 size_t Engine::ranking_count() const {
@@ -456,12 +496,15 @@ void Engine::SelfAssessed(const v1::SelfAssessment& a) {
     absl::MutexLock lock(&mu_);
     self_[absl::StrCat(a.organization_code(), "|", a.period())] = a;
   }
-  Recompute([&](const Kept& kept) {
-    return kept.period.ToString() == a.period() && HasMember(kept.cluster, a.organization_code());
-  });
+  // Comparisons do not read self-assessments.
+  Recompute(
+      [&](const Kept& kept) {
+        return kept.period.ToString() == a.period() && HasMember(kept.cluster, a.organization_code());
+      },
+      [](const KeptFigures&) { return false; });
 }
 
-absl::Status Engine::ApplyChanges(const v1::ListChangesResponse& page) {
+absl::StatusOr<int> Engine::ApplyChanges(const v1::ListChangesResponse& page) {
   // Which (organisation, period) changed: the period itself, and the year
   // a half-year belongs to (a year without an annual report is derived
   // from its halves).
@@ -481,7 +524,7 @@ absl::Status Engine::ApplyChanges(const v1::ListChangesResponse& page) {
       bool known;
       {
         absl::ReaderMutexLock lock(&mu_);
-        known = data_.count(DataKey(code, text, false)) > 0;
+        known = data_.count(DataKey(code, text)) > 0;
       }
       if (!known) {
         // Not an organisation any kept ranking reads (e.g. a member
@@ -499,33 +542,28 @@ absl::Status Engine::ApplyChanges(const v1::ListChangesResponse& page) {
   absl::ReleasableMutexLock lock(&mu_);
   // Rolled-up values of the touched periods are dropped (they are fetched
   // again on the next request): a change to a predecessor moves its successor.
-  for (auto it = data_.begin(); it != data_.end();) {
+  for (auto it = rolled_.begin(); it != rolled_.end();) {
     const std::string& key = it->first;
-    const bool rolled = key.size() > 2 && key.compare(key.size() - 2, 2, "|r") == 0;
-    bool drop = false;
-    if (rolled) {
-      const size_t bar = key.find('|');
-      drop = touched_periods.count(key.substr(bar + 1, key.size() - bar - 3)) > 0;
-    }
-    it = drop ? data_.erase(it) : std::next(it);
+    const bool drop = touched_periods.count(key.substr(key.find('|') + 1)) > 0;
+    it = drop ? rolled_.erase(it) : std::next(it);
   }
-  // Rolled-up rankings of those periods go the same way; figures for
-  // comparisons are made again on request.
-  for (auto it = rankings_.begin(); it != rankings_.end();) {
-    const bool drop = it->second.roll_up && touched_periods.count(it->second.period.ToString());
-    it = drop ? rankings_.erase(it) : std::next(it);
-  }
-  DropFigures([&](const KeptFigures& kept) { return touched_periods.count(kept.period) > 0; });
+  // Rolled-up rankings and figures of those periods go the same way.
+  auto rolled_up_and_touched = [&](const auto& kept) {
+    return kept.roll_up && touched_periods.count(kept.period.ToString()) > 0;
+  };
+  EraseIf(rankings_, rolled_up_and_touched);
+  EraseIf(figures_, rolled_up_and_touched);
   lock.Release();
-  Recompute([&](const Kept& kept) {
+  // The rest is recomputed where a changed organisation is a member.
+  auto affected = [&](const auto& kept) {
     const std::string p = kept.period.ToString();
     if (!touched_periods.count(p)) return false;
     for (const auto& [code, periods] : periods_by_org) {
       if (periods.count(p) && HasMember(kept.cluster, code)) return true;
     }
     return false;
-  });
-  return absl::OkStatus();
+  };
+  return Recompute(affected, affected);
 }
 
 absl::StatusOr<int> Engine::CatchUp() {
@@ -534,7 +572,13 @@ absl::StatusOr<int> Engine::CatchUp() {
   for (;;) {
     ASSIGN_OR_RETURN(auto page, sources_.Changes(sequence_.load(), kFeedPage));
     if (page.changes_size() == 0) return read;
-    RETURN_IF_ERROR(ApplyChanges(page));
+    const absl::Time start = absl::Now();
+    ASSIGN_OR_RETURN(const int recomputed, ApplyChanges(page));
+    const absl::Duration took = absl::Now() - start;
+    {
+      absl::MutexLock lock(&mu_);
+      last_refresh_ = Refresh{page.changes_size(), recomputed, took};
+    }
     sequence_ = page.last_sequence();
     read += page.changes_size();
     const int64_t cursor = page.last_sequence();
@@ -542,7 +586,8 @@ absl::StatusOr<int> Engine::CatchUp() {
       storage::StoreCursor(txn, cursor);
       return absl::OkStatus();
     }));
-    spdlog::info("event=rankings_refreshed changes={} last_sequence={}", page.changes_size(), cursor);
+    spdlog::info("event=rankings_refreshed changes={} recomputed={} ms={:.1f} last_sequence={}",
+                 page.changes_size(), recomputed, absl::ToDoubleMilliseconds(took), cursor);
     if (page.changes_size() < kFeedPage) return read;
   }
 }
@@ -566,10 +611,9 @@ absl::Status Engine::RefreshClusters() {
       }
       if (!changed) continue;
       old = std::make_shared<const YearClusters>(fresh);
-      for (auto it = rankings_.begin(); it != rankings_.end();) {
-        it = it->second.cluster.year() == year ? rankings_.erase(it) : std::next(it);
-      }
-      DropFigures([&](const KeptFigures& kept) { return kept.year == year; });
+      auto of_the_year = [&](const auto& kept) { return kept.cluster.year() == year; };
+      EraseIf(rankings_, of_the_year);
+      EraseIf(figures_, of_the_year);
     }
     spdlog::info("event=clusters_changed year={}", year);
     ASSIGN_OR_RETURN(auto names, sources_.Names());

@@ -111,17 +111,28 @@ class Engine {
   absl::StatusOr<FiguresPtr> Figures(const v1::EmulationCluster& cluster, const fed::Period& period,
                                      bool roll_up);
 
-  // Recomputes every kept ranking from the data in memory (the benchmark's
-  // "after one report changed, everything" figure); returns how many.
+  // Recomputes every kept ranking and comparison figures from the data in
+  // memory (the benchmark's "everything" figure); returns how many rankings.
   int RecomputeAll();
 
   int64_t sequence() const { return sequence_.load(); }
   size_t ranking_count() const;
 
+  // The last page of changes the follower applied: how many changes, how
+  // many kept rankings they made it recompute, and how long that took
+  // (values refetched for the organisations named, then the recomputing).
+  struct Refresh {
+    int changes = 0;
+    int recomputed = 0;
+    absl::Duration took;
+  };
+  Refresh last_refresh() const;
+
  private:
-  static std::string DataKey(const std::string& code, const std::string& period, bool roll_up);
+  static std::string DataKey(const std::string& code, const std::string& period);
   static std::string RankingKey(int year, int number, const std::string& period, int version,
                                 bool roll_up);
+  static std::string FiguresKey(int year, int number, const std::string& period, bool roll_up);
   struct Kept {
     v1::EmulationCluster cluster;
     fed::Period period;
@@ -130,8 +141,9 @@ class Engine {
     RankingPtr ranking;
   };
   struct KeptFigures {
-    int year;
-    std::string period;
+    v1::EmulationCluster cluster;
+    fed::Period period;
+    bool roll_up;
     FiguresPtr figures;
   };
 
@@ -145,19 +157,15 @@ class Engine {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   RankingPtr Compute(const v1::EmulationCluster& cluster, const fed::Period& period,
                      const v1::ScoringScheme& scheme, bool roll_up) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // Recomputes the kept rankings `which` selects, computing under a shared
-  // lock so that queries go on meanwhile; returns how many.
-  template <typename Which>
-  int Recompute(Which which) ABSL_LOCKS_EXCLUDED(mu_);
-  template <typename Which>
-  void DropFigures(Which which) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    for (auto it = figures_.begin(); it != figures_.end();) {
-      it = which(it->second) ? figures_.erase(it) : std::next(it);
-    }
-    ++figures_generation_;
-  }
+  FiguresPtr ComputeFigures(const v1::EmulationCluster& cluster, const fed::Period& period,
+                            bool roll_up) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Recomputes the kept rankings and figures the predicates select (each is
+  // given a Kept or a KeptFigures), computing under a shared lock so that
+  // queries go on meanwhile; returns how many rankings.
+  template <typename WhichRankings, typename WhichFigures>
+  int Recompute(WhichRankings which_rankings, WhichFigures which_figures) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status RankYear(int year);  // the eager set of one year
-  absl::Status ApplyChanges(const v1::ListChangesResponse& page);
+  absl::StatusOr<int> ApplyChanges(const v1::ListChangesResponse& page);  // rankings recomputed
   absl::Status RefreshClusters();
   void Follow();
 
@@ -169,12 +177,16 @@ class Engine {
   std::map<int, std::vector<SchemePtr>> schemes_ ABSL_GUARDED_BY(mu_);  // by version
   std::map<int, ClusterList> clusters_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> names_ ABSL_GUARDED_BY(mu_);
+  // Counted values by "code|period": as reported, and with merged
+  // predecessors rolled in (kept apart: a change drops every rolled-up
+  // value of its period, and there are few of those).
   std::unordered_map<std::string, OrgPeriod> data_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, OrgPeriod> rolled_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, Receipt> receipts_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, v1::SelfAssessment> self_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, Kept> rankings_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, KeptFigures> figures_ ABSL_GUARDED_BY(mu_);
-  int64_t figures_generation_ ABSL_GUARDED_BY(mu_) = 0;  // bumped when figures are dropped
+  Refresh last_refresh_ ABSL_GUARDED_BY(mu_);
 
   // Serialises the writers of kept data and rankings (the feed follower,
   // scheme definitions, self-assessments), so that a ranking recomputed

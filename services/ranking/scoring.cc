@@ -177,14 +177,14 @@ int ClusterFigures::MemberIndex(const std::string& code) const {
   return it == members.end() ? -1 : static_cast<int>(it - members.begin());
 }
 
-ClusterFigures FiguresOf(const std::vector<std::string>& members, const std::vector<OrgPeriod>& data,
-                         int indicator_count) {
+ClusterFigures FiguresOf(const std::vector<std::string>& members,
+                         const std::vector<const OrgPeriod*>& data, int indicator_count) {
   ClusterFigures f;
   f.members = members;
   f.values.resize(members.size());
   for (size_t m = 0; m < members.size(); ++m) {
     f.values[m].assign(indicator_count, std::nan(""));
-    const auto& values = data[m].values;
+    const auto& values = data[m]->values;
     std::copy_n(values.begin(), std::min<size_t>(values.size(), indicator_count), f.values[m].begin());
   }
   f.indicators.resize(indicator_count);

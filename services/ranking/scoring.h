@@ -81,7 +81,7 @@ struct ClusterFigures {
   int MemberIndex(const std::string& code) const;
 };
 // `data[i]` is what `members[i]` counted; `indicator_count` the catalog's size.
-ClusterFigures FiguresOf(const std::vector<std::string>& members, const std::vector<OrgPeriod>& data,
-                         int indicator_count);
+ClusterFigures FiguresOf(const std::vector<std::string>& members,
+                         const std::vector<const OrgPeriod*>& data, int indicator_count);
 
 }  // namespace ranking

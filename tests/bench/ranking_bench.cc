@@ -224,7 +224,7 @@ int main(int argc, char** argv) {
   // --- recompute after one report changed -----------------------------------
   t0 = absl::Now();
   const int recomputed = engine.RecomputeAll();
-  std::printf("recompute every ranking from memory: %d rankings in %.1f ms\n", recomputed,
+  std::printf("recompute everything kept from memory: %d rankings (and their comparison figures) in %.1f ms\n", recomputed,
               absl::ToDoubleMilliseconds(absl::Now() - t0));
 
   // --- freshness: a resubmitted report accepted at the aggregator ------------
@@ -277,6 +277,9 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
       }
     }
+    const ranking::Engine::Refresh refresh = engine.last_refresh();
+    std::printf("one accepted report: %d of %zu kept rankings recomputed in %.1f ms (its values refetched, then recomputed)\n",
+                refresh.recomputed, engine.ranking_count(), absl::ToDoubleMilliseconds(refresh.took));
     std::printf("accepted report visible in its cluster's ranking: %s (accept call %.1f ms; feed poll every %d ms)\n",
                 visible ? absl::StrFormat("%.0f ms after the accept returned", absl::ToDoubleMilliseconds(seen - accepted_at)).c_str()
                         : "NOT within 30 s",

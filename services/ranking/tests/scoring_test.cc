@@ -182,7 +182,9 @@ TEST(FiguresOf, StatisticsAndRanksSkipWhatWasNotReported) {
   data[2].values = {absent, absent};
   data[3].values = {10};  // shorter than the catalog: the rest is not reported
   data[4].values = {5, 2};
-  const ClusterFigures f = FiguresOf({"10", "11", "12", "14", "15"}, data, 2);
+  std::vector<const OrgPeriod*> pointers;
+  for (const auto& d : data) pointers.push_back(&d);
+  const ClusterFigures f = FiguresOf({"10", "11", "12", "14", "15"}, pointers, 2);
 
   const auto& first = f.indicators[0];
   EXPECT_EQ(first.stats.count, 4);
