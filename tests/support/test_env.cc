@@ -74,16 +74,24 @@ fed::TokenSigner& TestSigner() {
   return *signer;
 }
 
-std::unique_ptr<grpc::ClientContext> ContextAs(federation::v1::Role role,
-                                               const std::string& organization_code) {
+std::string BearerFor(federation::v1::Role role, const std::string& organization_code) {
   federation::v1::TokenClaims claims;
   claims.set_subject(absl::StrCat("test-", fed::RoleName(role), "-", organization_code));
   claims.set_organization_code(organization_code);
   claims.set_role(role);
   claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
+  return absl::StrCat("Bearer ", TestSigner().Mint(claims));
+}
+
+std::unique_ptr<grpc::ClientContext> ContextWith(const std::string& bearer) {
   auto ctx = AnonymousContext();
-  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", TestSigner().Mint(claims)));
+  ctx->AddMetadata("authorization", bearer);
   return ctx;
+}
+
+std::unique_ptr<grpc::ClientContext> ContextAs(federation::v1::Role role,
+                                               const std::string& organization_code) {
+  return ContextWith(BearerFor(role, organization_code));
 }
 
 std::unique_ptr<grpc::ClientContext> AnonymousContext() {

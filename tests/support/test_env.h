@@ -55,6 +55,11 @@ fed::TokenSigner& TestSigner();
 // A ClientContext carrying a valid token for (role, organisation).
 std::unique_ptr<grpc::ClientContext> ContextAs(federation::v1::Role role,
                                                const std::string& organization_code);
+// The "Bearer <token>" value of an authorization header for (role,
+// organisation), valid for an hour: what a client keeps and sends.
+std::string BearerFor(federation::v1::Role role, const std::string& organization_code);
+// A ClientContext carrying that header.
+std::unique_ptr<grpc::ClientContext> ContextWith(const std::string& bearer);
 // A ClientContext with no credentials at all.
 std::unique_ptr<grpc::ClientContext> AnonymousContext();
 
