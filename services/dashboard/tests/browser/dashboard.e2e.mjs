@@ -298,6 +298,12 @@ describe('dashboard in a browser', () => {
     const tied = (r) => r.entries.some((e, i) => i > 0 && (e.total ?? 0) === (r.entries[i - 1].total ?? 0));
     const chosen = all.find(tied) ?? all[0];
     const truth = stack.rankingShow('2025H1', chosen.cluster_number).rankings[0];
+    // fedctl's plain table (asked without the breakdown) says the same order and ranks.
+    const printed = stack.fedctlRun(['ranking', 'show', `--ranking=${stack.ranking}`, '--period=2025H1',
+      `--cluster=${truth.cluster_number}`]);
+    const rows = printed.split('\n').filter((l) => /^\d+\s+\d+\s+/.test(l)).map((l) => l.trim().split(/\s+/));
+    assert.deepEqual(rows.map((f) => `${f[2]}#${f[1]}`), truth.entries.map((e) => `${e.organization_code}#${e.rank}`));
+    assert.doesNotMatch(printed, /\(raw /);
     await section.getByTestId('ranking-cluster').selectOption(String(truth.cluster_number));
     const table = section.locator(`[data-testid="ranking-table"][data-cluster="${truth.cluster_number}"]`);
     await table.waitFor();
