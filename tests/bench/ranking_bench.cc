@@ -43,6 +43,7 @@ ABSL_FLAG(int, orgs, 10000, "Organisations in clusters.");
 ABSL_FLAG(int, clusters, 99, "Clusters per year (the registry numbers clusters 1-99).");
 ABSL_FLAG(int, periods, 20, "Half-years, ending with 2025H2 (every year gets a scheme).");
 ABSL_FLAG(int, clients, 64, "Concurrent query clients.");
+ABSL_FLAG(int, connections, 4, "Connections the query clients share (client i uses connection i mod n).");
 ABSL_FLAG(int, seconds, 5, "Duration of each query measurement.");
 ABSL_FLAG(int, paced_rate, 5000, "Calls per second of the steady-load GetRanking measurement.");
 ABSL_FLAG(int, poll_ms, 200, "The ranking service's feed poll interval (its default).");
@@ -144,6 +145,29 @@ class FixedRankingService final : public ranking::RankingServiceBase {
   grpc::ByteBuffer bytes_;
 };
 
+// One stub per connection to `address`, and the one the calling client
+// thread uses (client threads are spread over them in turn).
+template <typename Service>
+class Connections {
+ public:
+  Connections(const std::string& address, int n) {
+    for (int i = 0; i < n; ++i) {
+      grpc::ChannelArguments args;
+      args.SetInt("fed.bench_connection", i);  // distinct arguments: a connection of its own
+      stubs_.push_back(Service::NewStub(
+          grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
+    }
+  }
+  typename Service::Stub& Mine() {
+    thread_local const int index = next_++;
+    return *stubs_[index % stubs_.size()];
+  }
+
+ private:
+  std::vector<std::unique_ptr<typename Service::Stub>> stubs_;
+  std::atomic<int> next_{0};
+};
+
 // The token a dashboard holds for its session (minted once, sent with every call).
 const std::string& ViewerBearer() {
   static const std::string bearer = fedtest::BearerFor(v1::ROLE_VIEWER, "VUSTA");
@@ -225,7 +249,9 @@ int main(int argc, char** argv) {
   ranking::RankingGrpcService service(&logic, {&fedtest::TestSigner(), &rank_workers});
   fedtest::LoopbackServer server({&service});
   auto stub = v1::RankingService::NewStub(server.channel());
-  auto health = grpc::health::v1::Health::NewStub(server.channel());
+  const int connections = absl::GetFlag(FLAGS_connections);
+  Connections<v1::RankingService> rankings(server.address(), connections);
+  Connections<grpc::health::v1::Health> healths(server.address(), connections);
 
   // --- recompute after one report changed -----------------------------------
   t0 = absl::Now();
@@ -295,12 +321,12 @@ int main(int argc, char** argv) {
   // --- queries -----------------------------------------------------------
   const int clients = absl::GetFlag(FLAGS_clients);
   const int seconds = absl::GetFlag(FLAGS_seconds);
-  std::printf("\nqueries (%d concurrent clients, %d s each, one channel)\n", clients, seconds);
+  std::printf("\nqueries (%d concurrent clients over %d connections, %d s each)\n", clients, connections, seconds);
   Latencies trivial = Measure(clients, seconds, [&](uint64_t) {
     grpc::ClientContext ctx;
     grpc::health::v1::HealthCheckRequest req;
     grpc::health::v1::HealthCheckResponse resp;
-    return health->Check(&ctx, req, &resp).ok();
+    return healths.Mine().Check(&ctx, req, &resp).ok();
   });
   const double trivial_qps = trivial.ms.size() / trivial.seconds;
   Print("trivial call (grpc.health Check)", trivial, 0);
@@ -310,7 +336,7 @@ int main(int argc, char** argv) {
     const int year = first_year + static_cast<int>(r % years);
     req.set_period(r / years % 3 == 2 ? absl::StrCat(year) : absl::StrCat(year, "H", 1 + r / years % 3));
     req.set_cluster_number(1 + static_cast<int>(r / 7 % clusters));
-    return CallGetRanking(*stub, req);
+    return CallGetRanking(rankings.Mine(), req);
   });
   Print("GetRanking (one cluster of 100)", rank, trivial_qps);
   Latencies totals = Measure(clients, seconds, [&](uint64_t r) {
@@ -319,7 +345,7 @@ int main(int argc, char** argv) {
     req.set_period(absl::StrCat(year, "H", 1 + r / years % 2));
     req.set_cluster_number(1 + static_cast<int>(r / 7 % clusters));
     req.set_totals_only(true);
-    return CallGetRanking(*stub, req);
+    return CallGetRanking(rankings.Mine(), req);
   });
   Print("GetRanking, totals_only", totals, trivial_qps);
   {
@@ -329,7 +355,7 @@ int main(int argc, char** argv) {
       v1::GetRankingRequest req;
       req.set_period(absl::StrCat(first_year + (t + i) % years, "H", 1 + i % 2));
       req.set_cluster_number(1 + (t * 31 + i) % clusters);
-      return CallGetRanking(*stub, req);
+      return CallGetRanking(rankings.Mine(), req);
     });
     Print(absl::StrFormat("GetRanking paced at %d calls/s", rate).c_str(), paced, 0);
   }
@@ -342,9 +368,9 @@ int main(int argc, char** argv) {
     grpc::Slice slice(bytes.data(), bytes.size());
     FixedRankingService fixed(grpc::ByteBuffer(&slice, 1));
     fedtest::LoopbackServer fixed_server({&fixed});
-    auto fixed_stub = v1::RankingService::NewStub(fixed_server.channel());
+    Connections<v1::RankingService> fixed_stubs(fixed_server.address(), connections);
     Latencies bare = Measure(clients, seconds, [&](uint64_t) {
-      return CallGetRanking(*fixed_stub, v1::GetRankingRequest());
+      return CallGetRanking(fixed_stubs.Mine(), v1::GetRankingRequest());
     });
     Print(absl::StrFormat("same %zu-byte answer, nothing behind it", bytes.size()).c_str(), bare, trivial_qps);
     std::printf("  GetRanking is %.0f%% of the bare answer's rate\n",
@@ -356,7 +382,7 @@ int main(int argc, char** argv) {
     req.set_period(absl::StrCat(first_year + static_cast<int>(r / 11 % years), "H", 1 + r / 3 % 2));
     v1::CompareProvinceResponse out;
     auto ctx = fedtest::ContextWith(ViewerBearer());
-    return stub->CompareProvince(ctx.get(), req, &out).ok() && out.scored();
+    return rankings.Mine().CompareProvince(ctx.get(), req, &out).ok() && out.scored();
   });
   Print("CompareProvince (scheme indicators)", compare, trivial_qps);
   engine.Stop();
