@@ -269,6 +269,19 @@ absl::Status Engine::Fetch(const std::vector<std::string>& codes, const fed::Per
   }
   if (missing.empty()) return absl::OkStatus();
   RETURN_IF_ERROR(fed::CheckMayBlock());  // before any thread is started for fetching
+  // A page of changes applied meanwhile did not refetch these (they were not
+  // kept yet), so what was just read may predate it: read again then.
+  for (int attempt = 1;; ++attempt) {
+    const int64_t pages = pages_applied_.load();
+    RETURN_IF_ERROR(FetchNow(missing, period, roll_up, refetch));
+    if (refetch || pages_applied_.load() == pages || attempt == 3) return absl::OkStatus();
+    refetch = true;
+  }
+}
+
+absl::Status Engine::FetchNow(const std::vector<std::string>& missing, const fed::Period& period,
+                              bool roll_up, bool refetch) {
+  const std::string p = period.ToString();
   RETURN_IF_ERROR(EnsureReceipts(missing, HalvesOf(period), refetch));
   return ParallelFor(missing.size(), [&](size_t i) -> absl::Status {
     ASSIGN_OR_RETURN(auto series, sources_.Series(missing[i], period, period, roll_up));
@@ -505,6 +518,8 @@ void Engine::SelfAssessed(const v1::SelfAssessment& a) {
 }
 
 absl::StatusOr<int> Engine::ApplyChanges(const v1::ListChangesResponse& page) {
+  // First, so that a fetch racing with this page sees it (see Fetch).
+  pages_applied_++;
   // Which (organisation, period) changed: the period itself, and the year
   // a half-year belongs to (a year without an annual report is derived
   // from its halves).

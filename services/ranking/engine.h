@@ -147,9 +147,13 @@ class Engine {
     FiguresPtr figures;
   };
 
-  // Fetches (without holding mu_) what `keys` need and stores it.
+  // Fetches (without holding mu_) and keeps the values and receipts of
+  // `codes` for the period that are not kept yet (all of them on refetch).
   absl::Status Fetch(const std::vector<std::string>& codes, const fed::Period& period, bool roll_up,
                      bool refetch);
+  // One round of that for `missing`.
+  absl::Status FetchNow(const std::vector<std::string>& missing, const fed::Period& period,
+                        bool roll_up, bool refetch);
   absl::Status FetchRanges(const std::vector<std::string>& codes, int from_year, int to_year);
   absl::Status EnsureReceipts(const std::vector<std::string>& codes,
                               const std::vector<fed::Period>& halves, bool refetch);
@@ -172,6 +176,7 @@ class Engine {
   Sources& sources_;
   fed::DbPool& db_;
   std::atomic<int64_t> sequence_{0};
+  std::atomic<int64_t> pages_applied_{0};  // pages of changes the follower began to apply
 
   mutable absl::Mutex mu_;
   std::map<int, std::vector<SchemePtr>> schemes_ ABSL_GUARDED_BY(mu_);  // by version
