@@ -119,11 +119,12 @@ absl::StatusOr<v1::StatisticsResponse> Backend::ContestStatistics(
 }
 
 absl::StatusOr<v1::GetRankingResponse> Backend::Rankings(const std::string& period,
-                                                         int cluster_number) {
+                                                         int cluster_number, bool totals_only) {
   if (!ranking_) return absl::UnavailableError("the ranking service is not configured");
   v1::GetRankingRequest req;
   req.set_period(period);
   req.set_cluster_number(cluster_number);
+  req.set_totals_only(totals_only);
   DASHBOARD_CALL(ranking_, GetRanking, req, v1::GetRankingResponse);
 }
 

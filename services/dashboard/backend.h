@@ -59,7 +59,9 @@ class Backend {
   // latest scheme version); `cluster_number` 0: every cluster. The service
   // identity reads every cluster: the caller scopes what a person may see.
   // UNAVAILABLE when not configured.
-  absl::StatusOr<v1::GetRankingResponse> Rankings(const std::string& period, int cluster_number);
+  // cluster_number 0: every cluster; totals_only: without the breakdown.
+  absl::StatusOr<v1::GetRankingResponse> Rankings(const std::string& period, int cluster_number,
+                                                  bool totals_only = false);
   // The scoring scheme `version` of `year` (criterion names, maximum points).
   absl::StatusOr<v1::ScoringScheme> Scheme(int year, int version);
   // `code` against its cluster (average, median, best, rank) for `period`.

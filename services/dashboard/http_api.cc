@@ -738,13 +738,25 @@ absl::StatusOr<v1::GetRankingResponse> HttpApi::ScopedRankings(const httplib::Re
   if (!SeesNationalBoard(who) && who.role != v1::ROLE_PROVINCE_REPORTER) {
     return absl::PermissionDeniedError("rankings are for the national office and provinces");
   }
-  // A province's cluster is the one whose ranking lists it: ask for all.
-  auto rankings = backend_->Rankings(*period, SeesNationalBoard(who) ? cluster : 0);
-  if (!rankings.ok()) {
-    spdlog::warn("event=rankings_failed period={} error=\"{}\"", *period,
-                 rankings.status().message());
-    return rankings.status();
+  auto ask = [&](int number, bool totals_only) {
+    auto rankings = backend_->Rankings(*period, number, totals_only);
+    if (!rankings.ok()) {
+      spdlog::warn("event=rankings_failed period={} error=\"{}\"", *period,
+                   rankings.status().message());
+    }
+    return rankings;
+  };
+  int number = cluster;
+  if (!SeesNationalBoard(who)) {
+    // A province's cluster is the one whose ranking lists it: find it among
+    // every cluster's totals, then ask for that one with its breakdown.
+    auto totals = ask(0, /*totals_only=*/true);
+    if (!totals.ok()) return totals.status();
+    if (absl::Status scoped = ScopeRankings(who, cluster, &*totals); !scoped.ok()) return scoped;
+    number = totals->rankings(0).cluster_number();  // its own cluster, the only one left
   }
+  auto rankings = ask(number, /*totals_only=*/false);
+  if (!rankings.ok()) return rankings.status();
   if (absl::Status scoped = ScopeRankings(who, cluster, &*rankings); !scoped.ok()) return scoped;
   *period_out = *period;
   return rankings;
