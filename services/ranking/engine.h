@@ -4,11 +4,12 @@
 // In memory: the clusters of every year that has a scheme, each member's
 // counted values and report timeliness per period (fetched from the
 // aggregator once, then refetched only for the organisations a change
-// names), and the rankings themselves. Every cluster of a scheme year is
-// ranked eagerly for the year and both half-years under the latest scheme
-// version; other rankings (an older version, roll-up, another period) are
-// computed on first request and then kept fresh the same way. A query is a
-// map lookup.
+// names), the rankings themselves, and each cluster's figures for
+// comparisons (statistics of every indicator). Every cluster of a scheme
+// year is ranked eagerly for the year and both half-years under the latest
+// scheme version, with its figures; other rankings and figures (an older
+// version, roll-up, another period) are computed on first request and then
+// kept fresh the same way. A query is a map lookup.
 #pragma once
 
 #include <atomic>
