@@ -10,16 +10,6 @@ namespace {
 
 constexpr double kAbsent = std::numeric_limits<double>::quiet_NaN();
 
-const std::unordered_map<std::string, int>& IndexByCode() {
-  static const auto* index = [] {
-    auto* map = new std::unordered_map<std::string, int>();
-    const auto& catalog = fed::LatestCatalog();
-    for (int i = 0; i < catalog.indicators_size(); ++i) (*map)[catalog.indicators(i).code()] = i;
-    return map;
-  }();
-  return *index;
-}
-
 // A year from its halves: flows add up, yes/no holds if it held in either
 // half, stocks are the year-end (H2) value. A stock is not carried over from
 // H1 when H2 is missing: an organisation merged away mid-year would
@@ -48,11 +38,6 @@ Values DeriveYear(const std::optional<Values>& h1, const std::optional<Values>& 
 }  // namespace
 
 int IndicatorCount() { return fed::LatestCatalog().indicators_size(); }
-
-int IndicatorIndex(const std::string& code) {
-  auto it = IndexByCode().find(code);
-  return it == IndexByCode().end() ? -1 : it->second;
-}
 
 Values ValuesOf(const v1::Report& report) {
   Values values(IndicatorCount(), kAbsent);

@@ -16,6 +16,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/common/catalog.h"
 #include "federation/v1/aggregator.pb.h"
 #include "services/common/period.h"
 
@@ -28,7 +29,7 @@ using Values = std::vector<double>;
 
 int IndicatorCount();
 // Index of an indicator code in Values, or -1.
-int IndicatorIndex(const std::string& code);
+using fed::IndicatorIndex;
 Values ValuesOf(const v1::Report& report);
 
 // Everything the figures need to know about one organisation's report for
