@@ -44,6 +44,8 @@ class Aggregator {
                                v1::CompletenessResponse* out);
   absl::Status GetSeries(const Principal& who, const v1::SeriesRequest& req,
                          v1::SeriesResponse* out);
+  absl::Status GetCountedValues(const Principal& who, const v1::CountedValuesRequest& req,
+                                v1::CountedValuesResponse* out);
 
  private:
   enum class Decision { kAccept, kReturn, kReopen };

@@ -74,4 +74,11 @@ ServerUnaryReactor* AggregatorGrpcService::GetSeries(CallbackServerContext* ctx,
                           response);
 }
 
+ServerUnaryReactor* AggregatorGrpcService::GetCountedValues(CallbackServerContext* ctx,
+    const v1::CountedValuesRequest* request, v1::CountedValuesResponse* response) {
+  // Answered from the figures in memory: no need to leave gRPC's thread.
+  return fed::ServeMethod(ctx, call_, "GetCountedValues", aggregator_, &Aggregator::GetCountedValues,
+                          request, response, fed::Blocking::kMemoryOnly);
+}
+
 }  // namespace aggregator

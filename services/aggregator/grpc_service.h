@@ -38,6 +38,8 @@ class AggregatorGrpcService final : public v1::AggregatorService::CallbackServic
       const v1::CompletenessRequest* request, v1::CompletenessResponse* response) override;
   grpc::ServerUnaryReactor* GetSeries(grpc::CallbackServerContext* ctx,
       const v1::SeriesRequest* request, v1::SeriesResponse* response) override;
+  grpc::ServerUnaryReactor* GetCountedValues(grpc::CallbackServerContext* ctx,
+      const v1::CountedValuesRequest* request, v1::CountedValuesResponse* response) override;
 
  private:
   Aggregator* aggregator_;

@@ -18,6 +18,7 @@ namespace aggregator {
 namespace {
 
 constexpr int kMaxSeriesPeriods = 200;
+constexpr int kMaxCountedOrganizations = 10000;
 
 // National figures are for every role that reads (not contest judges).
 absl::Status RequireFiguresReader(const Principal& who) {
@@ -250,6 +251,42 @@ absl::Status Aggregator::GetSeries(const Principal& who, const v1::SeriesRequest
           if (!std::isnan(parts[s][indexes[k]])) point->add_sources(contributing[s]);
         }
       }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Aggregator::GetCountedValues(const Principal& who, const v1::CountedValuesRequest& req,
+                                          v1::CountedValuesResponse* out) {
+  RETURN_IF_ERROR(RequireFiguresReader(who));
+  if (who.role == v1::ROLE_PROVINCE_REPORTER) {
+    for (const auto& code : req.organization_codes()) {
+      if (code != who.organization_code) {
+        return absl::PermissionDeniedError(absl::StrCat("organisation ", who.organization_code,
+                                                        " may not read the values of ", code.substr(0, 20)));
+      }
+    }
+  }
+  fed::Violations v;
+  fed::Period period;
+  CheckPeriod(v, "period", req.period(), &period);
+  const int n = req.organization_codes_size();
+  if (n == 0 || n > kMaxCountedOrganizations) {
+    v.Add("organization_codes", absl::StrCat("name 1 to ", kMaxCountedOrganizations, " organisations"));
+  }
+  for (int i = 0; i < n && i < kMaxCountedOrganizations; ++i) {
+    fed::CheckOrganizationCode(v, absl::StrCat("organization_codes[", i, "]"), req.organization_codes(i), true);
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  for (const auto& indicator : fed::LatestCatalog().indicators()) out->add_indicator_codes(indicator.code());
+  const Scope scope = ScopeOf(req.include_submitted());
+  const std::string p = period.ToString();
+  for (const auto& code : req.organization_codes()) {
+    v1::CountedValues* values = out->add_organizations();
+    values->set_organization_code(code);
+    if (auto counted = figures_.Counted(code, p, scope)) {
+      values->set_present(true);
+      *values->mutable_values() = {counted->begin(), counted->end()};
     }
   }
   return absl::OkStatus();

@@ -239,22 +239,25 @@ Timeliness Engine::TimelinessOf(const std::string& code, const fed::Period& peri
 }
 
 absl::Status Engine::FetchRanges(const std::vector<std::string>& codes, int from_year, int to_year) {
-  const fed::Period h1{from_year, fed::Period::Kind::kHalf, 1};
-  const fed::Period h2{to_year, fed::Period::Kind::kHalf, 2};
-  return ParallelFor(codes.size(), [&](size_t i) -> absl::Status {
-    ASSIGN_OR_RETURN(auto halves, sources_.Series(codes[i], h1, h2, false));
-    ASSIGN_OR_RETURN(auto years, sources_.Series(codes[i], YearOf(from_year), YearOf(to_year), false));
+  std::vector<fed::Period> periods = fed::Period::Range(
+      {from_year, fed::Period::Kind::kHalf, 1}, {to_year, fed::Period::Kind::kHalf, 2});
+  for (const auto& year : fed::Period::Range(YearOf(from_year), YearOf(to_year))) periods.push_back(year);
+  // One bulk call per period (and 5,000 organisations), a few at a time.
+  return ParallelFor(periods.size(), [&](size_t i) -> absl::Status {
+    ASSIGN_OR_RETURN(auto counted, sources_.CountedValues(codes, periods[i]));
     absl::MutexLock lock(&mu_);
-    for (auto* part : {&halves, &years}) {
-      for (auto& [period, counted] : *part) {
-        OrgPeriod& d = data_[DataKey(codes[i], period)];
-        d.values = std::move(counted.values);
-        d.reported = counted.reported;
-        d.timeliness = TimelinessOf(codes[i], *fed::Period::Parse(period));
-      }
-    }
+    for (const auto& code : codes) Keep(code, periods[i], false, std::move(counted[code]));
     return absl::OkStatus();
   });
+}
+
+void Engine::Keep(const std::string& code, const fed::Period& period, bool roll_up,
+                  Sources::Counted counted) {
+  OrgPeriod& d = (roll_up ? rolled_ : data_)[DataKey(code, period.ToString())];
+  if (counted.values.empty()) counted.values.assign(fed::LatestCatalog().indicators_size(), std::nan(""));
+  d.values = std::move(counted.values);
+  d.reported = counted.reported;
+  d.timeliness = TimelinessOf(code, period);
 }
 
 absl::Status Engine::Fetch(const std::vector<std::string>& codes, const fed::Period& period,
@@ -283,19 +286,17 @@ absl::Status Engine::FetchNow(const std::vector<std::string>& missing, const fed
                               bool roll_up, bool refetch) {
   const std::string p = period.ToString();
   RETURN_IF_ERROR(EnsureReceipts(missing, HalvesOf(period), refetch));
-  return ParallelFor(missing.size(), [&](size_t i) -> absl::Status {
-    ASSIGN_OR_RETURN(auto series, sources_.Series(missing[i], period, period, roll_up));
+  if (!roll_up) {  // every organisation in one call
+    ASSIGN_OR_RETURN(auto counted, sources_.CountedValues(missing, period));
     absl::MutexLock lock(&mu_);
-    OrgPeriod& d = (roll_up ? rolled_ : data_)[DataKey(missing[i], p)];
-    auto it = series.find(p);
-    if (it != series.end()) {
-      d.values = std::move(it->second.values);
-      d.reported = it->second.reported;
-    } else {
-      d.values.assign(fed::LatestCatalog().indicators_size(), std::nan(""));
-      d.reported = false;
-    }
-    d.timeliness = TimelinessOf(missing[i], period);
+    for (const auto& code : missing) Keep(code, period, false, std::move(counted[code]));
+    return absl::OkStatus();
+  }
+  // Rolled up, each organisation with its own predecessors.
+  return ParallelFor(missing.size(), [&](size_t i) -> absl::Status {
+    ASSIGN_OR_RETURN(auto series, sources_.Series(missing[i], period, period, true));
+    absl::MutexLock lock(&mu_);
+    Keep(missing[i], period, true, std::move(series[p]));
     return absl::OkStatus();
   });
 }

@@ -155,6 +155,9 @@ class Engine {
   // One round of that for `missing`.
   absl::Status FetchNow(const std::vector<std::string>& missing, const fed::Period& period,
                         bool roll_up, bool refetch);
+  // Keeps what was fetched for (code, period); empty values = nothing counted.
+  void Keep(const std::string& code, const fed::Period& period, bool roll_up, Sources::Counted counted)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status FetchRanges(const std::vector<std::string>& codes, int from_year, int to_year);
   absl::Status EnsureReceipts(const std::vector<std::string>& codes,
                               const std::vector<fed::Period>& halves, bool refetch);

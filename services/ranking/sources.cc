@@ -1,5 +1,6 @@
 #include "services/ranking/sources.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -83,6 +84,33 @@ absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::Series(const st
     if (point.present()) {
       c.values[index[point.indicator_code()]] = point.value();
       c.reported = true;
+    }
+  }
+  return result;
+}
+
+absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::CountedValues(
+    const std::vector<std::string>& codes, const fed::Period& period) {
+  RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads
+  constexpr size_t kPerCall = 5000;
+  const int indicators = fed::LatestCatalog().indicators_size();
+  std::map<std::string, Counted> result;
+  for (size_t first = 0; first < codes.size(); first += kPerCall) {
+    v1::CountedValuesRequest req;
+    req.set_period(period.ToString());
+    for (size_t i = first; i < std::min(codes.size(), first + kPerCall); ++i) req.add_organization_codes(codes[i]);
+    v1::CountedValuesResponse out;
+    auto ctx = Context(30);
+    RETURN_IF_ERROR(fed::FromGrpcStatus(aggregator_->GetCountedValues(ctx.get(), req, &out)));
+    std::vector<int> index;  // position in the answer -> catalog index here
+    for (const auto& code : out.indicator_codes()) index.push_back(fed::IndicatorIndex(code));
+    for (const auto& org : out.organizations()) {
+      Counted& c = result[org.organization_code()];
+      c.values.assign(indicators, std::nan(""));
+      c.reported = org.present();
+      for (int k = 0; k < org.values_size() && k < static_cast<int>(index.size()); ++k) {
+        if (index[k] >= 0) c.values[index[k]] = org.values(k);
+      }
     }
   }
   return result;

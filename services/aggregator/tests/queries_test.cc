@@ -1,5 +1,7 @@
 // National figures: totals with time aggregation, coverage conditions,
 // completeness and timeliness, series across the 2025 merger.
+#include <cmath>
+
 #include "services/aggregator/tests/aggregator_fixture.h"
 
 namespace aggregator::testing {
@@ -173,6 +175,45 @@ TEST_F(QueriesTest, SeriesMarksPeriodsWithoutAReport) {
   req.set_organization_code("20");
   EXPECT_EQ(agg_->GetSeries(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(QueriesTest, CountedValuesOfManyOrganisationsInOneCall) {
+  PushAndAccept(MakeReport("14", "2024H1", 1, {{"workshops", 2}, {"has_website", true}}));
+  PushAndAccept(MakeReport("14", "2024H2", 1, {{"workshops", 5}}));
+  PushAndAccept(MakeReport("20", "2024H1", 1, {{"workshops", 7}}));
+  v1::CountedValuesRequest req;
+  req.set_period("2024");  // no annual report: derived from the halves
+  req.add_organization_codes("14");
+  req.add_organization_codes("20");
+  req.add_organization_codes("38");
+  v1::CountedValuesResponse out;
+  grpc::Status s = agg_->GetCountedValues(ContextAs(v1::ROLE_SERVICE, "VUSTA").get(), req, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const int workshops = IndicatorIndex("workshops");
+  const int website = IndicatorIndex("has_website");
+  ASSERT_EQ(out.indicator_codes(workshops), "workshops");
+  ASSERT_EQ(out.organizations_size(), 3);
+  EXPECT_EQ(out.organizations(0).organization_code(), "14");
+  EXPECT_TRUE(out.organizations(0).present());
+  EXPECT_EQ(out.organizations(0).values(workshops), 7);  // 2 + 5
+  EXPECT_EQ(out.organizations(0).values(website), 1);
+  EXPECT_EQ(out.organizations(1).values(workshops), 7);
+  EXPECT_TRUE(std::isnan(out.organizations(1).values(website)));  // not given
+  EXPECT_FALSE(out.organizations(2).present());  // Thanh Hoá sent nothing
+  EXPECT_EQ(out.organizations(2).values_size(), 0);
+
+  // A province asks for its own values only.
+  req.set_period("2024H1");
+  EXPECT_EQ(agg_->GetCountedValues(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::CountedValuesRequest bad;
+  bad.set_period("2024H3");
+  bad.add_organization_codes("14");
+  bad.add_organization_codes("");
+  grpc::Status status = agg_->GetCountedValues(ContextAs(v1::ROLE_SERVICE, "VUSTA").get(), bad, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(FieldsOf(status), ElementsAre("period", "organization_codes[1]"));
 }
 
 }  // namespace
