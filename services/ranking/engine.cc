@@ -224,15 +224,29 @@ absl::Status Engine::EnsureReceipts(const std::vector<std::string>& codes,
   return absl::OkStatus();
 }
 
+void Engine::CountReceipt(const std::string& code, const fed::Period& half, Timeliness& t) const {
+  auto it = receipts_.find(absl::StrCat(code, "|", half.ToString()));
+  if (it != receipts_.end() && it->second.received) {
+    (it->second.timely ? t.on_time : t.late)++;
+  } else if (half.DueDate() < fed::Today()) {
+    t.missing++;
+  }
+}
+
 Timeliness Engine::TimelinessOf(const std::string& code, const fed::Period& period) const {
   Timeliness t;
-  const absl::CivilDay today = fed::Today();
-  for (const auto& half : HalvesOf(period)) {
-    auto it = receipts_.find(absl::StrCat(code, "|", half.ToString()));
-    if (it != receipts_.end() && it->second.received) {
-      (it->second.timely ? t.on_time : t.late)++;
-    } else if (half.DueDate() < today) {
-      t.missing++;
+  for (const auto& half : HalvesOf(period)) CountReceipt(code, half, t);
+  return t;
+}
+
+Timeliness Engine::RolledTimelinessOf(const std::string& code, const fed::Period& period) const {
+  Timeliness t = TimelinessOf(code, period);
+  auto predecessors = predecessors_.find(code);
+  if (predecessors == predecessors_.end()) return t;
+  for (const auto& predecessor : predecessors->second) {
+    for (const auto& half : HalvesOf(period)) {
+      // Its own reports were due only while it existed on its own.
+      if (half.LastDay() < predecessor.merged_on) CountReceipt(predecessor.code, half, t);
     }
   }
   return t;
@@ -257,7 +271,7 @@ void Engine::Keep(const std::string& code, const fed::Period& period, bool roll_
   if (counted.values.empty()) counted.values.assign(fed::LatestCatalog().indicators_size(), std::nan(""));
   d.values = std::move(counted.values);
   d.reported = counted.reported;
-  d.timeliness = TimelinessOf(code, period);
+  d.timeliness = roll_up ? RolledTimelinessOf(code, period) : TimelinessOf(code, period);
 }
 
 absl::Status Engine::Fetch(const std::vector<std::string>& codes, const fed::Period& period,
@@ -292,10 +306,16 @@ absl::Status Engine::FetchNow(const std::vector<std::string>& missing, const fed
     for (const auto& code : missing) Keep(code, period, false, std::move(counted[code]));
     return absl::OkStatus();
   }
-  // Rolled up, each organisation with its own predecessors.
+  // Rolled up, each organisation with its own predecessors, whose reports
+  // count towards its timeliness too.
   return ParallelFor(missing.size(), [&](size_t i) -> absl::Status {
     ASSIGN_OR_RETURN(auto series, sources_.Series(missing[i], period, period, true));
+    ASSIGN_OR_RETURN(auto predecessors, sources_.Predecessors(missing[i]));
+    std::vector<std::string> codes;
+    for (const auto& predecessor : predecessors) codes.push_back(predecessor.code);
+    RETURN_IF_ERROR(EnsureReceipts(codes, HalvesOf(period), refetch));
     absl::MutexLock lock(&mu_);
+    predecessors_[missing[i]] = std::move(predecessors);
     Keep(missing[i], period, true, std::move(series[p]));
     return absl::OkStatus();
   });
@@ -537,14 +557,17 @@ absl::StatusOr<int> Engine::ApplyChanges(const v1::ListChangesResponse& page) {
   for (const auto& [code, periods] : periods_by_org) {
     for (const auto& text : periods) {
       const fed::Period period = *fed::Period::Parse(text);
-      bool known;
+      bool known, receipt_kept;
       {
         absl::ReaderMutexLock lock(&mu_);
         known = data_.count(DataKey(code, text)) > 0;
+        receipt_kept = receipts_.count(absl::StrCat(code, "|", text)) > 0;
       }
       if (!known) {
         // Not an organisation any kept ranking reads (e.g. a member
-        // association): nothing to refresh, but roll-ups may include it.
+        // association): nothing to refresh, but roll-ups may include it,
+        // and a predecessor's receipt may count in its successor's.
+        if (receipt_kept) RETURN_IF_ERROR(EnsureReceipts({code}, {period}, true));
         touched_periods.insert(text);
         continue;
       }

@@ -161,7 +161,12 @@ class Engine {
   absl::Status FetchRanges(const std::vector<std::string>& codes, int from_year, int to_year);
   absl::Status EnsureReceipts(const std::vector<std::string>& codes,
                               const std::vector<fed::Period>& halves, bool refetch);
+  void CountReceipt(const std::string& code, const fed::Period& half, Timeliness& t) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   Timeliness TimelinessOf(const std::string& code, const fed::Period& period) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // With the reports of its predecessors while they existed.
+  Timeliness RolledTimelinessOf(const std::string& code, const fed::Period& period) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   RankingPtr Compute(const v1::EmulationCluster& cluster, const fed::Period& period,
                      const v1::ScoringScheme& scheme, bool roll_up) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -191,6 +196,8 @@ class Engine {
   // value of its period, and there are few of those).
   std::unordered_map<std::string, OrgPeriod> data_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, OrgPeriod> rolled_ ABSL_GUARDED_BY(mu_);
+  // Predecessors of the organisations whose rolled-up values are kept.
+  std::unordered_map<std::string, std::vector<Sources::Predecessor>> predecessors_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, Receipt> receipts_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, v1::SelfAssessment> self_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, Kept> rankings_ ABSL_GUARDED_BY(mu_);

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "services/common/blocking.h"
 #include "services/common/catalog.h"
+#include "services/common/dates.h"
 #include "services/common/status.h"
 
 namespace ranking {
@@ -111,6 +112,27 @@ absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::CountedValues(
       for (int k = 0; k < org.values_size() && k < static_cast<int>(index.size()); ++k) {
         if (index[k] >= 0) c.values[index[k]] = org.values(k);
       }
+    }
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<Sources::Predecessor>> Sources::Predecessors(const std::string& code) {
+  RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads
+  v1::ListPredecessorsRequest req;
+  req.set_code(code);
+  req.set_transitive(true);
+  v1::ListPredecessorsResponse out;
+  auto ctx = Context();
+  RETURN_IF_ERROR(fed::FromGrpcStatus(registry_->ListPredecessors(ctx.get(), req, &out)));
+  std::vector<Predecessor> result;
+  for (const auto& merger : out.mergers()) {
+    auto day = fed::ParseDate(merger.effective_on());
+    if (!day.ok()) return day.status();
+    for (const auto& predecessor : merger.predecessor_codes()) {
+      const bool seen = std::any_of(result.begin(), result.end(),
+                                    [&](const Predecessor& p) { return p.code == predecessor; });
+      if (predecessor != code && !seen) result.push_back({predecessor, *day});
     }
   }
   return result;

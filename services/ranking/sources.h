@@ -12,6 +12,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"
@@ -48,6 +49,14 @@ class Sources {
   // code: one call per 5,000 organisations instead of one per organisation.
   absl::StatusOr<std::map<std::string, Counted>> CountedValues(const std::vector<std::string>& codes,
                                                                const fed::Period& period);
+  // The organisations merged into `code`, transitively (not `code` itself),
+  // each with the day its merger took effect: it reported on its own for
+  // the half-years that ended before that day.
+  struct Predecessor {
+    std::string code;
+    absl::CivilDay merged_on;
+  };
+  absl::StatusOr<std::vector<Predecessor>> Predecessors(const std::string& code);
   // Receipts of every expected provincial union for a half-year.
   absl::StatusOr<std::map<std::string, Receipt>> Receipts(const std::string& period);
   // The receipt of one organisation's report.

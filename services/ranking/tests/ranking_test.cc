@@ -308,5 +308,50 @@ TEST_F(ServiceTest, MergerRollUpReadsHistoryAgainstTheSuccessor) {
   EXPECT_DOUBLE_EQ(rolled.entries(0).breakdown(0).raw_value(), 40);
 }
 
+TEST_F(ServiceTest, RolledUpTimelinessCountsPredecessorsOnlyWhileTheyExisted) {
+  ASSERT_TRUE(CreateProvince("08", "Tuyên Quang").ok());
+  ASSERT_TRUE(CreateProvince("02", "Hà Giang").ok());
+  v1::RecordMergerRequest merger;
+  merger.mutable_merger()->set_successor_code("08");
+  merger.mutable_merger()->add_predecessor_codes("02");
+  merger.mutable_merger()->add_predecessor_codes("08");
+  merger.mutable_merger()->set_effective_on("2025-07-01");
+  v1::Merger recorded;
+  grpc::Status s = stub_->RecordMerger(Admin().get(), merger, &recorded);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  Cluster(2026, 1, {"08", "10"});
+  Accepted("02", "2025H1", 1, {{"workshops", 30}}, /*days_early=*/-3);  // late
+  Accepted("08", "2025H1", 1, {{"workshops", 10}});
+  Accepted("10", "2025H1", 1, {{"workshops", 25}});
+  Accepted("08", "2026H1", 1, {{"workshops", 10}});
+  Accepted("10", "2026H1", 1, {{"workshops", 25}});
+  StartRanking();
+  v1::DefineSchemeResponse defined;
+  ASSERT_TRUE(Define(Scheme(2026), &defined).ok());
+  auto tuyen_quang = [](const v1::ClusterRanking& r) {
+    for (const auto& e : r.entries()) {
+      if (e.organization_code() == "08") return e;
+    }
+    return v1::RankedEntry();
+  };
+
+  // Alone, Tuyên Quang reported on time.
+  const v1::RankedEntry alone = tuyen_quang(RankingOf(2026, 1, "2025H1"));
+  ASSERT_EQ(alone.breakdown_size(), 2);
+  EXPECT_DOUBLE_EQ(alone.breakdown(1).raw_value(), 1);
+  EXPECT_EQ(alone.adjustments_size(), 0);
+  // Rolled up, Hà Giang's late report counts against the merged province.
+  const v1::RankedEntry rolled = tuyen_quang(RankingOf(2026, 1, "2025H1", true));
+  ASSERT_EQ(rolled.breakdown_size(), 2);
+  EXPECT_DOUBLE_EQ(rolled.breakdown(1).raw_value(), 0.5);
+  ASSERT_EQ(rolled.adjustments_size(), 1);
+  EXPECT_EQ(rolled.adjustments(0).count(), 1);
+  // After the merger Hà Giang reports no more: nothing is missing for it.
+  const v1::RankedEntry after = tuyen_quang(RankingOf(2026, 1, "2026H1", true));
+  ASSERT_EQ(after.breakdown_size(), 2);
+  EXPECT_DOUBLE_EQ(after.breakdown(1).raw_value(), 1);
+  EXPECT_EQ(after.adjustments_size(), 0);
+}
+
 }  // namespace
 }  // namespace ranking::testing
