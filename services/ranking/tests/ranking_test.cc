@@ -22,6 +22,23 @@ class ServiceTest : public RankingTest {
     }
     Cluster(2025, 1, {"10", "11", "12", "14"}, "12");
   }
+
+  // Hà Giang (02) merges into Tuyên Quang (08) on 2025-07-01; the 2026
+  // cluster 1 is Tuyên Quang and Lào Cai.
+  void MergeHaGiangIntoTuyenQuang() {
+    ASSERT_TRUE(CreateProvince("08", "Tuyên Quang").ok());
+    ASSERT_TRUE(CreateProvince("02", "Hà Giang").ok());
+    v1::RecordMergerRequest merger;
+    merger.mutable_merger()->set_successor_code("08");
+    merger.mutable_merger()->add_predecessor_codes("02");
+    merger.mutable_merger()->add_predecessor_codes("08");
+    merger.mutable_merger()->set_effective_on("2025-07-01");
+    merger.mutable_merger()->set_decision("Nghị quyết 202/2025/QH15");
+    v1::Merger recorded;
+    grpc::Status s = stub_->RecordMerger(Admin().get(), merger, &recorded);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    Cluster(2026, 1, {"08", "10"});
+  }
 };
 
 TEST_F(ServiceTest, RanksTheClusterWithBreakdownTiesAndFlagProposal) {
@@ -280,18 +297,8 @@ TEST_F(ServiceTest, SelfAssessmentIsShownBesideTheComputedScore) {
 }
 
 TEST_F(ServiceTest, MergerRollUpReadsHistoryAgainstTheSuccessor) {
-  ASSERT_TRUE(CreateProvince("08", "Tuyên Quang").ok());
-  ASSERT_TRUE(CreateProvince("02", "Hà Giang").ok());
-  v1::RecordMergerRequest merger;
-  merger.mutable_merger()->set_successor_code("08");
-  merger.mutable_merger()->add_predecessor_codes("02");
-  merger.mutable_merger()->add_predecessor_codes("08");
-  merger.mutable_merger()->set_effective_on("2025-07-01");
-  merger.mutable_merger()->set_decision("Nghị quyết 202/2025/QH15");
-  v1::Merger recorded;
-  grpc::Status s = stub_->RecordMerger(Admin().get(), merger, &recorded);
-  ASSERT_TRUE(s.ok()) << s.error_message();
-  Cluster(2026, 1, {"08", "10"});
+  MergeHaGiangIntoTuyenQuang();
+  if (HasFatalFailure()) return;
   Accepted("02", "2025H1", 1, {{"workshops", 30}});
   Accepted("08", "2025H1", 1, {{"workshops", 10}});
   Accepted("10", "2025H1", 1, {{"workshops", 25}});
@@ -309,17 +316,8 @@ TEST_F(ServiceTest, MergerRollUpReadsHistoryAgainstTheSuccessor) {
 }
 
 TEST_F(ServiceTest, RolledUpTimelinessCountsPredecessorsOnlyWhileTheyExisted) {
-  ASSERT_TRUE(CreateProvince("08", "Tuyên Quang").ok());
-  ASSERT_TRUE(CreateProvince("02", "Hà Giang").ok());
-  v1::RecordMergerRequest merger;
-  merger.mutable_merger()->set_successor_code("08");
-  merger.mutable_merger()->add_predecessor_codes("02");
-  merger.mutable_merger()->add_predecessor_codes("08");
-  merger.mutable_merger()->set_effective_on("2025-07-01");
-  v1::Merger recorded;
-  grpc::Status s = stub_->RecordMerger(Admin().get(), merger, &recorded);
-  ASSERT_TRUE(s.ok()) << s.error_message();
-  Cluster(2026, 1, {"08", "10"});
+  MergeHaGiangIntoTuyenQuang();
+  if (HasFatalFailure()) return;
   Accepted("02", "2025H1", 1, {{"workshops", 30}}, /*days_early=*/-3);  // late
   Accepted("08", "2025H1", 1, {{"workshops", 10}});
   Accepted("10", "2025H1", 1, {{"workshops", 25}});
