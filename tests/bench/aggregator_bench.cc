@@ -170,11 +170,7 @@ double RawInsertRate(const std::string& url, const std::vector<v1::Report>& repo
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
-  fed::UseServingSettings();  // as the services run
-  fed::InitLogging("bench");
-  spdlog::set_level(spdlog::level::warn);
+  fedbench::StartBenchmark(argc, argv);
   const int orgs = absl::GetFlag(FLAGS_orgs);
   const std::vector<std::string> periods = PeriodNames(absl::GetFlag(FLAGS_periods));
 

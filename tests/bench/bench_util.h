@@ -11,10 +11,23 @@
 #include <thread>
 #include <vector>
 
+#include "absl/flags/parse.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "services/common/log.h"
+#include "services/common/server.h"
 
 namespace fedbench {
+
+// The start of every benchmark's main: flags, figures printed as they are
+// measured, the services' process settings, and only warnings logged.
+inline void StartBenchmark(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  fed::UseServingSettings();
+  fed::InitLogging("bench");
+  spdlog::set_level(spdlog::level::warn);
+}
 
 struct Latencies {
   std::vector<double> ms;

@@ -90,11 +90,7 @@ void SeedRegistry(const std::string& url) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  fed::UseServingSettings();  // as the services run
-  fed::InitLogging("bench");
-  spdlog::set_level(spdlog::level::warn);
+  fedbench::StartBenchmark(argc, argv);
   const int n_entries = absl::GetFlag(FLAGS_entries);
   const int n_judges = absl::GetFlag(FLAGS_judges);
   const int min_judges = absl::GetFlag(FLAGS_min_judges);

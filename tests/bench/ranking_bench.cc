@@ -192,11 +192,7 @@ bool CallGetRanking(v1::RankingService::Stub& stub, const v1::GetRankingRequest&
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  fed::UseServingSettings();  // as the services run
-  fed::InitLogging("bench");
-  spdlog::set_level(spdlog::level::warn);
+  fedbench::StartBenchmark(argc, argv);
   const int orgs = absl::GetFlag(FLAGS_orgs);
   const int clusters = absl::GetFlag(FLAGS_clusters);
   const int last_year = 2025;
@@ -373,6 +369,9 @@ int main(int argc, char** argv) {
       return CallGetRanking(fixed_stubs.Mine(), v1::GetRankingRequest());
     });
     Print(absl::StrFormat("same %zu-byte answer, nothing behind it", bytes.size()).c_str(), bare, trivial_qps);
+    std::printf("  one ranking of %d members: %zu bytes with the breakdown (%zu a member), %zu with totals only\n",
+                (*one)->proto().entries_size(), bytes.size(), bytes.size() / std::max(1, (*one)->proto().entries_size()),
+                (*one)->Encoded(true).size());
     std::printf("  GetRanking is %.0f%% of the bare answer's rate\n",
                 100.0 * rank.CallsPerSecond() / bare.CallsPerSecond());
   }
