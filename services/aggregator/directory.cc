@@ -5,30 +5,33 @@
 #include "services/common/status.h"
 
 namespace aggregator {
+namespace {
+
+// One try, soon given up: lookups run on the intake's committer thread, and
+// the pusher retries a report that could not be checked.
+fed::ServiceClient::Options RegistryCallOptions() {
+  fed::ServiceClient::Options options;
+  options.deadline = absl::Seconds(2);
+  options.read_attempts = 1;
+  return options;
+}
+
+}  // namespace
 
 Directory::Directory(std::shared_ptr<grpc::Channel> registry, const fed::TokenSigner* signer,
                      absl::Duration ttl)
-    : stub_(v1::RegistryService::NewStub(registry)), signer_(signer), ttl_(ttl) {}
-
-std::unique_ptr<grpc::ClientContext> Directory::Context() const {
-  v1::TokenClaims claims;
-  claims.set_subject("aggregator");
-  claims.set_organization_code("VUSTA");
-  claims.set_role(v1::ROLE_SERVICE);
-  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Minutes(5)));
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", signer_->Mint(claims)));
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  return ctx;
-}
+    : stub_(v1::RegistryService::NewStub(registry)),
+      registry_("registry", "aggregator", signer, RegistryCallOptions()),
+      ttl_(ttl) {}
 
 absl::StatusOr<v1::Organization> Directory::Organization(const std::string& code) {
   return Cached(organizations_, code, [&]() -> absl::StatusOr<v1::Organization> {
     v1::GetOrganizationRequest req;
     req.set_code(code);
     v1::Organization org;
-    auto ctx = Context();
-    RETURN_IF_ERROR(fed::FromGrpcStatus(stub_->GetOrganization(ctx.get(), req, &org)));
+    RETURN_IF_ERROR(registry_.Read("GetOrganization", [&](grpc::ClientContext& ctx) {
+      return stub_->GetOrganization(&ctx, req, &org);
+    }));
     return org;
   });
 }
@@ -44,8 +47,9 @@ absl::StatusOr<Directory::OrganizationList> Directory::OrganizationsOn(
     List all;
     for (;;) {
       v1::ListOrganizationsResponse page;
-      auto ctx = Context();
-      RETURN_IF_ERROR(fed::FromGrpcStatus(stub_->ListOrganizations(ctx.get(), req, &page)));
+      RETURN_IF_ERROR(registry_.Read("ListOrganizations", [&](grpc::ClientContext& ctx) {
+        return stub_->ListOrganizations(&ctx, req, &page);
+      }));
       for (auto& org : *page.mutable_organizations()) all.push_back(std::move(org));
       if (page.next_page_token().empty()) break;
       req.set_page_token(page.next_page_token());
@@ -61,8 +65,9 @@ absl::StatusOr<std::vector<std::string>> Directory::Predecessors(const std::stri
     req.set_code(code);
     req.set_transitive(true);
     v1::ListPredecessorsResponse out;
-    auto ctx = Context();
-    RETURN_IF_ERROR(fed::FromGrpcStatus(stub_->ListPredecessors(ctx.get(), req, &out)));
+    RETURN_IF_ERROR(registry_.Read("ListPredecessors", [&](grpc::ClientContext& ctx) {
+      return stub_->ListPredecessors(&ctx, req, &out);
+    }));
     return List(out.predecessor_codes().begin(), out.predecessor_codes().end());
   });
 }
@@ -74,8 +79,9 @@ absl::StatusOr<std::string> Directory::SuccessorOn(const std::string& code, cons
     req.set_code(code);
     req.set_on(day);
     v1::ResolveSuccessorResponse out;
-    auto ctx = Context();
-    RETURN_IF_ERROR(fed::FromGrpcStatus(stub_->ResolveSuccessor(ctx.get(), req, &out)));
+    RETURN_IF_ERROR(registry_.Read("ResolveSuccessor", [&](grpc::ClientContext& ctx) {
+      return stub_->ResolveSuccessor(&ctx, req, &out);
+    }));
     return out.organization().code();
   });
 }

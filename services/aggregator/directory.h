@@ -1,6 +1,11 @@
 // What the aggregator needs from the registry, fetched over gRPC and cached
 // briefly: the registry changes a few times a year, reports arrive by the
 // thousand on deadline day.
+//
+// While the registry cannot be reached, an expired entry is served as it was
+// (the registry changes a few times a year; a report must not wait for it):
+// intake goes on for organisations already known, and only a lookup of one
+// never seen fails, with UNAVAILABLE.
 #pragma once
 
 #include <map>
@@ -16,6 +21,7 @@
 
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/common/client.h"
 
 namespace aggregator {
 
@@ -27,6 +33,8 @@ class Directory {
   Directory(std::shared_ptr<grpc::Channel> registry, const fed::TokenSigner* signer,
             absl::Duration ttl = absl::Seconds(30));
 
+  // NOT_FOUND for a code the registry does not know; UNAVAILABLE when the
+  // registry cannot be asked and the code was never seen.
   absl::StatusOr<v1::Organization> Organization(const std::string& code);
   // Organisations of `kind` active on `day` ("YYYY-MM-DD"), sorted by code.
   // Shared, not copied: at 10^4 organisations a copy per query would cost
@@ -45,9 +53,8 @@ class Directory {
     T value;
     absl::Time fetched;
   };
-  std::unique_ptr<grpc::ClientContext> Context() const;
-
-  // The cached value of `key`, or `fetch()`'s answer, remembered on success.
+  // The cached value of `key`, or `fetch()`'s answer, remembered on success;
+  // an expired value when the fetch fails for a reason other than NOT_FOUND.
   template <typename T, typename Fetch>
   absl::StatusOr<T> Cached(std::map<std::string, Entry<T>>& cache, const std::string& key,
                            Fetch fetch) {
@@ -66,15 +73,19 @@ class Directory {
       if (it != cache.end() && absl::Now() - it->second.fetched < ttl_) return it->second.value;
     }
     absl::StatusOr<T> fetched = fetch();
+    absl::MutexLock lock(&mu_);
     if (fetched.ok()) {
-      absl::MutexLock lock(&mu_);
       cache[key] = Entry<T>{*fetched, absl::Now()};
+    } else if (fetched.status().code() == absl::StatusCode::kNotFound) {
+      cache.erase(key);  // gone from the registry: gone from here too
+    } else if (auto it = cache.find(key); it != cache.end()) {
+      return it->second.value;
     }
     return fetched;
   }
 
   std::unique_ptr<v1::RegistryService::Stub> stub_;
-  const fed::TokenSigner* signer_;
+  fed::ServiceClient registry_;
   absl::Duration ttl_;
   absl::Mutex fetch_mu_;
   absl::Mutex mu_;

@@ -64,8 +64,8 @@ v1::PushAck AckFor(const v1::PushedReport& pushed, v1::PushOutcome outcome) {
 
 }  // namespace
 
-bool AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher,
-               Directory& directory, v1::PushAck* ack) {
+Admission AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher,
+                    Directory& directory, v1::PushAck* ack) {
   const v1::Report& report = pushed.report();
   *ack = AckFor(pushed, v1::PUSH_OUTCOME_UNSPECIFIED);
   const bool may_push =
@@ -78,7 +78,7 @@ bool AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher,
     v->set_field("report.organization_code");
     v->set_description(absl::StrCat(fed::RoleName(pusher.role), " of ", pusher.organization_code,
                                     " may not push reports of ", report.organization_code()));
-    return false;
+    return Admission::kRefused;
   }
   fed::Violations violations = fed::ValidateReportContent(report, fed::Today());
   if (report.revision() < 1) violations.Add("revision", "must be 1 or more");
@@ -86,11 +86,15 @@ bool AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher,
     // The organisation must exist and be active at some point of the period.
     auto org = directory.Organization(report.organization_code());
     auto period = fed::Period::Parse(report.period());
+    if (!org.ok() && org.status().code() != absl::StatusCode::kNotFound) {
+      ack->set_outcome(v1::PUSH_OUTCOME_RETRY_LATER);
+      ack->set_detail(absl::StrCat("organization_code ", report.organization_code(),
+                                   " could not be checked: ", org.status().message()));
+      return Admission::kRetryLater;
+    }
     if (!org.ok()) {
-      violations.Add("organization_code", org.status().code() == absl::StatusCode::kNotFound
-                                              ? absl::StrCat("no organisation with code ",
-                                                             report.organization_code())
-                                              : "the registry could not be reached to check it");
+      violations.Add("organization_code",
+                     absl::StrCat("no organisation with code ", report.organization_code()));
     } else if (org->active_from() > fed::FormatDate(period->LastDay()) ||
                (!org->active_until().empty() &&
                 org->active_until() <= fed::FormatDate(period->FirstDay()))) {
@@ -100,10 +104,10 @@ bool AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher,
                                   org->active_until().empty() ? "now" : org->active_until(), ")"));
     }
   }
-  if (violations.empty()) return true;
+  if (violations.empty()) return Admission::kAdmitted;
   ack->set_outcome(v1::PUSH_OUTCOME_INVALID);
   *ack->mutable_violations() = violations.errors().violations();
-  return false;
+  return Admission::kRefused;
 }
 
 Intake::Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_batch)
@@ -146,8 +150,8 @@ void Intake::Run() {
 
 void Intake::CommitBatch(std::vector<PushItem>& batch) {
   std::vector<v1::PushAck> acks(batch.size());
-  // Refusals (not allowed, invalid) are decided before the transaction and
-  // cost it nothing.
+  // Refusals (not allowed, invalid) and reports that cannot be checked now
+  // are decided before the transaction and cost it nothing.
   std::vector<bool> admitted(batch.size());
   std::vector<storage::Key> keys(batch.size());
   std::vector<storage::Key> admitted_keys;
@@ -155,7 +159,8 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     const v1::Report& report = batch[i].pushed.report();
     keys[i] = {report.organization_code(), report.period()};
-    admitted[i] = AdmitPush(batch[i].pushed, batch[i].pusher, directory_, &acks[i]);
+    admitted[i] =
+        AdmitPush(batch[i].pushed, batch[i].pusher, directory_, &acks[i]) == Admission::kAdmitted;
     if (admitted[i]) {
       admitted_keys.push_back(keys[i]);
       revisions.push_back(report.revision());

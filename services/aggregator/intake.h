@@ -49,9 +49,16 @@ class Intake {
   std::thread committer_;
 };
 
-// Checks a pushed report before it is queued: who may push it and whether
-// its content is valid. Fills `ack` and returns false when it is refused.
-bool AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher,
-               Directory& directory, v1::PushAck* ack);
+enum class Admission {
+  kAdmitted,    // may be stored
+  kRefused,     // DENIED or INVALID: final, `ack` says why
+  kRetryLater,  // could not be checked now (registry unreachable): RETRY_LATER
+};
+
+// Checks a pushed report before it is written: who may push it and whether
+// its content is valid. Fills `ack` unless the report is admitted. A check
+// that cannot be made now is never a refusal.
+Admission AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher,
+                    Directory& directory, v1::PushAck* ack);
 
 }  // namespace aggregator

@@ -2,6 +2,7 @@
 // See protos/federation/v1/aggregator.proto.
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/time/clock.h"
 #include "services/aggregator/aggregator.h"
 #include "services/aggregator/directory.h"
 #include "services/aggregator/figures.h"
@@ -30,7 +31,17 @@ int main(int argc, char** argv) {
                                 grpc::InsecureChannelCredentials()),
             deps.signer);
         logic = std::make_unique<aggregator::Aggregator>(*deps.db, figures, *directory);
-        if (absl::Status loaded = logic->LoadFigures(); !loaded.ok()) {
+        // The database restarting now delays the start, it does not end it.
+        // A load cut short may run again: Apply keeps each report's newest
+        // standing, so nothing counts twice.
+        absl::Status loaded = logic->LoadFigures();
+        for (int attempt = 1; absl::IsUnavailable(loaded) && attempt < 30; ++attempt) {
+          spdlog::warn("event=figures_load_retry attempt={} error=\"{}\"", attempt,
+                       loaded.message());
+          absl::SleepFor(absl::Seconds(1));
+          loaded = logic->LoadFigures();
+        }
+        if (!loaded.ok()) {
           spdlog::critical("event=start_failed error=\"{}\"", loaded.message());
           std::exit(1);
         }

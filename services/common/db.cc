@@ -12,9 +12,25 @@
 
 namespace fed {
 
+namespace {
+
+// Errors that say the server is going away, starting, or out of room rather
+// than that the statement is wrong: class 08 (connection exception), class
+// 57P (the server was shut down or is not accepting connections yet: what a
+// PostgreSQL restart sends to statements in flight) and 53300 (too many
+// connections). libpqxx 6 reports them as plain sql_errors.
+bool IsServerUnavailable(const std::exception& e) {
+  auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  if (sql == nullptr) return false;
+  const std::string& state = sql->sqlstate();
+  return state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0 || state == "53300";
+}
+
+}  // namespace
+
 absl::Status StatusFromDbException(const std::exception& e) {
   if (dynamic_cast<const pqxx::broken_connection*>(&e) ||
-      dynamic_cast<const pqxx::in_doubt_error*>(&e)) {
+      dynamic_cast<const pqxx::in_doubt_error*>(&e) || IsServerUnavailable(e)) {
     spdlog::warn("event=db_unavailable error=\"{}\"", e.what());
     return absl::UnavailableError("database unavailable, try again");
   }
@@ -39,7 +55,7 @@ absl::Status StatusFromDbException(const std::exception& e) {
 
 bool IsRetryableDbException(const std::exception& e) {
   return dynamic_cast<const pqxx::transaction_rollback*>(&e) != nullptr ||
-         dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
+         dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || IsServerUnavailable(e);
 }
 
 DbPool::DbPool(std::string url, std::string schema, int size)
@@ -145,7 +161,12 @@ absl::Status ApplyMigrations(const std::string& url, const std::string& schema,
     return absl::OkStatus();
   } catch (const std::exception& e) {
     spdlog::error("event=migration_failed schema={} error=\"{}\"", schema, e.what());
-    return absl::FailedPreconditionError(absl::StrCat("migrations failed: ", e.what()));
+    // The server going away mid-way (a restart) is worth another try; a
+    // migration that does not apply is not.
+    const bool transient = StatusFromDbException(e).code() == absl::StatusCode::kUnavailable;
+    return absl::Status(transient ? absl::StatusCode::kUnavailable
+                                  : absl::StatusCode::kFailedPrecondition,
+                        absl::StrCat("migrations failed: ", e.what()));
   }
 }
 

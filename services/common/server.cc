@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "services/common/client.h"
 #include "services/common/log.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "Address the gRPC server listens on.");
@@ -28,6 +29,18 @@ namespace {
 std::atomic<bool> g_stop_requested{false};
 
 void OnStopSignal(int) { g_stop_requested.store(true); }
+
+// A dependency that cannot be reached leaves the process serving (it still
+// answers what it can) but degraded: its health name says so, for
+// `tools/dev status` and for monitoring, without failing the liveness probe.
+void PublishDependencyHealth(grpc::Server& server) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  if (health == nullptr) return;
+  for (const DependencyState& dependency : DependencyStates()) {
+    health->SetServingStatus(absl::StrCat(kDependencyHealthPrefix, dependency.name),
+                             dependency.healthy);
+  }
+}
 
 }  // namespace
 
@@ -64,12 +77,17 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
     spdlog::critical("event=start_failed error=\"{}\"", signer.status().message());
     return 1;
   }
-  if (absl::Status s = WaitForDatabase(db_url, 30); !s.ok()) {
-    spdlog::critical("event=start_failed error=\"{}\"", s.message());
-    return 1;
+  // A database that restarts while the service starts delays the start; it
+  // does not end it.
+  absl::Status ready;
+  for (int attempt = 1; attempt <= 5; ++attempt) {
+    ready = WaitForDatabase(db_url, 30);
+    if (ready.ok()) ready = ApplyMigrations(db_url, std::string(name), migrations);
+    if (ready.code() != absl::StatusCode::kUnavailable) break;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
   }
-  if (absl::Status s = ApplyMigrations(db_url, std::string(name), migrations); !s.ok()) {
-    spdlog::critical("event=start_failed error=\"{}\"", s.message());
+  if (!ready.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", ready.message());
     return 1;
   }
 
@@ -91,7 +109,10 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
 
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
-  while (!g_stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int tick = 0; !g_stop_requested.load(); ++tick) {
+    if (tick % 10 == 0) PublishDependencyHealth(**server);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 
   spdlog::info("event=stopping");
   (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));

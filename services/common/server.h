@@ -27,6 +27,10 @@ ABSL_DECLARE_FLAG(std::string, log_level);
 
 namespace fed {
 
+// Health-check service name under which each dependency's state is published
+// ("federation.dependency.registry": SERVING while the registry answers).
+inline constexpr char kDependencyHealthPrefix[] = "federation.dependency.";
+
 // Everything a service implementation needs from its process.
 struct ServiceDeps {
   TokenSigner* signer;

@@ -10,7 +10,9 @@ namespace v1 = federation::v1;
 
 Directory::Directory(std::shared_ptr<grpc::Channel> registry, const fed::TokenSigner* signer,
                      absl::Duration ttl)
-    : stub_(v1::RegistryService::NewStub(registry)), signer_(signer), ttl_(ttl) {}
+    : stub_(v1::RegistryService::NewStub(registry)),
+      registry_("registry", "competition", signer),
+      ttl_(ttl) {}
 
 absl::StatusOr<v1::Organization> Directory::Organization(const std::string& code) {
   {
@@ -18,26 +20,25 @@ absl::StatusOr<v1::Organization> Directory::Organization(const std::string& code
     auto it = cache_.find(code);
     if (it != cache_.end() && absl::Now() - it->second.fetched < ttl_) return it->second.organization;
   }
-  v1::TokenClaims claims;
-  claims.set_subject("competition");
-  claims.set_organization_code("VUSTA");
-  claims.set_role(v1::ROLE_SERVICE);
-  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Minutes(5)));
-  grpc::ClientContext ctx;
-  ctx.AddMetadata("authorization", absl::StrCat("Bearer ", signer_->Mint(claims)));
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   v1::GetOrganizationRequest req;
   req.set_code(code);
   v1::Organization org;
-  absl::Status status = fed::FromGrpcStatus(stub_->GetOrganization(&ctx, req, &org));
-  if (!status.ok()) {
-    if (status.code() == absl::StatusCode::kNotFound) return status;
-    return absl::UnavailableError(absl::StrCat("the registry could not check organisation ", code, ": ",
-                                               status.message()));
-  }
+  absl::Status status = registry_.Read("GetOrganization", [&](grpc::ClientContext& ctx) {
+    return stub_->GetOrganization(&ctx, req, &org);
+  });
   absl::MutexLock lock(&mu_);
-  cache_[code] = Entry{org, absl::Now()};
-  return org;
+  if (status.ok()) {
+    cache_[code] = Entry{org, absl::Now()};
+    return org;
+  }
+  if (status.code() == absl::StatusCode::kNotFound) {
+    cache_.erase(code);
+    return status;
+  }
+  // The registry changes a few times a year: what it said before is a
+  // better answer than none while it cannot be asked.
+  if (auto it = cache_.find(code); it != cache_.end()) return it->second.organization;
+  return status;
 }
 
 absl::StatusOr<std::string> Directory::ProvinceOf(const std::string& code) {

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/common/client.h"
 
 namespace competition {
 
@@ -22,7 +23,8 @@ class Directory {
   Directory(std::shared_ptr<grpc::Channel> registry, const fed::TokenSigner* signer,
             absl::Duration ttl = absl::Seconds(60));
 
-  // NOT_FOUND for an unknown code; UNAVAILABLE when the registry cannot answer.
+  // NOT_FOUND for an unknown code; UNAVAILABLE when the registry cannot answer
+  // and the code was never seen (an expired entry is served meanwhile).
   absl::StatusOr<federation::v1::Organization> Organization(const std::string& code);
   // The provincial union an organisation belongs to (itself for a provincial
   // union, "VUSTA" for the national union and its direct members).
@@ -34,7 +36,7 @@ class Directory {
     absl::Time fetched;
   };
   std::unique_ptr<federation::v1::RegistryService::Stub> stub_;
-  const fed::TokenSigner* signer_;
+  fed::ServiceClient registry_;
   absl::Duration ttl_;
   absl::Mutex mu_;
   std::map<std::string, Entry> cache_ ABSL_GUARDED_BY(mu_);

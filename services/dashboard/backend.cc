@@ -7,8 +7,28 @@
 namespace dashboard {
 
 namespace {
-constexpr int kDeadlineSeconds = 10;
+
+fed::ServiceClient::Options CallOptions() {
+  fed::ServiceClient::Options options;
+  options.deadline = absl::Seconds(10);
+  return options;
 }
+
+// One read of `stub`'s `rpc` through `client`: every call of the dashboard
+// only reads.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> Ask(fed::ServiceClient& client, absl::string_view method, Stub& stub,
+                             grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&,
+                                                       Response*),
+                             const Request& request) {
+  Response response;
+  RETURN_IF_ERROR(client.Read(method, [&](grpc::ClientContext& ctx) {
+    return (stub.*rpc)(&ctx, request, &response);
+  }));
+  return response;
+}
+
+}  // namespace
 
 Backend::Backend(std::shared_ptr<grpc::Channel> registry,
                  std::shared_ptr<grpc::Channel> aggregator, const fed::TokenSigner* signer,
@@ -18,36 +38,17 @@ Backend::Backend(std::shared_ptr<grpc::Channel> registry,
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
       competition_(competition ? v1::CompetitionService::NewStub(competition) : nullptr),
       ranking_(ranking ? v1::RankingService::NewStub(ranking) : nullptr),
-      signer_(signer) {}
-
-std::unique_ptr<grpc::ClientContext> Backend::Context() const {
-  v1::TokenClaims claims;
-  claims.set_subject("dashboard");
-  claims.set_organization_code("VUSTA");
-  claims.set_role(v1::ROLE_SERVICE);
-  claims.set_issued_at_unix(absl::ToUnixSeconds(absl::Now()));
-  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Minutes(5)));
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", signer_->Mint(claims)));
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(kDeadlineSeconds));
-  return ctx;
-}
-
-// One unary call with a fresh context; the gRPC status as absl::Status.
-#define DASHBOARD_CALL(stub, method, req, Resp)                                  \
-  do {                                                                           \
-    Resp resp;                                                                   \
-    auto ctx = Context();                                                        \
-    absl::Status st = fed::FromGrpcStatus((stub)->method(ctx.get(), req, &resp)); \
-    if (!st.ok()) return st;                                                     \
-    return resp;                                                                 \
-  } while (0)
+      registry_calls_("registry", "dashboard", signer, CallOptions()),
+      aggregator_calls_("aggregator", "dashboard", signer, CallOptions()),
+      competition_calls_("competition", "dashboard", signer, CallOptions()),
+      ranking_calls_("ranking", "dashboard", signer, CallOptions()) {}
 
 absl::StatusOr<v1::CompletenessResponse> Backend::Completeness(const std::string& period) {
   v1::CompletenessRequest req;
   req.set_period(period);
   req.set_include_reporters(true);
-  DASHBOARD_CALL(aggregator_, GetCompleteness, req, v1::CompletenessResponse);
+  return Ask(
+      aggregator_calls_, "GetCompleteness", *aggregator_, &v1::AggregatorService::Stub::GetCompleteness, req);
 }
 
 absl::StatusOr<v1::TotalsResponse> Backend::Totals(const std::string& period,
@@ -57,7 +58,8 @@ absl::StatusOr<v1::TotalsResponse> Backend::Totals(const std::string& period,
   req.set_period(period);
   for (const auto& code : indicators) req.add_indicator_codes(code);
   req.set_include_submitted(include_submitted);
-  DASHBOARD_CALL(aggregator_, GetTotals, req, v1::TotalsResponse);
+  return Ask(
+      aggregator_calls_, "GetTotals", *aggregator_, &v1::AggregatorService::Stub::GetTotals, req);
 }
 
 absl::StatusOr<v1::CoverageResponse> Backend::Coverage(const std::string& period,
@@ -65,7 +67,8 @@ absl::StatusOr<v1::CoverageResponse> Backend::Coverage(const std::string& period
   v1::CoverageRequest req;
   req.set_period(period);
   req.set_condition(condition);
-  DASHBOARD_CALL(aggregator_, GetCoverage, req, v1::CoverageResponse);
+  return Ask(
+      aggregator_calls_, "GetCoverage", *aggregator_, &v1::AggregatorService::Stub::GetCoverage, req);
 }
 
 absl::StatusOr<v1::SeriesResponse> Backend::Series(const std::string& code,
@@ -77,7 +80,8 @@ absl::StatusOr<v1::SeriesResponse> Backend::Series(const std::string& code,
   for (const auto& c : indicators) req.add_indicator_codes(c);
   req.set_from_period(from);
   req.set_to_period(to);
-  DASHBOARD_CALL(aggregator_, GetSeries, req, v1::SeriesResponse);
+  return Ask(
+      aggregator_calls_, "GetSeries", *aggregator_, &v1::AggregatorService::Stub::GetSeries, req);
 }
 
 absl::StatusOr<v1::ListRevisionsResponse> Backend::Revisions(const std::string& code,
@@ -85,27 +89,31 @@ absl::StatusOr<v1::ListRevisionsResponse> Backend::Revisions(const std::string& 
   v1::ListRevisionsRequest req;
   req.set_organization_code(code);
   req.set_period(period);
-  DASHBOARD_CALL(aggregator_, ListRevisions, req, v1::ListRevisionsResponse);
+  return Ask(
+      aggregator_calls_, "ListRevisions", *aggregator_, &v1::AggregatorService::Stub::ListRevisions, req);
 }
 
 absl::StatusOr<v1::ListChangesResponse> Backend::Changes(int64_t after, int limit) {
   v1::ListChangesRequest req;
   req.set_after_sequence(after);
   req.set_limit(limit);
-  DASHBOARD_CALL(aggregator_, ListChanges, req, v1::ListChangesResponse);
+  return Ask(
+      aggregator_calls_, "ListChanges", *aggregator_, &v1::AggregatorService::Stub::ListChanges, req);
 }
 
 absl::StatusOr<v1::Profile> Backend::Profile(const std::string& code, int year) {
   v1::GetProfileRequest req;
   req.set_code(code);
   req.set_year(year);
-  DASHBOARD_CALL(registry_, GetProfile, req, v1::Profile);
+  return Ask(
+      registry_calls_, "GetProfile", *registry_, &v1::RegistryService::Stub::GetProfile, req);
 }
 
 absl::StatusOr<v1::ListClustersResponse> Backend::Clusters(int year) {
   v1::ListClustersRequest req;
   req.set_year(year);
-  DASHBOARD_CALL(registry_, ListClusters, req, v1::ListClustersResponse);
+  return Ask(
+      registry_calls_, "ListClusters", *registry_, &v1::RegistryService::Stub::ListClusters, req);
 }
 
 absl::StatusOr<v1::StatisticsResponse> Backend::ContestStatistics(
@@ -115,7 +123,8 @@ absl::StatusOr<v1::StatisticsResponse> Backend::ContestStatistics(
   req.set_year(year);
   req.set_organization_code(organization_code);
   req.set_kind(kind);
-  DASHBOARD_CALL(competition_, GetStatistics, req, v1::StatisticsResponse);
+  return Ask(
+      competition_calls_, "GetStatistics", *competition_, &v1::CompetitionService::Stub::GetStatistics, req);
 }
 
 absl::StatusOr<v1::GetRankingResponse> Backend::Rankings(const std::string& period,
@@ -125,7 +134,8 @@ absl::StatusOr<v1::GetRankingResponse> Backend::Rankings(const std::string& peri
   req.set_period(period);
   req.set_cluster_number(cluster_number);
   req.set_totals_only(totals_only);
-  DASHBOARD_CALL(ranking_, GetRanking, req, v1::GetRankingResponse);
+  return Ask(
+      ranking_calls_, "GetRanking", *ranking_, &v1::RankingService::Stub::GetRanking, req);
 }
 
 absl::StatusOr<v1::ScoringScheme> Backend::Scheme(int year, int version) {
@@ -133,7 +143,8 @@ absl::StatusOr<v1::ScoringScheme> Backend::Scheme(int year, int version) {
   v1::GetSchemeRequest req;
   req.set_year(year);
   req.set_version(version);
-  DASHBOARD_CALL(ranking_, GetScheme, req, v1::ScoringScheme);
+  return Ask(
+      ranking_calls_, "GetScheme", *ranking_, &v1::RankingService::Stub::GetScheme, req);
 }
 
 absl::StatusOr<v1::CompareProvinceResponse> Backend::CompareProvince(const std::string& code,
@@ -142,9 +153,8 @@ absl::StatusOr<v1::CompareProvinceResponse> Backend::CompareProvince(const std::
   v1::CompareProvinceRequest req;
   req.set_organization_code(code);
   req.set_period(period);
-  DASHBOARD_CALL(ranking_, CompareProvince, req, v1::CompareProvinceResponse);
+  return Ask(
+      ranking_calls_, "CompareProvince", *ranking_, &v1::RankingService::Stub::CompareProvince, req);
 }
-
-#undef DASHBOARD_CALL
 
 }  // namespace dashboard

@@ -16,6 +16,7 @@
 #include "federation/v1/ranking.grpc.pb.h"
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/common/client.h"
 
 namespace dashboard {
 
@@ -69,13 +70,17 @@ class Backend {
                                                               const std::string& period);
 
  private:
-  std::unique_ptr<grpc::ClientContext> Context() const;
 
   std::unique_ptr<v1::RegistryService::Stub> registry_;
   std::unique_ptr<v1::AggregatorService::Stub> aggregator_;
   std::unique_ptr<v1::CompetitionService::Stub> competition_;
   std::unique_ptr<v1::RankingService::Stub> ranking_;
-  const fed::TokenSigner* signer_;
+  // One per service called, so that an outage names its service (and shows
+  // in the dashboard's dependency health) and a restart costs a retry.
+  fed::ServiceClient registry_calls_;
+  fed::ServiceClient aggregator_calls_;
+  fed::ServiceClient competition_calls_;
+  fed::ServiceClient ranking_calls_;
 };
 
 }  // namespace dashboard

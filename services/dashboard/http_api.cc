@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "services/common/catalog.h"
+#include "services/common/client.h"
 #include "services/common/log.h"
 #include "services/common/period.h"
 #include "services/dashboard/csv.h"
@@ -70,6 +71,17 @@ std::string ToJson(const google::protobuf::Message& message) {
   std::string out;
   if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "null";
   return out;
+}
+
+// The services behind the dashboard that it cannot reach right now, as a
+// JSON list of names: the page still serves what it can (`tools/dev status`
+// shows them as "degraded").
+std::string UnavailableDependenciesJson() {
+  std::vector<std::string> down;
+  for (const fed::DependencyState& dependency : fed::DependencyStates()) {
+    if (!dependency.healthy) down.push_back(JsonString(dependency.name));
+  }
+  return absl::StrCat("[", absl::StrJoin(down, ","), "]");
 }
 
 void SendJson(httplib::Response& res, int status, const std::string& body) {
@@ -268,7 +280,8 @@ void HttpApi::Register(httplib::Server& server) {
   using namespace std::placeholders;
   server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     SendJson(res, 200, absl::StrCat("{\"status\":\"SERVING\",\"changeFeedReady\":",
-                                    feed_->ready() ? "true" : "false", "}"));
+                                    feed_->ready() ? "true" : "false",
+                                    ",\"unavailable\":", UnavailableDependenciesJson(), "}"));
   });
   server.Post("/api/login", [this](const httplib::Request& req, httplib::Response& res) {
     SecurityHeaders(res);

@@ -12,31 +12,33 @@
 
 namespace ranking {
 
+namespace {
+
+constexpr absl::Duration kLongCall = absl::Seconds(30);  // pages of 5,000 organisations
+
+fed::ServiceClient::Options CallOptions() {
+  fed::ServiceClient::Options options;
+  options.deadline = absl::Seconds(10);
+  return options;
+}
+
+}  // namespace
+
 Sources::Sources(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
                  const fed::TokenSigner* signer)
     : registry_(v1::RegistryService::NewStub(registry)),
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
-      signer_(signer) {}
-
-std::unique_ptr<grpc::ClientContext> Sources::Context(int seconds) const {
-  v1::TokenClaims claims;
-  claims.set_subject("ranking");
-  claims.set_organization_code("VUSTA");
-  claims.set_role(v1::ROLE_SERVICE);
-  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Minutes(5)));
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", signer_->Mint(claims)));
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
-  return ctx;
-}
+      registry_calls_("registry", "ranking", signer, CallOptions()),
+      aggregator_calls_("aggregator", "ranking", signer, CallOptions()) {}
 
 absl::StatusOr<std::vector<v1::EmulationCluster>> Sources::Clusters(int year) {
   RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads
   v1::ListClustersRequest req;
   req.set_year(year);
   v1::ListClustersResponse out;
-  auto ctx = Context();
-  RETURN_IF_ERROR(fed::FromGrpcStatus(registry_->ListClusters(ctx.get(), req, &out)));
+  RETURN_IF_ERROR(registry_calls_.Read(
+      "ListClusters",
+      [&](grpc::ClientContext& ctx) { return registry_->ListClusters(&ctx, req, &out); }));
   return std::vector<v1::EmulationCluster>(out.clusters().begin(), out.clusters().end());
 }
 
@@ -48,8 +50,9 @@ absl::StatusOr<std::map<std::string, std::string>> Sources::Names() {
   std::map<std::string, std::string> names;
   for (;;) {
     v1::ListOrganizationsResponse page;
-    auto ctx = Context(30);
-    RETURN_IF_ERROR(fed::FromGrpcStatus(registry_->ListOrganizations(ctx.get(), req, &page)));
+    RETURN_IF_ERROR(registry_calls_.Read(
+        "ListOrganizations",
+        [&](grpc::ClientContext& ctx) { return registry_->ListOrganizations(&ctx, req, &page); }, kLongCall));
     for (const auto& org : page.organizations()) {
       names[org.code()] = org.short_name().empty() ? org.name() : org.short_name();
     }
@@ -76,8 +79,9 @@ absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::Series(const st
     index[catalog.indicators(i).code()] = i;
   }
   v1::SeriesResponse out;
-  auto ctx = Context();
-  RETURN_IF_ERROR(fed::FromGrpcStatus(aggregator_->GetSeries(ctx.get(), req, &out)));
+  RETURN_IF_ERROR(aggregator_calls_.Read(
+      "GetSeries",
+      [&](grpc::ClientContext& ctx) { return aggregator_->GetSeries(&ctx, req, &out); }));
   std::map<std::string, Counted> result;
   for (const auto& point : out.points()) {
     Counted& c = result[point.period()];
@@ -101,8 +105,9 @@ absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::CountedValues(
     req.set_period(period.ToString());
     for (size_t i = first; i < std::min(codes.size(), first + kPerCall); ++i) req.add_organization_codes(codes[i]);
     v1::CountedValuesResponse out;
-    auto ctx = Context(30);
-    RETURN_IF_ERROR(fed::FromGrpcStatus(aggregator_->GetCountedValues(ctx.get(), req, &out)));
+    RETURN_IF_ERROR(aggregator_calls_.Read(
+        "GetCountedValues",
+        [&](grpc::ClientContext& ctx) { return aggregator_->GetCountedValues(&ctx, req, &out); }, kLongCall));
     std::vector<int> index;  // position in the answer -> catalog index here
     for (const auto& code : out.indicator_codes()) index.push_back(fed::IndicatorIndex(code));
     for (const auto& org : out.organizations()) {
@@ -123,8 +128,9 @@ absl::StatusOr<std::vector<Sources::Predecessor>> Sources::Predecessors(const st
   req.set_code(code);
   req.set_transitive(true);
   v1::ListPredecessorsResponse out;
-  auto ctx = Context();
-  RETURN_IF_ERROR(fed::FromGrpcStatus(registry_->ListPredecessors(ctx.get(), req, &out)));
+  RETURN_IF_ERROR(registry_calls_.Read(
+      "ListPredecessors",
+      [&](grpc::ClientContext& ctx) { return registry_->ListPredecessors(&ctx, req, &out); }));
   std::vector<Predecessor> result;
   for (const auto& merger : out.mergers()) {
     auto day = fed::ParseDate(merger.effective_on());
@@ -144,8 +150,9 @@ absl::StatusOr<std::map<std::string, Receipt>> Sources::Receipts(const std::stri
   req.set_period(period);
   req.set_include_reporters(true);
   v1::CompletenessResponse out;
-  auto ctx = Context(30);
-  RETURN_IF_ERROR(fed::FromGrpcStatus(aggregator_->GetCompleteness(ctx.get(), req, &out)));
+  RETURN_IF_ERROR(aggregator_calls_.Read(
+      "GetCompleteness",
+      [&](grpc::ClientContext& ctx) { return aggregator_->GetCompleteness(&ctx, req, &out); }, kLongCall));
   std::map<std::string, Receipt> receipts;
   for (const auto& r : out.reporters()) {
     const bool received = r.state() != v1::REPORT_STATE_UNSPECIFIED;
@@ -161,8 +168,9 @@ absl::StatusOr<Receipt> Sources::ReceiptOf(const std::string& code, const std::s
   req.set_period(period);
   req.set_revision(0);  // the standing carries whether revision 1 was on time
   v1::Report out;
-  auto ctx = Context();
-  absl::Status status = fed::FromGrpcStatus(aggregator_->GetReport(ctx.get(), req, &out));
+  absl::Status status = aggregator_calls_.Read("GetReport", [&](grpc::ClientContext& ctx) {
+    return aggregator_->GetReport(&ctx, req, &out);
+  });
   if (absl::IsNotFound(status)) return Receipt{};
   RETURN_IF_ERROR(status);
   return Receipt{true, out.timely()};
@@ -174,8 +182,9 @@ absl::StatusOr<v1::ListChangesResponse> Sources::Changes(int64_t after, int limi
   req.set_after_sequence(after);
   req.set_limit(limit);
   v1::ListChangesResponse out;
-  auto ctx = Context();
-  RETURN_IF_ERROR(fed::FromGrpcStatus(aggregator_->ListChanges(ctx.get(), req, &out)));
+  RETURN_IF_ERROR(aggregator_calls_.Read(
+      "ListChanges",
+      [&](grpc::ClientContext& ctx) { return aggregator_->ListChanges(&ctx, req, &out); }));
   return out;
 }
 

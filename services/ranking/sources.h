@@ -16,6 +16,7 @@
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/common/client.h"
 #include "services/common/period.h"
 #include "services/ranking/scoring.h"
 
@@ -65,11 +66,12 @@ class Sources {
   absl::StatusOr<v1::ListChangesResponse> Changes(int64_t after, int limit);
 
  private:
-  std::unique_ptr<grpc::ClientContext> Context(int seconds = 10) const;
-
   std::unique_ptr<v1::RegistryService::Stub> registry_;
   std::unique_ptr<v1::AggregatorService::Stub> aggregator_;
-  const fed::TokenSigner* signer_;
+  // Every call is a read: a dependency restarting costs a retry, and an
+  // outage is UNAVAILABLE naming it, never an empty list.
+  fed::ServiceClient registry_calls_;
+  fed::ServiceClient aggregator_calls_;
 };
 
 }  // namespace ranking

@@ -2,13 +2,22 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status.h"
-#include "services/reporting/service_token.h"
 
 namespace reporting {
 
+namespace {
+
+fed::ServiceClient::Options CallOptions(absl::Duration deadline) {
+  fed::ServiceClient::Options options;
+  options.deadline = deadline;
+  return options;
+}
+
+}  // namespace
+
 ContestFigures::ContestFigures(const std::string& target, const fed::TokenSigner& signer,
                                absl::Duration deadline)
-    : signer_(signer), deadline_(deadline) {
+    : competition_("competition", "reporting", &signer, CallOptions(deadline)) {
   if (!target.empty()) {
     stub_ = v1::CompetitionService::NewStub(
         grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
@@ -22,11 +31,9 @@ absl::StatusOr<v1::ReportingFiguresResponse> ContestFigures::ForYear(
   request.set_organization_code(organization_code);
   request.set_year(year);
   v1::ReportingFiguresResponse response;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  ctx.AddMetadata("authorization", absl::StrCat("Bearer ", MintServiceToken(signer_, "reporting")));
-  grpc::Status status = stub_->GetReportingFigures(&ctx, request, &response);
-  if (!status.ok()) return fed::FromGrpcStatus(status);
+  RETURN_IF_ERROR(competition_.Read("GetReportingFigures", [&](grpc::ClientContext& ctx) {
+    return stub_->GetReportingFigures(&ctx, request, &response);
+  }));
   return response;
 }
 

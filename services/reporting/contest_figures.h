@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "federation/v1/competition.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/common/client.h"
 
 namespace reporting {
 
@@ -30,8 +31,7 @@ class ContestFigures {
 
  private:
   std::unique_ptr<v1::CompetitionService::Stub> stub_;
-  const fed::TokenSigner& signer_;
-  absl::Duration deadline_;
+  mutable fed::ServiceClient competition_;
 };
 
 }  // namespace reporting

@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "services/common/client.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
-#include "services/reporting/service_token.h"
 #include "services/reporting/storage.h"
 
 namespace reporting {
@@ -116,7 +116,7 @@ absl::Duration Forwarder::Backoff(int failures) {
 void Forwarder::PrepareContext(grpc::ClientContext& ctx) const {
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
   ctx.AddMetadata("authorization",
-                  absl::StrCat("Bearer ", MintServiceToken(signer_, "reporting-forwarder")));
+                  absl::StrCat("Bearer ", fed::MintServiceToken(signer_, "reporting-forwarder")));
 }
 
 void Forwarder::RecordError(const absl::Status& status) {
@@ -271,8 +271,10 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
                          : absl::StrCat("no acknowledgement: ",
                                         fed::FromGrpcStatus(stream_status).ToString());
   int delivered = 0, refused = 0, unacknowledged = 0;
+  std::string undecided_reason;  // why the first undecided report was left so
   RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     delivered = refused = unacknowledged = 0;
+    undecided_reason.clear();
     for (size_t i = 0; i < rows.size(); ++i) {
       const v1::PushAck* ack = ack_of[i];
       const v1::PushOutcome outcome = ack ? ack->outcome() : v1::PUSH_OUTCOME_UNSPECIFIED;
@@ -293,7 +295,18 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
           ++refused;
           break;
         }
+        case v1::PUSH_OUTCOME_RETRY_LATER:
+          // The national side could not decide now: not the province's
+          // fault, never a failure. Tried again after the backoff.
+          storage::MarkOutboxAttempt(txn, rows[i].id,
+                                     absl::StrCat("the aggregator will decide later: ",
+                                                  ack->detail()));
+          if (undecided_reason.empty()) undecided_reason = ack->detail();
+          ++unacknowledged;
+          break;
         default:
+          // Also an outcome this build does not know (a newer aggregator):
+          // kept and tried again rather than guessed at.
           storage::MarkOutboxAttempt(txn, rows[i].id,
                                      ack ? "acknowledged without an outcome" : no_ack_reason);
           ++unacknowledged;
@@ -313,8 +326,10 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
     return absl::Status(status.code(), absl::StrCat("PushReports: ", status.message()));
   }
   if (unacknowledged > 0) {
-    return absl::UnavailableError(absl::StrCat("PushReports ended without acknowledging ",
-                                               unacknowledged, " of ", rows.size(), " reports"));
+    return absl::UnavailableError(
+        absl::StrCat("PushReports left ", unacknowledged, " of ", rows.size(),
+                     " reports undecided",
+                     undecided_reason.empty() ? "" : absl::StrCat(" (", undecided_reason, ")")));
   }
   *more = full_batch;
   return absl::OkStatus();

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/common/client.h"
 
 namespace reporting {
 
@@ -25,19 +26,15 @@ class RegistryClient {
                  absl::Duration deadline = absl::Seconds(5));
 
   // NOT_FOUND for an unknown code; UNAVAILABLE when the registry cannot be
-  // asked (down, timing out, refusing our token).
+  // asked (down, timing out); INTERNAL when it refuses this service's token.
   absl::StatusOr<v1::Organization> GetOrganization(const std::string& code) const;
   // Direct children of `parent_code` of `kind` that existed on `as_of`.
   absl::StatusOr<int64_t> CountChildren(const std::string& parent_code, v1::OrganizationKind kind,
                                         const std::string& as_of) const;
 
  private:
-  void Prepare(grpc::ClientContext& ctx) const;
-  absl::Status Explain(const grpc::Status& status) const;
-
   std::unique_ptr<v1::RegistryService::Stub> stub_;
-  const fed::TokenSigner& signer_;
-  absl::Duration deadline_;
+  mutable fed::ServiceClient registry_;
 };
 
 }  // namespace reporting

@@ -150,6 +150,7 @@ absl::Status Reporting::GetOutboxStatus(const Principal& who,
     const storage::OutboxCounts counts = storage::CountOutbox(txn, organization_code);
     out->set_pending(counts.pending);
     out->set_delivered(counts.delivered);
+    out->set_failed(counts.failed);
     std::vector<std::string> errors;
     if (std::string transport = storage::LoadForwarderError(txn); !transport.empty()) {
       errors.push_back(std::move(transport));

@@ -131,6 +131,41 @@ TEST_F(PushTest, OrganisationMustBeActiveDuringThePeriod) {
   EXPECT_EQ(PushOne(MakeReport("44", "2025H1", 1, {{"workshops", 1}})), v1::PUSH_OUTCOME_STORED);
 }
 
+// Deadline day with the registry restarting: a report that cannot be checked
+// is neither refused nor stored; the pusher is told to try again.
+TEST_F(PushTest, ReportThatCannotBeCheckedIsRetryLaterNotInvalid) {
+  server_.reset();  // the registry goes away before the aggregator knew "20"
+  auto acks = Push({MakeReport("20", "2024H1", 1, {{"workshops", 2}})});
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].outcome(), v1::PUSH_OUTCOME_RETRY_LATER);
+  EXPECT_THAT(acks[0].violations(), ::testing::IsEmpty());
+  EXPECT_THAT(acks[0].detail(), ::testing::HasSubstr("registry unavailable"));
+  EXPECT_EQ(StoredRevisions(), 0);
+}
+
+TEST_F(PushTest, KnownOrganisationsArePushedWhileTheRegistryIsDown) {
+  // A directory whose entries are always expired: every lookup asks the
+  // registry, and falls back on what it knew when the registry is gone.
+  Directory directory(server_->channel(), &fedtest::TestSigner(), absl::ZeroDuration());
+  v1::PushedReport known, unknown, missing;
+  *known.mutable_report() = MakeReport("14", "2024H1", 1, {{"workshops", 2}});
+  *unknown.mutable_report() = MakeReport("20", "2024H1", 1, {{"workshops", 2}});
+  *missing.mutable_report() = MakeReport("99", "2024H1", 1, {{"workshops", 2}});
+  const fed::Principal service{"test", "VUSTA", v1::ROLE_SERVICE};
+  v1::PushAck ack;
+  ASSERT_EQ(AdmitPush(known, service, directory, &ack), Admission::kAdmitted);
+  ASSERT_EQ(AdmitPush(missing, service, directory, &ack), Admission::kRefused);
+  EXPECT_EQ(ack.outcome(), v1::PUSH_OUTCOME_INVALID);
+
+  server_.reset();
+  EXPECT_EQ(AdmitPush(known, service, directory, &ack), Admission::kAdmitted);
+  EXPECT_EQ(AdmitPush(unknown, service, directory, &ack), Admission::kRetryLater);
+  EXPECT_EQ(ack.outcome(), v1::PUSH_OUTCOME_RETRY_LATER);
+  // "99" was NOT_FOUND, which is never served from memory: it cannot be
+  // checked now, and that is not a refusal either.
+  EXPECT_EQ(AdmitPush(missing, service, directory, &ack), Admission::kRetryLater);
+}
+
 TEST_F(PushTest, ProvinceMayPushOnlyItsOwnReports) {
   auto acks = Push({MakeReport("20", "2024H1", 1, {{"workshops", 1}}),
                     MakeReport("14", "2024H1", 1, {{"workshops", 2}})},

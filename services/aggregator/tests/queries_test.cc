@@ -216,5 +216,19 @@ TEST_F(QueriesTest, CountedValuesOfManyOrganisationsInOneCall) {
   EXPECT_THAT(FieldsOf(status), ElementsAre("period", "organization_codes[1]"));
 }
 
+// Who is expected to report comes from the registry: while it cannot be
+// asked (and was never asked), the board is UNAVAILABLE, never an empty or
+// partial list of provinces.
+TEST_F(QueriesTest, CompletenessWhileTheRegistryIsDownIsUnavailableNotEmpty) {
+  server_.reset();
+  v1::CompletenessRequest req;
+  req.set_period("2024H1");
+  req.set_include_reporters(true);
+  v1::CompletenessResponse out;
+  grpc::Status status = agg_->GetCompleteness(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("registry unavailable"));
+}
+
 }  // namespace
 }  // namespace aggregator::testing

@@ -175,5 +175,19 @@ TEST_F(ContestsTest, ProvincesSeeTheirOwnEntriesAndViewersNothingBeforeAwarding)
   EXPECT_EQ(Call(&Stub::GetEntry, Province("20"), get, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// An entry whose organisation cannot be checked now is not refused: the
+// organiser is told to try again, and nothing is written.
+TEST_F(ContestsTest, EntryWhileTheRegistryIsDownIsUnavailableNotInvalid) {
+  const int64_t id = Create(SonLaContest(), Organiser("14"));
+  ASSERT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
+  server_.reset();  // the registry goes away; "14-LS" was never looked up
+  v1::Entry out;
+  grpc::Status status =
+      Submit(MakeEntry(id, "Lò sấy chè", "14-LS", kAgri), Organiser("14"), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("registry unavailable"));
+  EXPECT_TRUE(EntryIds(id, Organiser("14")).empty());
+}
+
 }  // namespace
 }  // namespace competition::testing

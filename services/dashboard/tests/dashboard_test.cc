@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/time/clock.h"
+#include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/csv.h"
 #include "services/dashboard/http_api.h"
@@ -202,6 +203,25 @@ TEST(ChangeFeedTest, WaitersWakeOnNewsAndSeeGapsWhenTheyFallBehind) {
   // A repeated change is not appended twice.
   feed.Append({Change(5, "01")});
   EXPECT_EQ(feed.WaitAfter(4, absl::ZeroDuration()).changes.size(), 1u);
+}
+
+// A service behind the dashboard that is down is a 503 that names it, never
+// an empty board or an empty province page.
+TEST(BackendTest, AServiceThatIsDownIsUnavailableNamingIt) {
+  auto nowhere = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
+  Backend backend(nowhere, nowhere, &kSigner, nowhere, nowhere);
+  auto board = backend.Completeness("2025H1");
+  ASSERT_FALSE(board.ok());
+  EXPECT_EQ(board.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(board.status().message().find("aggregator unavailable"), absl::string_view::npos)
+      << board.status();
+  EXPECT_EQ(HttpStatusOf(board.status()), 503);
+  auto profile = backend.Profile("14", 2025);
+  ASSERT_FALSE(profile.ok());
+  EXPECT_NE(profile.status().message().find("registry unavailable"), absl::string_view::npos)
+      << profile.status();
+  auto rankings = backend.Rankings("2025H1", 0);
+  EXPECT_EQ(rankings.status().code(), absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

@@ -44,6 +44,9 @@ struct FakeAggregatorState {
   PushMode mode = PushMode::kNormal;
   // Organisations whose pushes are refused as INVALID.
   std::set<std::string> refuse;
+  // Organisations whose pushes cannot be checked now (RETRY_LATER), as when
+  // the real aggregator cannot reach the registry.
+  std::set<std::string> undecided;
   std::map<ReportKey, v1::Report> stored;
   // How often each revision arrived (retries included).
   std::map<ReportKey, int> received;
@@ -68,6 +71,11 @@ struct FakeAggregatorState {
       auto* violation = ack.add_violations();
       violation->set_field("values[3].count");
       violation->set_description("members must not be negative");
+      return ack;
+    }
+    if (undecided.count(report.organization_code()) != 0) {
+      ack.set_outcome(v1::PUSH_OUTCOME_RETRY_LATER);
+      ack.set_detail("organization_code could not be checked: registry unavailable");
       return ack;
     }
     auto it = stored.find(key);

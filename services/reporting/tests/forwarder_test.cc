@@ -69,6 +69,34 @@ TEST_F(ForwarderTest, EverySubmittedRevisionIsPushedOnceAndMarkedDelivered) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM outbox WHERE outcome = 'STORED'"), 4);
 }
 
+// "Cannot decide now" from the aggregator is retried until it decides; it is
+// never a failure the province has to resubmit.
+TEST_F(ForwarderTest, ReportTheAggregatorCannotCheckYetStaysPendingAndIsNeverFailed) {
+  {
+    std::lock_guard<std::mutex> lock(fake().mu);
+    fake().undecided = {"20"};
+  }
+  DraftAndSubmit(FullReport("14", "2025H1"));
+  DraftAndSubmit(FullReport("20", "2025H1"));
+  StartForwarder(aggregator_->address());
+  ASSERT_TRUE(Eventually([&] { return fake().Received({"20", "2025H1", 1}) >= 3; }))
+      << "it must keep asking";
+  v1::OutboxStatus waiting = OutboxStatus();
+  EXPECT_EQ(waiting.delivered(), 1);
+  EXPECT_EQ(waiting.pending(), 1);
+  EXPECT_EQ(waiting.failed(), 0);
+  EXPECT_THAT(waiting.last_error(), HasSubstr("registry unavailable"));
+  EXPECT_EQ(Scalar("SELECT count(*) FROM report_events WHERE event = 'push_refused'"), 0);
+
+  {
+    std::lock_guard<std::mutex> lock(fake().mu);
+    fake().undecided.clear();
+  }
+  ASSERT_TRUE(Eventually([&] { return Delivered(2); })) << OutboxStatus().DebugString();
+  EXPECT_EQ(OutboxStatus().failed(), 0);
+  EXPECT_TRUE(fake().Has({"20", "2025H1", 1}));
+}
+
 TEST_F(ForwarderTest, PushesFailingWhileTheAggregatorIsDownAreRetriedWithoutLossOrDuplicates) {
   // The aggregator answers UNAVAILABLE...
   fake().mode = Mode::kUnavailable;
@@ -124,6 +152,7 @@ TEST_F(ForwarderTest, ARefusedPushIsParkedWithItsReasonAndNotRetried) {
   ASSERT_TRUE(Eventually([&] { return OutboxStatus().delivered() == 1; }));
   ASSERT_TRUE(Eventually([&] { return OutboxStatus().pending() == 0; }));
   v1::OutboxStatus status = OutboxStatus();
+  EXPECT_EQ(status.failed(), 1);
   EXPECT_THAT(status.last_error(), HasSubstr("1 report refused by the aggregator"));
   EXPECT_THAT(status.last_error(),
               HasSubstr("20 2025H1 revision 1: INVALID: values[3].count: members must not be "

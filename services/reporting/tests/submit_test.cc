@@ -245,5 +245,14 @@ TEST_F(ReportingTest, AProvinceSeesOnlyItsOwnOutbox) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// The registry restarting does not make a province's report wrong.
+TEST_F(ReportingTest, DryRunWhileTheRegistryIsDownIsUnavailableNotInvalid) {
+  registry_server_.reset();
+  grpc::Status status;
+  Validate(*stub_, Admin().get(), FullReport("14", "2025H1"), &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("registry unavailable"));
+}
+
 }  // namespace
 }  // namespace reporting::testing

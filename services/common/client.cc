@@ -1,0 +1,174 @@
+#include "services/common/client.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/log.h"
+#include "services/common/status.h"
+
+namespace fed {
+namespace {
+
+constexpr absl::Duration kServiceTokenLifetime = absl::Minutes(5);
+constexpr absl::Duration kFirstReadRetry = absl::Milliseconds(100);
+
+// Every live ServiceClient of the process, for DependencyStates().
+absl::Mutex g_clients_mu(absl::kConstInit);
+std::vector<const ServiceClient*>& Clients() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_clients_mu) {
+  static auto* clients = new std::vector<const ServiceClient*>();
+  return *clients;
+}
+
+}  // namespace
+
+std::string MintServiceToken(const TokenSigner& signer, absl::string_view subject) {
+  federation::v1::TokenClaims claims;
+  claims.set_subject(std::string(subject));
+  claims.set_organization_code("VUSTA");
+  claims.set_role(federation::v1::ROLE_SERVICE);
+  const absl::Time now = absl::Now();
+  claims.set_issued_at_unix(absl::ToUnixSeconds(now));
+  claims.set_expires_at_unix(absl::ToUnixSeconds(now + kServiceTokenLifetime));
+  return signer.Mint(claims);
+}
+
+bool IsTransient(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kCancelled:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kDataLoss:
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::Status DependencyError(absl::string_view dependency, absl::string_view method,
+                             const grpc::Status& status) {
+  absl::Status cause = FromGrpcStatus(status);
+  if (cause.ok()) return cause;
+  if (IsTransient(cause.code())) {
+    return absl::UnavailableError(absl::StrCat(dependency, " unavailable (", method, ": ",
+                                               cause.ToString(), "); try again"));
+  }
+  if (cause.code() == absl::StatusCode::kUnauthenticated) {
+    return absl::InternalError(absl::StrCat(dependency, " refused this service's identity (",
+                                            method, ": ", cause.message(), ")"));
+  }
+  // A definite answer about what was asked keeps its code (and the details
+  // that travel with it, such as the fields of INVALID_ARGUMENT).
+  absl::Status named(cause.code(), absl::StrCat(dependency, ": ", cause.message()));
+  cause.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    named.SetPayload(url, payload);
+  });
+  return named;
+}
+
+std::vector<DependencyState> DependencyStates() {
+  absl::MutexLock lock(&g_clients_mu);
+  std::vector<DependencyState> states;
+  for (const ServiceClient* client : Clients()) states.push_back(client->state());
+  return states;
+}
+
+ServiceClient::ServiceClient(std::string dependency, std::string caller,
+                             const TokenSigner* signer, Options options)
+    : dependency_(std::move(dependency)),
+      caller_(std::move(caller)),
+      signer_(signer),
+      options_(options) {
+  state_.name = dependency_;
+  state_.since = absl::Now();
+  absl::MutexLock lock(&g_clients_mu);
+  Clients().push_back(this);
+}
+
+ServiceClient::ServiceClient(std::string dependency, std::string caller,
+                             const TokenSigner* signer)
+    : ServiceClient(std::move(dependency), std::move(caller), signer, Options()) {}
+
+ServiceClient::~ServiceClient() {
+  absl::MutexLock lock(&g_clients_mu);
+  auto& clients = Clients();
+  clients.erase(std::remove(clients.begin(), clients.end(), this), clients.end());
+}
+
+std::unique_ptr<grpc::ClientContext> ServiceClient::Context(absl::Duration deadline) const {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", MintServiceToken(*signer_, caller_)));
+  const absl::Duration timeout = deadline > absl::ZeroDuration() ? deadline : options_.deadline;
+  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  return ctx;
+}
+
+bool ServiceClient::KnownDown() const {
+  absl::MutexLock lock(&mu_);
+  return !state_.healthy && absl::Now() - last_failure_ < options_.fail_fast_for;
+}
+
+absl::Status ServiceClient::KnownDownError() const {
+  absl::MutexLock lock(&mu_);
+  return absl::UnavailableError(state_.error);
+}
+
+absl::Status ServiceClient::Once(absl::string_view method, Call call, absl::Duration deadline) {
+  auto ctx = Context(deadline);
+  absl::Status outcome = DependencyError(dependency_, method, call(*ctx));
+  Record(outcome);
+  return outcome;
+}
+
+absl::Status ServiceClient::Write(absl::string_view method, Call call, absl::Duration deadline) {
+  if (KnownDown()) return KnownDownError();
+  return Once(method, call, deadline);
+}
+
+absl::Status ServiceClient::Read(absl::string_view method, Call call, absl::Duration deadline) {
+  if (KnownDown()) return KnownDownError();
+  absl::Duration pause = kFirstReadRetry;
+  for (int attempt = 1;; ++attempt) {
+    absl::Status outcome = Once(method, call, deadline);
+    if (outcome.code() != absl::StatusCode::kUnavailable || attempt >= options_.read_attempts) {
+      return outcome;
+    }
+    absl::SleepFor(pause);
+    pause *= 2;
+  }
+}
+
+DependencyState ServiceClient::state() const {
+  absl::MutexLock lock(&mu_);
+  return state_;
+}
+
+void ServiceClient::Record(const absl::Status& outcome) {
+  const bool healthy = outcome.code() != absl::StatusCode::kUnavailable;
+  absl::MutexLock lock(&mu_);
+  if (!healthy) last_failure_ = absl::Now();
+  if (healthy == state_.healthy) {
+    if (!healthy) state_.error = std::string(outcome.message());
+    return;
+  }
+  // Said once per change of state, not on every call while it lasts.
+  if (healthy) {
+    spdlog::info("event=dependency_recovered dependency={} after_ms={}", dependency_,
+                 absl::ToInt64Milliseconds(absl::Now() - state_.since));
+    state_.error.clear();
+  } else {
+    spdlog::warn("event=dependency_unavailable dependency={} error=\"{}\"", dependency_,
+                 outcome.message());
+    state_.error = std::string(outcome.message());
+  }
+  state_.healthy = healthy;
+  state_.since = absl::Now();
+}
+
+}  // namespace fed

@@ -1,0 +1,114 @@
+// How one service of the suite calls another: with its own service identity,
+// a deadline, and errors that tell "the answer is no" apart from "no answer
+// can be had now".
+//
+// The second kind must never reach a user as a refusal. A registry that is
+// restarting does not make a province's report invalid: the caller answers
+// UNAVAILABLE (naming the dependency) and the province's system tries again.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/common/auth.h"
+
+namespace fed {
+
+// A token for `subject` (the calling service's name) with role service,
+// acting for the national union, valid a few minutes.
+std::string MintServiceToken(const TokenSigner& signer, absl::string_view subject);
+
+// Whether a failure says "not now" rather than "no": trying the same thing
+// again later may succeed (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED,
+// ABORTED, CANCELLED, UNKNOWN, INTERNAL, DATA_LOSS).
+bool IsTransient(absl::StatusCode code);
+
+// What a dependency's failure becomes in the caller's own answer:
+//   - a definite answer about the request (NOT_FOUND, INVALID_ARGUMENT,
+//     PERMISSION_DENIED, FAILED_PRECONDITION, ...) keeps its code;
+//   - a transient failure becomes UNAVAILABLE, "<dependency> unavailable";
+//   - UNAUTHENTICATED (the dependency refused this service's own identity: a
+//     deployment fault, not the user's) becomes INTERNAL.
+// The message always names the dependency and the method.
+absl::Status DependencyError(absl::string_view dependency, absl::string_view method,
+                             const grpc::Status& status);
+
+// The last thing a process heard from one of its dependencies, for health
+// checks and `tools/dev status`.
+struct DependencyState {
+  std::string name;      // "registry"
+  bool healthy = true;   // the last call got an answer (any definite one)
+  std::string error;     // the last transient failure, while unhealthy
+  absl::Time since;      // when the current state began
+};
+
+// Every dependency of this process that has a ServiceClient, in creation order.
+std::vector<DependencyState> DependencyStates();
+
+// One outbound dependency: builds call contexts and turns failures into the
+// caller's statuses (above). Thread-safe; stubs stay with their owners.
+class ServiceClient {
+ public:
+  struct Options {
+    // Of each call, unless the call names its own.
+    absl::Duration deadline = absl::Seconds(5);
+    // Tries of an idempotent read (100 ms, then 200 ms, ... apart).
+    int read_attempts = 3;
+    // While the dependency is down, calls within this long of its last
+    // failure fail at once instead of each waiting for its own: a committer
+    // looking up 60 organisations must not wait 60 deadlines.
+    absl::Duration fail_fast_for = absl::Milliseconds(500);
+  };
+
+  // `dependency` names the service called ("registry"); `caller` is this
+  // service's subject in the tokens it sends ("aggregator").
+  ServiceClient(std::string dependency, std::string caller, const TokenSigner* signer,
+                Options options);
+  ServiceClient(std::string dependency, std::string caller, const TokenSigner* signer);
+  ~ServiceClient();
+  ServiceClient(const ServiceClient&) = delete;
+  ServiceClient& operator=(const ServiceClient&) = delete;
+
+  using Call = absl::FunctionRef<grpc::Status(grpc::ClientContext&)>;
+
+  // A call that may change something: tried once.
+  absl::Status Write(absl::string_view method, Call call,
+                     absl::Duration deadline = absl::ZeroDuration());
+  // An idempotent read: a transient failure is tried again (Options) before
+  // it is reported.
+  absl::Status Read(absl::string_view method, Call call,
+                    absl::Duration deadline = absl::ZeroDuration());
+
+  // A context with this service's token and the deadline (the client's
+  // default when `deadline` is zero), for calls that are not unary.
+  std::unique_ptr<grpc::ClientContext> Context(
+      absl::Duration deadline = absl::ZeroDuration()) const;
+
+  const std::string& dependency() const { return dependency_; }
+  DependencyState state() const;
+
+ private:
+  absl::Status Once(absl::string_view method, Call call, absl::Duration deadline);
+  // Failed moments ago (Options::fail_fast_for): answer without calling.
+  bool KnownDown() const;
+  absl::Status KnownDownError() const;
+  void Record(const absl::Status& outcome);
+
+  const std::string dependency_;
+  const std::string caller_;
+  const TokenSigner* signer_;
+  const Options options_;
+  mutable absl::Mutex mu_;
+  DependencyState state_ ABSL_GUARDED_BY(mu_);
+  absl::Time last_failure_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+}  // namespace fed
