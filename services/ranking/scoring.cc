@@ -21,9 +21,10 @@ std::optional<double> Indicator(const std::string& code, const OrgPeriod& data) 
 std::optional<double> RawValue(const v1::ScoringCriterion& criterion, const OrgPeriod& data) {
   if (criterion.source() == v1::CRITERION_SOURCE_TIMELINESS) {
     const Timeliness& t = data.timeliness;
-    const int expected = t.on_time + t.late + t.missing;
-    if (expected == 0) return std::nullopt;
-    return static_cast<double>(t.on_time) / expected;
+    // Nothing received is no timeliness at all: absent, and the missing
+    // penalty (if the scheme has one) says what it costs.
+    if (t.on_time + t.late == 0) return std::nullopt;
+    return static_cast<double>(t.on_time) / (t.on_time + t.late + t.missing);
   }
   return Indicator(criterion.indicator_code(), data);
 }

@@ -165,6 +165,15 @@ TEST(ScoreCluster, LateAndMissingReportsArePenalisedAndBonusesAdded) {
   EXPECT_EQ(r.entries(2).rank(), 2);
 }
 
+TEST(RawValue, TimelinessOfNothingReceivedIsAbsentNotZero) {
+  v1::ScoringCriterion t;
+  t.set_source(v1::CRITERION_SOURCE_TIMELINESS);
+  EXPECT_EQ(RawValue(t, With({}, {0, 0, 1})), std::nullopt);  // due, nothing came
+  EXPECT_EQ(RawValue(t, With({}, {0, 0, 0})), std::nullopt);  // nothing due yet
+  EXPECT_EQ(RawValue(t, With({}, {0, 1, 0})), 0.0);            // came, late
+  EXPECT_EQ(RawValue(t, With({}, {1, 0, 1})), 0.5);            // a year: one half missing
+}
+
 TEST(StatsOf, AverageMedianBest) {
   std::vector<std::pair<std::string, double>> v{{"10", 4}, {"11", 10}, {"12", 1}, {"14", 5}};
   const Stats s = StatsOf(v);
