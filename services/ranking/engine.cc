@@ -152,12 +152,12 @@ absl::Status Engine::Load() {
     if (page.changes_size() < kFeedPage) break;
   }
   sequence_ = cursor;
-  ASSIGN_OR_RETURN(auto names, sources_.Names());
+  ASSIGN_OR_RETURN(auto unions, sources_.ProvincialUnions());
   {
     absl::MutexLock lock(&mu_);
     for (auto& s : schemes) schemes_[s.year()].push_back(std::make_shared<const v1::ScoringScheme>(std::move(s)));
     for (auto& a : selves) self_[absl::StrCat(a.organization_code(), "|", a.period())] = a;
-    names_ = std::move(names);
+    unions_ = std::move(unions);
   }
   std::vector<int> years;
   {
@@ -197,6 +197,7 @@ absl::Status Engine::EnsureReceipts(const std::vector<std::string>& codes,
     {
       absl::ReaderMutexLock lock(&mu_);
       for (const auto& code : codes) {
+        if (!ExpectedFor(LifeOf(code), half)) continue;  // never counted: nothing to read
         if (refetch || !receipts_.count(absl::StrCat(code, "|", p))) missing.push_back(code);
       }
     }
@@ -235,8 +236,30 @@ void Engine::CountReceipt(const std::string& code, const fed::Period& half, Time
 
 Timeliness Engine::TimelinessOf(const std::string& code, const fed::Period& period) const {
   Timeliness t;
-  for (const auto& half : HalvesOf(period)) CountReceipt(code, half, t);
+  const OrgLife& life = LifeOf(code);
+  // Only the half-years at whose end it existed were expected from it.
+  for (const auto& half : HalvesOf(period)) {
+    if (ExpectedFor(life, half)) CountReceipt(code, half, t);
+  }
   return t;
+}
+
+const OrgLife& Engine::LifeOf(const std::string& code) const {
+  // Not known yet (registered since the last refresh): expected like any other.
+  static const OrgLife kUnknown;
+  auto it = unions_.find(code);
+  return it == unions_.end() ? kUnknown : it->second;
+}
+
+void Engine::RetimeKept() {
+  for (auto& [key, d] : data_) {
+    const size_t bar = key.find('|');
+    d.timeliness = TimelinessOf(key.substr(0, bar), *fed::Period::Parse(key.substr(bar + 1)));
+  }
+  for (auto& [key, d] : rolled_) {
+    const size_t bar = key.find('|');
+    d.timeliness = RolledTimelinessOf(key.substr(0, bar), *fed::Period::Parse(key.substr(bar + 1)));
+  }
 }
 
 Timeliness Engine::RolledTimelinessOf(const std::string& code, const fed::Period& period) const {
@@ -329,8 +352,9 @@ RankingPtr Engine::Compute(const v1::EmulationCluster& cluster, const fed::Perio
   for (const auto& code : cluster.member_codes()) {
     Member m;
     m.code = code;
-    auto name = names_.find(code);
-    m.name = name == names_.end() ? "" : name->second;
+    const OrgLife& life = LifeOf(code);
+    m.name = life.name;
+    m.not_expected = WhyNotExpected(life, period, LifeOf(life.successor_code).name);
     m.role = ClusterRole(cluster, code);
     const auto& values = roll_up ? rolled_ : data_;
     auto data = values.find(DataKey(code, p));
@@ -381,10 +405,12 @@ absl::StatusOr<Engine::ClusterList> Engine::Clusters(int year) {
   ASSIGN_OR_RETURN(auto fetched, sources_.Clusters(year));
   auto clusters = std::make_shared<const YearClusters>(std::move(fetched));
   // A year seen for the first time may bring organisations registered since
-  // start-up (the demo loads after the services start): refresh the names.
-  auto names = sources_.Names();
+  // start-up (the demo loads after the services start): add them. What
+  // changed about those already known waits for RefreshUnions, which
+  // recounts what was kept about them.
+  auto unions = sources_.ProvincialUnions();
   absl::MutexLock lock(&mu_);
-  if (names.ok()) names_ = std::move(*names);
+  if (unions.ok()) unions_.insert(unions->begin(), unions->end());
   // Years without clusters are not remembered: they may be set up later.
   if (!clusters->list.empty()) clusters_[year] = clusters;
   return clusters;
@@ -631,8 +657,22 @@ absl::StatusOr<int> Engine::CatchUp() {
   }
 }
 
+absl::Status Engine::RefreshUnions() {
+  ASSIGN_OR_RETURN(auto fresh, sources_.ProvincialUnions());
+  {
+    absl::MutexLock lock(&mu_);
+    if (fresh == unions_) return absl::OkStatus();
+    unions_ = std::move(fresh);
+    RetimeKept();
+  }
+  spdlog::info("event=provincial_unions_changed");
+  Recompute([](const Kept&) { return true; }, [](const KeptFigures&) { return false; });
+  return absl::OkStatus();
+}
+
 absl::Status Engine::RefreshClusters() {
   std::lock_guard<std::mutex> writing(write_mu_);
+  RETURN_IF_ERROR(RefreshUnions());
   std::vector<int> years;
   {
     absl::ReaderMutexLock lock(&mu_);
@@ -655,11 +695,6 @@ absl::Status Engine::RefreshClusters() {
       EraseIf(figures_, of_the_year);
     }
     spdlog::info("event=clusters_changed year={}", year);
-    ASSIGN_OR_RETURN(auto names, sources_.Names());
-    {
-      absl::MutexLock lock(&mu_);
-      names_ = std::move(names);
-    }
     RETURN_IF_ERROR(RankYear(year));
   }
   return absl::OkStatus();

@@ -75,11 +75,12 @@ class Engine {
   ~Engine() { Stop(); }
 
   // Reads schemes, self-assessments and the feed cursor, fetches clusters,
-  // names and values, and computes every eager ranking.
+  // the provincial unions and values, and computes every eager ranking.
   absl::Status Load();
 
   // The background follower of the change feed (and a slow refresh of the
-  // clusters). Stop() joins it; safe to call twice.
+  // clusters and of the provincial unions' lives, which a merger recorded
+  // meanwhile changes). Stop() joins it; safe to call twice.
   void Start(absl::Duration poll_interval, absl::Duration cluster_refresh = absl::Seconds(60));
   void Stop();
   // Applies every change in the feed now; returns how many were read.
@@ -163,6 +164,11 @@ class Engine {
                               const std::vector<fed::Period>& halves, bool refetch);
   void CountReceipt(const std::string& code, const fed::Period& half, Timeliness& t) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // What the registry says of a provincial union (an empty life, always
+  // existing, when it knows nothing yet).
+  const OrgLife& LifeOf(const std::string& code) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Recounts the timeliness of every kept value after the unions' lives changed.
+  void RetimeKept() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Timeliness TimelinessOf(const std::string& code, const fed::Period& period) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // With the reports of its predecessors while they existed.
@@ -179,6 +185,9 @@ class Engine {
   int Recompute(WhichRankings which_rankings, WhichFigures which_figures) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status RankYear(int year);  // the eager set of one year
   absl::StatusOr<int> ApplyChanges(const v1::ListChangesResponse& page);  // rankings recomputed
+  // A merger recorded while the service runs changes who is expected for
+  // which period: the kept timeliness and every ranking follow it.
+  absl::Status RefreshUnions();
   absl::Status RefreshClusters();
   void Follow();
 
@@ -190,7 +199,8 @@ class Engine {
   mutable absl::Mutex mu_;
   std::map<int, std::vector<SchemePtr>> schemes_ ABSL_GUARDED_BY(mu_);  // by version
   std::map<int, ClusterList> clusters_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::string> names_ ABSL_GUARDED_BY(mu_);
+  // Every provincial union by code: name and when it existed.
+  std::map<std::string, OrgLife> unions_ ABSL_GUARDED_BY(mu_);
   // Counted values by "code|period": as reported, and with merged
   // predecessors rolled in (kept apart: a change drops every rolled-up
   // value of its period, and there are few of those).

@@ -1,5 +1,6 @@
 // Rankings and comparisons, answered from the engine's precomputed rankings
 // and in-memory values (see engine.h); nothing here reads reports.
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -78,13 +79,15 @@ absl::Status ComparePoint(Engine& engine, const std::string& code, const fed::Pe
   if (SchemePtr scheme = engine.Scheme(cluster.year(), 0)) {
     ASSIGN_OR_RETURN(RankingPtr ranking, engine.Ranking(cluster, period, scheme, roll_up));
     const auto& entries = ranking->proto().entries();
+    const auto ranked = std::count_if(entries.begin(), entries.end(), IsRanked);
     for (const auto& e : entries) {
-      if (e.organization_code() != code) continue;
+      // One not expected for the period has no score to compare.
+      if (e.organization_code() != code || !IsRanked(e)) continue;
       out->set_scored(true);
       out->set_scheme_version(scheme->version());
       out->set_total(e.total());
       out->set_rank(e.rank());
-      out->set_of(entries.size());
+      out->set_of(static_cast<int32_t>(ranked));
     }
   }
   return absl::OkStatus();
@@ -213,9 +216,14 @@ absl::Status Ranking::CompareClusters(const Principal& who, const v1::CompareClu
       s->set_cluster_number(cluster.number());
       s->set_cluster_name(cluster.name());
       double sum = 0;
-      for (const auto& e : entries) sum += e.total();
-      if (!entries.empty()) {
-        s->set_average_total(RoundPoints(sum / entries.size()));
+      int ranked = 0;
+      for (const auto& e : entries) {
+        if (!IsRanked(e)) continue;
+        sum += e.total();
+        ++ranked;
+      }
+      if (ranked > 0) {
+        s->set_average_total(RoundPoints(sum / ranked));
         s->set_best_total(entries[0].total());
         if (entries[0].flag_proposal()) s->set_flag_proposal_code(entries[0].organization_code());
       }

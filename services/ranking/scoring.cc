@@ -4,7 +4,9 @@
 #include <cmath>
 #include <functional>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/catalog.h"
+#include "services/common/dates.h"
 
 namespace ranking {
 namespace {
@@ -18,12 +20,44 @@ std::optional<double> Indicator(const std::string& code, const OrgPeriod& data) 
 
 }  // namespace
 
+bool OrgLife::ExistsOn(absl::CivilDay day) const {
+  return (!from || *from <= day) && (!until || day < *until);
+}
+
+bool operator==(const OrgLife& a, const OrgLife& b) {
+  return a.name == b.name && a.from == b.from && a.until == b.until && a.successor_code == b.successor_code;
+}
+
+bool ExpectedFor(const OrgLife& life, const fed::Period& period) { return life.ExistsOn(period.LastDay()); }
+
+std::optional<v1::NotExpected> WhyNotExpected(const OrgLife& life, const fed::Period& period,
+                                             const std::string& successor_name) {
+  if (ExpectedFor(life, period)) return std::nullopt;
+  v1::NotExpected why;
+  if (life.from && *life.from > period.LastDay()) {
+    why.set_starts_on(fed::FormatDate(*life.from));
+    why.set_note(absl::StrCat("exists from ", why.starts_on()));
+    return why;
+  }
+  why.set_ended_on(fed::FormatDate(*life.until));
+  if (life.successor_code.empty()) {
+    why.set_note(absl::StrCat("retired on ", why.ended_on()));
+    return why;
+  }
+  why.set_successor_code(life.successor_code);
+  why.set_successor_name(successor_name);
+  why.set_note(absl::StrCat("merged into ", life.successor_code, successor_name.empty() ? "" : " ",
+                            successor_name, " on ", why.ended_on()));
+  return why;
+}
+
 std::optional<double> RawValue(const v1::ScoringCriterion& criterion, const OrgPeriod& data) {
   if (criterion.source() == v1::CRITERION_SOURCE_TIMELINESS) {
     const Timeliness& t = data.timeliness;
-    const int expected = t.on_time + t.late + t.missing;
-    if (expected == 0) return std::nullopt;
-    return static_cast<double>(t.on_time) / expected;
+    // Nothing received is no timeliness at all: absent, and the missing
+    // penalty (if the scheme has one) says what it costs.
+    if (t.on_time + t.late == 0) return std::nullopt;
+    return static_cast<double>(t.on_time) / (t.on_time + t.late + t.missing);
   }
   return Indicator(criterion.indicator_code(), data);
 }
@@ -59,78 +93,117 @@ std::vector<int> CompetitionRanks(const std::vector<double>& sorted_totals) {
   return ranks;
 }
 
+namespace {
+
+// What every entry shows, scored or not: who, and the self-assessment.
+v1::RankedEntry EntryOf(const Member& m, std::map<std::string, double>* self_points) {
+  v1::RankedEntry e;
+  e.set_organization_code(m.code);
+  e.set_organization_name(m.name);
+  e.set_cluster_role(m.role);
+  e.set_reported(m.data->reported);
+  if (m.self != nullptr) {
+    e.set_has_self_assessment(true);
+    e.set_self_total(m.self->total());
+    for (const auto& s : m.self->scores()) (*self_points)[s.criterion_code()] = s.points();
+  }
+  return e;
+}
+
+// How many times `rule` applies to `data`.
+int TimesApplied(const v1::ScoringRule& rule, const OrgPeriod& data) {
+  switch (rule.kind()) {
+    case v1::SCORING_RULE_KIND_LATE_REPORT_PENALTY: return data.timeliness.late;
+    case v1::SCORING_RULE_KIND_MISSING_REPORT_PENALTY: return data.timeliness.missing;
+    case v1::SCORING_RULE_KIND_INDICATOR_BONUS: {
+      v1::ScoringCriterion probe;
+      probe.set_source(v1::CRITERION_SOURCE_INDICATOR);
+      probe.set_indicator_code(rule.indicator_code());
+      auto raw = RawValue(probe, data);
+      return raw && *raw >= rule.threshold() ? 1 : 0;
+    }
+    default: return 0;
+  }
+}
+
+double SignOf(const v1::ScoringRule& rule) {
+  return rule.kind() == v1::SCORING_RULE_KIND_INDICATOR_BONUS ? 1 : -1;
+}
+
+// The scored entry of an expected member; `best` per criterion.
+v1::RankedEntry ScoredEntry(const v1::ScoringScheme& scheme, const Member& m,
+                            const std::vector<double>& best) {
+  std::map<std::string, double> self_points;
+  v1::RankedEntry e = EntryOf(m, &self_points);
+  double total = 0;
+  for (int c = 0; c < scheme.criteria_size(); ++c) {
+    const v1::ScoringCriterion& criterion = scheme.criteria(c);
+    v1::CriterionPoints* score = e.add_breakdown();
+    score->set_criterion_code(criterion.code());
+    if (auto raw = RawValue(criterion, *m.data)) {
+      const double normalised = Normalise(criterion, *raw, best[c]);
+      const double weight = criterion.weight() == 0 ? 1.0 : criterion.weight();
+      score->set_raw_value(*raw);
+      score->set_present(true);
+      score->set_normalised(RoundPoints(normalised));
+      score->set_points(RoundPoints(normalised * criterion.max_points() * weight));
+      total += score->points();
+    }
+    if (auto it = self_points.find(criterion.code()); it != self_points.end()) {
+      score->set_has_self_points(true);
+      score->set_self_points(it->second);
+    }
+  }
+  for (const v1::ScoringRule& rule : scheme.rules()) {
+    const int count = TimesApplied(rule, *m.data);
+    if (count == 0) continue;
+    v1::RuleApplication* applied = e.add_adjustments();
+    applied->set_rule_code(rule.code());
+    applied->set_count(count);
+    applied->set_points(RoundPoints(SignOf(rule) * count * rule.points()));
+    total += applied->points();
+  }
+  e.set_total(RoundPoints(total));
+  return e;
+}
+
+// A member nothing was expected from: listed with why, never scored.
+v1::RankedEntry UnscoredEntry(const Member& m) {
+  std::map<std::string, double> ignored;
+  v1::RankedEntry e = EntryOf(m, &ignored);
+  *e.mutable_not_expected() = *m.not_expected;
+  return e;
+}
+
+bool ByCode(const v1::RankedEntry& a, const v1::RankedEntry& b) {
+  return a.organization_code() < b.organization_code();
+}
+
+}  // namespace
+
 void ScoreCluster(const v1::ScoringScheme& scheme, const std::vector<Member>& members,
                   v1::ClusterRanking* out) {
-  // The cluster's best raw value per criterion (share-of-best needs it).
+  // The best raw value per criterion (share-of-best needs it) among the
+  // members scored: one not expected sets no bar for the others.
   std::vector<double> best(scheme.criteria_size(), 0.0);
   for (int c = 0; c < scheme.criteria_size(); ++c) {
     for (const Member& m : members) {
+      if (m.not_expected) continue;
       if (auto raw = RawValue(scheme.criteria(c), *m.data)) best[c] = std::max(best[c], *raw);
     }
   }
-  std::vector<v1::RankedEntry> entries;
+  std::vector<v1::RankedEntry> entries, unscored;
   entries.reserve(members.size());
   for (const Member& m : members) {
-    v1::RankedEntry e;
-    e.set_organization_code(m.code);
-    e.set_organization_name(m.name);
-    e.set_cluster_role(m.role);
-    e.set_reported(m.data->reported);
-    std::map<std::string, double> self_points;
-    if (m.self != nullptr) {
-      e.set_has_self_assessment(true);
-      e.set_self_total(m.self->total());
-      for (const auto& s : m.self->scores()) self_points[s.criterion_code()] = s.points();
+    if (m.not_expected) {
+      unscored.push_back(UnscoredEntry(m));
+    } else {
+      entries.push_back(ScoredEntry(scheme, m, best));
     }
-    double total = 0;
-    for (int c = 0; c < scheme.criteria_size(); ++c) {
-      const v1::ScoringCriterion& criterion = scheme.criteria(c);
-      v1::CriterionPoints* score = e.add_breakdown();
-      score->set_criterion_code(criterion.code());
-      if (auto raw = RawValue(criterion, *m.data)) {
-        const double normalised = Normalise(criterion, *raw, best[c]);
-        const double weight = criterion.weight() == 0 ? 1.0 : criterion.weight();
-        score->set_raw_value(*raw);
-        score->set_present(true);
-        score->set_normalised(RoundPoints(normalised));
-        score->set_points(RoundPoints(normalised * criterion.max_points() * weight));
-        total += score->points();
-      }
-      if (auto it = self_points.find(criterion.code()); it != self_points.end()) {
-        score->set_has_self_points(true);
-        score->set_self_points(it->second);
-      }
-    }
-    for (const v1::ScoringRule& rule : scheme.rules()) {
-      int count = 0;
-      double sign = -1;
-      switch (rule.kind()) {
-        case v1::SCORING_RULE_KIND_LATE_REPORT_PENALTY: count = m.data->timeliness.late; break;
-        case v1::SCORING_RULE_KIND_MISSING_REPORT_PENALTY: count = m.data->timeliness.missing; break;
-        case v1::SCORING_RULE_KIND_INDICATOR_BONUS: {
-          sign = 1;
-          v1::ScoringCriterion probe;
-          probe.set_source(v1::CRITERION_SOURCE_INDICATOR);
-          probe.set_indicator_code(rule.indicator_code());
-          auto raw = RawValue(probe, *m.data);
-          count = raw && *raw >= rule.threshold() ? 1 : 0;
-          break;
-        }
-        default: break;
-      }
-      if (count == 0) continue;
-      v1::RuleApplication* applied = e.add_adjustments();
-      applied->set_rule_code(rule.code());
-      applied->set_count(count);
-      applied->set_points(RoundPoints(sign * count * rule.points()));
-      total += applied->points();
-    }
-    e.set_total(RoundPoints(total));
-    entries.push_back(std::move(e));
   }
   std::sort(entries.begin(), entries.end(), [](const v1::RankedEntry& a, const v1::RankedEntry& b) {
     if (a.total() != b.total()) return a.total() > b.total();
-    return a.organization_code() < b.organization_code();
+    return ByCode(a, b);
   });
   std::vector<double> totals;
   for (const auto& e : entries) totals.push_back(e.total());
@@ -142,6 +215,8 @@ void ScoreCluster(const v1::ScoringScheme& scheme, const std::vector<Member>& me
     entries[i].set_flag_proposal(ranks[i] == 1 && entries[i].reported());
     *out->add_entries() = std::move(entries[i]);
   }
+  std::sort(unscored.begin(), unscored.end(), ByCode);
+  for (auto& e : unscored) *out->add_entries() = std::move(e);
 }
 
 Stats StatsOf(const std::vector<std::pair<std::string, double>>& values) {

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "federation/v1/ranking.pb.h"
+#include "services/common/period.h"
 
 namespace ranking {
 
@@ -29,6 +31,28 @@ struct OrgPeriod {
   Timeliness timeliness;
 };
 
+// An organisation as rankings see it: its display name and when it existed
+// on its own in the registry's timeline.
+struct OrgLife {
+  std::string name;
+  std::optional<absl::CivilDay> from;   // unset when not known
+  std::optional<absl::CivilDay> until;  // first day it no longer existed on its own
+  std::string successor_code;           // what it was merged into, if it was
+  bool ExistsOn(absl::CivilDay day) const;
+};
+bool operator==(const OrgLife& a, const OrgLife& b);
+
+// Effective dating: a report for `period` is expected from an organisation
+// only when it exists on the period's last day (the due date comes later),
+// the same organisations the aggregator's completeness expects. A province
+// merged on 2025-07-01 owes 2025H1, but neither 2025H2 nor the year 2025.
+bool ExpectedFor(const OrgLife& life, const fed::Period& period);
+
+// Why the organisation was not expected for `period`, for its ranking
+// entry; nullopt when it was. `successor_name` names life.successor_code.
+std::optional<v1::NotExpected> WhyNotExpected(const OrgLife& life, const fed::Period& period,
+                                             const std::string& successor_name);
+
 // One member of a cluster as scoring sees it.
 struct Member {
   std::string code;
@@ -36,6 +60,8 @@ struct Member {
   std::string role;  // "head", "deputy", ""
   const OrgPeriod* data = nullptr;  // never null
   const v1::SelfAssessment* self = nullptr;  // may be null
+  // Set when nothing was expected from it for the period: listed, not scored.
+  std::optional<v1::NotExpected> not_expected;
 };
 
 // The raw value a criterion reads; nullopt when absent.
@@ -52,9 +78,13 @@ double RoundPoints(double points);
 std::vector<int> CompetitionRanks(const std::vector<double>& sorted_totals);
 
 // Scores and ranks one cluster: entries best first (ties by code), rank 1
-// marked as the flag proposal. Fills entries only; the caller sets the rest.
+// marked as the flag proposal, then the members not expected for the period
+// (by code, unscored). Fills entries only; the caller sets the rest.
 void ScoreCluster(const v1::ScoringScheme& scheme, const std::vector<Member>& members,
                   v1::ClusterRanking* out);
+
+// Whether an entry was scored and ranked (its member was expected).
+inline bool IsRanked(const v1::RankedEntry& entry) { return !entry.has_not_expected(); }
 
 // Average, median and best over the present values.
 struct Stats {

@@ -42,24 +42,42 @@ absl::StatusOr<std::vector<v1::EmulationCluster>> Sources::Clusters(int year) {
   return std::vector<v1::EmulationCluster>(out.clusters().begin(), out.clusters().end());
 }
 
-absl::StatusOr<std::map<std::string, std::string>> Sources::Names() {
+namespace {
+
+absl::StatusOr<OrgLife> LifeOf(const v1::Organization& org) {
+  OrgLife life;
+  life.name = org.short_name().empty() ? org.name() : org.short_name();
+  if (!org.active_from().empty()) {
+    ASSIGN_OR_RETURN(life.from, fed::ParseDate(org.active_from()));
+  }
+  if (!org.active_until().empty()) {
+    ASSIGN_OR_RETURN(life.until, fed::ParseDate(org.active_until()));
+  }
+  life.successor_code = org.successor_code();
+  return life;
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<std::string, OrgLife>> Sources::ProvincialUnions() {
   RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads
   v1::ListOrganizationsRequest req;
+  req.set_kind(v1::ORGANIZATION_KIND_PROVINCIAL_UNION);
   req.set_include_inactive(true);
   req.set_page_size(5000);
-  std::map<std::string, std::string> names;
+  std::map<std::string, OrgLife> unions;
   for (;;) {
     v1::ListOrganizationsResponse page;
     RETURN_IF_ERROR(registry_calls_.Read(
         "ListOrganizations",
         [&](grpc::ClientContext& ctx) { return registry_->ListOrganizations(&ctx, req, &page); }, kLongCall));
     for (const auto& org : page.organizations()) {
-      names[org.code()] = org.short_name().empty() ? org.name() : org.short_name();
+      ASSIGN_OR_RETURN(unions[org.code()], LifeOf(org));
     }
     if (page.next_page_token().empty()) break;
     req.set_page_token(page.next_page_token());
   }
-  return names;
+  return unions;
 }
 
 absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::Series(const std::string& code,

@@ -34,8 +34,9 @@ class Sources {
           const fed::TokenSigner* signer);
 
   absl::StatusOr<std::vector<v1::EmulationCluster>> Clusters(int year);
-  // Display names of every organisation (short name when it has one).
-  absl::StatusOr<std::map<std::string, std::string>> Names();
+  // Every provincial union, active or not (clusters are made of them):
+  // display name (short name when it has one) and when it existed.
+  absl::StatusOr<std::map<std::string, OrgLife>> ProvincialUnions();
 
   // Counted (accepted) values of `code` for every period from..to (one
   // kind), by catalog index; NaN = absent. `reported` per period.

@@ -85,6 +85,17 @@ int RunRankingShow(const Invocation& invocation) {
       for (const auto& e : r.entries()) {
         const std::string self = e.has_self_assessment() ? Num(e.self_total()) : "";
         const std::string flag = e.flag_proposal() ? (readable ? "cờ thi đua" : "yes") : (readable ? "" : "no");
+        if (e.has_not_expected()) {  // not scored: say why instead
+          if (readable) {
+            s.AddRow({absl::StrCat(r.cluster_number()), "-", e.organization_code(),
+                      absl::StrCat(e.organization_name(), " (", e.not_expected().note(), ")"), "", self, ""});
+          } else {
+            s.AddRow({absl::StrCat(r.year()), absl::StrCat(r.cluster_number()), r.period(),
+                      absl::StrCat(r.scheme_version()), "", e.organization_code(), e.organization_name(), "",
+                      self, flag, absl::StrCat("not expected: ", e.not_expected().note()), "", "", ""});
+          }
+          continue;
+        }
         if (readable) {
           s.AddRow({absl::StrCat(r.cluster_number()), absl::StrCat(e.rank()), e.organization_code(),
                     e.organization_name() + (e.cluster_role().empty() ? "" : " (" + e.cluster_role() + ")"),

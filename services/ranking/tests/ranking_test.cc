@@ -351,5 +351,196 @@ TEST_F(ServiceTest, RolledUpTimelinessCountsPredecessorsOnlyWhileTheyExisted) {
   EXPECT_EQ(after.adjustments_size(), 0);
 }
 
+TEST_F(ServiceTest, AMergerRecordedWhileRunningTakesTheMergedProvinceOutOfLaterPeriods) {
+  for (const std::string code : {"10", "11", "12", "14"}) Accepted(code, "2025H1", 1, {{"workshops", 10}});
+  for (const std::string code : {"10", "11", "12"}) Accepted(code, "2025H2", 1, {{"workshops", 10}});
+  StartRanking();
+  engine_->Start(absl::Milliseconds(20), /*cluster_refresh=*/absl::Milliseconds(20));
+  v1::ScoringScheme scheme = Scheme(2025);
+  auto* missing = scheme.add_rules();
+  missing->set_code("missing");
+  missing->set_name("Không báo cáo");
+  missing->set_kind(v1::SCORING_RULE_KIND_MISSING_REPORT_PENALTY);
+  missing->set_points(10);
+  v1::DefineSchemeResponse defined;
+  ASSERT_TRUE(Define(scheme, &defined).ok());
+  auto son_la = [&](const std::string& period) {
+    const v1::ClusterRanking ranking = RankingOf(2025, 1, period);
+    for (const auto& e : ranking.entries()) {
+      if (e.organization_code() == "14") return e;
+    }
+    return v1::RankedEntry();
+  };
+  ASSERT_EQ(son_la("2025H2").adjustments_size(), 1);  // missing, while Sơn La exists
+
+  // Sơn La merges into Lào Cai on 1 July 2025 (a made-up merger).
+  v1::RecordMergerRequest merger;
+  merger.mutable_merger()->set_successor_code("10");
+  merger.mutable_merger()->add_predecessor_codes("14");
+  merger.mutable_merger()->add_predecessor_codes("10");
+  merger.mutable_merger()->set_effective_on("2025-07-01");
+  v1::Merger recorded;
+  grpc::Status s = stub_->RecordMerger(Admin().get(), merger, &recorded);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  v1::RankedEntry after;
+  for (int i = 0; i < 500; ++i) {  // the follower rereads the registry every 20 ms
+    after = son_la("2025H2");
+    if (after.has_not_expected()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(after.not_expected().note(), "merged into 10 LHH Lào Cai on 2025-07-01");
+  EXPECT_EQ(after.adjustments_size(), 0);
+  EXPECT_EQ(son_la("2025").adjustments_size(), 0);
+  EXPECT_FALSE(son_la("2025H1").has_not_expected());  // it still owed the first half
+}
+
+// The 2025 demo's shape: the 63 provinces of deploy/demo/provinces.csv in
+// the demo's nine 2025 clusters, constituted before the merger of 1 July
+// 2025 that leaves 34 units.
+class Merger2025Test : public RankingTest {
+ protected:
+  void SetUp() override {
+    RankingTest::SetUp();
+    if (HasFatalFailure()) return;
+    LoadProvincesAndMerger();
+    if (HasFatalFailure()) return;
+    std::map<int, std::vector<std::string>> clusters;
+    for (const auto& p : registry::testing::ReadProvinces()) {
+      clusters[std::stoi(p.cluster)].push_back(p.code);
+      successor_[p.code] = p.successor;
+    }
+    ASSERT_EQ(successor_.size(), 63u);
+    for (const auto& [number, members] : clusters) Cluster(2025, number, members);
+  }
+
+  bool MergedAway(const std::string& code) const { return successor_.at(code) != code; }
+
+  // 2025H1 from every province but Lai Châu (12) and Trà Vinh (84), as in
+  // the demo; Hà Giang (02) held by far the most workshops.
+  void ReportTheFirstHalf() {
+    for (const auto& [code, successor] : successor_) {
+      if (code == "12" || code == "84") continue;
+      Accepted(code, "2025H1", 1, {{"workshops", code == "02" ? 100 : 10}});
+    }
+  }
+
+  // 2025H2 from every unit that still exists but Sơn La (14).
+  void ReportTheSecondHalf() {
+    for (const auto& [code, successor] : successor_) {
+      if (MergedAway(code) || code == "14") continue;
+      Accepted(code, "2025H2", 1, {{"workshops", 10}});
+    }
+  }
+
+  // The fixture's scheme with a missing-report penalty too.
+  static v1::ScoringScheme SchemeWithMissingPenalty() {
+    v1::ScoringScheme s = Scheme(2025);
+    auto* missing = s.add_rules();
+    missing->set_code("missing");
+    missing->set_name("Không báo cáo");
+    missing->set_kind(v1::SCORING_RULE_KIND_MISSING_REPORT_PENALTY);
+    missing->set_points(10);
+    return s;
+  }
+
+  // Every entry of every 2025 cluster for the period, by code.
+  std::map<std::string, v1::RankedEntry> Entries(const std::string& period, bool roll_up) {
+    v1::GetRankingRequest req;
+    req.set_year(2025);
+    req.set_period(period);
+    req.set_roll_up(roll_up);
+    v1::GetRankingResponse out;
+    grpc::Status s = ranking_->GetRanking(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(out.rankings_size(), 9);
+    std::map<std::string, v1::RankedEntry> entries;
+    for (const auto& r : out.rankings()) {
+      for (const auto& e : r.entries()) entries[e.organization_code()] = e;
+    }
+    return entries;
+  }
+
+  static int Applied(const v1::RankedEntry& e, const std::string& rule) {
+    for (const auto& a : e.adjustments()) {
+      if (a.rule_code() == rule) return a.count();
+    }
+    return 0;
+  }
+
+  std::map<std::string, std::string> successor_;  // code -> successor from 2025-07-01 (itself if none)
+};
+
+TEST_F(Merger2025Test, NoMergedProvinceIsPenalisedForTheSecondHalfOrTheYear) {
+  ReportTheFirstHalf();
+  ReportTheSecondHalf();
+  StartRanking();
+  v1::DefineSchemeResponse defined;
+  ASSERT_TRUE(Define(SchemeWithMissingPenalty(), &defined).ok());
+
+  for (const std::string period : {"2025H2", "2025"}) {
+    for (const bool roll_up : {false, true}) {
+      SCOPED_TRACE(period + (roll_up ? " rolled up" : ""));
+      const auto entries = Entries(period, roll_up);
+      ASSERT_EQ(entries.size(), 63u);
+      int merged = 0;
+      for (const auto& [code, e] : entries) {
+        if (!MergedAway(code)) {
+          EXPECT_FALSE(e.has_not_expected()) << code;
+          EXPECT_GT(e.rank(), 0) << code;
+          continue;
+        }
+        ++merged;
+        EXPECT_EQ(e.adjustments_size(), 0) << code;  // neither missing nor late
+        EXPECT_EQ(e.breakdown_size(), 0) << code;    // no timeliness of 0 either
+        EXPECT_FALSE(e.flag_proposal()) << code;
+        EXPECT_EQ(e.rank(), 0) << code;
+        EXPECT_DOUBLE_EQ(e.total(), 0) << code;
+        EXPECT_EQ(e.not_expected().successor_code(), successor_[code]) << code;
+        EXPECT_EQ(e.not_expected().ended_on(), "2025-07-01") << code;
+      }
+      EXPECT_EQ(merged, 63 - 34);
+      // Hà Giang's 100 workshops in 2025H1 neither win it the year's flag
+      // nor set the bar for the rest of cluster 2: its units tie at the top.
+      EXPECT_TRUE(entries.at("08").flag_proposal());
+      EXPECT_DOUBLE_EQ(entries.at("08").total(), 100);
+      // A successor is not penalised for its predecessors' reports either.
+      EXPECT_EQ(Applied(entries.at("08"), "missing"), 0);
+      EXPECT_EQ(Applied(entries.at("86"), "missing"), roll_up && period == "2025" ? 1 : 0);  // 84's 2025H1
+      // Sơn La still exists and sent nothing for 2025H2: penalised.
+      EXPECT_EQ(Applied(entries.at("14"), "missing"), 1);
+      EXPECT_FALSE(entries.at("14").flag_proposal());
+    }
+  }
+  const auto ha_giang = Entries("2025", false).at("02").not_expected();
+  EXPECT_EQ(ha_giang.note(), "merged into 08 LHH Tuyên Quang on 2025-07-01");
+}
+
+TEST_F(Merger2025Test, TheFirstHalfScoresEveryProvinceAndNothingSentIsNotPresent) {
+  ReportTheFirstHalf();
+  StartRanking();
+  v1::DefineSchemeResponse defined;
+  ASSERT_TRUE(Define(SchemeWithMissingPenalty(), &defined).ok());
+  const auto entries = Entries("2025H1", false);
+  ASSERT_EQ(entries.size(), 63u);
+  for (const auto& [code, e] : entries) {
+    EXPECT_FALSE(e.has_not_expected()) << code;  // every province existed on 30 June
+    EXPECT_GT(e.rank(), 0) << code;
+  }
+  EXPECT_TRUE(entries.at("02").flag_proposal());
+  // Lai Châu and Trà Vinh sent nothing: no timeliness to show, the missing penalty instead.
+  for (const std::string code : {"12", "84"}) {
+    const v1::RankedEntry& e = entries.at(code);
+    ASSERT_EQ(e.breakdown_size(), 2) << code;
+    EXPECT_EQ(e.breakdown(1).criterion_code(), "timeliness");
+    EXPECT_FALSE(e.breakdown(1).present()) << code;
+    EXPECT_DOUBLE_EQ(e.breakdown(1).points(), 0) << code;
+    EXPECT_EQ(Applied(e, "missing"), 1) << code;
+    EXPECT_DOUBLE_EQ(e.total(), -10) << code;
+  }
+  const v1::RankedEntry& son_la = entries.at("14");
+  EXPECT_TRUE(son_la.breakdown(1).present());
+  EXPECT_DOUBLE_EQ(son_la.breakdown(1).raw_value(), 1);
+}
+
 }  // namespace
 }  // namespace ranking::testing

@@ -39,7 +39,7 @@ v1::ScoringCriterion Workshops(v1::Normalisation n, double max_points = 10) {
 
 v1::ClusterRanking Rank(const v1::ScoringScheme& scheme, const std::map<std::string, OrgPeriod>& data) {
   std::vector<Member> members;
-  for (const auto& [code, d] : data) members.push_back({code, "", "", &d, nullptr});
+  for (const auto& [code, d] : data) members.push_back({code, "", "", &d, nullptr, std::nullopt});
   v1::ClusterRanking out;
   ScoreCluster(scheme, members, &out);
   return out;
@@ -163,6 +163,91 @@ TEST(ScoreCluster, LateAndMissingReportsArePenalisedAndBonusesAdded) {
   EXPECT_DOUBLE_EQ(r.entries(2).total(), 5);  // 10 - 5 for the missing report
   EXPECT_EQ(r.entries(1).rank(), 2);
   EXPECT_EQ(r.entries(2).rank(), 2);
+}
+
+TEST(RawValue, TimelinessOfNothingReceivedIsAbsentNotZero) {
+  v1::ScoringCriterion t;
+  t.set_source(v1::CRITERION_SOURCE_TIMELINESS);
+  EXPECT_EQ(RawValue(t, With({}, {0, 0, 1})), std::nullopt);  // due, nothing came
+  EXPECT_EQ(RawValue(t, With({}, {0, 0, 0})), std::nullopt);  // nothing due yet
+  EXPECT_EQ(RawValue(t, With({}, {0, 1, 0})), 0.0);            // came, late
+  EXPECT_EQ(RawValue(t, With({}, {1, 0, 1})), 0.5);            // a year: one half missing
+}
+
+OrgLife MergedInto(const std::string& successor, absl::CivilDay on) {
+  OrgLife life;
+  life.name = "LHH Hà Giang";
+  life.from = absl::CivilDay(2008, 8, 1);
+  life.until = on;
+  life.successor_code = successor;
+  return life;
+}
+
+fed::Period P(const std::string& text) { return *fed::Period::Parse(text); }
+
+TEST(ExpectedFor, OnlyWhatExistsOnThePeriodsLastDayIsExpected) {
+  const OrgLife merged = MergedInto("08", absl::CivilDay(2025, 7, 1));
+  EXPECT_TRUE(ExpectedFor(merged, P("2025H1")));
+  EXPECT_FALSE(ExpectedFor(merged, P("2025H2")));
+  EXPECT_FALSE(ExpectedFor(merged, P("2025")));
+  // Gone on the year's last day itself: the year is not expected either.
+  EXPECT_FALSE(ExpectedFor(MergedInto("08", absl::CivilDay(2025, 12, 31)), P("2025")));
+  EXPECT_TRUE(ExpectedFor(MergedInto("08", absl::CivilDay(2026, 1, 1)), P("2025")));
+  OrgLife formed;
+  formed.from = absl::CivilDay(2025, 7, 1);
+  EXPECT_FALSE(ExpectedFor(formed, P("2025H1")));
+  EXPECT_TRUE(ExpectedFor(formed, P("2025H2")));
+  EXPECT_TRUE(ExpectedFor(formed, P("2025")));
+  EXPECT_TRUE(ExpectedFor(OrgLife{}, P("2025H2")));  // nothing known: expected
+}
+
+TEST(WhyNotExpected, SaysWhatItMergedIntoAndWhen) {
+  const OrgLife merged = MergedInto("08", absl::CivilDay(2025, 7, 1));
+  EXPECT_EQ(WhyNotExpected(merged, P("2025H1"), "LHH Tuyên Quang"), std::nullopt);
+  const auto why = WhyNotExpected(merged, P("2025"), "LHH Tuyên Quang");
+  ASSERT_TRUE(why.has_value());
+  EXPECT_EQ(why->successor_code(), "08");
+  EXPECT_EQ(why->successor_name(), "LHH Tuyên Quang");
+  EXPECT_EQ(why->ended_on(), "2025-07-01");
+  EXPECT_EQ(why->note(), "merged into 08 LHH Tuyên Quang on 2025-07-01");
+  OrgLife retired = merged;
+  retired.successor_code.clear();
+  EXPECT_EQ(WhyNotExpected(retired, P("2025H2"), "")->note(), "retired on 2025-07-01");
+  OrgLife formed;
+  formed.from = absl::CivilDay(2025, 7, 1);
+  EXPECT_EQ(WhyNotExpected(formed, P("2025H1"), "")->starts_on(), "2025-07-01");
+}
+
+TEST(ScoreCluster, AMemberNotExpectedIsListedLastUnscoredAndSetsNoBar) {
+  v1::ScoringScheme scheme;
+  *scheme.add_criteria() = Workshops(v1::NORMALISATION_SHARE_OF_BEST, 10);
+  auto* missing = scheme.add_rules();
+  missing->set_code("missing");
+  missing->set_kind(v1::SCORING_RULE_KIND_MISSING_REPORT_PENALTY);
+  missing->set_points(5);
+  const OrgPeriod merged = With({{"workshops", 40}}, {0, 0, 1});
+  const OrgPeriod tuyen_quang = With({{"workshops", 10}});
+  const OrgPeriod cao_bang = With({{"workshops", 5}});
+  std::vector<Member> members{{"02", "", "", &merged, nullptr, std::nullopt},
+                              {"04", "", "", &cao_bang, nullptr, std::nullopt},
+                              {"08", "", "", &tuyen_quang, nullptr, std::nullopt}};
+  members[0].not_expected = WhyNotExpected(MergedInto("08", absl::CivilDay(2025, 7, 1)), P("2025H2"), "");
+  v1::ClusterRanking r;
+  ScoreCluster(scheme, members, &r);
+  ASSERT_EQ(r.entries_size(), 3);
+  EXPECT_EQ(r.entries(0).organization_code(), "08");
+  EXPECT_DOUBLE_EQ(r.entries(0).total(), 10);  // the best of those scored, not 02's 40
+  EXPECT_TRUE(r.entries(0).flag_proposal());
+  EXPECT_EQ(r.entries(1).organization_code(), "04");
+  const v1::RankedEntry& ha_giang = r.entries(2);
+  EXPECT_EQ(ha_giang.organization_code(), "02");
+  EXPECT_TRUE(ha_giang.has_not_expected());
+  EXPECT_FALSE(IsRanked(ha_giang));
+  EXPECT_EQ(ha_giang.rank(), 0);
+  EXPECT_DOUBLE_EQ(ha_giang.total(), 0);
+  EXPECT_EQ(ha_giang.breakdown_size(), 0);
+  EXPECT_EQ(ha_giang.adjustments_size(), 0);  // no missing penalty
+  EXPECT_FALSE(ha_giang.flag_proposal());
 }
 
 TEST(StatsOf, AverageMedianBest) {
