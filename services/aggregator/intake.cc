@@ -117,27 +117,22 @@ Intake::Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_
 
 Intake::~Intake() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
   committer_.join();
 }
 
 void Intake::Submit(PushItem item) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(std::move(item));
-  }
-  wake_.notify_one();
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(std::move(item));
 }
 
 void Intake::Run() {
   for (;;) {
     std::vector<PushItem> batch;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::HasWorkOrStopping));
       if (queue_.empty()) return;
       while (!queue_.empty() && static_cast<int>(batch.size()) < max_batch_) {
         batch.push_back(std::move(queue_.front()));

@@ -5,12 +5,11 @@
 // load, many reports share a commit; alone, a report commits at once.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 
+#include "absl/synchronization/mutex.h"
 #include "federation/v1/aggregator.pb.h"
 #include "services/aggregator/directory.h"
 #include "services/aggregator/figures.h"
@@ -37,15 +36,17 @@ class Intake {
  private:
   void Run();
   void CommitBatch(std::vector<PushItem>& batch);
+  bool HasWorkOrStopping() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return stopping_ || !queue_.empty();
+  }
 
   fed::DbPool& db_;
   Figures& figures_;
   Directory& directory_;
   const int max_batch_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<PushItem> queue_;
-  bool stopping_ = false;
+  absl::Mutex mu_;
+  std::deque<PushItem> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread committer_;
 };
 

@@ -6,7 +6,7 @@
 namespace aggregator {
 
 PushReactor::PushReactor(Intake* intake, absl::StatusOr<fed::Principal> who) : intake_(intake) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (!who.ok()) {
     failure_ = who.status();
     reads_done_ = true;
@@ -17,7 +17,7 @@ PushReactor::PushReactor(Intake* intake, absl::StatusOr<fed::Principal> who) : i
 }
 
 void PushReactor::OnReadDone(bool ok) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   read_in_progress_ = false;
   if (!ok) {
     reads_done_ = true;  // the pusher has sent everything (or went away)
@@ -33,7 +33,7 @@ void PushReactor::OnReadDone(bool ok) {
 }
 
 void PushReactor::Acknowledge(const absl::Status& status, const v1::PushAck& ack) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   --in_flight_;
   if (!status.ok()) {
     // The batch was not written: end the stream so the pusher retries
@@ -47,7 +47,7 @@ void PushReactor::Acknowledge(const absl::Status& status, const v1::PushAck& ack
 }
 
 void PushReactor::OnWriteDone(bool ok) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   write_in_progress_ = false;
   if (!ok) {
     // The pusher is gone; acks it did not get are re-sent on its retry.
@@ -59,7 +59,7 @@ void PushReactor::OnWriteDone(bool ok) {
 }
 
 void PushReactor::OnCancel() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (failure_.ok()) failure_ = absl::CancelledError("cancelled");
   to_write_.clear();
   Advance();

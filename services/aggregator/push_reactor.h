@@ -5,10 +5,10 @@
 #pragma once
 
 #include <deque>
-#include <mutex>
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/synchronization/mutex.h"
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "services/aggregator/intake.h"
 
@@ -29,22 +29,20 @@ class PushReactor final : public grpc::ServerBidiReactor<v1::PushedReport, v1::P
 
   void Acknowledge(const absl::Status& status, const v1::PushAck& ack);
   // Starts the next write, the next read, or Finish, as the state allows.
-  // Call with mu_ held.
-  void Advance();
+  void Advance() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Intake* intake_;
-  fed::Principal who_;
-  v1::PushedReport incoming_;
-
-  std::mutex mu_;
-  std::deque<v1::PushAck> to_write_;
-  v1::PushAck writing_;
-  bool write_in_progress_ = false;
-  bool read_in_progress_ = false;
-  bool reads_done_ = false;
-  bool finished_ = false;
-  int in_flight_ = 0;  // handed to the intake, not yet acknowledged
-  absl::Status failure_;
+  absl::Mutex mu_;
+  fed::Principal who_ ABSL_GUARDED_BY(mu_);
+  v1::PushedReport incoming_ ABSL_GUARDED_BY(mu_);
+  std::deque<v1::PushAck> to_write_ ABSL_GUARDED_BY(mu_);
+  v1::PushAck writing_ ABSL_GUARDED_BY(mu_);
+  bool write_in_progress_ ABSL_GUARDED_BY(mu_) = false;
+  bool read_in_progress_ ABSL_GUARDED_BY(mu_) = false;
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;  // handed to the intake, not yet acknowledged
+  absl::Status failure_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace aggregator

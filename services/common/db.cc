@@ -74,8 +74,7 @@ std::unique_ptr<pqxx::connection> DbPool::Connect() {
 std::unique_ptr<pqxx::connection> DbPool::Acquire() {
   std::unique_ptr<pqxx::connection> conn;
   {
-    std::unique_lock<std::mutex> lock(mu_);
-    available_.wait(lock, [this] { return !idle_.empty() || free_slots_ > 0; });
+    absl::MutexLock lock(&mu_, absl::Condition(this, &DbPool::CanLease));
     if (!idle_.empty()) {
       conn = std::move(idle_.back());
       idle_.pop_back();
@@ -89,13 +88,12 @@ std::unique_ptr<pqxx::connection> DbPool::Acquire() {
 }
 
 void DbPool::Release(std::unique_ptr<pqxx::connection> conn, bool healthy) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (conn && healthy) {
     idle_.push_back(std::move(conn));
   } else {
     ++free_slots_;
   }
-  available_.notify_one();
 }
 
 std::string PgTextArray(const std::vector<std::string>& items) {

@@ -4,11 +4,9 @@
 // absl::Status in one place.
 #pragma once
 
-#include <condition_variable>
 #include <exception>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -17,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "services/common/blocking.h"
 
 namespace fed {
@@ -49,12 +48,15 @@ class DbPool {
   void Release(std::unique_ptr<pqxx::connection> conn, bool healthy);
   std::unique_ptr<pqxx::connection> Connect();
 
+  bool CanLease() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return !idle_.empty() || free_slots_ > 0;
+  }
+
   std::string url_;
   std::string schema_;
-  std::mutex mu_;
-  std::condition_variable available_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;
-  int free_slots_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
+  int free_slots_ ABSL_GUARDED_BY(mu_);
 };
 
 namespace internal {

@@ -2,14 +2,13 @@
 // that gRPC's own callback threads are never blocked by PostgreSQL.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace fed {
 
@@ -22,9 +21,11 @@ class WorkerPool {
 
  private:
   void Run();
+  bool HasWorkOrStopping() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return stopping_ || !queue_.empty();
+  }
 
-  std::mutex mu_;
-  std::condition_variable wake_;
+  absl::Mutex mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;

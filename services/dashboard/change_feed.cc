@@ -9,18 +9,21 @@ constexpr int kPage = 5000;
 }
 
 ChangeFeed::ChangeFeed(Backend* backend, absl::Duration poll_interval, size_t keep)
-    : backend_(backend), poll_interval_(poll_interval), keep_(keep) {}
+    : backend_(backend),
+      poll_interval_(poll_interval),
+      keep_(keep),
+      poller_("dashboard-feed", [this] { return PollRound(); }) {}
 
 ChangeFeed::~ChangeFeed() { Stop(); }
 
-void ChangeFeed::Start() { thread_ = std::thread([this] { Run(); }); }
+void ChangeFeed::Start() { poller_.Start(); }
 
 void ChangeFeed::Stop() {
   {
     absl::MutexLock lock(&mu_);
-    stop_ = true;
+    stop_ = true;  // waiters return at once
   }
-  if (thread_.joinable()) thread_.join();
+  poller_.Stop();
 }
 
 int64_t ChangeFeed::head() const {
@@ -73,45 +76,37 @@ ChangeFeed::Batch ChangeFeed::WaitAfter(int64_t after, absl::Duration timeout) {
   return batch;
 }
 
-void ChangeFeed::Run() {
-  bool failing = false;
-  for (;;) {
-    int64_t after;
-    {
-      absl::MutexLock lock(&mu_);
-      if (stop_) return;
-      after = head_;
-    }
-    // Drain everything new, page by page (a catch-up at start may be large).
-    bool ok = true;
-    for (;;) {
-      auto page = backend_->Changes(after, kPage);
-      if (!page.ok()) {
-        if (!failing) {
-          spdlog::warn("event=change_feed_failed error=\"{}\"", page.status().ToString());
-        }
-        failing = true;
-        ok = false;
-        break;
-      }
-      if (failing) spdlog::info("event=change_feed_recovered after={}", after);
-      failing = false;
-      std::vector<v1::ReportChange> changes(page->changes().begin(), page->changes().end());
-      Append(changes);
-      if (!changes.empty()) after = changes.back().sequence();
-      if (page->changes_size() < kPage) break;
-    }
-    {
-      absl::MutexLock lock(&mu_);
-      if (ok && !ready_) {
-        ready_ = true;
-        spdlog::info("event=change_feed_ready head={}", head_);
-      }
-      auto stopped = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_; };
-      mu_.AwaitWithTimeout(absl::Condition(&stopped), poll_interval_);
-      if (stop_) return;
-    }
+fed::BackgroundLoop::Next ChangeFeed::PollRound() {
+  int64_t after;
+  {
+    absl::MutexLock lock(&mu_);
+    after = head_;
   }
+  // Drain everything new, page by page (a catch-up at start may be large).
+  bool ok = true;
+  for (;;) {
+    auto page = backend_->Changes(after, kPage);
+    if (!page.ok()) {
+      if (!failing_) {
+        spdlog::warn("event=change_feed_failed error=\"{}\"", page.status().ToString());
+      }
+      failing_ = true;
+      ok = false;
+      break;
+    }
+    if (failing_) spdlog::info("event=change_feed_recovered after={}", after);
+    failing_ = false;
+    std::vector<v1::ReportChange> changes(page->changes().begin(), page->changes().end());
+    Append(changes);
+    if (!changes.empty()) after = changes.back().sequence();
+    if (page->changes_size() < kPage) break;
+  }
+  absl::MutexLock lock(&mu_);
+  if (ok && !ready_) {
+    ready_ = true;
+    spdlog::info("event=change_feed_ready head={}", head_);
+  }
+  return {poll_interval_};
 }
 
 }  // namespace dashboard

@@ -6,11 +6,11 @@
 
 #include <cstdint>
 #include <deque>
-#include <thread>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/common/background_loop.h"
 #include "services/dashboard/backend.h"
 
 namespace dashboard {
@@ -42,7 +42,8 @@ class ChangeFeed {
   void Append(const std::vector<v1::ReportChange>& changes);
 
  private:
-  void Run();
+  // One poll of the aggregator's feed (every page that is new).
+  fed::BackgroundLoop::Next PollRound();
   Batch CollectLocked(int64_t after) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Backend* backend_;
@@ -55,7 +56,8 @@ class ChangeFeed {
   int64_t head_ ABSL_GUARDED_BY(mu_) = 0;
   bool ready_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  bool failing_ = false;  // only the poller's rounds touch it
+  fed::BackgroundLoop poller_;  // last: stopped before what it uses goes
 };
 
 }  // namespace dashboard

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -26,13 +27,13 @@ constexpr int kFeedPage = 5000;
 template <typename Fn>
 absl::Status ParallelFor(size_t n, Fn fn) {
   std::atomic<size_t> next{0};
-  std::mutex mu;
-  absl::Status first;
+  absl::Mutex mu;
+  absl::Status first;  // guarded by mu
   auto work = [&] {
     for (size_t i; (i = next++) < n;) {
       absl::Status s = fn(i);
       if (!s.ok()) {
-        std::lock_guard<std::mutex> lock(mu);
+        absl::MutexLock lock(&mu);
         if (first.ok()) first = s;
       }
     }
@@ -42,6 +43,7 @@ absl::Status ParallelFor(size_t n, Fn fn) {
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   if (n > 0) work();
   for (auto& t : pool) t.join();
+  absl::MutexLock lock(&mu);
   return first;
 }
 
@@ -134,7 +136,7 @@ std::string Engine::FiguresKey(int year, int number, const std::string& period, 
 }
 
 absl::Status Engine::Load() {
-  std::lock_guard<std::mutex> writing(write_mu_);
+  absl::MutexLock writing(&write_mu_);
   std::vector<v1::ScoringScheme> schemes;
   std::vector<v1::SelfAssessment> selves;
   int64_t cursor = 0;
@@ -502,7 +504,7 @@ absl::StatusOr<std::vector<OrgPeriod>> Engine::Data(const std::vector<std::strin
 }
 
 int Engine::RecomputeAll() {
-  std::lock_guard<std::mutex> writing(write_mu_);
+  absl::MutexLock writing(&write_mu_);
   auto everything = [](const auto&) { return true; };
   return Recompute(everything, everything);
 }
@@ -539,7 +541,7 @@ SchemePtr Engine::Scheme(int year, int version) const {
 }
 
 absl::Status Engine::SchemeDefined(const v1::ScoringScheme& scheme) {
-  std::lock_guard<std::mutex> writing(write_mu_);
+  absl::MutexLock writing(&write_mu_);
   {
     absl::MutexLock lock(&mu_);
     auto& list = schemes_[scheme.year()];
@@ -551,7 +553,7 @@ absl::Status Engine::SchemeDefined(const v1::ScoringScheme& scheme) {
 }
 
 void Engine::SelfAssessed(const v1::SelfAssessment& a) {
-  std::lock_guard<std::mutex> writing(write_mu_);
+  absl::MutexLock writing(&write_mu_);
   {
     absl::MutexLock lock(&mu_);
     self_[absl::StrCat(a.organization_code(), "|", a.period())] = a;
@@ -632,7 +634,7 @@ absl::StatusOr<int> Engine::ApplyChanges(const v1::ListChangesResponse& page) {
 }
 
 absl::StatusOr<int> Engine::CatchUp() {
-  std::lock_guard<std::mutex> writing(write_mu_);
+  absl::MutexLock writing(&write_mu_);
   int read = 0;
   for (;;) {
     ASSIGN_OR_RETURN(auto page, sources_.Changes(sequence_.load(), kFeedPage));
@@ -671,7 +673,7 @@ absl::Status Engine::RefreshUnions() {
 }
 
 absl::Status Engine::RefreshClusters() {
-  std::lock_guard<std::mutex> writing(write_mu_);
+  absl::MutexLock writing(&write_mu_);
   RETURN_IF_ERROR(RefreshUnions());
   std::vector<int> years;
   {
@@ -701,46 +703,33 @@ absl::Status Engine::RefreshClusters() {
 }
 
 void Engine::Start(absl::Duration poll_interval, absl::Duration cluster_refresh) {
+  Stop();
   poll_ = poll_interval;
   cluster_refresh_ = cluster_refresh;
-  {
-    std::lock_guard<std::mutex> lock(stop_mu_);
-    stopping_ = false;
-  }
-  follower_ = std::thread([this] { Follow(); });
+  follow_wait_ = poll_;
+  next_cluster_refresh_ = absl::Now() + cluster_refresh_;
+  follower_ = std::make_unique<fed::BackgroundLoop>("ranking-feed", [this] { return FollowRound(); });
+  follower_->Start();
 }
 
 void Engine::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(stop_mu_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  if (follower_.joinable()) follower_.join();
+  if (follower_) follower_->Stop();
 }
 
-void Engine::Follow() {
-  absl::Time next_cluster_refresh = absl::Now() + cluster_refresh_;
-  absl::Duration wait = poll_;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(stop_mu_);
-      stop_cv_.wait_for(lock, absl::ToChronoMilliseconds(wait), [this] { return stopping_; });
-      if (stopping_) return;
-    }
-    absl::StatusOr<int> read = CatchUp();
-    absl::Status status = read.status();
-    if (status.ok() && absl::Now() >= next_cluster_refresh) {
-      status = RefreshClusters();
-      next_cluster_refresh = absl::Now() + cluster_refresh_;
-    }
-    if (!status.ok()) {
-      spdlog::warn("event=feed_follow_failed error=\"{}\"", status.message());
-      wait = std::min(wait * 2, absl::Seconds(10));  // back off while a source is down
-    } else {
-      wait = poll_;
-    }
+fed::BackgroundLoop::Next Engine::FollowRound() {
+  absl::StatusOr<int> read = CatchUp();
+  absl::Status status = read.status();
+  if (status.ok() && absl::Now() >= next_cluster_refresh_) {
+    status = RefreshClusters();
+    next_cluster_refresh_ = absl::Now() + cluster_refresh_;
   }
+  if (!status.ok()) {
+    spdlog::warn("event=feed_follow_failed error=\"{}\"", status.message());
+    follow_wait_ = std::min(follow_wait_ * 2, absl::Seconds(10));  // back off while a source is down
+  } else {
+    follow_wait_ = poll_;
+  }
+  return {follow_wait_};
 }
 
 }  // namespace ranking

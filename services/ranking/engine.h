@@ -13,13 +13,10 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -28,6 +25,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "federation/v1/ranking.pb.h"
+#include "services/common/background_loop.h"
 #include "services/common/db.h"
 #include "services/common/period.h"
 #include "services/ranking/scoring.h"
@@ -189,7 +187,6 @@ class Engine {
   // which period: the kept timeliness and every ranking follow it.
   absl::Status RefreshUnions();
   absl::Status RefreshClusters();
-  void Follow();
 
   Sources& sources_;
   fed::DbPool& db_;
@@ -217,14 +214,15 @@ class Engine {
   // Serialises the writers of kept data and rankings (the feed follower,
   // scheme definitions, self-assessments), so that a ranking recomputed
   // under a shared lock is never replaced by one computed from older data.
-  std::mutex write_mu_;
+  absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_);
 
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;
-  std::thread follower_;
+  // The feed follower's loop and what only its rounds touch.
+  fed::BackgroundLoop::Next FollowRound();
+  std::unique_ptr<fed::BackgroundLoop> follower_;
   absl::Duration poll_ = absl::Milliseconds(200);
   absl::Duration cluster_refresh_ = absl::Seconds(60);
+  absl::Duration follow_wait_ = absl::Milliseconds(200);
+  absl::Time next_cluster_refresh_ = absl::InfiniteFuture();
 };
 
 }  // namespace ranking

@@ -46,12 +46,12 @@ std::string RefusalReason(const v1::PushAck& ack) {
 class Forwarder::ActiveCall {
  public:
   ActiveCall(Forwarder* forwarder, grpc::ClientContext* ctx) : forwarder_(forwarder) {
-    std::lock_guard<std::mutex> lock(forwarder_->mu_);
+    absl::MutexLock lock(&forwarder_->mu_);
     forwarder_->active_ = ctx;
     if (forwarder_->stopping_) ctx->TryCancel();
   }
   ~ActiveCall() {
-    std::lock_guard<std::mutex> lock(forwarder_->mu_);
+    absl::MutexLock lock(&forwarder_->mu_);
     forwarder_->active_ = nullptr;
   }
 
@@ -64,45 +64,27 @@ Forwarder::Forwarder(fed::DbPool& db, const fed::TokenSigner& signer, ForwarderO
       signer_(signer),
       options_(std::move(options)),
       stub_(v1::AggregatorService::NewStub(OpenChannel(options_))),
-      random_(std::random_device{}()) {}
+      random_(std::random_device{}()),
+      loop_("forwarder", [this] { return Round(); }) {}
 
 Forwarder::~Forwarder() { Stop(); }
 
-void Forwarder::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] { Run(); });
-}
+void Forwarder::Start() { loop_.Start(); }
 
 void Forwarder::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
     if (active_ != nullptr) active_->TryCancel();
   }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  loop_.Stop();
 }
 
-void Forwarder::Wake() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
+void Forwarder::Wake() { loop_.Wake(); }
 
 bool Forwarder::stopping() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return stopping_;
-}
-
-bool Forwarder::Sleep(absl::Duration d, bool wakeable) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, absl::ToChronoNanoseconds(std::max(d, absl::ZeroDuration())),
-               [&] { return stopping_ || (wakeable && woken_); });
-  woken_ = false;
-  return !stopping_;
 }
 
 absl::Duration Forwarder::Backoff(int failures) {
@@ -149,37 +131,34 @@ void Forwarder::ClearError() {
   }
 }
 
-void Forwarder::Run() {
-  spdlog::info("event=forwarder_started target={}", options_.aggregator_target);
-  // An error left behind by the previous process says nothing about now.
-  (void)db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
-    storage::SaveForwarderError(txn, "");
-    return absl::OkStatus();
-  });
-  int failures = 0;
-  absl::Time next_poll = absl::InfinitePast();
-  while (!stopping()) {
-    bool more = false;
-    absl::Status status = PushPendingOnce(&more);
-    if (status.ok() && absl::Now() >= next_poll) {
-      status = PollChangesOnce();
-      next_poll = absl::Now() + options_.poll_interval;
-    }
-    if (stopping()) break;
-    if (!status.ok()) {
-      RecordError(status);
-      ++failures;
-      // Submissions do not cut a backoff short: on deadline day they would
-      // turn it into a retry per submission.
-      if (!Sleep(Backoff(failures), /*wakeable=*/false)) break;
-      continue;
-    }
-    failures = 0;
-    ClearError();
-    if (more) continue;
-    if (!Sleep(next_poll - absl::Now(), /*wakeable=*/true)) break;
+fed::BackgroundLoop::Next Forwarder::Round() {
+  if (first_round_) {
+    first_round_ = false;
+    spdlog::info("event=forwarder_started target={}", options_.aggregator_target);
+    // An error left behind by the previous process says nothing about now.
+    (void)db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+      storage::SaveForwarderError(txn, "");
+      return absl::OkStatus();
+    });
   }
-  spdlog::info("event=forwarder_stopped");
+  bool more = false;
+  absl::Status status = PushPendingOnce(&more);
+  if (status.ok() && absl::Now() >= next_poll_) {
+    status = PollChangesOnce();
+    next_poll_ = absl::Now() + options_.poll_interval;
+  }
+  if (stopping()) return {absl::ZeroDuration()};
+  if (!status.ok()) {
+    RecordError(status);
+    ++failures_;
+    // Submissions do not cut a backoff short: on deadline day they would
+    // turn it into a retry per submission.
+    return {Backoff(failures_), /*wakeable=*/false};
+  }
+  failures_ = 0;
+  ClearError();
+  if (more) return {absl::ZeroDuration()};
+  return {next_poll_ - absl::Now()};
 }
 
 absl::Status Forwarder::PushPendingOnce(bool* more) {

@@ -1,4 +1,4 @@
-// The forwarder: a background thread that carries submitted revisions from
+// The forwarder: a background loop that carries submitted revisions from
 // the outbox to the national aggregator (PushReports, one acknowledgement
 // per report) and carries review decisions back (ListChanges), so that a
 // province never has to push by hand. Both directions keep their state in
@@ -7,20 +7,19 @@
 // duplicating a report.
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/common/background_loop.h"
 #include "services/common/db.h"
 
 namespace reporting {
@@ -65,10 +64,9 @@ class Forwarder {
   absl::Status PollChangesOnce();
 
  private:
-  void Run();
-  // Waits up to `d`; returns early on Stop() and, if `wakeable`, on Wake().
-  // False when stopping.
-  bool Sleep(absl::Duration d, bool wakeable);
+  // One round of the loop: push what is pending, poll decisions when due;
+  // then the pause before the next round (a backoff after a failure).
+  fed::BackgroundLoop::Next Round();
   bool stopping();
   absl::Duration Backoff(int failures);
   void RecordError(const absl::Status& status);
@@ -83,17 +81,19 @@ class Forwarder {
   const ForwarderOptions options_;
   std::unique_ptr<v1::AggregatorService::Stub> stub_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
+  absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  bool woken_ ABSL_GUARDED_BY(mu_) = false;
   grpc::ClientContext* active_ ABSL_GUARDED_BY(mu_) = nullptr;
-  // Only touched by the forwarder thread: whether forwarder_state holds an
-  // error to clear once things work, and that error's text.
+  // Only touched by the loop's thread: whether forwarder_state holds an
+  // error to clear once things work, and that error's text; consecutive
+  // failures; when decisions are next polled.
   bool error_recorded_ = false;
   std::string last_error_;
-  std::thread thread_;
+  bool first_round_ = true;
+  int failures_ = 0;
+  absl::Time next_poll_ = absl::InfinitePast();
   std::mt19937_64 random_;
+  fed::BackgroundLoop loop_;  // last: stopped before the members it uses go
 };
 
 }  // namespace reporting
