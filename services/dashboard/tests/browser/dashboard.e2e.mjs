@@ -96,7 +96,11 @@ describe('dashboard in a browser', () => {
     // Coverage figures "N/M".
     const coverage = await page.getByTestId('coverage-item').first().innerText();
     assert.match(coverage, /^\d+\/\d+ tỉnh/);
-    await page.locator('canvas').first().waitFor();
+    // The totals chart over periods labels its x axis with the periods.
+    const chart = page.getByTestId('totals-chart');
+    await chart.locator('svg').waitFor();
+    await chart.locator('svg text', { hasText: /^\d{4}H[12]$/ }).first().waitFor();
+    assert.ok(await chart.locator('svg text', { hasText: /^\d{4}H[12]$/ }).count() >= 2, 'period labels on the x axis');
     await shot(page, 'board-laptop');
 
     // Another period shows that period's numbers.
@@ -177,7 +181,7 @@ describe('dashboard in a browser', () => {
     assert.match(term, /Chủ tịch/);
     const rows = page.locator('[data-testid="reports"] tbody tr[data-state="accepted"]');
     assert.ok(await rows.count() >= 1);
-    await page.locator('[data-testid="province-chart"] canvas').waitFor();
+    await page.locator('[data-testid="province-chart"] svg').waitFor();
     await page.getByTestId('narrative').waitFor();
     await shot(page, 'province');
     // English switch.
@@ -245,7 +249,7 @@ describe('dashboard in a browser', () => {
     const tech = section.locator('[data-testid="contest-kind"][data-kind="CONTEST_KIND_PROVINCIAL_TECH"]');
     assert.equal(await tech.locator('[data-figure="entries"]').innerText(), `Bài dự thi: ${sum.entries}`);
     assert.equal(await tech.locator('[data-figure="prizes"]').innerText(), `Giải thưởng: ${sum.prizes}`);
-    await section.locator('[data-testid="contest-chart"] canvas').waitFor();
+    await section.locator('[data-testid="contest-chart"] svg').waitFor();
     // The CSV has one line per organisation, kind and field.
     const byField = JSON.parse(stack.fedctlRun(['contest', 'stats', `--competition=${stack.competition}`, '--year=2022', '--by-field', '--json']));
     const csv = await page.request.get(`${stack.baseUrl}${await section.getByTestId('csv-contests').getAttribute('href')}`);
