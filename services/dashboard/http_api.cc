@@ -1,6 +1,7 @@
 #include "services/dashboard/http_api.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -18,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "services/common/catalog.h"
+#include "services/common/dates.h"
 #include "services/common/log.h"
 #include "services/common/period.h"
 #include "services/dashboard/csv.h"
@@ -118,8 +120,6 @@ std::string StateName(v1::ReportState state) {
     default: return "missing";
   }
 }
-
-absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
 
 int YearOf(const std::string& period) {
   auto p = fed::Period::Parse(period);
@@ -248,6 +248,21 @@ std::vector<std::string> HalfYearsUpTo(absl::CivilDay today) {
   return out;
 }
 
+std::string DefaultBoardPeriod(absl::CivilDay today) {
+  std::string best;
+  absl::civil_diff_t best_distance = 0;
+  for (const std::string& text : HalfYearsUpTo(today)) {
+    const fed::Period period = *fed::Period::Parse(text);
+    if (period.LastDay() >= today) continue;
+    const absl::civil_diff_t distance = std::abs(period.DueDate() - today);
+    if (best.empty() || distance <= best_distance) {
+      best = text;
+      best_distance = distance;
+    }
+  }
+  return best.empty() ? HalfYearsUpTo(today).front() : best;
+}
+
 HttpApi::HttpApi(Backend* backend, ChangeFeed* feed, const fed::TokenSigner* signer,
                  HttpOptions options)
     : backend_(backend), feed_(feed), signer_(signer), options_(std::move(options)) {}
@@ -358,29 +373,25 @@ void HttpApi::Login(const httplib::Request& req, httplib::Response& res) {
 }
 
 void HttpApi::Me(const httplib::Request&, httplib::Response& res, const fed::Principal& who) {
-  std::vector<std::string> periods = HalfYearsUpTo(Today());
-  // The board opens on the latest half-year that has reports (the one being
-  // reviewed), else the last finished one.
-  std::string default_period = periods.size() >= 2 ? periods[periods.size() - 2] : periods.back();
-  if (SeesNationalBoard(who)) {
-    for (int i = static_cast<int>(periods.size()) - 1, tries = 0; i >= 0 && tries < 6; --i, ++tries) {
-      auto board = backend_->Completeness(periods[i]);
-      if (board.ok() && board->submitted() > 0) {
-        default_period = periods[i];
-        break;
-      }
-    }
-  }
+  const absl::CivilDay today = fed::DayInVietnam(options_.clock());
+  std::vector<std::string> periods = HalfYearsUpTo(today);
   std::vector<std::string> quoted;
-  for (const auto& p : periods) quoted.push_back(JsonString(p));
+  std::vector<std::string> due_dates;  // the page says how far each deadline is from today
+  for (const auto& p : periods) {
+    quoted.push_back(JsonString(p));
+    due_dates.push_back(absl::StrCat(JsonString(p), ":",
+                                     JsonString(fed::FormatDate(fed::Period::Parse(p)->DueDate()))));
+  }
   const auto& catalog = fed::LatestCatalog();
   SendJson(res, 200,
            absl::StrCat("{\"subject\":", JsonString(who.subject),
                         ",\"organizationCode\":", JsonString(who.organization_code),
                         ",\"role\":", JsonString(v1::Role_Name(who.role)),
                         ",\"national\":", SeesNationalBoard(who) ? "true" : "false",
+                        ",\"today\":", JsonString(fed::FormatDate(today)),
                         ",\"periods\":[", absl::StrJoin(quoted, ","), "]",
-                        ",\"defaultPeriod\":", JsonString(default_period),
+                        ",\"dueDates\":{", absl::StrJoin(due_dates, ","), "}",
+                        ",\"defaultPeriod\":", JsonString(DefaultBoardPeriod(today)),
                         ",\"features\":{\"rankings\":",
                         backend_->HasRanking() ? "true" : "false", ",\"contests\":",
                         backend_->HasCompetition() ? "true" : "false", "}",

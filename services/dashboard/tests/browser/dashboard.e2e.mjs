@@ -80,7 +80,16 @@ describe('dashboard in a browser', () => {
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Strict');
 
-    const period = await page.getByTestId('period').inputValue();
+    // It opens on the ended half-year whose deadline is nearest and says how far that is.
+    const me = await (await page.request.get(`${stack.baseUrl}/api/me`)).json();
+    assert.equal(await page.getByTestId('period').inputValue(), me.defaultPeriod);
+    assert.match(await page.getByTestId('due').innerText(),
+      /^Hạn nộp \d{1,2} tháng \d{1,2},? \d{4} — (còn \d+ ngày|hạn chót là hôm nay|đã hết hạn \d+ (ngày|tháng) trước)$/);
+    // The demo's reports run to 2025H2.
+    const period = '2025H2';
+    await page.getByTestId('period').selectOption(period);
+    await page.getByRole('heading', { name: `Tình hình nộp báo cáo · ${period}` }).waitFor();
+    await page.getByTestId('cells').waitFor();
     const truth = stack.completeness(period);
     const shown = await counts(page);
     const reporters = truth.reporters ?? [];
