@@ -178,6 +178,8 @@ std::string JsonString(absl::string_view text) {
   return out;
 }
 
+// The README's status-code table; the JSON body also names the code, which
+// tells apart the two meanings of 400 and of 409.
 int HttpStatusOf(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk: return 200;
@@ -187,9 +189,12 @@ int HttpStatusOf(const absl::Status& status) {
     case absl::StatusCode::kUnauthenticated: return 401;
     case absl::StatusCode::kPermissionDenied: return 403;
     case absl::StatusCode::kNotFound: return 404;
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-    case absl::StatusCode::kResourceExhausted: return 503;
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted: return 409;
+    case absl::StatusCode::kResourceExhausted: return 429;
+    case absl::StatusCode::kUnavailable: return 503;
+    case absl::StatusCode::kDeadlineExceeded: return 504;
+    case absl::StatusCode::kInternal: return 500;
     default: return 502;
   }
 }

@@ -1,6 +1,6 @@
 // Unit tests of the dashboard's pure parts: sessions and access, CSV, JSON
-// escaping, periods and the change feed's waiting and gaps; /api/me over
-// HTTP at a test clock.
+// escaping, periods, the HTTP status of each code, and the change feed's
+// waiting and gaps; /api/me over HTTP at a test clock.
 #include <memory>
 #include <thread>
 
@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/csv.h"
@@ -168,12 +169,17 @@ TEST(PeriodsTest, HalfYearsRunToToday) {
   EXPECT_EQ(HalfYearsUpTo(absl::CivilDay(2025, 7, 1)).back(), "2025H2");
 }
 
-TEST(HttpStatusTest, MapsStatusCodes) {
-  EXPECT_EQ(HttpStatusOf(absl::NotFoundError("")), 404);
+TEST(HttpStatusTest, MapsEveryCodeOfTheReadmeTable) {
+  EXPECT_EQ(HttpStatusOf(absl::InvalidArgumentError("")), 400);
   EXPECT_EQ(HttpStatusOf(absl::UnauthenticatedError("")), 401);
   EXPECT_EQ(HttpStatusOf(absl::PermissionDeniedError("")), 403);
-  EXPECT_EQ(HttpStatusOf(absl::InvalidArgumentError("")), 400);
+  EXPECT_EQ(HttpStatusOf(absl::NotFoundError("")), 404);
+  EXPECT_EQ(HttpStatusOf(absl::AlreadyExistsError("")), 409);
+  EXPECT_EQ(HttpStatusOf(absl::FailedPreconditionError("")), 400);
+  EXPECT_EQ(HttpStatusOf(absl::AbortedError("")), 409);
+  EXPECT_EQ(HttpStatusOf(absl::ResourceExhaustedError("")), 429);
   EXPECT_EQ(HttpStatusOf(absl::UnavailableError("")), 503);
+  EXPECT_EQ(HttpStatusOf(absl::InternalError("")), 500);
 }
 
 TEST(DefaultPeriodTest, NearestDeadlineOfAHalfYearThatHasEnded) {
@@ -251,6 +257,33 @@ TEST_F(DashboardHttpTest, LateNovemberOpensOnTheFirstHalfNotTheRunningOne) {
   EXPECT_NE(me.find("\"today\":\"2026-11-29\""), std::string::npos) << me;
   EXPECT_NE(me.find("\"defaultPeriod\":\"2026H1\""), std::string::npos) << me;
   EXPECT_NE(me.find("\"2026H2\""), std::string::npos) << "the running half-year stays selectable: " << me;
+}
+
+// The README's status-code table as the page sees it: the HTTP status and the
+// code's name in the JSON body, for each code the dashboard itself produces.
+TEST_F(DashboardHttpTest, StatusCodesOfTheJsonApi) {
+  StartAt(absl::Now());
+  struct Case {
+    const char* what;
+    std::string path;
+    v1::Role role;
+    std::string org;
+    int http;
+    const char* code;
+  };
+  const Case cases[] = {
+      {"a period that is not one", "/api/board?period=2025H3", v1::ROLE_VIEWER, "VUSTA", 400, "INVALID_ARGUMENT"},
+      {"no session", "/api/board?period=2025H1", v1::ROLE_UNSPECIFIED, "", 401, "UNAUTHENTICATED"},
+      {"a province on the national board", "/api/board?period=2025H1", v1::ROLE_PROVINCE_REPORTER, "14", 403,
+       "PERMISSION_DENIED"},
+      {"the aggregator unreachable", "/api/board?period=2025H1", v1::ROLE_VIEWER, "VUSTA", 503, "UNAVAILABLE"},
+  };
+  for (const Case& c : cases) {
+    auto res = Get(c.path, c.role, c.org);
+    ASSERT_TRUE(res) << c.what;
+    EXPECT_EQ(res->status, c.http) << c.what << ": " << res->body;
+    EXPECT_NE(res->body.find(absl::StrCat("\"code\":\"", c.code, "\"")), std::string::npos) << c.what << ": " << res->body;
+  }
 }
 
 v1::ReportChange Change(int64_t seq, const std::string& org) {
