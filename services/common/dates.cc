@@ -30,8 +30,10 @@ std::string FormatDate(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }
 
-absl::CivilDay Today() {
-  return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(7 * 3600));
+absl::CivilDay Today() { return DayInVietnam(absl::Now()); }
+
+absl::CivilDay DayInVietnam(absl::Time t) {
+  return absl::ToCivilDay(t, absl::FixedTimeZone(7 * 3600));
 }
 
 }  // namespace fed

@@ -15,5 +15,7 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text);
 std::string FormatDate(absl::CivilDay day);
 // Today in Vietnam (UTC+7), which is the calendar every deadline uses.
 absl::CivilDay Today();
+// The day `t` falls on in Vietnam (Today() is DayInVietnam(absl::Now())).
+absl::CivilDay DayInVietnam(absl::Time t);
 
 }  // namespace fed

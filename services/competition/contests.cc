@@ -18,6 +18,36 @@ std::string StateName(v1::ContestState state) {
   return name.substr(std::string("CONTEST_STATE_").size());
 }
 
+template <typename List>
+bool SameList(const List& a, const List& b) {
+  if (a.size() != b.size()) return false;
+  for (int i = 0; i < a.size(); ++i) {
+    if (a.Get(i).SerializeAsString() != b.Get(i).SerializeAsString()) return false;
+  }
+  return true;
+}
+
+// What a contest's state forbids changing (a well-formed change refused now:
+// FAILED_PRECONDITION): nothing once awarded; fields and criteria once open;
+// more prizes than entries once entries came in.
+absl::Status ChangeAllowedInState(const v1::Contest& now, const v1::Contest& merged) {
+  if (now.state() == v1::CONTEST_STATE_AWARDED) {
+    return absl::FailedPreconditionError(absl::StrCat("contest ", now.id(), " is awarded; its record is history"));
+  }
+  if (now.state() == v1::CONTEST_STATE_DRAFT) return absl::OkStatus();
+  const std::vector<std::string> fields(merged.fields().begin(), merged.fields().end());
+  if (fields != std::vector<std::string>(now.fields().begin(), now.fields().end()) ||
+      !SameList(merged.criteria(), now.criteria())) {
+    return absl::FailedPreconditionError(absl::StrCat("contest ", now.id(), " is ", StateName(now.state()),
+                                                      "; its fields and criteria can change only while it is a draft"));
+  }
+  if (now.entry_count() > 0 && TotalPrizes(merged.prizes()) > now.entry_count()) {
+    return absl::FailedPreconditionError(absl::StrCat("contest.prizes: asks for ", TotalPrizes(merged.prizes()),
+                                                      " prizes but the contest has ", now.entry_count(), " entries"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 bool Competition::CheckOrganization(fed::Violations& v, const std::string& field, const std::string& code,
@@ -89,32 +119,12 @@ absl::Status Competition::UpdateContest(const Principal& who, const v1::UpdateCo
     merged.set_organizer_code(now.organizer_code());
     fed::Violations v;
     ValidateContest(v, merged, "contest.");
-    if (now.state() == v1::CONTEST_STATE_AWARDED) {
-      return absl::FailedPreconditionError(absl::StrCat("contest ", now.id(), " is awarded; its record is history"));
-    }
-    if (now.state() != v1::CONTEST_STATE_DRAFT) {
-      auto same = [](const auto& a, const auto& b) {
-        if (a.size() != b.size()) return false;
-        for (int i = 0; i < a.size(); ++i) {
-          if (a.Get(i).SerializeAsString() != b.Get(i).SerializeAsString()) return false;
-        }
-        return true;
-      };
-      std::vector<std::string> a(merged.fields().begin(), merged.fields().end());
-      std::vector<std::string> b(now.fields().begin(), now.fields().end());
-      if (a != b) v.Add("contest.fields", "can change only while the contest is a draft");
-      if (!same(merged.criteria(), now.criteria())) {
-        v.Add("contest.criteria", "can change only while the contest is a draft");
-      }
-      if (now.entry_count() > 0 && TotalPrizes(merged.prizes()) > now.entry_count()) {
-        v.Add("contest.prizes", absl::StrCat("asks for ", TotalPrizes(merged.prizes()), " prizes but the contest has ",
-                                             now.entry_count(), " entries"));
-      }
-    }
-    if (storage::ContestEditionExists(txn, now.organizer_code(), now.kind(), merged.edition(), now.id())) {
-      v.Add("contest.edition", absl::StrCat(now.organizer_code(), " already has edition ", merged.edition()));
-    }
     RETURN_IF_ERROR(v.ToStatus());
+    RETURN_IF_ERROR(ChangeAllowedInState(now, merged));
+    if (storage::ContestEditionExists(txn, now.organizer_code(), now.kind(), merged.edition(), now.id())) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("contest.edition: ", now.organizer_code(), " already has edition ", merged.edition()));
+    }
     storage::UpdateContest(txn, merged, who.subject);
     fed::AppendAudit(txn, who, "UpdateContest", absl::StrCat("contest/", now.id()), req);
     ASSIGN_OR_RETURN(*out, storage::LoadContest(txn, now.id(), false));
@@ -204,11 +214,9 @@ absl::Status Competition::TransitionContest(const Principal& who, const v1::Tran
       }
       case v1::CONTEST_STATE_AWARDED: {
         if (TotalPrizes(c.prizes()) > c.entry_count()) {
-          fed::Violations pv;
-          pv.Add("contest.prizes", absl::StrCat("the prize structure asks for ", TotalPrizes(c.prizes()),
-                                                " prizes but the contest has only ", c.entry_count(),
-                                                " entries; change the prize structure first"));
-          return pv.ToStatus();
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the prize structure asks for ", TotalPrizes(c.prizes()), " prizes but the contest has only ",
+              c.entry_count(), " entries; change the prize structure first"));
         }
         std::vector<Ranked> ranked = storage::LoadResults(txn, c.id());
         AssignPrizes(ranked, c.prizes());

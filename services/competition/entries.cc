@@ -33,14 +33,43 @@ absl::CivilDay DayOf(const google::protobuf::Timestamp& ts) {
   return absl::ToCivilDay(absl::FromUnixSeconds(ts.seconds()), absl::FixedTimeZone(7 * 3600));
 }
 
-void CheckOpen(fed::Violations& v, const v1::Contest& c) {
-  if (c.state() != v1::CONTEST_STATE_OPEN) {
-    v.Add("entry.contest_id", absl::StrCat("contest ", c.id(), " is ", StateName(c.state()),
-                                           "; entries are accepted only while it is OPEN"));
-  }
+// A contest in DRAFT or past OPEN is a state of the world, not a bad request.
+absl::Status RequireOpen(const v1::Contest& c) {
+  if (c.state() == v1::CONTEST_STATE_OPEN) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat("contest ", c.id(), " is ", StateName(c.state()),
+                                                    "; entries are accepted only while it is OPEN"));
 }
 
 bool IsPrize(v1::Prize p) { return p >= v1::PRIZE_FIRST && p <= v1::PRIZE_CONSOLATION; }
+
+// Whether the stored records let `entry` go on to `target` now: a prize of an
+// awarded contest, not withdrawn, the target open, not nominated there yet.
+absl::Status NominationAllowed(pqxx::work& txn, const v1::Entry& entry, const v1::Contest& source,
+                               const v1::Contest& target) {
+  if (source.state() != v1::CONTEST_STATE_AWARDED) {
+    return absl::FailedPreconditionError(absl::StrCat("contest ", source.id(), " is ", StateName(source.state()),
+                                                      "; only entries of an awarded contest can be nominated"));
+  }
+  v1::Prize prize = v1::PRIZE_NONE;
+  for (const Ranked& r : storage::LoadResults(txn, source.id())) {
+    if (r.entry_id == entry.id()) prize = r.prize;
+  }
+  if (!IsPrize(prize)) {
+    return absl::FailedPreconditionError(absl::StrCat("entry ", entry.id(), " received no prize"));
+  }
+  if (entry.withdrawn()) {
+    return absl::FailedPreconditionError(absl::StrCat("entry ", entry.id(), " was withdrawn"));
+  }
+  if (target.state() != v1::CONTEST_STATE_OPEN) {
+    return absl::FailedPreconditionError(absl::StrCat("contest ", target.id(), " is ", StateName(target.state()),
+                                                      "; it takes entries only while OPEN"));
+  }
+  if (int64_t existing = storage::FindNomination(txn, target.id(), entry.id()); existing != 0) {
+    return absl::AlreadyExistsError(absl::StrCat("entry ", entry.id(), " is already nominated to contest ",
+                                                 target.id(), " (entry ", existing, ")"));
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -63,7 +92,6 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
   }
   fed::Violations v;
   ValidateEntry(v, entry, contest.kind(), "entry.");
-  CheckOpen(v, contest);
   if (!entry.field().empty() && !HasField(contest, entry.field())) {
     v.Add("entry.field", absl::StrCat("\"", entry.field(), "\" is not a field of contest ", contest.id()));
   }
@@ -92,6 +120,7 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
     }
   }
   RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(RequireOpen(contest));
   entry.clear_id();
   entry.clear_withdrawn();
   entry.clear_withdrawal_reason();
@@ -100,13 +129,11 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
   const std::string author_key = AuthorKey(entry);
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     ASSIGN_OR_RETURN(v1::Contest now, storage::LoadContest(txn, entry.contest_id(), true));
-    fed::Violations w;
-    CheckOpen(w, now);
+    RETURN_IF_ERROR(RequireOpen(now));
     if (int64_t same = storage::FindSameWork(txn, now.id(), entry.title(), author_key); same != 0) {
-      w.Add("entry.title", absl::StrCat("the same authors already entered \"", entry.title(),
-                                        "\" in this contest (entry ", same, ")"));
+      return absl::AlreadyExistsError(absl::StrCat("entry.title: the same authors already entered \"", entry.title(),
+                                                   "\" in this contest (entry ", same, ")"));
     }
-    RETURN_IF_ERROR(w.ToStatus());
     const int64_t id = storage::InsertEntry(txn, entry, author_key, who.subject);
     fed::AppendAudit(txn, who, "SubmitEntry", absl::StrCat("entry/", id), req);
     ASSIGN_OR_RETURN(*out, storage::LoadEntry(txn, id, false));
@@ -184,38 +211,21 @@ absl::Status Competition::NominateEntry(const Principal& who, const v1::Nominate
       return absl::PermissionDeniedError(
           "a nomination is made by the organiser of the entry's contest or of the target contest");
     }
+    // First what the request itself gets wrong, then what the stored records forbid now.
     fed::Violations v;
-    v1::Prize prize = v1::PRIZE_NONE;
-    if (source.state() != v1::CONTEST_STATE_AWARDED) {
-      v.Add("entry_id", absl::StrCat("contest ", source.id(), " is ", StateName(source.state()),
-                                     "; only entries of an awarded contest can be nominated"));
-    } else {
-      for (const Ranked& r : storage::LoadResults(txn, source.id())) {
-        if (r.entry_id == entry.id()) prize = r.prize;
-      }
-      if (!IsPrize(prize)) v.Add("entry_id", absl::StrCat("entry ", entry.id(), " received no prize"));
-    }
-    if (entry.withdrawn()) v.Add("entry_id", absl::StrCat("entry ", entry.id(), " was withdrawn"));
     const bool higher = target.level() > source.level() ||
                         (target.kind() == v1::CONTEST_KIND_VIFOTEC && source.kind() != v1::CONTEST_KIND_VIFOTEC);
     if (!higher) {
       v.Add("target_contest_id", absl::StrCat("contest ", target.id(), " is not above contest ", source.id(),
                                               " (nominations go to a higher level or to the VIFOTEC award)"));
     }
-    if (target.state() != v1::CONTEST_STATE_OPEN) {
-      v.Add("target_contest_id", absl::StrCat("contest ", target.id(), " is ", StateName(target.state()),
-                                              "; it takes entries only while OPEN"));
-    }
     const std::string field = req.field().empty() ? entry.field() : req.field();
     if (!HasField(target, field)) {
       v.Add("field", absl::StrCat("\"", field, "\" is not a field of contest ", target.id(),
                                   "; name one of its fields"));
     }
-    if (int64_t existing = storage::FindNomination(txn, target.id(), entry.id()); existing != 0) {
-      v.Add("entry_id", absl::StrCat("entry ", entry.id(), " is already nominated to contest ", target.id(),
-                                     " (entry ", existing, ")"));
-    }
     RETURN_IF_ERROR(v.ToStatus());
+    RETURN_IF_ERROR(NominationAllowed(txn, entry, source, target));
     v1::Entry nominated = entry;
     nominated.clear_id();
     nominated.clear_judge_subjects();
@@ -226,9 +236,8 @@ absl::Status Competition::NominateEntry(const Principal& who, const v1::Nominate
     nominated.mutable_submitted_at()->set_nanos(0);
     const std::string key = AuthorKey(nominated);
     if (int64_t same = storage::FindSameWork(txn, target.id(), nominated.title(), key); same != 0) {
-      fed::Violations d;
-      d.Add("entry_id", absl::StrCat("the same work is already entered in contest ", target.id(), " (entry ", same, ")"));
-      return d.ToStatus();
+      return absl::AlreadyExistsError(
+          absl::StrCat("the same work is already entered in contest ", target.id(), " (entry ", same, ")"));
     }
     const int64_t id = storage::InsertEntry(txn, nominated, key, who.subject);
     fed::AppendAudit(txn, who, "NominateEntry", absl::StrCat("entry/", id), req);

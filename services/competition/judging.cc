@@ -25,6 +25,36 @@ absl::Status RequireAssigningState(const v1::Contest& c) {
                                                     "; judges are assigned while it is OPEN or JUDGING"));
 }
 
+// The request names a real judge and entry; whether the assignment can change
+// now depends on what is stored (README: FAILED_PRECONDITION for a conflict
+// or a withdrawn entry, NOT_FOUND / ALREADY_EXISTS for the assignment itself).
+absl::Status AssignmentChangeAllowed(pqxx::work& txn, const v1::AssignJudgeRequest& req, const v1::Entry& entry,
+                                     const v1::Judge& judge) {
+  if (entry.withdrawn()) {
+    return absl::FailedPreconditionError(absl::StrCat("entry ", entry.id(), " was withdrawn"));
+  }
+  const bool assigned = storage::IsAssigned(txn, entry.id(), req.judge_subject());
+  if (req.remove()) {
+    if (!assigned) {
+      return absl::NotFoundError(absl::StrCat(req.judge_subject(), " is not assigned to entry ", entry.id()));
+    }
+    if (storage::LoadSheet(txn, entry.id(), req.judge_subject()).ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(req.judge_subject(), " has already scored entry ",
+                                                        entry.id(), "; the sheet stays"));
+    }
+    return absl::OkStatus();
+  }
+  if (Conflicted(judge.organization_code(), entry.source_organization_code())) {
+    return absl::FailedPreconditionError(absl::StrCat("conflict of interest: ", req.judge_subject(), " belongs to ",
+                                                      judge.organization_code(), ", where entry ", entry.id(),
+                                                      " comes from"));
+  }
+  if (assigned) {
+    return absl::AlreadyExistsError(absl::StrCat(req.judge_subject(), " is already assigned to entry ", entry.id()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Competition::AddJudge(const Principal& who, const v1::AddJudgeRequest& req, v1::Judge* out) {
@@ -113,27 +143,13 @@ absl::Status Competition::AssignJudge(const Principal& who, const v1::AssignJudg
     ASSIGN_OR_RETURN(v1::Contest contest, storage::LoadContest(txn, entry.contest_id(), true));
     RETURN_IF_ERROR(RequireOrganiser(who, contest));
     RETURN_IF_ERROR(RequireAssigningState(contest));
-    fed::Violations v;
     auto judge = storage::LoadJudge(txn, contest.id(), req.judge_subject());
     if (!judge.ok()) {
+      fed::Violations v;
       v.Add("judge_subject", absl::StrCat("\"", req.judge_subject(), "\" is not a judge of contest ", contest.id()));
+      return v.ToStatus();
     }
-    if (entry.withdrawn()) v.Add("entry_id", absl::StrCat("entry ", entry.id(), " was withdrawn"));
-    const bool assigned = storage::IsAssigned(txn, entry.id(), req.judge_subject());
-    if (req.remove()) {
-      if (!assigned) {
-        v.Add("judge_subject", absl::StrCat(req.judge_subject(), " is not assigned to entry ", entry.id()));
-      } else if (storage::LoadSheet(txn, entry.id(), req.judge_subject()).ok()) {
-        v.Add("judge_subject", absl::StrCat(req.judge_subject(), " has already scored entry ", entry.id(),
-                                            "; the sheet stays"));
-      }
-    } else if (judge.ok() && Conflicted(judge->organization_code(), entry.source_organization_code())) {
-      v.Add("judge_subject", absl::StrCat("conflict of interest: ", req.judge_subject(), " belongs to ",
-                                          judge->organization_code(), ", where entry ", entry.id(), " comes from"));
-    } else if (assigned) {
-      v.Add("judge_subject", absl::StrCat(req.judge_subject(), " is already assigned to entry ", entry.id()));
-    }
-    RETURN_IF_ERROR(v.ToStatus());
+    RETURN_IF_ERROR(AssignmentChangeAllowed(txn, req, entry, *judge));
     if (req.remove()) {
       storage::DeleteAssignment(txn, entry.id(), req.judge_subject());
     } else {
@@ -171,17 +187,22 @@ absl::Status Competition::SubmitScoreSheet(const Principal& who, const v1::Submi
     // FOR SHARE would do; the row lock orders sheets against closing.
     pqxx::result state = txn.exec_params("SELECT state FROM contests WHERE id = $1 FOR SHARE", entry.contest_id());
     ASSIGN_OR_RETURN(v1::Contest contest, storage::LoadContest(txn, entry.contest_id(), false));
-    fed::Violations v;
+    // A judge scores only what is assigned to them, never their own organisation's work.
     if (!storage::IsAssigned(txn, entry.id(), who.subject)) {
-      v.Add("sheet.entry_id", absl::StrCat("entry ", entry.id(), " is not assigned to ", who.subject));
-    } else if (auto judge = storage::LoadJudge(txn, contest.id(), who.subject);
-               judge.ok() && Conflicted(judge->organization_code(), entry.source_organization_code())) {
-      v.Add("sheet.entry_id", absl::StrCat("conflict of interest: entry ", entry.id(), " comes from ",
-                                           entry.source_organization_code(), ", the judge's own organisation"));
+      return absl::PermissionDeniedError(absl::StrCat("entry ", entry.id(), " is not assigned to ", who.subject));
     }
-    if (entry.withdrawn()) v.Add("sheet.entry_id", absl::StrCat("entry ", entry.id(), " was withdrawn"));
+    if (auto judge = storage::LoadJudge(txn, contest.id(), who.subject);
+        judge.ok() && Conflicted(judge->organization_code(), entry.source_organization_code())) {
+      return absl::PermissionDeniedError(absl::StrCat("conflict of interest: entry ", entry.id(), " comes from ",
+                                                      entry.source_organization_code(),
+                                                      ", the judge's own organisation"));
+    }
+    fed::Violations v;
     ValidateSheet(v, sheet, contest, "sheet.");
     RETURN_IF_ERROR(v.ToStatus());
+    if (entry.withdrawn()) {
+      return absl::FailedPreconditionError(absl::StrCat("entry ", entry.id(), " was withdrawn"));
+    }
     if (contest.state() != v1::CONTEST_STATE_JUDGING) {
       return absl::FailedPreconditionError(absl::StrCat("contest ", contest.id(), " is ", StateName(contest.state()),
                                                         "; sheets are accepted and revised only while JUDGING"));

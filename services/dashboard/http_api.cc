@@ -1,6 +1,7 @@
 #include "services/dashboard/http_api.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -19,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "services/common/catalog.h"
 #include "services/common/client.h"
+#include "services/common/dates.h"
 #include "services/common/log.h"
 #include "services/common/period.h"
 #include "services/dashboard/csv.h"
@@ -131,8 +133,6 @@ std::string StateName(v1::ReportState state) {
   }
 }
 
-absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
-
 int YearOf(const std::string& period) {
   auto p = fed::Period::Parse(period);
   return p.ok() ? p->year : 0;
@@ -190,6 +190,8 @@ std::string JsonString(absl::string_view text) {
   return out;
 }
 
+// The README's status-code table; the JSON body also names the code, which
+// tells apart the two meanings of 400 and of 409.
 int HttpStatusOf(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk: return 200;
@@ -199,9 +201,12 @@ int HttpStatusOf(const absl::Status& status) {
     case absl::StatusCode::kUnauthenticated: return 401;
     case absl::StatusCode::kPermissionDenied: return 403;
     case absl::StatusCode::kNotFound: return 404;
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-    case absl::StatusCode::kResourceExhausted: return 503;
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted: return 409;
+    case absl::StatusCode::kResourceExhausted: return 429;
+    case absl::StatusCode::kUnavailable: return 503;
+    case absl::StatusCode::kDeadlineExceeded: return 504;
+    case absl::StatusCode::kInternal: return 500;
     default: return 502;
   }
 }
@@ -258,6 +263,21 @@ std::vector<std::string> HalfYearsUpTo(absl::CivilDay today) {
     }
   }
   return out;
+}
+
+std::string DefaultBoardPeriod(absl::CivilDay today) {
+  std::string best;
+  absl::civil_diff_t best_distance = 0;
+  for (const std::string& text : HalfYearsUpTo(today)) {
+    const fed::Period period = *fed::Period::Parse(text);
+    if (period.LastDay() >= today) continue;
+    const absl::civil_diff_t distance = std::abs(period.DueDate() - today);
+    if (best.empty() || distance <= best_distance) {
+      best = text;
+      best_distance = distance;
+    }
+  }
+  return best.empty() ? HalfYearsUpTo(today).front() : best;
 }
 
 HttpApi::HttpApi(Backend* backend, ChangeFeed* feed, const fed::TokenSigner* signer,
@@ -371,29 +391,25 @@ void HttpApi::Login(const httplib::Request& req, httplib::Response& res) {
 }
 
 void HttpApi::Me(const httplib::Request&, httplib::Response& res, const fed::Principal& who) {
-  std::vector<std::string> periods = HalfYearsUpTo(Today());
-  // The board opens on the latest half-year that has reports (the one being
-  // reviewed), else the last finished one.
-  std::string default_period = periods.size() >= 2 ? periods[periods.size() - 2] : periods.back();
-  if (SeesNationalBoard(who)) {
-    for (int i = static_cast<int>(periods.size()) - 1, tries = 0; i >= 0 && tries < 6; --i, ++tries) {
-      auto board = backend_->Completeness(periods[i]);
-      if (board.ok() && board->submitted() > 0) {
-        default_period = periods[i];
-        break;
-      }
-    }
-  }
+  const absl::CivilDay today = fed::DayInVietnam(options_.clock());
+  std::vector<std::string> periods = HalfYearsUpTo(today);
   std::vector<std::string> quoted;
-  for (const auto& p : periods) quoted.push_back(JsonString(p));
+  std::vector<std::string> due_dates;  // the page says how far each deadline is from today
+  for (const auto& p : periods) {
+    quoted.push_back(JsonString(p));
+    due_dates.push_back(absl::StrCat(JsonString(p), ":",
+                                     JsonString(fed::FormatDate(fed::Period::Parse(p)->DueDate()))));
+  }
   const auto& catalog = fed::LatestCatalog();
   SendJson(res, 200,
            absl::StrCat("{\"subject\":", JsonString(who.subject),
                         ",\"organizationCode\":", JsonString(who.organization_code),
                         ",\"role\":", JsonString(v1::Role_Name(who.role)),
                         ",\"national\":", SeesNationalBoard(who) ? "true" : "false",
+                        ",\"today\":", JsonString(fed::FormatDate(today)),
                         ",\"periods\":[", absl::StrJoin(quoted, ","), "]",
-                        ",\"defaultPeriod\":", JsonString(default_period),
+                        ",\"dueDates\":{", absl::StrJoin(due_dates, ","), "}",
+                        ",\"defaultPeriod\":", JsonString(DefaultBoardPeriod(today)),
                         ",\"features\":{\"rankings\":",
                         backend_->HasRanking() ? "true" : "false", ",\"contests\":",
                         backend_->HasCompetition() ? "true" : "false", "}",

@@ -3,9 +3,11 @@
 // CSV downloads, and server-sent events fed by the aggregator's change feed.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <httplib.h>
 
@@ -25,6 +27,9 @@ struct HttpOptions {
   bool secure_cookie = false;
   // How long a server-sent events connection stays quiet before a keep-alive.
   absl::Duration heartbeat = absl::Seconds(15);
+  // What time it is, for the board's calendar (today in Vietnam, the default
+  // period and its deadline); tests set their own.
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
 
 class HttpApi {
@@ -107,5 +112,10 @@ std::string JsonString(absl::string_view text);  // a quoted, escaped JSON strin
 int HttpStatusOf(const absl::Status& status);
 // "2025H1", ... the half-years from 2019H1 to the one containing `today`.
 std::vector<std::string> HalfYearsUpTo(absl::CivilDay today);
+// The half-year the board opens on when `today` (in Vietnam) comes: of the
+// half-years that have ended, the one whose deadline is nearest, past or
+// coming. One still running is never chosen: nothing is due for it yet, so
+// its board would show every province "missing".
+std::string DefaultBoardPeriod(absl::CivilDay today);
 
 }  // namespace dashboard

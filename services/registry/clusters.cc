@@ -1,5 +1,6 @@
 // Emulation clusters per year: membership, head and deputy.
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/audit.h"
 #include "services/common/dates.h"
 #include "services/common/status.h"
@@ -17,11 +18,14 @@ struct ResolvedCluster {
   int64_t deputy_id = 0;
 };
 
-// Every member must be a provincial union active during the year and in no
-// other cluster that year. `cluster_id` is the cluster being rewritten (0 new).
+// Every member must be a provincial union active during the year
+// (INVALID_ARGUMENT, per member) and in no other cluster that year
+// (FAILED_PRECONDITION: the other cluster must change first). `cluster_id` is
+// the cluster being rewritten (0 new).
 absl::StatusOr<ResolvedCluster> ResolveMembers(pqxx::work& txn, const v1::EmulationCluster& c,
                                                int64_t cluster_id) {
   fed::Violations v;
+  std::vector<std::string> taken;
   ResolvedCluster resolved;
   const std::string first_day = absl::StrCat(c.year(), "-01-01");
   const std::string last_day = absl::StrCat(c.year(), "-12-31");
@@ -43,13 +47,14 @@ absl::StatusOr<ResolvedCluster> ResolveMembers(pqxx::work& txn, const v1::Emulat
       v.Add(field, absl::StrCat(code, " is not active in ", c.year()));
     }
     if (auto other = storage::ClusterNumberOf(txn, row->id, c.year(), cluster_id)) {
-      v.Add(field, absl::StrCat(code, " is already in cluster ", *other, " for ", c.year()));
+      taken.push_back(absl::StrCat(code, " is already in cluster ", *other, " for ", c.year()));
     }
     resolved.member_ids.push_back(row->id);
     if (code == c.head_code()) resolved.head_id = row->id;
     if (code == c.deputy_code()) resolved.deputy_id = row->id;
   }
   RETURN_IF_ERROR(v.ToStatus());
+  if (!taken.empty()) return absl::FailedPreconditionError(absl::StrJoin(taken, "; "));
   return resolved;
 }
 

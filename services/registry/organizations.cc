@@ -192,10 +192,12 @@ absl::Status Registry::RetireOrganization(const Principal& who,
     } else {
       RETURN_IF_ERROR(RequireWriteAccess(who, now.code(), now.parent_code()));
     }
-    fed::Violations v;
     if (!now.active_until().empty()) {
-      v.Add("code", absl::StrCat(now.code(), " is already retired since ", now.active_until()));
-    } else if (req.effective_on() <= now.active_from()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(now.code(), " is already retired since ", now.active_until()));
+    }
+    fed::Violations v;
+    if (req.effective_on() <= now.active_from()) {
       v.Add("effective_on", absl::StrCat("must be after active_from (", now.active_from(), ")"));
     }
     RETURN_IF_ERROR(v.ToStatus());

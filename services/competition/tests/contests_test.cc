@@ -92,14 +92,14 @@ TEST_F(ContestsTest, EntriesAreAcceptedOnlyWhileTheContestIsOpen) {
   const int64_t id = Create(SonLaContest(), Organiser("14"));
   v1::Entry out;
   grpc::Status draft = Submit(MakeEntry(id, "Lò sấy chè", "14-LS", kAgri), Organiser("14"), &out);
-  ASSERT_EQ(draft.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(FieldsOf(draft), ElementsAre("entry.contest_id"));
+  ASSERT_EQ(draft.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(draft.error_message(), HasSubstr("is DRAFT"));
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
   const int64_t entry = SubmitOk(MakeEntry(id, "Lò sấy chè", "14-LS", kAgri), Organiser("14"));
   EXPECT_EQ(GetEntry(entry).source_province_code(), "14");  // from the registry
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_JUDGING, Organiser("14")).ok());
   grpc::Status late = Submit(MakeEntry(id, "Máy gieo hạt", "14-DD", kAgri), Organiser("14"), &out);
-  ASSERT_EQ(late.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_EQ(late.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(late.error_message(), HasSubstr("only while it is OPEN"));
   EXPECT_EQ(EntryIds(id, Organiser("14")).size(), 1u);
 }
@@ -124,8 +124,8 @@ TEST_F(ContestsTest, SameTitleBySameAuthorsIsRefusedAndWithdrawalKeepsHistory) {
   v1::Entry out;
   // Same work, authors in another order, title in another case.
   grpc::Status dup = Submit(MakeEntry(id, "LÒ SẤY CHÈ", "14-LS", kAgri, {"Lò Thị Hoa", "A Páo"}), Organiser("14"), &out);
-  ASSERT_EQ(dup.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << dup.error_message();
-  EXPECT_THAT(FieldsOf(dup), ElementsAre("entry.title"));
+  ASSERT_EQ(dup.error_code(), grpc::StatusCode::ALREADY_EXISTS) << dup.error_message();
+  EXPECT_THAT(dup.error_message(), HasSubstr("entry.title: the same authors already entered"));
   // Other authors may use the same title.
   SubmitOk(MakeEntry(id, "Lò sấy chè", "14-DD", kAgri, {"Quàng Văn Tư"}), Organiser("14"));
 

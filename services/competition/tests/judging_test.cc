@@ -84,8 +84,7 @@ TEST_F(JudgingTest, ManualOverrideStillEnforcesTheConflictRule) {
   req.set_judge_subject("judge-ls-1");
   v1::AssignJudgeResponse out;
   grpc::Status conflicted = Call(&Stub::AssignJudge, Organiser("14"), req, &out);
-  ASSERT_EQ(conflicted.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(FieldsOf(conflicted), ElementsAre("judge_subject"));
+  ASSERT_EQ(conflicted.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(conflicted.error_message(), HasSubstr("conflict of interest"));
   req.set_judge_subject("judge-20");
   ASSERT_TRUE(Call(&Stub::AssignJudge, Organiser("14"), req, &out).ok());
@@ -125,8 +124,8 @@ TEST_F(JudgingTest, JudgesSeeAndScoreOnlyTheirAssignmentsWithinBounds) {
 
   // An unassigned entry, and points out of bounds: refused with the field, nothing written.
   grpc::Status unassigned = Score(judge, ids[1], 20, 30, 20);
-  ASSERT_EQ(unassigned.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(FieldsOf(unassigned), ElementsAre("sheet.entry_id"));
+  ASSERT_EQ(unassigned.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(unassigned.error_message(), HasSubstr("is not assigned to judge-20"));
   grpc::Status bounds = Score(judge, ids[0], 31, -1, 20);
   ASSERT_EQ(bounds.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(FieldsOf(bounds), ElementsAre("sheet.scores[0].points", "sheet.scores[1].points"));
@@ -143,7 +142,8 @@ TEST_F(JudgingTest, JudgesSeeAndScoreOnlyTheirAssignmentsWithinBounds) {
 
   // A judge from the entry's own organisation is never let in, even if the
   // row were there: the organiser cannot assign them, so they cannot score.
-  EXPECT_EQ(Score(JudgeAs("judge-ls-1", "14-LS"), ids[0], 1, 1, 1).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Score(JudgeAs("judge-ls-1", "14-LS"), ids[0], 1, 1, 1).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 
   ASSERT_TRUE(Score(JudgeAs("judge-kt", "14-KT"), ids[1], 10, 10, 10).ok());
   ASSERT_TRUE(Move(contest, v1::CONTEST_STATE_CLOSED, Organiser("14")).ok());

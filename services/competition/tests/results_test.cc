@@ -119,8 +119,8 @@ TEST_F(ResultsTest, PrizeStructureAskingForMorePrizesThanEntriesIsRefused) {
   std::vector<int64_t> ids;
   const int64_t contest = JudgedContest({{50, 50, 50, 50, 50}, {60, 60, 60, 60, 60}}, &ids, Prizes(1, 1, 1, 0, 0));
   grpc::Status s = Move(contest, v1::CONTEST_STATE_AWARDED, Organiser("14"));
-  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(FieldsOf(s), ElementsAre("contest.prizes"));
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("change the prize structure first"));
   v1::GetContestRequest get;
   get.set_id(contest);
   v1::Contest now;
@@ -131,7 +131,8 @@ TEST_F(ResultsTest, PrizeStructureAskingForMorePrizesThanEntriesIsRefused) {
   *update.mutable_contest() = now;
   update.mutable_contest()->mutable_prizes()->set_consolation(5);
   v1::Contest out;
-  EXPECT_EQ(Call(&Stub::UpdateContest, Organiser("14"), update, &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Call(&Stub::UpdateContest, Organiser("14"), update, &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
   *update.mutable_contest()->mutable_prizes() = Prizes(1, 1, 0, 0, 0);
   ASSERT_TRUE(Call(&Stub::UpdateContest, Organiser("14"), update, &out).ok());
   EXPECT_TRUE(Move(contest, v1::CONTEST_STATE_AWARDED, Organiser("14")).ok());
@@ -166,17 +167,17 @@ TEST_F(ResultsTest, WinnersAreNominatedUpwardsAndCarryTheirHistory) {
   req.set_target_contest_id(national);
   v1::Entry nominated;
   grpc::Status draft = Call(&Stub::NominateEntry, Organiser("14"), req, &nominated);
-  ASSERT_EQ(draft.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(FieldsOf(draft), ElementsAre("target_contest_id"));
+  ASSERT_EQ(draft.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(draft.error_message(), HasSubstr("only while OPEN"));
   ASSERT_TRUE(Move(national, v1::CONTEST_STATE_OPEN, NationalAdmin()).ok());
   ASSERT_TRUE(Call(&Stub::NominateEntry, Organiser("14"), req, &nominated).ok());
   EXPECT_EQ(nominated.nominated_from_entry_id(), ids[0]);
   EXPECT_EQ(nominated.source_province_code(), "14");
   EXPECT_EQ(Call(&Stub::NominateEntry, Organiser("14"), req, &nominated).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT) << "nominated once per contest";
+            grpc::StatusCode::ALREADY_EXISTS) << "nominated once per contest";
   req.set_entry_id(ids[1]);  // no prize
   grpc::Status unprized = Call(&Stub::NominateEntry, Organiser("14"), req, &nominated);
-  EXPECT_EQ(unprized.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(unprized.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(unprized.error_message(), HasSubstr("received no prize"));
 
   // The national round: five judges, awarded, the winner goes on to VIFOTEC.

@@ -1,9 +1,14 @@
 // Unit tests of the dashboard's pure parts: sessions and access, CSV, JSON
-// escaping, periods, and the change feed's waiting and gaps.
+// escaping, periods, the HTTP status of each code, and the change feed's
+// waiting and gaps; /api/me over HTTP at a test clock.
+#include <memory>
 #include <thread>
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
@@ -165,12 +170,121 @@ TEST(PeriodsTest, HalfYearsRunToToday) {
   EXPECT_EQ(HalfYearsUpTo(absl::CivilDay(2025, 7, 1)).back(), "2025H2");
 }
 
-TEST(HttpStatusTest, MapsStatusCodes) {
-  EXPECT_EQ(HttpStatusOf(absl::NotFoundError("")), 404);
+TEST(HttpStatusTest, MapsEveryCodeOfTheReadmeTable) {
+  EXPECT_EQ(HttpStatusOf(absl::InvalidArgumentError("")), 400);
   EXPECT_EQ(HttpStatusOf(absl::UnauthenticatedError("")), 401);
   EXPECT_EQ(HttpStatusOf(absl::PermissionDeniedError("")), 403);
-  EXPECT_EQ(HttpStatusOf(absl::InvalidArgumentError("")), 400);
+  EXPECT_EQ(HttpStatusOf(absl::NotFoundError("")), 404);
+  EXPECT_EQ(HttpStatusOf(absl::AlreadyExistsError("")), 409);
+  EXPECT_EQ(HttpStatusOf(absl::FailedPreconditionError("")), 400);
+  EXPECT_EQ(HttpStatusOf(absl::AbortedError("")), 409);
+  EXPECT_EQ(HttpStatusOf(absl::ResourceExhaustedError("")), 429);
   EXPECT_EQ(HttpStatusOf(absl::UnavailableError("")), 503);
+  EXPECT_EQ(HttpStatusOf(absl::InternalError("")), 500);
+}
+
+TEST(DefaultPeriodTest, NearestDeadlineOfAHalfYearThatHasEnded) {
+  // 29 November: 2026H2 is still running; 2026H1 closed on 15 July.
+  EXPECT_EQ(DefaultBoardPeriod(absl::CivilDay(2026, 11, 29)), "2026H1");
+  // 3 January: 2026H2 has ended and is due on 15 January.
+  EXPECT_EQ(DefaultBoardPeriod(absl::CivilDay(2027, 1, 3)), "2026H2");
+  // 30 June is still in H1; 1 July opens H1's reporting.
+  EXPECT_EQ(DefaultBoardPeriod(absl::CivilDay(2026, 6, 30)), "2025H2");
+  EXPECT_EQ(DefaultBoardPeriod(absl::CivilDay(2026, 7, 1)), "2026H1");
+}
+
+// The dashboard's HTTP API served on a loopback port at a test clock, its
+// gRPC services nowhere to be reached: what it answers alone is its own.
+class DashboardHttpTest : public ::testing::Test {
+ protected:
+  void StartAt(absl::Time now) {
+    auto nowhere = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
+    backend_ = std::make_unique<Backend>(nowhere, nowhere, &kSigner);
+    feed_ = std::make_unique<ChangeFeed>(backend_.get(), absl::Seconds(1), 10);
+    HttpOptions options;
+    options.clock = [now] { return now; };
+    api_ = std::make_unique<HttpApi>(backend_.get(), feed_.get(), &kSigner, options);
+    api_->Register(server_);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port_, 0);
+    // Connections wait in the bound socket's backlog until the loop accepts them.
+    serving_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+
+  void TearDown() override {
+    server_.stop();
+    if (serving_.joinable()) serving_.join();
+  }
+
+  // GET `path` logged in as `role` of `org` (no session when role is unspecified).
+  httplib::Result Get(const std::string& path, v1::Role role = v1::ROLE_VIEWER, const std::string& org = "VUSTA") {
+    httplib::Headers headers;
+    if (role != v1::ROLE_UNSPECIFIED) {
+      auto session = Login(kSigner, Token(role, org), absl::Now());
+      EXPECT_TRUE(session.ok()) << session.status();
+      if (session.ok()) headers.emplace("Cookie", "fed_session=" + session->cookie_value);
+    }
+    httplib::Client client("127.0.0.1", port_);
+    return client.Get(path.c_str(), headers);
+  }
+
+  std::string MeAt(absl::Time now) {
+    StartAt(now);
+    auto res = Get("/api/me");
+    EXPECT_TRUE(res) << "no answer";
+    if (!res) return "";
+    EXPECT_EQ(res->status, 200) << res->body;
+    return res->body;
+  }
+
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<ChangeFeed> feed_;
+  std::unique_ptr<HttpApi> api_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread serving_;
+};
+
+TEST_F(DashboardHttpTest, HalfPastMidnightInVietnamIsAlreadyTheNextDay) {
+  // 00:30 on 15 July in Vietnam is 17:30 on 14 July in UTC.
+  const std::string me = MeAt(absl::FromCivil(absl::CivilSecond(2026, 7, 14, 17, 30, 0), absl::UTCTimeZone()));
+  EXPECT_NE(me.find("\"today\":\"2026-07-15\""), std::string::npos) << me;
+  EXPECT_NE(me.find("\"defaultPeriod\":\"2026H1\""), std::string::npos) << me;
+  EXPECT_NE(me.find("\"2026H1\":\"2026-07-15\""), std::string::npos) << "its due date: " << me;
+}
+
+TEST_F(DashboardHttpTest, LateNovemberOpensOnTheFirstHalfNotTheRunningOne) {
+  const std::string me = MeAt(absl::FromCivil(absl::CivilSecond(2026, 11, 29, 9, 0, 0), absl::UTCTimeZone()));
+  EXPECT_NE(me.find("\"today\":\"2026-11-29\""), std::string::npos) << me;
+  EXPECT_NE(me.find("\"defaultPeriod\":\"2026H1\""), std::string::npos) << me;
+  EXPECT_NE(me.find("\"2026H2\""), std::string::npos) << "the running half-year stays selectable: " << me;
+}
+
+// The README's status-code table as the page sees it: the HTTP status and the
+// code's name in the JSON body, for each code the dashboard itself produces.
+TEST_F(DashboardHttpTest, StatusCodesOfTheJsonApi) {
+  StartAt(absl::Now());
+  struct Case {
+    const char* what;
+    std::string path;
+    v1::Role role;
+    std::string org;
+    int http;
+    const char* code;
+  };
+  const Case cases[] = {
+      {"a period that is not one", "/api/board?period=2025H3", v1::ROLE_VIEWER, "VUSTA", 400, "INVALID_ARGUMENT"},
+      {"no session", "/api/board?period=2025H1", v1::ROLE_UNSPECIFIED, "", 401, "UNAUTHENTICATED"},
+      {"a province on the national board", "/api/board?period=2025H1", v1::ROLE_PROVINCE_REPORTER, "14", 403,
+       "PERMISSION_DENIED"},
+      {"the aggregator unreachable", "/api/board?period=2025H1", v1::ROLE_VIEWER, "VUSTA", 503, "UNAVAILABLE"},
+  };
+  for (const Case& c : cases) {
+    auto res = Get(c.path, c.role, c.org);
+    ASSERT_TRUE(res) << c.what;
+    EXPECT_EQ(res->status, c.http) << c.what << ": " << res->body;
+    EXPECT_NE(res->body.find(absl::StrCat("\"code\":\"", c.code, "\"")), std::string::npos) << c.what << ": " << res->body;
+  }
 }
 
 v1::ReportChange Change(int64_t seq, const std::string& org) {

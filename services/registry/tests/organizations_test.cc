@@ -157,7 +157,7 @@ TEST_F(RegistryTest, RetiringEndsTheOrganisationButKeepsIt) {
   EXPECT_EQ(after.organizations_size(), 0);
   // Retiring twice is refused.
   EXPECT_EQ(stub_->RetireOrganization(Admin().get(), retire, &out).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(RegistryTest, ListingPagesThroughEveryProvince) {

@@ -80,7 +80,16 @@ describe('dashboard in a browser', () => {
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Strict');
 
-    const period = await page.getByTestId('period').inputValue();
+    // It opens on the ended half-year whose deadline is nearest and says how far that is.
+    const me = await (await page.request.get(`${stack.baseUrl}/api/me`)).json();
+    assert.equal(await page.getByTestId('period').inputValue(), me.defaultPeriod);
+    assert.match(await page.getByTestId('due').innerText(),
+      /^Hạn nộp \d{1,2} tháng \d{1,2},? \d{4} — (còn \d+ ngày|hạn chót là hôm nay|đã hết hạn \d+ (ngày|tháng) trước)$/);
+    // The demo's reports run to 2025H2.
+    const period = '2025H2';
+    await page.getByTestId('period').selectOption(period);
+    await page.getByRole('heading', { name: `Tình hình nộp báo cáo · ${period}` }).waitFor();
+    await page.getByTestId('cells').waitFor();
     const truth = stack.completeness(period);
     const shown = await counts(page);
     const reporters = truth.reporters ?? [];
@@ -96,7 +105,11 @@ describe('dashboard in a browser', () => {
     // Coverage figures "N/M".
     const coverage = await page.getByTestId('coverage-item').first().innerText();
     assert.match(coverage, /^\d+\/\d+ tỉnh/);
-    await page.locator('canvas').first().waitFor();
+    // The totals chart over periods labels its x axis with the periods.
+    const chart = page.getByTestId('totals-chart');
+    await chart.locator('svg').waitFor();
+    await chart.locator('svg text', { hasText: /^\d{4}H[12]$/ }).first().waitFor();
+    assert.ok(await chart.locator('svg text', { hasText: /^\d{4}H[12]$/ }).count() >= 2, 'period labels on the x axis');
     await shot(page, 'board-laptop');
 
     // Another period shows that period's numbers.
@@ -177,7 +190,7 @@ describe('dashboard in a browser', () => {
     assert.match(term, /Chủ tịch/);
     const rows = page.locator('[data-testid="reports"] tbody tr[data-state="accepted"]');
     assert.ok(await rows.count() >= 1);
-    await page.locator('[data-testid="province-chart"] canvas').waitFor();
+    await page.locator('[data-testid="province-chart"] svg').waitFor();
     await page.getByTestId('narrative').waitFor();
     await shot(page, 'province');
     // English switch.
@@ -245,7 +258,7 @@ describe('dashboard in a browser', () => {
     const tech = section.locator('[data-testid="contest-kind"][data-kind="CONTEST_KIND_PROVINCIAL_TECH"]');
     assert.equal(await tech.locator('[data-figure="entries"]').innerText(), `Bài dự thi: ${sum.entries}`);
     assert.equal(await tech.locator('[data-figure="prizes"]').innerText(), `Giải thưởng: ${sum.prizes}`);
-    await section.locator('[data-testid="contest-chart"] canvas').waitFor();
+    await section.locator('[data-testid="contest-chart"] svg').waitFor();
     // The CSV has one line per organisation, kind and field.
     const byField = JSON.parse(stack.fedctlRun(['contest', 'stats', `--competition=${stack.competition}`, '--year=2022', '--by-field', '--json']));
     const csv = await page.request.get(`${stack.baseUrl}${await section.getByTestId('csv-contests').getAttribute('href')}`);

@@ -20,7 +20,12 @@ export interface Me {
   organizationCode: string;
   role: string;
   national: boolean;
+  // Today in Vietnam by the server's clock (YYYY-MM-DD), which deadlines are counted from.
+  today: string;
   periods: string[];
+  // Each period's reporting deadline (YYYY-MM-DD).
+  dueDates: Record<string, string>;
+  // The ended half-year whose deadline is nearest to today, past or coming.
   defaultPeriod: string;
   features: { rankings: boolean; contests: boolean };
   catalog: { version: number; indicators: Indicator[] };

@@ -1,11 +1,13 @@
 // Apache ECharts, only the parts this page uses. Tooltips render as rich
 // text, never HTML, so names from data cannot inject markup there either.
+// Drawn as SVG: axis labels are text in the page, which screen readers and
+// the browser tests can read (a canvas is one picture).
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { SVGRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
 const live = new Map<HTMLElement, echarts.ECharts>();
 
@@ -24,7 +26,7 @@ export interface ChartOptions {
 export function drawChart(node: HTMLElement, categories: string[], lines: Line[], options: ChartOptions = {}): void {
   let chart = live.get(node);
   if (!chart) {
-    chart = echarts.init(node, undefined, { renderer: 'canvas' });
+    chart = echarts.init(node, undefined, { renderer: 'svg' });
     live.set(node, chart);
   }
   chart.setOption(
@@ -36,7 +38,11 @@ export function drawChart(node: HTMLElement, categories: string[], lines: Line[]
       xAxis: {
         type: 'category',
         data: categories,
-        axisLabel: options.slantLabels ? { interval: 0, rotate: 35, width: 110, overflow: 'truncate' } : undefined,
+        // Always an object: an explicit `undefined` replaces ECharts' default
+        // axisLabel, and the axis then has no labels at all.
+        axisLabel: options.slantLabels
+          ? { show: true, interval: 0, rotate: 35, width: 110, overflow: 'truncate' }
+          : { show: true, hideOverlap: true },
       },
       yAxis: { type: 'value' },
       series: lines.map((l) => ({

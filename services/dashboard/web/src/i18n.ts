@@ -12,6 +12,14 @@ const vi = {
   loggingIn: 'Đang đăng nhập…',
   board: 'Tình hình nộp báo cáo',
   due: 'Hạn nộp',
+  dueToday: 'hạn chót là hôm nay',
+  // Vietnamese has no plural: the _one forms are the same words.
+  dueInDays: 'còn {n} ngày',
+  dueInDays_one: 'còn 1 ngày',
+  closedDaysAgo: 'đã hết hạn {n} ngày trước',
+  closedDaysAgo_one: 'đã hết hạn 1 ngày trước',
+  closedMonthsAgo: 'đã hết hạn {n} tháng trước',
+  closedMonthsAgo_one: 'đã hết hạn 1 tháng trước',
   expected: 'Phải nộp',
   missing: 'Chưa nộp',
   draft: 'Nháp',
@@ -151,6 +159,13 @@ const en: Record<Key, string> = {
   loggingIn: 'Logging in…',
   board: 'Report submissions',
   due: 'Due',
+  dueToday: 'due today',
+  dueInDays: 'due in {n} days',
+  dueInDays_one: 'due in 1 day',
+  closedDaysAgo: 'closed {n} days ago',
+  closedDaysAgo_one: 'closed 1 day ago',
+  closedMonthsAgo: 'closed {n} months ago',
+  closedMonthsAgo_one: 'closed 1 month ago',
   expected: 'Expected',
   missing: 'Missing',
   draft: 'Draft',
@@ -294,6 +309,30 @@ export function t(key: string): string {
 export function fmtNumber(value: number): string {
   return new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'vi-VN', { maximumFractionDigits: 2 }).format(value);
 }
+// A calendar day (YYYY-MM-DD) as people write it: "15 July 2026", "15 tháng 7, 2026".
+export function fmtDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  if (!y || !m || !d) return day;
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+function counted(key: string, n: number): string {
+  return (n === 1 ? t(`${key}_one`) : t(key)).replace('{n}', String(n));
+}
+
+// How far a deadline is from today, both YYYY-MM-DD in Vietnam: "due in 12
+// days", "closed 4 months ago" (whole calendar months once a month has passed).
+export function fmtDeadline(due: string, today: string): string {
+  const [dy, dm, dd] = due.split('-').map(Number);
+  const [ty, tm, td] = today.split('-').map(Number);
+  const days = Math.round((Date.UTC(dy, dm - 1, dd) - Date.UTC(ty, tm - 1, td)) / 86400000);
+  if (days === 0) return t('dueToday');
+  if (days > 0) return counted('dueInDays', days);
+  const months = (ty - dy) * 12 + (tm - dm) - (td < dd ? 1 : 0);
+  return months >= 1 ? counted('closedMonthsAgo', months) : counted('closedDaysAgo', -days);
+}
+
 export function fmtTime(iso?: string): string {
   if (!iso) return '';
   const d = new Date(iso);

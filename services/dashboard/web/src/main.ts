@@ -24,7 +24,7 @@ import {
 } from './api';
 import { disposeCharts, drawChart } from './charts';
 import { append, clear, el } from './dom';
-import { fmtNumber, fmtTime, getLang, setLang, t } from './i18n';
+import { fmtDay, fmtDeadline, fmtNumber, fmtTime, getLang, setLang, t } from './i18n';
 
 // ---------------------------------------------------------------------------
 // State
@@ -48,6 +48,15 @@ const timers = new Map<string, number>();
 
 type StateKey = 'missing' | 'draft' | 'submitted' | 'returned' | 'accepted';
 const STATES: StateKey[] = ['missing', 'draft', 'submitted', 'returned', 'accepted'];
+
+// "Due 15 July 2026 — closed 4 months ago": the period's deadline (the
+// aggregator's, else the default one) counted from today in Vietnam by the
+// server's clock, not the browser's.
+function dueLine(boardDue: string | undefined): string {
+  const due = boardDue || me!.dueDates[period];
+  if (!due) return '';
+  return `${t('due')} ${fmtDay(due)} — ${fmtDeadline(due, me!.today)}`;
+}
 
 function stateKey(state: ReportState | undefined): StateKey {
   switch (state) {
@@ -301,7 +310,7 @@ async function renderBoard(): Promise<void> {
       el('section', { class: 'card' },
         el('div', { class: 'section-head' },
           el('h1', {}, `${t('board')} · ${period}`),
-          el('span', { class: 'due' }, `${t('due')}: ${board!.completeness.dueDate}`),
+          el('span', { class: 'due', 'data-testid': 'due' }, dueLine(board!.completeness.dueDate)),
           updatedNode),
         el('div', { class: 'filters' }, el('label', {}, `${t('cluster')} `, clusterSelect), csv),
         countsNode,
