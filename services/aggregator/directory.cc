@@ -22,10 +22,13 @@ Directory::Directory(std::shared_ptr<grpc::Channel> registry, const fed::TokenSi
                      absl::Duration ttl)
     : stub_(v1::RegistryService::NewStub(registry)),
       registry_("registry", "aggregator", signer, RegistryCallOptions()),
-      ttl_(ttl) {}
+      organizations_(ttl),
+      provinces_(ttl),
+      predecessors_(ttl),
+      successors_(ttl) {}
 
 absl::StatusOr<v1::Organization> Directory::Organization(const std::string& code) {
-  return Cached(organizations_, code, [&]() -> absl::StatusOr<v1::Organization> {
+  return organizations_.Get(code, [&]() -> absl::StatusOr<v1::Organization> {
     v1::GetOrganizationRequest req;
     req.set_code(code);
     v1::Organization org;
@@ -39,7 +42,7 @@ absl::StatusOr<v1::Organization> Directory::Organization(const std::string& code
 absl::StatusOr<Directory::OrganizationList> Directory::OrganizationsOn(
     v1::OrganizationKind kind, const std::string& day) {
   using List = std::vector<v1::Organization>;
-  return Cached(provinces_, absl::StrCat(kind, "@", day), [&]() -> absl::StatusOr<OrganizationList> {
+  return provinces_.Get(absl::StrCat(kind, "@", day), [&]() -> absl::StatusOr<OrganizationList> {
     v1::ListOrganizationsRequest req;
     req.set_kind(kind);
     req.set_as_of(day);
@@ -60,7 +63,7 @@ absl::StatusOr<Directory::OrganizationList> Directory::OrganizationsOn(
 
 absl::StatusOr<std::vector<std::string>> Directory::Predecessors(const std::string& code) {
   using List = std::vector<std::string>;
-  return Cached(predecessors_, code, [&]() -> absl::StatusOr<List> {
+  return predecessors_.Get(code, [&]() -> absl::StatusOr<List> {
     v1::ListPredecessorsRequest req;
     req.set_code(code);
     req.set_transitive(true);
@@ -74,7 +77,7 @@ absl::StatusOr<std::vector<std::string>> Directory::Predecessors(const std::stri
 
 absl::StatusOr<std::string> Directory::SuccessorOn(const std::string& code, const std::string& day) {
   const std::string key = absl::StrCat(code, "@", day);
-  return Cached(successors_, key, [&]() -> absl::StatusOr<std::string> {
+  return successors_.Get(key, [&]() -> absl::StatusOr<std::string> {
     v1::ResolveSuccessorRequest req;
     req.set_code(code);
     req.set_on(day);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,51 +49,60 @@ class Directory {
   absl::StatusOr<std::string> SuccessorOn(const std::string& code, const std::string& day);
 
  private:
+  // One kind of registry answer by key: fresh for `ttl`, and the last good
+  // answer kept for when the registry cannot be asked.
   template <typename T>
-  struct Entry {
-    T value;
-    absl::Time fetched;
+  class Cache {
+   public:
+    explicit Cache(absl::Duration ttl) : ttl_(ttl) {}
+
+    // The fresh value of `key`, or `fetch()`'s answer, remembered on
+    // success; an expired value when the fetch fails for a reason other
+    // than NOT_FOUND.
+    template <typename Fetch>
+    absl::StatusOr<T> Get(const std::string& key, Fetch fetch) ABSL_LOCKS_EXCLUDED(mu_) {
+      if (std::optional<T> fresh = Fresh(key)) return *std::move(fresh);
+      // One fetch at a time: when a cached list expires under load, the
+      // first caller fetches it and the others wait for its answer instead
+      // of sending the registry the same request dozens of times.
+      absl::MutexLock fetching(&fetch_mu_);
+      if (std::optional<T> fresh = Fresh(key)) return *std::move(fresh);
+      absl::StatusOr<T> fetched = fetch();
+      absl::MutexLock lock(&mu_);
+      if (fetched.ok()) {
+        entries_[key] = Entry{*fetched, absl::Now()};
+      } else if (fetched.status().code() == absl::StatusCode::kNotFound) {
+        entries_.erase(key);  // gone from the registry: gone from here too
+      } else if (auto it = entries_.find(key); it != entries_.end()) {
+        return it->second.value;
+      }
+      return fetched;
+    }
+
+   private:
+    struct Entry {
+      T value;
+      absl::Time fetched;
+    };
+    std::optional<T> Fresh(const std::string& key) ABSL_LOCKS_EXCLUDED(mu_) {
+      absl::MutexLock lock(&mu_);
+      auto it = entries_.find(key);
+      if (it != entries_.end() && absl::Now() - it->second.fetched < ttl_) return it->second.value;
+      return std::nullopt;
+    }
+
+    const absl::Duration ttl_;
+    absl::Mutex fetch_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+    absl::Mutex mu_;
+    std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
   };
-  // The cached value of `key`, or `fetch()`'s answer, remembered on success;
-  // an expired value when the fetch fails for a reason other than NOT_FOUND.
-  template <typename T, typename Fetch>
-  absl::StatusOr<T> Cached(std::map<std::string, Entry<T>>& cache, const std::string& key,
-                           Fetch fetch) {
-    {
-      absl::MutexLock lock(&mu_);
-      auto it = cache.find(key);
-      if (it != cache.end() && absl::Now() - it->second.fetched < ttl_) return it->second.value;
-    }
-    // One fetch at a time: when a cached list expires under load, the first
-    // caller fetches it and the others wait for its answer instead of
-    // sending the registry the same request dozens of times.
-    absl::MutexLock fetching(&fetch_mu_);
-    {
-      absl::MutexLock lock(&mu_);
-      auto it = cache.find(key);
-      if (it != cache.end() && absl::Now() - it->second.fetched < ttl_) return it->second.value;
-    }
-    absl::StatusOr<T> fetched = fetch();
-    absl::MutexLock lock(&mu_);
-    if (fetched.ok()) {
-      cache[key] = Entry<T>{*fetched, absl::Now()};
-    } else if (fetched.status().code() == absl::StatusCode::kNotFound) {
-      cache.erase(key);  // gone from the registry: gone from here too
-    } else if (auto it = cache.find(key); it != cache.end()) {
-      return it->second.value;
-    }
-    return fetched;
-  }
 
   std::unique_ptr<v1::RegistryService::Stub> stub_;
   fed::ServiceClient registry_;
-  absl::Duration ttl_;
-  absl::Mutex fetch_mu_;
-  absl::Mutex mu_;
-  std::map<std::string, Entry<v1::Organization>> organizations_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, Entry<OrganizationList>> provinces_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, Entry<std::vector<std::string>>> predecessors_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, Entry<std::string>> successors_ ABSL_GUARDED_BY(mu_);
+  Cache<v1::Organization> organizations_;
+  Cache<OrganizationList> provinces_;
+  Cache<std::vector<std::string>> predecessors_;
+  Cache<std::string> successors_;
 };
 
 }  // namespace aggregator

@@ -94,8 +94,14 @@ TEST_F(ServiceTest, AnAcceptedReportMovesTheRankingWithoutAsking) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_THAT(order, ElementsAre("14#1", "10#2", "11#3", "12#3"));
-  // The year, derived from its halves, moved too.
-  EXPECT_EQ(Order(RankingOf(2025, 1, "2025")).front(), "14#1");
+  // The year, derived from its halves, moves too (it may follow the
+  // half-year by a round of the follower when it was computed on demand).
+  std::string year_first;
+  for (int i = 0; i < 500 && year_first != "14#1"; ++i) {
+    year_first = Order(RankingOf(2025, 1, "2025")).front();
+    if (year_first != "14#1") std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(year_first, "14#1");
   // So did the comparison with the cluster.
   v1::CompareProvinceResponse after;
   ASSERT_TRUE(ranking_->CompareProvince(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), compare, &after).ok());
