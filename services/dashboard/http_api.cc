@@ -824,6 +824,15 @@ void HttpApi::RankingsCsv(const httplib::Request& req, httplib::Response& res,
                                        absl::StrCat(e.rank()), e.organization_code(),
                                        e.organization_name(), e.cluster_role(),
                                        absl::StrCat(e.total()), e.flag_proposal() ? "yes" : "no"};
+      if (e.has_not_expected()) {
+        // Listed, not ranked: no rank, no total, one row saying why.
+        head[4] = "";
+        head[8] = "";
+        std::vector<std::string> row = head;
+        row.insert(row.end(), {"not_expected", e.not_expected().note(), "", "", ""});
+        csv += CsvRow(row);
+        continue;
+      }
       for (const auto& c : e.breakdown()) {
         std::vector<std::string> row = head;
         row.insert(row.end(), {"criterion", c.criterion_code(),

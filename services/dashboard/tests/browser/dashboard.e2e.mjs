@@ -368,6 +368,32 @@ describe('dashboard in a browser', () => {
     await page.close();
   });
 
+  test('a province merged on 1 July 2025 is listed as not ranked for 2025H2, with its successor', async () => {
+    const truth = stack.rankingShow('2025H2').rankings ?? [];
+    const cluster = truth.find((r) => r.entries.some((e) => e.not_expected?.successor_code));
+    assert.ok(cluster, 'the demo 2025 clusters hold provinces merged on 1 July 2025');
+    const merged = cluster.entries.find((e) => e.not_expected?.successor_code);
+    const page = await loggedInPage();
+    await page.getByTestId('cells').waitFor();
+    await page.getByTestId('period').selectOption('2025H2');
+    const section = page.getByTestId('rankings');
+    await section.getByTestId('ranking-cluster').selectOption(String(cluster.cluster_number));
+    const row = section.locator(`[data-testid="ranking-table"][data-cluster="${cluster.cluster_number}"] ` +
+      `[data-testid="ranking-row"][data-code="${merged.organization_code}"]`);
+    await row.waitFor();
+    assert.equal((await row.locator('td.rank').innerText()).trim(), '—');
+    assert.equal((await row.locator('td.total').innerText()).trim(), '—');
+    const reason = await row.getByTestId('not-expected').innerText();
+    assert.match(reason, /không xếp hạng kỳ này: sáp nhập vào/);
+    assert.ok(reason.includes(merged.not_expected.successor_code), reason);
+    assert.equal(await row.getByTestId('flag-proposal').count(), 0, 'never proposed for the flag');
+    // The CSV says why in one row instead of leaving the province out.
+    const csv = await page.request.get(`${stack.baseUrl}/api/export/rankings.csv?period=2025H2&cluster=${cluster.cluster_number}`);
+    assert.equal(csv.status(), 200);
+    assert.ok((await csv.text()).split('\r\n').some((line) => line.includes(`,${merged.organization_code},`) && line.includes('not_expected')));
+    await page.close();
+  });
+
   test('a province sees its rank, its comparison with the cluster and only its own cluster', async () => {
     const truth = stack.rankingShow('2025H1').rankings;
     const cluster = truth[0];

@@ -198,6 +198,16 @@ export interface RankedEntry {
   reported: boolean;
   hasSelfAssessment: boolean;
   selfTotal: number;
+  // Present when the member owed no report for the period (merged before its
+  // end, or formed after it): listed, not ranked.
+  notExpected?: NotExpected;
+}
+export interface NotExpected {
+  endedOn: string; // "2025-07-01"
+  successorCode: string;
+  successorName: string;
+  startsOn: string;
+  note: string;
 }
 export interface ClusterRanking {
   year: number;

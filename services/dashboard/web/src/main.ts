@@ -8,6 +8,7 @@ import {
   get,
   HttpError,
   Me,
+  NotExpected,
   post,
   ProvincePage,
   ProvinceRanking,
@@ -610,7 +611,12 @@ function rankingTable(ranking: ClusterRanking, scheme: ScoringScheme | null, own
     if (entry.clusterRole === 'head') badges.appendChild(el('span', { class: 'badge badge-role', 'data-testid': 'role-head' }, t('headOf')));
     if (entry.clusterRole === 'deputy') badges.appendChild(el('span', { class: 'badge badge-role', 'data-testid': 'role-deputy' }, t('deputyOf')));
     if (entry.flagProposal) badges.appendChild(el('span', { class: 'badge badge-flag', 'data-testid': 'flag-proposal' }, `★ ${t('flagProposal')}`));
-    if (!entry.reported) badges.appendChild(el('span', { class: 'muted' }, `(${t('notReported')})`));
+    if (entry.notExpected) {
+      badges.appendChild(el('span', { class: 'muted', 'data-testid': 'not-expected' },
+        `(${t('notExpected')}: ${notExpectedReason(entry.notExpected)})`));
+    } else if (!entry.reported) {
+      badges.appendChild(el('span', { class: 'muted' }, `(${t('notReported')})`));
+    }
     const row = el('tr', {
       class: `ranking-row${entry.organizationCode === own ? ' own' : ''}${entry.flagProposal ? ' flag' : ''}`,
       'data-testid': 'ranking-row',
@@ -621,10 +627,10 @@ function rankingTable(ranking: ClusterRanking, scheme: ScoringScheme | null, own
       tabindex: 0,
       'aria-expanded': 'false',
     },
-    el('td', { class: 'num rank' }, entry.rank),
+    el('td', { class: 'num rank' }, entry.notExpected ? '—' : entry.rank),
     el('td', {}, el('span', { class: 'org-name' }, entry.organizationName || orgName(entry.organizationCode)), ' ', badges,
       entry.hasSelfAssessment ? el('span', { class: 'muted self' }, ` · ${t('selfTotal')}: ${fmtNumber(entry.selfTotal)}`) : null),
-    el('td', { class: 'num total' }, fmtNumber(entry.total)));
+    el('td', { class: 'num total' }, entry.notExpected ? '—' : fmtNumber(entry.total)));
     const detail = el('tr', { class: 'breakdown-row', 'data-testid': 'ranking-breakdown', 'data-code': entry.organizationCode },
       el('td', { colspan: 3 }, breakdownTable(entry, scheme)));
     const setOpen = (open: boolean) => {
@@ -648,6 +654,17 @@ function rankingTable(ranking: ClusterRanking, scheme: ScoringScheme | null, own
   }
   table.appendChild(body);
   return table;
+}
+
+// Why a member owed no report for the period, in the page's language.
+function notExpectedReason(why: NotExpected): string {
+  if (why.endedOn && why.successorCode) {
+    const successor = `${why.successorCode} ${why.successorName || orgName(why.successorCode)}`;
+    return fill(t('mergedInto'), { successor, date: fmtDay(why.endedOn) });
+  }
+  if (why.endedOn) return fill(t('retiredOn'), { date: fmtDay(why.endedOn) });
+  if (why.startsOn) return fill(t('startsOn'), { date: fmtDay(why.startsOn) });
+  return why.note;
 }
 
 function breakdownTable(entry: ClusterRanking['entries'][number], scheme: ScoringScheme | null): HTMLElement {
