@@ -21,13 +21,20 @@ class Comparison final : public Condition {
     const double v = values[index_];
     if (std::isnan(v)) return false;
     switch (op_) {
-      case Op::kGe: return v >= operand_;
-      case Op::kLe: return v <= operand_;
-      case Op::kGt: return v > operand_;
-      case Op::kLt: return v < operand_;
-      case Op::kEq: return v == operand_;
-      case Op::kNe: return v != operand_;
-      case Op::kTrue: return v > 0;
+      case Op::kGe:
+        return v >= operand_;
+      case Op::kLe:
+        return v <= operand_;
+      case Op::kGt:
+        return v > operand_;
+      case Op::kLt:
+        return v < operand_;
+      case Op::kEq:
+        return v == operand_;
+      case Op::kNe:
+        return v != operand_;
+      case Op::kTrue:
+        return v > 0;
     }
     return false;
   }

@@ -39,8 +39,8 @@ absl::StatusOr<v1::Organization> Directory::Organization(const std::string& code
   });
 }
 
-absl::StatusOr<Directory::OrganizationList> Directory::OrganizationsOn(
-    v1::OrganizationKind kind, const std::string& day) {
+absl::StatusOr<Directory::OrganizationList> Directory::OrganizationsOn(v1::OrganizationKind kind,
+                                                                       const std::string& day) {
   using List = std::vector<v1::Organization>;
   return provinces_.Get(absl::StrCat(kind, "@", day), [&]() -> absl::StatusOr<OrganizationList> {
     v1::ListOrganizationsRequest req;
@@ -75,7 +75,8 @@ absl::StatusOr<std::vector<std::string>> Directory::Predecessors(const std::stri
   });
 }
 
-absl::StatusOr<std::string> Directory::SuccessorOn(const std::string& code, const std::string& day) {
+absl::StatusOr<std::string> Directory::SuccessorOn(const std::string& code,
+                                                   const std::string& day) {
   const std::string key = absl::StrCat(code, "@", day);
   return successors_.Get(key, [&]() -> absl::StatusOr<std::string> {
     v1::ResolveSuccessorRequest req;

@@ -9,16 +9,16 @@
 #pragma once
 
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <grpcpp/grpcpp.h>
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include <grpcpp/grpcpp.h>
 
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"

@@ -60,8 +60,8 @@ std::optional<Values> Figures::CountedLocked(const std::string& org, const fed::
   *derived = false;
   const auto counted_of = [&](const Standing* s) -> std::optional<Values> {
     if (s == nullptr) return std::nullopt;
-    if (scope == Scope::kIncludingSubmitted && (s->state == v1::REPORT_STATE_SUBMITTED ||
-                                                s->state == v1::REPORT_STATE_ACCEPTED)) {
+    if (scope == Scope::kIncludingSubmitted &&
+        (s->state == v1::REPORT_STATE_SUBMITTED || s->state == v1::REPORT_STATE_ACCEPTED)) {
       return s->latest_values;
     }
     if (s->accepted_revision > 0) return s->accepted_values;

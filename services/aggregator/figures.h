@@ -16,8 +16,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "services/common/catalog.h"
 #include "federation/v1/aggregator.pb.h"
+#include "services/common/catalog.h"
 #include "services/common/period.h"
 
 namespace aggregator {

@@ -19,27 +19,38 @@ class AggregatorGrpcService final : public v1::AggregatorService::CallbackServic
       grpc::CallbackServerContext* ctx) override;
 
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* ctx,
-      const v1::GetReportRequest* request, v1::Report* response) override;
+                                      const v1::GetReportRequest* request,
+                                      v1::Report* response) override;
   grpc::ServerUnaryReactor* ListRevisions(grpc::CallbackServerContext* ctx,
-      const v1::ListRevisionsRequest* request, v1::ListRevisionsResponse* response) override;
+                                          const v1::ListRevisionsRequest* request,
+                                          v1::ListRevisionsResponse* response) override;
   grpc::ServerUnaryReactor* AcceptReport(grpc::CallbackServerContext* ctx,
-      const v1::ReviewRequest* request, v1::Report* response) override;
+                                         const v1::ReviewRequest* request,
+                                         v1::Report* response) override;
   grpc::ServerUnaryReactor* ReturnReport(grpc::CallbackServerContext* ctx,
-      const v1::ReviewRequest* request, v1::Report* response) override;
+                                         const v1::ReviewRequest* request,
+                                         v1::Report* response) override;
   grpc::ServerUnaryReactor* ReopenReport(grpc::CallbackServerContext* ctx,
-      const v1::ReviewRequest* request, v1::Report* response) override;
+                                         const v1::ReviewRequest* request,
+                                         v1::Report* response) override;
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* ctx,
-      const v1::ListChangesRequest* request, v1::ListChangesResponse* response) override;
+                                        const v1::ListChangesRequest* request,
+                                        v1::ListChangesResponse* response) override;
   grpc::ServerUnaryReactor* GetTotals(grpc::CallbackServerContext* ctx,
-      const v1::TotalsRequest* request, v1::TotalsResponse* response) override;
+                                      const v1::TotalsRequest* request,
+                                      v1::TotalsResponse* response) override;
   grpc::ServerUnaryReactor* GetCoverage(grpc::CallbackServerContext* ctx,
-      const v1::CoverageRequest* request, v1::CoverageResponse* response) override;
+                                        const v1::CoverageRequest* request,
+                                        v1::CoverageResponse* response) override;
   grpc::ServerUnaryReactor* GetCompleteness(grpc::CallbackServerContext* ctx,
-      const v1::CompletenessRequest* request, v1::CompletenessResponse* response) override;
+                                            const v1::CompletenessRequest* request,
+                                            v1::CompletenessResponse* response) override;
   grpc::ServerUnaryReactor* GetSeries(grpc::CallbackServerContext* ctx,
-      const v1::SeriesRequest* request, v1::SeriesResponse* response) override;
+                                      const v1::SeriesRequest* request,
+                                      v1::SeriesResponse* response) override;
   grpc::ServerUnaryReactor* GetCountedValues(grpc::CallbackServerContext* ctx,
-      const v1::CountedValuesRequest* request, v1::CountedValuesResponse* response) override;
+                                             const v1::CountedValuesRequest* request,
+                                             v1::CountedValuesResponse* response) override;
 
  private:
   Aggregator* aggregator_;

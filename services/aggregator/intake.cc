@@ -68,10 +68,9 @@ Admission AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher
                     Directory& directory, v1::PushAck* ack) {
   const v1::Report& report = pushed.report();
   *ack = AckFor(pushed, v1::PUSH_OUTCOME_UNSPECIFIED);
-  const bool may_push =
-      pusher.role == v1::ROLE_SERVICE || pusher.role == v1::ROLE_NATIONAL_ADMIN ||
-      (pusher.role == v1::ROLE_PROVINCE_REPORTER &&
-       pusher.organization_code == report.organization_code());
+  const bool may_push = pusher.role == v1::ROLE_SERVICE || pusher.role == v1::ROLE_NATIONAL_ADMIN ||
+                        (pusher.role == v1::ROLE_PROVINCE_REPORTER &&
+                         pusher.organization_code == report.organization_code());
   if (!may_push) {
     ack->set_outcome(v1::PUSH_OUTCOME_DENIED);
     auto* v = ack->add_violations();
@@ -195,13 +194,14 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
         const std::string due = fed::FormatDate(period->DueDate());
         if (standing.latest_revision == 0) {
           standing.first_submitted_at = submitted;
-          standing.timely = fed::FormatDate(absl::ToCivilDay(
-                                submitted, absl::FixedTimeZone(7 * 3600))) <= due;
+          standing.timely =
+              fed::FormatDate(absl::ToCivilDay(submitted, absl::FixedTimeZone(7 * 3600))) <= due;
         }
         standing.latest_revision = report.revision();
         standing.state = v1::REPORT_STATE_SUBMITTED;
         hashes[{key.first, key.second, report.revision()}] = hash;
-        new_revisions.push_back({&report, hash, ToJson(report), submitted, batch[i].pusher.subject});
+        new_revisions.push_back(
+            {&report, hash, ToJson(report), submitted, batch[i].pusher.subject});
         changes.push_back({key, report.revision(), v1::REPORT_STATE_SUBMITTED, "received", "",
                            batch[i].pusher.subject});
         auto [it, inserted] = row_of_key.emplace(key, rows.size());

@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<aggregator::Aggregator> logic;
   std::unique_ptr<aggregator::Intake> intake;
   return fed::RunService(
-      "aggregator", aggregator::Migrations(), [&](const fed::ServiceDeps& deps) {
+      "aggregator", aggregator::Migrations(),
+      [&](const fed::ServiceDeps& deps) {
         directory = std::make_unique<aggregator::Directory>(
             grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target),
                                 grpc::InsecureChannelCredentials()),

@@ -23,10 +23,9 @@ void PushReactor::OnReadDone(bool ok) {
     reads_done_ = true;  // the pusher has sent everything (or went away)
   } else {
     ++in_flight_;
-    intake_->Submit(PushItem{std::move(incoming_), who_,
-                             [this](const absl::Status& status, const v1::PushAck& ack) {
-                               Acknowledge(status, ack);
-                             }});
+    intake_->Submit(PushItem{
+        std::move(incoming_), who_,
+        [this](const absl::Status& status, const v1::PushAck& ack) { Acknowledge(status, ack); }});
     incoming_.Clear();
   }
   Advance();

@@ -2,8 +2,8 @@
 // the registry's organisational map; nothing here scans reports.
 #include <cmath>
 #include <map>
-#include <unordered_map>
 #include <set>
+#include <unordered_map>
 
 #include "absl/strings/str_cat.h"
 #include "services/aggregator/aggregator.h"
@@ -22,9 +22,9 @@ constexpr int kMaxCountedOrganizations = 10000;
 
 // National figures are for every role that reads (not contest judges).
 absl::Status RequireFiguresReader(const Principal& who) {
-  return fed::RequireRole(who, {v1::ROLE_VIEWER, v1::ROLE_NATIONAL_REVIEWER,
-                                v1::ROLE_NATIONAL_ADMIN, v1::ROLE_SERVICE,
-                                v1::ROLE_PROVINCE_REPORTER});
+  return fed::RequireRole(
+      who, {v1::ROLE_VIEWER, v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_NATIONAL_ADMIN, v1::ROLE_SERVICE,
+            v1::ROLE_PROVINCE_REPORTER});
 }
 
 Scope ScopeOf(bool include_submitted) {
@@ -111,7 +111,8 @@ absl::Status Aggregator::GetCoverage(const Principal& who, const v1::CoverageReq
   const std::string day = MapDay(v, req.as_of(), period);
   RETURN_IF_ERROR(v.ToStatus());
 
-  ASSIGN_OR_RETURN(auto expected, directory_.OrganizationsOn(KindOrProvinces(req.reporter_kind()), day));
+  ASSIGN_OR_RETURN(auto expected,
+                   directory_.OrganizationsOn(KindOrProvinces(req.reporter_kind()), day));
   const Scope scope = ScopeOf(req.include_submitted());
   const std::string p = period.ToString();
   for (const auto& org : *expected) {
@@ -143,11 +144,12 @@ absl::Status Aggregator::GetCompleteness(const Principal& who, const v1::Complet
   const std::string day = MapDay(v, req.as_of(), period);
   RETURN_IF_ERROR(v.ToStatus());
 
-  ASSIGN_OR_RETURN(auto expected, directory_.OrganizationsOn(KindOrProvinces(req.reporter_kind()), day));
+  ASSIGN_OR_RETURN(auto expected,
+                   directory_.OrganizationsOn(KindOrProvinces(req.reporter_kind()), day));
   // On deadline day the board asks far more often than reports change: the
   // answer is kept until the figures or the expected list move on.
-  const std::string memo_key =
-      absl::StrCat(period.ToString(), "|", day, "|", req.reporter_kind(), "|", req.include_reporters());
+  const std::string memo_key = absl::StrCat(period.ToString(), "|", day, "|", req.reporter_kind(),
+                                            "|", req.include_reporters());
   const int64_t sequence = figures_.last_sequence();
   {
     absl::MutexLock lock(&memo_mu_);
@@ -263,7 +265,8 @@ absl::Status Aggregator::GetCountedValues(const Principal& who, const v1::Counte
     for (const auto& code : req.organization_codes()) {
       if (code != who.organization_code) {
         return absl::PermissionDeniedError(absl::StrCat("organisation ", who.organization_code,
-                                                        " may not read the values of ", code.substr(0, 20)));
+                                                        " may not read the values of ",
+                                                        code.substr(0, 20)));
       }
     }
   }
@@ -272,13 +275,16 @@ absl::Status Aggregator::GetCountedValues(const Principal& who, const v1::Counte
   CheckPeriod(v, "period", req.period(), &period);
   const int n = req.organization_codes_size();
   if (n == 0 || n > kMaxCountedOrganizations) {
-    v.Add("organization_codes", absl::StrCat("name 1 to ", kMaxCountedOrganizations, " organisations"));
+    v.Add("organization_codes",
+          absl::StrCat("name 1 to ", kMaxCountedOrganizations, " organisations"));
   }
   for (int i = 0; i < n && i < kMaxCountedOrganizations; ++i) {
-    fed::CheckOrganizationCode(v, absl::StrCat("organization_codes[", i, "]"), req.organization_codes(i), true);
+    fed::CheckOrganizationCode(v, absl::StrCat("organization_codes[", i, "]"),
+                               req.organization_codes(i), true);
   }
   RETURN_IF_ERROR(v.ToStatus());
-  for (const auto& indicator : fed::LatestCatalog().indicators()) out->add_indicator_codes(indicator.code());
+  for (const auto& indicator : fed::LatestCatalog().indicators())
+    out->add_indicator_codes(indicator.code());
   const Scope scope = ScopeOf(req.include_submitted());
   const std::string p = period.ToString();
   for (const auto& code : req.organization_codes()) {

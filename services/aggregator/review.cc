@@ -61,8 +61,8 @@ absl::Status Aggregator::GetReport(const Principal& who, const v1::GetReportRequ
     }
     auto report = storage::LoadRevision(txn, key, revision);
     if (!report) {
-      return absl::NotFoundError(absl::StrCat("no revision ", revision, " of ", key.first, "'s ",
-                                              key.second, " report"));
+      return absl::NotFoundError(
+          absl::StrCat("no revision ", revision, " of ", key.first, "'s ", key.second, " report"));
     }
     *out = *report;
     if (current_state) out->set_state(*current_state);
@@ -126,10 +126,12 @@ absl::Status Aggregator::Decide(const Principal& who, const v1::ReviewRequest& r
     const v1::ReportState expected =
         decision == Decision::kReopen ? v1::REPORT_STATE_ACCEPTED : v1::REPORT_STATE_SUBMITTED;
     if (s.state != expected) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the report is ", v1::ReportState_Name(s.state), "; only a ",
-          v1::ReportState_Name(expected), " report can be ",
-          decision == Decision::kAccept ? "accepted" : decision == Decision::kReturn ? "returned" : "reopened"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the report is ", v1::ReportState_Name(s.state), "; only a ",
+                       v1::ReportState_Name(expected), " report can be ",
+                       decision == Decision::kAccept   ? "accepted"
+                       : decision == Decision::kReturn ? "returned"
+                                                       : "reopened"));
     }
     const char* event = "accepted";
     if (decision == Decision::kAccept) {
@@ -143,8 +145,8 @@ absl::Status Aggregator::Decide(const Principal& who, const v1::ReviewRequest& r
       s.state = v1::REPORT_STATE_RETURNED;
       event = decision == Decision::kReturn ? "returned" : "reopened";
       if (decision == Decision::kReturn) {
-        storage::RecordDecision(txn, key, req.revision(), v1::REPORT_STATE_RETURNED,
-                                req.comment(), who.subject);
+        storage::RecordDecision(txn, key, req.revision(), v1::REPORT_STATE_RETURNED, req.comment(),
+                                who.subject);
       }
     }
     auto sequences = storage::AppendChanges(
@@ -194,8 +196,8 @@ absl::Status Aggregator::ListChanges(const Principal& who, const v1::ListChanges
   if (req.after_sequence() < 0) v.Add("after_sequence", "must not be negative");
   RETURN_IF_ERROR(v.ToStatus());
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
-    auto changes = storage::ListChanges(txn, req.after_sequence(),
-                                        req.limit() == 0 ? 500 : req.limit(), orgs);
+    auto changes =
+        storage::ListChanges(txn, req.after_sequence(), req.limit() == 0 ? 500 : req.limit(), orgs);
     out->set_last_sequence(changes.empty() ? req.after_sequence() : changes.back().sequence());
     for (auto& c : changes) *out->add_changes() = std::move(c);
     return absl::OkStatus();

@@ -165,9 +165,9 @@ std::vector<int64_t> AppendChanges(pqxx::work& txn, const std::vector<ChangeRow>
   if (changes.empty()) return sequences;
   // Take the numbers first so each change knows its own; LockFeed makes
   // them commit in order.
-  pqxx::result numbers = txn.exec_params(
-      "SELECT nextval('changes_sequence_seq') FROM generate_series(1, $1)",
-      static_cast<int>(changes.size()));
+  pqxx::result numbers =
+      txn.exec_params("SELECT nextval('changes_sequence_seq') FROM generate_series(1, $1)",
+                      static_cast<int>(changes.size()));
   std::vector<std::string> orgs, periods, events, comments, actors;
   std::vector<int32_t> revisions, states;
   for (size_t i = 0; i < changes.size(); ++i) {
@@ -261,7 +261,8 @@ std::vector<v1::ReportChange> ListChanges(pqxx::work& txn, int64_t after, int li
   pqxx::result rows = txn.exec_params(
       "SELECT sequence, organization_code, period, revision, state, event, comment,"
       " (extract(epoch FROM at) * 1000000)::bigint, actor FROM changes"
-      " WHERE sequence > $1 AND (cardinality($3::text[]) = 0 OR organization_code = ANY($3::text[]))"
+      " WHERE sequence > $1 AND (cardinality($3::text[]) = 0 OR organization_code = "
+      "ANY($3::text[]))"
       " ORDER BY sequence LIMIT $2",
       after, limit, fed::PgTextArray(organizations));
   std::vector<v1::ReportChange> changes;

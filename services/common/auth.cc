@@ -1,8 +1,8 @@
 #include "services/common/auth.h"
 
-#include "absl/strings/string_view.h"
 #include <fstream>
 #include <sstream>
+#include "absl/strings/string_view.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -56,7 +56,8 @@ federation::v1::Role RoleFromName(absl::string_view name) {
 
 absl::StatusOr<TokenSigner> TokenSigner::FromFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::FailedPreconditionError(absl::StrCat("cannot read token secret file ", path));
+  if (!in)
+    return absl::FailedPreconditionError(absl::StrCat("cannot read token secret file ", path));
   std::stringstream buffer;
   buffer << in.rdbuf();
   std::string secret(absl::StripAsciiWhitespace(buffer.str()));
@@ -81,12 +82,11 @@ std::string TokenSigner::Mint(const federation::v1::TokenClaims& claims) const {
 }
 
 absl::StatusOr<federation::v1::TokenClaims> TokenSigner::Verify(absl::string_view token,
-                                                                 absl::Time now) const {
+                                                                absl::Time now) const {
   if (!absl::StartsWith(token, kTokenPrefix)) {
     return absl::UnauthenticatedError("token is not a federation token");
   }
-  std::vector<absl::string_view> parts =
-      absl::StrSplit(token.substr(kTokenPrefix.size()), '.');
+  std::vector<absl::string_view> parts = absl::StrSplit(token.substr(kTokenPrefix.size()), '.');
   std::string signature;
   if (parts.size() != 2 || !absl::WebSafeBase64Unescape(parts[1], &signature)) {
     return absl::UnauthenticatedError("token is malformed");
@@ -133,8 +133,8 @@ absl::Status RequireRole(const Principal& principal,
   }
   std::string allowed;
   for (auto role : roles) absl::StrAppend(&allowed, allowed.empty() ? "" : ", ", RoleName(role));
-  return absl::PermissionDeniedError(absl::StrCat("role ", RoleName(principal.role),
-                                                  " may not do this (needs ", allowed, ")"));
+  return absl::PermissionDeniedError(
+      absl::StrCat("role ", RoleName(principal.role), " may not do this (needs ", allowed, ")"));
 }
 
 }  // namespace fed

@@ -4,10 +4,10 @@
 // creates, and checked by every service on every call.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include "absl/strings/string_view.h"
 
 #include <grpcpp/server_context.h>
 
@@ -35,8 +35,7 @@ class TokenSigner {
 
   std::string Mint(const federation::v1::TokenClaims& claims) const;
   // UNAUTHENTICATED for a malformed, forged or expired token.
-  absl::StatusOr<federation::v1::TokenClaims> Verify(absl::string_view token,
-                                                      absl::Time now) const;
+  absl::StatusOr<federation::v1::TokenClaims> Verify(absl::string_view token, absl::Time now) const;
 
  private:
   std::string Sign(absl::string_view payload) const;
@@ -51,7 +50,7 @@ absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& ctx,
 absl::Status RequireRole(const Principal& principal,
                          std::initializer_list<federation::v1::Role> roles);
 
-absl::string_view RoleName(federation::v1::Role role);  // "province_reporter"
+absl::string_view RoleName(federation::v1::Role role);      // "province_reporter"
 federation::v1::Role RoleFromName(absl::string_view name);  // UNSPECIFIED if unknown
 
 }  // namespace fed

@@ -56,8 +56,8 @@ absl::Status DependencyError(absl::string_view dependency, absl::string_view met
   absl::Status cause = FromGrpcStatus(status);
   if (cause.ok()) return cause;
   if (IsTransient(cause.code())) {
-    return absl::UnavailableError(absl::StrCat(dependency, " unavailable (", method, ": ",
-                                               cause.ToString(), "); try again"));
+    return absl::UnavailableError(
+        absl::StrCat(dependency, " unavailable (", method, ": ", cause.ToString(), "); try again"));
   }
   if (cause.code() == absl::StatusCode::kUnauthenticated) {
     return absl::InternalError(absl::StrCat(dependency, " refused this service's identity (",
@@ -66,9 +66,8 @@ absl::Status DependencyError(absl::string_view dependency, absl::string_view met
   // A definite answer about what was asked keeps its code (and the details
   // that travel with it, such as the fields of INVALID_ARGUMENT).
   absl::Status named(cause.code(), absl::StrCat(dependency, ": ", cause.message()));
-  cause.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-    named.SetPayload(url, payload);
-  });
+  cause.ForEachPayload(
+      [&](absl::string_view url, const absl::Cord& payload) { named.SetPayload(url, payload); });
   return named;
 }
 
@@ -79,8 +78,8 @@ std::vector<DependencyState> DependencyStates() {
   return states;
 }
 
-ServiceClient::ServiceClient(std::string dependency, std::string caller,
-                             const TokenSigner* signer, Options options)
+ServiceClient::ServiceClient(std::string dependency, std::string caller, const TokenSigner* signer,
+                             Options options)
     : dependency_(std::move(dependency)),
       caller_(std::move(caller)),
       signer_(signer),
@@ -91,8 +90,7 @@ ServiceClient::ServiceClient(std::string dependency, std::string caller,
   Clients().push_back(this);
 }
 
-ServiceClient::ServiceClient(std::string dependency, std::string caller,
-                             const TokenSigner* signer)
+ServiceClient::ServiceClient(std::string dependency, std::string caller, const TokenSigner* signer)
     : ServiceClient(std::move(dependency), std::move(caller), signer, Options()) {}
 
 ServiceClient::~ServiceClient() {

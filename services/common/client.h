@@ -44,10 +44,10 @@ absl::Status DependencyError(absl::string_view dependency, absl::string_view met
 // The last thing a process heard from one of its dependencies, for health
 // checks and `tools/dev status`.
 struct DependencyState {
-  std::string name;      // "registry"
-  bool healthy = true;   // the last call got an answer (any definite one)
-  std::string error;     // the last transient failure, while unhealthy
-  absl::Time since;      // when the current state began
+  std::string name;     // "registry"
+  bool healthy = true;  // the last call got an answer (any definite one)
+  std::string error;    // the last transient failure, while unhealthy
+  absl::Time since;     // when the current state began
 };
 
 // Every dependency of this process that has a ServiceClient, in creation order.

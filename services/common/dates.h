@@ -1,9 +1,9 @@
 // Calendar dates travel as ISO 8601 strings ("2025-07-01") in the protos.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"

@@ -1,8 +1,8 @@
 #include "services/common/db.h"
 
-#include "absl/strings/string_view.h"
 #include <chrono>
 #include <thread>
+#include "absl/strings/string_view.h"
 
 #include <openssl/sha.h>
 
@@ -45,8 +45,8 @@ absl::Status StatusFromDbException(const std::exception& e) {
     return absl::FailedPreconditionError("the change conflicts with existing data");
   }
   if (auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    spdlog::error("event=db_error sqlstate={} error=\"{}\" query=\"{}\"", sql->sqlstate(),
-                  e.what(), sql->query());
+    spdlog::error("event=db_error sqlstate={} error=\"{}\" query=\"{}\"", sql->sqlstate(), e.what(),
+                  sql->query());
     return absl::InternalError("database error");
   }
   spdlog::error("event=db_error error=\"{}\"", e.what());
@@ -138,9 +138,8 @@ absl::Status ApplyMigrations(const std::string& url, const std::string& schema,
           " version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
           " applied_at timestamptz NOT NULL DEFAULT now())");
       const std::string checksum = Sha256Hex(migration.sql);
-      pqxx::result applied =
-          txn.exec_params("SELECT checksum FROM schema_migrations WHERE version = $1",
-                          migration.version);
+      pqxx::result applied = txn.exec_params(
+          "SELECT checksum FROM schema_migrations WHERE version = $1", migration.version);
       if (!applied.empty()) {
         if (applied[0][0].as<std::string>() != checksum) {
           return absl::FailedPreconditionError(
@@ -162,9 +161,9 @@ absl::Status ApplyMigrations(const std::string& url, const std::string& schema,
     // The server going away mid-way (a restart) is worth another try; a
     // migration that does not apply is not.
     const bool transient = StatusFromDbException(e).code() == absl::StatusCode::kUnavailable;
-    return absl::Status(transient ? absl::StatusCode::kUnavailable
-                                  : absl::StatusCode::kFailedPrecondition,
-                        absl::StrCat("migrations failed: ", e.what()));
+    return absl::Status(
+        transient ? absl::StatusCode::kUnavailable : absl::StatusCode::kFailedPrecondition,
+        absl::StrCat("migrations failed: ", e.what()));
   }
 }
 

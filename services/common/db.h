@@ -62,7 +62,9 @@ class DbPool {
 namespace internal {
 inline bool IsOk(const absl::Status& s) { return s.ok(); }
 template <typename T>
-bool IsOk(const absl::StatusOr<T>& s) { return s.ok(); }
+bool IsOk(const absl::StatusOr<T>& s) {
+  return s.ok();
+}
 }  // namespace internal
 
 template <typename Fn>

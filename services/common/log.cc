@@ -1,7 +1,7 @@
 #include "services/common/log.h"
 
-#include "absl/strings/string_view.h"
 #include <string>
+#include "absl/strings/string_view.h"
 
 #include <spdlog/sinks/stdout_sinks.h>
 

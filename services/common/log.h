@@ -3,8 +3,8 @@
 // parse the same way in every service and tool.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string_view>
+#include "absl/strings/string_view.h"
 
 #include <spdlog/spdlog.h>
 

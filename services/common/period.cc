@@ -7,12 +7,13 @@ namespace fed {
 
 absl::StatusOr<Period> Period::Parse(absl::string_view text) {
   const auto bad = [&] {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", text.substr(0, 20), "\" is not a period (2025H1, 2025H2, 2025, 2025Q3)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", text.substr(0, 20), "\" is not a period (2025H1, 2025H2, 2025, 2025Q3)"));
   };
   if (text.size() < 4) return bad();
   Period p;
-  if (!absl::SimpleAtoi(text.substr(0, 4), &p.year) || text[0] == '+' || text[0] == '-') return bad();
+  if (!absl::SimpleAtoi(text.substr(0, 4), &p.year) || text[0] == '+' || text[0] == '-')
+    return bad();
   if (p.year < 1990 || p.year > 2100) return bad();
   absl::string_view rest = text.substr(4);
   if (rest.empty()) {
@@ -31,27 +32,36 @@ absl::StatusOr<Period> Period::Parse(absl::string_view text) {
 
 std::string Period::ToString() const {
   switch (kind) {
-    case Kind::kHalf: return absl::StrCat(year, "H", index);
-    case Kind::kQuarter: return absl::StrCat(year, "Q", index);
-    case Kind::kYear: break;
+    case Kind::kHalf:
+      return absl::StrCat(year, "H", index);
+    case Kind::kQuarter:
+      return absl::StrCat(year, "Q", index);
+    case Kind::kYear:
+      break;
   }
   return absl::StrCat(year);
 }
 
 absl::CivilDay Period::FirstDay() const {
   switch (kind) {
-    case Kind::kHalf: return absl::CivilDay(year, index == 1 ? 1 : 7, 1);
-    case Kind::kQuarter: return absl::CivilDay(year, 3 * (index - 1) + 1, 1);
-    case Kind::kYear: break;
+    case Kind::kHalf:
+      return absl::CivilDay(year, index == 1 ? 1 : 7, 1);
+    case Kind::kQuarter:
+      return absl::CivilDay(year, 3 * (index - 1) + 1, 1);
+    case Kind::kYear:
+      break;
   }
   return absl::CivilDay(year, 1, 1);
 }
 
 absl::CivilDay Period::LastDay() const {
   switch (kind) {
-    case Kind::kHalf: return index == 1 ? absl::CivilDay(year, 6, 30) : absl::CivilDay(year, 12, 31);
-    case Kind::kQuarter: return absl::CivilDay(absl::CivilMonth(year, 3 * index + 1)) - 1;
-    case Kind::kYear: break;
+    case Kind::kHalf:
+      return index == 1 ? absl::CivilDay(year, 6, 30) : absl::CivilDay(year, 12, 31);
+    case Kind::kQuarter:
+      return absl::CivilDay(absl::CivilMonth(year, 3 * index + 1)) - 1;
+    case Kind::kYear:
+      break;
   }
   return absl::CivilDay(year, 12, 31);
 }
@@ -68,10 +78,16 @@ Period Period::Previous() const {
       --p.year;
       break;
     case Kind::kHalf:
-      if (--p.index == 0) { p.index = 2; --p.year; }
+      if (--p.index == 0) {
+        p.index = 2;
+        --p.year;
+      }
       break;
     case Kind::kQuarter:
-      if (--p.index == 0) { p.index = 4; --p.year; }
+      if (--p.index == 0) {
+        p.index = 4;
+        --p.year;
+      }
       break;
   }
   return p;

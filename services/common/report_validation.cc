@@ -18,10 +18,14 @@ constexpr int kMaxRecommendations = 50;
 
 const char* ExpectedField(v1::IndicatorType type) {
   switch (type) {
-    case v1::INDICATOR_TYPE_COUNT: return "count";
-    case v1::INDICATOR_TYPE_BOOLEAN: return "flag";
-    case v1::INDICATOR_TYPE_DECIMAL: return "decimal";
-    default: return "value";
+    case v1::INDICATOR_TYPE_COUNT:
+      return "count";
+    case v1::INDICATOR_TYPE_BOOLEAN:
+      return "flag";
+    case v1::INDICATOR_TYPE_DECIMAL:
+      return "decimal";
+    default:
+      return "value";
   }
 }
 
@@ -38,7 +42,8 @@ void CheckValues(Violations& v, const v1::Report& report,
     const std::string field = absl::StrCat("values[", i, "]");
     const v1::Indicator* indicator = FindIndicator(value.code());
     if (indicator == nullptr) {
-      v.Add(field + ".code", absl::StrCat("\"", value.code().substr(0, 60), "\" is not an indicator of the catalog"));
+      v.Add(field + ".code", absl::StrCat("\"", value.code().substr(0, 60),
+                                          "\" is not an indicator of the catalog"));
       continue;
     }
     if (!by_code->emplace(value.code(), std::make_pair(i, NumericValue(value))).second) {
@@ -72,8 +77,9 @@ void CheckRelations(Violations& v, const std::map<std::string, std::pair<int, do
     const auto* s = get(small);
     const auto* l = get(large);
     if (s && l && s->second > l->second) {
-      v.Add(absl::StrCat("values[", s->first, "].count"),
-            absl::StrCat(small, " (", s->second, ") must not exceed ", large, " (", l->second, ")"));
+      v.Add(
+          absl::StrCat("values[", s->first, "].count"),
+          absl::StrCat(small, " (", s->second, ") must not exceed ", large, " (", l->second, ")"));
     }
   };
   at_most("intellectuals", "members");
@@ -135,11 +141,12 @@ std::vector<v1::ValidationWarning> CompareWithPrevious(const v1::Report& report,
     const auto& value = report.values(i);
     const v1::Indicator* indicator = FindIndicator(value.code());
     auto it = before.find(value.code());
-    if (!indicator || it == before.end() || indicator->type() == v1::INDICATOR_TYPE_BOOLEAN) continue;
+    if (!indicator || it == before.end() || indicator->type() == v1::INDICATOR_TYPE_BOOLEAN)
+      continue;
     const double now = NumericValue(value), then = it->second;
     const bool stock = indicator->time_aggregation() == v1::TIME_AGGREGATION_LAST;
-    const bool jump = stock ? (then >= 10 && (now > 2 * then || now < then / 2))
-                            : (then >= 2 && now > 5 * then);
+    const bool jump =
+        stock ? (then >= 10 && (now > 2 * then || now < then / 2)) : (then >= 2 && now > 5 * then);
     if (jump) {
       v1::ValidationWarning* w = &warnings.emplace_back();
       w->set_field(absl::StrCat("values[", i, "]"));

@@ -1,8 +1,8 @@
 #include "services/common/server.h"
 
-#include "absl/strings/string_view.h"
 #include <csignal>
 #include <thread>
+#include "absl/strings/string_view.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -60,13 +60,10 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
   return server;
 }
 
-void UseServingSettings() {
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-}
+void UseServingSettings() { absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore); }
 
 int RunService(absl::string_view name, const std::vector<Migration>& migrations,
-               const ServiceFactory& make_services,
-               const std::function<void()>& before_teardown) {
+               const ServiceFactory& make_services, const std::function<void()>& before_teardown) {
   UseServingSettings();
   InitLogging(name);
   spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));

@@ -2,12 +2,12 @@
 // database pool, health checking and reflection, graceful shutdown.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+#include "absl/strings/string_view.h"
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/service_type.h>

@@ -1,7 +1,5 @@
 #include "services/common/status.h"
 
-
-
 namespace fed {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -19,8 +17,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  absl::Status result(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
+  absl::Status result(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   if (!status.error_details().empty()) {
     result.SetPayload(kValidationErrorsUrl, absl::Cord(status.error_details()));
   }

@@ -13,8 +13,7 @@ namespace fed {
 
 // The status payload URL under which ValidationErrors travel inside an
 // absl::Status; ToGrpcStatus moves it into the gRPC binary error details.
-inline constexpr char kValidationErrorsUrl[] =
-    "type.googleapis.com/federation.v1.ValidationErrors";
+inline constexpr char kValidationErrorsUrl[] = "type.googleapis.com/federation.v1.ValidationErrors";
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
@@ -25,10 +24,9 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 #define FED_CONCAT_INNER(a, b) a##b
 #define FED_CONCAT(a, b) FED_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                        \
-  do {                                               \
-    if (absl::Status fed_status_ = (expr); !fed_status_.ok()) \
-      return fed_status_;                            \
+#define RETURN_IF_ERROR(expr)                                                     \
+  do {                                                                            \
+    if (absl::Status fed_status_ = (expr); !fed_status_.ok()) return fed_status_; \
   } while (0)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \

@@ -3,9 +3,9 @@
 // absl::Status to gRPC in one place, and log one line per call.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string_view>
 #include <utility>
+#include "absl/strings/string_view.h"
 
 #include <grpcpp/grpcpp.h>
 

@@ -37,7 +37,11 @@ long Utf8Length(absl::string_view s) {
   long count = 0;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return -1;
     for (size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return -1;
@@ -64,8 +68,8 @@ void CheckMaxLength(Violations& v, absl::string_view field, absl::string_view va
   }
 }
 
-void CheckText(Violations& v, absl::string_view field, absl::string_view value,
-               size_t max_chars, bool required) {
+void CheckText(Violations& v, absl::string_view field, absl::string_view value, size_t max_chars,
+               bool required) {
   if (value.empty()) {
     if (required) v.Add(field, "is required");
     return;

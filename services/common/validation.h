@@ -2,9 +2,9 @@
 // them at once, each next to the field it concerns.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "federation/v1/common.pb.h"
@@ -33,8 +33,8 @@ void CheckRequired(Violations& v, absl::string_view field, absl::string_view val
 void CheckMaxLength(Violations& v, absl::string_view field, absl::string_view value,
                     size_t max_chars);
 // Valid UTF-8 without control characters.
-void CheckText(Violations& v, absl::string_view field, absl::string_view value,
-               size_t max_chars, bool required);
+void CheckText(Violations& v, absl::string_view field, absl::string_view value, size_t max_chars,
+               bool required);
 // Organisation codes: "14", "VUSTA", "14-HKT" (A-Z, 0-9, '.', '-', '_'; 2-32 chars).
 bool IsValidOrganizationCode(absl::string_view code);
 void CheckOrganizationCode(Violations& v, absl::string_view field, absl::string_view code,

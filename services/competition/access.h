@@ -17,7 +17,8 @@ namespace v1 = federation::v1;
 
 inline bool IsOrganiser(const fed::Principal& who, const v1::Contest& contest) {
   if (who.role == v1::ROLE_NATIONAL_ADMIN) return true;
-  return who.role == v1::ROLE_PROVINCE_REPORTER && who.organization_code == contest.organizer_code();
+  return who.role == v1::ROLE_PROVINCE_REPORTER &&
+         who.organization_code == contest.organizer_code();
 }
 
 inline absl::Status RequireOrganiser(const fed::Principal& who, const v1::Contest& contest) {
@@ -34,8 +35,8 @@ inline bool ReadsEverything(const fed::Principal& who, const v1::Contest& contes
 }
 
 // Whether `who` may see `entry` of `contest` (judges: pass whether assigned).
-inline bool MaySeeEntry(const fed::Principal& who, const v1::Contest& contest, const v1::Entry& entry,
-                        bool assigned_to_caller) {
+inline bool MaySeeEntry(const fed::Principal& who, const v1::Contest& contest,
+                        const v1::Entry& entry, bool assigned_to_caller) {
   if (ReadsEverything(who, contest)) return true;
   if (who.role == v1::ROLE_JUDGE) return assigned_to_caller;
   if (who.role == v1::ROLE_PROVINCE_REPORTER &&

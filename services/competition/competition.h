@@ -19,8 +19,10 @@ class Competition {
   Competition(fed::DbPool& db, Directory& directory) : db_(db), directory_(directory) {}
 
   // contests.cc
-  absl::Status CreateContest(const Principal& who, const v1::CreateContestRequest& req, v1::Contest* out);
-  absl::Status UpdateContest(const Principal& who, const v1::UpdateContestRequest& req, v1::Contest* out);
+  absl::Status CreateContest(const Principal& who, const v1::CreateContestRequest& req,
+                             v1::Contest* out);
+  absl::Status UpdateContest(const Principal& who, const v1::UpdateContestRequest& req,
+                             v1::Contest* out);
   absl::Status GetContest(const Principal& who, const v1::GetContestRequest& req, v1::Contest* out);
   absl::Status ListContests(const Principal& who, const v1::ListContestsRequest& req,
                             v1::ListContestsResponse* out);
@@ -31,11 +33,13 @@ class Competition {
 
   // entries.cc
   absl::Status SubmitEntry(const Principal& who, const v1::SubmitEntryRequest& req, v1::Entry* out);
-  absl::Status WithdrawEntry(const Principal& who, const v1::WithdrawEntryRequest& req, v1::Entry* out);
+  absl::Status WithdrawEntry(const Principal& who, const v1::WithdrawEntryRequest& req,
+                             v1::Entry* out);
   absl::Status GetEntry(const Principal& who, const v1::GetEntryRequest& req, v1::Entry* out);
   absl::Status ListEntries(const Principal& who, const v1::ListEntriesRequest& req,
                            v1::ListEntriesResponse* out);
-  absl::Status NominateEntry(const Principal& who, const v1::NominateEntryRequest& req, v1::Entry* out);
+  absl::Status NominateEntry(const Principal& who, const v1::NominateEntryRequest& req,
+                             v1::Entry* out);
   absl::Status GetEntryHistory(const Principal& who, const v1::GetEntryHistoryRequest& req,
                                v1::EntryHistory* out);
 

@@ -32,31 +32,35 @@ bool SameList(const List& a, const List& b) {
 // more prizes than entries once entries came in.
 absl::Status ChangeAllowedInState(const v1::Contest& now, const v1::Contest& merged) {
   if (now.state() == v1::CONTEST_STATE_AWARDED) {
-    return absl::FailedPreconditionError(absl::StrCat("contest ", now.id(), " is awarded; its record is history"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("contest ", now.id(), " is awarded; its record is history"));
   }
   if (now.state() == v1::CONTEST_STATE_DRAFT) return absl::OkStatus();
   const std::vector<std::string> fields(merged.fields().begin(), merged.fields().end());
   if (fields != std::vector<std::string>(now.fields().begin(), now.fields().end()) ||
       !SameList(merged.criteria(), now.criteria())) {
-    return absl::FailedPreconditionError(absl::StrCat("contest ", now.id(), " is ", StateName(now.state()),
-                                                      "; its fields and criteria can change only while it is a draft"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("contest ", now.id(), " is ", StateName(now.state()),
+                     "; its fields and criteria can change only while it is a draft"));
   }
   if (now.entry_count() > 0 && TotalPrizes(merged.prizes()) > now.entry_count()) {
-    return absl::FailedPreconditionError(absl::StrCat("contest.prizes: asks for ", TotalPrizes(merged.prizes()),
-                                                      " prizes but the contest has ", now.entry_count(), " entries"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("contest.prizes: asks for ", TotalPrizes(merged.prizes()),
+                     " prizes but the contest has ", now.entry_count(), " entries"));
   }
   return absl::OkStatus();
 }
 
 }  // namespace
 
-bool Competition::CheckOrganization(fed::Violations& v, const std::string& field, const std::string& code,
-                                    absl::Status* error) {
+bool Competition::CheckOrganization(fed::Violations& v, const std::string& field,
+                                    const std::string& code, absl::Status* error) {
   if (!fed::IsValidOrganizationCode(code)) return true;  // already reported by validation
   auto org = directory_.Organization(code);
   if (org.ok()) {
     if (!org->active_until().empty()) {
-      v.Add(field, absl::StrCat("organisation ", code, " is no longer active (until ", org->active_until(), ")"));
+      v.Add(field, absl::StrCat("organisation ", code, " is no longer active (until ",
+                                org->active_until(), ")"));
     }
     return true;
   }
@@ -74,19 +78,23 @@ absl::Status Competition::CreateContest(const Principal& who, const v1::CreateCo
   if (who.role != v1::ROLE_NATIONAL_ADMIN &&
       !(who.role == v1::ROLE_PROVINCE_REPORTER && who.organization_code == c.organizer_code())) {
     return absl::PermissionDeniedError(
-        "a contest is created by its organiser's staff (province reporter of that organisation) or a national admin");
+        "a contest is created by its organiser's staff (province reporter of that organisation) or "
+        "a national admin");
   }
   fed::Violations v;
   ValidateContest(v, c, "contest.");
   absl::Status registry_error;
-  if (!CheckOrganization(v, "contest.organizer_code", c.organizer_code(), &registry_error)) return registry_error;
+  if (!CheckOrganization(v, "contest.organizer_code", c.organizer_code(), &registry_error))
+    return registry_error;
   if (v.empty()) {
     auto org = directory_.Organization(c.organizer_code());
     if (org.ok()) {
-      if (c.level() == v1::CONTEST_LEVEL_PROVINCIAL && org->kind() != v1::ORGANIZATION_KIND_PROVINCIAL_UNION) {
+      if (c.level() == v1::CONTEST_LEVEL_PROVINCIAL &&
+          org->kind() != v1::ORGANIZATION_KIND_PROVINCIAL_UNION) {
         v.Add("contest.organizer_code", "a provincial contest is organised by a provincial union");
       }
-      if (c.level() == v1::CONTEST_LEVEL_NATIONAL && org->kind() != v1::ORGANIZATION_KIND_NATIONAL_UNION) {
+      if (c.level() == v1::CONTEST_LEVEL_NATIONAL &&
+          org->kind() != v1::ORGANIZATION_KIND_NATIONAL_UNION) {
         v.Add("contest.organizer_code", "a national contest is organised by the national union");
       }
     }
@@ -94,12 +102,13 @@ absl::Status Competition::CreateContest(const Principal& who, const v1::CreateCo
   RETURN_IF_ERROR(v.ToStatus());
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     if (storage::ContestEditionExists(txn, c.organizer_code(), c.kind(), c.edition(), 0)) {
-      return absl::AlreadyExistsError(absl::StrCat(c.organizer_code(), " already has edition ", c.edition(),
-                                                   " of a ", v1::ContestKind_Name(c.kind()), " contest"));
+      return absl::AlreadyExistsError(absl::StrCat(c.organizer_code(), " already has edition ",
+                                                   c.edition(), " of a ",
+                                                   v1::ContestKind_Name(c.kind()), " contest"));
     }
     const int64_t id = storage::InsertContest(txn, c, who.subject);
-    storage::SetContestState(txn, id, v1::CONTEST_STATE_UNSPECIFIED, v1::CONTEST_STATE_DRAFT, who.subject,
-                             "created");
+    storage::SetContestState(txn, id, v1::CONTEST_STATE_UNSPECIFIED, v1::CONTEST_STATE_DRAFT,
+                             who.subject, "created");
     fed::AppendAudit(txn, who, "CreateContest", absl::StrCat("contest/", id), req);
     ASSIGN_OR_RETURN(*out, storage::LoadContest(txn, id, false));
     return absl::OkStatus();
@@ -121,9 +130,10 @@ absl::Status Competition::UpdateContest(const Principal& who, const v1::UpdateCo
     ValidateContest(v, merged, "contest.");
     RETURN_IF_ERROR(v.ToStatus());
     RETURN_IF_ERROR(ChangeAllowedInState(now, merged));
-    if (storage::ContestEditionExists(txn, now.organizer_code(), now.kind(), merged.edition(), now.id())) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("contest.edition: ", now.organizer_code(), " already has edition ", merged.edition()));
+    if (storage::ContestEditionExists(txn, now.organizer_code(), now.kind(), merged.edition(),
+                                      now.id())) {
+      return absl::AlreadyExistsError(absl::StrCat("contest.edition: ", now.organizer_code(),
+                                                   " already has edition ", merged.edition()));
     }
     storage::UpdateContest(txn, merged, who.subject);
     fed::AppendAudit(txn, who, "UpdateContest", absl::StrCat("contest/", now.id()), req);
@@ -132,7 +142,8 @@ absl::Status Competition::UpdateContest(const Principal& who, const v1::UpdateCo
   });
 }
 
-absl::Status Competition::GetContest(const Principal& who, const v1::GetContestRequest& req, v1::Contest* out) {
+absl::Status Competition::GetContest(const Principal& who, const v1::GetContestRequest& req,
+                                     v1::Contest* out) {
   if (who.role == v1::ROLE_UNSPECIFIED) return absl::PermissionDeniedError("no role");
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     ASSIGN_OR_RETURN(*out, storage::LoadContest(txn, req.id(), false));
@@ -150,7 +161,8 @@ absl::Status Competition::ListContests(const Principal& who, const v1::ListConte
   });
 }
 
-absl::Status Competition::ListContestHistory(const Principal& who, const v1::ListContestHistoryRequest& req,
+absl::Status Competition::ListContestHistory(const Principal& who,
+                                             const v1::ListContestHistoryRequest& req,
                                              v1::ListContestHistoryResponse* out) {
   if (who.role == v1::ROLE_UNSPECIFIED) return absl::PermissionDeniedError("no role");
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
@@ -160,7 +172,8 @@ absl::Status Competition::ListContestHistory(const Principal& who, const v1::Lis
   });
 }
 
-absl::Status Competition::TransitionContest(const Principal& who, const v1::TransitionContestRequest& req,
+absl::Status Competition::TransitionContest(const Principal& who,
+                                            const v1::TransitionContestRequest& req,
                                             v1::Contest* out) {
   fed::Violations v;
   if (req.to() <= v1::CONTEST_STATE_UNSPECIFIED || !v1::ContestState_IsValid(req.to())) {
@@ -177,11 +190,13 @@ absl::Status Competition::TransitionContest(const Principal& who, const v1::Tran
       if (from == v1::CONTEST_STATE_AWARDED) {
         absl::StrAppend(&reason, "it is awarded and can no longer change state");
       } else if (req.to() <= from) {
-        absl::StrAppend(&reason, "states never go back (", StateName(from), " -> ", StateName(req.to()),
-                        "); the next state is ", StateName(static_cast<v1::ContestState>(from + 1)));
+        absl::StrAppend(&reason, "states never go back (", StateName(from), " -> ",
+                        StateName(req.to()), "); the next state is ",
+                        StateName(static_cast<v1::ContestState>(from + 1)));
       } else {
-        absl::StrAppend(&reason, "it must go through ", StateName(static_cast<v1::ContestState>(from + 1)),
-                        " before ", StateName(req.to()));
+        absl::StrAppend(&reason, "it must go through ",
+                        StateName(static_cast<v1::ContestState>(from + 1)), " before ",
+                        StateName(req.to()));
       }
       return absl::FailedPreconditionError(reason);
     }
@@ -204,19 +219,22 @@ absl::Status Competition::TransitionContest(const Principal& who, const v1::Tran
         }
         if (!short_of.empty() && !req.force()) {
           if (short_of.size() > 20) short_of.resize(20), short_of.push_back("...");
-          return absl::FailedPreconditionError(absl::StrCat(
-              "judging cannot close: ", c.min_judges_per_entry(), " score sheets are needed per entry and these "
-              "entries have fewer (sheets so far): ", absl::StrJoin(short_of, ", "),
-              "; score them, or close with force to leave them as they are"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("judging cannot close: ", c.min_judges_per_entry(),
+                           " score sheets are needed per entry and these "
+                           "entries have fewer (sheets so far): ",
+                           absl::StrJoin(short_of, ", "),
+                           "; score them, or close with force to leave them as they are"));
         }
         storage::ReplaceResults(txn, c.id(), Rank(scores));
         break;
       }
       case v1::CONTEST_STATE_AWARDED: {
         if (TotalPrizes(c.prizes()) > c.entry_count()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "the prize structure asks for ", TotalPrizes(c.prizes()), " prizes but the contest has only ",
-              c.entry_count(), " entries; change the prize structure first"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("the prize structure asks for ", TotalPrizes(c.prizes()),
+                           " prizes but the contest has only ", c.entry_count(),
+                           " entries; change the prize structure first"));
         }
         std::vector<Ranked> ranked = storage::LoadResults(txn, c.id());
         AssignPrizes(ranked, c.prizes());

@@ -18,7 +18,8 @@ absl::StatusOr<v1::Organization> Directory::Organization(const std::string& code
   {
     absl::MutexLock lock(&mu_);
     auto it = cache_.find(code);
-    if (it != cache_.end() && absl::Now() - it->second.fetched < ttl_) return it->second.organization;
+    if (it != cache_.end() && absl::Now() - it->second.fetched < ttl_)
+      return it->second.organization;
   }
   v1::GetOrganizationRequest req;
   req.set_code(code);

@@ -36,8 +36,9 @@ absl::CivilDay DayOf(const google::protobuf::Timestamp& ts) {
 // A contest in DRAFT or past OPEN is a state of the world, not a bad request.
 absl::Status RequireOpen(const v1::Contest& c) {
   if (c.state() == v1::CONTEST_STATE_OPEN) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat("contest ", c.id(), " is ", StateName(c.state()),
-                                                    "; entries are accepted only while it is OPEN"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("contest ", c.id(), " is ", StateName(c.state()),
+                   "; entries are accepted only while it is OPEN"));
 }
 
 bool IsPrize(v1::Prize p) { return p >= v1::PRIZE_FIRST && p <= v1::PRIZE_CONSOLATION; }
@@ -47,8 +48,9 @@ bool IsPrize(v1::Prize p) { return p >= v1::PRIZE_FIRST && p <= v1::PRIZE_CONSOL
 absl::Status NominationAllowed(pqxx::work& txn, const v1::Entry& entry, const v1::Contest& source,
                                const v1::Contest& target) {
   if (source.state() != v1::CONTEST_STATE_AWARDED) {
-    return absl::FailedPreconditionError(absl::StrCat("contest ", source.id(), " is ", StateName(source.state()),
-                                                      "; only entries of an awarded contest can be nominated"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("contest ", source.id(), " is ", StateName(source.state()),
+                     "; only entries of an awarded contest can be nominated"));
   }
   v1::Prize prize = v1::PRIZE_NONE;
   for (const Ranked& r : storage::LoadResults(txn, source.id())) {
@@ -61,19 +63,22 @@ absl::Status NominationAllowed(pqxx::work& txn, const v1::Entry& entry, const v1
     return absl::FailedPreconditionError(absl::StrCat("entry ", entry.id(), " was withdrawn"));
   }
   if (target.state() != v1::CONTEST_STATE_OPEN) {
-    return absl::FailedPreconditionError(absl::StrCat("contest ", target.id(), " is ", StateName(target.state()),
+    return absl::FailedPreconditionError(absl::StrCat("contest ", target.id(), " is ",
+                                                      StateName(target.state()),
                                                       "; it takes entries only while OPEN"));
   }
   if (int64_t existing = storage::FindNomination(txn, target.id(), entry.id()); existing != 0) {
-    return absl::AlreadyExistsError(absl::StrCat("entry ", entry.id(), " is already nominated to contest ",
-                                                 target.id(), " (entry ", existing, ")"));
+    return absl::AlreadyExistsError(absl::StrCat("entry ", entry.id(),
+                                                 " is already nominated to contest ", target.id(),
+                                                 " (entry ", existing, ")"));
   }
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntryRequest& req, v1::Entry* out) {
+absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntryRequest& req,
+                                      v1::Entry* out) {
   v1::Entry entry = req.entry();
   if (entry.contest_id() <= 0) {
     fed::Violations v;
@@ -93,7 +98,8 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
   fed::Violations v;
   ValidateEntry(v, entry, contest.kind(), "entry.");
   if (!entry.field().empty() && !HasField(contest, entry.field())) {
-    v.Add("entry.field", absl::StrCat("\"", entry.field(), "\" is not a field of contest ", contest.id()));
+    v.Add("entry.field",
+          absl::StrCat("\"", entry.field(), "\" is not a field of contest ", contest.id()));
   }
   if (entry.submitted_at().seconds() == 0) {
     entry.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(absl::Now()));
@@ -102,8 +108,9 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
   auto opens = fed::ParseDate(contest.registration_opens());
   auto closes = fed::ParseDate(contest.registration_closes());
   if (opens.ok() && closes.ok() && (day < *opens || day > *closes)) {
-    v.Add("entry.submitted_at", absl::StrCat(fed::FormatDate(day), " is outside the registration window ",
-                                             contest.registration_opens(), " to ", contest.registration_closes()));
+    v.Add("entry.submitted_at",
+          absl::StrCat(fed::FormatDate(day), " is outside the registration window ",
+                       contest.registration_opens(), " to ", contest.registration_closes()));
   }
   absl::Status registry_error;
   if (!CheckOrganization(v, "entry.source_organization_code", entry.source_organization_code(),
@@ -115,8 +122,9 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
     entry.set_source_province_code(province);
     if (!organiser && province != who.organization_code &&
         entry.source_organization_code() != who.organization_code) {
-      return absl::PermissionDeniedError(absl::StrCat("organisation ", who.organization_code,
-                                                      " may register only entries from its own province"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("organisation ", who.organization_code,
+                       " may register only entries from its own province"));
     }
   }
   RETURN_IF_ERROR(v.ToStatus());
@@ -131,8 +139,9 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
     ASSIGN_OR_RETURN(v1::Contest now, storage::LoadContest(txn, entry.contest_id(), true));
     RETURN_IF_ERROR(RequireOpen(now));
     if (int64_t same = storage::FindSameWork(txn, now.id(), entry.title(), author_key); same != 0) {
-      return absl::AlreadyExistsError(absl::StrCat("entry.title: the same authors already entered \"", entry.title(),
-                                                   "\" in this contest (entry ", same, ")"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("entry.title: the same authors already entered \"", entry.title(),
+                       "\" in this contest (entry ", same, ")"));
     }
     const int64_t id = storage::InsertEntry(txn, entry, author_key, who.subject);
     fed::AppendAudit(txn, who, "SubmitEntry", absl::StrCat("entry/", id), req);
@@ -152,15 +161,18 @@ absl::Status Competition::WithdrawEntry(const Principal& who, const v1::Withdraw
                               (entry.source_province_code() == who.organization_code ||
                                entry.source_organization_code() == who.organization_code);
     if (!IsOrganiser(who, contest) && !own_province) {
-      return absl::PermissionDeniedError("an entry is withdrawn by the organiser or by its own province");
+      return absl::PermissionDeniedError(
+          "an entry is withdrawn by the organiser or by its own province");
     }
     RETURN_IF_ERROR(v.ToStatus());
     if (entry.withdrawn()) {
-      return absl::FailedPreconditionError(absl::StrCat("entry ", entry.id(), " is already withdrawn"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("entry ", entry.id(), " is already withdrawn"));
     }
     if (contest.state() != v1::CONTEST_STATE_OPEN && contest.state() != v1::CONTEST_STATE_JUDGING) {
-      return absl::FailedPreconditionError(absl::StrCat("contest ", contest.id(), " is ", StateName(contest.state()),
-                                                        "; entries can be withdrawn only while it is OPEN or JUDGING"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("contest ", contest.id(), " is ", StateName(contest.state()),
+                       "; entries can be withdrawn only while it is OPEN or JUDGING"));
     }
     storage::WithdrawEntry(txn, entry.id(), req.reason());
     fed::AppendAudit(txn, who, "WithdrawEntry", absl::StrCat("entry/", entry.id()), req);
@@ -169,13 +181,16 @@ absl::Status Competition::WithdrawEntry(const Principal& who, const v1::Withdraw
   });
 }
 
-absl::Status Competition::GetEntry(const Principal& who, const v1::GetEntryRequest& req, v1::Entry* out) {
+absl::Status Competition::GetEntry(const Principal& who, const v1::GetEntryRequest& req,
+                                   v1::Entry* out) {
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     ASSIGN_OR_RETURN(v1::Entry entry, storage::LoadEntry(txn, req.entry_id(), false));
     ASSIGN_OR_RETURN(v1::Contest contest, storage::LoadContest(txn, entry.contest_id(), false));
-    const bool assigned = who.role == v1::ROLE_JUDGE && storage::IsAssigned(txn, entry.id(), who.subject);
+    const bool assigned =
+        who.role == v1::ROLE_JUDGE && storage::IsAssigned(txn, entry.id(), who.subject);
     if (!MaySeeEntry(who, contest, entry, assigned)) {
-      return absl::PermissionDeniedError(absl::StrCat("entry ", entry.id(), " is not visible to ", who.subject));
+      return absl::PermissionDeniedError(
+          absl::StrCat("entry ", entry.id(), " is not visible to ", who.subject));
     }
     if (!ReadsEverything(who, contest)) entry.clear_judge_subjects();
     *out = std::move(entry);
@@ -193,7 +208,8 @@ absl::Status Competition::ListEntries(const Principal& who, const v1::ListEntrie
     if (who.role == v1::ROLE_JUDGE) {
       for (int64_t id : storage::AssignedEntries(txn, contest.id(), who.subject)) mine.insert(id);
     }
-    for (auto& entry : storage::ListEntries(txn, contest.id(), req.field(), req.include_withdrawn(), all)) {
+    for (auto& entry :
+         storage::ListEntries(txn, contest.id(), req.field(), req.include_withdrawn(), all)) {
       if (!MaySeeEntry(who, contest, entry, mine.count(entry.id()) > 0)) continue;
       *out->add_entries() = std::move(entry);
     }
@@ -213,11 +229,13 @@ absl::Status Competition::NominateEntry(const Principal& who, const v1::Nominate
     }
     // First what the request itself gets wrong, then what the stored records forbid now.
     fed::Violations v;
-    const bool higher = target.level() > source.level() ||
-                        (target.kind() == v1::CONTEST_KIND_VIFOTEC && source.kind() != v1::CONTEST_KIND_VIFOTEC);
+    const bool higher =
+        target.level() > source.level() ||
+        (target.kind() == v1::CONTEST_KIND_VIFOTEC && source.kind() != v1::CONTEST_KIND_VIFOTEC);
     if (!higher) {
-      v.Add("target_contest_id", absl::StrCat("contest ", target.id(), " is not above contest ", source.id(),
-                                              " (nominations go to a higher level or to the VIFOTEC award)"));
+      v.Add("target_contest_id",
+            absl::StrCat("contest ", target.id(), " is not above contest ", source.id(),
+                         " (nominations go to a higher level or to the VIFOTEC award)"));
     }
     const std::string field = req.field().empty() ? entry.field() : req.field();
     if (!HasField(target, field)) {
@@ -236,8 +254,8 @@ absl::Status Competition::NominateEntry(const Principal& who, const v1::Nominate
     nominated.mutable_submitted_at()->set_nanos(0);
     const std::string key = AuthorKey(nominated);
     if (int64_t same = storage::FindSameWork(txn, target.id(), nominated.title(), key); same != 0) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("the same work is already entered in contest ", target.id(), " (entry ", same, ")"));
+      return absl::AlreadyExistsError(absl::StrCat("the same work is already entered in contest ",
+                                                   target.id(), " (entry ", same, ")"));
     }
     const int64_t id = storage::InsertEntry(txn, nominated, key, who.subject);
     fed::AppendAudit(txn, who, "NominateEntry", absl::StrCat("entry/", id), req);
@@ -246,7 +264,8 @@ absl::Status Competition::NominateEntry(const Principal& who, const v1::Nominate
   });
 }
 
-absl::Status Competition::GetEntryHistory(const Principal& who, const v1::GetEntryHistoryRequest& req,
+absl::Status Competition::GetEntryHistory(const Principal& who,
+                                          const v1::GetEntryHistoryRequest& req,
                                           v1::EntryHistory* out) {
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     ASSIGN_OR_RETURN(v1::Entry start, storage::LoadEntry(txn, req.entry_id(), false));
@@ -273,7 +292,8 @@ absl::Status Competition::GetEntryHistory(const Principal& who, const v1::GetEnt
           if (r.entry_id != id) continue;
           step->set_final_score(r.score.value());
           step->set_rank(r.rank);
-          step->set_prize(contest.state() == v1::CONTEST_STATE_AWARDED ? r.prize : v1::PRIZE_UNSPECIFIED);
+          step->set_prize(contest.state() == v1::CONTEST_STATE_AWARDED ? r.prize
+                                                                       : v1::PRIZE_UNSPECIFIED);
         }
       }
       *step->mutable_contest() = std::move(contest);
@@ -281,7 +301,8 @@ absl::Status Competition::GetEntryHistory(const Principal& who, const v1::GetEnt
     }
     if (!visible_any) {
       out->Clear();
-      return absl::PermissionDeniedError(absl::StrCat("entry ", start.id(), " is not visible to ", who.subject));
+      return absl::PermissionDeniedError(
+          absl::StrCat("entry ", start.id(), " is not visible to ", who.subject));
     }
     return absl::OkStatus();
   });

@@ -20,44 +20,49 @@ std::string StateName(v1::ContestState state) {
 }
 
 absl::Status RequireAssigningState(const v1::Contest& c) {
-  if (c.state() == v1::CONTEST_STATE_OPEN || c.state() == v1::CONTEST_STATE_JUDGING) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat("contest ", c.id(), " is ", StateName(c.state()),
-                                                    "; judges are assigned while it is OPEN or JUDGING"));
+  if (c.state() == v1::CONTEST_STATE_OPEN || c.state() == v1::CONTEST_STATE_JUDGING)
+    return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("contest ", c.id(), " is ", StateName(c.state()),
+                   "; judges are assigned while it is OPEN or JUDGING"));
 }
 
 // The request names a real judge and entry; whether the assignment can change
 // now depends on what is stored (README: FAILED_PRECONDITION for a conflict
 // or a withdrawn entry, NOT_FOUND / ALREADY_EXISTS for the assignment itself).
-absl::Status AssignmentChangeAllowed(pqxx::work& txn, const v1::AssignJudgeRequest& req, const v1::Entry& entry,
-                                     const v1::Judge& judge) {
+absl::Status AssignmentChangeAllowed(pqxx::work& txn, const v1::AssignJudgeRequest& req,
+                                     const v1::Entry& entry, const v1::Judge& judge) {
   if (entry.withdrawn()) {
     return absl::FailedPreconditionError(absl::StrCat("entry ", entry.id(), " was withdrawn"));
   }
   const bool assigned = storage::IsAssigned(txn, entry.id(), req.judge_subject());
   if (req.remove()) {
     if (!assigned) {
-      return absl::NotFoundError(absl::StrCat(req.judge_subject(), " is not assigned to entry ", entry.id()));
+      return absl::NotFoundError(
+          absl::StrCat(req.judge_subject(), " is not assigned to entry ", entry.id()));
     }
     if (storage::LoadSheet(txn, entry.id(), req.judge_subject()).ok()) {
-      return absl::FailedPreconditionError(absl::StrCat(req.judge_subject(), " has already scored entry ",
-                                                        entry.id(), "; the sheet stays"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          req.judge_subject(), " has already scored entry ", entry.id(), "; the sheet stays"));
     }
     return absl::OkStatus();
   }
   if (Conflicted(judge.organization_code(), entry.source_organization_code())) {
-    return absl::FailedPreconditionError(absl::StrCat("conflict of interest: ", req.judge_subject(), " belongs to ",
-                                                      judge.organization_code(), ", where entry ", entry.id(),
-                                                      " comes from"));
+    return absl::FailedPreconditionError(absl::StrCat("conflict of interest: ", req.judge_subject(),
+                                                      " belongs to ", judge.organization_code(),
+                                                      ", where entry ", entry.id(), " comes from"));
   }
   if (assigned) {
-    return absl::AlreadyExistsError(absl::StrCat(req.judge_subject(), " is already assigned to entry ", entry.id()));
+    return absl::AlreadyExistsError(
+        absl::StrCat(req.judge_subject(), " is already assigned to entry ", entry.id()));
   }
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::Status Competition::AddJudge(const Principal& who, const v1::AddJudgeRequest& req, v1::Judge* out) {
+absl::Status Competition::AddJudge(const Principal& who, const v1::AddJudgeRequest& req,
+                                   v1::Judge* out) {
   const v1::Judge& judge = req.judge();
   v1::Contest contest;
   RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
@@ -75,15 +80,16 @@ absl::Status Competition::AddJudge(const Principal& who, const v1::AddJudgeReque
     }
   }
   absl::Status registry_error;
-  if (!CheckOrganization(v, "judge.organization_code", judge.organization_code(), &registry_error)) {
+  if (!CheckOrganization(v, "judge.organization_code", judge.organization_code(),
+                         &registry_error)) {
     return registry_error;
   }
   RETURN_IF_ERROR(v.ToStatus());
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     ASSIGN_OR_RETURN(v1::Contest now, storage::LoadContest(txn, judge.contest_id(), true));
     if (now.state() == v1::CONTEST_STATE_CLOSED || now.state() == v1::CONTEST_STATE_AWARDED) {
-      return absl::FailedPreconditionError(absl::StrCat("contest ", now.id(), " is ", StateName(now.state()),
-                                                        "; its panels are final"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "contest ", now.id(), " is ", StateName(now.state()), "; its panels are final"));
     }
     storage::UpsertJudge(txn, judge);
     fed::AppendAudit(txn, who, "AddJudge", absl::StrCat("contest/", now.id()), req);
@@ -97,7 +103,8 @@ absl::Status Competition::ListJudges(const Principal& who, const v1::ListJudgesR
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     ASSIGN_OR_RETURN(v1::Contest contest, storage::LoadContest(txn, req.contest_id(), false));
     if (!ReadsEverything(who, contest)) {
-      return absl::PermissionDeniedError("the panels are visible to the organiser and the national office");
+      return absl::PermissionDeniedError(
+          "the panels are visible to the organiser and the national office");
     }
     for (auto& j : storage::ListJudges(txn, contest.id())) *out->add_judges() = std::move(j);
     return absl::OkStatus();
@@ -112,21 +119,27 @@ absl::Status Competition::AutoAssign(const Principal& who, const v1::AutoAssignR
     RETURN_IF_ERROR(RequireAssigningState(contest));
     std::vector<JudgeSlot> judges;
     for (const auto& j : storage::ListJudges(txn, contest.id())) {
-      judges.push_back({j.subject(), j.organization_code(), {j.fields().begin(), j.fields().end()}, j.assigned()});
+      judges.push_back({j.subject(),
+                        j.organization_code(),
+                        {j.fields().begin(), j.fields().end()},
+                        j.assigned()});
     }
     std::vector<EntrySlot> entries;
     for (const auto& e : storage::ListEntries(txn, contest.id(), "", false, true)) {
-      entries.push_back({e.id(), e.field(), e.source_organization_code(),
+      entries.push_back({e.id(),
+                         e.field(),
+                         e.source_organization_code(),
                          {e.judge_subjects().begin(), e.judge_subjects().end()}});
     }
     AssignmentPlan plan = PlanAssignment(entries, judges, contest.min_judges_per_entry());
     if (!plan.shortfalls.empty()) {
       const size_t n = plan.shortfalls.size();
       if (n > 10) plan.shortfalls.resize(10), plan.shortfalls.push_back("...");
-      return absl::FailedPreconditionError(absl::StrCat(
-          n, " entries cannot get ", contest.min_judges_per_entry(),
-          " judges without a conflict of interest; add judges to their panels (nothing was assigned): ",
-          absl::StrJoin(plan.shortfalls, "; ")));
+      return absl::FailedPreconditionError(
+          absl::StrCat(n, " entries cannot get ", contest.min_judges_per_entry(),
+                       " judges without a conflict of interest; add judges to their panels "
+                       "(nothing was assigned): ",
+                       absl::StrJoin(plan.shortfalls, "; ")));
     }
     storage::InsertAssignments(txn, contest.id(), plan.added, false);
     fed::AppendAudit(txn, who, "AutoAssign", absl::StrCat("contest/", contest.id()), req);
@@ -146,7 +159,8 @@ absl::Status Competition::AssignJudge(const Principal& who, const v1::AssignJudg
     auto judge = storage::LoadJudge(txn, contest.id(), req.judge_subject());
     if (!judge.ok()) {
       fed::Violations v;
-      v.Add("judge_subject", absl::StrCat("\"", req.judge_subject(), "\" is not a judge of contest ", contest.id()));
+      v.Add("judge_subject",
+            absl::StrCat("\"", req.judge_subject(), "\" is not a judge of contest ", contest.id()));
       return v.ToStatus();
     }
     RETURN_IF_ERROR(AssignmentChangeAllowed(txn, req, entry, *judge));
@@ -161,7 +175,8 @@ absl::Status Competition::AssignJudge(const Principal& who, const v1::AssignJudg
   });
 }
 
-absl::Status Competition::ListAssignments(const Principal& who, const v1::ListAssignmentsRequest& req,
+absl::Status Competition::ListAssignments(const Principal& who,
+                                          const v1::ListAssignmentsRequest& req,
                                           v1::ListAssignmentsResponse* out) {
   RETURN_IF_ERROR(fed::RequireRole(who, {v1::ROLE_JUDGE}));
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
@@ -171,13 +186,15 @@ absl::Status Competition::ListAssignments(const Principal& who, const v1::ListAs
       v1::Assignment* a = out->add_assignments();
       ASSIGN_OR_RETURN(*a->mutable_entry(), storage::LoadEntry(txn, id, false));
       a->mutable_entry()->clear_judge_subjects();
-      if (auto sheet = storage::LoadSheet(txn, id, who.subject); sheet.ok()) *a->mutable_sheet() = *sheet;
+      if (auto sheet = storage::LoadSheet(txn, id, who.subject); sheet.ok())
+        *a->mutable_sheet() = *sheet;
     }
     return absl::OkStatus();
   });
 }
 
-absl::Status Competition::SubmitScoreSheet(const Principal& who, const v1::SubmitScoreSheetRequest& req,
+absl::Status Competition::SubmitScoreSheet(const Principal& who,
+                                           const v1::SubmitScoreSheetRequest& req,
                                            v1::ScoreSheet* out) {
   RETURN_IF_ERROR(fed::RequireRole(who, {v1::ROLE_JUDGE}));
   v1::ScoreSheet sheet = req.sheet();
@@ -185,17 +202,19 @@ absl::Status Competition::SubmitScoreSheet(const Principal& who, const v1::Submi
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     ASSIGN_OR_RETURN(v1::Entry entry, storage::LoadEntry(txn, sheet.entry_id(), false));
     // FOR SHARE would do; the row lock orders sheets against closing.
-    pqxx::result state = txn.exec_params("SELECT state FROM contests WHERE id = $1 FOR SHARE", entry.contest_id());
+    pqxx::result state =
+        txn.exec_params("SELECT state FROM contests WHERE id = $1 FOR SHARE", entry.contest_id());
     ASSIGN_OR_RETURN(v1::Contest contest, storage::LoadContest(txn, entry.contest_id(), false));
     // A judge scores only what is assigned to them, never their own organisation's work.
     if (!storage::IsAssigned(txn, entry.id(), who.subject)) {
-      return absl::PermissionDeniedError(absl::StrCat("entry ", entry.id(), " is not assigned to ", who.subject));
+      return absl::PermissionDeniedError(
+          absl::StrCat("entry ", entry.id(), " is not assigned to ", who.subject));
     }
     if (auto judge = storage::LoadJudge(txn, contest.id(), who.subject);
         judge.ok() && Conflicted(judge->organization_code(), entry.source_organization_code())) {
-      return absl::PermissionDeniedError(absl::StrCat("conflict of interest: entry ", entry.id(), " comes from ",
-                                                      entry.source_organization_code(),
-                                                      ", the judge's own organisation"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("conflict of interest: entry ", entry.id(), " comes from ",
+                       entry.source_organization_code(), ", the judge's own organisation"));
     }
     fed::Violations v;
     ValidateSheet(v, sheet, contest, "sheet.");
@@ -204,8 +223,9 @@ absl::Status Competition::SubmitScoreSheet(const Principal& who, const v1::Submi
       return absl::FailedPreconditionError(absl::StrCat("entry ", entry.id(), " was withdrawn"));
     }
     if (contest.state() != v1::CONTEST_STATE_JUDGING) {
-      return absl::FailedPreconditionError(absl::StrCat("contest ", contest.id(), " is ", StateName(contest.state()),
-                                                        "; sheets are accepted and revised only while JUDGING"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("contest ", contest.id(), " is ", StateName(contest.state()),
+                       "; sheets are accepted and revised only while JUDGING"));
     }
     std::map<std::string, int64_t> hundredths;
     for (const auto& s : sheet.scores()) hundredths[s.criterion_code()] = ToHundredths(s.points());
@@ -217,20 +237,23 @@ absl::Status Competition::SubmitScoreSheet(const Principal& who, const v1::Submi
   });
 }
 
-absl::Status Competition::ListScoreSheets(const Principal& who, const v1::ListScoreSheetsRequest& req,
+absl::Status Competition::ListScoreSheets(const Principal& who,
+                                          const v1::ListScoreSheetsRequest& req,
                                           v1::ListScoreSheetsResponse* out) {
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     ASSIGN_OR_RETURN(v1::Entry entry, storage::LoadEntry(txn, req.entry_id(), false));
     ASSIGN_OR_RETURN(v1::Contest contest, storage::LoadContest(txn, entry.contest_id(), false));
     const bool all = ReadsEverything(who, contest);
     if (!all && who.role != v1::ROLE_JUDGE) {
-      return absl::PermissionDeniedError("score sheets are visible to the organiser and to their judges");
+      return absl::PermissionDeniedError(
+          "score sheets are visible to the organiser and to their judges");
     }
     for (auto& s : storage::ListSheets(txn, entry.id())) {
       if (all || s.judge_subject() == who.subject) *out->add_sheets() = std::move(s);
     }
     if (!all && out->sheets_size() == 0 && !storage::IsAssigned(txn, entry.id(), who.subject)) {
-      return absl::PermissionDeniedError(absl::StrCat("entry ", entry.id(), " is not assigned to ", who.subject));
+      return absl::PermissionDeniedError(
+          absl::StrCat("entry ", entry.id(), " is not assigned to ", who.subject));
     }
     return absl::OkStatus();
   });

@@ -17,14 +17,16 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   std::unique_ptr<competition::Directory> directory;
   std::unique_ptr<competition::Competition> logic;
-  return fed::RunService("competition", competition::Migrations(), [&](const fed::ServiceDeps& deps) {
-    directory = std::make_unique<competition::Directory>(
-        grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target), grpc::InsecureChannelCredentials()),
-        deps.signer);
-    logic = std::make_unique<competition::Competition>(*deps.db, *directory);
-    std::vector<std::unique_ptr<grpc::Service>> services;
-    services.push_back(std::make_unique<competition::CompetitionGrpcService>(
-        logic.get(), fed::CallContext{deps.signer, deps.workers}));
-    return services;
-  });
+  return fed::RunService("competition", competition::Migrations(),
+                         [&](const fed::ServiceDeps& deps) {
+                           directory = std::make_unique<competition::Directory>(
+                               grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target),
+                                                   grpc::InsecureChannelCredentials()),
+                               deps.signer);
+                           logic = std::make_unique<competition::Competition>(*deps.db, *directory);
+                           std::vector<std::unique_ptr<grpc::Service>> services;
+                           services.push_back(std::make_unique<competition::CompetitionGrpcService>(
+                               logic.get(), fed::CallContext{deps.signer, deps.workers}));
+                           return services;
+                         });
 }

@@ -29,7 +29,8 @@ absl::Status ScopeStatistics(const Principal& who, std::string* organization_cod
       }
       return absl::OkStatus();
     default:
-      return absl::PermissionDeniedError("contest figures are for the national office, viewers and provinces");
+      return absl::PermissionDeniedError(
+          "contest figures are for the national office, viewers and provinces");
   }
 }
 
@@ -42,7 +43,8 @@ absl::Status Competition::GetResults(const Principal& who, const v1::GetResultsR
     RETURN_IF_ERROR(RequireResultsVisible(who, contest));
     const bool all = ReadsEverything(who, contest);
     std::map<int64_t, v1::Entry> entries;
-    for (auto& e : storage::ListEntries(txn, contest.id(), "", false, all)) entries[e.id()] = std::move(e);
+    for (auto& e : storage::ListEntries(txn, contest.id(), "", false, all))
+      entries[e.id()] = std::move(e);
     const bool awarded = contest.state() == v1::CONTEST_STATE_AWARDED;
     std::vector<Ranked> ranked = storage::LoadResults(txn, contest.id());
     for (const Ranked& r : ranked) {
@@ -56,7 +58,8 @@ absl::Status Competition::GetResults(const Principal& who, const v1::GetResultsR
       for (int64_t id : r.tied_with) result->add_tied_with(id);
       result->set_prize(awarded ? r.prize : v1::PRIZE_UNSPECIFIED);
     }
-    for (auto& note : TieNotes(ranked, contest.prizes(), awarded)) out->add_tie_notes(std::move(note));
+    for (auto& note : TieNotes(ranked, contest.prizes(), awarded))
+      out->add_tie_notes(std::move(note));
     *out->mutable_contest() = std::move(contest);
     return absl::OkStatus();
   });
@@ -73,7 +76,8 @@ absl::Status Competition::GetStatistics(const Principal& who, const v1::Statisti
   });
 }
 
-absl::Status Competition::GetReportingFigures(const Principal& who, const v1::ReportingFiguresRequest& req,
+absl::Status Competition::GetReportingFigures(const Principal& who,
+                                              const v1::ReportingFiguresRequest& req,
                                               v1::ReportingFiguresResponse* out) {
   fed::Violations v;
   fed::CheckOrganizationCode(v, "organization_code", req.organization_code(), true);
@@ -92,7 +96,8 @@ absl::Status Competition::GetReportingFigures(const Principal& who, const v1::Re
         out->set_tech_contest_held(true);
         out->set_tech_contest_by_union(true);
       }
-      if (row.contests() > 0 && row.kind() == v1::CONTEST_KIND_YOUTH) out->set_youth_contest_held(true);
+      if (row.contests() > 0 && row.kind() == v1::CONTEST_KIND_YOUTH)
+        out->set_youth_contest_held(true);
     }
     return absl::OkStatus();
   });

@@ -150,7 +150,8 @@ void AssignPrizes(std::vector<Ranked>& ranked, const v1::PrizeStructure& prizes)
     // Below the minimum: sum/count < min  <=>  sum < min * count.
     if (r.score.sum < min * r.score.count) continue;
     for (int level = 0; level < 4; ++level) {
-      if (r.rank <= limits[level] && (level == 0 ? prizes.first() : limits[level] - limits[level - 1]) > 0) {
+      if (r.rank <= limits[level] &&
+          (level == 0 ? prizes.first() : limits[level] - limits[level - 1]) > 0) {
         r.prize = levels[level];
         break;
       }
@@ -160,16 +161,21 @@ void AssignPrizes(std::vector<Ranked>& ranked, const v1::PrizeStructure& prizes)
 
 std::string PrizeName(v1::Prize prize) {
   switch (prize) {
-    case v1::PRIZE_FIRST: return "first";
-    case v1::PRIZE_SECOND: return "second";
-    case v1::PRIZE_THIRD: return "third";
-    case v1::PRIZE_CONSOLATION: return "consolation";
-    default: return "none";
+    case v1::PRIZE_FIRST:
+      return "first";
+    case v1::PRIZE_SECOND:
+      return "second";
+    case v1::PRIZE_THIRD:
+      return "third";
+    case v1::PRIZE_CONSOLATION:
+      return "consolation";
+    default:
+      return "none";
   }
 }
 
-std::vector<std::string> TieNotes(const std::vector<Ranked>& ranked, const v1::PrizeStructure& prizes,
-                                  bool awarded) {
+std::vector<std::string> TieNotes(const std::vector<Ranked>& ranked,
+                                  const v1::PrizeStructure& prizes, bool awarded) {
   std::vector<std::string> notes;
   for (size_t i = 0; i < ranked.size();) {
     size_t j = i + 1;
@@ -177,13 +183,14 @@ std::vector<std::string> TieNotes(const std::vector<Ranked>& ranked, const v1::P
     if (j - i > 1) {
       std::vector<int64_t> ids;
       for (size_t k = i; k < j; ++k) ids.push_back(ranked[k].entry_id);
-      std::string note = absl::StrFormat("entries %s share rank %d with %.2f", absl::StrJoin(ids, ", "),
-                                         ranked[i].rank, ranked[i].score.value());
+      std::string note =
+          absl::StrFormat("entries %s share rank %d with %.2f", absl::StrJoin(ids, ", "),
+                          ranked[i].rank, ranked[i].score.value());
       if (awarded) {
         absl::StrAppend(&note, ranked[i].prize == v1::PRIZE_NONE
                                    ? "; none of them receives a prize"
-                                   : absl::StrCat("; each receives the ", PrizeName(ranked[i].prize),
-                                                  " prize"));
+                                   : absl::StrCat("; each receives the ",
+                                                  PrizeName(ranked[i].prize), " prize"));
       } else {
         absl::StrAppend(&note, "; the tie stands (no tie-break)");
       }
@@ -200,8 +207,9 @@ std::vector<std::string> TieNotes(const std::vector<Ranked>& ranked, const v1::P
                                                  {v1::PRIZE_CONSOLATION, prizes.consolation()}};
     for (const auto& [prize, count] : planned) {
       if (given[prize] > count) {
-        notes.push_back(absl::StrCat(given[prize], " ", PrizeName(prize), " prizes given where the structure has ",
-                                     count, ", because of a tie"));
+        notes.push_back(absl::StrCat(given[prize], " ", PrizeName(prize),
+                                     " prizes given where the structure has ", count,
+                                     ", because of a tie"));
       }
     }
   }

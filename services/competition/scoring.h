@@ -52,8 +52,8 @@ inline bool Conflicted(const std::string& judge_org, const std::string& source_o
 // Gives each entry judges from its field's panel until it has `min_judges`,
 // never a conflicted one, always the least loaded eligible judge (ties by
 // subject, so the plan is deterministic). Updates the loads in `judges`.
-AssignmentPlan PlanAssignment(const std::vector<EntrySlot>& entries,
-                              std::vector<JudgeSlot>& judges, int min_judges);
+AssignmentPlan PlanAssignment(const std::vector<EntrySlot>& entries, std::vector<JudgeSlot>& judges,
+                              int min_judges);
 
 // ---------------------------------------------------------------------------
 // Final scores, ranks, prizes
@@ -95,8 +95,8 @@ void AssignPrizes(std::vector<Ranked>& ranked, const v1::PrizeStructure& prizes)
 
 // One sentence per tie group (and per prize level given more often than the
 // structure says because of a tie).
-std::vector<std::string> TieNotes(const std::vector<Ranked>& ranked, const v1::PrizeStructure& prizes,
-                                  bool awarded);
+std::vector<std::string> TieNotes(const std::vector<Ranked>& ranked,
+                                  const v1::PrizeStructure& prizes, bool awarded);
 
 // "first", "second", "third", "consolation", "none".
 std::string PrizeName(v1::Prize prize);

@@ -101,10 +101,10 @@ void AddJudgesTo(pqxx::work& txn, std::vector<v1::Entry>& entries, int64_t conte
 // --- contests ----------------------------------------------------------------
 
 absl::StatusOr<v1::Contest> LoadContest(pqxx::work& txn, int64_t id, bool lock) {
-  pqxx::result r = txn.exec_params(
-      absl::StrCat("SELECT ", kContestColumns, " FROM contests c WHERE c.id = $1",
-                   lock ? " FOR UPDATE OF c" : ""),
-      id);
+  pqxx::result r =
+      txn.exec_params(absl::StrCat("SELECT ", kContestColumns, " FROM contests c WHERE c.id = $1",
+                                   lock ? " FOR UPDATE OF c" : ""),
+                      id);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("no contest with id ", id));
   return ContestFromRow(r[0]);
 }
@@ -113,7 +113,8 @@ int64_t InsertContest(pqxx::work& txn, const v1::Contest& c, const std::string& 
   return txn
       .exec_params1(
           "INSERT INTO contests (kind, organizer_code, level, edition, year, title, state,"
-          " definition, updated_by) VALUES ($1, $2, $3, $4, $5, normalize($6, NFC), $7, $8::jsonb, $9)"
+          " definition, updated_by) VALUES ($1, $2, $3, $4, $5, normalize($6, NFC), $7, $8::jsonb, "
+          "$9)"
           " RETURNING id",
           static_cast<int>(c.kind()), c.organizer_code(), static_cast<int>(c.level()), c.edition(),
           c.year(), c.title(), static_cast<int>(v1::CONTEST_STATE_DRAFT), Definition(c), actor)[0]
@@ -122,25 +123,26 @@ int64_t InsertContest(pqxx::work& txn, const v1::Contest& c, const std::string& 
 
 bool ContestEditionExists(pqxx::work& txn, const std::string& organizer, v1::ContestKind kind,
                           int edition, int64_t except_id) {
-  return !txn
-              .exec_params(
-                  "SELECT 1 FROM contests WHERE organizer_code = $1 AND kind = $2 AND edition = $3"
-                  " AND id <> $4",
-                  organizer, static_cast<int>(kind), edition, except_id)
+  return !txn.exec_params(
+                 "SELECT 1 FROM contests WHERE organizer_code = $1 AND kind = $2 AND edition = $3"
+                 " AND id <> $4",
+                 organizer, static_cast<int>(kind), edition, except_id)
               .empty();
 }
 
 void UpdateContest(pqxx::work& txn, const v1::Contest& c, const std::string& actor) {
   txn.exec_params0(
-      "UPDATE contests SET edition = $2, year = $3, title = normalize($4, NFC), definition = $5::jsonb,"
+      "UPDATE contests SET edition = $2, year = $3, title = normalize($4, NFC), definition = "
+      "$5::jsonb,"
       " updated_at = now(), updated_by = $6 WHERE id = $1",
       c.id(), c.edition(), c.year(), c.title(), Definition(c), actor);
 }
 
 void SetContestState(pqxx::work& txn, int64_t id, v1::ContestState from, v1::ContestState to,
                      const std::string& actor, const std::string& note) {
-  txn.exec_params0("UPDATE contests SET state = $2, updated_at = now(), updated_by = $3 WHERE id = $1",
-                   id, static_cast<int>(to), actor);
+  txn.exec_params0(
+      "UPDATE contests SET state = $2, updated_at = now(), updated_by = $3 WHERE id = $1", id,
+      static_cast<int>(to), actor);
   txn.exec_params0(
       "INSERT INTO contest_state_changes (contest_id, from_state, to_state, actor, note)"
       " VALUES ($1, $2, $3, $4, $5)",
@@ -149,10 +151,11 @@ void SetContestState(pqxx::work& txn, int64_t id, v1::ContestState from, v1::Con
 
 std::vector<v1::Contest> ListContests(pqxx::work& txn, const v1::ListContestsRequest& f) {
   pqxx::result rows = txn.exec_params(
-      absl::StrCat("SELECT ", kContestColumns,
-                   " FROM contests c WHERE ($1 = '' OR c.organizer_code = $1) AND ($2 = 0 OR c.year = $2)"
-                   " AND ($3 = 0 OR c.kind = $3) AND ($4 = 0 OR c.state = $4)"
-                   " ORDER BY c.year, c.organizer_code, c.kind, c.edition"),
+      absl::StrCat(
+          "SELECT ", kContestColumns,
+          " FROM contests c WHERE ($1 = '' OR c.organizer_code = $1) AND ($2 = 0 OR c.year = $2)"
+          " AND ($3 = 0 OR c.kind = $3) AND ($4 = 0 OR c.state = $4)"
+          " ORDER BY c.year, c.organizer_code, c.kind, c.edition"),
       f.organizer_code(), f.year(), static_cast<int>(f.kind()), static_cast<int>(f.state()));
   std::vector<v1::Contest> out;
   for (const auto& row : rows) out.push_back(ContestFromRow(row));
@@ -186,23 +189,27 @@ int64_t InsertEntry(pqxx::work& txn, const v1::Entry& e, const std::string& auth
   const int64_t from = e.nominated_from_entry_id();
   return txn
       .exec_params1(
-          "INSERT INTO entries (contest_id, title, author_key, authors, source_org, source_province,"
+          "INSERT INTO entries (contest_id, title, author_key, authors, source_org, "
+          "source_province,"
           " field, summary, submitted_at, nominated_from, created_by)"
           " VALUES ($1, normalize($2, NFC), $3, $4::jsonb, $5, $6, $7, $8,"
           " to_timestamp($9::double precision / 1000000), $10, $11) RETURNING id",
           e.contest_id(), e.title(), author_key, ToJson(authors), e.source_organization_code(),
-          e.source_province_code(), e.field(), e.summary(), micros, from == 0 ? nullptr : &from, actor)[0]
+          e.source_province_code(), e.field(), e.summary(), micros, from == 0 ? nullptr : &from,
+          actor)[0]
       .as<int64_t>();
 }
 
 absl::StatusOr<v1::Entry> LoadEntry(pqxx::work& txn, int64_t id, bool lock) {
-  pqxx::result r = txn.exec_params(
-      absl::StrCat("SELECT ", kEntryColumns, " FROM entries e WHERE e.id = $1", lock ? " FOR UPDATE" : ""),
-      id);
+  pqxx::result r =
+      txn.exec_params(absl::StrCat("SELECT ", kEntryColumns, " FROM entries e WHERE e.id = $1",
+                                   lock ? " FOR UPDATE" : ""),
+                      id);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("no entry with id ", id));
   v1::Entry entry = EntryFromRow(r[0]);
   for (const auto& row : txn.exec_params(
-           "SELECT judge_subject FROM assignments WHERE entry_id = $1 ORDER BY judge_subject", id)) {
+           "SELECT judge_subject FROM assignments WHERE entry_id = $1 ORDER BY judge_subject",
+           id)) {
     entry.add_judge_subjects(row[0].as<std::string>());
   }
   return entry;
@@ -240,13 +247,15 @@ int64_t FindNomination(pqxx::work& txn, int64_t contest_id, int64_t from_entry) 
 
 void WithdrawEntry(pqxx::work& txn, int64_t id, const std::string& reason) {
   txn.exec_params0(
-      "UPDATE entries SET withdrawn = true, withdrawn_at = now(), withdrawal_reason = $2 WHERE id = $1",
+      "UPDATE entries SET withdrawn = true, withdrawn_at = now(), withdrawal_reason = $2 WHERE id "
+      "= $1",
       id, reason);
 }
 
 std::vector<int64_t> NominationsOf(pqxx::work& txn, int64_t id) {
   std::vector<int64_t> out;
-  for (const auto& r : txn.exec_params("SELECT id FROM entries WHERE nominated_from = $1 ORDER BY id", id)) {
+  for (const auto& r :
+       txn.exec_params("SELECT id FROM entries WHERE nominated_from = $1 ORDER BY id", id)) {
     out.push_back(r[0].as<int64_t>());
   }
   return out;
@@ -286,16 +295,18 @@ v1::Judge JudgeFromRow(const pqxx::row& r) {
 
 std::vector<v1::Judge> ListJudges(pqxx::work& txn, int64_t contest_id) {
   std::vector<v1::Judge> out;
-  for (const auto& r : txn.exec_params(absl::StrCat(kJudgeSelect, " WHERE j.contest_id = $1 ORDER BY j.subject"),
-                                       contest_id)) {
+  for (const auto& r : txn.exec_params(
+           absl::StrCat(kJudgeSelect, " WHERE j.contest_id = $1 ORDER BY j.subject"), contest_id)) {
     out.push_back(JudgeFromRow(r));
   }
   return out;
 }
 
-absl::StatusOr<v1::Judge> LoadJudge(pqxx::work& txn, int64_t contest_id, const std::string& subject) {
-  pqxx::result r = txn.exec_params(
-      absl::StrCat(kJudgeSelect, " WHERE j.contest_id = $1 AND j.subject = $2"), contest_id, subject);
+absl::StatusOr<v1::Judge> LoadJudge(pqxx::work& txn, int64_t contest_id,
+                                    const std::string& subject) {
+  pqxx::result r =
+      txn.exec_params(absl::StrCat(kJudgeSelect, " WHERE j.contest_id = $1 AND j.subject = $2"),
+                      contest_id, subject);
   if (r.empty()) {
     return absl::NotFoundError(absl::StrCat("no judge ", subject, " in contest ", contest_id));
   }
@@ -319,7 +330,8 @@ void InsertAssignments(pqxx::work& txn, int64_t contest_id,
 }
 
 void DeleteAssignment(pqxx::work& txn, int64_t entry_id, const std::string& judge) {
-  txn.exec_params0("DELETE FROM assignments WHERE entry_id = $1 AND judge_subject = $2", entry_id, judge);
+  txn.exec_params0("DELETE FROM assignments WHERE entry_id = $1 AND judge_subject = $2", entry_id,
+                   judge);
 }
 
 bool IsAssigned(pqxx::work& txn, int64_t entry_id, const std::string& judge) {
@@ -328,12 +340,14 @@ bool IsAssigned(pqxx::work& txn, int64_t entry_id, const std::string& judge) {
               .empty();
 }
 
-std::vector<int64_t> AssignedEntries(pqxx::work& txn, int64_t contest_id, const std::string& judge) {
+std::vector<int64_t> AssignedEntries(pqxx::work& txn, int64_t contest_id,
+                                     const std::string& judge) {
   std::vector<int64_t> out;
-  for (const auto& r : txn.exec_params(
-           "SELECT a.entry_id FROM assignments a JOIN entries e ON e.id = a.entry_id"
-           " WHERE a.contest_id = $1 AND a.judge_subject = $2 AND NOT e.withdrawn ORDER BY a.entry_id",
-           contest_id, judge)) {
+  for (const auto& r :
+       txn.exec_params("SELECT a.entry_id FROM assignments a JOIN entries e ON e.id = a.entry_id"
+                       " WHERE a.contest_id = $1 AND a.judge_subject = $2 AND NOT e.withdrawn "
+                       "ORDER BY a.entry_id",
+                       contest_id, judge)) {
     out.push_back(r[0].as<int64_t>());
   }
   return out;
@@ -375,20 +389,23 @@ v1::ScoreSheet UpsertSheet(pqxx::work& txn, int64_t contest_id, const v1::ScoreS
   }
   json += "}";
   pqxx::row r = txn.exec_params1(
-      absl::StrCat("INSERT INTO score_sheets (entry_id, judge_subject, contest_id, scores, total_hundredths,"
-                   " comment) VALUES ($1, $2, $3, $4::jsonb, $5, $6) ON CONFLICT (entry_id, judge_subject)"
-                   " DO UPDATE SET scores = EXCLUDED.scores, total_hundredths = EXCLUDED.total_hundredths,"
-                   " comment = EXCLUDED.comment, revision = score_sheets.revision + 1, updated_at = now()"
-                   " RETURNING ",
-                   kSheetColumns),
+      absl::StrCat(
+          "INSERT INTO score_sheets (entry_id, judge_subject, contest_id, scores, total_hundredths,"
+          " comment) VALUES ($1, $2, $3, $4::jsonb, $5, $6) ON CONFLICT (entry_id, judge_subject)"
+          " DO UPDATE SET scores = EXCLUDED.scores, total_hundredths = EXCLUDED.total_hundredths,"
+          " comment = EXCLUDED.comment, revision = score_sheets.revision + 1, updated_at = now()"
+          " RETURNING ",
+          kSheetColumns),
       sheet.entry_id(), sheet.judge_subject(), contest_id, json, total, sheet.comment());
   return SheetFromRow(r);
 }
 
-absl::StatusOr<v1::ScoreSheet> LoadSheet(pqxx::work& txn, int64_t entry_id, const std::string& judge) {
-  pqxx::result r = txn.exec_params(
-      absl::StrCat("SELECT ", kSheetColumns, " FROM score_sheets WHERE entry_id = $1 AND judge_subject = $2"),
-      entry_id, judge);
+absl::StatusOr<v1::ScoreSheet> LoadSheet(pqxx::work& txn, int64_t entry_id,
+                                         const std::string& judge) {
+  pqxx::result r =
+      txn.exec_params(absl::StrCat("SELECT ", kSheetColumns,
+                                   " FROM score_sheets WHERE entry_id = $1 AND judge_subject = $2"),
+                      entry_id, judge);
   if (r.empty()) return absl::NotFoundError("no sheet");
   return SheetFromRow(r[0]);
 }
@@ -396,7 +413,8 @@ absl::StatusOr<v1::ScoreSheet> LoadSheet(pqxx::work& txn, int64_t entry_id, cons
 std::vector<v1::ScoreSheet> ListSheets(pqxx::work& txn, int64_t entry_id) {
   std::vector<v1::ScoreSheet> out;
   for (const auto& r : txn.exec_params(
-           absl::StrCat("SELECT ", kSheetColumns, " FROM score_sheets WHERE entry_id = $1 ORDER BY judge_subject"),
+           absl::StrCat("SELECT ", kSheetColumns,
+                        " FROM score_sheets WHERE entry_id = $1 ORDER BY judge_subject"),
            entry_id)) {
     out.push_back(SheetFromRow(r));
   }
@@ -405,14 +423,14 @@ std::vector<v1::ScoreSheet> ListSheets(pqxx::work& txn, int64_t entry_id) {
 
 std::map<int64_t, std::vector<int64_t>> SheetTotals(pqxx::work& txn, int64_t contest_id) {
   std::map<int64_t, std::vector<int64_t>> out;
-  for (const auto& r : txn.exec_params("SELECT id FROM entries WHERE contest_id = $1 AND NOT withdrawn",
-                                       contest_id)) {
+  for (const auto& r : txn.exec_params(
+           "SELECT id FROM entries WHERE contest_id = $1 AND NOT withdrawn", contest_id)) {
     out[r[0].as<int64_t>()];
   }
-  for (const auto& r : txn.exec_params(
-           "SELECT s.entry_id, s.total_hundredths FROM score_sheets s JOIN entries e ON e.id = s.entry_id"
-           " WHERE s.contest_id = $1 AND NOT e.withdrawn",
-           contest_id)) {
+  for (const auto& r : txn.exec_params("SELECT s.entry_id, s.total_hundredths FROM score_sheets s "
+                                       "JOIN entries e ON e.id = s.entry_id"
+                                       " WHERE s.contest_id = $1 AND NOT e.withdrawn",
+                                       contest_id)) {
     out[r[0].as<int64_t>()].push_back(r[1].as<int64_t>());
   }
   return out;
@@ -432,7 +450,8 @@ void ReplaceResults(pqxx::work& txn, int64_t contest_id, const std::vector<Ranke
   }
   txn.exec_params0(
       "INSERT INTO results (entry_id, contest_id, sheets, final_sum, final_count, rank)"
-      " SELECT e, $1, s, f, c, r FROM unnest($2::bigint[], $3::int[], $4::bigint[], $5::int[], $6::int[])"
+      " SELECT e, $1, s, f, c, r FROM unnest($2::bigint[], $3::int[], $4::bigint[], $5::int[], "
+      "$6::int[])"
       " AS t(e, s, f, c, r)",
       contest_id, fed::PgNumberArray(ids), fed::PgNumberArray(sheets), fed::PgNumberArray(sums),
       fed::PgNumberArray(counts), fed::PgNumberArray(ranks));
@@ -453,9 +472,9 @@ void SetPrizes(pqxx::work& txn, const std::vector<Ranked>& ranked) {
 std::vector<Ranked> LoadResults(pqxx::work& txn, int64_t contest_id) {
   std::vector<std::pair<int64_t, FinalScore>> scores;
   std::map<int64_t, v1::Prize> prizes;
-  for (const auto& r : txn.exec_params(
-           "SELECT entry_id, sheets, final_sum, final_count, prize FROM results WHERE contest_id = $1",
-           contest_id)) {
+  for (const auto& r : txn.exec_params("SELECT entry_id, sheets, final_sum, final_count, prize "
+                                       "FROM results WHERE contest_id = $1",
+                                       contest_id)) {
     FinalScore s;
     s.sheets = r[1].as<int>();
     s.sum = r[2].as<int64_t>();
@@ -470,7 +489,8 @@ std::vector<Ranked> LoadResults(pqxx::work& txn, int64_t contest_id) {
 
 // --- statistics ----------------------------------------------------------------
 
-std::vector<v1::StatisticsRow> Statistics(pqxx::work& txn, const v1::StatisticsRequest& f, bool totals) {
+std::vector<v1::StatisticsRow> Statistics(pqxx::work& txn, const v1::StatisticsRequest& f,
+                                          bool totals) {
   // Organised side: contests that ran (OPEN or later) and their active
   // entries and prizes, attributed to the organiser. National side: prizes
   // of awarded national-level contests, attributed to the entry's province.
@@ -479,7 +499,8 @@ std::vector<v1::StatisticsRow> Statistics(pqxx::work& txn, const v1::StatisticsR
   pqxx::result rows = txn.exec_params(
       absl::StrCat(
           "WITH organised AS ("
-          "  SELECT c.organizer_code AS org, c.year, c.kind, coalesce(e.field, '') AS field, c.id AS contest,"
+          "  SELECT c.organizer_code AS org, c.year, c.kind, coalesce(e.field, '') AS field, c.id "
+          "AS contest,"
           "   e.id AS entry, (c.state = 5 AND coalesce(r.prize, 0) BETWEEN 2 AND 5) AS prized"
           "  FROM contests c LEFT JOIN entries e ON e.contest_id = c.id AND NOT e.withdrawn"
           "  LEFT JOIN results r ON r.entry_id = e.id WHERE c.state >= 2),"
@@ -491,10 +512,13 @@ std::vector<v1::StatisticsRow> Statistics(pqxx::work& txn, const v1::StatisticsR
           " merged AS ("
           "  SELECT org, year, kind, field, contest, entry, prized, false AS award FROM organised"
           "  UNION ALL SELECT org, year, kind, field, NULL, NULL, false, true FROM national)"
-          " SELECT ", keys, ", count(DISTINCT contest), count(entry), count(*) FILTER (WHERE prized),"
+          " SELECT ",
+          keys,
+          ", count(DISTINCT contest), count(entry), count(*) FILTER (WHERE prized),"
           " count(*) FILTER (WHERE award) FROM merged"
           " WHERE ($1 = 0 OR year = $1) AND ($2 = '' OR org = $2) AND ($3 = 0 OR kind = $3)"
-          " AND ($4 = '' OR field = $4) GROUP BY ", group, " ORDER BY ", group),
+          " AND ($4 = '' OR field = $4) GROUP BY ",
+          group, " ORDER BY ", group),
       f.year(), f.organization_code(), static_cast<int>(f.kind()), f.field());
   std::vector<v1::StatisticsRow> out;
   for (const auto& r : rows) {

@@ -46,7 +46,8 @@ std::vector<int64_t> NominationsOf(pqxx::work& txn, int64_t id);
 // Judges and assignments ----------------------------------------------------
 void UpsertJudge(pqxx::work& txn, const v1::Judge& judge);
 std::vector<v1::Judge> ListJudges(pqxx::work& txn, int64_t contest_id);
-absl::StatusOr<v1::Judge> LoadJudge(pqxx::work& txn, int64_t contest_id, const std::string& subject);
+absl::StatusOr<v1::Judge> LoadJudge(pqxx::work& txn, int64_t contest_id,
+                                    const std::string& subject);
 void InsertAssignments(pqxx::work& txn, int64_t contest_id,
                        const std::vector<std::pair<int64_t, std::string>>& pairs, bool manual);
 void DeleteAssignment(pqxx::work& txn, int64_t entry_id, const std::string& judge);
@@ -58,7 +59,8 @@ std::vector<int64_t> AssignedEntries(pqxx::work& txn, int64_t contest_id, const 
 // Inserts or revises; returns the stored sheet.
 v1::ScoreSheet UpsertSheet(pqxx::work& txn, int64_t contest_id, const v1::ScoreSheet& sheet,
                            const std::map<std::string, int64_t>& hundredths, int64_t total);
-absl::StatusOr<v1::ScoreSheet> LoadSheet(pqxx::work& txn, int64_t entry_id, const std::string& judge);
+absl::StatusOr<v1::ScoreSheet> LoadSheet(pqxx::work& txn, int64_t entry_id,
+                                         const std::string& judge);
 std::vector<v1::ScoreSheet> ListSheets(pqxx::work& txn, int64_t entry_id);
 // entry id -> totals of its sheets, for active entries of the contest.
 std::map<int64_t, std::vector<int64_t>> SheetTotals(pqxx::work& txn, int64_t contest_id);

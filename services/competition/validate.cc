@@ -33,12 +33,15 @@ bool IsCriterionCode(const std::string& code) {
 
 bool KindFitsLevel(v1::ContestKind kind, v1::ContestLevel level) {
   switch (kind) {
-    case v1::CONTEST_KIND_PROVINCIAL_TECH: return level == v1::CONTEST_LEVEL_PROVINCIAL;
+    case v1::CONTEST_KIND_PROVINCIAL_TECH:
+      return level == v1::CONTEST_LEVEL_PROVINCIAL;
     case v1::CONTEST_KIND_NATIONAL:
-    case v1::CONTEST_KIND_VIFOTEC: return level == v1::CONTEST_LEVEL_NATIONAL;
+    case v1::CONTEST_KIND_VIFOTEC:
+      return level == v1::CONTEST_LEVEL_NATIONAL;
     case v1::CONTEST_KIND_YOUTH:
       return level == v1::CONTEST_LEVEL_PROVINCIAL || level == v1::CONTEST_LEVEL_NATIONAL;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -49,20 +52,23 @@ void ValidateContest(fed::Violations& v, const v1::Contest& c, const std::string
   if (c.level() == v1::CONTEST_LEVEL_UNSPECIFIED || !v1::ContestLevel_IsValid(c.level())) {
     v.Add(p + "level", "is required: provincial or national");
   } else if (c.kind() != v1::CONTEST_KIND_UNSPECIFIED && !KindFitsLevel(c.kind(), c.level())) {
-    v.Add(p + "level", absl::StrCat("a ", v1::ContestKind_Name(c.kind()), " contest cannot run at level ",
-                                    v1::ContestLevel_Name(c.level())));
+    v.Add(p + "level",
+          absl::StrCat("a ", v1::ContestKind_Name(c.kind()), " contest cannot run at level ",
+                       v1::ContestLevel_Name(c.level())));
   }
   fed::CheckOrganizationCode(v, p + "organizer_code", c.organizer_code(), true);
   if (c.edition() < 1 || c.edition() > 1000) v.Add(p + "edition", "must be 1 to 1000");
   if (c.year() < 1983 || c.year() > 2100) v.Add(p + "year", "must be a year from 1983 to 2100");
   fed::CheckText(v, p + "title", c.title(), kMaxTitleChars, true);
   if (c.fields().empty()) v.Add(p + "fields", "at least one field is required");
-  if (c.fields_size() > kMaxFields) v.Add(p + "fields", absl::StrCat("at most ", kMaxFields, " fields"));
+  if (c.fields_size() > kMaxFields)
+    v.Add(p + "fields", absl::StrCat("at most ", kMaxFields, " fields"));
   std::set<std::string> fields;
   for (int i = 0; i < c.fields_size(); ++i) {
     const std::string f = absl::StrCat(p, "fields[", i, "]");
     fed::CheckText(v, f, c.fields(i), kMaxFieldChars, true);
-    if (!fields.insert(c.fields(i)).second) v.Add(f, absl::StrCat("\"", c.fields(i), "\" is listed twice"));
+    if (!fields.insert(c.fields(i)).second)
+      v.Add(f, absl::StrCat("\"", c.fields(i), "\" is listed twice"));
   }
   CheckDate(v, p + "registration_opens", c.registration_opens());
   CheckDate(v, p + "registration_closes", c.registration_closes());
@@ -70,15 +76,19 @@ void ValidateContest(fed::Violations& v, const v1::Contest& c, const std::string
   CheckDate(v, p + "judging_closes", c.judging_closes());
   auto ro = fed::ParseDate(c.registration_opens()), rc = fed::ParseDate(c.registration_closes());
   auto jo = fed::ParseDate(c.judging_opens()), jc = fed::ParseDate(c.judging_closes());
-  if (ro.ok() && rc.ok() && *rc < *ro) v.Add(p + "registration_closes", "is before registration_opens");
+  if (ro.ok() && rc.ok() && *rc < *ro)
+    v.Add(p + "registration_closes", "is before registration_opens");
   if (jo.ok() && jc.ok() && *jc < *jo) v.Add(p + "judging_closes", "is before judging_opens");
   if (rc.ok() && jo.ok() && *jo < *rc) v.Add(p + "judging_opens", "is before registration_closes");
   if (ro.ok() && ro->year() != c.year() && ro->year() != c.year() - 1) {
-    v.Add(p + "registration_opens", absl::StrCat("is not in or just before the contest year ", c.year()));
+    v.Add(p + "registration_opens",
+          absl::StrCat("is not in or just before the contest year ", c.year()));
   }
   const v1::PrizeStructure& z = c.prizes();
-  const std::pair<const char*, int> counts[] = {
-      {"first", z.first()}, {"second", z.second()}, {"third", z.third()}, {"consolation", z.consolation()}};
+  const std::pair<const char*, int> counts[] = {{"first", z.first()},
+                                                {"second", z.second()},
+                                                {"third", z.third()},
+                                                {"consolation", z.consolation()}};
   for (const auto& [name, count] : counts) {
     if (count < 0 || count > 10000) v.Add(absl::StrCat(p, "prizes.", name), "must be 0 to 10000");
   }
@@ -86,7 +96,8 @@ void ValidateContest(fed::Violations& v, const v1::Contest& c, const std::string
     v.Add(p + "prizes.min_score", "must be a non-negative number with at most two decimals");
   }
   if (c.criteria().empty()) v.Add(p + "criteria", "at least one criterion is required");
-  if (c.criteria_size() > kMaxCriteria) v.Add(p + "criteria", absl::StrCat("at most ", kMaxCriteria));
+  if (c.criteria_size() > kMaxCriteria)
+    v.Add(p + "criteria", absl::StrCat("at most ", kMaxCriteria));
   std::set<std::string> codes;
   double max_total = 0;
   for (int i = 0; i < c.criteria_size(); ++i) {
@@ -113,14 +124,16 @@ void ValidateContest(fed::Violations& v, const v1::Contest& c, const std::string
   }
 }
 
-void ValidateEntry(fed::Violations& v, const v1::Entry& e, v1::ContestKind kind, const std::string& p) {
+void ValidateEntry(fed::Violations& v, const v1::Entry& e, v1::ContestKind kind,
+                   const std::string& p) {
   if (e.contest_id() <= 0) v.Add(p + "contest_id", "is required");
   fed::CheckText(v, p + "title", e.title(), kMaxTitleChars, true);
   fed::CheckOrganizationCode(v, p + "source_organization_code", e.source_organization_code(), true);
   fed::CheckText(v, p + "field", e.field(), kMaxFieldChars, true);
   fed::CheckText(v, p + "summary", e.summary(), kMaxSummaryChars, false);
   if (e.authors().empty()) v.Add(p + "authors", "at least one author is required");
-  if (e.authors_size() > kMaxAuthors) v.Add(p + "authors", absl::StrCat("at most ", kMaxAuthors, " authors"));
+  if (e.authors_size() > kMaxAuthors)
+    v.Add(p + "authors", absl::StrCat("at most ", kMaxAuthors, " authors"));
   const bool youth = kind == v1::CONTEST_KIND_YOUTH;
   std::set<std::string> names;
   for (int i = 0; i < e.authors_size(); ++i) {
@@ -134,7 +147,8 @@ void ValidateEntry(fed::Violations& v, const v1::Entry& e, v1::ContestKind kind,
     fed::CheckText(v, f + ".school", a.school(), kMaxNameChars, youth);
     if (youth) {
       if (a.age() < kYouthMinAge || a.age() > kYouthMaxAge) {
-        v.Add(f + ".age", absl::StrCat("is required for a youth contest: ", kYouthMinAge, " to ", kYouthMaxAge));
+        v.Add(f + ".age", absl::StrCat("is required for a youth contest: ", kYouthMinAge, " to ",
+                                       kYouthMaxAge));
       }
     } else if (a.age() != 0 && (a.age() < kYouthMinAge || a.age() > 120)) {
       v.Add(f + ".age", "must be 6 to 120 when given");
@@ -160,21 +174,23 @@ void ValidateSheet(fed::Violations& v, const v1::ScoreSheet& sheet, const v1::Co
     const std::string f = absl::StrCat(p, "scores[", i, "]");
     auto it = criteria.find(s.criterion_code());
     if (it == criteria.end()) {
-      v.Add(f + ".criterion_code", absl::StrCat("\"", s.criterion_code(), "\" is not a criterion of this contest"));
+      v.Add(f + ".criterion_code",
+            absl::StrCat("\"", s.criterion_code(), "\" is not a criterion of this contest"));
       continue;
     }
     if (!seen.insert(s.criterion_code()).second) {
       v.Add(f + ".criterion_code", absl::StrCat("\"", s.criterion_code(), "\" is scored twice"));
     }
     if (!(s.points() >= 0 && s.points() <= it->second->max_points())) {
-      v.Add(f + ".points", absl::StrCat(s.points(), " is outside 0 to ", it->second->max_points(), " for ",
-                                        s.criterion_code()));
+      v.Add(f + ".points", absl::StrCat(s.points(), " is outside 0 to ", it->second->max_points(),
+                                        " for ", s.criterion_code()));
     } else if (!HasAtMostTwoDecimals(s.points())) {
       v.Add(f + ".points", "has more than two decimals");
     }
   }
   for (const auto& c : contest.criteria()) {
-    if (!seen.count(c.code())) v.Add(p + "scores", absl::StrCat("no points for criterion ", c.code()));
+    if (!seen.count(c.code()))
+      v.Add(p + "scores", absl::StrCat("no points for criterion ", c.code()));
   }
   fed::CheckText(v, p + "comment", sheet.comment(), kMaxSummaryChars, false);
 }

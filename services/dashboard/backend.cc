@@ -22,17 +22,15 @@ absl::StatusOr<Response> Ask(fed::ServiceClient& client, absl::string_view metho
                                                        Response*),
                              const Request& request) {
   Response response;
-  RETURN_IF_ERROR(client.Read(method, [&](grpc::ClientContext& ctx) {
-    return (stub.*rpc)(&ctx, request, &response);
-  }));
+  RETURN_IF_ERROR(client.Read(
+      method, [&](grpc::ClientContext& ctx) { return (stub.*rpc)(&ctx, request, &response); }));
   return response;
 }
 
 }  // namespace
 
-Backend::Backend(std::shared_ptr<grpc::Channel> registry,
-                 std::shared_ptr<grpc::Channel> aggregator, const fed::TokenSigner* signer,
-                 std::shared_ptr<grpc::Channel> competition,
+Backend::Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
+                 const fed::TokenSigner* signer, std::shared_ptr<grpc::Channel> competition,
                  std::shared_ptr<grpc::Channel> ranking)
     : registry_(v1::RegistryService::NewStub(registry)),
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
@@ -47,8 +45,8 @@ absl::StatusOr<v1::CompletenessResponse> Backend::Completeness(const std::string
   v1::CompletenessRequest req;
   req.set_period(period);
   req.set_include_reporters(true);
-  return Ask(
-      aggregator_calls_, "GetCompleteness", *aggregator_, &v1::AggregatorService::Stub::GetCompleteness, req);
+  return Ask(aggregator_calls_, "GetCompleteness", *aggregator_,
+             &v1::AggregatorService::Stub::GetCompleteness, req);
 }
 
 absl::StatusOr<v1::TotalsResponse> Backend::Totals(const std::string& period,
@@ -58,8 +56,8 @@ absl::StatusOr<v1::TotalsResponse> Backend::Totals(const std::string& period,
   req.set_period(period);
   for (const auto& code : indicators) req.add_indicator_codes(code);
   req.set_include_submitted(include_submitted);
-  return Ask(
-      aggregator_calls_, "GetTotals", *aggregator_, &v1::AggregatorService::Stub::GetTotals, req);
+  return Ask(aggregator_calls_, "GetTotals", *aggregator_, &v1::AggregatorService::Stub::GetTotals,
+             req);
 }
 
 absl::StatusOr<v1::CoverageResponse> Backend::Coverage(const std::string& period,
@@ -67,21 +65,20 @@ absl::StatusOr<v1::CoverageResponse> Backend::Coverage(const std::string& period
   v1::CoverageRequest req;
   req.set_period(period);
   req.set_condition(condition);
-  return Ask(
-      aggregator_calls_, "GetCoverage", *aggregator_, &v1::AggregatorService::Stub::GetCoverage, req);
+  return Ask(aggregator_calls_, "GetCoverage", *aggregator_,
+             &v1::AggregatorService::Stub::GetCoverage, req);
 }
 
 absl::StatusOr<v1::SeriesResponse> Backend::Series(const std::string& code,
                                                    const std::vector<std::string>& indicators,
-                                                   const std::string& from,
-                                                   const std::string& to) {
+                                                   const std::string& from, const std::string& to) {
   v1::SeriesRequest req;
   req.set_organization_code(code);
   for (const auto& c : indicators) req.add_indicator_codes(c);
   req.set_from_period(from);
   req.set_to_period(to);
-  return Ask(
-      aggregator_calls_, "GetSeries", *aggregator_, &v1::AggregatorService::Stub::GetSeries, req);
+  return Ask(aggregator_calls_, "GetSeries", *aggregator_, &v1::AggregatorService::Stub::GetSeries,
+             req);
 }
 
 absl::StatusOr<v1::ListRevisionsResponse> Backend::Revisions(const std::string& code,
@@ -89,31 +86,31 @@ absl::StatusOr<v1::ListRevisionsResponse> Backend::Revisions(const std::string& 
   v1::ListRevisionsRequest req;
   req.set_organization_code(code);
   req.set_period(period);
-  return Ask(
-      aggregator_calls_, "ListRevisions", *aggregator_, &v1::AggregatorService::Stub::ListRevisions, req);
+  return Ask(aggregator_calls_, "ListRevisions", *aggregator_,
+             &v1::AggregatorService::Stub::ListRevisions, req);
 }
 
 absl::StatusOr<v1::ListChangesResponse> Backend::Changes(int64_t after, int limit) {
   v1::ListChangesRequest req;
   req.set_after_sequence(after);
   req.set_limit(limit);
-  return Ask(
-      aggregator_calls_, "ListChanges", *aggregator_, &v1::AggregatorService::Stub::ListChanges, req);
+  return Ask(aggregator_calls_, "ListChanges", *aggregator_,
+             &v1::AggregatorService::Stub::ListChanges, req);
 }
 
 absl::StatusOr<v1::Profile> Backend::Profile(const std::string& code, int year) {
   v1::GetProfileRequest req;
   req.set_code(code);
   req.set_year(year);
-  return Ask(
-      registry_calls_, "GetProfile", *registry_, &v1::RegistryService::Stub::GetProfile, req);
+  return Ask(registry_calls_, "GetProfile", *registry_, &v1::RegistryService::Stub::GetProfile,
+             req);
 }
 
 absl::StatusOr<v1::ListClustersResponse> Backend::Clusters(int year) {
   v1::ListClustersRequest req;
   req.set_year(year);
-  return Ask(
-      registry_calls_, "ListClusters", *registry_, &v1::RegistryService::Stub::ListClusters, req);
+  return Ask(registry_calls_, "ListClusters", *registry_, &v1::RegistryService::Stub::ListClusters,
+             req);
 }
 
 absl::StatusOr<v1::StatisticsResponse> Backend::ContestStatistics(
@@ -123,8 +120,8 @@ absl::StatusOr<v1::StatisticsResponse> Backend::ContestStatistics(
   req.set_year(year);
   req.set_organization_code(organization_code);
   req.set_kind(kind);
-  return Ask(
-      competition_calls_, "GetStatistics", *competition_, &v1::CompetitionService::Stub::GetStatistics, req);
+  return Ask(competition_calls_, "GetStatistics", *competition_,
+             &v1::CompetitionService::Stub::GetStatistics, req);
 }
 
 absl::StatusOr<v1::GetRankingResponse> Backend::Rankings(const std::string& period,
@@ -134,8 +131,7 @@ absl::StatusOr<v1::GetRankingResponse> Backend::Rankings(const std::string& peri
   req.set_period(period);
   req.set_cluster_number(cluster_number);
   req.set_totals_only(totals_only);
-  return Ask(
-      ranking_calls_, "GetRanking", *ranking_, &v1::RankingService::Stub::GetRanking, req);
+  return Ask(ranking_calls_, "GetRanking", *ranking_, &v1::RankingService::Stub::GetRanking, req);
 }
 
 absl::StatusOr<v1::ScoringScheme> Backend::Scheme(int year, int version) {
@@ -143,8 +139,7 @@ absl::StatusOr<v1::ScoringScheme> Backend::Scheme(int year, int version) {
   v1::GetSchemeRequest req;
   req.set_year(year);
   req.set_version(version);
-  return Ask(
-      ranking_calls_, "GetScheme", *ranking_, &v1::RankingService::Stub::GetScheme, req);
+  return Ask(ranking_calls_, "GetScheme", *ranking_, &v1::RankingService::Stub::GetScheme, req);
 }
 
 absl::StatusOr<v1::CompareProvinceResponse> Backend::CompareProvince(const std::string& code,
@@ -153,8 +148,8 @@ absl::StatusOr<v1::CompareProvinceResponse> Backend::CompareProvince(const std::
   v1::CompareProvinceRequest req;
   req.set_organization_code(code);
   req.set_period(period);
-  return Ask(
-      ranking_calls_, "CompareProvince", *ranking_, &v1::RankingService::Stub::CompareProvince, req);
+  return Ask(ranking_calls_, "CompareProvince", *ranking_,
+             &v1::RankingService::Stub::CompareProvince, req);
 }
 
 }  // namespace dashboard

@@ -70,7 +70,6 @@ class Backend {
                                                               const std::string& period);
 
  private:
-
   std::unique_ptr<v1::RegistryService::Stub> registry_;
   std::unique_ptr<v1::AggregatorService::Stub> aggregator_;
   std::unique_ptr<v1::CompetitionService::Stub> competition_;

@@ -56,7 +56,7 @@ class ChangeFeed {
   int64_t head_ ABSL_GUARDED_BY(mu_) = 0;
   bool ready_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  bool failing_ = false;  // only the poller's rounds touch it
+  bool failing_ = false;        // only the poller's rounds touch it
   fed::BackgroundLoop poller_;  // last: stopped before what it uses goes
 };
 

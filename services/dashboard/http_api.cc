@@ -11,12 +11,12 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "services/common/catalog.h"
 #include "services/common/client.h"
@@ -94,8 +94,8 @@ void SendJson(httplib::Response& res, int status, const std::string& body) {
 
 void SendError(httplib::Response& res, const absl::Status& status) {
   SendJson(res, HttpStatusOf(status),
-           absl::StrCat("{\"error\":", JsonString(status.message()), ",\"code\":",
-                        JsonString(absl::StatusCodeToString(status.code())), "}"));
+           absl::StrCat("{\"error\":", JsonString(status.message()),
+                        ",\"code\":", JsonString(absl::StatusCodeToString(status.code())), "}"));
 }
 
 absl::StatusOr<std::string> PeriodParam(const httplib::Request& req, const char* name = "period") {
@@ -125,11 +125,16 @@ absl::StatusOr<std::string> IndicatorParam(const httplib::Request& req) {
 
 std::string StateName(v1::ReportState state) {
   switch (state) {
-    case v1::REPORT_STATE_DRAFT: return "draft";
-    case v1::REPORT_STATE_SUBMITTED: return "submitted";
-    case v1::REPORT_STATE_ACCEPTED: return "accepted";
-    case v1::REPORT_STATE_RETURNED: return "returned";
-    default: return "missing";
+    case v1::REPORT_STATE_DRAFT:
+      return "draft";
+    case v1::REPORT_STATE_SUBMITTED:
+      return "submitted";
+    case v1::REPORT_STATE_ACCEPTED:
+      return "accepted";
+    case v1::REPORT_STATE_RETURNED:
+      return "returned";
+    default:
+      return "missing";
   }
 }
 
@@ -170,14 +175,30 @@ std::string JsonString(absl::string_view text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '<':
+        out += "\\u003c";
+        break;
+      case '>':
+        out += "\\u003e";
+        break;
+      case '&':
+        out += "\\u0026";
+        break;
       default:
         if (c < 0x20) {
           out += absl::StrFormat("\\u%04x", c);
@@ -194,20 +215,31 @@ std::string JsonString(absl::string_view text) {
 // tells apart the two meanings of 400 and of 409.
 int HttpStatusOf(const absl::Status& status) {
   switch (status.code()) {
-    case absl::StatusCode::kOk: return 200;
+    case absl::StatusCode::kOk:
+      return 200;
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kOutOfRange: return 400;
-    case absl::StatusCode::kUnauthenticated: return 401;
-    case absl::StatusCode::kPermissionDenied: return 403;
-    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kOutOfRange:
+      return 400;
+    case absl::StatusCode::kUnauthenticated:
+      return 401;
+    case absl::StatusCode::kPermissionDenied:
+      return 403;
+    case absl::StatusCode::kNotFound:
+      return 404;
     case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kAborted: return 409;
-    case absl::StatusCode::kResourceExhausted: return 429;
-    case absl::StatusCode::kUnavailable: return 503;
-    case absl::StatusCode::kDeadlineExceeded: return 504;
-    case absl::StatusCode::kInternal: return 500;
-    default: return 502;
+    case absl::StatusCode::kAborted:
+      return 409;
+    case absl::StatusCode::kResourceExhausted:
+      return 429;
+    case absl::StatusCode::kUnavailable:
+      return 503;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 504;
+    case absl::StatusCode::kInternal:
+      return 500;
+    default:
+      return 502;
   }
 }
 
@@ -226,10 +258,9 @@ absl::Status ScopeRankings(const fed::Principal& who, int requested,
   auto& list = *rankings->mutable_rankings();
   if (SeesNationalBoard(who)) {
     if (requested != 0) {
-      list.erase(std::remove_if(list.begin(), list.end(),
-                                [&](const v1::ClusterRanking& r) {
-                                  return r.cluster_number() != requested;
-                                }),
+      list.erase(std::remove_if(
+                     list.begin(), list.end(),
+                     [&](const v1::ClusterRanking& r) { return r.cluster_number() != requested; }),
                  list.end());
     }
     return absl::OkStatus();
@@ -290,7 +321,8 @@ httplib::Server::Handler HttpApi::Guard(bool national, Handler handler) {
     auto who = FromCookieHeader(*signer_, req.get_header_value("Cookie"), absl::Now());
     if (!who.ok()) return SendError(res, who.status());
     if (national && !SeesNationalBoard(*who)) {
-      return SendError(res, absl::PermissionDeniedError("the national board is for national roles"));
+      return SendError(res,
+                       absl::PermissionDeniedError("the national board is for national roles"));
     }
     handler(req, res, *who);
   };
@@ -299,9 +331,10 @@ httplib::Server::Handler HttpApi::Guard(bool national, Handler handler) {
 void HttpApi::Register(httplib::Server& server) {
   using namespace std::placeholders;
   server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-    SendJson(res, 200, absl::StrCat("{\"status\":\"SERVING\",\"changeFeedReady\":",
-                                    feed_->ready() ? "true" : "false",
-                                    ",\"unavailable\":", UnavailableDependenciesJson(), "}"));
+    SendJson(res, 200,
+             absl::StrCat(
+                 "{\"status\":\"SERVING\",\"changeFeedReady\":", feed_->ready() ? "true" : "false",
+                 ",\"unavailable\":", UnavailableDependenciesJson(), "}"));
   });
   server.Post("/api/login", [this](const httplib::Request& req, httplib::Response& res) {
     SecurityHeaders(res);
@@ -342,8 +375,10 @@ void HttpApi::Register(httplib::Server& server) {
     }
     Page(req, res);
   });
-  server.Get("/login", [this](const httplib::Request& req, httplib::Response& res) { Page(req, res); });
-  server.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+  server.Get("/login",
+             [this](const httplib::Request& req, httplib::Response& res) { Page(req, res); });
+  server.Get("/favicon.ico",
+             [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   server.set_mount_point("/assets", options_.web_root + "/assets");
   server.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
     // Vite names assets by content hash: they never change.
@@ -397,8 +432,8 @@ void HttpApi::Me(const httplib::Request&, httplib::Response& res, const fed::Pri
   std::vector<std::string> due_dates;  // the page says how far each deadline is from today
   for (const auto& p : periods) {
     quoted.push_back(JsonString(p));
-    due_dates.push_back(absl::StrCat(JsonString(p), ":",
-                                     JsonString(fed::FormatDate(fed::Period::Parse(p)->DueDate()))));
+    due_dates.push_back(absl::StrCat(
+        JsonString(p), ":", JsonString(fed::FormatDate(fed::Period::Parse(p)->DueDate()))));
   }
   const auto& catalog = fed::LatestCatalog();
   SendJson(res, 200,
@@ -406,13 +441,12 @@ void HttpApi::Me(const httplib::Request&, httplib::Response& res, const fed::Pri
                         ",\"organizationCode\":", JsonString(who.organization_code),
                         ",\"role\":", JsonString(v1::Role_Name(who.role)),
                         ",\"national\":", SeesNationalBoard(who) ? "true" : "false",
-                        ",\"today\":", JsonString(fed::FormatDate(today)),
-                        ",\"periods\":[", absl::StrJoin(quoted, ","), "]",
-                        ",\"dueDates\":{", absl::StrJoin(due_dates, ","), "}",
+                        ",\"today\":", JsonString(fed::FormatDate(today)), ",\"periods\":[",
+                        absl::StrJoin(quoted, ","), "]", ",\"dueDates\":{",
+                        absl::StrJoin(due_dates, ","), "}",
                         ",\"defaultPeriod\":", JsonString(DefaultBoardPeriod(today)),
-                        ",\"features\":{\"rankings\":",
-                        backend_->HasRanking() ? "true" : "false", ",\"contests\":",
-                        backend_->HasCompetition() ? "true" : "false", "}",
+                        ",\"features\":{\"rankings\":", backend_->HasRanking() ? "true" : "false",
+                        ",\"contests\":", backend_->HasCompetition() ? "true" : "false", "}",
                         ",\"catalog\":", ToJson(catalog), "}"));
 }
 
@@ -427,7 +461,8 @@ absl::StatusOr<v1::ListClustersResponse> HttpApi::ClustersFor(
     auto clusters = backend_->Clusters(y);
     if (!clusters.ok()) return clusters.status();
     std::set<std::string> members;
-    for (const auto& c : clusters->clusters()) members.insert(c.member_codes().begin(), c.member_codes().end());
+    for (const auto& c : clusters->clusters())
+      members.insert(c.member_codes().begin(), c.member_codes().end());
     int covered = 0;
     for (const auto& r : board.reporters()) covered += members.count(r.organization_code());
     if (board.reporters_size() > 0 && covered * 2 > board.reporters_size()) return *clusters;
@@ -512,8 +547,9 @@ void HttpApi::Coverage(const httplib::Request& req, httplib::Response& res, cons
     items.push_back(absl::StrCat("{\"condition\":", JsonString(condition),
                                  ",\"coverage\":", ToJson(*coverage), "}"));
   }
-  SendJson(res, 200, absl::StrCat("{\"period\":", JsonString(*period), ",\"items\":[",
-                                  absl::StrJoin(items, ","), "]}"));
+  SendJson(res, 200,
+           absl::StrCat("{\"period\":", JsonString(*period), ",\"items\":[",
+                        absl::StrJoin(items, ","), "]}"));
 }
 
 void HttpApi::Province(const httplib::Request& req, httplib::Response& res,
@@ -536,12 +572,13 @@ void HttpApi::Province(const httplib::Request& req, httplib::Response& res,
     if (!revisions.ok() && revisions.status().code() != absl::StatusCode::kNotFound) {
       return SendError(res, revisions.status());
     }
-    reports.push_back(absl::StrCat("{\"period\":", JsonString(p.ToString()), ",\"revisions\":",
-                                   revisions.ok() ? ToJson(*revisions) : "{\"revisions\":[]}",
-                                   "}"));
+    reports.push_back(absl::StrCat(
+        "{\"period\":", JsonString(p.ToString()),
+        ",\"revisions\":", revisions.ok() ? ToJson(*revisions) : "{\"revisions\":[]}", "}"));
   }
-  SendJson(res, 200, absl::StrCat("{\"profile\":", ToJson(*profile), ",\"reports\":[",
-                                  absl::StrJoin(reports, ","), "]}"));
+  SendJson(res, 200,
+           absl::StrCat("{\"profile\":", ToJson(*profile), ",\"reports\":[",
+                        absl::StrJoin(reports, ","), "]}"));
 }
 
 void HttpApi::ProvinceSeries(const httplib::Request& req, httplib::Response& res,
@@ -584,15 +621,16 @@ void HttpApi::ProvinceSeries(const httplib::Request& req, httplib::Response& res
   }
   SendJson(res, 200,
            absl::StrCat("{\"own\":", ToJson(*own), ",\"cluster\":", cluster_json,
-                        ",\"clusterAverage\":[", absl::StrJoin(average, ","),
-                        "],\"clusterBest\":[", absl::StrJoin(best, ","), "]}"));
+                        ",\"clusterAverage\":[", absl::StrJoin(average, ","), "],\"clusterBest\":[",
+                        absl::StrJoin(best, ","), "]}"));
 }
 
 void HttpApi::Events(const httplib::Request& req, httplib::Response& res,
                      const fed::Principal& who) {
   int64_t after = 0;
   std::string last_id = req.get_header_value("Last-Event-ID");
-  if (!absl::SimpleAtoi(last_id, &after) && !absl::SimpleAtoi(req.get_param_value("after"), &after)) {
+  if (!absl::SimpleAtoi(last_id, &after) &&
+      !absl::SimpleAtoi(req.get_param_value("after"), &after)) {
     after = feed_->head();
   }
   auto cursor = std::make_shared<int64_t>(std::max<int64_t>(0, after));
@@ -608,8 +646,8 @@ void HttpApi::Events(const httplib::Request& req, httplib::Response& res,
         std::string out;
         if (!*started) {
           *started = true;
-          out = absl::StrCat("retry: 2000\nevent: hello\ndata: {\"sequence\":\"", *cursor,
-                             "\"}\n\n");
+          out =
+              absl::StrCat("retry: 2000\nevent: hello\ndata: {\"sequence\":\"", *cursor, "\"}\n\n");
           return sink.write(out.data(), out.size());
         }
         ChangeFeed::Batch batch = feed_->WaitAfter(*cursor, heartbeat);
@@ -648,8 +686,8 @@ void HttpApi::BoardCsv(const httplib::Request& req, httplib::Response& res, cons
   int only_cluster = 0;
   absl::SimpleAtoi(req.get_param_value("cluster"), &only_cluster);
   std::string csv = kCsvBom;
-  csv += CsvRow({"period", "code", "name", "cluster", "state", "late", "revision",
-                 "first_submitted_at"});
+  csv += CsvRow(
+      {"period", "code", "name", "cluster", "state", "late", "revision", "first_submitted_at"});
   for (const auto& r : board->reporters()) {
     auto it = cluster_of.find(r.organization_code());
     int number = it == cluster_of.end() ? 0 : it->second;
@@ -677,8 +715,8 @@ void HttpApi::TotalsCsv(const httplib::Request& req, httplib::Response& res,
   auto totals = backend_->Totals(*period, {}, false);
   if (!totals.ok()) return SendError(res, totals.status());
   std::string csv = kCsvBom;
-  csv += CsvRow({"period", "indicator_code", "label_vi", "label_en", "value",
-                 "reporting_organizations"});
+  csv += CsvRow(
+      {"period", "indicator_code", "label_vi", "label_en", "value", "reporting_organizations"});
   for (const auto& t : totals->totals()) {
     const v1::Indicator* indicator = fed::FindIndicator(t.indicator_code());
     csv += CsvRow({*period, t.indicator_code(), indicator ? indicator->label_vi() : "",
@@ -703,7 +741,8 @@ void HttpApi::Contests(const httplib::Request& req, httplib::Response& res,
   const int year = YearOf(*period);
   auto all = backend_->ContestStatistics(year, *scope, v1::CONTEST_KIND_UNSPECIFIED);
   if (!all.ok()) {
-    spdlog::warn("event=contest_statistics_failed year={} error=\"{}\"", year, all.status().message());
+    spdlog::warn("event=contest_statistics_failed year={} error=\"{}\"", year,
+                 all.status().message());
     return SendError(res, all.status());
   }
   // Per kind, each organisation's contests counted once (the rows count a
@@ -742,9 +781,8 @@ void HttpApi::ContestsCsv(const httplib::Request& req, httplib::Response& res,
                    absl::StrCat(r.contests()), absl::StrCat(r.entries()), absl::StrCat(r.prizes()),
                    absl::StrCat(r.national_awards())});
   }
-  res.set_header("Content-Disposition",
-                 absl::StrCat("attachment; filename=\"contests-", year,
-                              scope->empty() ? "" : "-", *scope, ".csv\""));
+  res.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"contests-", year,
+                                                     scope->empty() ? "" : "-", *scope, ".csv\""));
   res.set_header("Cache-Control", "no-store");
   res.set_content(csv, "text/csv; charset=utf-8");
 }
@@ -814,16 +852,21 @@ void HttpApi::RankingsCsv(const httplib::Request& req, httplib::Response& res,
   auto rankings = ScopedRankings(req, who, &period);
   if (!rankings.ok()) return SendError(res, rankings.status());
   std::string csv = kCsvBom;
-  csv += CsvRow({"year", "cluster", "period", "scheme_version", "rank", "code", "name",
-                 "cluster_role", "total", "flag_proposal", "item_kind", "item_code", "raw",
-                 "normalised", "points"});
+  csv +=
+      CsvRow({"year", "cluster", "period", "scheme_version", "rank", "code", "name", "cluster_role",
+              "total", "flag_proposal", "item_kind", "item_code", "raw", "normalised", "points"});
   for (const auto& r : rankings->rankings()) {
     for (const auto& e : r.entries()) {
-      std::vector<std::string> head = {absl::StrCat(r.year()), absl::StrCat(r.cluster_number()),
-                                       r.period(), absl::StrCat(r.scheme_version()),
-                                       absl::StrCat(e.rank()), e.organization_code(),
-                                       e.organization_name(), e.cluster_role(),
-                                       absl::StrCat(e.total()), e.flag_proposal() ? "yes" : "no"};
+      std::vector<std::string> head = {absl::StrCat(r.year()),
+                                       absl::StrCat(r.cluster_number()),
+                                       r.period(),
+                                       absl::StrCat(r.scheme_version()),
+                                       absl::StrCat(e.rank()),
+                                       e.organization_code(),
+                                       e.organization_name(),
+                                       e.cluster_role(),
+                                       absl::StrCat(e.total()),
+                                       e.flag_proposal() ? "yes" : "no"};
       if (e.has_not_expected()) {
         // Listed, not ranked: no rank, no total, one row saying why.
         head[4] = "";
@@ -835,15 +878,15 @@ void HttpApi::RankingsCsv(const httplib::Request& req, httplib::Response& res,
       }
       for (const auto& c : e.breakdown()) {
         std::vector<std::string> row = head;
-        row.insert(row.end(), {"criterion", c.criterion_code(),
-                               c.present() ? absl::StrCat(c.raw_value()) : "",
-                               absl::StrCat(c.normalised()), absl::StrCat(c.points())});
+        row.insert(row.end(),
+                   {"criterion", c.criterion_code(), c.present() ? absl::StrCat(c.raw_value()) : "",
+                    absl::StrCat(c.normalised()), absl::StrCat(c.points())});
         csv += CsvRow(row);
       }
       for (const auto& a : e.adjustments()) {
         std::vector<std::string> row = head;
-        row.insert(row.end(), {"rule", a.rule_code(), absl::StrCat(a.count()), "",
-                               absl::StrCat(a.points())});
+        row.insert(row.end(),
+                   {"rule", a.rule_code(), absl::StrCat(a.count()), "", absl::StrCat(a.points())});
         csv += CsvRow(row);
       }
     }
@@ -885,7 +928,8 @@ void HttpApi::ProvinceRanking(const httplib::Request& req, httplib::Response& re
   if (ranking.ok() && ranking->rankings_size() == 1) {
     ranking_json = ToJson(ranking->rankings(0));
     if (ranking->rankings(0).scheme_version() != scheme->version()) {
-      auto used = backend_->Scheme(ranking->rankings(0).year(), ranking->rankings(0).scheme_version());
+      auto used =
+          backend_->Scheme(ranking->rankings(0).year(), ranking->rankings(0).scheme_version());
       if (used.ok()) *scheme = *used;
     }
   }

@@ -40,8 +40,8 @@ class HttpApi {
   void Register(httplib::Server& server);
 
  private:
-  using Handler = std::function<void(const httplib::Request&, httplib::Response&,
-                                     const fed::Principal&)>;
+  using Handler =
+      std::function<void(const httplib::Request&, httplib::Response&, const fed::Principal&)>;
   // Authenticates the session cookie (401 JSON otherwise), checks national
   // access when `national` (403 otherwise), then runs `handler`.
   httplib::Server::Handler Guard(bool national, Handler handler);

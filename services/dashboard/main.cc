@@ -20,8 +20,7 @@
 #include "services/dashboard/http_api.h"
 
 ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
-ABSL_FLAG(std::string, aggregator_target, "127.0.0.1:50053",
-          "Address of the aggregator service.");
+ABSL_FLAG(std::string, aggregator_target, "127.0.0.1:50053", "Address of the aggregator service.");
 ABSL_FLAG(std::string, competition_target, "127.0.0.1:50054",
           "Address of the competition service (contest statistics); empty: none.");
 ABSL_FLAG(std::string, ranking_target, "127.0.0.1:50055",
@@ -30,8 +29,7 @@ ABSL_FLAG(std::string, web_root, "services/dashboard/web/dist",
           "Directory of the built page (index.html and assets/).");
 ABSL_FLAG(bool, secure_cookie, false,
           "Mark the session cookie Secure (when served over HTTPS by a proxy).");
-ABSL_FLAG(int, http_threads, 256,
-          "HTTP worker threads; each open live-update stream holds one.");
+ABSL_FLAG(int, http_threads, 256, "HTTP worker threads; each open live-update stream holds one.");
 ABSL_FLAG(int, poll_ms, 300, "How often to ask the aggregator for new changes.");
 
 namespace {

@@ -49,7 +49,8 @@ absl::StatusOr<Session> Login(const fed::TokenSigner& signer, absl::string_view 
   if (claims->role() == v1::ROLE_PROVINCE_REPORTER && claims->organization_code().empty()) {
     return absl::PermissionDeniedError("a province login needs its organisation code");
   }
-  absl::Time expires = std::min(absl::FromUnixSeconds(claims->expires_at_unix()), now + kMaxSession);
+  absl::Time expires =
+      std::min(absl::FromUnixSeconds(claims->expires_at_unix()), now + kMaxSession);
   v1::TokenClaims session_claims = *claims;
   session_claims.set_issued_at_unix(absl::ToUnixSeconds(now));
   session_claims.set_expires_at_unix(absl::ToUnixSeconds(expires));
@@ -81,8 +82,8 @@ absl::StatusOr<fed::Principal> FromCookieHeader(const fed::TokenSigner& signer,
 }
 
 std::string SetCookie(const Session& session, bool secure) {
-  return absl::StrCat(kSessionCookie, "=", session.cookie_value, "; Path=/; Max-Age=",
-                      session.max_age_seconds, "; HttpOnly; SameSite=Strict",
+  return absl::StrCat(kSessionCookie, "=", session.cookie_value,
+                      "; Path=/; Max-Age=", session.max_age_seconds, "; HttpOnly; SameSite=Strict",
                       secure ? "; Secure" : "");
 }
 

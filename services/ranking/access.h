@@ -16,16 +16,17 @@ inline absl::Status DefineScheme(const fed::Principal& who) {
 
 // Every role that reads figures (contest judges do not).
 inline absl::Status Read(const fed::Principal& who) {
-  return fed::RequireRole(who, {v1::ROLE_VIEWER, v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_NATIONAL_ADMIN,
-                                v1::ROLE_SERVICE, v1::ROLE_PROVINCE_REPORTER});
+  return fed::RequireRole(
+      who, {v1::ROLE_VIEWER, v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_NATIONAL_ADMIN, v1::ROLE_SERVICE,
+            v1::ROLE_PROVINCE_REPORTER});
 }
 
 // A province reads its own comparisons and its own cluster's ranking.
 inline absl::Status ReadOrganization(const fed::Principal& who, const std::string& code) {
   RETURN_IF_ERROR(Read(who));
   if (who.role == v1::ROLE_PROVINCE_REPORTER && who.organization_code != code) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("organisation ", who.organization_code, " may not read the comparisons of ", code));
+    return absl::PermissionDeniedError(absl::StrCat("organisation ", who.organization_code,
+                                                    " may not read the comparisons of ", code));
   }
   return absl::OkStatus();
 }

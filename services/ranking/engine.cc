@@ -10,11 +10,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/blocking.h"
 #include "services/common/catalog.h"
 #include "services/common/dates.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
-#include "services/common/blocking.h"
 #include "services/ranking/storage.h"
 
 namespace ranking {
@@ -59,13 +59,15 @@ std::vector<fed::Period> EagerPeriods(int year) {
 }
 
 bool HasMember(const v1::EmulationCluster& c, const std::string& code) {
-  return std::find(c.member_codes().begin(), c.member_codes().end(), code) != c.member_codes().end();
+  return std::find(c.member_codes().begin(), c.member_codes().end(), code) !=
+         c.member_codes().end();
 }
 
 // Erases the entries of `map` whose value `drop` selects.
 template <typename Map, typename Drop>
 void EraseIf(Map& map, Drop drop) {
-  for (auto it = map.begin(); it != map.end();) it = drop(it->second) ? map.erase(it) : std::next(it);
+  for (auto it = map.begin(); it != map.end();)
+    it = drop(it->second) ? map.erase(it) : std::next(it);
 }
 
 std::string ClusterRole(const v1::EmulationCluster& c, const std::string& code) {
@@ -157,7 +159,8 @@ absl::Status Engine::Load() {
   ASSIGN_OR_RETURN(auto unions, sources_.ProvincialUnions());
   {
     absl::MutexLock lock(&mu_);
-    for (auto& s : schemes) schemes_[s.year()].push_back(std::make_shared<const v1::ScoringScheme>(std::move(s)));
+    for (auto& s : schemes)
+      schemes_[s.year()].push_back(std::make_shared<const v1::ScoringScheme>(std::move(s)));
     for (auto& a : selves) self_[absl::StrCat(a.organization_code(), "|", a.period())] = a;
     unions_ = std::move(unions);
   }
@@ -177,7 +180,8 @@ absl::Status Engine::Load() {
     {
       absl::ReaderMutexLock lock(&mu_);
       for (const auto& [year, clusters] : clusters_) {
-        for (const auto& c : clusters->list) codes.insert(c.member_codes().begin(), c.member_codes().end());
+        for (const auto& c : clusters->list)
+          codes.insert(c.member_codes().begin(), c.member_codes().end());
         for (const auto& h : HalvesOf(YearOf(year))) halves.push_back(h);
       }
     }
@@ -220,9 +224,11 @@ absl::Status Engine::EnsureReceipts(const std::vector<std::string>& codes,
     }
     absl::MutexLock lock(&mu_);
     for (const auto& code : missing) {
-      if (auto it = found.find(code); it != found.end()) receipts_[absl::StrCat(code, "|", p)] = it->second;
+      if (auto it = found.find(code); it != found.end())
+        receipts_[absl::StrCat(code, "|", p)] = it->second;
     }
-    for (size_t i = 0; i < single.size(); ++i) receipts_[absl::StrCat(single[i], "|", p)] = singles[i];
+    for (size_t i = 0; i < single.size(); ++i)
+      receipts_[absl::StrCat(single[i], "|", p)] = singles[i];
   }
   return absl::OkStatus();
 }
@@ -277,10 +283,12 @@ Timeliness Engine::RolledTimelinessOf(const std::string& code, const fed::Period
   return t;
 }
 
-absl::Status Engine::FetchRanges(const std::vector<std::string>& codes, int from_year, int to_year) {
-  std::vector<fed::Period> periods = fed::Period::Range(
-      {from_year, fed::Period::Kind::kHalf, 1}, {to_year, fed::Period::Kind::kHalf, 2});
-  for (const auto& year : fed::Period::Range(YearOf(from_year), YearOf(to_year))) periods.push_back(year);
+absl::Status Engine::FetchRanges(const std::vector<std::string>& codes, int from_year,
+                                 int to_year) {
+  std::vector<fed::Period> periods = fed::Period::Range({from_year, fed::Period::Kind::kHalf, 1},
+                                                        {to_year, fed::Period::Kind::kHalf, 2});
+  for (const auto& year : fed::Period::Range(YearOf(from_year), YearOf(to_year)))
+    periods.push_back(year);
   // One bulk call per period (and 5,000 organisations), a few at a time.
   return ParallelFor(periods.size(), [&](size_t i) -> absl::Status {
     ASSIGN_OR_RETURN(auto counted, sources_.CountedValues(codes, periods[i]));
@@ -293,7 +301,8 @@ absl::Status Engine::FetchRanges(const std::vector<std::string>& codes, int from
 void Engine::Keep(const std::string& code, const fed::Period& period, bool roll_up,
                   Sources::Counted counted) {
   OrgPeriod& d = (roll_up ? rolled_ : data_)[DataKey(code, period.ToString())];
-  if (counted.values.empty()) counted.values.assign(fed::LatestCatalog().indicators_size(), std::nan(""));
+  if (counted.values.empty())
+    counted.values.assign(fed::LatestCatalog().indicators_size(), std::nan(""));
   d.values = std::move(counted.values);
   d.reported = counted.reported;
   d.timeliness = roll_up ? RolledTimelinessOf(code, period) : TimelinessOf(code, period);
@@ -383,7 +392,8 @@ absl::Status Engine::RankYear(int year) {
   auto scheme = Scheme(year, 0);
   if (!scheme) return absl::OkStatus();
   std::vector<std::string> codes;
-  for (const auto& c : clusters->list) codes.insert(codes.end(), c.member_codes().begin(), c.member_codes().end());
+  for (const auto& c : clusters->list)
+    codes.insert(codes.end(), c.member_codes().begin(), c.member_codes().end());
   for (const auto& period : EagerPeriods(year)) {
     RETURN_IF_ERROR(Fetch(codes, period, false, false));
     absl::MutexLock lock(&mu_);
@@ -477,15 +487,18 @@ int Engine::Recompute(WhichRankings which_rankings, WhichFigures which_figures) 
       }
     }
     for (const auto& [key, kept] : figures_) {
-      if (which_figures(kept)) figures.emplace_back(key, ComputeFigures(kept.cluster, kept.period, kept.roll_up));
+      if (which_figures(kept))
+        figures.emplace_back(key, ComputeFigures(kept.cluster, kept.period, kept.roll_up));
     }
   }
   absl::MutexLock lock(&mu_);
   for (auto& [key, ranking] : rankings) {
-    if (auto it = rankings_.find(key); it != rankings_.end()) it->second.ranking = std::move(ranking);
+    if (auto it = rankings_.find(key); it != rankings_.end())
+      it->second.ranking = std::move(ranking);
   }
   for (auto& [key, computed] : figures) {
-    if (auto it = figures_.find(key); it != figures_.end()) it->second.figures = std::move(computed);
+    if (auto it = figures_.find(key); it != figures_.end())
+      it->second.figures = std::move(computed);
   }
   return static_cast<int>(rankings.size());
 }
@@ -561,7 +574,8 @@ void Engine::SelfAssessed(const v1::SelfAssessment& a) {
   // Comparisons do not read self-assessments.
   Recompute(
       [&](const Kept& kept) {
-        return kept.period.ToString() == a.period() && HasMember(kept.cluster, a.organization_code());
+        return kept.period.ToString() == a.period() &&
+               HasMember(kept.cluster, a.organization_code());
       },
       [](const KeptFigures&) { return false; });
 }
@@ -708,7 +722,8 @@ void Engine::Start(absl::Duration poll_interval, absl::Duration cluster_refresh)
   cluster_refresh_ = cluster_refresh;
   follow_wait_ = poll_;
   next_cluster_refresh_ = absl::Now() + cluster_refresh_;
-  follower_ = std::make_unique<fed::BackgroundLoop>("ranking-feed", [this] { return FollowRound(); });
+  follower_ =
+      std::make_unique<fed::BackgroundLoop>("ranking-feed", [this] { return FollowRound(); });
   follower_->Start();
 }
 
@@ -725,7 +740,8 @@ fed::BackgroundLoop::Next Engine::FollowRound() {
   }
   if (!status.ok()) {
     spdlog::warn("event=feed_follow_failed error=\"{}\"", status.message());
-    follow_wait_ = std::min(follow_wait_ * 2, absl::Seconds(10));  // back off while a source is down
+    follow_wait_ =
+        std::min(follow_wait_ * 2, absl::Seconds(10));  // back off while a source is down
   } else {
     follow_wait_ = poll_;
   }

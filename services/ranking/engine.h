@@ -155,8 +155,8 @@ class Engine {
   absl::Status FetchNow(const std::vector<std::string>& missing, const fed::Period& period,
                         bool roll_up, bool refetch);
   // Keeps what was fetched for (code, period); empty values = nothing counted.
-  void Keep(const std::string& code, const fed::Period& period, bool roll_up, Sources::Counted counted)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Keep(const std::string& code, const fed::Period& period, bool roll_up,
+            Sources::Counted counted) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status FetchRanges(const std::vector<std::string>& codes, int from_year, int to_year);
   absl::Status EnsureReceipts(const std::vector<std::string>& codes,
                               const std::vector<fed::Period>& halves, bool refetch);
@@ -173,7 +173,8 @@ class Engine {
   Timeliness RolledTimelinessOf(const std::string& code, const fed::Period& period) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   RankingPtr Compute(const v1::EmulationCluster& cluster, const fed::Period& period,
-                     const v1::ScoringScheme& scheme, bool roll_up) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+                     const v1::ScoringScheme& scheme, bool roll_up) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   FiguresPtr ComputeFigures(const v1::EmulationCluster& cluster, const fed::Period& period,
                             bool roll_up) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Recomputes the kept rankings and figures the predicates select (each is
@@ -204,7 +205,8 @@ class Engine {
   std::unordered_map<std::string, OrgPeriod> data_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, OrgPeriod> rolled_ ABSL_GUARDED_BY(mu_);
   // Predecessors of the organisations whose rolled-up values are kept.
-  std::unordered_map<std::string, std::vector<Sources::Predecessor>> predecessors_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, std::vector<Sources::Predecessor>> predecessors_
+      ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, Receipt> receipts_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, v1::SelfAssessment> self_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, Kept> rankings_ ABSL_GUARDED_BY(mu_);

@@ -23,10 +23,13 @@ int main(int argc, char** argv) {
   std::unique_ptr<ranking::Engine> engine;
   std::unique_ptr<ranking::Ranking> logic;
   return fed::RunService(
-      "ranking", ranking::Migrations(), [&](const fed::ServiceDeps& deps) {
+      "ranking", ranking::Migrations(),
+      [&](const fed::ServiceDeps& deps) {
         sources = std::make_unique<ranking::Sources>(
-            grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target), grpc::InsecureChannelCredentials()),
-            grpc::CreateChannel(absl::GetFlag(FLAGS_aggregator_target), grpc::InsecureChannelCredentials()),
+            grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target),
+                                grpc::InsecureChannelCredentials()),
+            grpc::CreateChannel(absl::GetFlag(FLAGS_aggregator_target),
+                                grpc::InsecureChannelCredentials()),
             deps.signer);
         engine = std::make_unique<ranking::Engine>(*sources, *deps.db);
         if (absl::Status loaded = engine->Load(); !loaded.ok()) {
@@ -40,5 +43,7 @@ int main(int argc, char** argv) {
             logic.get(), fed::CallContext{deps.signer, deps.workers}));
         return services;
       },
-      [&] { if (engine) engine->Stop(); });
+      [&] {
+        if (engine) engine->Stop();
+      });
 }

@@ -16,7 +16,8 @@ namespace {
 constexpr int kDefaultTrendPeriods = 6;
 constexpr int kMaxTrendPeriods = 40;
 
-void CheckIndicators(fed::Violations& v, const google::protobuf::RepeatedPtrField<std::string>& codes) {
+void CheckIndicators(fed::Violations& v,
+                     const google::protobuf::RepeatedPtrField<std::string>& codes) {
   for (int i = 0; i < codes.size(); ++i) {
     if (fed::IndicatorIndex(codes[i]) < 0) {
       v.Add(absl::StrCat("indicator_codes[", i, "]"),
@@ -33,7 +34,8 @@ void CheckYear(fed::Violations& v, int year) {
 std::vector<std::string> SchemeIndicators(const v1::ScoringScheme& scheme) {
   std::vector<std::string> codes;
   auto add = [&](const std::string& code) {
-    if (!code.empty() && std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+    if (!code.empty() && std::find(codes.begin(), codes.end(), code) == codes.end())
+      codes.push_back(code);
   };
   for (const auto& c : scheme.criteria()) add(c.indicator_code());
   for (const auto& r : scheme.rules()) add(r.indicator_code());
@@ -43,7 +45,8 @@ std::vector<std::string> SchemeIndicators(const v1::ScoringScheme& scheme) {
 absl::StatusOr<Engine::ClusterList> ClustersOrNotFound(Engine& engine, int year) {
   ASSIGN_OR_RETURN(auto clusters, engine.Clusters(year));
   if (clusters->list.empty()) {
-    return absl::NotFoundError(absl::StrCat("year: the registry has no emulation clusters for ", year));
+    return absl::NotFoundError(
+        absl::StrCat("year: the registry has no emulation clusters for ", year));
   }
   return clusters;
 }
@@ -102,17 +105,18 @@ absl::StatusOr<std::vector<RankingPtr>> Ranking::FindRankings(const Principal& w
   fed::Period period;
   CheckEmulationPeriod(v, "period", req.period(), &period);
   CheckYear(v, req.year());
-  if (req.cluster_number() < 0 || req.cluster_number() > 99) v.Add("cluster_number", "must be 1-99 (0 = all)");
+  if (req.cluster_number() < 0 || req.cluster_number() > 99)
+    v.Add("cluster_number", "must be 1-99 (0 = all)");
   if (req.scheme_version() < 0) v.Add("scheme_version", "must not be negative");
   RETURN_IF_ERROR(v.ToStatus());
   const int year = req.year() ? req.year() : period.year;
   ASSIGN_OR_RETURN(auto clusters, ClustersOrNotFound(engine_, year));
   SchemePtr scheme = engine_.Scheme(year, req.scheme_version());
   if (!scheme) {
-    return absl::NotFoundError(req.scheme_version()
-                                   ? absl::StrCat("scheme_version: no version ", req.scheme_version(),
-                                                  " of the ", year, " scoring scheme")
-                                   : absl::StrCat("year: no scoring scheme for ", year));
+    return absl::NotFoundError(
+        req.scheme_version() ? absl::StrCat("scheme_version: no version ", req.scheme_version(),
+                                            " of the ", year, " scoring scheme")
+                             : absl::StrCat("year: no scoring scheme for ", year));
   }
   int number = req.cluster_number();
   if (who.role == v1::ROLE_PROVINCE_REPORTER) {
@@ -155,7 +159,9 @@ absl::Status Ranking::CompareProvince(const Principal& who, const v1::ComparePro
   std::vector<std::string> indicators(req.indicator_codes().begin(), req.indicator_codes().end());
   if (indicators.empty()) {
     SchemePtr scheme = engine_.Scheme(year, 0);
-    if (!scheme) return absl::InvalidArgumentError("indicator_codes: name them (no scoring scheme for the year)");
+    if (!scheme)
+      return absl::InvalidArgumentError(
+          "indicator_codes: name them (no scoring scheme for the year)");
     indicators = SchemeIndicators(*scheme);
   }
   v1::TrendPoint point;
@@ -232,20 +238,23 @@ absl::Status Ranking::CompareClusters(const Principal& who, const v1::CompareClu
   return absl::OkStatus();
 }
 
-absl::Status Ranking::Trend(const Principal& who, const v1::TrendRequest& req, v1::TrendResponse* out) {
+absl::Status Ranking::Trend(const Principal& who, const v1::TrendRequest& req,
+                            v1::TrendResponse* out) {
   RETURN_IF_ERROR(access::ReadOrganization(who, req.organization_code()));
   fed::Violations v;
   fed::CheckOrganizationCode(v, "organization_code", req.organization_code(), true);
   fed::Period to;
   CheckEmulationPeriod(v, "to_period", req.to_period(), &to);
   if (req.periods() < 0 || req.periods() > kMaxTrendPeriods) {
-    v.Add("periods", absl::StrCat("must be 1-", kMaxTrendPeriods, " (0 = ", kDefaultTrendPeriods, ")"));
+    v.Add("periods",
+          absl::StrCat("must be 1-", kMaxTrendPeriods, " (0 = ", kDefaultTrendPeriods, ")"));
   }
   CheckIndicators(v, req.indicator_codes());
   RETURN_IF_ERROR(v.ToStatus());
   std::vector<fed::Period> periods{to};
   const int count = req.periods() ? req.periods() : kDefaultTrendPeriods;
-  while (static_cast<int>(periods.size()) < count) periods.insert(periods.begin(), periods.front().Previous());
+  while (static_cast<int>(periods.size()) < count)
+    periods.insert(periods.begin(), periods.front().Previous());
   std::vector<std::string> indicators(req.indicator_codes().begin(), req.indicator_codes().end());
   if (indicators.empty()) {
     if (auto scheme = engine_.Scheme(to.year, 0)) indicators = SchemeIndicators(*scheme);

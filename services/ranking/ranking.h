@@ -19,7 +19,8 @@ class Ranking {
 
   absl::Status DefineScheme(const Principal& who, const v1::DefineSchemeRequest& req,
                             v1::DefineSchemeResponse* out);
-  absl::Status GetScheme(const Principal& who, const v1::GetSchemeRequest& req, v1::ScoringScheme* out);
+  absl::Status GetScheme(const Principal& who, const v1::GetSchemeRequest& req,
+                         v1::ScoringScheme* out);
   absl::Status ListSchemes(const Principal& who, const v1::ListSchemesRequest& req,
                            v1::ListSchemesResponse* out);
   absl::Status SetSelfAssessment(const Principal& who, const v1::SetSelfAssessmentRequest& req,

@@ -32,14 +32,15 @@ absl::Status Ranking::DefineScheme(const Principal& who, const v1::DefineSchemeR
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(auto clusters, engine_.Clusters(req.scheme().year()));
   if (clusters->list.empty()) {
-    return absl::NotFoundError(absl::StrCat("scheme.year: the registry has no emulation clusters for ",
-                                            req.scheme().year()));
+    return absl::NotFoundError(absl::StrCat(
+        "scheme.year: the registry has no emulation clusters for ", req.scheme().year()));
   }
   v1::ScoringScheme scheme = req.scheme();
   bool created = false;
   RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     std::optional<v1::ScoringScheme> latest = storage::LockLatestScheme(txn, scheme.year());
-    if (latest && google::protobuf::util::MessageDifferencer::Equals(Content(*latest), Content(scheme))) {
+    if (latest &&
+        google::protobuf::util::MessageDifferencer::Equals(Content(*latest), Content(scheme))) {
       scheme = *latest;  // the same scheme again (a retry, the demo loader): nothing new
       created = false;
       return absl::OkStatus();
@@ -48,8 +49,8 @@ absl::Status Ranking::DefineScheme(const Principal& who, const v1::DefineSchemeR
     scheme.mutable_created_at()->set_seconds(absl::ToUnixSeconds(absl::Now()));
     scheme.set_created_by(who.subject);
     storage::InsertScheme(txn, scheme);
-    fed::AppendAudit(txn, who, "DefineScheme", absl::StrCat("scheme/", scheme.year(), "/v", scheme.version()),
-                     req);
+    fed::AppendAudit(txn, who, "DefineScheme",
+                     absl::StrCat("scheme/", scheme.year(), "/v", scheme.version()), req);
     created = true;
     return absl::OkStatus();
   }));
@@ -62,7 +63,8 @@ absl::Status Ranking::DefineScheme(const Principal& who, const v1::DefineSchemeR
   return absl::OkStatus();
 }
 
-absl::Status Ranking::GetScheme(const Principal& who, const v1::GetSchemeRequest& req, v1::ScoringScheme* out) {
+absl::Status Ranking::GetScheme(const Principal& who, const v1::GetSchemeRequest& req,
+                                v1::ScoringScheme* out) {
   RETURN_IF_ERROR(access::Read(who));
   fed::Violations v;
   if (req.year() < 2000 || req.year() > 2100) v.Add("year", "must be a year 2000-2100");
@@ -70,9 +72,10 @@ absl::Status Ranking::GetScheme(const Principal& who, const v1::GetSchemeRequest
   RETURN_IF_ERROR(v.ToStatus());
   auto scheme = engine_.Scheme(req.year(), req.version());
   if (!scheme) {
-    return absl::NotFoundError(req.version() == 0
-                                   ? absl::StrCat("no scoring scheme for ", req.year())
-                                   : absl::StrCat("no version ", req.version(), " of the ", req.year(), " scheme"));
+    return absl::NotFoundError(
+        req.version() == 0
+            ? absl::StrCat("no scoring scheme for ", req.year())
+            : absl::StrCat("no version ", req.version(), " of the ", req.year(), " scheme"));
   }
   *out = *scheme;
   return absl::OkStatus();
@@ -85,7 +88,8 @@ absl::Status Ranking::ListSchemes(const Principal& who, const v1::ListSchemesReq
   return absl::OkStatus();
 }
 
-absl::Status Ranking::SetSelfAssessment(const Principal& who, const v1::SetSelfAssessmentRequest& req,
+absl::Status Ranking::SetSelfAssessment(const Principal& who,
+                                        const v1::SetSelfAssessmentRequest& req,
                                         v1::SelfAssessment* out) {
   RETURN_IF_ERROR(access::SelfAssess(who, req.organization_code()));
   fed::Violations v;
@@ -94,17 +98,19 @@ absl::Status Ranking::SetSelfAssessment(const Principal& who, const v1::SetSelfA
   RETURN_IF_ERROR(v.ToStatus());
   auto scheme = engine_.Scheme(period.year, req.scheme_version());
   if (!scheme) {
-    return absl::NotFoundError(absl::StrCat("scheme_version: no scoring scheme ",
-                                            req.scheme_version() ? absl::StrCat("version ", req.scheme_version(), " ") : "",
-                                            "for ", period.year));
+    return absl::NotFoundError(absl::StrCat(
+        "scheme_version: no scoring scheme ",
+        req.scheme_version() ? absl::StrCat("version ", req.scheme_version(), " ") : "", "for ",
+        period.year));
   }
   for (int i = 0; i < req.scores_size(); ++i) {
     bool known = false;
     for (const auto& c : scheme->criteria()) known |= c.code() == req.scores(i).criterion_code();
     if (!known) {
       v.Add(absl::StrCat("scores[", i, "].criterion_code"),
-            absl::StrCat("\"", req.scores(i).criterion_code().substr(0, 40), "\" is not a criterion of the ",
-                         period.year, " scheme version ", scheme->version()));
+            absl::StrCat("\"", req.scores(i).criterion_code().substr(0, 40),
+                         "\" is not a criterion of the ", period.year, " scheme version ",
+                         scheme->version()));
     }
   }
   RETURN_IF_ERROR(v.ToStatus());

@@ -25,13 +25,16 @@ bool OrgLife::ExistsOn(absl::CivilDay day) const {
 }
 
 bool operator==(const OrgLife& a, const OrgLife& b) {
-  return a.name == b.name && a.from == b.from && a.until == b.until && a.successor_code == b.successor_code;
+  return a.name == b.name && a.from == b.from && a.until == b.until &&
+         a.successor_code == b.successor_code;
 }
 
-bool ExpectedFor(const OrgLife& life, const fed::Period& period) { return life.ExistsOn(period.LastDay()); }
+bool ExpectedFor(const OrgLife& life, const fed::Period& period) {
+  return life.ExistsOn(period.LastDay());
+}
 
 std::optional<v1::NotExpected> WhyNotExpected(const OrgLife& life, const fed::Period& period,
-                                             const std::string& successor_name) {
+                                              const std::string& successor_name) {
   if (ExpectedFor(life, period)) return std::nullopt;
   v1::NotExpected why;
   if (life.from && *life.from > period.LastDay()) {
@@ -113,8 +116,10 @@ v1::RankedEntry EntryOf(const Member& m, std::map<std::string, double>* self_poi
 // How many times `rule` applies to `data`.
 int TimesApplied(const v1::ScoringRule& rule, const OrgPeriod& data) {
   switch (rule.kind()) {
-    case v1::SCORING_RULE_KIND_LATE_REPORT_PENALTY: return data.timeliness.late;
-    case v1::SCORING_RULE_KIND_MISSING_REPORT_PENALTY: return data.timeliness.missing;
+    case v1::SCORING_RULE_KIND_LATE_REPORT_PENALTY:
+      return data.timeliness.late;
+    case v1::SCORING_RULE_KIND_MISSING_REPORT_PENALTY:
+      return data.timeliness.missing;
     case v1::SCORING_RULE_KIND_INDICATOR_BONUS: {
       v1::ScoringCriterion probe;
       probe.set_source(v1::CRITERION_SOURCE_INDICATOR);
@@ -122,7 +127,8 @@ int TimesApplied(const v1::ScoringRule& rule, const OrgPeriod& data) {
       auto raw = RawValue(probe, data);
       return raw && *raw >= rule.threshold() ? 1 : 0;
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
@@ -243,7 +249,8 @@ Stats StatsOf(const std::vector<std::pair<std::string, double>>& values) {
 
 int ClusterFigures::Indicator::RankOf(double value) const {
   // The values strictly above `value` are the prefix of `descending` before it.
-  auto first_not_above = std::lower_bound(descending.begin(), descending.end(), value, std::greater<double>());
+  auto first_not_above =
+      std::lower_bound(descending.begin(), descending.end(), value, std::greater<double>());
   return static_cast<int>(first_not_above - descending.begin()) + 1;
 }
 
@@ -260,7 +267,8 @@ ClusterFigures FiguresOf(const std::vector<std::string>& members,
   for (size_t m = 0; m < members.size(); ++m) {
     f.values[m].assign(indicator_count, std::nan(""));
     const auto& values = data[m]->values;
-    std::copy_n(values.begin(), std::min<size_t>(values.size(), indicator_count), f.values[m].begin());
+    std::copy_n(values.begin(), std::min<size_t>(values.size(), indicator_count),
+                f.values[m].begin());
   }
   f.indicators.resize(indicator_count);
   std::vector<std::pair<std::string, double>> present;

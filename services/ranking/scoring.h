@@ -18,9 +18,9 @@ namespace v1 = federation::v1;
 
 // Which of a period's reports arrived, and when (from the aggregator).
 struct Timeliness {
-  int on_time = 0;   // received by the due date
-  int late = 0;      // received after it
-  int missing = 0;   // due date passed, nothing received
+  int on_time = 0;  // received by the due date
+  int late = 0;     // received after it
+  int missing = 0;  // due date passed, nothing received
 };
 
 // Everything scoring needs about one organisation for one period: counted
@@ -51,14 +51,14 @@ bool ExpectedFor(const OrgLife& life, const fed::Period& period);
 // Why the organisation was not expected for `period`, for its ranking
 // entry; nullopt when it was. `successor_name` names life.successor_code.
 std::optional<v1::NotExpected> WhyNotExpected(const OrgLife& life, const fed::Period& period,
-                                             const std::string& successor_name);
+                                              const std::string& successor_name);
 
 // One member of a cluster as scoring sees it.
 struct Member {
   std::string code;
   std::string name;
-  std::string role;  // "head", "deputy", ""
-  const OrgPeriod* data = nullptr;  // never null
+  std::string role;                          // "head", "deputy", ""
+  const OrgPeriod* data = nullptr;           // never null
   const v1::SelfAssessment* self = nullptr;  // may be null
   // Set when nothing was expected from it for the period: listed, not scored.
   std::optional<v1::NotExpected> not_expected;

@@ -36,9 +36,9 @@ absl::StatusOr<std::vector<v1::EmulationCluster>> Sources::Clusters(int year) {
   v1::ListClustersRequest req;
   req.set_year(year);
   v1::ListClustersResponse out;
-  RETURN_IF_ERROR(registry_calls_.Read(
-      "ListClusters",
-      [&](grpc::ClientContext& ctx) { return registry_->ListClusters(&ctx, req, &out); }));
+  RETURN_IF_ERROR(registry_calls_.Read("ListClusters", [&](grpc::ClientContext& ctx) {
+    return registry_->ListClusters(&ctx, req, &out);
+  }));
   return std::vector<v1::EmulationCluster>(out.clusters().begin(), out.clusters().end());
 }
 
@@ -70,7 +70,8 @@ absl::StatusOr<std::map<std::string, OrgLife>> Sources::ProvincialUnions() {
     v1::ListOrganizationsResponse page;
     RETURN_IF_ERROR(registry_calls_.Read(
         "ListOrganizations",
-        [&](grpc::ClientContext& ctx) { return registry_->ListOrganizations(&ctx, req, &page); }, kLongCall));
+        [&](grpc::ClientContext& ctx) { return registry_->ListOrganizations(&ctx, req, &page); },
+        kLongCall));
     for (const auto& org : page.organizations()) {
       ASSIGN_OR_RETURN(unions[org.code()], LifeOf(org));
     }
@@ -81,9 +82,9 @@ absl::StatusOr<std::map<std::string, OrgLife>> Sources::ProvincialUnions() {
 }
 
 absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::Series(const std::string& code,
-                                                                       const fed::Period& from,
-                                                                       const fed::Period& to,
-                                                                       bool roll_up) {
+                                                                        const fed::Period& from,
+                                                                        const fed::Period& to,
+                                                                        bool roll_up) {
   RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads
   const auto& catalog = fed::LatestCatalog();
   v1::SeriesRequest req;
@@ -97,9 +98,9 @@ absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::Series(const st
     index[catalog.indicators(i).code()] = i;
   }
   v1::SeriesResponse out;
-  RETURN_IF_ERROR(aggregator_calls_.Read(
-      "GetSeries",
-      [&](grpc::ClientContext& ctx) { return aggregator_->GetSeries(&ctx, req, &out); }));
+  RETURN_IF_ERROR(aggregator_calls_.Read("GetSeries", [&](grpc::ClientContext& ctx) {
+    return aggregator_->GetSeries(&ctx, req, &out);
+  }));
   std::map<std::string, Counted> result;
   for (const auto& point : out.points()) {
     Counted& c = result[point.period()];
@@ -121,11 +122,13 @@ absl::StatusOr<std::map<std::string, Sources::Counted>> Sources::CountedValues(
   for (size_t first = 0; first < codes.size(); first += kPerCall) {
     v1::CountedValuesRequest req;
     req.set_period(period.ToString());
-    for (size_t i = first; i < std::min(codes.size(), first + kPerCall); ++i) req.add_organization_codes(codes[i]);
+    for (size_t i = first; i < std::min(codes.size(), first + kPerCall); ++i)
+      req.add_organization_codes(codes[i]);
     v1::CountedValuesResponse out;
     RETURN_IF_ERROR(aggregator_calls_.Read(
         "GetCountedValues",
-        [&](grpc::ClientContext& ctx) { return aggregator_->GetCountedValues(&ctx, req, &out); }, kLongCall));
+        [&](grpc::ClientContext& ctx) { return aggregator_->GetCountedValues(&ctx, req, &out); },
+        kLongCall));
     std::vector<int> index;  // position in the answer -> catalog index here
     for (const auto& code : out.indicator_codes()) index.push_back(fed::IndicatorIndex(code));
     for (const auto& org : out.organizations()) {
@@ -146,9 +149,9 @@ absl::StatusOr<std::vector<Sources::Predecessor>> Sources::Predecessors(const st
   req.set_code(code);
   req.set_transitive(true);
   v1::ListPredecessorsResponse out;
-  RETURN_IF_ERROR(registry_calls_.Read(
-      "ListPredecessors",
-      [&](grpc::ClientContext& ctx) { return registry_->ListPredecessors(&ctx, req, &out); }));
+  RETURN_IF_ERROR(registry_calls_.Read("ListPredecessors", [&](grpc::ClientContext& ctx) {
+    return registry_->ListPredecessors(&ctx, req, &out);
+  }));
   std::vector<Predecessor> result;
   for (const auto& merger : out.mergers()) {
     auto day = fed::ParseDate(merger.effective_on());
@@ -170,7 +173,8 @@ absl::StatusOr<std::map<std::string, Receipt>> Sources::Receipts(const std::stri
   v1::CompletenessResponse out;
   RETURN_IF_ERROR(aggregator_calls_.Read(
       "GetCompleteness",
-      [&](grpc::ClientContext& ctx) { return aggregator_->GetCompleteness(&ctx, req, &out); }, kLongCall));
+      [&](grpc::ClientContext& ctx) { return aggregator_->GetCompleteness(&ctx, req, &out); },
+      kLongCall));
   std::map<std::string, Receipt> receipts;
   for (const auto& r : out.reporters()) {
     const bool received = r.state() != v1::REPORT_STATE_UNSPECIFIED;
@@ -200,9 +204,9 @@ absl::StatusOr<v1::ListChangesResponse> Sources::Changes(int64_t after, int limi
   req.set_after_sequence(after);
   req.set_limit(limit);
   v1::ListChangesResponse out;
-  RETURN_IF_ERROR(aggregator_calls_.Read(
-      "ListChanges",
-      [&](grpc::ClientContext& ctx) { return aggregator_->ListChanges(&ctx, req, &out); }));
+  RETURN_IF_ERROR(aggregator_calls_.Read("ListChanges", [&](grpc::ClientContext& ctx) {
+    return aggregator_->ListChanges(&ctx, req, &out);
+  }));
   return out;
 }
 

@@ -49,8 +49,8 @@ class Sources {
                                                         const fed::Period& to, bool roll_up);
   // Counted (accepted) values of many organisations for one period, by
   // code: one call per 5,000 organisations instead of one per organisation.
-  absl::StatusOr<std::map<std::string, Counted>> CountedValues(const std::vector<std::string>& codes,
-                                                               const fed::Period& period);
+  absl::StatusOr<std::map<std::string, Counted>> CountedValues(
+      const std::vector<std::string>& codes, const fed::Period& period);
   // The organisations merged into `code`, transitively (not `code` itself),
   // each with the day its merger took effect: it reported on its own for
   // the half-years that ended before that day.

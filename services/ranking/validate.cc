@@ -16,8 +16,8 @@ constexpr double kTolerance = 1e-6;
 bool IsCode(const std::string& code) {
   if (code.empty() || code.size() > 40) return false;
   for (char c : code) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '_' || c == '-')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '-')) {
       return false;
     }
   }
@@ -32,8 +32,8 @@ void CheckCriterion(const v1::ScoringCriterion& c, const std::string& f, fed::Vi
   switch (c.source()) {
     case v1::CRITERION_SOURCE_INDICATOR:
       if (fed::FindIndicator(c.indicator_code()) == nullptr) {
-        v.Add(f + ".indicator_code",
-              absl::StrCat("\"", c.indicator_code().substr(0, 60), "\" is not an indicator of the catalog"));
+        v.Add(f + ".indicator_code", absl::StrCat("\"", c.indicator_code().substr(0, 60),
+                                                  "\" is not an indicator of the catalog"));
       }
       break;
     case v1::CRITERION_SOURCE_CONTEST:
@@ -49,10 +49,12 @@ void CheckCriterion(const v1::ScoringCriterion& c, const std::string& f, fed::Vi
     default:
       v.Add(f + ".source", "is required (indicator, timeliness or contest)");
   }
-  if (!(c.max_points() > 0) || !std::isfinite(c.max_points())) v.Add(f + ".max_points", "must be above 0");
+  if (!(c.max_points() > 0) || !std::isfinite(c.max_points()))
+    v.Add(f + ".max_points", "must be above 0");
   if (c.weight() < 0 || !std::isfinite(c.weight())) v.Add(f + ".weight", "must not be negative");
   switch (c.normalisation()) {
-    case v1::NORMALISATION_SHARE_OF_BEST: break;
+    case v1::NORMALISATION_SHARE_OF_BEST:
+      break;
     case v1::NORMALISATION_LINEAR:
       if (!(c.lower() < c.upper())) {
         v.Add(f + ".upper", absl::StrCat("thresholds out of order: lower ", Figure(c.lower()),
@@ -66,7 +68,8 @@ void CheckCriterion(const v1::ScoringCriterion& c, const std::string& f, fed::Vi
         if (i > 0 && !(c.table(i).at_least() > c.table(i - 1).at_least())) {
           v.Add(step + ".at_least", "thresholds out of order: must be above the previous step's");
         }
-        if (c.table(i).share() < 0 || c.table(i).share() > 1) v.Add(step + ".share", "must be 0..1");
+        if (c.table(i).share() < 0 || c.table(i).share() > 1)
+          v.Add(step + ".share", "must be 0..1");
       }
       break;
     default:
@@ -100,9 +103,9 @@ void ValidateScheme(const v1::ScoringScheme& s, fed::Violations& v) {
   if (!(s.total_points() > 0)) {
     v.Add("scheme.total_points", "must be declared (the maximum score, e.g. 100)");
   } else if (s.criteria_size() > 0 && std::fabs(points - s.total_points()) > kTolerance) {
-    v.Add("scheme.total_points", absl::StrCat("the criteria add up to ", Figure(points),
-                                              " points (max_points x weight), not ",
-                                              Figure(s.total_points())));
+    v.Add("scheme.total_points",
+          absl::StrCat("the criteria add up to ", Figure(points),
+                       " points (max_points x weight), not ", Figure(s.total_points())));
   }
   if (s.total_weight() < 0) {
     v.Add("scheme.total_weight", "must not be negative");
@@ -114,7 +117,8 @@ void ValidateScheme(const v1::ScoringScheme& s, fed::Violations& v) {
     const v1::ScoringRule& r = s.rules(i);
     const std::string f = absl::StrCat("scheme.rules[", i, "]");
     if (!IsCode(r.code())) v.Add(f + ".code", "must be 1-40 of a-z, 0-9, '_' or '-'");
-    if (!codes.insert(r.code()).second) v.Add(f + ".code", "is used by a criterion or another rule");
+    if (!codes.insert(r.code()).second)
+      v.Add(f + ".code", "is used by a criterion or another rule");
     fed::CheckText(v, f + ".name", r.name(), 200, true);
     if (!(r.points() > 0)) v.Add(f + ".points", "must be above 0 (penalties subtract it)");
     switch (r.kind()) {
@@ -123,8 +127,8 @@ void ValidateScheme(const v1::ScoringScheme& s, fed::Violations& v) {
         break;
       case v1::SCORING_RULE_KIND_INDICATOR_BONUS:
         if (fed::FindIndicator(r.indicator_code()) == nullptr) {
-          v.Add(f + ".indicator_code",
-                absl::StrCat("\"", r.indicator_code().substr(0, 60), "\" is not an indicator of the catalog"));
+          v.Add(f + ".indicator_code", absl::StrCat("\"", r.indicator_code().substr(0, 60),
+                                                    "\" is not an indicator of the catalog"));
         }
         break;
       default:
@@ -154,7 +158,8 @@ void ValidateSelfAssessment(const v1::SetSelfAssessmentRequest& req, fed::Violat
   std::set<std::string> seen;
   for (int i = 0; i < req.scores_size(); ++i) {
     const std::string f = absl::StrCat("scores[", i, "]");
-    if (!seen.insert(req.scores(i).criterion_code()).second) v.Add(f + ".criterion_code", "given twice");
+    if (!seen.insert(req.scores(i).criterion_code()).second)
+      v.Add(f + ".criterion_code", "given twice");
     if (!std::isfinite(req.scores(i).points())) v.Add(f + ".points", "must be a number");
   }
 }

@@ -21,7 +21,7 @@ void ValidateScheme(const federation::v1::ScoringScheme& scheme, fed::Violations
 void CheckEmulationPeriod(fed::Violations& v, const std::string& field, const std::string& text,
                           fed::Period* out);
 
-void ValidateSelfAssessment(const federation::v1::SetSelfAssessmentRequest& req,
-                            fed::Violations& v, fed::Period* period);
+void ValidateSelfAssessment(const federation::v1::SetSelfAssessmentRequest& req, fed::Violations& v,
+                            fed::Period* period);
 
 }  // namespace ranking

@@ -26,8 +26,8 @@ inline absl::Status RequireWriteAccess(const fed::Principal& who, const std::str
     return absl::OkStatus();
   }
   if (who.role == v1::ROLE_PROVINCE_REPORTER) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "organisation ", who.organization_code, " may not change the data of ", code));
+    return absl::PermissionDeniedError(
+        absl::StrCat("organisation ", who.organization_code, " may not change the data of ", code));
   }
   return fed::RequireRole(who, {v1::ROLE_NATIONAL_ADMIN, v1::ROLE_PROVINCE_REPORTER});
 }

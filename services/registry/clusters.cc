@@ -67,12 +67,12 @@ absl::Status Registry::CreateCluster(const Principal& who, const v1::CreateClust
   RETURN_IF_ERROR(ValidateCluster(cluster).ToStatus());
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     if (storage::LoadCluster(txn, cluster.year(), cluster.number(), false)) {
-      return absl::AlreadyExistsError(absl::StrCat("cluster ", cluster.number(), " of ",
-                                                   cluster.year(), " already exists"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("cluster ", cluster.number(), " of ", cluster.year(), " already exists"));
     }
     ASSIGN_OR_RETURN(auto resolved, ResolveMembers(txn, cluster, 0));
-    const int64_t id = storage::InsertCluster(txn, cluster, resolved.head_id, resolved.deputy_id,
-                                              who.subject);
+    const int64_t id =
+        storage::InsertCluster(txn, cluster, resolved.head_id, resolved.deputy_id, who.subject);
     storage::ReplaceClusterMembers(txn, id, cluster.year(), resolved.member_ids);
     storage::AppendClusterRevision(txn, id, who.subject);
     fed::AppendAudit(txn, who, "CreateCluster",
@@ -90,8 +90,8 @@ absl::Status Registry::UpdateCluster(const Principal& who, const v1::UpdateClust
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     auto current = storage::LoadCluster(txn, cluster.year(), cluster.number(), /*lock=*/true);
     if (!current) {
-      return absl::NotFoundError(absl::StrCat("no cluster ", cluster.number(), " in ",
-                                              cluster.year()));
+      return absl::NotFoundError(
+          absl::StrCat("no cluster ", cluster.number(), " in ", cluster.year()));
     }
     ASSIGN_OR_RETURN(auto resolved, ResolveMembers(txn, cluster, current->id));
     storage::UpdateClusterRow(txn, current->id, cluster, resolved.head_id, resolved.deputy_id,
@@ -144,7 +144,7 @@ absl::Status Registry::GetClusterOf(const Principal& who, const v1::GetClusterOf
     *out->mutable_cluster() = cluster->cluster;
     out->set_role(cluster->cluster.head_code() == req.code()     ? v1::CLUSTER_ROLE_HEAD
                   : cluster->cluster.deputy_code() == req.code() ? v1::CLUSTER_ROLE_DEPUTY
-                                                                  : v1::CLUSTER_ROLE_MEMBER);
+                                                                 : v1::CLUSTER_ROLE_MEMBER);
     return absl::OkStatus();
   });
 }

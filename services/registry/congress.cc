@@ -15,11 +15,16 @@ namespace {
 
 std::string StateName(v1::RecognitionState state) {
   switch (state) {
-    case v1::RECOGNITION_STATE_RECORDED: return "recorded";
-    case v1::RECOGNITION_STATE_SUBMITTED: return "submitted";
-    case v1::RECOGNITION_STATE_RECOGNISED: return "recognised";
-    case v1::RECOGNITION_STATE_RETURNED: return "returned";
-    default: return "unknown";
+    case v1::RECOGNITION_STATE_RECORDED:
+      return "recorded";
+    case v1::RECOGNITION_STATE_SUBMITTED:
+      return "submitted";
+    case v1::RECOGNITION_STATE_RECOGNISED:
+      return "recognised";
+    case v1::RECOGNITION_STATE_RETURNED:
+      return "returned";
+    default:
+      return "unknown";
   }
 }
 
@@ -56,8 +61,9 @@ absl::Status Registry::RecordCongress(const Principal& who, const v1::RecordCong
     ASSIGN_OR_RETURN(auto org, storage::LoadOrganization(txn, term.organization_code(), false));
     for (const auto& existing : storage::ListTerms(txn, org.id)) {
       if (existing.term_number() == term.term_number()) {
-        return absl::AlreadyExistsError(absl::StrCat(term.organization_code(), " already has congress term ",
-                                                     term.term_number(), " (id ", existing.id(), ")"));
+        return absl::AlreadyExistsError(
+            absl::StrCat(term.organization_code(), " already has congress term ",
+                         term.term_number(), " (id ", existing.id(), ")"));
       }
     }
     const int64_t id = storage::InsertTerm(txn, org.id, term);
@@ -79,7 +85,8 @@ absl::Status Registry::UpdateCongressResults(const Principal& who,
   fed::Violations v;
   ValidateCommitteeMembers(v, req.members(), "members");
   if (!req.held_on().empty()) {
-    if (auto day = fed::ParseDate(req.held_on()); !day.ok()) v.Add("held_on", day.status().message());
+    if (auto day = fed::ParseDate(req.held_on()); !day.ok())
+      v.Add("held_on", day.status().message());
   }
   RETURN_IF_ERROR(v.ToStatus());
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
@@ -134,9 +141,8 @@ absl::Status Registry::SubmitCongress(const Principal& who, const v1::SubmitCong
                                       v1::CongressTerm* out) {
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     ASSIGN_OR_RETURN(auto row, LoadTermForWrite(txn, who, req.term_id()));
-    RETURN_IF_ERROR(RequireState(row.term,
-                                 {v1::RECOGNITION_STATE_RECORDED, v1::RECOGNITION_STATE_RETURNED},
-                                 "submit"));
+    RETURN_IF_ERROR(RequireState(
+        row.term, {v1::RECOGNITION_STATE_RECORDED, v1::RECOGNITION_STATE_RETURNED}, "submit"));
     if (row.term.members_size() == 0) {
       return absl::FailedPreconditionError("record the elected members before submitting");
     }
@@ -228,9 +234,10 @@ absl::Status Registry::GetProfile(const Principal& who, const v1::GetProfileRequ
       auto cluster = storage::LoadCluster(txn, year, *number, false);
       v1::ClusterMembership* membership = out->mutable_cluster();
       *membership->mutable_cluster() = cluster->cluster;
-      membership->set_role(cluster->cluster.head_code() == req.code()     ? v1::CLUSTER_ROLE_HEAD
-                           : cluster->cluster.deputy_code() == req.code() ? v1::CLUSTER_ROLE_DEPUTY
-                                                                           : v1::CLUSTER_ROLE_MEMBER);
+      membership->set_role(cluster->cluster.head_code() == req.code() ? v1::CLUSTER_ROLE_HEAD
+                           : cluster->cluster.deputy_code() == req.code()
+                               ? v1::CLUSTER_ROLE_DEPUTY
+                               : v1::CLUSTER_ROLE_MEMBER);
     }
     storage::OrganizationFilter children;
     children.parent_id = org.id;

@@ -18,9 +18,7 @@ bool ActiveOn(const v1::Organization& org, const std::string& day) {
   return org.active_from() <= day && (org.active_until().empty() || org.active_until() > day);
 }
 
-std::string DayBefore(const std::string& day) {
-  return fed::FormatDate(*fed::ParseDate(day) - 1);
-}
+std::string DayBefore(const std::string& day) { return fed::FormatDate(*fed::ParseDate(day) - 1); }
 
 // Follows successor links from `start` until the organisation that exists on
 // `day`. Cycles cannot be recorded, but a bound keeps a corrupted table from
@@ -35,12 +33,12 @@ absl::Status WalkToSuccessor(pqxx::work& txn, storage::OrganizationRow row, cons
       return absl::OkStatus();
     }
     if (org.active_from() > day) {
-      return absl::NotFoundError(
-          absl::StrCat(org.code(), " did not exist yet on ", day, " (from ", org.active_from(), ")"));
+      return absl::NotFoundError(absl::StrCat(org.code(), " did not exist yet on ", day, " (from ",
+                                              org.active_from(), ")"));
     }
     if (org.successor_code().empty()) {
-      return absl::NotFoundError(absl::StrCat(org.code(), " was retired on ", org.active_until(),
-                                              " without a successor"));
+      return absl::NotFoundError(
+          absl::StrCat(org.code(), " was retired on ", org.active_until(), " without a successor"));
     }
     ASSIGN_OR_RETURN(row, storage::LoadOrganization(txn, org.successor_code(), false));
   }
@@ -79,12 +77,12 @@ absl::Status Registry::RecordMerger(const Principal& who, const v1::RecordMerger
         std::find(merger.predecessor_codes().begin(), merger.predecessor_codes().end(),
                   merger.successor_code()) != merger.predecessor_codes().end();
     if (!successor.ok()) {
-      v.Add("merger.successor_code", absl::StrCat("no organisation with code ", merger.successor_code()));
+      v.Add("merger.successor_code",
+            absl::StrCat("no organisation with code ", merger.successor_code()));
     } else if (!ActiveOn(successor->organization, day) ||
                (successor_continues && !ActiveOn(successor->organization, eve))) {
-      v.Add("merger.successor_code",
-            absl::StrCat(merger.successor_code(), " is not active on ", day,
-                         "; cannot merge into an inactive unit"));
+      v.Add("merger.successor_code", absl::StrCat(merger.successor_code(), " is not active on ",
+                                                  day, "; cannot merge into an inactive unit"));
     }
     std::vector<storage::OrganizationRow> predecessors;
     for (int i = 0; i < merger.predecessor_codes_size(); ++i) {
@@ -103,9 +101,9 @@ absl::Status Registry::RecordMerger(const Principal& who, const v1::RecordMerger
         v.Add(field, absl::StrCat(code, " was already merged into ", org.successor_code(), " on ",
                                   org.active_until()));
       } else if (!ActiveOn(org, eve)) {
-        v.Add(field, absl::StrCat(code, " is not active on ", eve, " (active ", org.active_from(),
-                                  " to ", org.active_until().empty() ? "now" : org.active_until(),
-                                  ")"));
+        v.Add(field,
+              absl::StrCat(code, " is not active on ", eve, " (active ", org.active_from(), " to ",
+                           org.active_until().empty() ? "now" : org.active_until(), ")"));
       }
       predecessors.push_back(*std::move(row));
     }
@@ -134,16 +132,16 @@ absl::Status Registry::RecordMerger(const Principal& who, const v1::RecordMerger
     for (const auto& p : predecessors) {
       if (p.id == successor->id) continue;
       storage::EndOrganization(txn, p.id, day, successor->id, who.subject);
-      storage::AppendRevision(txn, p.id, "merged",
-                              absl::StrCat("into ", merger.successor_code(), " ", merger.decision()),
-                              who.subject);
+      storage::AppendRevision(
+          txn, p.id, "merged",
+          absl::StrCat("into ", merger.successor_code(), " ", merger.decision()), who.subject);
       absorbed.push_back(p.organization.code());
     }
     storage::TouchOrganization(txn, successor->id, who.subject);
-    storage::AppendRevision(txn, successor->id, "merged",
-                            absl::StrCat("absorbed ", absl::StrJoin(absorbed, ", "), " ",
-                                         merger.decision()),
-                            who.subject);
+    storage::AppendRevision(
+        txn, successor->id, "merged",
+        absl::StrCat("absorbed ", absl::StrJoin(absorbed, ", "), " ", merger.decision()),
+        who.subject);
     fed::AppendAudit(txn, who, "RecordMerger", merger.successor_code(), req);
     for (auto& m : storage::ListMergersInto(txn, successor->id)) {
       if (m.id() == merger_id) *out = std::move(m);

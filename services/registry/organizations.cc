@@ -22,7 +22,8 @@ void CheckParent(pqxx::work& txn, fed::Violations& v, const v1::Organization& or
   if (org.parent_code().empty()) return;
   auto parent = storage::LoadOrganization(txn, org.parent_code(), false);
   if (!parent.ok()) {
-    v.Add("organization.parent_code", absl::StrCat("no organisation with code ", org.parent_code()));
+    v.Add("organization.parent_code",
+          absl::StrCat("no organisation with code ", org.parent_code()));
     return;
   }
   *parent_id = parent->id;
@@ -97,13 +98,13 @@ absl::Status Registry::UpdateOrganization(const Principal& who,
       return absl::PermissionDeniedError("only the national office may change the parent");
     }
     if (req.expected_revision() != 0 && req.expected_revision() != now.revision()) {
-      return absl::AbortedError(absl::StrCat("organisation ", now.code(), " changed since revision ",
-                                             req.expected_revision(), " (now ", now.revision(),
-                                             "); read it again"));
+      return absl::AbortedError(absl::StrCat("organisation ", now.code(),
+                                             " changed since revision ", req.expected_revision(),
+                                             " (now ", now.revision(), "); read it again"));
     }
     if (!now.active_until().empty()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(now.code(), " is retired since ", now.active_until(), "; its record is history"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          now.code(), " is retired since ", now.active_until(), "; its record is history"));
     }
     v1::Organization merged = change;
     merged.set_kind(now.kind());
@@ -223,8 +224,7 @@ absl::Status Registry::GetOrganizationHistory(const Principal& who,
   });
 }
 
-absl::Status Registry::ListAuditEvents(const Principal& who,
-                                       const v1::ListAuditEventsRequest& req,
+absl::Status Registry::ListAuditEvents(const Principal& who, const v1::ListAuditEventsRequest& req,
                                        v1::ListAuditEventsResponse* out) {
   RETURN_IF_ERROR(fed::RequireRole(who, {v1::ROLE_NATIONAL_ADMIN, v1::ROLE_NATIONAL_REVIEWER}));
   fed::Violations v;

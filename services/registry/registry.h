@@ -68,8 +68,7 @@ class Registry {
   absl::Status ListCongressTerms(const Principal& who, const v1::ListCongressTermsRequest& req,
                                  v1::ListCongressTermsResponse* out);
 
-  absl::Status GetProfile(const Principal& who, const v1::GetProfileRequest& req,
-                          v1::Profile* out);
+  absl::Status GetProfile(const Principal& who, const v1::GetProfileRequest& req, v1::Profile* out);
   absl::Status ListAuditEvents(const Principal& who, const v1::ListAuditEventsRequest& req,
                                v1::ListAuditEventsResponse* out);
 

@@ -65,10 +65,10 @@ std::string ToJson(const google::protobuf::Message& message) {
 
 absl::StatusOr<OrganizationRow> LoadOrganization(pqxx::work& txn, const std::string& code,
                                                  bool lock) {
-  pqxx::result r = txn.exec_params(
-      absl::StrCat("SELECT ", kOrganizationColumns, kOrganizationJoins, " WHERE o.code = $1",
-                   lock ? " FOR UPDATE OF o" : ""),
-      code);
+  pqxx::result r =
+      txn.exec_params(absl::StrCat("SELECT ", kOrganizationColumns, kOrganizationJoins,
+                                   " WHERE o.code = $1", lock ? " FOR UPDATE OF o" : ""),
+                      code);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("no organisation with code ", code));
   return OrganizationFromRow(r[0]);
 }
@@ -83,17 +83,16 @@ absl::StatusOr<OrganizationRow> LoadOrganizationById(pqxx::work& txn, int64_t id
 std::vector<v1::Organization> ListOrganizations(pqxx::work& txn, const OrganizationFilter& f) {
   const int64_t parent = f.parent_id;
   pqxx::result rows = txn.exec_params(
-      absl::StrCat(
-          "SELECT ", kOrganizationColumns, kOrganizationJoins,
-          " WHERE ($1 = 0 OR o.kind = $1)"
-          " AND ($2 = 0 OR o.parent_id = $2)"
-          " AND ($3::date IS NULL OR (o.active_from <= $3::date"
-          "      AND (o.active_until IS NULL OR o.active_until > $3::date)))"
-          " AND ($4 = 0 OR EXISTS (SELECT 1 FROM cluster_members m JOIN clusters c"
-          "      ON c.id = m.cluster_id WHERE m.organization_id = o.id AND c.year = $4"
-          "      AND c.number = $5))"
-          " AND o.code > $6"
-          " ORDER BY o.code LIMIT $7"),
+      absl::StrCat("SELECT ", kOrganizationColumns, kOrganizationJoins,
+                   " WHERE ($1 = 0 OR o.kind = $1)"
+                   " AND ($2 = 0 OR o.parent_id = $2)"
+                   " AND ($3::date IS NULL OR (o.active_from <= $3::date"
+                   "      AND (o.active_until IS NULL OR o.active_until > $3::date)))"
+                   " AND ($4 = 0 OR EXISTS (SELECT 1 FROM cluster_members m JOIN clusters c"
+                   "      ON c.id = m.cluster_id WHERE m.organization_id = o.id AND c.year = $4"
+                   "      AND c.number = $5))"
+                   " AND o.code > $6"
+                   " ORDER BY o.code LIMIT $7"),
       static_cast<int>(f.kind), parent, DateOrNull(f.as_of), f.cluster_year, f.cluster_number,
       f.after_code, f.limit);
   std::vector<v1::Organization> result;
@@ -130,13 +129,12 @@ void UpdateOrganizationFields(pqxx::work& txn, int64_t id, const v1::Organizatio
       org.region(), actor);
 }
 
-void EndOrganization(pqxx::work& txn, int64_t id, const std::string& until,
-                     int64_t successor_id, const std::string& actor) {
+void EndOrganization(pqxx::work& txn, int64_t id, const std::string& until, int64_t successor_id,
+                     const std::string& actor) {
   txn.exec_params0(
       "UPDATE organizations SET active_until = $2::date, successor_id = $3, status = $4,"
       " revision = revision + 1, updated_at = now(), updated_by = $5 WHERE id = $1",
-      id, until, IdOrNull(successor_id), static_cast<int>(v1::ORGANIZATION_STATUS_RETIRED),
-      actor);
+      id, until, IdOrNull(successor_id), static_cast<int>(v1::ORGANIZATION_STATUS_RETIRED), actor);
 }
 
 void TouchOrganization(pqxx::work& txn, int64_t id, const std::string& actor) {
@@ -146,8 +144,8 @@ void TouchOrganization(pqxx::work& txn, int64_t id, const std::string& actor) {
       id, actor);
 }
 
-void AppendRevision(pqxx::work& txn, int64_t id, const std::string& change,
-                    const std::string& note, const std::string& actor) {
+void AppendRevision(pqxx::work& txn, int64_t id, const std::string& change, const std::string& note,
+                    const std::string& actor) {
   auto row = LoadOrganizationById(txn, id);
   if (!row.ok()) throw std::logic_error("revision of a missing organisation");
   txn.exec_params0(
@@ -184,9 +182,8 @@ int64_t InsertMerger(pqxx::work& txn, int64_t successor_id, const std::string& e
              successor_id, effective_on, decision, actor)[0]
           .as<int64_t>();
   for (int64_t predecessor : predecessor_ids) {
-    txn.exec_params0(
-        "INSERT INTO merger_predecessors (merger_id, organization_id) VALUES ($1, $2)",
-        merger_id, predecessor);
+    txn.exec_params0("INSERT INTO merger_predecessors (merger_id, organization_id) VALUES ($1, $2)",
+                     merger_id, predecessor);
   }
   return merger_id;
 }
@@ -195,13 +192,12 @@ namespace {
 
 std::vector<v1::Merger> QueryMergers(pqxx::work& txn, const char* where, int64_t id) {
   pqxx::result rows = txn.exec_params(
-      absl::StrCat(
-          "SELECT m.id, s.code, to_char(m.effective_on, 'YYYY-MM-DD'), m.decision,"
-          " (extract(epoch FROM m.recorded_at) * 1000000)::bigint, m.recorded_by,"
-          " (SELECT string_agg(o.code, ',' ORDER BY o.code) FROM merger_predecessors mp"
-          "  JOIN organizations o ON o.id = mp.organization_id WHERE mp.merger_id = m.id)"
-          " FROM mergers m JOIN organizations s ON s.id = m.successor_id WHERE ",
-          where, " ORDER BY m.effective_on, m.id"),
+      absl::StrCat("SELECT m.id, s.code, to_char(m.effective_on, 'YYYY-MM-DD'), m.decision,"
+                   " (extract(epoch FROM m.recorded_at) * 1000000)::bigint, m.recorded_by,"
+                   " (SELECT string_agg(o.code, ',' ORDER BY o.code) FROM merger_predecessors mp"
+                   "  JOIN organizations o ON o.id = mp.organization_id WHERE mp.merger_id = m.id)"
+                   " FROM mergers m JOIN organizations s ON s.id = m.successor_id WHERE ",
+                   where, " ORDER BY m.effective_on, m.id"),
       id);
   std::vector<v1::Merger> mergers;
   for (const auto& row : rows) {
@@ -290,8 +286,8 @@ int64_t InsertCluster(pqxx::work& txn, const v1::EmulationCluster& cluster, int6
       .exec_params1(
           "INSERT INTO clusters (year, number, name, head_id, deputy_id, updated_by)"
           " VALUES ($1, $2, normalize($3, NFC), $4, $5, $6) RETURNING id",
-          cluster.year(), cluster.number(), cluster.name(), IdOrNull(head_id),
-          IdOrNull(deputy_id), actor)[0]
+          cluster.year(), cluster.number(), cluster.name(), IdOrNull(head_id), IdOrNull(deputy_id),
+          actor)[0]
       .as<int64_t>();
 }
 
@@ -383,10 +379,10 @@ absl::StatusOr<TermRow> LoadTerm(pqxx::work& txn, int64_t term_id, bool lock) {
 }
 
 std::vector<v1::CongressTerm> ListTerms(pqxx::work& txn, int64_t organization_id) {
-  pqxx::result rows = txn.exec_params(
-      absl::StrCat("SELECT ", kTermColumns,
-                   " WHERE t.organization_id = $1 ORDER BY t.term_number DESC"),
-      organization_id);
+  pqxx::result rows =
+      txn.exec_params(absl::StrCat("SELECT ", kTermColumns,
+                                   " WHERE t.organization_id = $1 ORDER BY t.term_number DESC"),
+                      organization_id);
   std::vector<v1::CongressTerm> terms;
   for (const auto& row : rows) terms.push_back(TermFromRow(txn, row).term);
   return terms;
@@ -428,8 +424,7 @@ void SetTermState(pqxx::work& txn, int64_t term_id, v1::RecognitionState state,
   txn.exec_params0(
       "UPDATE congress_terms SET state = $2, decision_number = $3, decision_date = $4::date,"
       " return_reason = $5 WHERE id = $1",
-      term_id, static_cast<int>(state), decision_number, DateOrNull(decision_date),
-      return_reason);
+      term_id, static_cast<int>(state), decision_number, DateOrNull(decision_date), return_reason);
 }
 
 void SetTermExtension(pqxx::work& txn, int64_t term_id, int32_t extended_to_year) {

@@ -46,13 +46,13 @@ int64_t InsertOrganization(pqxx::work& txn, const v1::Organization& org, int64_t
 void UpdateOrganizationFields(pqxx::work& txn, int64_t id, const v1::Organization& org,
                               int64_t parent_id, const std::string& actor);
 // Ends an organisation's life on `until` (exclusive), optionally into a successor.
-void EndOrganization(pqxx::work& txn, int64_t id, const std::string& until,
-                     int64_t successor_id, const std::string& actor);
+void EndOrganization(pqxx::work& txn, int64_t id, const std::string& until, int64_t successor_id,
+                     const std::string& actor);
 // Bumps the revision of an organisation whose relations changed (a merger into it).
 void TouchOrganization(pqxx::work& txn, int64_t id, const std::string& actor);
 // Appends the organisation's current state to its history.
-void AppendRevision(pqxx::work& txn, int64_t id, const std::string& change,
-                    const std::string& note, const std::string& actor);
+void AppendRevision(pqxx::work& txn, int64_t id, const std::string& change, const std::string& note,
+                    const std::string& actor);
 std::vector<v1::OrganizationRevision> LoadHistory(pqxx::work& txn, int64_t id);
 
 int64_t InsertMerger(pqxx::work& txn, int64_t successor_id, const std::string& effective_on,

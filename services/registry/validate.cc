@@ -46,14 +46,16 @@ void ValidateOrganizationFields(fed::Violations& v, const v1::Organization& org,
   if (org.status() == v1::ORGANIZATION_STATUS_RETIRED) {
     v.Add(prefix + "status", "retire with RetireOrganization or RecordMerger, not by editing");
   }
-  if (!v1::OrganizationStatus_IsValid(org.status())) v.Add(prefix + "status", "is not a known status");
+  if (!v1::OrganizationStatus_IsValid(org.status()))
+    v.Add(prefix + "status", "is not a known status");
 }
 
 fed::Violations ValidateCreateOrganization(const v1::CreateOrganizationRequest& request) {
   fed::Violations v;
   const v1::Organization& org = request.organization();
   fed::CheckOrganizationCode(v, "organization.code", org.code(), true);
-  if (org.kind() == v1::ORGANIZATION_KIND_UNSPECIFIED || !v1::OrganizationKind_IsValid(org.kind())) {
+  if (org.kind() == v1::ORGANIZATION_KIND_UNSPECIFIED ||
+      !v1::OrganizationKind_IsValid(org.kind())) {
     v.Add("organization.kind", "is required");
   }
   if (org.kind() == v1::ORGANIZATION_KIND_PROVINCIAL_UNION && !IsProvinceCode(org.code())) {
@@ -130,9 +132,9 @@ fed::Violations ValidateCluster(const v1::EmulationCluster& cluster) {
     fed::CheckOrganizationCode(v, field, code, true);
     if (!members.insert(code).second) v.Add(field, absl::StrCat(code, " is listed twice"));
   }
-  for (const auto& [field, code] : {std::pair<std::string, std::string>{"cluster.head_code",
-                                                                        cluster.head_code()},
-                                    {"cluster.deputy_code", cluster.deputy_code()}}) {
+  for (const auto& [field, code] :
+       {std::pair<std::string, std::string>{"cluster.head_code", cluster.head_code()},
+        {"cluster.deputy_code", cluster.deputy_code()}}) {
     if (code.empty()) continue;
     if (!members.count(code)) v.Add(field, absl::StrCat(code, " is not a member of the cluster"));
   }
@@ -173,7 +175,8 @@ void ValidateCommitteeMembers(fed::Violations& v,
 fed::Violations ValidateCongressTerm(const v1::CongressTerm& term) {
   fed::Violations v;
   fed::CheckOrganizationCode(v, "term.organization_code", term.organization_code(), true);
-  if (term.term_number() < 1 || term.term_number() > 99) v.Add("term.term_number", "must be 1 to 99");
+  if (term.term_number() < 1 || term.term_number() > 99)
+    v.Add("term.term_number", "must be 1 to 99");
   CheckYear(v, "term.start_year", term.start_year());
   CheckYear(v, "term.end_year", term.end_year());
   if (term.end_year() < term.start_year()) {

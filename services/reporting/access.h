@@ -23,9 +23,10 @@ inline absl::Status RequireWriteAccess(const fed::Principal& who,
                                                     " may not write the reports of ",
                                                     organization_code));
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      "role ", fed::RoleName(who.role), " may not write reports (province_reporter for its own "
-      "organisation, or national_admin)"));
+  return absl::PermissionDeniedError(
+      absl::StrCat("role ", fed::RoleName(who.role),
+                   " may not write reports (province_reporter for its own "
+                   "organisation, or national_admin)"));
 }
 
 // Reading `organization_code`'s reports ("" = every organisation's).

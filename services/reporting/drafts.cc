@@ -6,10 +6,10 @@
 #include "services/common/audit.h"
 #include "services/common/catalog.h"
 #include "services/common/dates.h"
+#include "services/common/log.h"
 #include "services/common/period.h"
 #include "services/common/report_validation.h"
 #include "services/common/status.h"
-#include "services/common/log.h"
 #include "services/reporting/access.h"
 #include "services/reporting/reporting.h"
 #include "services/reporting/storage.h"
@@ -58,13 +58,13 @@ Standing LatestOf(pqxx::work& txn, const storage::ReportRow& report) {
 absl::Status StateAllowsEditing(const storage::ReportRow& report) {
   if (report.state == v1::REPORT_STATE_SUBMITTED) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "revision ", report.latest_revision, " of ", report.organization_code, " ",
-        report.period, " is awaiting review; the draft can change once it is returned"));
+        "revision ", report.latest_revision, " of ", report.organization_code, " ", report.period,
+        " is awaiting review; the draft can change once it is returned"));
   }
   if (report.state == v1::REPORT_STATE_ACCEPTED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        report.organization_code, " ", report.period, " was accepted (revision ",
-        report.latest_revision, "); the national office must reopen it first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(report.organization_code, " ", report.period, " was accepted (revision ",
+                     report.latest_revision, "); the national office must reopen it first"));
   }
   return absl::OkStatus();
 }
@@ -128,10 +128,10 @@ absl::Status Reporting::Prefill(const v1::Organization& organization, const std:
     set_count("intellectuals", organization.intellectual_count());
   }
   const absl::CivilDay as_of = std::min(parsed.LastDay(), Today());
-  ASSIGN_OR_RETURN(const int64_t associations,
-                   registry_.CountChildren(organization.code(),
-                                           v1::ORGANIZATION_KIND_MEMBER_ASSOCIATION,
-                                           fed::FormatDate(as_of)));
+  ASSIGN_OR_RETURN(
+      const int64_t associations,
+      registry_.CountChildren(organization.code(), v1::ORGANIZATION_KIND_MEMBER_ASSOCIATION,
+                              fed::FormatDate(as_of)));
   set_count("member_associations", associations);
   // Contests run once a year: an annual report takes the competition
   // service's figures for the year (half-years are left to the province).
@@ -204,9 +204,9 @@ absl::Status Reporting::CreateDraft(const Principal& who, const v1::CreateDraftR
 
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     bool created = false;
-    storage::ReportRow report = storage::InsertReportIfAbsent(
-        txn, req.organization_code(), req.period(), fed::FormatDate(period.DueDate()),
-        who.subject, &created);
+    storage::ReportRow report =
+        storage::InsertReportIfAbsent(txn, req.organization_code(), req.period(),
+                                      fed::FormatDate(period.DueDate()), who.subject, &created);
     if (auto draft = storage::LoadDraft(txn, report.id, false)) {
       *out = DraftView(report, *draft, LatestOf(txn, report));  // created concurrently
       return absl::OkStatus();

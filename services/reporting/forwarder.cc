@@ -91,7 +91,8 @@ absl::Duration Forwarder::Backoff(int failures) {
   absl::Duration cap = options_.backoff_initial;
   for (int i = 1; i < failures && cap < options_.backoff_max; ++i) cap *= 2;
   cap = std::min(cap, options_.backoff_max);
-  std::uniform_int_distribution<int64_t> jitter(0, std::max<int64_t>(absl::ToInt64Microseconds(cap), 0));
+  std::uniform_int_distribution<int64_t> jitter(
+      0, std::max<int64_t>(absl::ToInt64Microseconds(cap), 0));
   return absl::Microseconds(jitter(random_));
 }
 
@@ -102,8 +103,8 @@ void Forwarder::PrepareContext(grpc::ClientContext& ctx) const {
 }
 
 void Forwarder::RecordError(const absl::Status& status) {
-  const std::string text = absl::StrCat("aggregator at ", options_.aggregator_target, ": ",
-                                        status.ToString());
+  const std::string text =
+      absl::StrCat("aggregator at ", options_.aggregator_target, ": ", status.ToString());
   // While the aggregator stays down, say so once, not on every retry.
   if (text == last_error_) {
     spdlog::debug("event=forward_failed error=\"{}\"", text);
@@ -246,9 +247,9 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
     ack_of[index] = &ack;
   }
   const std::string no_ack_reason =
-      stream_status.ok() ? "no acknowledgement"
-                         : absl::StrCat("no acknowledgement: ",
-                                        fed::FromGrpcStatus(stream_status).ToString());
+      stream_status.ok()
+          ? "no acknowledgement"
+          : absl::StrCat("no acknowledgement: ", fed::FromGrpcStatus(stream_status).ToString());
   int delivered = 0, refused = 0, unacknowledged = 0;
   std::string undecided_reason;  // why the first undecided report was left so
   RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
@@ -277,9 +278,8 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
         case v1::PUSH_OUTCOME_RETRY_LATER:
           // The national side could not decide now: not the province's
           // fault, never a failure. Tried again after the backoff.
-          storage::MarkOutboxAttempt(txn, rows[i].id,
-                                     absl::StrCat("the aggregator will decide later: ",
-                                                  ack->detail()));
+          storage::MarkOutboxAttempt(
+              txn, rows[i].id, absl::StrCat("the aggregator will decide later: ", ack->detail()));
           if (undecided_reason.empty()) undecided_reason = ack->detail();
           ++unacknowledged;
           break;
@@ -294,8 +294,8 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
     return absl::OkStatus();
   }));
   if (delivered + refused > 0) {
-    spdlog::info("event=pushed reports={} delivered={} refused={} unacknowledged={}",
-                 rows.size(), delivered, refused, unacknowledged);
+    spdlog::info("event=pushed reports={} delivered={} refused={} unacknowledged={}", rows.size(),
+                 delivered, refused, unacknowledged);
   }
   if (refused > 0) {
     spdlog::warn("event=push_refused count={} (see GetOutboxStatus)", refused);
@@ -306,8 +306,7 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
   }
   if (unacknowledged > 0) {
     return absl::UnavailableError(
-        absl::StrCat("PushReports left ", unacknowledged, " of ", rows.size(),
-                     " reports undecided",
+        absl::StrCat("PushReports left ", unacknowledged, " of ", rows.size(), " reports undecided",
                      undecided_reason.empty() ? "" : absl::StrCat(" (", undecided_reason, ")")));
   }
   *more = full_batch;

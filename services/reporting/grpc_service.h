@@ -22,21 +22,29 @@ class ReportingGrpcService final : public v1::ReportingService::CallbackService 
   void Own(std::unique_ptr<Forwarder> forwarder) { forwarder_ = std::move(forwarder); }
 
   grpc::ServerUnaryReactor* GetCatalog(grpc::CallbackServerContext* ctx,
-      const v1::GetCatalogRequest* request, v1::IndicatorCatalog* response) override;
+                                       const v1::GetCatalogRequest* request,
+                                       v1::IndicatorCatalog* response) override;
   grpc::ServerUnaryReactor* CreateDraft(grpc::CallbackServerContext* ctx,
-      const v1::CreateDraftRequest* request, v1::Report* response) override;
+                                        const v1::CreateDraftRequest* request,
+                                        v1::Report* response) override;
   grpc::ServerUnaryReactor* GetDraft(grpc::CallbackServerContext* ctx,
-      const v1::GetDraftRequest* request, v1::Report* response) override;
+                                     const v1::GetDraftRequest* request,
+                                     v1::Report* response) override;
   grpc::ServerUnaryReactor* SaveDraft(grpc::CallbackServerContext* ctx,
-      const v1::SaveDraftRequest* request, v1::Report* response) override;
+                                      const v1::SaveDraftRequest* request,
+                                      v1::Report* response) override;
   grpc::ServerUnaryReactor* ValidateReport(grpc::CallbackServerContext* ctx,
-      const v1::ValidateReportRequest* request, v1::ValidationResult* response) override;
+                                           const v1::ValidateReportRequest* request,
+                                           v1::ValidationResult* response) override;
   grpc::ServerUnaryReactor* SubmitReport(grpc::CallbackServerContext* ctx,
-      const v1::SubmitReportRequest* request, v1::Report* response) override;
+                                         const v1::SubmitReportRequest* request,
+                                         v1::Report* response) override;
   grpc::ServerUnaryReactor* ListReports(grpc::CallbackServerContext* ctx,
-      const v1::ListReportsRequest* request, v1::ListReportsResponse* response) override;
+                                        const v1::ListReportsRequest* request,
+                                        v1::ListReportsResponse* response) override;
   grpc::ServerUnaryReactor* GetOutboxStatus(grpc::CallbackServerContext* ctx,
-      const v1::GetOutboxStatusRequest* request, v1::OutboxStatus* response) override;
+                                            const v1::GetOutboxStatusRequest* request,
+                                            v1::OutboxStatus* response) override;
 
  private:
   Reporting* reporting_;

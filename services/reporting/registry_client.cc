@@ -46,8 +46,7 @@ absl::StatusOr<int64_t> RegistryClient::CountChildren(const std::string& parent_
       return stub_->ListOrganizations(&ctx, request, &response);
     }));
     count += response.organizations_size();
-    if (response.next_page_token().empty() ||
-        response.next_page_token() == request.page_token()) {
+    if (response.next_page_token().empty() || response.next_page_token() == request.page_token()) {
       return count;
     }
     request.set_page_token(response.next_page_token());

@@ -93,11 +93,11 @@ v1::Report RevisionFromRow(const pqxx::row& r) {
 
 std::optional<ReportRow> LoadReport(pqxx::work& txn, const std::string& organization_code,
                                     const std::string& period, bool lock) {
-  pqxx::result r = txn.exec_params(
-      absl::StrCat("SELECT ", kReportColumns,
-                   " FROM reports WHERE organization_code = $1 AND period = $2",
-                   lock ? " FOR UPDATE" : ""),
-      organization_code, period);
+  pqxx::result r =
+      txn.exec_params(absl::StrCat("SELECT ", kReportColumns,
+                                   " FROM reports WHERE organization_code = $1 AND period = $2",
+                                   lock ? " FOR UPDATE" : ""),
+                      organization_code, period);
   if (r.empty()) return std::nullopt;
   return ReportFromRow(r[0]);
 }
@@ -117,12 +117,12 @@ ReportRow InsertReportIfAbsent(pqxx::work& txn, const std::string& organization_
 }
 
 std::optional<DraftRow> LoadDraft(pqxx::work& txn, int64_t report_id, bool lock) {
-  pqxx::result r = txn.exec_params(
-      absl::StrCat("SELECT content::text, catalog_version,"
-                   " (extract(epoch FROM updated_at) * 1000000)::bigint, updated_by"
-                   " FROM drafts WHERE report_id = $1",
-                   lock ? " FOR UPDATE" : ""),
-      report_id);
+  pqxx::result r =
+      txn.exec_params(absl::StrCat("SELECT content::text, catalog_version,"
+                                   " (extract(epoch FROM updated_at) * 1000000)::bigint, updated_by"
+                                   " FROM drafts WHERE report_id = $1",
+                                   lock ? " FOR UPDATE" : ""),
+                      report_id);
   if (r.empty()) return std::nullopt;
   DraftRow draft;
   ParseContent(r[0][0].as<std::string>(), &draft.content);
@@ -169,21 +169,19 @@ void MarkReportSubmitted(pqxx::work& txn, int64_t report_id, int32_t revision,
 }
 
 std::optional<v1::Report> LoadRevision(pqxx::work& txn, int64_t report_id, int32_t revision) {
-  pqxx::result r = txn.exec_params(
-      absl::StrCat(kRevisionSelect, " WHERE v.report_id = $1 AND v.revision = $2"), report_id,
-      revision);
+  pqxx::result r =
+      txn.exec_params(absl::StrCat(kRevisionSelect, " WHERE v.report_id = $1 AND v.revision = $2"),
+                      report_id, revision);
   if (r.empty()) return std::nullopt;
   return RevisionFromRow(r[0]);
 }
 
-std::optional<v1::Report> LoadLatestRevision(pqxx::work& txn,
-                                             const std::string& organization_code,
+std::optional<v1::Report> LoadLatestRevision(pqxx::work& txn, const std::string& organization_code,
                                              const std::string& period) {
-  pqxx::result r = txn.exec_params(
-      absl::StrCat(kRevisionSelect,
-                   " WHERE r.organization_code = $1 AND r.period = $2"
-                   " ORDER BY v.revision DESC LIMIT 1"),
-      organization_code, period);
+  pqxx::result r = txn.exec_params(absl::StrCat(kRevisionSelect,
+                                                " WHERE r.organization_code = $1 AND r.period = $2"
+                                                " ORDER BY v.revision DESC LIMIT 1"),
+                                   organization_code, period);
   if (r.empty()) return std::nullopt;
   return RevisionFromRow(r[0]);
 }
@@ -310,8 +308,8 @@ int64_t LoadChangeCursor(pqxx::work& txn) {
 }
 
 void SaveChangeCursor(pqxx::work& txn, int64_t cursor) {
-  txn.exec_params0(
-      "UPDATE forwarder_state SET change_cursor = $1, updated_at = now() WHERE id = 1", cursor);
+  txn.exec_params0("UPDATE forwarder_state SET change_cursor = $1, updated_at = now() WHERE id = 1",
+                   cursor);
 }
 
 std::string LoadForwarderError(pqxx::work& txn) {
@@ -319,8 +317,8 @@ std::string LoadForwarderError(pqxx::work& txn) {
 }
 
 void SaveForwarderError(pqxx::work& txn, const std::string& error) {
-  txn.exec_params0(
-      "UPDATE forwarder_state SET last_error = $1, updated_at = now() WHERE id = 1", error);
+  txn.exec_params0("UPDATE forwarder_state SET last_error = $1, updated_at = now() WHERE id = 1",
+                   error);
 }
 
 std::vector<std::string> SubmittingOrganizations(pqxx::work& txn) {
@@ -348,8 +346,7 @@ bool ApplyChange(pqxx::work& txn, const v1::ReportChange& change) {
   } else {
     return false;  // "received" and anything newer: nothing to apply
   }
-  if (!txn.exec_params("SELECT 1 FROM report_events WHERE source_sequence = $1",
-                       change.sequence())
+  if (!txn.exec_params("SELECT 1 FROM report_events WHERE source_sequence = $1", change.sequence())
            .empty()) {
     return false;
   }
@@ -380,8 +377,7 @@ bool ApplyChange(pqxx::work& txn, const v1::ReportChange& change) {
       " VALUES ($1, $2, $3, $4, $5, $6,"
       "  CASE WHEN $7::bigint = 0 THEN now() ELSE to_timestamp($7::bigint / 1000000.0) END, $8)",
       report->id, change.revision(), change.event(), static_cast<int>(state), change.comment(),
-      change.actor().empty() ? std::string("aggregator") : change.actor(), at,
-      change.sequence());
+      change.actor().empty() ? std::string("aggregator") : change.actor(), at, change.sequence());
   return true;
 }
 

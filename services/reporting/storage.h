@@ -23,7 +23,7 @@ struct ReportRow {
   std::string period;
   v1::ReportState state = v1::REPORT_STATE_UNSPECIFIED;
   int32_t latest_revision = 0;
-  std::string due_date;              // "YYYY-MM-DD"
+  std::string due_date;                // "YYYY-MM-DD"
   int64_t first_submitted_micros = 0;  // 0 = never submitted
 };
 

@@ -139,8 +139,7 @@ absl::Status Reporting::ListReports(const Principal& who, const v1::ListReportsR
   });
 }
 
-absl::Status Reporting::GetOutboxStatus(const Principal& who,
-                                        const v1::GetOutboxStatusRequest& req,
+absl::Status Reporting::GetOutboxStatus(const Principal& who, const v1::GetOutboxStatusRequest& req,
                                         v1::OutboxStatus* out) {
   // A province sees its own reports' delivery; the national side all of it.
   const std::string organization_code =
@@ -156,9 +155,9 @@ absl::Status Reporting::GetOutboxStatus(const Principal& who,
       errors.push_back(std::move(transport));
     }
     if (counts.failed > 0) {
-      errors.push_back(absl::StrCat(counts.failed, counts.failed == 1 ? " report" : " reports",
-                                    " refused by the aggregator (not retried); latest: ",
-                                    counts.latest_failure));
+      errors.push_back(absl::StrCat(
+          counts.failed, counts.failed == 1 ? " report" : " reports",
+          " refused by the aggregator (not retried); latest: ", counts.latest_failure));
     }
     out->set_last_error(absl::StrJoin(errors, "; "));
     return absl::OkStatus();

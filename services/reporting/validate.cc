@@ -22,9 +22,8 @@ fed::Violations ValidateDraftContent(const v1::Report& report, absl::CivilDay to
 }
 
 void CheckComplete(fed::Violations& v, const v1::Report& report) {
-  const v1::IndicatorCatalog* catalog =
-      fed::CatalogVersion(report.catalog_version() == 0 ? fed::kLatestCatalogVersion
-                                                        : report.catalog_version());
+  const v1::IndicatorCatalog* catalog = fed::CatalogVersion(
+      report.catalog_version() == 0 ? fed::kLatestCatalogVersion : report.catalog_version());
   if (catalog == nullptr) return;  // an unknown version is reported by the content rules
   std::set<std::string> given;
   // A code given without a value is the content rules' problem, not a second one here.

@@ -29,8 +29,8 @@
 #include "services/common/dates.h"
 #include "services/common/db.h"
 #include "services/common/log.h"
-#include "services/common/server.h"
 #include "services/common/period.h"
+#include "services/common/server.h"
 #include "services/registry/grpc_service.h"
 #include "services/registry/registry.h"
 #include "tests/bench/bench_util.h"
@@ -84,7 +84,8 @@ v1::Report MakeReport(int org, const std::string& period) {
     auto* v = report.add_values();
     v->set_code(indicator.code());
     if (indicator.type() == v1::INDICATOR_TYPE_BOOLEAN) {
-      v->set_flag(indicator.code() != "tech_contest_by_union" && (seed + indicator.code().size()) % 3 != 0);
+      v->set_flag(indicator.code() != "tech_contest_by_union" &&
+                  (seed + indicator.code().size()) % 3 != 0);
     } else {
       int64_t base = static_cast<int64_t>((seed * 131 + indicator.code().size() * 17) % 50) + 5;
       if (indicator.code() == "members") base = 10000 + static_cast<int64_t>(seed % 5000);
@@ -200,7 +201,8 @@ int main(int argc, char** argv) {
   auto intake = std::make_unique<aggregator::Intake>(agg_db, *figures, directory, 200);
   auto service = std::make_unique<aggregator::AggregatorGrpcService>(
       logic.get(), intake.get(), fed::CallContext{&fedtest::TestSigner(), &workers});
-  auto server = std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service.get()});
+  auto server =
+      std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service.get()});
 
   std::printf("federation aggregator benchmark: %d organisations x %zu periods x %d indicators\n",
               orgs, periods.size(), fed::LatestCatalog().indicators_size());
@@ -250,12 +252,14 @@ int main(int argc, char** argv) {
   const double push_rate = stored / push_seconds;
 
   std::vector<v1::Report> raw_sample(
-      reports.begin(), reports.begin() + std::min<size_t>(reports.size(), absl::GetFlag(FLAGS_raw_reports)));
+      reports.begin(),
+      reports.begin() + std::min<size_t>(reports.size(), absl::GetFlag(FLAGS_raw_reports)));
   const double raw_rate = RawInsertRate(db.url(), raw_sample, 200);
 
   std::printf("\ningest (durable, one acknowledgement per report, %d streams)\n", streams);
-  std::printf("  pushed into the aggregator          %9.0f reports/s  (%ld stored, %ld other, %.1f s)\n",
-              push_rate, stored.load(), other.load(), push_seconds);
+  std::printf(
+      "  pushed into the aggregator          %9.0f reports/s  (%ld stored, %ld other, %.1f s)\n",
+      push_rate, stored.load(), other.load(), push_seconds);
   std::printf("  raw libpqxx insert, same rows       %9.0f reports/s  (%zu reports, 200 per txn)\n",
               raw_rate, raw_sample.size());
   std::printf("  ratio                               %9.0f %%\n", 100.0 * push_rate / raw_rate);

@@ -105,7 +105,8 @@ inline void Print(const char* name, Latencies& l, double baseline_calls_per_seco
   std::printf("  %-36s %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %d", name,
               l.CallsPerSecond(), Percentile(l.ms, 0.50), Percentile(l.ms, 0.99), max, l.errors);
   if (baseline_calls_per_second > 0) {
-    std::printf("  (%.0f%% of trivial call)", 100.0 * l.CallsPerSecond() / baseline_calls_per_second);
+    std::printf("  (%.0f%% of trivial call)",
+                100.0 * l.CallsPerSecond() / baseline_calls_per_second);
   }
   std::printf("\n");
 }

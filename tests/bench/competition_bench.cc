@@ -60,7 +60,8 @@ using Stub = v1::CompetitionService::Stub;
 
 const char* kFields[] = {"Nông nghiệp", "Công nghiệp", "Y tế", "Môi trường", "Công nghệ thông tin"};
 
-std::unique_ptr<grpc::ClientContext> As(v1::Role role, const std::string& org, const std::string& subject) {
+std::unique_ptr<grpc::ClientContext> As(v1::Role role, const std::string& org,
+                                        const std::string& subject) {
   v1::TokenClaims claims;
   claims.set_subject(subject);
   claims.set_organization_code(org);
@@ -106,21 +107,24 @@ int main(int argc, char** argv) {
   fed::WorkerPool registry_workers(4);
   fed::DbPool registry_db(db.url(), "registry", 4);
   registry::Registry registry_logic(registry_db);
-  registry::RegistryGrpcService registry_service(&registry_logic, {&fedtest::TestSigner(), &registry_workers});
+  registry::RegistryGrpcService registry_service(&registry_logic,
+                                                 {&fedtest::TestSigner(), &registry_workers});
   fedtest::LoopbackServer registry_server({&registry_service});
 
   fed::WorkerPool workers(8);
   fed::DbPool comp_db(db.url(), "competition", 8);
-  competition::Directory directory(registry_server.channel(), &fedtest::TestSigner(), absl::Minutes(30));
+  competition::Directory directory(registry_server.channel(), &fedtest::TestSigner(),
+                                   absl::Minutes(30));
   competition::Competition logic(comp_db, directory);
   competition::CompetitionGrpcService service(&logic, {&fedtest::TestSigner(), &workers});
   fedtest::LoopbackServer server({&service});
   auto stub = v1::CompetitionService::NewStub(server.channel());
   auto health = grpc::health::v1::Health::NewStub(server.channel());
 
-  std::printf("federation competition benchmark: %d entries, %d judges, %d judges per entry\n", n_entries,
-              n_judges, min_judges);
-  std::printf("  machine: %u hardware threads; PostgreSQL via FED_TEST_PG_URL\n", std::thread::hardware_concurrency());
+  std::printf("federation competition benchmark: %d entries, %d judges, %d judges per entry\n",
+              n_entries, n_judges, min_judges);
+  std::printf("  machine: %u hardware threads; PostgreSQL via FED_TEST_PG_URL\n",
+              std::thread::hardware_concurrency());
 
   // --- the national round: contest, entries, judges ----------------------------
   v1::CreateContestRequest create;
@@ -140,7 +144,8 @@ int main(int argc, char** argv) {
   c.mutable_prizes()->set_second(10);
   c.mutable_prizes()->set_third(20);
   c.mutable_prizes()->set_consolation(50);
-  const std::pair<const char*, double> criteria[] = {{"novelty", 30}, {"applicability", 40}, {"effectiveness", 30}};
+  const std::pair<const char*, double> criteria[] = {
+      {"novelty", 30}, {"applicability", 40}, {"effectiveness", 30}};
   for (const auto& [code, max] : criteria) {
     auto* k = c.add_criteria();
     k->set_code(code);
@@ -150,12 +155,15 @@ int main(int argc, char** argv) {
   }
   c.set_min_judges_per_entry(min_judges);
   v1::Contest contest;
-  grpc::Status st = stub->CreateContest(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), create, &contest);
+  grpc::Status st =
+      stub->CreateContest(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), create, &contest);
   v1::TransitionContestRequest move;
   move.set_id(contest.id());
   move.set_to(v1::CONTEST_STATE_OPEN);
   v1::Contest moved;
-  if (!st.ok() || !stub->TransitionContest(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), move, &moved).ok()) {
+  if (!st.ok() ||
+      !stub->TransitionContest(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), move, &moved)
+           .ok()) {
     std::fprintf(stderr, "setup failed: %s\n", st.error_message().c_str());
     return 1;
   }
@@ -176,7 +184,8 @@ int main(int argc, char** argv) {
         a->set_name(absl::StrCat("Tác giả ", i));
         e.mutable_submitted_at()->set_seconds(1750000000);
         v1::Entry out;
-        if (!stub->SubmitEntry(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), req, &out).ok()) failed++;
+        if (!stub->SubmitEntry(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), req, &out).ok())
+          failed++;
       }
     });
   }
@@ -193,11 +202,13 @@ int main(int argc, char** argv) {
     judge.add_fields(kFields[j % 5]);
     if (j % 3 == 0) judge.add_fields(kFields[(j + 1) % 5]);
     v1::Judge out;
-    if (!stub->AddJudge(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), req, &out).ok()) failed++;
+    if (!stub->AddJudge(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), req, &out).ok())
+      failed++;
     judge_ids.emplace_back(judge.subject(), judge.organization_code());
   }
-  std::printf("\nsetup: %d entries submitted in %.1f s (%.0f/s, 8 clients), %d judges; %d failures\n", n_entries,
-              submit_s, n_entries / submit_s, n_judges, failed.load());
+  std::printf(
+      "\nsetup: %d entries submitted in %.1f s (%.0f/s, 8 clients), %d judges; %d failures\n",
+      n_entries, submit_s, n_entries / submit_s, n_judges, failed.load());
 
   // --- assignment ---------------------------------------------------------------
   std::vector<competition::JudgeSlot> slots;
@@ -207,7 +218,8 @@ int main(int argc, char** argv) {
     slots.push_back(s);
   }
   std::vector<competition::EntrySlot> entry_slots;
-  for (int i = 0; i < n_entries; ++i) entry_slots.push_back({i + 1, kFields[i % 5], Province(i), {}});
+  for (int i = 0; i < n_entries; ++i)
+    entry_slots.push_back({i + 1, kFields[i % 5], Province(i), {}});
   t0 = absl::Now();
   auto plan = competition::PlanAssignment(entry_slots, slots, min_judges);
   const double plan_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
@@ -219,11 +231,16 @@ int main(int argc, char** argv) {
   st = stub->AutoAssign(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), assign, &assigned);
   const double assign_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
   int lo = 1 << 30, hi = 0;
-  for (const auto& j : assigned.judges()) lo = std::min(lo, j.assigned()), hi = std::max(hi, j.assigned());
-  std::printf("\nassignment (%d x %d judges per entry, conflicts of interest excluded)\n", n_entries, min_judges);
-  std::printf("  AutoAssign RPC (read, plan, write)   %8.1f ms  %s; %d assignments; load per judge %d..%d\n",
-              assign_ms, st.ok() ? "ok" : st.error_message().c_str(), assigned.added(), lo, hi);
-  std::printf("  of which the plan alone (in memory)  %8.1f ms  (%zu assignments)\n", plan_ms, plan.added.size());
+  for (const auto& j : assigned.judges())
+    lo = std::min(lo, j.assigned()), hi = std::max(hi, j.assigned());
+  std::printf("\nassignment (%d x %d judges per entry, conflicts of interest excluded)\n",
+              n_entries, min_judges);
+  std::printf(
+      "  AutoAssign RPC (read, plan, write)   %8.1f ms  %s; %d assignments; load per judge "
+      "%d..%d\n",
+      assign_ms, st.ok() ? "ok" : st.error_message().c_str(), assigned.added(), lo, hi);
+  std::printf("  of which the plan alone (in memory)  %8.1f ms  (%zu assignments)\n", plan_ms,
+              plan.added.size());
 
   move.set_to(v1::CONTEST_STATE_JUDGING);
   (void)stub->TransitionContest(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), move, &moved);
@@ -235,7 +252,8 @@ int main(int argc, char** argv) {
     pqxx::work txn(conn);
     std::map<std::string, int> index;
     for (int j = 0; j < n_judges; ++j) index[judge_ids[j].first] = j;
-    for (const auto& r : txn.exec("SELECT judge_subject, entry_id FROM competition.assignments ORDER BY entry_id")) {
+    for (const auto& r : txn.exec(
+             "SELECT judge_subject, entry_id FROM competition.assignments ORDER BY entry_id")) {
       work[index[r[0].as<std::string>()]].push_back(r[1].as<int64_t>());
     }
   }
@@ -244,8 +262,9 @@ int main(int argc, char** argv) {
   const int clients = std::min(absl::GetFlag(FLAGS_clients), n_judges);
   const double rate = absl::GetFlag(FLAGS_rate);
   const int seconds = absl::GetFlag(FLAGS_seconds);
-  std::printf("\nscoring (%d judges each sending %.0f sheets/s for %d s, one channel; offered %.0f/s)\n", clients,
-              rate, seconds, clients * rate);
+  std::printf(
+      "\nscoring (%d judges each sending %.0f sheets/s for %d s, one channel; offered %.0f/s)\n",
+      clients, rate, seconds, clients * rate);
   Latencies trivial = Paced(clients, rate, seconds, [&](int, int) {
     grpc::ClientContext ctx;
     grpc::health::v1::HealthCheckRequest req;
@@ -268,11 +287,15 @@ int main(int argc, char** argv) {
       s->set_points(pts[k]);
     }
     v1::ScoreSheet out;
-    return stub->SubmitScoreSheet(As(v1::ROLE_JUDGE, judge_ids[t].second, judge_ids[t].first).get(), req, &out).ok();
+    return stub
+        ->SubmitScoreSheet(As(v1::ROLE_JUDGE, judge_ids[t].second, judge_ids[t].first).get(), req,
+                           &out)
+        .ok();
   });
   Print("SubmitScoreSheet (validated, audited)", scoring);
   if (!trivial.ms.empty()) {
-    std::printf("  p50 of a sheet is %.1fx the trivial call's\n", Percentile(scoring.ms, 0.5) / Percentile(trivial.ms, 0.5));
+    std::printf("  p50 of a sheet is %.1fx the trivial call's\n",
+                Percentile(scoring.ms, 0.5) / Percentile(trivial.ms, 0.5));
   }
 
   // Every remaining sheet, straight into the table (setup, not measured).
@@ -280,7 +303,8 @@ int main(int argc, char** argv) {
     pqxx::connection conn(db.url());
     pqxx::work txn(conn);
     txn.exec_params(
-        "INSERT INTO competition.score_sheets (entry_id, judge_subject, contest_id, scores, total_hundredths)"
+        "INSERT INTO competition.score_sheets (entry_id, judge_subject, contest_id, scores, "
+        "total_hundredths)"
         " SELECT a.entry_id, a.judge_subject, a.contest_id, '{}'::jsonb,"
         "  (4000 + (a.entry_id * 7919 + length(a.judge_subject) * 31) % 5000)"
         " FROM competition.assignments a WHERE a.contest_id = $1 ON CONFLICT DO NOTHING",
@@ -291,7 +315,8 @@ int main(int argc, char** argv) {
   // --- final ranking ----------------------------------------------------------------
   std::vector<std::pair<int64_t, competition::FinalScore>> scores;
   for (int i = 0; i < n_entries; ++i) {
-    scores.emplace_back(i + 1, competition::ComputeFinal({4000 + (i * 7919) % 5000, 4500 + i % 300, 6000 - i % 700}));
+    scores.emplace_back(i + 1, competition::ComputeFinal(
+                                   {4000 + (i * 7919) % 5000, 4500 + i % 300, 6000 - i % 700}));
   }
   t0 = absl::Now();
   auto ranked = competition::Rank(scores);
@@ -303,7 +328,8 @@ int main(int argc, char** argv) {
   const double close_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
   move.set_to(v1::CONTEST_STATE_AWARDED);
   t0 = absl::Now();
-  grpc::Status st2 = stub->TransitionContest(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), move, &moved);
+  grpc::Status st2 =
+      stub->TransitionContest(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin").get(), move, &moved);
   const double award_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
   v1::GetResultsRequest rreq;
   rreq.set_contest_id(contest.id());
@@ -312,10 +338,13 @@ int main(int argc, char** argv) {
   grpc::Status st3 = stub->GetResults(As(v1::ROLE_VIEWER, "VUSTA", "viewer").get(), rreq, &results);
   const double results_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
   std::printf("\nfinal ranking (%d entries, %d sheets each)\n", n_entries, min_judges);
-  std::printf("  close judging: final scores + ranks  %8.1f ms  %s\n", close_ms, st.ok() ? "ok" : st.error_message().c_str());
-  std::printf("  award: prizes by structure           %8.1f ms  %s\n", award_ms, st2.ok() ? "ok" : st2.error_message().c_str());
-  std::printf("  GetResults (all entries, ties)       %8.1f ms  %s; %d results, %d tie notes\n", results_ms,
-              st3.ok() ? "ok" : st3.error_message().c_str(), results.results_size(), results.tie_notes_size());
+  std::printf("  close judging: final scores + ranks  %8.1f ms  %s\n", close_ms,
+              st.ok() ? "ok" : st.error_message().c_str());
+  std::printf("  award: prizes by structure           %8.1f ms  %s\n", award_ms,
+              st2.ok() ? "ok" : st2.error_message().c_str());
+  std::printf("  GetResults (all entries, ties)       %8.1f ms  %s; %d results, %d tie notes\n",
+              results_ms, st3.ok() ? "ok" : st3.error_message().c_str(), results.results_size(),
+              results.tie_notes_size());
   std::printf("  rank + prizes alone (in memory)      %8.1f ms\n", rank_mem_ms);
   return 0;
 }

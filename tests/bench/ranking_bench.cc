@@ -43,14 +43,21 @@ ABSL_FLAG(int, orgs, 10000, "Organisations in clusters.");
 ABSL_FLAG(int, clusters, 99, "Clusters per year (the registry numbers clusters 1-99).");
 ABSL_FLAG(int, periods, 20, "Half-years, ending with 2025H2 (every year gets a scheme).");
 ABSL_FLAG(int, clients, 64, "Concurrent query clients.");
-ABSL_FLAG(int, connections, 4, "Connections the query clients share (client i uses connection i mod n).");
+ABSL_FLAG(int, connections, 4,
+          "Connections the query clients share (client i uses connection i mod n).");
 ABSL_FLAG(int, seconds, 5, "Duration of each query measurement.");
 ABSL_FLAG(int, paced_rate, 5000, "Calls per second of the steady-load GetRanking measurement.");
 ABSL_FLAG(int, poll_ms, 200, "The ranking service's feed poll interval (its default).");
 
-namespace registry { const std::vector<fed::Migration>& Migrations(); }
-namespace aggregator { const std::vector<fed::Migration>& Migrations(); }
-namespace ranking { const std::vector<fed::Migration>& Migrations(); }
+namespace registry {
+const std::vector<fed::Migration>& Migrations();
+}
+namespace aggregator {
+const std::vector<fed::Migration>& Migrations();
+}
+namespace ranking {
+const std::vector<fed::Migration>& Migrations();
+}
 
 namespace {
 
@@ -96,26 +103,33 @@ v1::ScoringScheme SchemeFor(int year) {
 void Seed(const std::string& url, int orgs, int clusters, int first_year, int last_year) {
   pqxx::connection conn(url);
   pqxx::work txn(conn);
-  txn.exec("INSERT INTO registry.organizations (code, kind, name, status, active_from, updated_by)"
-           " VALUES ('VUSTA', 1, 'VUSTA', 1, '1983-03-26', 'bench')");
+  txn.exec(
+      "INSERT INTO registry.organizations (code, kind, name, status, active_from, updated_by)"
+      " VALUES ('VUSTA', 1, 'VUSTA', 1, '1983-03-26', 'bench')");
   txn.exec_params(
-      "INSERT INTO registry.organizations (code, kind, name, parent_id, status, active_from, updated_by)"
+      "INSERT INTO registry.organizations (code, kind, name, parent_id, status, active_from, "
+      "updated_by)"
       " SELECT 'P' || lpad(g::text, 5, '0'), 2, 'LHH ' || g, 1, 1, '2008-08-01', 'bench'"
-      " FROM generate_series(0, $1 - 1) g", orgs);
+      " FROM generate_series(0, $1 - 1) g",
+      orgs);
   txn.exec_params(
-      "INSERT INTO registry.clusters (year, number, name, updated_by) SELECT y, n, 'Cụm ' || n, 'bench'"
-      " FROM generate_series($1::int, $2::int) y, generate_series(1, $3) n", first_year, last_year, clusters);
+      "INSERT INTO registry.clusters (year, number, name, updated_by) SELECT y, n, 'Cụm ' || n, "
+      "'bench'"
+      " FROM generate_series($1::int, $2::int) y, generate_series(1, $3) n",
+      first_year, last_year, clusters);
   txn.exec_params(
       "INSERT INTO registry.cluster_members (cluster_id, year, organization_id)"
       " SELECT c.id, c.year, o.id FROM registry.organizations o JOIN registry.clusters c"
-      " ON c.number = 1 + (substr(o.code, 2)::int % $1) WHERE o.kind = 2", clusters);
+      " ON c.number = 1 + (substr(o.code, 2)::int % $1) WHERE o.kind = 2",
+      clusters);
   // Accepted half-year reports: one in a hundred organisations late.
   txn.exec_params(
       "INSERT INTO aggregator.reports (organization_code, period, state, latest_revision,"
       " accepted_revision, first_submitted_at, due_date, timely, last_sequence)"
       " SELECT 'P' || lpad(g::text, 5, '0'), y || 'H' || h, 3, 1, 1, now(),"
       " CASE h WHEN 1 THEN make_date(y, 7, 15) ELSE make_date(y + 1, 1, 15) END, g % 100 <> 0, 1"
-      " FROM generate_series(0, $1 - 1) g, generate_series($2::int, $3::int) y, generate_series(1, 2) h",
+      " FROM generate_series(0, $1 - 1) g, generate_series($2::int, $3::int) y, generate_series(1, "
+      "2) h",
       orgs, first_year, last_year);
   txn.exec(
       "INSERT INTO aggregator.report_values (organization_code, period, revision, indicator, value)"
@@ -205,8 +219,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "migrations failed\n");
     return 1;
   }
-  std::printf("federation ranking benchmark: %d organisations in %d clusters x %d half-years (%d-%d)\n",
-              orgs, clusters, 2 * (last_year - first_year + 1), first_year, last_year);
+  std::printf(
+      "federation ranking benchmark: %d organisations in %d clusters x %d half-years (%d-%d)\n",
+      orgs, clusters, 2 * (last_year - first_year + 1), first_year, last_year);
   std::printf("  machine: %u hardware threads\n", std::thread::hardware_concurrency());
   absl::Time t0 = absl::Now();
   Seed(db.url(), orgs, clusters, first_year, last_year);
@@ -220,15 +235,18 @@ int main(int argc, char** argv) {
   fed::WorkerPool registry_workers(4), agg_workers(8), rank_workers(8);
   fed::DbPool registry_db(db.url(), "registry", 4);
   registry::Registry registry_logic(registry_db);
-  registry::RegistryGrpcService registry_service(&registry_logic, {&fedtest::TestSigner(), &registry_workers});
+  registry::RegistryGrpcService registry_service(&registry_logic,
+                                                 {&fedtest::TestSigner(), &registry_workers});
   fedtest::LoopbackServer registry_server({&registry_service});
   fed::DbPool agg_db(db.url(), "aggregator", 8);
-  aggregator::Directory directory(registry_server.channel(), &fedtest::TestSigner(), absl::Minutes(10));
+  aggregator::Directory directory(registry_server.channel(), &fedtest::TestSigner(),
+                                  absl::Minutes(10));
   aggregator::Figures figures;
   aggregator::Aggregator agg_logic(agg_db, figures, directory);
   if (!agg_logic.LoadFigures().ok()) return 1;
   aggregator::Intake intake(agg_db, figures, directory, 200);
-  aggregator::AggregatorGrpcService agg_service(&agg_logic, &intake, {&fedtest::TestSigner(), &agg_workers});
+  aggregator::AggregatorGrpcService agg_service(&agg_logic, &intake,
+                                                {&fedtest::TestSigner(), &agg_workers});
   fedtest::LoopbackServer agg_server({&agg_service});
 
   ranking::Sources sources(registry_server.channel(), agg_server.channel(), &fedtest::TestSigner());
@@ -238,8 +256,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "load: %s\n", std::string(s.message()).c_str());
     return 1;
   }
-  std::printf("\nstart-up: clusters, values and timeliness fetched, %zu rankings computed in %.1f s\n",
-              engine.ranking_count(), absl::ToDoubleSeconds(absl::Now() - t0));
+  std::printf(
+      "\nstart-up: clusters, values and timeliness fetched, %zu rankings computed in %.1f s\n",
+      engine.ranking_count(), absl::ToDoubleSeconds(absl::Now() - t0));
   engine.Start(absl::Milliseconds(absl::GetFlag(FLAGS_poll_ms)));
   ranking::Ranking logic(rank_db, engine);
   ranking::RankingGrpcService service(&logic, {&fedtest::TestSigner(), &rank_workers});
@@ -252,8 +271,10 @@ int main(int argc, char** argv) {
   // --- recompute after one report changed -----------------------------------
   t0 = absl::Now();
   const int recomputed = engine.RecomputeAll();
-  std::printf("recompute everything kept from memory: %d rankings (and their comparison figures) in %.1f ms\n", recomputed,
-              absl::ToDoubleMilliseconds(absl::Now() - t0));
+  std::printf(
+      "recompute everything kept from memory: %d rankings (and their comparison figures) in %.1f "
+      "ms\n",
+      recomputed, absl::ToDoubleMilliseconds(absl::Now() - t0));
 
   // --- freshness: a resubmitted report accepted at the aggregator ------------
   {
@@ -277,7 +298,8 @@ int main(int argc, char** argv) {
     stream->Write(pushed);
     stream->WritesDone();
     v1::PushAck ack;
-    while (stream->Read(&ack)) {}
+    while (stream->Read(&ack)) {
+    }
     (void)stream->Finish();
     v1::ReviewRequest review;
     review.set_organization_code(org);
@@ -285,10 +307,11 @@ int main(int argc, char** argv) {
     review.set_revision(2);
     v1::Report accepted;
     const absl::Time accept_start = absl::Now();
-    grpc::Status s = agg->AcceptReport(fedtest::ContextAs(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(), review,
-                                       &accepted);
+    grpc::Status s = agg->AcceptReport(
+        fedtest::ContextAs(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(), review, &accepted);
     const absl::Time accepted_at = absl::Now();
-    if (!s.ok()) std::fprintf(stderr, "accept: %s (ack %d)\n", s.error_message().c_str(), ack.outcome());
+    if (!s.ok())
+      std::fprintf(stderr, "accept: %s (ack %d)\n", s.error_message().c_str(), ack.outcome());
     v1::GetRankingRequest req;
     req.set_period(period);
     req.set_cluster_number(1 + 7 % clusters);
@@ -306,18 +329,25 @@ int main(int argc, char** argv) {
       }
     }
     const ranking::Engine::Refresh refresh = engine.last_refresh();
-    std::printf("one accepted report: %d of %zu kept rankings recomputed in %.1f ms (its values refetched, then recomputed)\n",
-                refresh.recomputed, engine.ranking_count(), absl::ToDoubleMilliseconds(refresh.took));
-    std::printf("accepted report visible in its cluster's ranking: %s (accept call %.1f ms; feed poll every %d ms)\n",
-                visible ? absl::StrFormat("%.0f ms after the accept returned", absl::ToDoubleMilliseconds(seen - accepted_at)).c_str()
-                        : "NOT within 30 s",
-                absl::ToDoubleMilliseconds(accepted_at - accept_start), absl::GetFlag(FLAGS_poll_ms));
+    std::printf(
+        "one accepted report: %d of %zu kept rankings recomputed in %.1f ms (its values refetched, "
+        "then recomputed)\n",
+        refresh.recomputed, engine.ranking_count(), absl::ToDoubleMilliseconds(refresh.took));
+    std::printf(
+        "accepted report visible in its cluster's ranking: %s (accept call %.1f ms; feed poll "
+        "every %d ms)\n",
+        visible ? absl::StrFormat("%.0f ms after the accept returned",
+                                  absl::ToDoubleMilliseconds(seen - accepted_at))
+                      .c_str()
+                : "NOT within 30 s",
+        absl::ToDoubleMilliseconds(accepted_at - accept_start), absl::GetFlag(FLAGS_poll_ms));
   }
 
   // --- queries -----------------------------------------------------------
   const int clients = absl::GetFlag(FLAGS_clients);
   const int seconds = absl::GetFlag(FLAGS_seconds);
-  std::printf("\nqueries (%d concurrent clients over %d connections, %d s each)\n", clients, connections, seconds);
+  std::printf("\nqueries (%d concurrent clients over %d connections, %d s each)\n", clients,
+              connections, seconds);
   Latencies trivial = Measure(clients, seconds, [&](uint64_t) {
     grpc::ClientContext ctx;
     grpc::health::v1::HealthCheckRequest req;
@@ -330,7 +360,8 @@ int main(int argc, char** argv) {
   Latencies rank = Measure(clients, seconds, [&](uint64_t r) {
     v1::GetRankingRequest req;
     const int year = first_year + static_cast<int>(r % years);
-    req.set_period(r / years % 3 == 2 ? absl::StrCat(year) : absl::StrCat(year, "H", 1 + r / years % 3));
+    req.set_period(r / years % 3 == 2 ? absl::StrCat(year)
+                                      : absl::StrCat(year, "H", 1 + r / years % 3));
     req.set_cluster_number(1 + static_cast<int>(r / 7 % clusters));
     return CallGetRanking(rankings.Mine(), req);
   });
@@ -368,10 +399,13 @@ int main(int argc, char** argv) {
     Latencies bare = Measure(clients, seconds, [&](uint64_t) {
       return CallGetRanking(fixed_stubs.Mine(), v1::GetRankingRequest());
     });
-    Print(absl::StrFormat("same %zu-byte answer, nothing behind it", bytes.size()).c_str(), bare, trivial_qps);
-    std::printf("  one ranking of %d members: %zu bytes with the breakdown (%zu a member), %zu with totals only\n",
-                (*one)->proto().entries_size(), bytes.size(), bytes.size() / std::max(1, (*one)->proto().entries_size()),
-                (*one)->Encoded(true).size());
+    Print(absl::StrFormat("same %zu-byte answer, nothing behind it", bytes.size()).c_str(), bare,
+          trivial_qps);
+    std::printf(
+        "  one ranking of %d members: %zu bytes with the breakdown (%zu a member), %zu with totals "
+        "only\n",
+        (*one)->proto().entries_size(), bytes.size(),
+        bytes.size() / std::max(1, (*one)->proto().entries_size()), (*one)->Encoded(true).size());
     std::printf("  GetRanking is %.0f%% of the bare answer's rate\n",
                 100.0 * rank.CallsPerSecond() / bare.CallsPerSecond());
   }

@@ -96,8 +96,8 @@ TEST_F(OutageTest, RegistryDownWhileTheAggregatorStartsColdLosesNoReport) {
   registry_->Start();
   ASSERT_TRUE(registry_->WaitHealthy(registry_address_, 30)) << registry_->LogTail();
   ExpectEveryReportStoredOnceAndNoneFailed();
-  EXPECT_TRUE(Eventually(
-      [&] { return RegistryHealthSeenByAggregator() == HealthCheckResponse::SERVING; }));
+  EXPECT_TRUE(
+      Eventually([&] { return RegistryHealthSeenByAggregator() == HealthCheckResponse::SERVING; }));
 }
 
 TEST_F(OutageTest, DatabaseRestartingUnderEveryServiceLosesNoReport) {

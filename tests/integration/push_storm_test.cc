@@ -60,7 +60,8 @@ class PushStormTest : public fedtest::SuiteTest {
         std::lock_guard<std::mutex> lock(mu_);
         ++acks_;
         outcomes_[ack.outcome()]++;
-        if (ack.outcome() == v1::PUSH_OUTCOME_STORED || ack.outcome() == v1::PUSH_OUTCOME_DUPLICATE) {
+        if (ack.outcome() == v1::PUSH_OUTCOME_STORED ||
+            ack.outcome() == v1::PUSH_OUTCOME_DUPLICATE) {
           acknowledged_.insert({code, ack.period()});
           pending.erase(ack.period());
         }
@@ -98,8 +99,9 @@ class PushStormTest : public fedtest::SuiteTest {
     pqxx::work txn(conn);
     EXPECT_EQ(txn.exec1("SELECT count(*) FROM aggregator.report_revisions")[0].as<int>(),
               static_cast<int>(ProvinceCodes().size() * kPeriods.size()));
-    EXPECT_EQ(txn.exec1("SELECT count(*) FROM aggregator.changes WHERE event = 'received'")[0].as<int>(),
-              static_cast<int>(ProvinceCodes().size() * kPeriods.size()));
+    EXPECT_EQ(
+        txn.exec1("SELECT count(*) FROM aggregator.changes WHERE event = 'received'")[0].as<int>(),
+        static_cast<int>(ProvinceCodes().size() * kPeriods.size()));
     // The aggregator's running figures match a recount of what was sent.
     auto stub = v1::AggregatorService::NewStub(
         grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()));

@@ -12,11 +12,11 @@ namespace fedtest {
 class ReportingSuiteTest : public SuiteTest {
  protected:
   void StartReporting() {
-    reporting_ = Service("reporting", reporting_address_,
-                         {"--registry_target=" + registry_address_,
-                          "--aggregator_target=" + aggregator_address_,
-                          "--forward_backoff_initial_ms=50", "--forward_backoff_max_ms=500",
-                          "--changes_poll_interval_ms=100"});
+    reporting_ =
+        Service("reporting", reporting_address_,
+                {"--registry_target=" + registry_address_,
+                 "--aggregator_target=" + aggregator_address_, "--forward_backoff_initial_ms=50",
+                 "--forward_backoff_max_ms=500", "--changes_poll_interval_ms=100"});
     reporting_->Start();
     ASSERT_TRUE(reporting_->WaitHealthy(reporting_address_, 30)) << reporting_->LogTail();
     reporting_stub_ = v1::ReportingService::NewStub(
@@ -80,12 +80,14 @@ class ReportingSuiteTest : public SuiteTest {
     return done();
   }
 
-  v1::ReportState AggregatorState(const std::string& org, const std::string& period, int* revision) {
+  v1::ReportState AggregatorState(const std::string& org, const std::string& period,
+                                  int* revision) {
     v1::GetReportRequest req;
     req.set_organization_code(org);
     req.set_period(period);
     v1::Report out;
-    if (!aggregator_stub_->GetReport(As(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(), req, &out).ok()) {
+    if (!aggregator_stub_->GetReport(As(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(), req, &out)
+             .ok()) {
       return v1::REPORT_STATE_UNSPECIFIED;
     }
     if (revision) *revision = out.revision();

@@ -73,9 +73,8 @@ class SuiteTest : public ::testing::Test {
     std::vector<std::string> args = {"--listen=" + address, "--db=" + db_->url(),
                                      "--token_secret_file=" + dir_ + "/secret"};
     args.insert(args.end(), extra.begin(), extra.end());
-    return std::make_unique<ServiceProcess>(
-        absl::StrCat("services/", name, "/", name, "_server"), args,
-        absl::StrCat(dir_, "/", name, ".log"));
+    return std::make_unique<ServiceProcess>(absl::StrCat("services/", name, "/", name, "_server"),
+                                            args, absl::StrCat(dir_, "/", name, ".log"));
   }
 
   std::unique_ptr<grpc::ClientContext> As(v1::Role role, const std::string& org) const {
@@ -100,7 +99,8 @@ class SuiteTest : public ::testing::Test {
     org->set_name("Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam");
     org->set_active_from("1983-03-26");
     v1::Organization out;
-    ASSERT_TRUE(stub->CreateOrganization(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA").get(), req, &out).ok());
+    ASSERT_TRUE(
+        stub->CreateOrganization(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA").get(), req, &out).ok());
     for (const auto& code : ProvinceCodes()) {
       org->set_code(code);
       org->set_kind(v1::ORGANIZATION_KIND_PROVINCIAL_UNION);
@@ -109,7 +109,8 @@ class SuiteTest : public ::testing::Test {
       org->set_active_from("2008-08-01");
       org->set_member_count(20000);
       org->set_intellectual_count(2000);
-      ASSERT_TRUE(stub->CreateOrganization(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA").get(), req, &out).ok());
+      ASSERT_TRUE(
+          stub->CreateOrganization(As(v1::ROLE_NATIONAL_ADMIN, "VUSTA").get(), req, &out).ok());
     }
   }
 

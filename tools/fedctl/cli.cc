@@ -33,12 +33,18 @@ bool ParseSwitchValue(absl::string_view key, absl::string_view value) {
 
 // Stores a global option's value into its field.
 void SetGlobal(GlobalOptions& global, const std::string& key, const std::string& value) {
-  if (key == "target") global.target = value;
-  else if (key == "token") global.token = value;
-  else if (key == "token_secret_file") global.token_secret_file = value;
-  else if (key == "as_role") global.as_role = value;
-  else if (key == "as_org") global.as_org = value;
-  else if (key == "json") global.json = ParseSwitchValue(key, value);
+  if (key == "target")
+    global.target = value;
+  else if (key == "token")
+    global.token = value;
+  else if (key == "token_secret_file")
+    global.token_secret_file = value;
+  else if (key == "as_role")
+    global.as_role = value;
+  else if (key == "as_org")
+    global.as_org = value;
+  else if (key == "json")
+    global.json = ParseSwitchValue(key, value);
 }
 
 bool IsHelpToken(absl::string_view token) { return token == "--help" || token == "-h"; }
@@ -111,7 +117,8 @@ class TokenWalker {
       value = has_inline_value ? (ParseSwitchValue(key, value) ? "true" : "false") : "true";
     } else if (!has_inline_value) {
       if (next >= argv_.size()) {
-        throw UsageError(absl::StrCat("option --", spec->name, " needs a value (", spec->value_name, ")"));
+        throw UsageError(
+            absl::StrCat("option --", spec->name, " needs a value (", spec->value_name, ")"));
       }
       value = argv_[next++];
     }
@@ -160,8 +167,8 @@ void AppendOptionHelp(std::string& out, const std::vector<OptionSpec>& specs) {
   for (const auto& spec : specs) width = std::max(width, OptionSynopsis(spec).size());
   for (const auto& spec : specs) {
     std::string synopsis = OptionSynopsis(spec);
-    absl::StrAppend(&out, "  ", synopsis, std::string(width - synopsis.size() + 2, ' '),
-                    spec.help, "\n");
+    absl::StrAppend(&out, "  ", synopsis, std::string(width - synopsis.size() + 2, ' '), spec.help,
+                    "\n");
   }
 }
 
@@ -200,7 +207,8 @@ CommandSpec Command(std::string name, std::string summary,
 
 const std::vector<OptionSpec>& GlobalOptionSpecs() {
   static const auto* specs = new std::vector<OptionSpec>{
-      {"target", "HOST:PORT", "registry address (env FED_REGISTRY_TARGET, default 127.0.0.1:50051)"},
+      {"target", "HOST:PORT",
+       "registry address (env FED_REGISTRY_TARGET, default 127.0.0.1:50051)"},
       {"token", "TOKEN", "access token to send (env FED_TOKEN)"},
       {"token_secret_file", "FILE",
        "secret to mint a short-lived token with (env FED_TOKEN_SECRET_FILE, else .run/secret)"},
@@ -244,7 +252,8 @@ int64_t Invocation::GetInt(absl::string_view option, int64_t fallback) const {
   if (!Has(option)) return fallback;
   int64_t value = 0;
   if (!absl::SimpleAtoi(Get(option), &value)) {
-    throw UsageError(absl::StrCat("--", option, " must be a whole number, got '", Get(option), "'"));
+    throw UsageError(
+        absl::StrCat("--", option, " must be a whole number, got '", Get(option), "'"));
   }
   return value;
 }
@@ -267,7 +276,8 @@ std::string Invocation::GetDate(absl::string_view option, const std::string& fal
   if (!Has(option)) return fallback;
   std::string text = Get(option);
   if (auto parsed = fed::ParseDate(text); !parsed.ok()) {
-    throw UsageError(absl::StrCat("--", option, " ", parsed.status().message(), ", got '", text, "'"));
+    throw UsageError(
+        absl::StrCat("--", option, " ", parsed.status().message(), ", got '", text, "'"));
   }
   return text;
 }
@@ -295,7 +305,8 @@ size_t ParseLeadingGlobals(const std::vector<std::string>& argv, GlobalOptions& 
       *help = true;
       return i;
     }
-    if (!absl::StartsWith(argv[i], "--")) throw UsageError(absl::StrCat("unknown option ", argv[i]));
+    if (!absl::StartsWith(argv[i], "--"))
+      throw UsageError(absl::StrCat("unknown option ", argv[i]));
     i = globals_only.TakeOption(i, global, no_command_options);
   }
   return i;
@@ -315,14 +326,14 @@ const CommandSpec* IdentifyCommand(const std::vector<std::string>& argv, size_t 
     *help_group = argv[i];
     return nullptr;
   }
-  throw UsageError(absl::StrCat("'", argv[i], "' needs a subcommand: ", absl::StrJoin(group, ", ")));
+  throw UsageError(
+      absl::StrCat("'", argv[i], "' needs a subcommand: ", absl::StrJoin(group, ", ")));
 }
 
 // The command's options and arguments, in any order, from argv[i] on.
 // Returns false when --help / -h was among them.
-bool ParseCommandTokens(const std::vector<std::string>& argv, size_t i,
-                        const CommandSpec& command, GlobalOptions& global,
-                        std::vector<std::string>& arguments,
+bool ParseCommandTokens(const std::vector<std::string>& argv, size_t i, const CommandSpec& command,
+                        GlobalOptions& global, std::vector<std::string>& arguments,
                         std::map<std::string, std::string>& options) {
   TokenWalker walker(argv, &command.options);
   bool options_ended = false;

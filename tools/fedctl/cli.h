@@ -86,8 +86,8 @@ const std::vector<OptionSpec>& GlobalOptionSpecs();
 // One parsed command line, as seen by the command's run function.
 class Invocation {
  public:
-  Invocation(const CommandSpec* command, GlobalOptions global,
-             std::vector<std::string> arguments, std::map<std::string, std::string> options);
+  Invocation(const CommandSpec* command, GlobalOptions global, std::vector<std::string> arguments,
+             std::map<std::string, std::string> options);
 
   const CommandSpec& command() const { return *command_; }
   const GlobalOptions& global() const { return global_; }

@@ -42,8 +42,7 @@ int RunClusters(const Invocation& invocation) {
     int provinces = 0;
     for (const auto& cluster : response.clusters()) provinces += cluster.member_codes_size();
     std::cout << CountOf(response.clusters_size(), "cluster", "clusters") << ", "
-              << CountOf(provinces, "member", "members") << " in "
-              << request.year() << "\n";
+              << CountOf(provinces, "member", "members") << " in " << request.year() << "\n";
   });
 }
 
@@ -157,13 +156,14 @@ CommandSpec& WithClusterOptions(CommandSpec& command, bool creating) {
 }
 
 CommandSpec ClusterCreateCommand() {
-  CommandSpec command = Command("cluster create", "Constitute a cluster for a year.", RunClusterCreate);
+  CommandSpec command =
+      Command("cluster create", "Constitute a cluster for a year.", RunClusterCreate);
   return WithClusterOptions(command, /*creating=*/true);
 }
 
 CommandSpec ClusterUpdateCommand() {
-  CommandSpec command =
-      Command("cluster update", "Change a cluster's name, members, head or deputy.", RunClusterUpdate);
+  CommandSpec command = Command(
+      "cluster update", "Change a cluster's name, members, head or deputy.", RunClusterUpdate);
   return WithClusterOptions(command, /*creating=*/false);
 }
 

@@ -8,9 +8,10 @@
 namespace fedctl {
 
 CommandSpec& WithCompetitionOption(CommandSpec& command) {
-  return command.Option("competition", "HOST:PORT",
-                        absl::StrCat("competition service address (env FED_COMPETITION_TARGET, default ",
-                                     kDefaultCompetitionTarget, ")"));
+  return command.Option(
+      "competition", "HOST:PORT",
+      absl::StrCat("competition service address (env FED_COMPETITION_TARGET, default ",
+                   kDefaultCompetitionTarget, ")"));
 }
 
 std::string CompetitionTarget(const Invocation& invocation) {
@@ -19,7 +20,8 @@ std::string CompetitionTarget(const Invocation& invocation) {
 }
 
 CompetitionClient CompetitionClient::Connect(const Invocation& invocation) {
-  return CompetitionClient(OpenChannel(CompetitionTarget(invocation)), ResolveAccessToken(invocation.global()));
+  return CompetitionClient(OpenChannel(CompetitionTarget(invocation)),
+                           ResolveAccessToken(invocation.global()));
 }
 
 }  // namespace fedctl

@@ -32,7 +32,8 @@ int ShowChangedTerm(const Invocation& invocation, const absl::Status& status,
   if (!status.ok()) return ReportRpcError(status);
   return Show(invocation, term, [&] {
     std::cout << what_happened << " congress term " << term.id() << " (" << term.organization_code()
-              << ", term " << term.term_number() << "): " << RecognitionLabel(term.state()) << "\n\n";
+              << ", term " << term.term_number() << "): " << RecognitionLabel(term.state())
+              << "\n\n";
     PrintCongressTerm(std::cout, term, /*with_history=*/false);
   });
 }

@@ -27,9 +27,15 @@ template <typename Readable, typename MakeSheet>
 int Present(OutputFormat format, const google::protobuf::Message& message, Readable&& readable,
             MakeSheet&& make_sheet) {
   switch (format) {
-    case OutputFormat::kJson: PrintJson(std::cout, message); break;
-    case OutputFormat::kCsv: make_sheet().PrintCsv(std::cout); break;
-    case OutputFormat::kReadable: readable(); break;
+    case OutputFormat::kJson:
+      PrintJson(std::cout, message);
+      break;
+    case OutputFormat::kCsv:
+      make_sheet().PrintCsv(std::cout);
+      break;
+    case OutputFormat::kReadable:
+      readable();
+      break;
   }
   return 0;
 }
@@ -37,7 +43,8 @@ int Present(OutputFormat format, const google::protobuf::Message& message, Reada
 int64_t IdArgument(const Invocation& invocation, size_t i, absl::string_view what) {
   int64_t id = 0;
   if (!absl::SimpleAtoi(invocation.argument(i), &id) || id <= 0) {
-    throw UsageError(absl::StrCat(what, " must be a positive number, got '", invocation.argument(i), "'"));
+    throw UsageError(
+        absl::StrCat(what, " must be a positive number, got '", invocation.argument(i), "'"));
   }
   return id;
 }
@@ -47,27 +54,30 @@ std::string Score(double value) { return absl::StrFormat("%.2f", value); }
 void PrintContest(const v1::Contest& c) {
   std::vector<std::string> criteria;
   for (const auto& k : c.criteria()) {
-    criteria.push_back(absl::StrCat(k.code(), " (", k.name(), ", max ", k.max_points(), ", weight ", k.weight(), ")"));
+    criteria.push_back(absl::StrCat(k.code(), " (", k.name(), ", max ", k.max_points(), ", weight ",
+                                    k.weight(), ")"));
   }
   const auto& p = c.prizes();
-  PrintFields(std::cout, {{"id", absl::StrCat(c.id())},
-                          {"title", c.title()},
-                          {"kind", KindLabel(c.kind())},
-                          {"level", LevelLabel(c.level())},
-                          {"organiser", c.organizer_code()},
-                          {"edition", absl::StrCat(c.edition())},
-                          {"year", absl::StrCat(c.year())},
-                          {"state", StateLabel(c.state())},
-                          {"fields", absl::StrJoin(c.fields(), ", ")},
-                          {"registration", absl::StrCat(c.registration_opens(), " to ", c.registration_closes())},
-                          {"judging", absl::StrCat(c.judging_opens(), " to ", c.judging_closes())},
-                          {"prizes", absl::StrCat(p.first(), " first, ", p.second(), " second, ", p.third(),
-                                                  " third, ", p.consolation(), " consolation; minimum score ",
-                                                  p.min_score())},
-                          {"criteria", absl::StrJoin(criteria, "; ")},
-                          {"judges per entry", absl::StrCat(c.min_judges_per_entry())},
-                          {"entries", absl::StrCat(c.entry_count())},
-                          {"updated", absl::StrCat(FormatTimestamp(c.updated_at()), " by ", c.updated_by())}});
+  PrintFields(
+      std::cout,
+      {{"id", absl::StrCat(c.id())},
+       {"title", c.title()},
+       {"kind", KindLabel(c.kind())},
+       {"level", LevelLabel(c.level())},
+       {"organiser", c.organizer_code()},
+       {"edition", absl::StrCat(c.edition())},
+       {"year", absl::StrCat(c.year())},
+       {"state", StateLabel(c.state())},
+       {"fields", absl::StrJoin(c.fields(), ", ")},
+       {"registration", absl::StrCat(c.registration_opens(), " to ", c.registration_closes())},
+       {"judging", absl::StrCat(c.judging_opens(), " to ", c.judging_closes())},
+       {"prizes",
+        absl::StrCat(p.first(), " first, ", p.second(), " second, ", p.third(), " third, ",
+                     p.consolation(), " consolation; minimum score ", p.min_score())},
+       {"criteria", absl::StrJoin(criteria, "; ")},
+       {"judges per entry", absl::StrCat(c.min_judges_per_entry())},
+       {"entries", absl::StrCat(c.entry_count())},
+       {"updated", absl::StrCat(FormatTimestamp(c.updated_at()), " by ", c.updated_by())}});
 }
 
 // ---------------------------------------------------------------------------
@@ -80,18 +90,21 @@ int RunList(const Invocation& invocation) {
   if (invocation.Has("kind")) req.set_kind(ParseContestKind(invocation.Get("kind")));
   if (invocation.Has("state")) req.set_state(ParseContestState(invocation.Get("state")));
   v1::ListContestsResponse resp;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::ListContests, req, &resp); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::ListContests, req, &resp);
+      !s.ok()) {
     return ReportRpcError("listing contests", s);
   }
   auto sheet = [&] {
     Sheet s({"id", "year", "organiser", "kind", "edition", "state", "entries", "title"});
     for (const auto& c : resp.contests()) {
-      s.AddRow({absl::StrCat(c.id()), absl::StrCat(c.year()), c.organizer_code(), KindLabel(c.kind()),
-                absl::StrCat(c.edition()), StateLabel(c.state()), absl::StrCat(c.entry_count()), c.title()});
+      s.AddRow({absl::StrCat(c.id()), absl::StrCat(c.year()), c.organizer_code(),
+                KindLabel(c.kind()), absl::StrCat(c.edition()), StateLabel(c.state()),
+                absl::StrCat(c.entry_count()), c.title()});
     }
     return s;
   };
-  return Present(format, resp, [&] { sheet().PrintTable(std::cout); }, sheet);
+  return Present(
+      format, resp, [&] { sheet().PrintTable(std::cout); }, sheet);
 }
 
 int RunShow(const Invocation& invocation) {
@@ -109,7 +122,8 @@ int RunCreate(const Invocation& invocation) {
   v1::Contest& c = *req.mutable_contest();
   c.set_organizer_code(invocation.Get("org"));
   c.set_kind(ParseContestKind(invocation.Get("kind")));
-  c.set_level(invocation.Has("level") ? ParseContestLevel(invocation.Get("level")) : DefaultLevel(c.kind()));
+  c.set_level(invocation.Has("level") ? ParseContestLevel(invocation.Get("level"))
+                                      : DefaultLevel(c.kind()));
   c.set_edition(static_cast<int>(invocation.GetCount("edition", 0)));
   c.set_year(invocation.GetYear("year"));
   c.set_title(invocation.Get("title"));
@@ -118,11 +132,14 @@ int RunCreate(const Invocation& invocation) {
   c.set_registration_closes(invocation.GetDate("registration-closes"));
   c.set_judging_opens(invocation.GetDate("judging-opens"));
   c.set_judging_closes(invocation.GetDate("judging-closes"));
-  *c.mutable_prizes() = ParsePrizes(invocation.Get("prizes", "1,2,3,5"), invocation.Get("min-score", "0"));
-  for (const auto& k : ParseCriteria(invocation.Get("criteria", kDefaultCriteria))) *c.add_criteria() = k;
+  *c.mutable_prizes() =
+      ParsePrizes(invocation.Get("prizes", "1,2,3,5"), invocation.Get("min-score", "0"));
+  for (const auto& k : ParseCriteria(invocation.Get("criteria", kDefaultCriteria)))
+    *c.add_criteria() = k;
   c.set_min_judges_per_entry(static_cast<int>(invocation.GetCount("min-judges", 3)));
   v1::Contest out;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::CreateContest, req, &out); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::CreateContest, req, &out);
+      !s.ok()) {
     return ReportRpcError("creating the contest", s);
   }
   return Show(invocation, out, [&] { PrintContest(out); });
@@ -135,8 +152,10 @@ int RunAdvance(const Invocation& invocation) {
   req.set_force(invocation.Switch("force"));
   req.set_note(invocation.Get("note"));
   v1::Contest out;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::TransitionContest, req, &out); !s.ok()) {
-    return ReportRpcError(absl::StrCat("moving contest ", req.id(), " to ", invocation.Get("to")), s);
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::TransitionContest, req, &out);
+      !s.ok()) {
+    return ReportRpcError(absl::StrCat("moving contest ", req.id(), " to ", invocation.Get("to")),
+                          s);
   }
   return Show(invocation, out, [&] {
     std::cout << "contest " << out.id() << " is now " << StateLabel(out.state()) << "\n";
@@ -154,28 +173,34 @@ int RunEntryAdd(const Invocation& invocation) {
   for (const auto& a : ParseAuthors(invocation.Get("authors"))) *e.add_authors() = a;
   if (invocation.Has("submitted")) {
     auto day = fed::ParseDate(invocation.GetDate("submitted"));
-    e.mutable_submitted_at()->set_seconds(
-        absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(*day) + 9 * 3600, absl::FixedTimeZone(7 * 3600))));
+    e.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(
+        absl::FromCivil(absl::CivilSecond(*day) + 9 * 3600, absl::FixedTimeZone(7 * 3600))));
   }
   v1::Entry out;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::SubmitEntry, req, &out); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::SubmitEntry, req, &out);
+      !s.ok()) {
     return ReportRpcError("submitting the entry", s);
   }
-  return Show(invocation, out, [&] { std::cout << "entry " << out.id() << " submitted: " << out.title() << "\n"; });
+  return Show(invocation, out,
+              [&] { std::cout << "entry " << out.id() << " submitted: " << out.title() << "\n"; });
 }
 
 Sheet EntrySheet(const google::protobuf::RepeatedPtrField<v1::Entry>& entries) {
-  Sheet s({"id", "title", "authors", "source", "province", "field", "submitted", "status", "judges"});
+  Sheet s(
+      {"id", "title", "authors", "source", "province", "field", "submitted", "status", "judges"});
   for (const auto& e : entries) {
     std::vector<std::string> authors;
     for (const auto& a : e.authors()) {
-      authors.push_back(a.age() > 0 ? absl::StrCat(a.name(), " (", a.age(), ", ", a.school(), ")") : a.name());
+      authors.push_back(a.age() > 0 ? absl::StrCat(a.name(), " (", a.age(), ", ", a.school(), ")")
+                                    : a.name());
     }
-    std::string status = e.withdrawn() ? absl::StrCat("withdrawn: ", e.withdrawal_reason()) : "active";
-    if (e.nominated_from_entry_id() != 0) absl::StrAppend(&status, ", nominated from ", e.nominated_from_entry_id());
-    s.AddRow({absl::StrCat(e.id()), e.title(), absl::StrJoin(authors, "; "), e.source_organization_code(),
-              e.source_province_code(), e.field(), FormatTimestamp(e.submitted_at()), status,
-              absl::StrJoin(e.judge_subjects(), " ")});
+    std::string status =
+        e.withdrawn() ? absl::StrCat("withdrawn: ", e.withdrawal_reason()) : "active";
+    if (e.nominated_from_entry_id() != 0)
+      absl::StrAppend(&status, ", nominated from ", e.nominated_from_entry_id());
+    s.AddRow({absl::StrCat(e.id()), e.title(), absl::StrJoin(authors, "; "),
+              e.source_organization_code(), e.source_province_code(), e.field(),
+              FormatTimestamp(e.submitted_at()), status, absl::StrJoin(e.judge_subjects(), " ")});
   }
   return s;
 }
@@ -187,11 +212,13 @@ int RunEntries(const Invocation& invocation) {
   req.set_field(invocation.Get("field"));
   req.set_include_withdrawn(invocation.Switch("include-withdrawn"));
   v1::ListEntriesResponse resp;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::ListEntries, req, &resp); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::ListEntries, req, &resp);
+      !s.ok()) {
     return ReportRpcError(absl::StrCat("listing entries of contest ", req.contest_id()), s);
   }
-  return Present(format, resp, [&] { EntrySheet(resp.entries()).PrintTable(std::cout); },
-                 [&] { return EntrySheet(resp.entries()); });
+  return Present(
+      format, resp, [&] { EntrySheet(resp.entries()).PrintTable(std::cout); },
+      [&] { return EntrySheet(resp.entries()); });
 }
 
 int RunWithdraw(const Invocation& invocation) {
@@ -199,10 +226,12 @@ int RunWithdraw(const Invocation& invocation) {
   req.set_entry_id(IdArgument(invocation, 0, "ENTRY"));
   req.set_reason(invocation.Get("reason"));
   v1::Entry out;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::WithdrawEntry, req, &out); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::WithdrawEntry, req, &out);
+      !s.ok()) {
     return ReportRpcError(absl::StrCat("withdrawing entry ", req.entry_id()), s);
   }
-  return Show(invocation, out, [&] { std::cout << "entry " << out.id() << " withdrawn (kept in the record)\n"; });
+  return Show(invocation, out,
+              [&] { std::cout << "entry " << out.id() << " withdrawn (kept in the record)\n"; });
 }
 
 int RunJudgeAdd(const Invocation& invocation) {
@@ -217,13 +246,16 @@ int RunJudgeAdd(const Invocation& invocation) {
   if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::AddJudge, req, &out); !s.ok()) {
     return ReportRpcError("adding the judge", s);
   }
-  return Show(invocation, out, [&] { std::cout << "judge " << out.subject() << " on " << absl::StrJoin(out.fields(), ", ") << "\n"; });
+  return Show(invocation, out, [&] {
+    std::cout << "judge " << out.subject() << " on " << absl::StrJoin(out.fields(), ", ") << "\n";
+  });
 }
 
 Sheet JudgeSheet(const google::protobuf::RepeatedPtrField<v1::Judge>& judges) {
   Sheet s({"subject", "name", "organisation", "fields", "assigned"});
   for (const auto& j : judges) {
-    s.AddRow({j.subject(), j.name(), j.organization_code(), absl::StrJoin(j.fields(), ", "), absl::StrCat(j.assigned())});
+    s.AddRow({j.subject(), j.name(), j.organization_code(), absl::StrJoin(j.fields(), ", "),
+              absl::StrCat(j.assigned())});
   }
   return s;
 }
@@ -233,11 +265,13 @@ int RunJudges(const Invocation& invocation) {
   v1::ListJudgesRequest req;
   req.set_contest_id(IdArgument(invocation, 0, "CONTEST"));
   v1::ListJudgesResponse resp;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::ListJudges, req, &resp); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::ListJudges, req, &resp);
+      !s.ok()) {
     return ReportRpcError("listing judges", s);
   }
-  return Present(format, resp, [&] { JudgeSheet(resp.judges()).PrintTable(std::cout); },
-                 [&] { return JudgeSheet(resp.judges()); });
+  return Present(
+      format, resp, [&] { JudgeSheet(resp.judges()).PrintTable(std::cout); },
+      [&] { return JudgeSheet(resp.judges()); });
 }
 
 int RunAssign(const Invocation& invocation) {
@@ -245,15 +279,17 @@ int RunAssign(const Invocation& invocation) {
   v1::AutoAssignRequest req;
   req.set_contest_id(IdArgument(invocation, 0, "CONTEST"));
   v1::AutoAssignResponse resp;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::AutoAssign, req, &resp); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::AutoAssign, req, &resp);
+      !s.ok()) {
     return ReportRpcError(absl::StrCat("assigning judges in contest ", req.contest_id()), s);
   }
-  return Present(format, resp,
-                 [&] {
-                   std::cout << resp.added() << " assignments added\n";
-                   JudgeSheet(resp.judges()).PrintTable(std::cout);
-                 },
-                 [&] { return JudgeSheet(resp.judges()); });
+  return Present(
+      format, resp,
+      [&] {
+        std::cout << resp.added() << " assignments added\n";
+        JudgeSheet(resp.judges()).PrintTable(std::cout);
+      },
+      [&] { return JudgeSheet(resp.judges()); });
 }
 
 int RunAssignJudge(const Invocation& invocation) {
@@ -262,11 +298,14 @@ int RunAssignJudge(const Invocation& invocation) {
   req.set_judge_subject(invocation.Get("judge"));
   req.set_remove(invocation.Switch("remove"));
   v1::AssignJudgeResponse resp;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::AssignJudge, req, &resp); !s.ok()) {
-    return ReportRpcError(absl::StrCat("assigning ", req.judge_subject(), " to entry ", req.entry_id()), s);
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::AssignJudge, req, &resp);
+      !s.ok()) {
+    return ReportRpcError(
+        absl::StrCat("assigning ", req.judge_subject(), " to entry ", req.entry_id()), s);
   }
   return Show(invocation, resp, [&] {
-    std::cout << "entry " << resp.entry().id() << " judges: " << absl::StrJoin(resp.entry().judge_subjects(), ", ") << "\n";
+    std::cout << "entry " << resp.entry().id()
+              << " judges: " << absl::StrJoin(resp.entry().judge_subjects(), ", ") << "\n";
   });
 }
 
@@ -275,26 +314,30 @@ int RunAssignments(const Invocation& invocation) {
   v1::ListAssignmentsRequest req;
   req.set_contest_id(IdArgument(invocation, 0, "CONTEST"));
   v1::ListAssignmentsResponse resp;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::ListAssignments, req, &resp); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::ListAssignments, req, &resp);
+      !s.ok()) {
     return ReportRpcError("listing your assignments", s);
   }
   auto sheet = [&] {
     Sheet s({"entry", "title", "field", "scored", "total", "revision"});
     for (const auto& a : resp.assignments()) {
       const bool scored = a.sheet().revision() > 0;
-      s.AddRow({absl::StrCat(a.entry().id()), a.entry().title(), a.entry().field(), scored ? "yes" : "no",
-                scored ? Score(a.sheet().total()) : "", scored ? absl::StrCat(a.sheet().revision()) : ""});
+      s.AddRow({absl::StrCat(a.entry().id()), a.entry().title(), a.entry().field(),
+                scored ? "yes" : "no", scored ? Score(a.sheet().total()) : "",
+                scored ? absl::StrCat(a.sheet().revision()) : ""});
     }
     return s;
   };
-  return Present(format, resp,
-                 [&] {
-                   sheet().PrintTable(std::cout);
-                   std::vector<std::string> criteria;
-                   for (const auto& k : resp.criteria()) criteria.push_back(absl::StrCat(k.code(), "=0..", k.max_points()));
-                   std::cout << "criteria: " << absl::StrJoin(criteria, ", ") << "\n";
-                 },
-                 sheet);
+  return Present(
+      format, resp,
+      [&] {
+        sheet().PrintTable(std::cout);
+        std::vector<std::string> criteria;
+        for (const auto& k : resp.criteria())
+          criteria.push_back(absl::StrCat(k.code(), "=0..", k.max_points()));
+        std::cout << "criteria: " << absl::StrJoin(criteria, ", ") << "\n";
+      },
+      sheet);
 }
 
 int RunScore(const Invocation& invocation) {
@@ -312,11 +355,13 @@ int RunScore(const Invocation& invocation) {
     s->set_points(points);
   }
   v1::ScoreSheet out;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::SubmitScoreSheet, req, &out); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::SubmitScoreSheet, req, &out);
+      !s.ok()) {
     return ReportRpcError(absl::StrCat("scoring entry ", req.sheet().entry_id()), s);
   }
   return Show(invocation, out, [&] {
-    std::cout << "entry " << out.entry_id() << ": total " << Score(out.total()) << " (revision " << out.revision() << ")\n";
+    std::cout << "entry " << out.entry_id() << ": total " << Score(out.total()) << " (revision "
+              << out.revision() << ")\n";
   });
 }
 
@@ -325,27 +370,30 @@ int RunResults(const Invocation& invocation) {
   v1::GetResultsRequest req;
   req.set_contest_id(IdArgument(invocation, 0, "CONTEST"));
   v1::GetResultsResponse resp;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::GetResults, req, &resp); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::GetResults, req, &resp);
+      !s.ok()) {
     return ReportRpcError(absl::StrCat("results of contest ", req.contest_id()), s);
   }
   auto sheet = [&] {
-    Sheet s({"rank", "entry", "title", "source", "field", "sheets", "final score", "tied with", "prize"});
+    Sheet s({"rank", "entry", "title", "source", "field", "sheets", "final score", "tied with",
+             "prize"});
     for (const auto& r : resp.results()) {
-      s.AddRow({r.rank() == 0 ? "-" : absl::StrCat(r.rank()), absl::StrCat(r.entry().id()), r.entry().title(),
-                r.entry().source_organization_code(), r.entry().field(), absl::StrCat(r.sheets()),
-                r.sheets() == 0 ? "" : Score(r.final_score()), absl::StrJoin(r.tied_with(), " "),
-                PrizeLabel(r.prize())});
+      s.AddRow({r.rank() == 0 ? "-" : absl::StrCat(r.rank()), absl::StrCat(r.entry().id()),
+                r.entry().title(), r.entry().source_organization_code(), r.entry().field(),
+                absl::StrCat(r.sheets()), r.sheets() == 0 ? "" : Score(r.final_score()),
+                absl::StrJoin(r.tied_with(), " "), PrizeLabel(r.prize())});
     }
     return s;
   };
-  return Present(format, resp,
-                 [&] {
-                   std::cout << resp.contest().title() << " (" << resp.contest().year() << ", "
-                             << StateLabel(resp.contest().state()) << ")\n";
-                   sheet().PrintTable(std::cout);
-                   for (const auto& note : resp.tie_notes()) std::cout << "tie: " << note << "\n";
-                 },
-                 sheet);
+  return Present(
+      format, resp,
+      [&] {
+        std::cout << resp.contest().title() << " (" << resp.contest().year() << ", "
+                  << StateLabel(resp.contest().state()) << ")\n";
+        sheet().PrintTable(std::cout);
+        for (const auto& note : resp.tie_notes()) std::cout << "tie: " << note << "\n";
+      },
+      sheet);
 }
 
 int RunNominate(const Invocation& invocation) {
@@ -354,11 +402,13 @@ int RunNominate(const Invocation& invocation) {
   req.set_target_contest_id(invocation.GetInt("to", 0));
   req.set_field(invocation.Get("field"));
   v1::Entry out;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::NominateEntry, req, &out); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::NominateEntry, req, &out);
+      !s.ok()) {
     return ReportRpcError(absl::StrCat("nominating entry ", req.entry_id()), s);
   }
   return Show(invocation, out, [&] {
-    std::cout << "entry " << req.entry_id() << " nominated to contest " << out.contest_id() << " as entry " << out.id() << "\n";
+    std::cout << "entry " << req.entry_id() << " nominated to contest " << out.contest_id()
+              << " as entry " << out.id() << "\n";
   });
 }
 
@@ -367,25 +417,30 @@ int RunHistory(const Invocation& invocation) {
   v1::GetEntryHistoryRequest req;
   req.set_entry_id(IdArgument(invocation, 0, "ENTRY"));
   v1::EntryHistory resp;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::GetEntryHistory, req, &resp); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::GetEntryHistory, req, &resp);
+      !s.ok()) {
     return ReportRpcError(absl::StrCat("history of entry ", req.entry_id()), s);
   }
   auto sheet = [&] {
-    Sheet s({"year", "contest", "kind", "level", "state", "entry", "field", "final score", "rank", "prize"});
+    Sheet s({"year", "contest", "kind", "level", "state", "entry", "field", "final score", "rank",
+             "prize"});
     for (const auto& st : resp.steps()) {
-      s.AddRow({absl::StrCat(st.contest().year()), absl::StrCat(st.contest().id(), " ", st.contest().title()),
-                KindLabel(st.contest().kind()), LevelLabel(st.contest().level()), StateLabel(st.contest().state()),
-                absl::StrCat(st.entry().id()), st.entry().field(), st.rank() ? Score(st.final_score()) : "",
-                st.rank() ? absl::StrCat(st.rank()) : "", PrizeLabel(st.prize())});
+      s.AddRow({absl::StrCat(st.contest().year()),
+                absl::StrCat(st.contest().id(), " ", st.contest().title()),
+                KindLabel(st.contest().kind()), LevelLabel(st.contest().level()),
+                StateLabel(st.contest().state()), absl::StrCat(st.entry().id()), st.entry().field(),
+                st.rank() ? Score(st.final_score()) : "", st.rank() ? absl::StrCat(st.rank()) : "",
+                PrizeLabel(st.prize())});
     }
     return s;
   };
-  return Present(format, resp,
-                 [&] {
-                   if (!resp.steps().empty()) std::cout << resp.steps(0).entry().title() << "\n";
-                   sheet().PrintTable(std::cout);
-                 },
-                 sheet);
+  return Present(
+      format, resp,
+      [&] {
+        if (!resp.steps().empty()) std::cout << resp.steps(0).entry().title() << "\n";
+        sheet().PrintTable(std::cout);
+      },
+      sheet);
 }
 
 int RunStats(const Invocation& invocation) {
@@ -397,14 +452,15 @@ int RunStats(const Invocation& invocation) {
   req.set_field(invocation.Get("field"));
   const bool by_field = invocation.Switch("by-field");
   v1::StatisticsResponse resp;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::GetStatistics, req, &resp); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::GetStatistics, req, &resp);
+      !s.ok()) {
     return ReportRpcError("contest statistics", s);
   }
   auto sheet = [&] {
-    Sheet s(by_field ? std::vector<std::string>{"organisation", "year", "kind", "field", "contests", "entries",
-                                                "prizes", "national awards"}
-                     : std::vector<std::string>{"organisation", "year", "contests", "entries", "prizes",
-                                                "national awards"});
+    Sheet s(by_field ? std::vector<std::string>{"organisation", "year", "kind", "field", "contests",
+                                                "entries", "prizes", "national awards"}
+                     : std::vector<std::string>{"organisation", "year", "contests", "entries",
+                                                "prizes", "national awards"});
     for (const auto& r : by_field ? resp.rows() : resp.totals()) {
       if (by_field) {
         s.AddRow({r.organization_code(), absl::StrCat(r.year()), KindLabel(r.kind()), r.field(),
@@ -412,12 +468,14 @@ int RunStats(const Invocation& invocation) {
                   absl::StrCat(r.national_awards())});
       } else {
         s.AddRow({r.organization_code(), absl::StrCat(r.year()), absl::StrCat(r.contests()),
-                  absl::StrCat(r.entries()), absl::StrCat(r.prizes()), absl::StrCat(r.national_awards())});
+                  absl::StrCat(r.entries()), absl::StrCat(r.prizes()),
+                  absl::StrCat(r.national_awards())});
       }
     }
     return s;
   };
-  return Present(format, resp, [&] { sheet().PrintTable(std::cout); }, sheet);
+  return Present(
+      format, resp, [&] { sheet().PrintTable(std::cout); }, sheet);
 }
 
 int RunFigures(const Invocation& invocation) {
@@ -425,7 +483,8 @@ int RunFigures(const Invocation& invocation) {
   req.set_organization_code(invocation.argument(0));
   req.set_year(invocation.GetYear("year"));
   v1::ReportingFiguresResponse resp;
-  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::GetReportingFigures, req, &resp); !s.ok()) {
+  if (auto s = CompetitionClient::Connect(invocation).Call(&Stub::GetReportingFigures, req, &resp);
+      !s.ok()) {
     return ReportRpcError("reporting figures", s);
   }
   return Show(invocation, resp, [&] {
@@ -468,9 +527,11 @@ std::vector<CommandSpec> ContestCommands() {
                .Required("registration-closes", "DATE", "last day of registration")
                .Required("judging-opens", "DATE", "first day of judging")
                .Required("judging-closes", "DATE", "last day of judging")
-               .Option("prizes", "F,S,T,C", "first,second,third,consolation counts (default 1,2,3,5)")
+               .Option("prizes", "F,S,T,C",
+                       "first,second,third,consolation counts (default 1,2,3,5)")
                .Option("min-score", "SCORE", "lowest final score for a prize (default 0)")
-               .Option("criteria", "LIST", "code:name:weight:max,... (default novelty, applicability, effectiveness)")
+               .Option("criteria", "LIST",
+                       "code:name:weight:max,... (default novelty, applicability, effectiveness)")
                .Option("min-judges", "N", "judges per entry (default 3)")),
       With(Command("contest advance", "Move a contest to its next state.", RunAdvance)
                .Args("CONTEST", 1, 1)
@@ -482,7 +543,8 @@ std::vector<CommandSpec> ContestCommands() {
                .Required("title", "TEXT", "title of the work")
                .Required("source", "CODE", "organisation it comes from")
                .Required("field", "TEXT", "one of the contest's fields")
-               .Required("authors", "LIST", "name[:role[:age[:school]]];... (age and school for youth contests)")
+               .Required("authors", "LIST",
+                         "name[:role[:age[:school]]];... (age and school for youth contests)")
                .Option("summary", "TEXT", "short description")
                .Option("submitted", "DATE", "day it was submitted (default now)")),
       With(Command("contest entries", "List the entries you may see.", RunEntries)
@@ -499,33 +561,48 @@ std::vector<CommandSpec> ContestCommands() {
                .Required("name", "TEXT", "full name")
                .Required("org", "CODE", "the judge's own organisation")
                .Required("fields", "LIST", "panels (fields), comma-separated")),
-      With(Command("contest judges", "List the judges and their load.", RunJudges).Args("CONTEST", 1, 1), true),
-      With(Command("contest assign", "Assign judges automatically (balanced, no conflicts).", RunAssign)
+      With(Command("contest judges", "List the judges and their load.", RunJudges)
                .Args("CONTEST", 1, 1),
            true),
-      With(Command("contest assign-judge", "Assign (or --remove) one judge by hand.", RunAssignJudge)
-               .Args("ENTRY", 1, 1)
-               .Required("judge", "LOGIN", "the judge")
-               .Switch("remove", "remove the assignment instead")),
-      With(Command("contest assignments", "Your assignments as a judge.", RunAssignments).Args("CONTEST", 1, 1), true),
+      With(Command("contest assign", "Assign judges automatically (balanced, no conflicts).",
+                   RunAssign)
+               .Args("CONTEST", 1, 1),
+           true),
+      With(
+          Command("contest assign-judge", "Assign (or --remove) one judge by hand.", RunAssignJudge)
+              .Args("ENTRY", 1, 1)
+              .Required("judge", "LOGIN", "the judge")
+              .Switch("remove", "remove the assignment instead")),
+      With(Command("contest assignments", "Your assignments as a judge.", RunAssignments)
+               .Args("CONTEST", 1, 1),
+           true),
       With(Command("contest score", "Submit or revise your score sheet (as a judge).", RunScore)
                .Args("ENTRY", 1, 1)
-               .Required("scores", "LIST", "criterion=points,... e.g. novelty=25,applicability=30,effectiveness=20")
+               .Required("scores", "LIST",
+                         "criterion=points,... e.g. novelty=25,applicability=30,effectiveness=20")
                .Option("comment", "TEXT", "remarks")),
-      With(Command("contest results", "Final scores, ranks, ties and prizes.", RunResults).Args("CONTEST", 1, 1), true),
-      With(Command("contest nominate", "Nominate a prize-winning entry to a higher contest.", RunNominate)
+      With(Command("contest results", "Final scores, ranks, ties and prizes.", RunResults)
+               .Args("CONTEST", 1, 1),
+           true),
+      With(Command("contest nominate", "Nominate a prize-winning entry to a higher contest.",
+                   RunNominate)
                .Args("ENTRY", 1, 1)
                .Required("to", "CONTEST", "the target contest")
                .Option("field", "TEXT", "field in the target (default the entry's)")),
-      With(Command("contest history", "An entry's path across contest levels.", RunHistory).Args("ENTRY", 1, 1), true),
-      With(Command("contest stats", "Contests, entries, prizes, national awards per organisation and year.", RunStats)
-               .Option("year", "YEAR", "only this year")
-               .Option("org", "CODE", "only this organisation")
-               .Option("kind", "KIND", kinds)
-               .Option("field", "TEXT", "only this field")
-               .Switch("by-field", "one row per kind and field"),
+      With(Command("contest history", "An entry's path across contest levels.", RunHistory)
+               .Args("ENTRY", 1, 1),
            true),
-      With(Command("contest figures", "What a report takes from the contests (contest_entries, ...).", RunFigures)
+      With(
+          Command("contest stats",
+                  "Contests, entries, prizes, national awards per organisation and year.", RunStats)
+              .Option("year", "YEAR", "only this year")
+              .Option("org", "CODE", "only this organisation")
+              .Option("kind", "KIND", kinds)
+              .Option("field", "TEXT", "only this field")
+              .Switch("by-field", "one row per kind and field"),
+          true),
+      With(Command("contest figures",
+                   "What a report takes from the contests (contest_entries, ...).", RunFigures)
                .Args("ORG", 1, 1)
                .Required("year", "YEAR", "the year")),
   };

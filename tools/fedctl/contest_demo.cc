@@ -34,20 +34,25 @@ struct Province {
 };
 // Provinces that keep their code after the 2025 merger (so they stay active).
 const Province kProvinces[] = {
-    {"14", "Sơn La", {"14-LS", "14-DD"}}, {"20", "Lạng Sơn", {"20-DD", "20-KT"}},
+    {"14", "Sơn La", {"14-LS", "14-DD"}},    {"20", "Lạng Sơn", {"20-DD", "20-KT"}},
     {"38", "Thanh Hoá", {nullptr, nullptr}}, {"01", "Hà Nội", {nullptr, nullptr}},
     {"11", "Điện Biên", {nullptr, nullptr}}, {"40", "Nghệ An", {nullptr, nullptr}},
     {"45", "Quảng Trị", {nullptr, nullptr}}, {"48", "Đà Nẵng", {nullptr, nullptr}},
-    {"66", "Đắk Lắk", {nullptr, nullptr}}, {"79", "Thành phố Hồ Chí Minh", {nullptr, nullptr}},
-    {"92", "Cần Thơ", {nullptr, nullptr}}, {"22", "Quảng Ninh", {nullptr, nullptr}}};
+    {"66", "Đắk Lắk", {nullptr, nullptr}},   {"79", "Thành phố Hồ Chí Minh", {nullptr, nullptr}},
+    {"92", "Cần Thơ", {nullptr, nullptr}},   {"22", "Quảng Ninh", {nullptr, nullptr}}};
 const int kYears[] = {2016, 2019, 2022};
 const char* kFields[] = {"Nông, lâm, ngư nghiệp", "Kỹ thuật công nghiệp", "Y tế - Môi trường"};
-const char* kWorks[] = {"Máy tách hạt ngô liên hợp", "Lò sấy chè tiết kiệm năng lượng",
-                        "Hệ thống tưới nhỏ giọt tự động", "Quy trình ủ phân vi sinh từ phụ phẩm cà phê",
-                        "Thiết bị lọc nước sinh hoạt vùng cao", "Máy thái chuối cho chăn nuôi",
-                        "Phần mềm quản lý hồ sơ bệnh án", "Bếp đun cải tiến giảm khói"};
-const char* kAuthors[] = {"Lò Văn Minh", "Cầm Thị Hoa", "Nguyễn Văn Hùng", "Trần Thị Lan", "Hoàng Văn Tuấn",
-                          "Vi Thị Mai", "Phạm Quốc Bảo", "Lê Thị Thu", "Quàng Văn Tư", "Đinh Công Sơn"};
+const char* kWorks[] = {"Máy tách hạt ngô liên hợp",
+                        "Lò sấy chè tiết kiệm năng lượng",
+                        "Hệ thống tưới nhỏ giọt tự động",
+                        "Quy trình ủ phân vi sinh từ phụ phẩm cà phê",
+                        "Thiết bị lọc nước sinh hoạt vùng cao",
+                        "Máy thái chuối cho chăn nuôi",
+                        "Phần mềm quản lý hồ sơ bệnh án",
+                        "Bếp đun cải tiến giảm khói"};
+const char* kAuthors[] = {"Lò Văn Minh",    "Cầm Thị Hoa",  "Nguyễn Văn Hùng", "Trần Thị Lan",
+                          "Hoàng Văn Tuấn", "Vi Thị Mai",   "Phạm Quốc Bảo",   "Lê Thị Thu",
+                          "Quàng Văn Tư",   "Đinh Công Sơn"};
 
 uint64_t Mix(uint64_t a, uint64_t b) {
   uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull + (a << 6) + (a >> 2));
@@ -60,12 +65,14 @@ uint64_t Hash(const std::string& s) {
   return h;
 }
 
-std::string Day(int year, int month, int day) { return absl::StrFormat("%04d-%02d-%02d", year, month, day); }
+std::string Day(int year, int month, int day) {
+  return absl::StrFormat("%04d-%02d-%02d", year, month, day);
+}
 
 google::protobuf::Timestamp At(int year, int month, int day) {
   google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(
-      absl::FromCivil(absl::CivilSecond(year, month, day, 9, 0, 0), absl::FixedTimeZone(7 * 3600))));
+  ts.set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(year, month, day, 9, 0, 0),
+                                                     absl::FixedTimeZone(7 * 3600))));
   return ts;
 }
 
@@ -95,16 +102,19 @@ v1::Contest BaseContest(v1::ContestKind kind, const std::string& org, int editio
 
 struct Plan {
   v1::Contest contest;
-  std::vector<v1::Entry> entries;   // contest_id filled in when known
-  std::vector<v1::Judge> judges;    // idem
-  std::vector<int64_t> nominate;    // entries of lower contests to nominate (computed late)
+  std::vector<v1::Entry> entries;  // contest_id filled in when known
+  std::vector<v1::Judge> judges;   // idem
+  std::vector<int64_t> nominate;   // entries of lower contests to nominate (computed late)
   std::function<std::vector<int64_t>()> nominations;  // computed when the contest is open
 };
 
 class Loader {
  public:
-  Loader(std::shared_ptr<grpc::Channel> channel, const fed::TokenSigner& signer, const std::string& user)
-      : channel_(channel), signer_(signer), user_(user),
+  Loader(std::shared_ptr<grpc::Channel> channel, const fed::TokenSigner& signer,
+         const std::string& user)
+      : channel_(channel),
+        signer_(signer),
+        user_(user),
         admin_(channel, MintToken(signer, absl::StrCat("fedctl-demo-organiser@", user), "VUSTA",
                                   v1::ROLE_NATIONAL_ADMIN, kDemoTokenLifetime)) {}
 
@@ -117,8 +127,8 @@ class Loader {
  private:
   absl::Status Advance(v1::Contest& c, v1::ContestState to);
   CompetitionClient JudgeClient(const v1::Judge& j) {
-    return CompetitionClient(channel_, MintToken(signer_, j.subject(), j.organization_code(), v1::ROLE_JUDGE,
-                                                 kDemoTokenLifetime));
+    return CompetitionClient(channel_, MintToken(signer_, j.subject(), j.organization_code(),
+                                                 v1::ROLE_JUDGE, kDemoTokenLifetime));
   }
 
   std::shared_ptr<grpc::Channel> channel_;
@@ -265,11 +275,13 @@ v1::Judge MakeJudge(const std::string& subject, const std::string& name, const s
 Plan ProvincialPlan(size_t p, int year_index) {
   const Province& province = kProvinces[p];
   const int year = kYears[year_index];
-  const int edition = province.code == std::string("14") ? 5 + year_index
-                                                         : 2 + static_cast<int>(Mix(p, 3) % 3) + year_index;
+  const int edition = province.code == std::string("14")
+                          ? 5 + year_index
+                          : 2 + static_cast<int>(Mix(p, 3) % 3) + year_index;
   Plan plan;
-  plan.contest = BaseContest(v1::CONTEST_KIND_PROVINCIAL_TECH, province.code, edition, year,
-                             absl::StrCat("Hội thi Sáng tạo Kỹ thuật tỉnh ", province.name, " lần thứ ", edition));
+  plan.contest = BaseContest(
+      v1::CONTEST_KIND_PROVINCIAL_TECH, province.code, edition, year,
+      absl::StrCat("Hội thi Sáng tạo Kỹ thuật tỉnh ", province.name, " lần thứ ", edition));
   const int entries = 6 + static_cast<int>(Mix(p, year) % 3);
   for (int i = 0; i < entries; ++i) {
     v1::Entry e;
@@ -294,7 +306,8 @@ Plan ProvincialPlan(size_t p, int year_index) {
                                   kProvinces[(p + 1) % n].code));
   plan.judges.push_back(MakeJudge(absl::StrCat("gk-", province.code, "-b"), "ThS. Trần Thị Bình",
                                   kProvinces[(p + 2) % n].code));
-  plan.judges.push_back(MakeJudge(absl::StrCat("gk-", province.code, "-c"), "KS. Lê Văn Cường", "VUSTA"));
+  plan.judges.push_back(
+      MakeJudge(absl::StrCat("gk-", province.code, "-c"), "KS. Lê Văn Cường", "VUSTA"));
   plan.judges.push_back(MakeJudge(absl::StrCat("gk-", province.code, "-d"), "PGS. Phạm Thị Dung",
                                   kProvinces[(p + 3) % n].code));
   return plan;
@@ -303,7 +316,8 @@ Plan ProvincialPlan(size_t p, int year_index) {
 int RunDemoContests(const Invocation& invocation) {
   auto signer = LoadTokenSigner(invocation.global());
   if (!signer.ok()) {
-    throw UsageError(absl::StrCat("demo contests mints tokens for organisers and judges: ", signer.status().message()));
+    throw UsageError(absl::StrCat("demo contests mints tokens for organisers and judges: ",
+                                  signer.status().message()));
   }
   const std::string target = CompetitionTarget(invocation);
   Loader loader(OpenChannel(target), *signer, CurrentUser());
@@ -330,9 +344,11 @@ int RunDemoContests(const Invocation& invocation) {
     Plan plan;
     plan.contest = BaseContest(v1::CONTEST_KIND_YOUTH, "14", 1, 2023,
                                "Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng tỉnh Sơn La lần thứ 1");
-    const char* schools[] = {"THCS Chiềng Sinh", "THPT Chuyên Sơn La", "THCS Tô Hiệu", "PTDTNT tỉnh Sơn La"};
-    const char* works[] = {"Robot tưới rau tự động", "Thùng rác thông minh", "Máy cảnh báo sạt lở đất",
-                           "Đèn học tiết kiệm điện", "Mô hình nhà kính mini", "Gậy dò đường cho người khiếm thị"};
+    const char* schools[] = {"THCS Chiềng Sinh", "THPT Chuyên Sơn La", "THCS Tô Hiệu",
+                             "PTDTNT tỉnh Sơn La"};
+    const char* works[] = {"Robot tưới rau tự động",  "Thùng rác thông minh",
+                           "Máy cảnh báo sạt lở đất", "Đèn học tiết kiệm điện",
+                           "Mô hình nhà kính mini",   "Gậy dò đường cho người khiếm thị"};
     for (int i = 0; i < 6; ++i) {
       v1::Entry e;
       e.set_title(works[i]);
@@ -346,7 +362,8 @@ int RunDemoContests(const Invocation& invocation) {
       *e.mutable_submitted_at() = At(2023, 4, 10 + i);
       plan.entries.push_back(e);
     }
-    plan.judges = {MakeJudge("gk-tn-a", "TS. Hà Văn Khoa", "VUSTA"), MakeJudge("gk-tn-b", "ThS. Lò Thị Nga", "20"),
+    plan.judges = {MakeJudge("gk-tn-a", "TS. Hà Văn Khoa", "VUSTA"),
+                   MakeJudge("gk-tn-b", "ThS. Lò Thị Nga", "20"),
                    MakeJudge("gk-tn-c", "KS. Bùi Văn Lực", "38")};
     v1::Contest c;
     if (auto s = loader.Run(plan, &c); !s.ok()) return fail(s);
@@ -355,13 +372,15 @@ int RunDemoContests(const Invocation& invocation) {
 
   // 3. The national contest 2017 with the 2016 provincial first and second prizes.
   std::vector<v1::Judge> national_judges;
-  const char* professors[] = {"GS. Đặng Văn Giáp", "GS. Ngô Thị Hạnh", "PGS. Vũ Văn Kiên", "PGS. Mai Thị Loan",
-                              "TS. Đoàn Văn Mạnh"};
-  for (int i = 0; i < 5; ++i) national_judges.push_back(MakeJudge(absl::StrCat("gk-tw-", i + 1), professors[i], "VUSTA"));
+  const char* professors[] = {"GS. Đặng Văn Giáp", "GS. Ngô Thị Hạnh", "PGS. Vũ Văn Kiên",
+                              "PGS. Mai Thị Loan", "TS. Đoàn Văn Mạnh"};
+  for (int i = 0; i < 5; ++i)
+    national_judges.push_back(MakeJudge(absl::StrCat("gk-tw-", i + 1), professors[i], "VUSTA"));
   int64_t national_id = 0;
   {
     Plan plan;
-    plan.contest = BaseContest(v1::CONTEST_KIND_NATIONAL, "VUSTA", 14, 2017, "Hội thi Sáng tạo Kỹ thuật Toàn quốc lần thứ 14");
+    plan.contest = BaseContest(v1::CONTEST_KIND_NATIONAL, "VUSTA", 14, 2017,
+                               "Hội thi Sáng tạo Kỹ thuật Toàn quốc lần thứ 14");
     *plan.contest.mutable_prizes() = ParsePrizes("1,2,3,4", "50");
     plan.contest.set_min_judges_per_entry(5);
     plan.judges = national_judges;
@@ -388,7 +407,8 @@ int RunDemoContests(const Invocation& invocation) {
   // 4. The VIFOTEC award 2018 with the national first and second prizes.
   {
     Plan plan;
-    plan.contest = BaseContest(v1::CONTEST_KIND_VIFOTEC, "VUSTA", 15, 2018, "Giải thưởng Sáng tạo KH&CN Việt Nam (VIFOTEC) 2018");
+    plan.contest = BaseContest(v1::CONTEST_KIND_VIFOTEC, "VUSTA", 15, 2018,
+                               "Giải thưởng Sáng tạo KH&CN Việt Nam (VIFOTEC) 2018");
     *plan.contest.mutable_prizes() = ParsePrizes("1,1,1,0", "60");
     plan.contest.set_min_judges_per_entry(5);
     for (auto j : national_judges) {
@@ -409,22 +429,24 @@ int RunDemoContests(const Invocation& invocation) {
 
   Sheet sheet({"id", "year", "organiser", "kind", "edition", "state", "entries"});
   for (const auto& c : done) {
-    sheet.AddRow({absl::StrCat(c.id()), absl::StrCat(c.year()), c.organizer_code(), KindLabel(c.kind()),
-                  absl::StrCat(c.edition()), StateLabel(c.state()), absl::StrCat(c.entry_count())});
+    sheet.AddRow({absl::StrCat(c.id()), absl::StrCat(c.year()), c.organizer_code(),
+                  KindLabel(c.kind()), absl::StrCat(c.edition()), StateLabel(c.state()),
+                  absl::StrCat(c.entry_count())});
   }
   sheet.PrintTable(std::cout);
-  std::cout << absl::StrFormat("%d contests loaded or already there in %.1f s (competition at %s)\n",
-                               done.size(), absl::ToDoubleSeconds(absl::Now() - started), target);
+  std::cout << absl::StrFormat(
+      "%d contests loaded or already there in %.1f s (competition at %s)\n", done.size(),
+      absl::ToDoubleSeconds(absl::Now() - started), target);
   return 0;
 }
 
 }  // namespace
 
 std::vector<CommandSpec> ContestDemoCommands() {
-  CommandSpec command = Command(
-      "demo contests",
-      "Load the demo competitions (provincial contests 2016-2022, a youth contest, national, VIFOTEC); safe to run again.",
-      RunDemoContests);
+  CommandSpec command = Command("demo contests",
+                                "Load the demo competitions (provincial contests 2016-2022, a "
+                                "youth contest, national, VIFOTEC); safe to run again.",
+                                RunDemoContests);
   WithCompetitionOption(command);
   return {command};
 }

@@ -19,18 +19,26 @@ std::string Lower(const std::string& name, absl::string_view prefix) {
 }
 
 template <typename Enum, typename Parse>
-Enum ParseEnum(const std::string& text, absl::string_view prefix, Parse parse, absl::string_view what) {
+Enum ParseEnum(const std::string& text, absl::string_view prefix, Parse parse,
+               absl::string_view what) {
   Enum value{};
-  if (!parse(absl::StrCat(prefix, absl::AsciiStrToUpper(text)), &value) || static_cast<int>(value) == 0) {
+  if (!parse(absl::StrCat(prefix, absl::AsciiStrToUpper(text)), &value) ||
+      static_cast<int>(value) == 0) {
     throw UsageError(absl::StrCat("'", text, "' is not a contest ", what));
   }
   return value;
 }
 }  // namespace
 
-std::string KindLabel(v1::ContestKind kind) { return Lower(v1::ContestKind_Name(kind), "CONTEST_KIND_"); }
-std::string LevelLabel(v1::ContestLevel level) { return Lower(v1::ContestLevel_Name(level), "CONTEST_LEVEL_"); }
-std::string StateLabel(v1::ContestState state) { return Lower(v1::ContestState_Name(state), "CONTEST_STATE_"); }
+std::string KindLabel(v1::ContestKind kind) {
+  return Lower(v1::ContestKind_Name(kind), "CONTEST_KIND_");
+}
+std::string LevelLabel(v1::ContestLevel level) {
+  return Lower(v1::ContestLevel_Name(level), "CONTEST_LEVEL_");
+}
+std::string StateLabel(v1::ContestState state) {
+  return Lower(v1::ContestState_Name(state), "CONTEST_STATE_");
+}
 std::string PrizeLabel(v1::Prize prize) { return Lower(v1::Prize_Name(prize), "PRIZE_"); }
 
 v1::ContestKind ParseContestKind(const std::string& text) {
@@ -44,14 +52,16 @@ v1::ContestState ParseContestState(const std::string& text) {
 }
 
 v1::ContestLevel DefaultLevel(v1::ContestKind kind) {
-  return kind == v1::CONTEST_KIND_NATIONAL || kind == v1::CONTEST_KIND_VIFOTEC ? v1::CONTEST_LEVEL_NATIONAL
-                                                                               : v1::CONTEST_LEVEL_PROVINCIAL;
+  return kind == v1::CONTEST_KIND_NATIONAL || kind == v1::CONTEST_KIND_VIFOTEC
+             ? v1::CONTEST_LEVEL_NATIONAL
+             : v1::CONTEST_LEVEL_PROVINCIAL;
 }
 
 v1::PrizeStructure ParsePrizes(const std::string& counts, const std::string& min_score) {
   std::vector<std::string> parts = absl::StrSplit(counts, ',');
   int n[4] = {0, 0, 0, 0};
-  if (parts.size() != 4) throw UsageError("--prizes: give four counts: first,second,third,consolation");
+  if (parts.size() != 4)
+    throw UsageError("--prizes: give four counts: first,second,third,consolation");
   for (int i = 0; i < 4; ++i) {
     if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(parts[i]), &n[i])) {
       throw UsageError(absl::StrCat("--prizes: '", parts[i], "' is not a number"));
@@ -96,7 +106,8 @@ std::vector<v1::Author> ParseAuthors(const std::string& text) {
     if (f.size() > 1) a.set_role(f[1]);
     if (f.size() > 2 && !f[2].empty()) {
       int age = 0;
-      if (!absl::SimpleAtoi(f[2], &age)) throw UsageError(absl::StrCat("--authors: age '", f[2], "' is not a number"));
+      if (!absl::SimpleAtoi(f[2], &age))
+        throw UsageError(absl::StrCat("--authors: age '", f[2], "' is not a number"));
       a.set_age(age);
     }
     if (f.size() > 3) a.set_school(f[3]);

@@ -70,7 +70,7 @@ class DemoLoader {
 };
 
 absl::Status DemoLoader::Load() {
-  tallies_ = {{"national union"}, {"provincial unions"}, {"mergers (2025-07-01)"},
+  tallies_ = {{"national union"},     {"provincial unions"},   {"mergers (2025-07-01)"},
               {"emulation clusters"}, {"member associations"}, {"congress terms"}};
   Tally& national = tallies_[0];
   Tally& provinces = tallies_[1];
@@ -218,16 +218,19 @@ absl::Status DemoLoader::AdvanceCongress(const CongressPlan& plan, CongressTerm&
   using federation::v1::RECOGNITION_STATE_RECOGNISED;
   using federation::v1::RECOGNITION_STATE_RECORDED;
   using federation::v1::RECOGNITION_STATE_SUBMITTED;
-  std::string which = absl::StrCat("congress term ", term.id(), " (", term.organization_code(), ")");
+  std::string which =
+      absl::StrCat("congress term ", term.id(), " (", term.organization_code(), ")");
 
-  if (term.state() == RECOGNITION_STATE_RECORDED && plan.target_state != RECOGNITION_STATE_RECORDED) {
+  if (term.state() == RECOGNITION_STATE_RECORDED &&
+      plan.target_state != RECOGNITION_STATE_RECORDED) {
     doing_ = absl::StrCat("submitting ", which);
     federation::v1::SubmitCongressRequest request;
     request.set_term_id(term.id());
     if (auto s = client_.Call(&Stub::SubmitCongress, request, &term); !s.ok()) return s;
     *changed = true;
   }
-  if (term.state() == RECOGNITION_STATE_SUBMITTED && plan.target_state == RECOGNITION_STATE_RECOGNISED) {
+  if (term.state() == RECOGNITION_STATE_SUBMITTED &&
+      plan.target_state == RECOGNITION_STATE_RECOGNISED) {
     doing_ = absl::StrCat("recognising ", which);
     federation::v1::RecogniseCongressRequest request;
     request.set_term_id(term.id());
@@ -308,8 +311,7 @@ int RunDemoLoad(const Invocation& invocation) {
 }  // namespace
 
 std::vector<CommandSpec> DemoCommands() {
-  return {Command("demo load",
-                  "Load the demo data set into the registry; safe to run again.",
+  return {Command("demo load", "Load the demo data set into the registry; safe to run again.",
                   RunDemoLoad)
               .Option("provinces_csv", "PATH",
                       "the provinces table (default deploy/demo/provinces.csv of this checkout)")};

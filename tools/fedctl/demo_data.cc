@@ -41,7 +41,8 @@ std::map<std::string, size_t> ColumnIndexes(absl::string_view header, const std:
     index[std::string(absl::StripAsciiWhitespace(name))] = i++;
   }
   for (const char* column : kCsvColumns) {
-    if (index.count(column) == 0) throw UsageError(absl::StrCat(where, ": no column '", column, "'"));
+    if (index.count(column) == 0)
+      throw UsageError(absl::StrCat(where, ": no column '", column, "'"));
   }
   return index;
 }
@@ -163,12 +164,9 @@ struct AssociationKind {
   const char* field;
 };
 constexpr AssociationKind kAssociationKinds[] = {
-    {"KT", "Hội Kinh tế", "kinh tế"},
-    {"DH", "Hội Dược học", "dược học"},
-    {"KTS", "Hội Kiến trúc sư", "kiến trúc"},
-    {"LS", "Hội Khoa học Lịch sử", "lịch sử"},
-    {"DD", "Hội Điều dưỡng", "điều dưỡng"},
-    {"CD", "Hội Cầu đường", "cầu đường"},
+    {"KT", "Hội Kinh tế", "kinh tế"},         {"DH", "Hội Dược học", "dược học"},
+    {"KTS", "Hội Kiến trúc sư", "kiến trúc"}, {"LS", "Hội Khoa học Lịch sử", "lịch sử"},
+    {"DD", "Hội Điều dưỡng", "điều dưỡng"},   {"CD", "Hội Cầu đường", "cầu đường"},
 };
 
 struct AssociationFacts {
@@ -179,13 +177,13 @@ struct AssociationFacts {
   int64_t intellectuals;
 };
 constexpr AssociationFacts kAssociations[] = {
-    {"14", "KT", "2011-09-15", 420, 260},   {"14", "DH", "2012-05-10", 310, 300},
-    {"14", "LS", "2014-11-20", 180, 150},   {"14", "DD", "2013-06-12", 650, 240},
-    {"38", "KT", "2009-12-18", 1250, 900},  {"38", "DH", "2010-03-22", 820, 790},
-    {"38", "KTS", "2011-08-05", 240, 240},  {"38", "LS", "2012-10-16", 390, 330},
-    {"38", "CD", "2015-04-28", 310, 280},   {"20", "DH", "2012-08-30", 260, 250},
-    {"20", "DD", "2014-03-14", 540, 190},   {"20", "KT", "2016-07-07", 210, 150},
-    {"45", "CD", "2013-09-09", 190, 170},   {"45", "KTS", "2010-06-25", 120, 120},
+    {"14", "KT", "2011-09-15", 420, 260},  {"14", "DH", "2012-05-10", 310, 300},
+    {"14", "LS", "2014-11-20", 180, 150},  {"14", "DD", "2013-06-12", 650, 240},
+    {"38", "KT", "2009-12-18", 1250, 900}, {"38", "DH", "2010-03-22", 820, 790},
+    {"38", "KTS", "2011-08-05", 240, 240}, {"38", "LS", "2012-10-16", 390, 330},
+    {"38", "CD", "2015-04-28", 310, 280},  {"20", "DH", "2012-08-30", 260, 250},
+    {"20", "DD", "2014-03-14", 540, 190},  {"20", "KT", "2016-07-07", 210, 150},
+    {"45", "CD", "2013-09-09", 190, 170},  {"45", "KTS", "2010-06-25", 120, 120},
     {"45", "LS", "2011-12-02", 230, 200},
 };
 
@@ -213,19 +211,20 @@ std::string ProvinceWithKind(const ProvinceRow& row) {
 // ---------------------------------------------------------------------------
 
 // Family names repeat roughly as often as they occur (Nguyễn most of all).
-constexpr const char* kFamilyNames[] = {
-    "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Vũ", "Võ",
-    "Phan", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Lò", "Cầm", "Hà", "Mai"};
-constexpr const char* kMaleMiddleNames[] = {"Văn", "Văn", "Hữu", "Đức", "Minh", "Quốc",
+constexpr const char* kFamilyNames[] = {"Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê",
+                                        "Lê",     "Phạm",   "Hoàng",  "Vũ",   "Võ",   "Phan",
+                                        "Đặng",   "Bùi",    "Đỗ",     "Hồ",   "Ngô",  "Dương",
+                                        "Lý",     "Đinh",   "Lò",     "Cầm",  "Hà",   "Mai"};
+constexpr const char* kMaleMiddleNames[] = {"Văn",  "Văn",  "Hữu",  "Đức",   "Minh", "Quốc",
                                             "Xuân", "Công", "Đình", "Thanh", "Ngọc", "Trọng"};
-constexpr const char* kFemaleMiddleNames[] = {"Thị", "Thị", "Thu", "Thanh", "Ngọc", "Hồng",
-                                              "Bích", "Minh", "Kim"};
+constexpr const char* kFemaleMiddleNames[] = {"Thị",  "Thị",  "Thu",  "Thanh", "Ngọc",
+                                              "Hồng", "Bích", "Minh", "Kim"};
 constexpr const char* kMaleGivenNames[] = {
-    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Huy", "Khánh", "Long", "Nam",
-    "Phong", "Quang", "Sơn", "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Việt", "Vinh", "Hiếu"};
+    "An",    "Bình",  "Cường", "Dũng",  "Đạt",   "Hải",  "Hùng",  "Huy",  "Khánh", "Long", "Nam",
+    "Phong", "Quang", "Sơn",   "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Việt",  "Vinh", "Hiếu"};
 constexpr const char* kFemaleGivenNames[] = {
-    "Anh", "Dung", "Hà", "Hạnh", "Hằng", "Hoa", "Hương", "Lan", "Linh", "Mai",
-    "Nga", "Nhung", "Oanh", "Phương", "Thảo", "Thủy", "Trang", "Vân", "Yến", "Huyền"};
+    "Anh", "Dung",  "Hà",   "Hạnh",   "Hằng", "Hoa",  "Hương", "Lan", "Linh", "Mai",
+    "Nga", "Nhung", "Oanh", "Phương", "Thảo", "Thủy", "Trang", "Vân", "Yến",  "Huyền"};
 
 // Distinct full names, about a third of them women's.
 class NameMaker {
@@ -291,7 +290,8 @@ std::vector<ProvinceRow> ParseProvincesCsv(const std::string& text, const std::s
       fields.emplace_back(absl::StripAsciiWhitespace(field));
     }
     if (fields.size() != index.size()) {
-      throw UsageError(absl::StrCat(where, ": expected ", index.size(), " fields, got ", fields.size()));
+      throw UsageError(
+          absl::StrCat(where, ": expected ", index.size(), " fields, got ", fields.size()));
     }
     rows.push_back(ParseRow(fields, index, where));
   }
@@ -331,7 +331,8 @@ Organization ProvincialUnion(const ProvinceRow& row) {
   organization.set_intellectual_count(IntellectualCount(row, organization.member_count()));
   // A union founded later (Sơn La, 2010) starts its timeline on its
   // founding day: the registry refuses an organisation active before it existed.
-  organization.set_active_from(std::max<std::string>(kProvincesActiveFrom, organization.founded_on()));
+  organization.set_active_from(
+      std::max<std::string>(kProvincesActiveFrom, organization.founded_on()));
   return organization;
 }
 

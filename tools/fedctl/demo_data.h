@@ -58,7 +58,7 @@ struct CongressPlan {
   federation::v1::RecognitionState target_state = federation::v1::RECOGNITION_STATE_RECORDED;
   std::string decision_number;  // when the target is RECOGNISED
   std::string decision_date;
-  int extended_to_year = 0;     // 0: not extended
+  int extended_to_year = 0;  // 0: not extended
   std::string extension_reason;
 };
 std::vector<CongressPlan> CongressPlans();

@@ -3,8 +3,8 @@
 // are reproducible and idempotent.
 #pragma once
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 
 #include "absl/strings/string_view.h"
 

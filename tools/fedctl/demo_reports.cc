@@ -69,9 +69,10 @@ std::vector<Stocks> ProvinceStocks(const ProvinceRow& row, const std::vector<Per
     members[n - 1] = static_cast<double>(registered.member_count());
     for (size_t i = n - 1; i > 0; --i) members[i - 1] = members[i] / (1 + growth[i]);
   }
-  const double end_ratio = son_la ? 0.0
-                                  : static_cast<double>(registered.intellectual_count()) /
-                                        static_cast<double>(std::max<int64_t>(1, registered.member_count()));
+  const double end_ratio =
+      son_la ? 0.0
+             : static_cast<double>(registered.intellectual_count()) /
+                   static_cast<double>(std::max<int64_t>(1, registered.member_count()));
 
   const uint64_t bulletin_draw = static_cast<uint64_t>(rng.Below(100));
   const uint64_t website_draw = static_cast<uint64_t>(rng.Below(100));
@@ -92,8 +93,9 @@ std::vector<Stocks> ProvinceStocks(const ProvinceRow& row, const std::vector<Per
     if (rng.Chance(5) && s.affiliated_units < 15) ++s.affiliated_units;
     if (rng.Chance(10)) s.staff += (s.staff > 6 && rng.Chance(50)) ? -1 : 1;
     s.members = RoundTo10(members[i]);
-    const double ratio = son_la ? 0.0845 + 0.0005 * static_cast<double>(i)
-                                : std::max(0.02, end_ratio - 0.001 * static_cast<double>(n - 1 - i));
+    const double ratio = son_la
+                             ? 0.0845 + 0.0005 * static_cast<double>(i)
+                             : std::max(0.02, end_ratio - 0.001 * static_cast<double>(n - 1 - i));
     s.intellectuals = std::min(s.members, RoundTo10(members[i] * ratio));
     // About 60 % publish a bulletin and 70 % run a website (fewer in 2019,
     // as some start later); Sơn La has had both since 2011-2012.
@@ -179,10 +181,14 @@ const char* const kDifficulties[] = {
 
 const char* const kRecommendations[] = {
     "Đề nghị Liên hiệp Hội Việt Nam tiếp tục hỗ trợ kinh phí tổ chức Hội thi Sáng tạo Kỹ thuật.",
-    "Đề nghị mở các lớp tập huấn nghiệp vụ tư vấn, phản biện và giám định xã hội cho cán bộ Liên hiệp hội.",
-    "Đề nghị Liên hiệp Hội Việt Nam kiến nghị bố trí biên chế chuyên trách cho cơ quan thường trực.",
-    "Đề nghị cho phép Liên hiệp hội chủ động lập kế hoạch tư vấn, phản biện và hội thảo khoa học theo dự toán đã được phê duyệt.",
-    "Đề nghị tăng cường chia sẻ thông tin, tài liệu về hoạt động của hệ thống Liên hiệp hội trong cả nước.",
+    "Đề nghị mở các lớp tập huấn nghiệp vụ tư vấn, phản biện và giám định xã hội cho cán bộ Liên "
+    "hiệp hội.",
+    "Đề nghị Liên hiệp Hội Việt Nam kiến nghị bố trí biên chế chuyên trách cho cơ quan thường "
+    "trực.",
+    "Đề nghị cho phép Liên hiệp hội chủ động lập kế hoạch tư vấn, phản biện và hội thảo khoa học "
+    "theo dự toán đã được phê duyệt.",
+    "Đề nghị tăng cường chia sẻ thông tin, tài liệu về hoạt động của hệ thống Liên hiệp hội trong "
+    "cả nước.",
 };
 
 Content MakeContent(const std::string& code, const Period& period, const Stocks& s,
@@ -221,7 +227,8 @@ Content MakeContent(const std::string& code, const Period& period, const Stocks&
   f["youth_contest_held"] = youth;
   int64_t entries = (tech ? scaled(25, 140) : 0) + (youth ? scaled(40, 250) : 0);
   n["contest_entries"] = entries;
-  n["contest_prizes"] = entries == 0 ? 0 : std::max<int64_t>(1, entries * rng.Between(20, 40) / 100);
+  n["contest_prizes"] =
+      entries == 0 ? 0 : std::max<int64_t>(1, entries * rng.Between(20, 40) / 100);
   n["national_awards"] = tech ? rng.Below(3) : (rng.Chance(10) ? 1 : 0);
 
   f["has_bulletin"] = s.has_bulletin;
@@ -237,16 +244,17 @@ Content MakeContent(const std::string& code, const Period& period, const Stocks&
   n["merit_certificates"] = rng.Below(3);
   n["emulation_flags"] = h2 && rng.Chance(12) ? 1 : 0;
 
-  std::string achievements = absl::StrCat(
-      "Tổ chức ", n["workshops"], " hội thảo khoa học, ", n["training_courses"],
-      " lớp tập huấn; thực hiện ", n["consultancy_tasks"],
-      " nhiệm vụ tư vấn, phản biện và giám định xã hội, góp ý ", n["law_drafts_commented"],
-      " dự thảo văn bản.");
+  std::string achievements =
+      absl::StrCat("Tổ chức ", n["workshops"], " hội thảo khoa học, ", n["training_courses"],
+                   " lớp tập huấn; thực hiện ", n["consultancy_tasks"],
+                   " nhiệm vụ tư vấn, phản biện và giám định xã hội, góp ý ",
+                   n["law_drafts_commented"], " dự thảo văn bản.");
   if (entries > 0) {
     absl::StrAppend(&achievements, " Các hội thi, cuộc thi sáng tạo thu hút ", entries,
                     " giải pháp dự thi, trao ", n["contest_prizes"], " giải.");
   }
-  if (f["congress_held"]) absl::StrAppend(&achievements, " Tổ chức thành công Đại hội đại biểu nhiệm kỳ mới.");
+  if (f["congress_held"])
+    absl::StrAppend(&achievements, " Tổ chức thành công Đại hội đại biểu nhiệm kỳ mới.");
   if (merged_successor) {
     absl::StrAppend(&achievements,
                     " Hoàn thành sắp xếp, hợp nhất Liên hiệp hội theo Nghị quyết 202/2025/QH15.");
@@ -268,11 +276,10 @@ Content MakeContent(const std::string& code, const Period& period, const Stocks&
     r->set_number(c.narrative.recommendations_size());
     r->set_text(text);
   }
-  c.narrative.set_next_period_tasks(
-      h2 ? absl::StrCat("Triển khai kế hoạch năm ", period.year + 1,
-                        "; tổ chức sơ kết 6 tháng đầu năm.")
-         : absl::StrCat("Triển khai nhiệm vụ 6 tháng cuối năm ", period.year,
-                        "; chuẩn bị tổng kết năm."));
+  c.narrative.set_next_period_tasks(h2 ? absl::StrCat("Triển khai kế hoạch năm ", period.year + 1,
+                                                      "; tổ chức sơ kết 6 tháng đầu năm.")
+                                       : absl::StrCat("Triển khai nhiệm vụ 6 tháng cuối năm ",
+                                                      period.year, "; chuẩn bị tổng kết năm."));
   return c;
 }
 
@@ -297,7 +304,8 @@ void SetValues(const Content& c, v1::Report* report) {
 
 google::protobuf::Timestamp AtLocal(absl::CivilSecond local) {
   google::protobuf::Timestamp timestamp;
-  timestamp.set_seconds(absl::ToUnixSeconds(absl::FromCivil(local, absl::FixedTimeZone(kTimeZoneOffset))));
+  timestamp.set_seconds(
+      absl::ToUnixSeconds(absl::FromCivil(local, absl::FixedTimeZone(kTimeZoneOffset))));
   return timestamp;
 }
 
@@ -317,14 +325,18 @@ enum class Flaw { kNoScienceFigures, kNoContestFigures, kNoDifficulties, kMember
 const char* ReturnComment(Flaw flaw) {
   switch (flaw) {
     case Flaw::kNoScienceFigures:
-      return "Báo cáo còn thiếu số liệu hội thảo khoa học và lớp tập huấn, đào tạo; đề nghị bổ sung.";
+      return "Báo cáo còn thiếu số liệu hội thảo khoa học và lớp tập huấn, đào tạo; đề nghị bổ "
+             "sung.";
     case Flaw::kNoContestFigures:
-      return "Báo cáo chưa có số giải pháp dự thi và số giải thưởng của các hội thi, cuộc thi sáng tạo; "
+      return "Báo cáo chưa có số giải pháp dự thi và số giải thưởng của các hội thi, cuộc thi sáng "
+             "tạo; "
              "đề nghị bổ sung.";
     case Flaw::kNoDifficulties:
-      return "Đề nghị bổ sung phần khó khăn, vướng mắc và các kiến nghị cụ thể với Liên hiệp Hội Việt Nam.";
+      return "Đề nghị bổ sung phần khó khăn, vướng mắc và các kiến nghị cụ thể với Liên hiệp Hội "
+             "Việt Nam.";
     case Flaw::kMembersTypo:
-      return "Số hội viên tăng bất thường so với kỳ trước (có thể nhập thừa chữ số 0); đề nghị rà soát lại.";
+      return "Số hội viên tăng bất thường so với kỳ trước (có thể nhập thừa chữ số 0); đề nghị rà "
+             "soát lại.";
   }
   return "";
 }
@@ -343,8 +355,12 @@ void Spoil(Flaw flaw, v1::Report* report) {
     }
   };
   switch (flaw) {
-    case Flaw::kNoScienceFigures: drop({"workshops", "training_courses"}); break;
-    case Flaw::kNoContestFigures: drop({"contest_entries", "contest_prizes"}); break;
+    case Flaw::kNoScienceFigures:
+      drop({"workshops", "training_courses"});
+      break;
+    case Flaw::kNoContestFigures:
+      drop({"contest_entries", "contest_prizes"});
+      break;
     case Flaw::kNoDifficulties:
       report->mutable_narrative()->clear_difficulties();
       report->mutable_narrative()->clear_recommendations();
@@ -416,7 +432,9 @@ void PlanPeriod(const Period& period, const std::vector<Reporter>& reporters, Re
   std::vector<std::string> by_attendance = Ranked(codes, absl::StrCat("attendance/", p));
   for (size_t i = 0; i < by_attendance.size(); ++i) {
     const int rank = static_cast<int>(i);
-    attendance[by_attendance[i]] = rank < plan.missing ? 0 : rank < plan.missing + plan.late ? 1 : 2;
+    attendance[by_attendance[i]] = rank < plan.missing               ? 0
+                                   : rank < plan.missing + plan.late ? 1
+                                                                     : 2;
   }
   std::vector<std::string> present;
   for (const auto& code : Ranked(codes, absl::StrCat("review/", p))) {
@@ -480,11 +498,16 @@ bool Started(const Period& period, absl::CivilDay today) { return period.FirstDa
 
 const char* ReviewPlanLabel(ReviewPlan plan) {
   switch (plan) {
-    case ReviewPlan::kAccept: return "accept";
-    case ReviewPlan::kReturnThenAccept: return "return, resubmit, accept";
-    case ReviewPlan::kReturnThenResubmit: return "return, resubmit";
-    case ReviewPlan::kLeaveReturned: return "return";
-    case ReviewPlan::kLeaveSubmitted: return "leave for review";
+    case ReviewPlan::kAccept:
+      return "accept";
+    case ReviewPlan::kReturnThenAccept:
+      return "return, resubmit, accept";
+    case ReviewPlan::kReturnThenResubmit:
+      return "return, resubmit";
+    case ReviewPlan::kLeaveReturned:
+      return "return";
+    case ReviewPlan::kLeaveSubmitted:
+      return "leave for review";
   }
   return "";
 }
@@ -509,13 +532,15 @@ v1::Report SonLa2015Report() {
       "Liên hiệp hội có 15 hội thành viên và 3 hội viên tập thể; số hội viên trong hệ thống trên "
       "20 vạn, trong đó khoảng 1,7 vạn trí thức. Duy trì Bản tin Trí thức với KH&CN và Diễn đàn "
       "trí thức điện tử; tổ chức Đại hội đại biểu khoá II, nhiệm kỳ 2016-2020.");
-  n->set_difficulties("Kinh phí tư vấn, phản biện và hội thảo khoa học phải trình phê duyệt từng cuộc.");
+  n->set_difficulties(
+      "Kinh phí tư vấn, phản biện và hội thảo khoa học phải trình phê duyệt từng cuộc.");
   v1::Recommendation* r = n->add_recommendations();
   r->set_number(1);
   r->set_text(
       "Đề nghị cho phép Liên hiệp hội và các hội thành viên chủ động lập kế hoạch tư vấn, phản "
       "biện và hội thảo khoa học theo dự toán đã được UBND tỉnh phê duyệt.");
-  n->set_next_period_tasks("Triển khai nhiệm vụ nhiệm kỳ II (2016-2020); Hội thi Sáng tạo kỹ thuật lần thứ 5 năm 2016.");
+  n->set_next_period_tasks(
+      "Triển khai nhiệm vụ nhiệm kỳ II (2016-2020); Hội thi Sáng tạo kỹ thuật lần thứ 5 năm 2016.");
   *report.mutable_submitted_at() = AtLocal(absl::CivilSecond(2016, 1, 8, 9, 30, 0));
   return report;
 }
@@ -538,14 +563,17 @@ ReportHistory GenerateReportHistory(const std::vector<ProvinceRow>& rows, absl::
   for (size_t i = 0; i < periods.size(); ++i) {
     if (!Started(periods[i], today)) break;
     std::vector<Reporter> reporters;
-    for (const auto& row : rows) reporters.push_back({row.code, row.name, stocks[row.code][i], false});
+    for (const auto& row : rows)
+      reporters.push_back({row.code, row.name, stocks[row.code][i], false});
     PlanPeriod(periods[i], reporters, &history);
   }
 
   const Period first_successor_period = *Period::Parse(kFirstSuccessorPeriod);
   if (Started(first_successor_period, today)) {
-    std::map<std::string, std::vector<Stocks>> by_successor;  // successor -> predecessors' last stocks
-    for (const auto& row : rows) by_successor[row.successor_code].push_back(stocks[row.code].back());
+    std::map<std::string, std::vector<Stocks>>
+        by_successor;  // successor -> predecessors' last stocks
+    for (const auto& row : rows)
+      by_successor[row.successor_code].push_back(stocks[row.code].back());
     std::vector<Reporter> reporters;
     for (const auto& [code, predecessors] : by_successor) {
       reporters.push_back({code, names.count(code) ? names[code] : code,

@@ -30,19 +30,19 @@ inline constexpr char kOpenPeriod[] = "2025H2";
 
 // What the national office does with a report in the demo.
 enum class ReviewPlan {
-  kAccept,            // revision 1 accepted
-  kReturnThenAccept,  // revision 1 returned, revision 2 submitted and accepted
+  kAccept,              // revision 1 accepted
+  kReturnThenAccept,    // revision 1 returned, revision 2 submitted and accepted
   kReturnThenResubmit,  // revision 1 returned, revision 2 submitted, awaiting review
-  kLeaveReturned,     // revision 1 returned; the province has not resubmitted yet
-  kLeaveSubmitted,    // revision 1 awaiting review
+  kLeaveReturned,       // revision 1 returned; the province has not resubmitted yet
+  kLeaveSubmitted,      // revision 1 awaiting review
 };
 
 struct PlannedReport {
   federation::v1::Report first;   // revision 1, as the province submitted it
   federation::v1::Report second;  // revision 2 when resubmitted, else empty
   ReviewPlan review = ReviewPlan::kAccept;
-  std::string return_comment;     // the reviewer's comment when returned (Vietnamese)
-  bool late = false;              // revision 1 submitted after the due date
+  std::string return_comment;  // the reviewer's comment when returned (Vietnamese)
+  bool late = false;           // revision 1 submitted after the due date
 };
 
 struct ReportHistory {

@@ -157,7 +157,8 @@ absl::Status ReportLoader::PushStream(const std::vector<const v1::Report*>& repo
       p.set_client_ref(ref);
       *p.mutable_report() = *report;
     }
-    doing_ = absl::StrCat("pushing ", pushed.size(), " reports (", pushed.front().client_ref(), " ...)");
+    doing_ =
+        absl::StrCat("pushing ", pushed.size(), " reports (", pushed.front().client_ref(), " ...)");
     std::vector<v1::PushAck> acks;
     const absl::Time started = absl::Now();
     last = pusher_.Push(pushed, &acks);
@@ -171,23 +172,27 @@ absl::Status ReportLoader::PushStream(const std::vector<const v1::Report*>& repo
       if (ack.outcome() != v1::PUSH_OUTCOME_STORED && ack.outcome() != v1::PUSH_OUTCOME_DUPLICATE &&
           tally_.refusals.size() < 5) {
         std::string why = absl::StrCat(ack.client_ref(), ": ", PushOutcomeLabel(ack.outcome()));
-        for (const auto& v : ack.violations()) absl::StrAppend(&why, "; ", v.field(), ": ", v.description());
+        for (const auto& v : ack.violations())
+          absl::StrAppend(&why, "; ", v.field(), ": ", v.description());
         tally_.refusals.push_back(why);
       }
     }
     if (!last.ok() && last.code() != absl::StatusCode::kUnavailable &&
-        last.code() != absl::StatusCode::kDeadlineExceeded && last.code() != absl::StatusCode::kAborted) {
+        last.code() != absl::StatusCode::kDeadlineExceeded &&
+        last.code() != absl::StatusCode::kAborted) {
       return last;  // not worth retrying (unauthenticated, denied, ...)
     }
   }
   if (!waiting.empty()) {
-    return last.ok() ? absl::UnavailableError(absl::StrCat(waiting.size(), " reports were never acknowledged"))
+    return last.ok() ? absl::UnavailableError(
+                           absl::StrCat(waiting.size(), " reports were never acknowledged"))
                      : last;
   }
   return absl::OkStatus();
 }
 
-absl::Status ReportLoader::Review(const v1::Report& report, bool accept, const std::string& comment) {
+absl::Status ReportLoader::Review(const v1::Report& report, bool accept,
+                                  const std::string& comment) {
   doing_ = absl::StrCat(accept ? "accepting " : "returning ", RefOf(report));
   v1::ReviewRequest request;
   request.set_organization_code(report.organization_code());
@@ -196,7 +201,8 @@ absl::Status ReportLoader::Review(const v1::Report& report, bool accept, const s
   request.set_comment(comment);
   v1::Report decided;
   const absl::Time started = absl::Now();
-  absl::Status status = reviewer_.Call(accept ? &Stub::AcceptReport : &Stub::ReturnReport, request, &decided);
+  absl::Status status =
+      reviewer_.Call(accept ? &Stub::AcceptReport : &Stub::ReturnReport, request, &decided);
   tally_.reviewing += absl::Now() - started;
   if (!status.ok()) return status;
   ++(accept ? tally_.accepted : tally_.returned);
@@ -208,7 +214,8 @@ std::string ProvincesCsvPath(const Invocation& invocation) {
   if (invocation.Has("provinces_csv")) return invocation.Get("provinces_csv");
   std::string found = FindInCheckout(kDefaultProvincesCsv);
   if (found.empty()) {
-    throw UsageError(absl::StrCat("no --provinces_csv given and no ", kDefaultProvincesCsv, " in this checkout"));
+    throw UsageError(absl::StrCat("no --provinces_csv given and no ", kDefaultProvincesCsv,
+                                  " in this checkout"));
   }
   return found;
 }
@@ -223,17 +230,21 @@ void PrintPlan(std::ostream& out, const demo::ReportHistory& history) {
     Row& row = rows[planned.first.period()];
     ++row.reports;
     if (planned.late) ++row.late;
-    if (planned.review != ReviewPlan::kAccept && planned.review != ReviewPlan::kLeaveSubmitted) ++row.returned;
+    if (planned.review != ReviewPlan::kAccept && planned.review != ReviewPlan::kLeaveSubmitted)
+      ++row.returned;
     if (planned.second.revision() != 0) ++row.resubmitted;
-    if (planned.review == ReviewPlan::kLeaveSubmitted || planned.review == ReviewPlan::kReturnThenResubmit) {
+    if (planned.review == ReviewPlan::kLeaveSubmitted ||
+        planned.review == ReviewPlan::kReturnThenResubmit) {
       ++row.awaiting;
     }
   }
   for (const auto& [org, period] : history.missing) ++rows[period].missing;
-  Sheet sheet({"period", "reports", "late", "returned", "resubmitted", "awaiting review", "missing"});
+  Sheet sheet(
+      {"period", "reports", "late", "returned", "resubmitted", "awaiting review", "missing"});
   for (const auto& [period, row] : rows) {
-    sheet.AddRow({period, absl::StrCat(row.reports), absl::StrCat(row.late), absl::StrCat(row.returned),
-                  absl::StrCat(row.resubmitted), absl::StrCat(row.awaiting), absl::StrCat(row.missing)});
+    sheet.AddRow({period, absl::StrCat(row.reports), absl::StrCat(row.late),
+                  absl::StrCat(row.returned), absl::StrCat(row.resubmitted),
+                  absl::StrCat(row.awaiting), absl::StrCat(row.missing)});
   }
   sheet.PrintTable(out);
 }
@@ -252,16 +263,18 @@ int RunDemoReports(const Invocation& invocation) {
   // office reviews (national_reviewer). Both are minted, so the secret is needed.
   auto signer = LoadTokenSigner(invocation.global());
   if (!signer.ok()) {
-    throw UsageError(absl::StrCat("demo reports mints tokens for roles service and national_reviewer: ",
-                                  signer.status().message()));
+    throw UsageError(
+        absl::StrCat("demo reports mints tokens for roles service and national_reviewer: ",
+                     signer.status().message()));
   }
   const std::string user = CurrentUser();
   const std::string target = AggregatorTarget(invocation);
   auto channel = OpenChannel(target);
-  AggregatorClient pusher(channel, MintToken(*signer, absl::StrCat("fedctl-demo-push@", user), "VUSTA",
-                                             v1::ROLE_SERVICE, kDemoTokenLifetime));
-  AggregatorClient reviewer(channel, MintToken(*signer, absl::StrCat("fedctl-demo-review@", user), "VUSTA",
-                                               v1::ROLE_NATIONAL_REVIEWER, kDemoTokenLifetime));
+  AggregatorClient pusher(channel, MintToken(*signer, absl::StrCat("fedctl-demo-push@", user),
+                                             "VUSTA", v1::ROLE_SERVICE, kDemoTokenLifetime));
+  AggregatorClient reviewer(channel,
+                            MintToken(*signer, absl::StrCat("fedctl-demo-review@", user), "VUSTA",
+                                      v1::ROLE_NATIONAL_REVIEWER, kDemoTokenLifetime));
 
   PrintPlan(std::cout, history);
   const absl::Time started = absl::Now();
@@ -271,10 +284,12 @@ int RunDemoReports(const Invocation& invocation) {
 
   const Tally& t = loader.tally();
   int revisions = 0;
-  for (const auto& planned : history.reports) revisions += 1 + (planned.second.revision() != 0 ? 1 : 0);
+  for (const auto& planned : history.reports)
+    revisions += 1 + (planned.second.revision() != 0 ? 1 : 0);
   int refused = 0;
   for (const auto& [outcome, count] : t.outcomes) {
-    if (outcome != v1::PUSH_OUTCOME_STORED && outcome != v1::PUSH_OUTCOME_DUPLICATE) refused += count;
+    if (outcome != v1::PUSH_OUTCOME_STORED && outcome != v1::PUSH_OUTCOME_DUPLICATE)
+      refused += count;
   }
   auto outcome = [&](v1::PushOutcome o) {
     auto it = t.outcomes.find(o);
@@ -283,8 +298,9 @@ int RunDemoReports(const Invocation& invocation) {
   std::ostream& out = status.ok() && refused == 0 ? std::cout : std::cerr;
   out << "\n";
   PrintFields(out, {{"aggregator", target},
-                    {"planned", absl::StrCat(history.reports.size(), " reports, ", revisions, " revisions; ",
-                                             history.missing.size(), " (organisation, period) left missing")},
+                    {"planned",
+                     absl::StrCat(history.reports.size(), " reports, ", revisions, " revisions; ",
+                                  history.missing.size(), " (organisation, period) left missing")},
                     {"pushed", absl::StrCat(t.sent, " revisions in ", t.streams, " streams")},
                     {"stored", absl::StrCat(outcome(v1::PUSH_OUTCOME_STORED))},
                     {"duplicates", absl::StrCat(outcome(v1::PUSH_OUTCOME_DUPLICATE))},
@@ -305,13 +321,15 @@ int RunDemoReports(const Invocation& invocation) {
 }  // namespace
 
 std::vector<CommandSpec> DemoReportCommands() {
-  CommandSpec command = Command(
-      "demo reports",
-      "Load the demo report history (2019H1-2025H2, reviewed) into the aggregator; safe to run again.",
-      RunDemoReports);
+  CommandSpec command = Command("demo reports",
+                                "Load the demo report history (2019H1-2025H2, reviewed) into the "
+                                "aggregator; safe to run again.",
+                                RunDemoReports);
   command
-      .Option("provinces_csv", "PATH", "the provinces table (default deploy/demo/provinces.csv of this checkout)")
-      .Option("stream-size", "N", absl::StrCat("reports per PushReports stream (default ", kDefaultStreamSize, ")"))
+      .Option("provinces_csv", "PATH",
+              "the provinces table (default deploy/demo/provinces.csv of this checkout)")
+      .Option("stream-size", "N",
+              absl::StrCat("reports per PushReports stream (default ", kDefaultStreamSize, ")"))
       .Switch("dry-run", "print what would be loaded, per period, and contact nothing");
   WithAggregatorOption(command);
   return {command};

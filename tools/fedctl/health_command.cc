@@ -23,17 +23,15 @@ int RunHealth(const Invocation& invocation) {
   absl::Status status = fed::FromGrpcStatus(stub->Check(&context, request, &response));
   if (!status.ok()) return ReportRpcError(status);
 
-  Show(invocation, response, [&] {
-    std::cout << HealthCheckResponse::ServingStatus_Name(response.status()) << "\n";
-  });
+  Show(invocation, response,
+       [&] { std::cout << HealthCheckResponse::ServingStatus_Name(response.status()) << "\n"; });
   return response.status() == HealthCheckResponse::SERVING ? 0 : 1;
 }
 
 }  // namespace
 
 std::vector<CommandSpec> HealthCommands() {
-  return {Command("health",
-                  "Ask --target whether it serves (exit 0 only when SERVING; no token).",
+  return {Command("health", "Ask --target whether it serves (exit 0 only when SERVING; no token).",
                   RunHealth)
               .Option("service", "NAME", "one service's health (default: the whole server)")};
 }

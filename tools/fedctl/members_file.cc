@@ -14,12 +14,12 @@
 namespace fedctl {
 
 std::vector<federation::v1::CommitteeMember> ParseMembersCsv(const std::string& text,
-                                                              const std::string& file_name) {
+                                                             const std::string& file_name) {
   std::vector<federation::v1::CommitteeMember> members;
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
-    absl::ConsumeSuffix(&line, "\r");  // files written on Windows
+    absl::ConsumeSuffix(&line, "\r");                                  // files written on Windows
     if (line_number == 1) absl::ConsumePrefix(&line, "\xEF\xBB\xBF");  // and their BOM
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || absl::StartsWith(line, "#")) continue;

@@ -15,7 +15,7 @@ namespace fedctl {
 
 // Throws UsageError naming the line of the first malformed entry.
 std::vector<federation::v1::CommitteeMember> ParseMembersCsv(const std::string& text,
-                                                              const std::string& file_name);
+                                                             const std::string& file_name);
 
 // Reads and parses a members file; throws UsageError when it cannot be read.
 std::vector<federation::v1::CommitteeMember> ReadMembersFile(const std::string& path);

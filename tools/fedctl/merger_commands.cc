@@ -97,8 +97,9 @@ int RunMergerRecord(const Invocation& invocation) {
     return ReportRpcError(status);
   }
   return Show(invocation, recorded, [&] {
-    std::cout << "recorded merger " << recorded.id() << ": " << JoinCodes(recorded.predecessor_codes())
-              << " → " << recorded.successor_code() << " from " << recorded.effective_on() << "\n";
+    std::cout << "recorded merger " << recorded.id() << ": "
+              << JoinCodes(recorded.predecessor_codes()) << " → " << recorded.successor_code()
+              << " from " << recorded.effective_on() << "\n";
   });
 }
 
@@ -113,7 +114,8 @@ std::vector<CommandSpec> MergerCommands() {
       Command("predecessors", "The organisations merged into CODE.", RunPredecessors)
           .Args("CODE", 1, 1)
           .Switch("transitive", "also predecessors of predecessors"),
-      Command("mergers", "List mergers, all or those involving CODE.", RunMergers).Args("[CODE]", 0, 1),
+      Command("mergers", "List mergers, all or those involving CODE.", RunMergers)
+          .Args("[CODE]", 0, 1),
       Command("merger record", "Record a merger (predecessors stop existing on --on).",
               RunMergerRecord)
           .Required("successor", "CODE", "organisation that continues (may be a predecessor)")

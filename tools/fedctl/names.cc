@@ -47,8 +47,8 @@ int ParseLabel(const pb::EnumDescriptor* descriptor, absl::string_view prefix,
   const pb::EnumValueDescriptor* found = descriptor->FindValueByName(name);
   if (!found || found->number() == 0) {
     throw UsageError(absl::StrCat(what, " must be one of ",
-                                  absl::StrJoin(Labels(descriptor, prefix), ", "), "; got '",
-                                  text, "'"));
+                                  absl::StrJoin(Labels(descriptor, prefix), ", "), "; got '", text,
+                                  "'"));
   }
   return found->number();
 }
@@ -108,8 +108,9 @@ federation::v1::Committee ParseCommittee(absl::string_view text, absl::string_vi
 }
 
 federation::v1::Position ParsePosition(absl::string_view text, absl::string_view what) {
-  return static_cast<federation::v1::Position>(ParseLabel(
-      federation::v1::Position_descriptor(), "POSITION_", ResolveAlias(kPositionAliases, text), what));
+  return static_cast<federation::v1::Position>(
+      ParseLabel(federation::v1::Position_descriptor(), "POSITION_",
+                 ResolveAlias(kPositionAliases, text), what));
 }
 
 federation::v1::Role ParseRole(absl::string_view text, absl::string_view what) {
@@ -121,8 +122,8 @@ federation::v1::Role ParseRole(absl::string_view text, absl::string_view what) {
     for (int r = 1; federation::v1::Role_IsValid(r); ++r) {
       names.emplace_back(fed::RoleName(static_cast<federation::v1::Role>(r)));
     }
-    throw UsageError(absl::StrCat(what, " must be one of ", absl::StrJoin(names, ", "), "; got '",
-                                  text, "'"));
+    throw UsageError(
+        absl::StrCat(what, " must be one of ", absl::StrJoin(names, ", "), "; got '", text, "'"));
   }
   return role;
 }
@@ -135,7 +136,8 @@ std::string PlaceName(const Organization& organization) {
 
 std::string TermYears(const federation::v1::CongressTerm& term) {
   std::string years = absl::StrCat(term.start_year(), "–", term.end_year());
-  if (term.extended_to_year() != 0) absl::StrAppend(&years, " (extended to ", term.extended_to_year(), ")");
+  if (term.extended_to_year() != 0)
+    absl::StrAppend(&years, " (extended to ", term.extended_to_year(), ")");
   return years;
 }
 

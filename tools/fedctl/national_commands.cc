@@ -33,9 +33,15 @@ template <typename Readable, typename MakeSheet>
 int Present(OutputFormat format, const google::protobuf::Message& message, Readable&& readable,
             MakeSheet&& make_sheet) {
   switch (format) {
-    case OutputFormat::kJson: PrintJson(std::cout, message); break;
-    case OutputFormat::kCsv: make_sheet().PrintCsv(std::cout); break;
-    case OutputFormat::kReadable: readable(); break;
+    case OutputFormat::kJson:
+      PrintJson(std::cout, message);
+      break;
+    case OutputFormat::kCsv:
+      make_sheet().PrintCsv(std::cout);
+      break;
+    case OutputFormat::kReadable:
+      readable();
+      break;
   }
   return 0;
 }
@@ -71,10 +77,14 @@ std::string LabelOf(const std::string& code) {
 
 std::string ValueText(const v1::IndicatorValue& value) {
   switch (value.value_case()) {
-    case v1::IndicatorValue::kCount: return absl::StrCat(value.count());
-    case v1::IndicatorValue::kFlag: return value.flag() ? "yes" : "no";
-    case v1::IndicatorValue::kDecimal: return FormatFigure(value.decimal());
-    default: return "";
+    case v1::IndicatorValue::kCount:
+      return absl::StrCat(value.count());
+    case v1::IndicatorValue::kFlag:
+      return value.flag() ? "yes" : "no";
+    case v1::IndicatorValue::kDecimal:
+      return FormatFigure(value.decimal());
+    default:
+      return "";
   }
 }
 
@@ -137,7 +147,8 @@ std::string NamedList(const google::protobuf::RepeatedPtrField<std::string>& cod
 
 std::string Percent(int64_t part, int64_t whole) {
   if (whole == 0) return "";
-  return absl::StrCat(" (", std::llround(100.0 * static_cast<double>(part) / static_cast<double>(whole)), "%)");
+  return absl::StrCat(
+      " (", std::llround(100.0 * static_cast<double>(part) / static_cast<double>(whole)), "%)");
 }
 
 // ---------------------------------------------------------------------------
@@ -148,7 +159,8 @@ int RunTotals(const Invocation& invocation) {
   const OutputFormat format = FormatOf(invocation);
   v1::TotalsRequest request;
   request.set_period(ParsePeriodOption(invocation, "period").ToString());
-  for (const auto& code : IndicatorList(invocation, "indicators")) request.add_indicator_codes(code);
+  for (const auto& code : IndicatorList(invocation, "indicators"))
+    request.add_indicator_codes(code);
   request.set_include_submitted(invocation.Switch("include-submitted"));
 
   v1::TotalsResponse response;
@@ -171,7 +183,8 @@ int RunTotals(const Invocation& invocation) {
                   absl::StrCat(total.reporting_organizations())});
       } else {
         s.AddRow({period, total.indicator_code(), LabelOf(total.indicator_code()), value,
-                  absl::StrCat(total.reporting_organizations()), response.derived() ? "yes" : "no"});
+                  absl::StrCat(total.reporting_organizations()),
+                  response.derived() ? "yes" : "no"});
       }
     }
     return s;
@@ -179,8 +192,8 @@ int RunTotals(const Invocation& invocation) {
   return Present(
       format, response,
       [&] {
-        std::cout << "national totals for " << period << " (" << ScopeText(request.include_submitted())
-                  << ")\n";
+        std::cout << "national totals for " << period << " ("
+                  << ScopeText(request.include_submitted()) << ")\n";
         if (response.derived()) {
           std::cout << "no annual reports for " << period
                     << ": derived from its half-years (flows added, stocks at year end)\n";
@@ -211,11 +224,15 @@ int RunCoverage(const Invocation& invocation) {
   if (auto status = client.Call(&Stub::GetCoverage, request, &response); !status.ok()) {
     return ReportRpcError(absl::StrCat("coverage for ", request.period()), status);
   }
-  if (format == OutputFormat::kJson) return Present(format, response, [] {}, [] { return Sheet({}); });
+  if (format == OutputFormat::kJson)
+    return Present(
+        format, response, [] {}, [] { return Sheet({}); });
 
-  const std::string day = request.as_of().empty() ? fed::FormatDate(period.LastDay()) : request.as_of();
+  const std::string day =
+      request.as_of().empty() ? fed::FormatDate(period.LastDay()) : request.as_of();
   const auto names = NamesOn(invocation, request.reporter_kind(), day);
-  const std::set<std::string> matching(response.matching_codes().begin(), response.matching_codes().end());
+  const std::set<std::string> matching(response.matching_codes().begin(),
+                                       response.matching_codes().end());
   const std::set<std::string> without(response.without_report_codes().begin(),
                                       response.without_report_codes().end());
   auto name_of = [&](const std::string& code) {
@@ -225,8 +242,9 @@ int RunCoverage(const Invocation& invocation) {
   return Present(
       format, response,
       [&] {
-        std::cout << response.matching() << " of " << Reporters(response.of(), request.reporter_kind())
-                  << ": " << request.condition() << " in " << request.period() << " ("
+        std::cout << response.matching() << " of "
+                  << Reporters(response.of(), request.reporter_kind()) << ": "
+                  << request.condition() << " in " << request.period() << " ("
                   << ScopeText(request.include_submitted()) << ", map of " << day
                   << (request.roll_up() ? ", predecessors rolled up" : "") << ")\n";
         if (response.matching_codes_size() > 0) {
@@ -244,12 +262,16 @@ int RunCoverage(const Invocation& invocation) {
         // those the aggregator named (matching, and those without a report).
         Sheet s({"period", "code", "name", "result"});
         auto result = [&](const std::string& code) {
-          return matching.count(code) ? "matches" : without.count(code) ? "no report" : "does not match";
+          return matching.count(code)  ? "matches"
+                 : without.count(code) ? "no report"
+                                       : "does not match";
         };
         if (!names.empty()) {
-          for (const auto& [code, name] : names) s.AddRow({request.period(), code, name, result(code)});
+          for (const auto& [code, name] : names)
+            s.AddRow({request.period(), code, name, result(code)});
         } else {
-          for (const auto& code : response.matching_codes()) s.AddRow({request.period(), code, "", result(code)});
+          for (const auto& code : response.matching_codes())
+            s.AddRow({request.period(), code, "", result(code)});
           for (const auto& code : without) s.AddRow({request.period(), code, "", result(code)});
         }
         return s;
@@ -286,15 +308,18 @@ int RunCompleteness(const Invocation& invocation) {
   if (!board) shown.clear_reporters();
 
   const int awaiting = response.submitted() - response.accepted() - response.returned();
-  const std::string day = request.as_of().empty() ? fed::FormatDate(period.LastDay()) : request.as_of();
+  const std::string day =
+      request.as_of().empty() ? fed::FormatDate(period.LastDay()) : request.as_of();
   auto board_sheet = [&](bool readable) {
-    Sheet s(readable ? std::vector<std::string>{"code", "name", "state", "rev", "first submitted", "timing"}
-                     : std::vector<std::string>{"period", "code", "name", "state", "latest_revision",
-                                                "first_submitted_at", "late"});
+    Sheet s(readable ? std::vector<std::string>{"code", "name", "state", "rev", "first submitted",
+                                                "timing"}
+                     : std::vector<std::string>{"period", "code", "name", "state",
+                                                "latest_revision", "first_submitted_at", "late"});
     for (const auto& r : response.reporters()) {
       const bool received = r.state() != v1::REPORT_STATE_UNSPECIFIED;
       const std::string revision = received ? absl::StrCat(r.latest_revision()) : "";
-      const std::string late = received ? (r.late() ? (readable ? "late" : "yes") : (readable ? "on time" : "no")) : "";
+      const std::string late =
+          received ? (r.late() ? (readable ? "late" : "yes") : (readable ? "on time" : "no")) : "";
       if (readable) {
         s.AddRow({r.organization_code(), r.organization_name(), ReporterState(r), revision,
                   FormatTimestamp(r.first_submitted_at()), late});
@@ -313,7 +338,8 @@ int RunCompleteness(const Invocation& invocation) {
                   << " expected, map of " << day << ")\n";
         PrintFields(std::cout,
                     {{"expected", absl::StrCat(response.expected())},
-                     {"received", absl::StrCat(response.submitted(), Percent(response.submitted(), response.expected()))},
+                     {"received", absl::StrCat(response.submitted(),
+                                               Percent(response.submitted(), response.expected()))},
                      {"  accepted", absl::StrCat(response.accepted())},
                      {"  awaiting review", absl::StrCat(awaiting)},
                      {"  returned", absl::StrCat(response.returned())},
@@ -443,16 +469,18 @@ int RunDecision(const Invocation& invocation, Decision decision) {
   v1::Report report;
   auto client = AggregatorClient::Connect(invocation);
   if (auto status = client.Call(method, request, &report); !status.ok()) {
-    return ReportRpcError(absl::StrCat(verb, " ", request.organization_code(), "'s ",
-                                       request.period(), " report (revision ", request.revision(), ")"),
-                          status);
+    return ReportRpcError(
+        absl::StrCat(verb, " ", request.organization_code(), "'s ", request.period(),
+                     " report (revision ", request.revision(), ")"),
+        status);
   }
   return Present(
       format, report,
       [&] {
         std::cout << report.organization_code() << " " << report.period() << " revision "
                   << report.revision() << ": " << ReportStateLabel(report.state())
-                  << (decision == Decision::kReopen ? " (reopened: awaiting a new revision)" : "") << "\n";
+                  << (decision == Decision::kReopen ? " (reopened: awaiting a new revision)" : "")
+                  << "\n";
         if (!request.comment().empty()) std::cout << "comment: " << request.comment() << "\n";
       },
       [&] {
@@ -489,20 +517,22 @@ int RunReviewShow(const Invocation& invocation) {
   v1::Report report;
   auto client = AggregatorClient::Connect(invocation);
   if (auto status = client.Call(&Stub::GetReport, request, &report); !status.ok()) {
-    return ReportRpcError(absl::StrCat("reading ", request.organization_code(), "'s ", request.period(), " report"),
-                          status);
+    return ReportRpcError(
+        absl::StrCat("reading ", request.organization_code(), "'s ", request.period(), " report"),
+        status);
   }
   auto sheet = [&](bool readable) {
     Sheet s(readable ? std::vector<std::string>{"section", "code", "chỉ tiêu", "value"}
-                     : std::vector<std::string>{"organization_code", "period", "revision", "indicator_code",
-                                                "label_vi", "value"});
+                     : std::vector<std::string>{"organization_code", "period", "revision",
+                                                "indicator_code", "label_vi", "value"});
     for (const auto& value : report.values()) {
       const v1::Indicator* indicator = fed::FindIndicator(value.code());
       if (readable) {
-        s.AddRow({indicator ? indicator->section() : "", value.code(), LabelOf(value.code()), ValueText(value)});
+        s.AddRow({indicator ? indicator->section() : "", value.code(), LabelOf(value.code()),
+                  ValueText(value)});
       } else {
         std::string v = value.value_case() == v1::IndicatorValue::kFlag ? (value.flag() ? "1" : "0")
-                                                                           : ValueText(value);
+                                                                        : ValueText(value);
         s.AddRow({report.organization_code(), report.period(), absl::StrCat(report.revision()),
                   value.code(), LabelOf(value.code()), v});
       }
@@ -512,19 +542,20 @@ int RunReviewShow(const Invocation& invocation) {
   return Present(
       format, report,
       [&] {
-        PrintFields(std::cout,
-                    {{"organisation", report.organization_code()},
-                     {"period", report.period()},
-                     {"revision", absl::StrCat(report.revision())},
-                     {"state", ReportStateLabel(report.state())},
-                     {"submitted", FormatTimestamp(report.submitted_at())},
-                     {"submitted by", report.submitted_by()},
-                     {"due", report.due_date()},
-                     {"timely", report.due_date().empty() ? "" : (report.timely() ? "yes" : "no (late)")},
-                     {"catalog version", absl::StrCat(report.catalog_version())},
-                     {"decided", FormatTimestamp(report.decided_at())},
-                     {"decided by", report.decided_by()},
-                     {"review comment", report.review_comment()}});
+        PrintFields(
+            std::cout,
+            {{"organisation", report.organization_code()},
+             {"period", report.period()},
+             {"revision", absl::StrCat(report.revision())},
+             {"state", ReportStateLabel(report.state())},
+             {"submitted", FormatTimestamp(report.submitted_at())},
+             {"submitted by", report.submitted_by()},
+             {"due", report.due_date()},
+             {"timely", report.due_date().empty() ? "" : (report.timely() ? "yes" : "no (late)")},
+             {"catalog version", absl::StrCat(report.catalog_version())},
+             {"decided", FormatTimestamp(report.decided_at())},
+             {"decided by", report.decided_by()},
+             {"review comment", report.review_comment()}});
         std::cout << "\n";
         sheet(true).PrintTable(std::cout);
         std::cout << CountOf(report.values_size(), "value", "values") << " of "
@@ -543,8 +574,8 @@ int RunReviewHistory(const Invocation& invocation) {
   v1::ListRevisionsResponse response;
   auto client = AggregatorClient::Connect(invocation);
   if (auto status = client.Call(&Stub::ListRevisions, request, &response); !status.ok()) {
-    return ReportRpcError(absl::StrCat("revisions of ", request.organization_code(), "'s ", request.period(),
-                                       " report"),
+    return ReportRpcError(absl::StrCat("revisions of ", request.organization_code(), "'s ",
+                                       request.period(), " report"),
                           status);
   }
   auto sheet = [&](bool readable) {
@@ -563,7 +594,8 @@ int RunReviewHistory(const Invocation& invocation) {
       format, response,
       [&] {
         if (response.revisions_size() == 0) {
-          std::cout << "no report of " << request.organization_code() << " for " << request.period() << "\n";
+          std::cout << "no report of " << request.organization_code() << " for " << request.period()
+                    << "\n";
           return;
         }
         std::cout << request.organization_code() << " " << request.period() << ": "
@@ -597,7 +629,8 @@ int RunChanges(const Invocation& invocation) {
              "comment"});
     for (const auto& c : response.changes()) {
       s.AddRow({absl::StrCat(c.sequence()), time(c.at()), c.organization_code(), c.period(),
-                absl::StrCat(c.revision()), c.event(), ReportStateLabel(c.state()), c.actor(), c.comment()});
+                absl::StrCat(c.revision()), c.event(), ReportStateLabel(c.state()), c.actor(),
+                c.comment()});
     }
     return s;
   };
@@ -605,8 +638,8 @@ int RunChanges(const Invocation& invocation) {
       format, response,
       [&] {
         sheet(true).PrintTable(std::cout);
-        std::cout << CountOf(response.changes_size(), "change", "changes") << "; next: fedctl changes --after "
-                  << response.last_sequence() << "\n";
+        std::cout << CountOf(response.changes_size(), "change", "changes")
+                  << "; next: fedctl changes --after " << response.last_sequence() << "\n";
       },
       [&] { return sheet(false); });
 }
@@ -630,36 +663,40 @@ std::vector<CommandSpec> NationalCommands() {
   std::vector<CommandSpec> commands;
   {
     CommandSpec c = Command("totals", "National totals per indicator for a period.", RunTotals);
-    c.Required("period", "PERIOD", "2025H1, 2025H2 or 2025 (a year without annual reports is derived)")
-        .Option("indicators", "CODES", "comma-separated indicator codes (default: the whole catalog)")
+    c.Required("period", "PERIOD",
+               "2025H1, 2025H2 or 2025 (a year without annual reports is derived)")
+        .Option("indicators", "CODES",
+                "comma-separated indicator codes (default: the whole catalog)")
         .Switch("include-submitted", "count reports awaiting review too (default: accepted only)");
     commands.push_back(Finish(std::move(c)));
   }
   {
-    CommandSpec c = Command("coverage", "How many provinces meet a condition (\"N of M provinces\").",
-                             RunCoverage);
+    CommandSpec c = Command(
+        "coverage", "How many provinces meet a condition (\"N of M provinces\").", RunCoverage);
     c.Required("period", "PERIOD", "e.g. 2025H1")
         .Required("condition", "TEXT",
                   "e.g. \"has_bulletin AND has_website\", \"workshops >= 10\", \"NOT has_website\"")
-        .Option("as-of", "DATE", "organisational map to count against (default: the period's last day)")
+        .Option("as-of", "DATE",
+                "organisational map to count against (default: the period's last day)")
         .Switch("roll-up", "count merged predecessors under their successor")
         .Switch("include-submitted", "count reports awaiting review too");
     KindOption(c);
     commands.push_back(Finish(std::move(c)));
   }
   {
-    CommandSpec c = Command("completeness",
-                             "Who reported for a period: received, accepted, returned, late, missing.",
-                             RunCompleteness);
+    CommandSpec c = Command(
+        "completeness", "Who reported for a period: received, accepted, returned, late, missing.",
+        RunCompleteness);
     c.Required("period", "PERIOD", "e.g. 2025H2")
-        .Option("as-of", "DATE", "organisational map of expected reporters (default: the period's last day)")
+        .Option("as-of", "DATE",
+                "organisational map of expected reporters (default: the period's last day)")
         .Switch("board", "every expected reporter's standing (with --csv: one row per reporter)");
     KindOption(c);
     commands.push_back(Finish(std::move(c)));
   }
   {
-    CommandSpec c = Command("series", "An organisation's indicators over time, one row per period.",
-                             RunSeries);
+    CommandSpec c =
+        Command("series", "An organisation's indicators over time, one row per period.", RunSeries);
     c.Required("org", "CODE", "organisation code, e.g. 14")
         .Required("indicators", "CODES", "comma-separated indicator codes, e.g. members,workshops")
         .Required("from", "PERIOD", "first period, e.g. 2019H1 (or a year, 2019)")
@@ -681,13 +718,15 @@ std::vector<CommandSpec> NationalCommands() {
   };
   commands.push_back(decision("review accept", "Accept a submitted report: it counts from now on.",
                               Decision::kAccept, false));
-  commands.push_back(decision("review return", "Return a submitted report to its province with a comment.",
+  commands.push_back(decision("review return",
+                              "Return a submitted report to its province with a comment.",
                               Decision::kReturn, true));
-  commands.push_back(decision("review reopen", "Reopen an accepted report (national admin): a new revision is due.",
+  commands.push_back(decision("review reopen",
+                              "Reopen an accepted report (national admin): a new revision is due.",
                               Decision::kReopen, true));
   {
     CommandSpec c = Command("review show", "A report: state, values with their labels, narrative.",
-                             RunReviewShow);
+                            RunReviewShow);
     c.Required("org", "CODE", "organisation code")
         .Required("period", "PERIOD", "e.g. 2025H1")
         .Option("revision", "N", "a given revision (default: the latest)");
@@ -695,13 +734,13 @@ std::vector<CommandSpec> NationalCommands() {
   }
   {
     CommandSpec c = Command("review history", "Every revision of a report with its review outcome.",
-                             RunReviewHistory);
+                            RunReviewHistory);
     c.Required("org", "CODE", "organisation code").Required("period", "PERIOD", "e.g. 2025H1");
     commands.push_back(Finish(std::move(c)));
   }
   {
-    CommandSpec c = Command("changes", "The aggregator's change feed: reports received and reviewed.",
-                             RunChanges);
+    CommandSpec c = Command(
+        "changes", "The aggregator's change feed: reports received and reviewed.", RunChanges);
     c.Option("after", "N", "changes after this sequence number (default: from the start)")
         .Option("limit", "N", "at most this many (default 500, max 5000)")
         .Option("org", "CODES", "only these organisations (comma-separated)");

@@ -27,8 +27,8 @@ void SetDateFilter(const Invocation& invocation, ListOrganizationsRequest& reque
 // "as of 2025-07-01", or "on any date" with --all.
 std::string DateFilterText(const ListOrganizationsRequest& request) {
   if (request.cluster_number() != 0) {
-    std::string text = absl::StrCat("in cluster ", request.cluster_number(), " of ",
-                                    request.cluster_year());
+    std::string text =
+        absl::StrCat("in cluster ", request.cluster_number(), " of ", request.cluster_year());
     return request.include_inactive() ? text : absl::StrCat(text, " as of ", request.as_of());
   }
   return request.include_inactive() ? "on any date" : absl::StrCat("as of ", request.as_of());
@@ -81,15 +81,15 @@ int RunOrgs(const Invocation& invocation) {
   return Show(invocation, response, [&] {
     Table table({"code", "kind", "name", "parent", "members", "active_from", "active_until"});
     for (const auto& organization : response.organizations()) {
-      table.AddRow({organization.code(), KindLabel(organization.kind()), organization.name(),
-                    organization.parent_code(),
-                    organization.member_count() == 0 ? "" : absl::StrCat(organization.member_count()),
-                    organization.active_from(), organization.active_until()});
+      table.AddRow(
+          {organization.code(), KindLabel(organization.kind()), organization.name(),
+           organization.parent_code(),
+           organization.member_count() == 0 ? "" : absl::StrCat(organization.member_count()),
+           organization.active_from(), organization.active_until()});
     }
     table.Print(std::cout);
     std::cout << CountOf(response.organizations_size(), "organisation", "organisations") << " "
-              << DateFilterText(request)
-              << "\n";
+              << DateFilterText(request) << "\n";
   });
 }
 
@@ -121,9 +121,10 @@ int RunOrgHistory(const Invocation& invocation) {
     Table table({"rev", "at", "by", "change", "status", "name", "note"});
     for (const auto& revision : history.revisions()) {
       const Organization& organization = revision.organization();
-      table.AddRow({absl::StrCat(organization.revision()), FormatTimestamp(organization.updated_at()),
-                    organization.updated_by(), revision.change(), StatusLabel(organization.status()),
-                    organization.name(), revision.note()});
+      table.AddRow({absl::StrCat(organization.revision()),
+                    FormatTimestamp(organization.updated_at()), organization.updated_by(),
+                    revision.change(), StatusLabel(organization.status()), organization.name(),
+                    revision.note()});
     }
     table.Print(std::cout);
   });
@@ -157,7 +158,7 @@ bool ApplyOrganizationFieldOptions(const Invocation& invocation, Organization& o
   if (invocation.Has("founded")) {
     // "" clears an unknown founding date; anything else must be a real date.
     organization.set_founded_on(invocation.Get("founded").empty() ? ""
-                                                                   : invocation.GetDate("founded"));
+                                                                  : invocation.GetDate("founded"));
     changed = true;
   }
   if (invocation.Has("members")) {
@@ -209,7 +210,7 @@ int RunOrgUpdate(const Invocation& invocation) {
   // Without --expected-revision the revision just read protects against a
   // change made between our read and our write.
   request.set_expected_revision(invocation.Has("expected-revision") ? expected_revision
-                                                                     : organization.revision());
+                                                                    : organization.revision());
 
   Organization updated;
   if (auto status = client.Call(&Stub::UpdateOrganization, request, &updated); !status.ok()) {
@@ -255,7 +256,8 @@ CommandSpec OrgUpdateCommand() {
       Command("org update", "Change fields of an organisation (only those given).", RunOrgUpdate)
           .Args("CODE", 1, 1)
           .Option("name", "TEXT", "full Vietnamese name")
-          .Option("expected-revision", "N", "refuse if it changed since revision N (default: as read)");
+          .Option("expected-revision", "N",
+                  "refuse if it changed since revision N (default: as read)");
   return WithOrganizationFieldOptions(command);
 }
 

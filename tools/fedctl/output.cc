@@ -17,8 +17,11 @@ namespace {
 // count as one code point each so that broken text still lines up roughly.
 char32_t NextCodePoint(absl::string_view text, size_t& i) {
   unsigned char lead = static_cast<unsigned char>(text[i]);
-  size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                                  : (lead >> 3) == 0x1E ? 4 : 1;
+  size_t length = lead < 0x80           ? 1
+                  : (lead >> 5) == 0x6  ? 2
+                  : (lead >> 4) == 0xE  ? 3
+                  : (lead >> 3) == 0x1E ? 4
+                                        : 1;
   if (i + length > text.size()) length = 1;
   char32_t code_point = length == 1 ? lead : lead & (0xFF >> (length + 1));
   for (size_t k = 1; k < length; ++k) {

@@ -29,8 +29,8 @@ void PrintClusterMembership(const Profile& profile, int year) {
     return;
   }
   const auto& cluster = profile.cluster().cluster();
-  std::cout << "\ncluster " << cluster.year() << ": " << cluster.number() << " ("
-            << cluster.name() << "), " << ClusterRoleLabel(profile.cluster().role()) << "\n";
+  std::cout << "\ncluster " << cluster.year() << ": " << cluster.number() << " (" << cluster.name()
+            << "), " << ClusterRoleLabel(profile.cluster().role()) << "\n";
 }
 
 void PrintChildren(const Profile& profile) {

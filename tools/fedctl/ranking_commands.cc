@@ -36,12 +36,18 @@ class RankingClient : public ServiceClient<v1::RankingService> {
 };
 
 template <typename Readable, typename MakeSheet>
-int Present(const Invocation& invocation, const google::protobuf::Message& message, Readable&& readable,
-            MakeSheet&& make_sheet) {
+int Present(const Invocation& invocation, const google::protobuf::Message& message,
+            Readable&& readable, MakeSheet&& make_sheet) {
   switch (FormatOf(invocation)) {
-    case OutputFormat::kJson: PrintJson(std::cout, message); break;
-    case OutputFormat::kCsv: make_sheet().PrintCsv(std::cout); break;
-    case OutputFormat::kReadable: readable(); break;
+    case OutputFormat::kJson:
+      PrintJson(std::cout, message);
+      break;
+    case OutputFormat::kCsv:
+      make_sheet().PrintCsv(std::cout);
+      break;
+    case OutputFormat::kReadable:
+      readable();
+      break;
   }
   return 0;
 }
@@ -56,7 +62,8 @@ std::string Num(double v) { return FormatFigure(v); }
 
 CommandSpec& WithRanking(CommandSpec& c) {
   c.Option("ranking", "HOST:PORT",
-           absl::StrCat("ranking service address (env FED_RANKING_TARGET, default ", kDefaultRankingTarget, ")"));
+           absl::StrCat("ranking service address (env FED_RANKING_TARGET, default ",
+                        kDefaultRankingTarget, ")"));
   return WithCsvOption(c);
 }
 
@@ -78,51 +85,59 @@ int RunRankingShow(const Invocation& invocation) {
   }
   auto sheet = [&](bool readable) {
     std::vector<std::string> headers = {"cluster", "rank", "code", "name", "total", "self", "flag"};
-    if (!readable) headers = {"year", "cluster", "period", "scheme_version", "rank", "code", "name", "total",
-                              "self_total", "flag_proposal", "criterion", "raw", "normalised", "points"};
+    if (!readable)
+      headers = {"year",      "cluster", "period",     "scheme_version", "rank",
+                 "code",      "name",    "total",      "self_total",     "flag_proposal",
+                 "criterion", "raw",     "normalised", "points"};
     Sheet s(headers);
     for (const auto& r : out.rankings()) {
       for (const auto& e : r.entries()) {
         const std::string self = e.has_self_assessment() ? Num(e.self_total()) : "";
-        const std::string flag = e.flag_proposal() ? (readable ? "cờ thi đua" : "yes") : (readable ? "" : "no");
+        const std::string flag =
+            e.flag_proposal() ? (readable ? "cờ thi đua" : "yes") : (readable ? "" : "no");
         if (e.has_not_expected()) {  // not scored: say why instead
           if (readable) {
             s.AddRow({absl::StrCat(r.cluster_number()), "-", e.organization_code(),
-                      absl::StrCat(e.organization_name(), " (", e.not_expected().note(), ")"), "", self, ""});
+                      absl::StrCat(e.organization_name(), " (", e.not_expected().note(), ")"), "",
+                      self, ""});
           } else {
             s.AddRow({absl::StrCat(r.year()), absl::StrCat(r.cluster_number()), r.period(),
-                      absl::StrCat(r.scheme_version()), "", e.organization_code(), e.organization_name(), "",
-                      self, flag, absl::StrCat("not expected: ", e.not_expected().note()), "", "", ""});
+                      absl::StrCat(r.scheme_version()), "", e.organization_code(),
+                      e.organization_name(), "", self, flag,
+                      absl::StrCat("not expected: ", e.not_expected().note()), "", "", ""});
           }
           continue;
         }
         if (readable) {
           s.AddRow({absl::StrCat(r.cluster_number()), absl::StrCat(e.rank()), e.organization_code(),
-                    e.organization_name() + (e.cluster_role().empty() ? "" : " (" + e.cluster_role() + ")"),
+                    e.organization_name() +
+                        (e.cluster_role().empty() ? "" : " (" + e.cluster_role() + ")"),
                     Num(e.total()), self, flag});
           if (!breakdown) continue;
           for (const auto& c : e.breakdown()) {
             s.AddRow({"", "", "", absl::StrCat("  ", c.criterion_code()),
-                      c.present() ? absl::StrCat(Num(c.points()), "  (raw ", Num(c.raw_value()), ", norm ",
-                                                 Num(c.normalised()), ")")
+                      c.present() ? absl::StrCat(Num(c.points()), "  (raw ", Num(c.raw_value()),
+                                                 ", norm ", Num(c.normalised()), ")")
                                   : "0  (not reported)",
                       c.has_self_points() ? Num(c.self_points()) : ""});
           }
           for (const auto& a : e.adjustments()) {
-            s.AddRow({"", "", "", absl::StrCat("  ", a.rule_code(), " x", a.count()), Num(a.points())});
+            s.AddRow(
+                {"", "", "", absl::StrCat("  ", a.rule_code(), " x", a.count()), Num(a.points())});
           }
         } else {
           for (const auto& c : e.breakdown()) {
             s.AddRow({absl::StrCat(r.year()), absl::StrCat(r.cluster_number()), r.period(),
-                      absl::StrCat(r.scheme_version()), absl::StrCat(e.rank()), e.organization_code(),
-                      e.organization_name(), Num(e.total()), self, flag, c.criterion_code(),
-                      c.present() ? Num(c.raw_value()) : "", Num(c.normalised()), Num(c.points())});
+                      absl::StrCat(r.scheme_version()), absl::StrCat(e.rank()),
+                      e.organization_code(), e.organization_name(), Num(e.total()), self, flag,
+                      c.criterion_code(), c.present() ? Num(c.raw_value()) : "",
+                      Num(c.normalised()), Num(c.points())});
           }
           for (const auto& a : e.adjustments()) {
             s.AddRow({absl::StrCat(r.year()), absl::StrCat(r.cluster_number()), r.period(),
-                      absl::StrCat(r.scheme_version()), absl::StrCat(e.rank()), e.organization_code(),
-                      e.organization_name(), Num(e.total()), self, flag, a.rule_code(),
-                      absl::StrCat(a.count()), "", Num(a.points())});
+                      absl::StrCat(r.scheme_version()), absl::StrCat(e.rank()),
+                      e.organization_code(), e.organization_name(), Num(e.total()), self, flag,
+                      a.rule_code(), absl::StrCat(a.count()), "", Num(a.points())});
           }
         }
       }
@@ -134,8 +149,9 @@ int RunRankingShow(const Invocation& invocation) {
       [&] {
         if (out.rankings_size() > 0) {
           const auto& r = out.rankings(0);
-          std::cout << "rankings for " << r.period() << ", clusters of " << r.year() << ", scheme version "
-                    << r.scheme_version() << (r.rolled_up() ? ", predecessors rolled into successors" : "")
+          std::cout << "rankings for " << r.period() << ", clusters of " << r.year()
+                    << ", scheme version " << r.scheme_version()
+                    << (r.rolled_up() ? ", predecessors rolled into successors" : "")
                     << " (as of change " << r.source_sequence() << ")\n";
         }
         sheet(true).PrintTable(std::cout);
@@ -152,35 +168,40 @@ int RunRankingSchemes(const Invocation& invocation) {
     return ReportRpcError("scoring schemes", s);
   }
   auto sheet = [&] {
-    Sheet s({"year", "version", "criterion", "source", "indicator", "max_points", "weight", "normalisation"});
+    Sheet s({"year", "version", "criterion", "source", "indicator", "max_points", "weight",
+             "normalisation"});
     for (const auto& scheme : out.schemes()) {
       for (const auto& c : scheme.criteria()) {
         s.AddRow({absl::StrCat(scheme.year()), absl::StrCat(scheme.version()), c.code(),
-                  v1::CriterionSource_Name(c.source()).substr(17), c.indicator_code(), Num(c.max_points()),
-                  Num(c.weight() == 0 ? 1 : c.weight()), v1::Normalisation_Name(c.normalisation()).substr(14)});
+                  v1::CriterionSource_Name(c.source()).substr(17), c.indicator_code(),
+                  Num(c.max_points()), Num(c.weight() == 0 ? 1 : c.weight()),
+                  v1::Normalisation_Name(c.normalisation()).substr(14)});
       }
       for (const auto& r : scheme.rules()) {
         s.AddRow({absl::StrCat(scheme.year()), absl::StrCat(scheme.version()), r.code(),
-                  v1::ScoringRuleKind_Name(r.kind()).substr(18), r.indicator_code(), Num(r.points())});
+                  v1::ScoringRuleKind_Name(r.kind()).substr(18), r.indicator_code(),
+                  Num(r.points())});
       }
     }
     return s;
   };
-  return Present(invocation, out, [&] { sheet().PrintTable(std::cout); }, sheet);
+  return Present(
+      invocation, out, [&] { sheet().PrintTable(std::cout); }, sheet);
 }
 
-void AddIndicators(const Invocation& invocation, google::protobuf::RepeatedPtrField<std::string>* out) {
+void AddIndicators(const Invocation& invocation,
+                   google::protobuf::RepeatedPtrField<std::string>* out) {
   for (const auto& code : invocation.GetList("indicators")) *out->Add() = code;
 }
 
 Sheet ComparisonSheet(const std::string& period,
                       const google::protobuf::RepeatedPtrField<v1::IndicatorComparison>& rows) {
-  Sheet s({"period", "indicator", "value", "cluster_average", "cluster_median", "cluster_best", "best_code",
-           "rank", "of"});
+  Sheet s({"period", "indicator", "value", "cluster_average", "cluster_median", "cluster_best",
+           "best_code", "rank", "of"});
   for (const auto& c : rows) {
-    s.AddRow({period, c.indicator_code(), c.present() ? Num(c.value()) : "", Num(c.cluster_average()),
-              Num(c.cluster_median()), Num(c.cluster_best()), c.best_code(),
-              c.rank() ? absl::StrCat(c.rank()) : "", absl::StrCat(c.of())});
+    s.AddRow({period, c.indicator_code(), c.present() ? Num(c.value()) : "",
+              Num(c.cluster_average()), Num(c.cluster_median()), Num(c.cluster_best()),
+              c.best_code(), c.rank() ? absl::StrCat(c.rank()) : "", absl::StrCat(c.of())});
   }
   return s;
 }
@@ -223,15 +244,16 @@ int RunCompareClusters(const Invocation& invocation) {
     return ReportRpcError(absl::StrCat("cluster comparison for ", req.period()), s);
   }
   auto sheet = [&] {
-    Sheet s({"cluster", "indicator", "sum", "average", "median", "best", "best_code", "reporting", "members"});
+    Sheet s({"cluster", "indicator", "sum", "average", "median", "best", "best_code", "reporting",
+             "members"});
     for (const auto& f : out.figures()) {
-      s.AddRow({absl::StrCat(f.cluster_number()), f.indicator_code(), Num(f.sum()), Num(f.average()),
-                Num(f.median()), Num(f.best()), f.best_code(), absl::StrCat(f.reporting()),
-                absl::StrCat(f.members())});
+      s.AddRow({absl::StrCat(f.cluster_number()), f.indicator_code(), Num(f.sum()),
+                Num(f.average()), Num(f.median()), Num(f.best()), f.best_code(),
+                absl::StrCat(f.reporting()), absl::StrCat(f.members())});
     }
     for (const auto& c : out.scores()) {
-      s.AddRow({absl::StrCat(c.cluster_number()), "score", "", Num(c.average_total()), "", Num(c.best_total()),
-                c.flag_proposal_code()});
+      s.AddRow({absl::StrCat(c.cluster_number()), "score", "", Num(c.average_total()), "",
+                Num(c.best_total()), c.flag_proposal_code()});
     }
     return s;
   };
@@ -257,21 +279,25 @@ int RunCompareTrend(const Invocation& invocation) {
     return ReportRpcError(absl::StrCat("trend of ", req.organization_code()), s);
   }
   auto sheet = [&] {
-    Sheet s({"period", "cluster", "total", "rank", "of", "indicator", "value", "cluster_average", "cluster_best"});
+    Sheet s({"period", "cluster", "total", "rank", "of", "indicator", "value", "cluster_average",
+             "cluster_best"});
     for (const auto& p : out.points()) {
-      const std::string cluster = p.cluster_number() ? absl::StrCat(p.year(), "/", p.cluster_number()) : "";
+      const std::string cluster =
+          p.cluster_number() ? absl::StrCat(p.year(), "/", p.cluster_number()) : "";
       const std::string total = p.scored() ? Num(p.total()) : "";
       const std::string rank = p.scored() ? absl::StrCat(p.rank()) : "";
       const std::string of = p.scored() ? absl::StrCat(p.of()) : "";
       if (p.indicators_size() == 0) s.AddRow({p.period(), cluster, total, rank, of});
       for (const auto& c : p.indicators()) {
-        s.AddRow({p.period(), cluster, total, rank, of, c.indicator_code(), c.present() ? Num(c.value()) : "",
-                  Num(c.cluster_average()), Num(c.cluster_best())});
+        s.AddRow({p.period(), cluster, total, rank, of, c.indicator_code(),
+                  c.present() ? Num(c.value()) : "", Num(c.cluster_average()),
+                  Num(c.cluster_best())});
       }
     }
     return s;
   };
-  return Present(invocation, out, [&] { sheet().PrintTable(std::cout); }, sheet);
+  return Present(
+      invocation, out, [&] { sheet().PrintTable(std::cout); }, sheet);
 }
 
 // The 2025 demo scheme: what a cluster adopts at its covenant conference.
@@ -281,8 +307,8 @@ v1::ScoringScheme DemoScheme() {
   s.set_name("Bảng chấm điểm thi đua cụm 2025");
   s.set_note("demo: adopted at the 2025 covenant-signing conferences");
   s.set_total_points(100);
-  auto add = [&](const char* code, const char* name, v1::CriterionSource source, const char* indicator,
-                 double max_points, v1::Normalisation n) {
+  auto add = [&](const char* code, const char* name, v1::CriterionSource source,
+                 const char* indicator, double max_points, v1::Normalisation n) {
     auto* c = s.add_criteria();
     c->set_code(code);
     c->set_name(name);
@@ -298,14 +324,15 @@ v1::ScoringScheme DemoScheme() {
                 v1::NORMALISATION_LINEAR);
   w->set_lower(0);
   w->set_upper(20);
-  auto* contests = add("contests", "Tổ chức Hội thi STKT", v1::CRITERION_SOURCE_CONTEST, "tech_contest_held", 15,
-                       v1::NORMALISATION_TABLE);
+  auto* contests = add("contests", "Tổ chức Hội thi STKT", v1::CRITERION_SOURCE_CONTEST,
+                       "tech_contest_held", 15, v1::NORMALISATION_TABLE);
   auto* step = contests->add_table();
   step->set_at_least(1);
   step->set_share(1);
   add("honoured", "Tôn vinh trí thức", v1::CRITERION_SOURCE_INDICATOR, "intellectuals_honoured", 20,
       v1::NORMALISATION_SHARE_OF_BEST);
-  auto* t = add("timeliness", "Báo cáo đúng hạn", v1::CRITERION_SOURCE_TIMELINESS, "", 20, v1::NORMALISATION_LINEAR);
+  auto* t = add("timeliness", "Báo cáo đúng hạn", v1::CRITERION_SOURCE_TIMELINESS, "", 20,
+                v1::NORMALISATION_LINEAR);
   t->set_lower(0);
   t->set_upper(1);
   auto* late = s.add_rules();
@@ -333,7 +360,8 @@ int RunDemoRanking(const Invocation& invocation) {
   return Show(invocation, out, [&] {
     std::cout << (out.created() ? "defined" : "already defined") << ": scoring scheme "
               << out.scheme().year() << " version " << out.scheme().version() << " ("
-              << out.scheme().criteria_size() << " criteria, " << out.scheme().rules_size() << " rules)\n";
+              << out.scheme().criteria_size() << " criteria, " << out.scheme().rules_size()
+              << " rules)\n";
   });
 }
 
@@ -342,7 +370,8 @@ int RunDemoRanking(const Invocation& invocation) {
 std::vector<CommandSpec> RankingCommands() {
   std::vector<CommandSpec> commands;
   {
-    CommandSpec c = Command("ranking show", "Emulation-cluster rankings for a period.", RunRankingShow);
+    CommandSpec c =
+        Command("ranking show", "Emulation-cluster rankings for a period.", RunRankingShow);
     c.Required("period", "PERIOD", "2025, 2025H1 or 2025H2")
         .Option("year", "YEAR", "emulation year of the clusters and scheme (default: the period's)")
         .Option("cluster", "N", "one cluster (default: all)")
@@ -352,21 +381,25 @@ std::vector<CommandSpec> RankingCommands() {
     commands.push_back(WithRanking(c));
   }
   {
-    CommandSpec c = Command("ranking schemes", "Scoring schemes and their versions.", RunRankingSchemes);
+    CommandSpec c =
+        Command("ranking schemes", "Scoring schemes and their versions.", RunRankingSchemes);
     c.Option("year", "YEAR", "one year (default: all)");
     commands.push_back(WithRanking(c));
   }
   {
-    CommandSpec c = Command("compare province", "A province against its cluster's average, median and best.",
-                            RunCompareProvince);
-    c.Required("org", "CODE", "the province").Required("period", "PERIOD", "2025, 2025H1 ...")
+    CommandSpec c =
+        Command("compare province", "A province against its cluster's average, median and best.",
+                RunCompareProvince);
+    c.Required("org", "CODE", "the province")
+        .Required("period", "PERIOD", "2025, 2025H1 ...")
         .Option("indicators", "CODES", "comma-separated (default: the scheme's)")
         .Option("year", "YEAR", "emulation year of the cluster (default: the period's)")
         .Switch("roll-up", "add merged predecessors' values to their successors");
     commands.push_back(WithRanking(c));
   }
   {
-    CommandSpec c = Command("compare clusters", "Cluster against cluster for a period.", RunCompareClusters);
+    CommandSpec c =
+        Command("compare clusters", "Cluster against cluster for a period.", RunCompareClusters);
     c.Required("period", "PERIOD", "2025, 2025H1 ...")
         .Option("indicators", "CODES", "comma-separated (default: the scheme's)")
         .Option("year", "YEAR", "emulation year of the clusters (default: the period's)")
@@ -374,16 +407,18 @@ std::vector<CommandSpec> RankingCommands() {
     commands.push_back(WithRanking(c));
   }
   {
-    CommandSpec c = Command("compare trend", "A province's score, rank and indicators over periods.",
-                            RunCompareTrend);
-    c.Required("org", "CODE", "the province").Required("to", "PERIOD", "the last period, e.g. 2025H2")
+    CommandSpec c = Command(
+        "compare trend", "A province's score, rank and indicators over periods.", RunCompareTrend);
+    c.Required("org", "CODE", "the province")
+        .Required("to", "PERIOD", "the last period, e.g. 2025H2")
         .Option("periods", "N", "how many periods (default 6)")
         .Option("indicators", "CODES", "comma-separated (default: the scheme's)")
         .Switch("roll-up", "read history against the latest clusters, predecessors rolled in");
     commands.push_back(WithRanking(c));
   }
   {
-    CommandSpec c = Command("demo ranking", "Define the 2025 demo scoring scheme (idempotent).", RunDemoRanking);
+    CommandSpec c = Command("demo ranking", "Define the 2025 demo scoring scheme (idempotent).",
+                            RunDemoRanking);
     c.Option("ranking", "HOST:PORT", "ranking service address (default 127.0.0.1:50055)");
     commands.push_back(c);
   }

@@ -21,10 +21,9 @@ std::string ServiceTarget(const Invocation& invocation, const char* option, cons
 
 absl::Status ExplainMissingToken(absl::Status status, const std::string& token) {
   if (status.code() != absl::StatusCode::kUnauthenticated || !token.empty()) return status;
-  absl::Status explained(status.code(),
-                         absl::StrCat(status.message(),
-                                      " (fedctl had no token: pass --token, or "
-                                      "--token_secret_file to mint one)"));
+  absl::Status explained(status.code(), absl::StrCat(status.message(),
+                                                     " (fedctl had no token: pass --token, or "
+                                                     "--token_secret_file to mint one)"));
   status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
     explained.SetPayload(url, payload);
   });

@@ -27,12 +27,18 @@ std::string WhenAndWho(const google::protobuf::Timestamp& at, const std::string&
 // Officers before ordinary members, in the order a decision lists them.
 int PositionRank(federation::v1::Position position) {
   switch (position) {
-    case federation::v1::POSITION_CHAIR: return 0;
-    case federation::v1::POSITION_VICE_CHAIR: return 1;
-    case federation::v1::POSITION_GENERAL_SECRETARY: return 2;
-    case federation::v1::POSITION_HEAD_OF_INSPECTION: return 3;
-    case federation::v1::POSITION_MEMBER: return 4;
-    default: return 5;
+    case federation::v1::POSITION_CHAIR:
+      return 0;
+    case federation::v1::POSITION_VICE_CHAIR:
+      return 1;
+    case federation::v1::POSITION_GENERAL_SECRETARY:
+      return 2;
+    case federation::v1::POSITION_HEAD_OF_INSPECTION:
+      return 3;
+    case federation::v1::POSITION_MEMBER:
+      return 4;
+    default:
+      return 5;
   }
 }
 
@@ -97,8 +103,8 @@ Fields CongressTermFields(const CongressTerm& term) {
       {"term", absl::StrCat(term.term_number(), ", ", TermYears(term))},
       {"held on", term.held_on()},
       {"state", RecognitionLabel(term.state())},
-      {"decision", absl::StrCat(term.decision_number(),
-                                term.decision_date().empty() ? "" : " of ", term.decision_date())},
+      {"decision", absl::StrCat(term.decision_number(), term.decision_date().empty() ? "" : " of ",
+                                term.decision_date())},
       {"returned because", term.return_reason()},
   };
 }

@@ -44,11 +44,16 @@ class ReportingClient : public ServiceClient<v1::ReportingService> {
 
 std::string StateLabel(v1::ReportState state) {
   switch (state) {
-    case v1::REPORT_STATE_DRAFT: return "draft";
-    case v1::REPORT_STATE_SUBMITTED: return "submitted";
-    case v1::REPORT_STATE_ACCEPTED: return "accepted";
-    case v1::REPORT_STATE_RETURNED: return "returned";
-    default: return "-";
+    case v1::REPORT_STATE_DRAFT:
+      return "draft";
+    case v1::REPORT_STATE_SUBMITTED:
+      return "submitted";
+    case v1::REPORT_STATE_ACCEPTED:
+      return "accepted";
+    case v1::REPORT_STATE_RETURNED:
+      return "returned";
+    default:
+      return "-";
   }
 }
 
@@ -71,8 +76,9 @@ v1::Report ReadReportFile(const std::string& path) {
   v1::Report report;
   auto status = google::protobuf::util::JsonStringToMessage(buffer.str(), &report);
   if (!status.ok()) {
-    throw UsageError(absl::StrCat(path, " is not a report in protobuf JSON (as `fedctl report "
-                                        "draft` writes): ",
+    throw UsageError(absl::StrCat(path,
+                                  " is not a report in protobuf JSON (as `fedctl report "
+                                  "draft` writes): ",
                                   status.ToString()));
   }
   return report;
@@ -94,9 +100,9 @@ int RunReportDraft(const Invocation& invocation) {
   auto client = ReportingClient::Connect(invocation);
   if (auto status = client.Call(&ReportingClient::Stub::CreateDraft, request, &draft);
       !status.ok()) {
-    return ReportRpcError(absl::StrCat("creating the draft of ", request.organization_code(), " ",
-                                       request.period()),
-                          status);
+    return ReportRpcError(
+        absl::StrCat("creating the draft of ", request.organization_code(), " ", request.period()),
+        status);
   }
   if (!invocation.Has("out")) {
     PrintJson(std::cout, draft);
@@ -114,13 +120,12 @@ int RunReportSave(const Invocation& invocation) {
   *request.mutable_report() = ReadReportFile(invocation.Get("file"));
   v1::Report saved;
   auto client = ReportingClient::Connect(invocation);
-  if (auto status = client.Call(&ReportingClient::Stub::SaveDraft, request, &saved);
-      !status.ok()) {
+  if (auto status = client.Call(&ReportingClient::Stub::SaveDraft, request, &saved); !status.ok()) {
     return ReportRpcError(absl::StrCat("saving ", invocation.Get("file")), status);
   }
   return Show(invocation, saved, [&] {
-    std::cout << "saved the draft of " << saved.organization_code() << " " << saved.period()
-              << ": " << FilledText(saved) << " filled\n";
+    std::cout << "saved the draft of " << saved.organization_code() << " " << saved.period() << ": "
+              << FilledText(saved) << " filled\n";
   });
 }
 
@@ -157,15 +162,14 @@ int RunReportSubmit(const Invocation& invocation) {
   auto client = ReportingClient::Connect(invocation);
   if (auto status = client.Call(&ReportingClient::Stub::SubmitReport, request, &submitted);
       !status.ok()) {
-    return ReportRpcError(absl::StrCat("submitting ", request.organization_code(), " ",
-                                       request.period()),
-                          status);
+    return ReportRpcError(
+        absl::StrCat("submitting ", request.organization_code(), " ", request.period()), status);
   }
   return Show(invocation, submitted, [&] {
     std::cout << "submitted " << submitted.organization_code() << " " << submitted.period()
               << " as revision " << submitted.revision() << " at "
-              << FormatTimestamp(submitted.submitted_at()) << " (due "
-              << submitted.due_date() << ")\n"
+              << FormatTimestamp(submitted.submitted_at()) << " (due " << submitted.due_date()
+              << ")\n"
               << "it travels to the national office by itself: see `fedctl report outbox`\n";
   });
 }
@@ -217,31 +221,29 @@ int RunReportOutbox(const Invocation& invocation) {
 std::vector<CommandSpec> ReportCommands() {
   std::vector<CommandSpec> commands = {
       Command("report draft",
-                    "Create (or fetch) the draft of a report and write it as protobuf JSON.",
-                    RunReportDraft)
+              "Create (or fetch) the draft of a report and write it as protobuf JSON.",
+              RunReportDraft)
           .Required("org", "CODE", "reporting organisation, e.g. 14")
           .Required("period", "PERIOD", "2025H1, 2025H2, 2025 or 2025Q3")
           .Switch("prefill", "fill members, member associations and other stocks in")
           .Option("out", "FILE", "write the draft here (default: standard output)"),
       Command("report save", "Save a draft file (values and narrative replace the saved ones).",
-                    RunReportSave)
+              RunReportSave)
           .Required("file", "FILE", "the draft as protobuf JSON ('-' reads standard input)"),
       Command("report validate",
-                    "Check a draft file as if it were submitted; stores nothing. Exit 1 if invalid.",
-                    RunReportValidate)
+              "Check a draft file as if it were submitted; stores nothing. Exit 1 if invalid.",
+              RunReportValidate)
           .Required("file", "FILE", "the draft as protobuf JSON ('-' reads standard input)"),
       Command("report submit",
-                    "Submit the saved draft as a new revision; it is queued for the national office.",
-                    RunReportSubmit)
+              "Submit the saved draft as a new revision; it is queued for the national office.",
+              RunReportSubmit)
           .Required("org", "CODE", "reporting organisation")
           .Required("period", "PERIOD", "the period"),
-      Command("report list", "List every revision of reports, newest period first.",
-                    RunReportList)
+      Command("report list", "List every revision of reports, newest period first.", RunReportList)
           .Option("org", "CODE", "only this organisation (default: every one you may read)")
           .Option("period", "PERIOD", "only this period"),
-      Command("report outbox",
-                    "How far submitted reports have got on their way to the aggregator.",
-                    RunReportOutbox),
+      Command("report outbox", "How far submitted reports have got on their way to the aggregator.",
+              RunReportOutbox),
   };
   // Every report command talks to the reporting service, not the registry.
   for (auto& command : commands) {

@@ -19,17 +19,30 @@ absl::Duration ParseLifetime(const std::string& text) {
   absl::Duration unit = absl::Seconds(1);
   if (!text.empty()) {
     switch (text.back()) {
-      case 's': unit = absl::Seconds(1); digits.pop_back(); break;
-      case 'm': unit = absl::Minutes(1); digits.pop_back(); break;
-      case 'h': unit = absl::Hours(1); digits.pop_back(); break;
-      case 'd': unit = absl::Hours(24); digits.pop_back(); break;
-      default: break;
+      case 's':
+        unit = absl::Seconds(1);
+        digits.pop_back();
+        break;
+      case 'm':
+        unit = absl::Minutes(1);
+        digits.pop_back();
+        break;
+      case 'h':
+        unit = absl::Hours(1);
+        digits.pop_back();
+        break;
+      case 'd':
+        unit = absl::Hours(24);
+        digits.pop_back();
+        break;
+      default:
+        break;
     }
   }
   int64_t count = 0;
   if (!absl::SimpleAtoi(digits, &count) || count <= 0) {
-    throw UsageError(absl::StrCat("--ttl must be a duration such as 24h, 90m or 3600s; got '",
-                                  text, "'"));
+    throw UsageError(
+        absl::StrCat("--ttl must be a duration such as 24h, 90m or 3600s; got '", text, "'"));
   }
   absl::Duration lifetime = unit * count;
   if (lifetime > kMaxTokenLifetime) throw UsageError("--ttl must be at most a year");
@@ -43,8 +56,8 @@ int RunTokenIssue(const Invocation& invocation) {
   auto signer = LoadTokenSigner(invocation.global());
   if (!signer.ok()) throw UsageError(std::string(signer.status().message()));
 
-  std::string token = MintToken(*signer, invocation.Get("subject"), invocation.Get("org"), role,
-                                lifetime);
+  std::string token =
+      MintToken(*signer, invocation.Get("subject"), invocation.Get("org"), role, lifetime);
   // Only the token on stdout, so that `export FED_TOKEN=$(fedctl token issue ...)` works.
   std::cout << token << "\n";
   return 0;
@@ -53,8 +66,7 @@ int RunTokenIssue(const Invocation& invocation) {
 }  // namespace
 
 std::vector<CommandSpec> TokenCommands() {
-  return {Command("token issue",
-                  "Mint an access token with the token secret file and print it.",
+  return {Command("token issue", "Mint an access token with the token secret file and print it.",
                   RunTokenIssue)
               .Required("subject", "NAME", "who the token is for (a login or a system's name)")
               .Required("org", "CODE", "organisation the holder acts for, e.g. 14 or VUSTA")

@@ -78,8 +78,8 @@ class AggregatorTest : public registry::testing::RegistryTest {
     agg_service_ = std::make_unique<AggregatorGrpcService>(
         aggregator_.get(), intake_.get(),
         fed::CallContext{&fedtest::TestSigner(), agg_workers_.get()});
-    agg_server_ = std::make_unique<fedtest::LoopbackServer>(
-        std::vector<grpc::Service*>{agg_service_.get()});
+    agg_server_ =
+        std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{agg_service_.get()});
     agg_ = v1::AggregatorService::NewStub(agg_server_->channel());
   }
 

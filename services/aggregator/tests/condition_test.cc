@@ -36,8 +36,8 @@ TEST(ConditionTest, UnreportedIndicatorNeverMatches) {
 }
 
 TEST(ConditionTest, MistakesAreExplained) {
-  for (const char* text : {"", "workshops >=", "has_bulletin AND", "seminars > 1",
-                           "(has_bulletin", "has_bulletin has_website", "workshops >= abc"}) {
+  for (const char* text : {"", "workshops >=", "has_bulletin AND", "seminars > 1", "(has_bulletin",
+                           "has_bulletin has_website", "workshops >= abc"}) {
     auto condition = ParseCondition(text);
     EXPECT_EQ(condition.status().code(), absl::StatusCode::kInvalidArgument) << text;
   }

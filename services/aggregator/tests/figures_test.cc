@@ -56,7 +56,8 @@ TEST(FiguresTest, StocksOfAYearAreItsYearEndValue) {
   h2.latest_values[IndicatorIndex("members")] = 58000;  // includes Quảng Bình's members
   h2.accepted_values = h2.latest_values;
   f.Apply(h2);
-  auto year = f.Totals("2025", Scope::kAccepted, {IndicatorIndex("members"), IndicatorIndex("workshops")});
+  auto year =
+      f.Totals("2025", Scope::kAccepted, {IndicatorIndex("members"), IndicatorIndex("workshops")});
   EXPECT_EQ(year.totals(0).value(), 58000);  // not 89000: 44 merged away before year end
   EXPECT_EQ(year.totals(1).value(), 5);      // flows of both halves still add up
 }

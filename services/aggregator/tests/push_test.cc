@@ -70,20 +70,19 @@ TEST_F(PushTest, OlderRevisionNeverReplacesANewerOne) {
 
 TEST_F(PushTest, SameRevisionWithOtherContentIsAConflict) {
   EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 1, {{"workshops", 7}})), v1::PUSH_OUTCOME_STORED);
-  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 1, {{"workshops", 8}})),
-            v1::PUSH_OUTCOME_CONFLICT);
+  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 1, {{"workshops", 8}})), v1::PUSH_OUTCOME_CONFLICT);
   EXPECT_EQ(Total("2024H1", "workshops", true), 7);
 }
 
 TEST_F(PushTest, InvalidReportListsEveryProblemAndStoresNothing) {
   v1::Report report = MakeReport("14", "2024H1", 1,
                                  {{"members", 100},
-                                  {"intellectuals", 200},       // more than members
+                                  {"intellectuals", 200},  // more than members
                                   {"contest_entries", 3},
-                                  {"contest_prizes", 5},        // more than entries
+                                  {"contest_prizes", 5},            // more than entries
                                   {"tech_contest_by_union", true},  // but not held
-                                  {"workshops", -1},            // negative
-                                  {"unknown_thing", 1}});       // not in the catalog
+                                  {"workshops", -1},                // negative
+                                  {"unknown_thing", 1}});           // not in the catalog
   auto* wrong_type = report.add_values();
   wrong_type->set_code("has_website");
   wrong_type->set_count(1);  // a yes/no given as a number

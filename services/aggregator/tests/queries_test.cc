@@ -21,13 +21,16 @@ class QueriesTest : public AggregatorTest {
     auto acks = Push({report});
     ASSERT_EQ(acks.size(), 1u);
     ASSERT_EQ(acks[0].outcome(), v1::PUSH_OUTCOME_STORED);
-    ASSERT_TRUE(Review("accept", report.organization_code(), report.period(), report.revision()).ok());
+    ASSERT_TRUE(
+        Review("accept", report.organization_code(), report.period(), report.revision()).ok());
   }
 };
 
 TEST_F(QueriesTest, YearIsDerivedFromHalvesUnlessThereIsAnAnnualReport) {
-  PushAndAccept(MakeReport("14", "2023H1", 1, {{"workshops", 3}, {"members", 190000}, {"has_website", false}}));
-  PushAndAccept(MakeReport("14", "2023H2", 1, {{"workshops", 4}, {"members", 200000}, {"has_website", true}}));
+  PushAndAccept(MakeReport("14", "2023H1", 1,
+                           {{"workshops", 3}, {"members", 190000}, {"has_website", false}}));
+  PushAndAccept(MakeReport("14", "2023H2", 1,
+                           {{"workshops", 4}, {"members", 200000}, {"has_website", true}}));
   v1::TotalsRequest req;
   req.set_period("2023");
   req.add_indicator_codes("workshops");
@@ -65,9 +68,12 @@ TEST_F(QueriesTest, UnknownIndicatorInAQueryIsInvalid) {
 }
 
 TEST_F(QueriesTest, CoverageCountsProvincesMeetingACondition) {
-  PushAndAccept(MakeReport("14", "2024H1", 1, {{"has_bulletin", true}, {"has_website", true}, {"workshops", 12}}));
-  PushAndAccept(MakeReport("20", "2024H1", 1, {{"has_bulletin", true}, {"has_website", false}, {"workshops", 10}}));
-  PushAndAccept(MakeReport("38", "2024H1", 1, {{"has_bulletin", false}, {"has_website", true}, {"workshops", 2}}));
+  PushAndAccept(MakeReport("14", "2024H1", 1,
+                           {{"has_bulletin", true}, {"has_website", true}, {"workshops", 12}}));
+  PushAndAccept(MakeReport("20", "2024H1", 1,
+                           {{"has_bulletin", true}, {"has_website", false}, {"workshops", 10}}));
+  PushAndAccept(MakeReport("38", "2024H1", 1,
+                           {{"has_bulletin", false}, {"has_website", true}, {"workshops", 2}}));
   v1::CoverageRequest req;
   req.set_period("2024H1");
   req.set_condition("has_bulletin AND has_website");
@@ -90,11 +96,11 @@ TEST_F(QueriesTest, CoverageCountsProvincesMeetingACondition) {
 
 TEST_F(QueriesTest, CompletenessListsMissingAndLateProvinces) {
   v1::Report on_time = MakeReport("14", "2024H1", 1, {{"workshops", 1}});
-  on_time.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(absl::FromCivil(
-      absl::CivilSecond(2024, 7, 10, 9, 0, 0), absl::FixedTimeZone(7 * 3600))));
+  on_time.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(
+      absl::FromCivil(absl::CivilSecond(2024, 7, 10, 9, 0, 0), absl::FixedTimeZone(7 * 3600))));
   v1::Report late = MakeReport("20", "2024H1", 1, {{"workshops", 1}});
-  late.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(absl::FromCivil(
-      absl::CivilSecond(2024, 7, 20, 9, 0, 0), absl::FixedTimeZone(7 * 3600))));
+  late.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(
+      absl::FromCivil(absl::CivilSecond(2024, 7, 20, 9, 0, 0), absl::FixedTimeZone(7 * 3600))));
   Push({on_time, late});
   ASSERT_TRUE(Review("accept", "14", "2024H1", 1).ok());
 
@@ -128,7 +134,8 @@ TEST_F(QueriesTest, BoardMovesAsReportsArrive) {
   EXPECT_EQ(pushed.submitted(), 1);
   EXPECT_EQ(pushed.accepted(), 0);
   ASSERT_TRUE(Review("accept", "14", "2024H2", 1).ok());
-  ASSERT_TRUE(agg_->GetCompleteness(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &accepted).ok());
+  ASSERT_TRUE(
+      agg_->GetCompleteness(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &accepted).ok());
   EXPECT_EQ(accepted.accepted(), 1);
 }
 
@@ -173,8 +180,9 @@ TEST_F(QueriesTest, SeriesMarksPeriodsWithoutAReport) {
   EXPECT_FALSE(out.points(2).present());
   // Another province's series is not Sơn La's to read.
   req.set_organization_code("20");
-  EXPECT_EQ(agg_->GetSeries(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      agg_->GetSeries(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(QueriesTest, CountedValuesOfManyOrganisationsInOneCall) {
@@ -199,19 +207,21 @@ TEST_F(QueriesTest, CountedValuesOfManyOrganisationsInOneCall) {
   EXPECT_EQ(out.organizations(0).values(website), 1);
   EXPECT_EQ(out.organizations(1).values(workshops), 7);
   EXPECT_TRUE(std::isnan(out.organizations(1).values(website)));  // not given
-  EXPECT_FALSE(out.organizations(2).present());  // Thanh Hoá sent nothing
+  EXPECT_FALSE(out.organizations(2).present());                   // Thanh Hoá sent nothing
   EXPECT_EQ(out.organizations(2).values_size(), 0);
 
   // A province asks for its own values only.
   req.set_period("2024H1");
-  EXPECT_EQ(agg_->GetCountedValues(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).error_code(),
+  EXPECT_EQ(agg_->GetCountedValues(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out)
+                .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 
   v1::CountedValuesRequest bad;
   bad.set_period("2024H3");
   bad.add_organization_codes("14");
   bad.add_organization_codes("");
-  grpc::Status status = agg_->GetCountedValues(ContextAs(v1::ROLE_SERVICE, "VUSTA").get(), bad, &out);
+  grpc::Status status =
+      agg_->GetCountedValues(ContextAs(v1::ROLE_SERVICE, "VUSTA").get(), bad, &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(FieldsOf(status), ElementsAre("period", "organization_codes[1]"));
 }

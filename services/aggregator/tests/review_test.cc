@@ -22,7 +22,8 @@ class ReviewTest : public AggregatorTest {
     req.set_period(period);
     req.set_revision(revision);
     v1::Report out;
-    EXPECT_TRUE(agg_->GetReport(ContextAs(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(), req, &out).ok());
+    EXPECT_TRUE(
+        agg_->GetReport(ContextAs(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(), req, &out).ok());
     return out;
   }
 };
@@ -53,7 +54,8 @@ TEST_F(ReviewTest, ReturnNeedsACommentAndTheProvinceResubmits) {
   req.set_organization_code("14");
   req.set_period("2024H1");
   v1::ListRevisionsResponse out;
-  ASSERT_TRUE(agg_->ListRevisions(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).ok());
+  ASSERT_TRUE(
+      agg_->ListRevisions(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).ok());
   ASSERT_EQ(out.revisions_size(), 2);
   EXPECT_EQ(out.revisions(0).state(), v1::REPORT_STATE_RETURNED);
   EXPECT_EQ(out.revisions(1).state(), v1::REPORT_STATE_ACCEPTED);
@@ -75,7 +77,8 @@ TEST_F(ReviewTest, OnlyReviewersReviewAndOnlyAdminsReopen) {
   ASSERT_TRUE(Review("accept", "14", "2024H1", 1).ok());
   EXPECT_EQ(Review("reopen", "14", "2024H1", 1, "Số liệu hội viên sai").error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  ASSERT_TRUE(Review("reopen", "14", "2024H1", 1, "Số liệu hội viên sai", v1::ROLE_NATIONAL_ADMIN).ok());
+  ASSERT_TRUE(
+      Review("reopen", "14", "2024H1", 1, "Số liệu hội viên sai", v1::ROLE_NATIONAL_ADMIN).ok());
   EXPECT_EQ(Get("14", "2024H1").state(), v1::REPORT_STATE_RETURNED);
   // What was accepted keeps counting until its successor is accepted.
   EXPECT_EQ(Total("2024H1", "workshops"), 5);
@@ -91,7 +94,8 @@ TEST_F(ReviewTest, ChangeFeedCarriesDecisionsInOrderAndOnlyToTheirProvince) {
 
   v1::ListChangesRequest req;
   v1::ListChangesResponse son_la;
-  ASSERT_TRUE(agg_->ListChanges(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &son_la).ok());
+  ASSERT_TRUE(
+      agg_->ListChanges(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &son_la).ok());
   std::vector<std::string> events;
   for (const auto& c : son_la.changes()) events.push_back(c.organization_code() + ":" + c.event());
   EXPECT_THAT(events, ElementsAre("14:received", "14:returned"));
@@ -116,8 +120,9 @@ TEST_F(ReviewTest, ProvinceCannotReadAnothersReport) {
   req.set_organization_code("20");
   req.set_period("2024H1");
   v1::Report out;
-  EXPECT_EQ(agg_->GetReport(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      agg_->GetReport(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

@@ -20,8 +20,8 @@ TokenClaims ClaimsFor(federation::v1::Role role, absl::Time expires) {
 
 TEST(TokenSignerTest, MintedTokenVerifiesWithItsClaims) {
   TokenSigner signer("0123456789abcdef0123456789abcdef");
-  std::string token = signer.Mint(
-      ClaimsFor(federation::v1::ROLE_PROVINCE_REPORTER, absl::Now() + absl::Hours(1)));
+  std::string token =
+      signer.Mint(ClaimsFor(federation::v1::ROLE_PROVINCE_REPORTER, absl::Now() + absl::Hours(1)));
   auto claims = signer.Verify(token, absl::Now());
   ASSERT_TRUE(claims.ok()) << claims.status();
   EXPECT_EQ(claims->subject(), "nguyen.van.a");
@@ -40,14 +40,13 @@ TEST(TokenSignerTest, TokenFromAnotherSecretIsRefused) {
 
 TEST(TokenSignerTest, TamperedClaimsAreRefused) {
   TokenSigner signer("0123456789abcdef0123456789abcdef");
-  std::string reporter = signer.Mint(
-      ClaimsFor(federation::v1::ROLE_PROVINCE_REPORTER, absl::Now() + absl::Hours(1)));
+  std::string reporter =
+      signer.Mint(ClaimsFor(federation::v1::ROLE_PROVINCE_REPORTER, absl::Now() + absl::Hours(1)));
   std::string admin =
       signer.Mint(ClaimsFor(federation::v1::ROLE_NATIONAL_ADMIN, absl::Now() + absl::Hours(1)));
   // Splice the admin claims onto the reporter's signature.
   std::string forged = admin.substr(0, admin.rfind('.')) + reporter.substr(reporter.rfind('.'));
-  EXPECT_EQ(signer.Verify(forged, absl::Now()).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(signer.Verify(forged, absl::Now()).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST(TokenSignerTest, ExpiredTokenIsRefused) {
@@ -62,8 +61,7 @@ TEST(TokenSignerTest, ExpiredTokenIsRefused) {
 TEST(TokenSignerTest, GarbageIsRefused) {
   TokenSigner signer("0123456789abcdef0123456789abcdef");
   for (const char* token : {"", "fed1.", "fed1.abc", "fed1.a.b.c", "Bearer x", "fed1.!!.??"}) {
-    EXPECT_EQ(signer.Verify(token, absl::Now()).status().code(),
-              absl::StatusCode::kUnauthenticated)
+    EXPECT_EQ(signer.Verify(token, absl::Now()).status().code(), absl::StatusCode::kUnauthenticated)
         << token;
   }
 }
@@ -81,9 +79,8 @@ TEST(RequireRoleTest, DeniesOtherRolesWithPermissionDenied) {
   Principal viewer{"v", "VUSTA", federation::v1::ROLE_VIEWER};
   EXPECT_EQ(RequireRole(viewer, {federation::v1::ROLE_NATIONAL_ADMIN}).code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(RequireRole(viewer, {federation::v1::ROLE_NATIONAL_ADMIN,
-                                   federation::v1::ROLE_VIEWER})
-                  .ok());
+  EXPECT_TRUE(
+      RequireRole(viewer, {federation::v1::ROLE_NATIONAL_ADMIN, federation::v1::ROLE_VIEWER}).ok());
 }
 
 }  // namespace

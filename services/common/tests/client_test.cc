@@ -28,10 +28,9 @@ ServiceClient::Options QuickRetries() {
 }
 
 TEST(DependencyErrorTest, TransientFailuresBecomeUnavailableNamingTheDependency) {
-  for (grpc::StatusCode code :
-       {grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::DEADLINE_EXCEEDED,
-        grpc::StatusCode::INTERNAL, grpc::StatusCode::RESOURCE_EXHAUSTED,
-        grpc::StatusCode::ABORTED, grpc::StatusCode::UNKNOWN}) {
+  for (grpc::StatusCode code : {grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::DEADLINE_EXCEEDED,
+                                grpc::StatusCode::INTERNAL, grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                grpc::StatusCode::ABORTED, grpc::StatusCode::UNKNOWN}) {
     absl::Status status =
         DependencyError("registry", "GetOrganization", grpc::Status(code, "database error"));
     EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << code;
@@ -50,8 +49,7 @@ TEST(DependencyErrorTest, DefiniteAnswersKeepTheirCodeAndFields) {
   absl::Status invalid =
       DependencyError("aggregator", "GetTotals", ToGrpcStatus(violations.ToStatus()));
   EXPECT_EQ(invalid.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(invalid.GetPayload(kValidationErrorsUrl).has_value())
-      << "the fields must travel on";
+  EXPECT_TRUE(invalid.GetPayload(kValidationErrorsUrl).has_value()) << "the fields must travel on";
 }
 
 TEST(DependencyErrorTest, RefusedServiceIdentityIsAnInternalFaultNotTheUsers) {

@@ -23,7 +23,8 @@ class FetchingHealth final : public Health::CallbackService {
  public:
   explicit FetchingHealth(CallContext call) : call_(call) {}
 
-  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* ctx, const HealthCheckRequest* request,
+  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* ctx,
+                                  const HealthCheckRequest* request,
                                   HealthCheckResponse* response) override {
     return ServeMethod(ctx, call_, "Check", this, &FetchingHealth::Answer, request, response,
                        Blocking::kMemoryFirst);
@@ -65,7 +66,8 @@ class UnaryTest : public ::testing::Test {
   grpc::Status Check(const std::string& name, HealthCheckResponse* out) {
     HealthCheckRequest req;
     req.set_service(name);
-    return Health::NewStub(server_.channel())->Check(fedtest::ContextAs(federation::v1::ROLE_VIEWER, "VUSTA").get(), req, out);
+    return Health::NewStub(server_.channel())
+        ->Check(fedtest::ContextAs(federation::v1::ROLE_VIEWER, "VUSTA").get(), req, out);
   }
 
   WorkerPool workers_{2};

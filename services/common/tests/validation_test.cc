@@ -55,8 +55,8 @@ TEST(OrganizationCodeTest, AcceptsProvinceNationalAndAssociationCodes) {
   for (const char* code : {"14", "VUSTA", "14-HKT", "01.KTS_2"}) {
     EXPECT_TRUE(IsValidOrganizationCode(code)) << code;
   }
-  for (const char* code : {"", "1", "14-", "-14", "hn", "14 HKT", "ĐN",
-                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456"}) {
+  for (const char* code :
+       {"", "1", "14-", "-14", "hn", "14 HKT", "ĐN", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456"}) {
     EXPECT_FALSE(IsValidOrganizationCode(code)) << code;
   }
 }

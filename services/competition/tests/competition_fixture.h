@@ -31,12 +31,18 @@ struct Who {
   std::string org;
   std::string subject;
 };
-inline Who Organiser(const std::string& org) { return {v1::ROLE_PROVINCE_REPORTER, org, "clerk@" + org}; }
-inline Who Province(const std::string& org) { return {v1::ROLE_PROVINCE_REPORTER, org, "clerk@" + org}; }
+inline Who Organiser(const std::string& org) {
+  return {v1::ROLE_PROVINCE_REPORTER, org, "clerk@" + org};
+}
+inline Who Province(const std::string& org) {
+  return {v1::ROLE_PROVINCE_REPORTER, org, "clerk@" + org};
+}
 inline Who NationalAdmin() { return {v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin@vusta"}; }
 inline Who Viewer() { return {v1::ROLE_VIEWER, "VUSTA", "viewer"}; }
 inline Who Service() { return {v1::ROLE_SERVICE, "VUSTA", "reporting"}; }
-inline Who JudgeAs(const std::string& subject, const std::string& org) { return {v1::ROLE_JUDGE, org, subject}; }
+inline Who JudgeAs(const std::string& subject, const std::string& org) {
+  return {v1::ROLE_JUDGE, org, subject};
+}
 
 inline std::unique_ptr<grpc::ClientContext> ContextOf(const Who& who) {
   v1::TokenClaims claims;
@@ -92,7 +98,8 @@ inline v1::Contest NationalContest(v1::ContestKind kind, int edition, int year) 
   c.set_kind(kind);
   c.set_level(v1::CONTEST_LEVEL_NATIONAL);
   c.set_organizer_code("VUSTA");
-  c.set_title(kind == v1::CONTEST_KIND_VIFOTEC ? "Giải thưởng VIFOTEC" : "Hội thi Sáng tạo Kỹ thuật Toàn quốc");
+  c.set_title(kind == v1::CONTEST_KIND_VIFOTEC ? "Giải thưởng VIFOTEC"
+                                               : "Hội thi Sáng tạo Kỹ thuật Toàn quốc");
   return c;
 }
 
@@ -108,7 +115,9 @@ class CompetitionTest : public registry::testing::RegistryTest {
     for (const auto& [code, parent] : std::vector<std::pair<std::string, std::string>>{
              {"14-LS", "14"}, {"14-DD", "14"}, {"14-KT", "14"}, {"20-DD", "20"}, {"38-KT", "38"}}) {
       v1::Organization out;
-      ASSERT_TRUE(CreateAssociation(code, parent, "Hội " + code, RegistryTest::Admin().get(), &out).ok()) << code;
+      ASSERT_TRUE(
+          CreateAssociation(code, parent, "Hội " + code, RegistryTest::Admin().get(), &out).ok())
+          << code;
     }
     ASSERT_TRUE(fed::ApplyMigrations(db_->url(), "competition", Migrations()).ok());
     comp_pool_ = std::make_unique<fed::DbPool>(db_->url(), "competition", 4);
@@ -118,7 +127,8 @@ class CompetitionTest : public registry::testing::RegistryTest {
     comp_workers_ = std::make_unique<fed::WorkerPool>(4);
     comp_service_ = std::make_unique<CompetitionGrpcService>(
         logic_.get(), fed::CallContext{&fedtest::TestSigner(), comp_workers_.get()});
-    comp_server_ = std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{comp_service_.get()});
+    comp_server_ =
+        std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{comp_service_.get()});
     comp_ = v1::CompetitionService::NewStub(comp_server_->channel());
   }
 
@@ -133,8 +143,8 @@ class CompetitionTest : public registry::testing::RegistryTest {
   }
 
   template <typename Req, typename Resp>
-  grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), const Who& who,
-                    const Req& req, Resp* resp) {
+  grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                    const Who& who, const Req& req, Resp* resp) {
     auto ctx = ContextOf(who);
     return (comp_.get()->*method)(ctx.get(), req, resp);
   }
@@ -159,7 +169,8 @@ class CompetitionTest : public registry::testing::RegistryTest {
   }
 
   static v1::Entry MakeEntry(int64_t contest, const std::string& title, const std::string& source,
-                             const std::string& field, std::vector<std::string> authors = {"Lò Văn Minh"}) {
+                             const std::string& field,
+                             std::vector<std::string> authors = {"Lò Văn Minh"}) {
     v1::Entry e;
     e.set_contest_id(contest);
     e.set_title(title);
@@ -171,7 +182,8 @@ class CompetitionTest : public registry::testing::RegistryTest {
       a->set_name(name);
       a->set_role("tác giả");
     }
-    e.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2016, 5, 10), absl::UTCTimeZone())));
+    e.mutable_submitted_at()->set_seconds(
+        absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2016, 5, 10), absl::UTCTimeZone())));
     return e;
   }
 
@@ -230,8 +242,10 @@ class CompetitionTest : public registry::testing::RegistryTest {
     req.set_contest_id(contest);
     v1::GetResultsResponse out;
     grpc::Status s = Call(&Stub::GetResults, who, req, &out);
-    if (status) *status = s;
-    else EXPECT_TRUE(s.ok()) << s.error_message();
+    if (status)
+      *status = s;
+    else
+      EXPECT_TRUE(s.ok()) << s.error_message();
     return out;
   }
 
@@ -262,7 +276,8 @@ class CompetitionTest : public registry::testing::RegistryTest {
     EXPECT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
     int n = 0;
     for (const auto& source : sources) {
-      ids->push_back(SubmitOk(MakeEntry(id, absl::StrCat("Giải pháp số ", ++n), source, kAgri), Organiser("14")));
+      ids->push_back(SubmitOk(MakeEntry(id, absl::StrCat("Giải pháp số ", ++n), source, kAgri),
+                              Organiser("14")));
     }
     return id;
   }

@@ -57,9 +57,12 @@ TEST_F(ContestsTest, OnlyTheOrganiserManagesItsContest) {
   EXPECT_EQ(Call(&Stub::CreateContest, Province("20"), req, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   const int64_t id = Create(SonLaContest(), Organiser("14"));
-  EXPECT_EQ(Move(id, v1::CONTEST_STATE_OPEN, Province("20")).error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Move(id, v1::CONTEST_STATE_OPEN, Viewer()).error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, NationalAdmin()).ok());  // the national office may step in
+  EXPECT_EQ(Move(id, v1::CONTEST_STATE_OPEN, Province("20")).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Move(id, v1::CONTEST_STATE_OPEN, Viewer()).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(
+      Move(id, v1::CONTEST_STATE_OPEN, NationalAdmin()).ok());  // the national office may step in
   // The same edition twice is refused.
   EXPECT_EQ(Call(&Stub::CreateContest, Organiser("14"), req, &out).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
@@ -78,10 +81,10 @@ TEST_F(ContestsTest, BadContestListsEveryProblemAndWritesNothing) {
   v1::Contest out;
   grpc::Status s = Call(&Stub::CreateContest, NationalAdmin(), req, &out);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(FieldsOf(s), UnorderedElementsAre("contest.organizer_code", "contest.edition",
-                                                "contest.registration_closes", "contest.criteria[0].max_points",
-                                                "contest.prizes.first", "contest.min_judges_per_entry"
-));
+  EXPECT_THAT(FieldsOf(s),
+              UnorderedElementsAre("contest.organizer_code", "contest.edition",
+                                   "contest.registration_closes", "contest.criteria[0].max_points",
+                                   "contest.prizes.first", "contest.min_judges_per_entry"));
   v1::ListContestsResponse list;
   ASSERT_TRUE(Call(&Stub::ListContests, NationalAdmin(), v1::ListContestsRequest(), &list).ok());
   EXPECT_EQ(list.contests_size(), 0);
@@ -108,7 +111,8 @@ TEST_F(ContestsTest, BadEntryListsEveryProblem) {
   const int64_t id = Create(SonLaContest(), Organiser("14"));
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
   v1::Entry e = MakeEntry(id, "", "14-XX", "Y học");
-  e.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2016, 12, 1), absl::UTCTimeZone())));
+  e.mutable_submitted_at()->set_seconds(
+      absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2016, 12, 1), absl::UTCTimeZone())));
   v1::Entry out;
   grpc::Status s = Submit(e, Organiser("14"), &out);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -120,10 +124,12 @@ TEST_F(ContestsTest, BadEntryListsEveryProblem) {
 TEST_F(ContestsTest, SameTitleBySameAuthorsIsRefusedAndWithdrawalKeepsHistory) {
   const int64_t id = Create(SonLaContest(), Organiser("14"));
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
-  const int64_t first = SubmitOk(MakeEntry(id, "Lò sấy chè", "14-LS", kAgri, {"A Páo", "Lò Thị Hoa"}), Organiser("14"));
+  const int64_t first = SubmitOk(
+      MakeEntry(id, "Lò sấy chè", "14-LS", kAgri, {"A Páo", "Lò Thị Hoa"}), Organiser("14"));
   v1::Entry out;
   // Same work, authors in another order, title in another case.
-  grpc::Status dup = Submit(MakeEntry(id, "LÒ SẤY CHÈ", "14-LS", kAgri, {"Lò Thị Hoa", "A Páo"}), Organiser("14"), &out);
+  grpc::Status dup = Submit(MakeEntry(id, "LÒ SẤY CHÈ", "14-LS", kAgri, {"Lò Thị Hoa", "A Páo"}),
+                            Organiser("14"), &out);
   ASSERT_EQ(dup.error_code(), grpc::StatusCode::ALREADY_EXISTS) << dup.error_message();
   EXPECT_THAT(dup.error_message(), HasSubstr("entry.title: the same authors already entered"));
   // Other authors may use the same title.
@@ -158,13 +164,17 @@ TEST_F(ContestsTest, YouthContestNeedsAgesAndSchools) {
 }
 
 TEST_F(ContestsTest, ProvincesSeeTheirOwnEntriesAndViewersNothingBeforeAwarding) {
-  const int64_t national = Create(NationalContest(v1::CONTEST_KIND_NATIONAL, 14, 2016), NationalAdmin());
+  const int64_t national =
+      Create(NationalContest(v1::CONTEST_KIND_NATIONAL, 14, 2016), NationalAdmin());
   ASSERT_TRUE(Move(national, v1::CONTEST_STATE_OPEN, NationalAdmin()).ok());
   // Provinces register their own entries; not another province's.
-  const int64_t from14 = SubmitOk(MakeEntry(national, "Máy tách hạt", "14-LS", kAgri), Province("14"));
-  const int64_t from20 = SubmitOk(MakeEntry(national, "Máy thái chuối", "20-DD", kAgri), Province("20"));
+  const int64_t from14 =
+      SubmitOk(MakeEntry(national, "Máy tách hạt", "14-LS", kAgri), Province("14"));
+  const int64_t from20 =
+      SubmitOk(MakeEntry(national, "Máy thái chuối", "20-DD", kAgri), Province("20"));
   v1::Entry out;
-  EXPECT_EQ(Submit(MakeEntry(national, "Bẫy côn trùng", "14-DD", kAgri), Province("20"), &out).error_code(),
+  EXPECT_EQ(Submit(MakeEntry(national, "Bẫy côn trùng", "14-DD", kAgri), Province("20"), &out)
+                .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(EntryIds(national, Province("14")), ElementsAre(from14));
   EXPECT_THAT(EntryIds(national, Province("20")), ElementsAre(from20));
@@ -172,7 +182,8 @@ TEST_F(ContestsTest, ProvincesSeeTheirOwnEntriesAndViewersNothingBeforeAwarding)
   EXPECT_TRUE(EntryIds(national, Viewer()).empty());
   v1::GetEntryRequest get;
   get.set_entry_id(from14);
-  EXPECT_EQ(Call(&Stub::GetEntry, Province("20"), get, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&Stub::GetEntry, Province("20"), get, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 // An entry whose organisation cannot be checked now is not refused: the
@@ -182,8 +193,7 @@ TEST_F(ContestsTest, EntryWhileTheRegistryIsDownIsUnavailableNotInvalid) {
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
   server_.reset();  // the registry goes away; "14-LS" was never looked up
   v1::Entry out;
-  grpc::Status status =
-      Submit(MakeEntry(id, "Lò sấy chè", "14-LS", kAgri), Organiser("14"), &out);
+  grpc::Status status = Submit(MakeEntry(id, "Lò sấy chè", "14-LS", kAgri), Organiser("14"), &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_THAT(status.error_message(), HasSubstr("registry unavailable"));
   EXPECT_TRUE(EntryIds(id, Organiser("14")).empty());

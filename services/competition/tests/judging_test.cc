@@ -28,20 +28,23 @@ class JudgingTest : public CompetitionTest {
     req.set_contest_id(contest);
     v1::AutoAssignResponse out;
     grpc::Status s = Call(&Stub::AutoAssign, Organiser("14"), req, &out);
-    if (status) *status = s;
-    else EXPECT_TRUE(s.ok()) << s.error_message();
+    if (status)
+      *status = s;
+    else
+      EXPECT_TRUE(s.ok()) << s.error_message();
     return out;
   }
 
   std::map<std::string, std::string> judge_org_ = {{"judge-ls-1", "14-LS"}, {"judge-ls-2", "14-LS"},
-                                                    {"judge-dd", "14-DD"},   {"judge-kt", "14-KT"},
-                                                    {"judge-14", "14"},      {"judge-20", "20-DD"}};
+                                                   {"judge-dd", "14-DD"},   {"judge-kt", "14-KT"},
+                                                   {"judge-14", "14"},      {"judge-20", "20-DD"}};
 };
 
 TEST_F(JudgingTest, AutomaticAssignmentBalancesLoadAndAvoidsConflicts) {
   std::vector<int64_t> ids;
   const int64_t contest = OpenContestWithEntries(
-      {"14-LS", "14-LS", "14-LS", "14-DD", "14-DD", "14-KT", "14", "20-DD", "14-LS", "14-KT"}, &ids);
+      {"14-LS", "14-LS", "14-LS", "14-DD", "14-DD", "14-KT", "14", "20-DD", "14-LS", "14-KT"},
+      &ids);
   AddPanel(contest);
   v1::AutoAssignResponse out = AutoAssign(contest);
   EXPECT_EQ(out.added(), 30);
@@ -89,7 +92,8 @@ TEST_F(JudgingTest, ManualOverrideStillEnforcesTheConflictRule) {
   req.set_judge_subject("judge-20");
   ASSERT_TRUE(Call(&Stub::AssignJudge, Organiser("14"), req, &out).ok());
   EXPECT_THAT(out.entry().judge_subjects(), ElementsAre("judge-20"));
-  EXPECT_EQ(Call(&Stub::AssignJudge, Province("20"), req, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&Stub::AssignJudge, Province("20"), req, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   req.set_remove(true);
   ASSERT_TRUE(Call(&Stub::AssignJudge, Organiser("14"), req, &out).ok());
   EXPECT_EQ(out.entry().judge_subjects_size(), 0);

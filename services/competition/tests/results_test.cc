@@ -43,7 +43,9 @@ class ResultsTest : public CompetitionTest {
     EXPECT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
     const char* sources[] = {"14-LS", "14-DD", "14-KT", "14"};
     for (size_t i = 0; i < totals.size(); ++i) {
-      ids->push_back(SubmitOk(MakeEntry(id, absl::StrCat("Giải pháp ", i + 1), sources[i % 4], kAgri), Organiser("14")));
+      ids->push_back(
+          SubmitOk(MakeEntry(id, absl::StrCat("Giải pháp ", i + 1), sources[i % 4], kAgri),
+                   Organiser("14")));
     }
     std::vector<Who> judges = FiveJudges(id);
     AssignAll(id);
@@ -71,10 +73,10 @@ class ResultsTest : public CompetitionTest {
 
 TEST_F(ResultsTest, FinalScoreDropsHighestAndLowestTiesAreExplicitAndPrizesFollowTheStructure) {
   std::vector<int64_t> ids;
-  const int64_t contest = JudgedContest({{90, 80, 80, 80, 10},   // drops 90 and 10 -> 80
-                                         {85, 75, 80, 80, 80},   // -> 80: tied with the first
-                                         {70, 70, 70, 70, 70},   // -> 70
-                                         {40, 40, 40, 40, 100}}, // -> 40: below the minimum
+  const int64_t contest = JudgedContest({{90, 80, 80, 80, 10},    // drops 90 and 10 -> 80
+                                         {85, 75, 80, 80, 80},    // -> 80: tied with the first
+                                         {70, 70, 70, 70, 70},    // -> 70
+                                         {40, 40, 40, 40, 100}},  // -> 40: below the minimum
                                         &ids, Prizes(1, 1, 1, 1, 50));
   v1::GetResultsResponse closed = Results(contest, Organiser("14"));
   ASSERT_EQ(closed.results_size(), 4);
@@ -94,7 +96,8 @@ TEST_F(ResultsTest, FinalScoreDropsHighestAndLowestTiesAreExplicitAndPrizesFollo
   EXPECT_EQ(awarded.results(1).prize(), v1::PRIZE_FIRST) << "a tie shares the better prize";
   EXPECT_EQ(awarded.results(2).prize(), v1::PRIZE_THIRD);
   EXPECT_EQ(awarded.results(3).prize(), v1::PRIZE_NONE) << "below the minimum score";
-  EXPECT_THAT(awarded.tie_notes(), ::testing::Contains(HasSubstr("2 first prizes given where the structure has 1")));
+  EXPECT_THAT(awarded.tie_notes(),
+              ::testing::Contains(HasSubstr("2 first prizes given where the structure has 1")));
 }
 
 TEST_F(ResultsTest, FewerThanFiveJudgesKeepEverySheet) {
@@ -103,21 +106,23 @@ TEST_F(ResultsTest, FewerThanFiveJudgesKeepEverySheet) {
   const int64_t id = Create(c, Organiser("14"));
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
   const int64_t entry = SubmitOk(MakeEntry(id, "Máy sấy", "14-LS", kAgri), Organiser("14"));
-  for (const auto& [s, o] : std::vector<std::pair<std::string, std::string>>{{"a", "20"}, {"b", "38"}, {"c", "14-DD"}}) {
+  for (const auto& [s, o] :
+       std::vector<std::pair<std::string, std::string>>{{"a", "20"}, {"b", "38"}, {"c", "14-DD"}}) {
     AddJudge(id, s, o, {kAgri}, Organiser("14"));
   }
   AssignAll(id);
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_JUDGING, Organiser("14")).ok());
-  ASSERT_TRUE(Score(JudgeAs("a", "20"), entry, 30, 40, 30).ok());    // 100
-  ASSERT_TRUE(Score(JudgeAs("b", "38"), entry, 10, 10, 10).ok());    // 30
-  ASSERT_TRUE(Score(JudgeAs("c", "14-DD"), entry, 20, 20, 20).ok()); // 60
+  ASSERT_TRUE(Score(JudgeAs("a", "20"), entry, 30, 40, 30).ok());     // 100
+  ASSERT_TRUE(Score(JudgeAs("b", "38"), entry, 10, 10, 10).ok());     // 30
+  ASSERT_TRUE(Score(JudgeAs("c", "14-DD"), entry, 20, 20, 20).ok());  // 60
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_CLOSED, Organiser("14")).ok());
   EXPECT_NEAR(Results(id, Organiser("14")).results(0).final_score(), 190.0 / 3, 1e-9);
 }
 
 TEST_F(ResultsTest, PrizeStructureAskingForMorePrizesThanEntriesIsRefused) {
   std::vector<int64_t> ids;
-  const int64_t contest = JudgedContest({{50, 50, 50, 50, 50}, {60, 60, 60, 60, 60}}, &ids, Prizes(1, 1, 1, 0, 0));
+  const int64_t contest =
+      JudgedContest({{50, 50, 50, 50, 50}, {60, 60, 60, 60, 60}}, &ids, Prizes(1, 1, 1, 0, 0));
   grpc::Status s = Move(contest, v1::CONTEST_STATE_AWARDED, Organiser("14"));
   ASSERT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(s.error_message(), HasSubstr("change the prize structure first"));
@@ -157,10 +162,13 @@ TEST_F(ResultsTest, ResultsArePublishedOnlyAfterAwarding) {
 
 TEST_F(ResultsTest, WinnersAreNominatedUpwardsAndCarryTheirHistory) {
   std::vector<int64_t> ids;
-  const int64_t sonla = JudgedContest({{90, 90, 90, 90, 90}, {30, 30, 30, 30, 30}}, &ids, Prizes(1, 0, 0, 0, 50));
+  const int64_t sonla =
+      JudgedContest({{90, 90, 90, 90, 90}, {30, 30, 30, 30, 30}}, &ids, Prizes(1, 0, 0, 0, 50));
   ASSERT_TRUE(Move(sonla, v1::CONTEST_STATE_AWARDED, Organiser("14")).ok());
-  const int64_t national = Create(NationalContest(v1::CONTEST_KIND_NATIONAL, 14, 2016), NationalAdmin());
-  const int64_t vifotec = Create(NationalContest(v1::CONTEST_KIND_VIFOTEC, 20, 2016), NationalAdmin());
+  const int64_t national =
+      Create(NationalContest(v1::CONTEST_KIND_NATIONAL, 14, 2016), NationalAdmin());
+  const int64_t vifotec =
+      Create(NationalContest(v1::CONTEST_KIND_VIFOTEC, 20, 2016), NationalAdmin());
 
   v1::NominateEntryRequest req;
   req.set_entry_id(ids[0]);
@@ -174,7 +182,8 @@ TEST_F(ResultsTest, WinnersAreNominatedUpwardsAndCarryTheirHistory) {
   EXPECT_EQ(nominated.nominated_from_entry_id(), ids[0]);
   EXPECT_EQ(nominated.source_province_code(), "14");
   EXPECT_EQ(Call(&Stub::NominateEntry, Organiser("14"), req, &nominated).error_code(),
-            grpc::StatusCode::ALREADY_EXISTS) << "nominated once per contest";
+            grpc::StatusCode::ALREADY_EXISTS)
+      << "nominated once per contest";
   req.set_entry_id(ids[1]);  // no prize
   grpc::Status unprized = Call(&Stub::NominateEntry, Organiser("14"), req, &nominated);
   EXPECT_EQ(unprized.error_code(), grpc::StatusCode::FAILED_PRECONDITION);

@@ -24,8 +24,8 @@ TEST(ScoringTest, FinalScoreIsTheMeanDroppingExtremesFromFiveSheets) {
 
 TEST(ScoringTest, RanksAreStandardCompetitionRanksWithExplicitTies) {
   // 1/3 and 2/6 are the same score, compared exactly.
-  auto ranked = Rank({Scored(1, {100}), Scored(2, {300, 200, 100}), Scored(3, {200}), Scored(4, {200}),
-                      Scored(5, {})});
+  auto ranked = Rank({Scored(1, {100}), Scored(2, {300, 200, 100}), Scored(3, {200}),
+                      Scored(4, {200}), Scored(5, {})});
   ASSERT_EQ(ranked.size(), 5u);
   EXPECT_EQ(ranked[0].entry_id, 2);
   EXPECT_EQ(ranked[0].rank, 1);
@@ -51,14 +51,14 @@ TEST(ScoringTest, PrizesFollowRanksMinimumAndShareTies) {
   EXPECT_EQ(ranked[1].prize, v1::PRIZE_SECOND);
   EXPECT_EQ(ranked[2].prize, v1::PRIZE_SECOND);  // tie across the limit
   EXPECT_EQ(ranked[3].prize, v1::PRIZE_CONSOLATION);
-  EXPECT_EQ(ranked[4].prize, v1::PRIZE_NONE);     // below 50
+  EXPECT_EQ(ranked[4].prize, v1::PRIZE_NONE);  // below 50
   auto notes = TieNotes(ranked, p, true);
   EXPECT_EQ(notes.size(), 2u);
 }
 
 TEST(ScoringTest, AssignmentBalancesAndNeverPicksAConflictedJudge) {
-  std::vector<JudgeSlot> judges = {{"a", "X", {"f"}, 0}, {"b", "Y", {"f"}, 0}, {"c", "Z", {"f"}, 0},
-                                   {"d", "X", {"g"}, 0}};
+  std::vector<JudgeSlot> judges = {
+      {"a", "X", {"f"}, 0}, {"b", "Y", {"f"}, 0}, {"c", "Z", {"f"}, 0}, {"d", "X", {"g"}, 0}};
   std::vector<EntrySlot> entries;
   for (int i = 0; i < 6; ++i) entries.push_back({i + 1, "f", i % 2 ? "X" : "W", {}});
   AssignmentPlan plan = PlanAssignment(entries, judges, 2);
@@ -70,7 +70,8 @@ TEST(ScoringTest, AssignmentBalancesAndNeverPicksAConflictedJudge) {
   }
   EXPECT_EQ(judges[0].load + judges[1].load + judges[2].load, 12);
   EXPECT_LE(std::max({judges[0].load, judges[1].load, judges[2].load}) -
-                std::min({judges[0].load, judges[1].load, judges[2].load}), 3);
+                std::min({judges[0].load, judges[1].load, judges[2].load}),
+            3);
   // Three judges needed for an entry from X: only b and c qualify.
   std::vector<EntrySlot> hard = {{7, "f", "X", {}}};
   EXPECT_EQ(PlanAssignment(hard, judges, 3).shortfalls.size(), 1u);

@@ -42,7 +42,8 @@ TEST_F(StatusCodesTest, UnauthenticatedWithoutAToken) {
   v1::ListContestsRequest req;
   v1::ListContestsResponse out;
   auto ctx = fedtest::AnonymousContext();
-  EXPECT_EQ(comp_->ListContests(ctx.get(), req, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(comp_->ListContests(ctx.get(), req, &out).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(StatusCodesTest, PermissionDeniedForAJudgeScoringAnEntryNotAssignedToThem) {
@@ -67,7 +68,8 @@ TEST_F(StatusCodesTest, AlreadyExistsForTheSameEditionTwice) {
   v1::CreateContestRequest req;
   *req.mutable_contest() = SonLaContest(5);
   v1::Contest out;
-  EXPECT_EQ(Call(&Stub::CreateContest, Organiser("14"), req, &out).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(Call(&Stub::CreateContest, Organiser("14"), req, &out).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
 }
 
 TEST_F(StatusCodesTest, FailedPreconditionForAnEntryWhileTheContestIsADraftOrJudging) {
@@ -79,7 +81,8 @@ TEST_F(StatusCodesTest, FailedPreconditionForAnEntryWhileTheContestIsADraftOrJud
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
   SubmitOk(MakeEntry(id, "Lò sấy chè", "14-LS", kAgri), Organiser("14"));
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_JUDGING, Organiser("14")).ok());
-  grpc::Status judging = Submit(MakeEntry(id, "Máy gieo hạt", "14-DD", kAgri), Organiser("14"), &out);
+  grpc::Status judging =
+      Submit(MakeEntry(id, "Máy gieo hạt", "14-DD", kAgri), Organiser("14"), &out);
   ASSERT_EQ(judging.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(judging.error_message(), HasSubstr("is JUDGING"));
 }
@@ -103,7 +106,8 @@ TEST_F(StatusCodesTest, UnavailableWhenTheRegistryCannotAnswer) {
   v1::CreateContestRequest req;
   *req.mutable_contest() = SonLaContest();
   v1::Contest out;
-  EXPECT_EQ(Call(&Stub::CreateContest, Organiser("14"), req, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Call(&Stub::CreateContest, Organiser("14"), req, &out).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
 }
 
 }  // namespace

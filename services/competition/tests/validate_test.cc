@@ -52,8 +52,9 @@ TEST(ValidateTest, KindAndLevelMustFitAndEveryProblemIsListed) {
   c.set_judging_closes("2016-02-30");
   fed::Violations v;
   ValidateContest(v, c, "contest.");
-  EXPECT_THAT(Fields(v), UnorderedElementsAre("contest.level", "contest.fields[1]", "contest.criteria[0].code",
-                                              "contest.prizes.min_score", "contest.judging_closes"));
+  EXPECT_THAT(Fields(v),
+              UnorderedElementsAre("contest.level", "contest.fields[1]", "contest.criteria[0].code",
+                                   "contest.prizes.min_score", "contest.judging_closes"));
 }
 
 TEST(ValidateTest, SheetPointsMustBeWithinBoundsAndCoverEveryCriterion) {
@@ -72,8 +73,8 @@ TEST(ValidateTest, SheetPointsMustBeWithinBoundsAndCoverEveryCriterion) {
   t->set_points(1);
   fed::Violations v;
   ValidateSheet(v, sheet, c, "sheet.");
-  EXPECT_THAT(Fields(v), UnorderedElementsAre("sheet.scores[0].points", "sheet.scores[1].criterion_code",
-                                              "sheet.scores"));
+  EXPECT_THAT(Fields(v), UnorderedElementsAre("sheet.scores[0].points",
+                                              "sheet.scores[1].criterion_code", "sheet.scores"));
 }
 
 TEST(ValidateTest, AuthorKeyIgnoresOrderAndCase) {

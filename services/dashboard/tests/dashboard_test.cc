@@ -38,8 +38,8 @@ TEST(SessionTest, ViewerLoginGivesHttpOnlyStrictCookieThatAuthenticates) {
   EXPECT_NE(header.find("SameSite=Strict"), std::string::npos);
   EXPECT_EQ(header.find("Secure"), std::string::npos);
   EXPECT_NE(SetCookie(*session, true).find("; Secure"), std::string::npos);
-  auto who = FromCookieHeader(kSigner, "a=b; fed_session=" + session->cookie_value + "; c=d",
-                              absl::Now());
+  auto who =
+      FromCookieHeader(kSigner, "a=b; fed_session=" + session->cookie_value + "; c=d", absl::Now());
   ASSERT_TRUE(who.ok()) << who.status();
   EXPECT_EQ(who->role, v1::ROLE_VIEWER);
   EXPECT_TRUE(SeesNationalBoard(*who));
@@ -49,7 +49,8 @@ TEST(SessionTest, SessionNeverOutlivesTheTokenNorTwelveHours) {
   auto short_lived = Login(kSigner, Token(v1::ROLE_VIEWER, "VUSTA", absl::Minutes(5)), absl::Now());
   ASSERT_TRUE(short_lived.ok());
   EXPECT_LE(short_lived->max_age_seconds, 300);
-  auto long_lived = Login(kSigner, Token(v1::ROLE_VIEWER, "VUSTA", absl::Hours(24 * 30)), absl::Now());
+  auto long_lived =
+      Login(kSigner, Token(v1::ROLE_VIEWER, "VUSTA", absl::Hours(24 * 30)), absl::Now());
   ASSERT_TRUE(long_lived.ok());
   EXPECT_LE(long_lived->max_age_seconds, 12 * 3600);
   // After twelve hours the cookie no longer opens the board.
@@ -217,7 +218,8 @@ class DashboardHttpTest : public ::testing::Test {
   }
 
   // GET `path` logged in as `role` of `org` (no session when role is unspecified).
-  httplib::Result Get(const std::string& path, v1::Role role = v1::ROLE_VIEWER, const std::string& org = "VUSTA") {
+  httplib::Result Get(const std::string& path, v1::Role role = v1::ROLE_VIEWER,
+                      const std::string& org = "VUSTA") {
     httplib::Headers headers;
     if (role != v1::ROLE_UNSPECIFIED) {
       auto session = Login(kSigner, Token(role, org), absl::Now());
@@ -247,17 +249,20 @@ class DashboardHttpTest : public ::testing::Test {
 
 TEST_F(DashboardHttpTest, HalfPastMidnightInVietnamIsAlreadyTheNextDay) {
   // 00:30 on 15 July in Vietnam is 17:30 on 14 July in UTC.
-  const std::string me = MeAt(absl::FromCivil(absl::CivilSecond(2026, 7, 14, 17, 30, 0), absl::UTCTimeZone()));
+  const std::string me =
+      MeAt(absl::FromCivil(absl::CivilSecond(2026, 7, 14, 17, 30, 0), absl::UTCTimeZone()));
   EXPECT_NE(me.find("\"today\":\"2026-07-15\""), std::string::npos) << me;
   EXPECT_NE(me.find("\"defaultPeriod\":\"2026H1\""), std::string::npos) << me;
   EXPECT_NE(me.find("\"2026H1\":\"2026-07-15\""), std::string::npos) << "its due date: " << me;
 }
 
 TEST_F(DashboardHttpTest, LateNovemberOpensOnTheFirstHalfNotTheRunningOne) {
-  const std::string me = MeAt(absl::FromCivil(absl::CivilSecond(2026, 11, 29, 9, 0, 0), absl::UTCTimeZone()));
+  const std::string me =
+      MeAt(absl::FromCivil(absl::CivilSecond(2026, 11, 29, 9, 0, 0), absl::UTCTimeZone()));
   EXPECT_NE(me.find("\"today\":\"2026-11-29\""), std::string::npos) << me;
   EXPECT_NE(me.find("\"defaultPeriod\":\"2026H1\""), std::string::npos) << me;
-  EXPECT_NE(me.find("\"2026H2\""), std::string::npos) << "the running half-year stays selectable: " << me;
+  EXPECT_NE(me.find("\"2026H2\""), std::string::npos)
+      << "the running half-year stays selectable: " << me;
 }
 
 // The README's status-code table as the page sees it: the HTTP status and the
@@ -273,17 +278,20 @@ TEST_F(DashboardHttpTest, StatusCodesOfTheJsonApi) {
     const char* code;
   };
   const Case cases[] = {
-      {"a period that is not one", "/api/board?period=2025H3", v1::ROLE_VIEWER, "VUSTA", 400, "INVALID_ARGUMENT"},
+      {"a period that is not one", "/api/board?period=2025H3", v1::ROLE_VIEWER, "VUSTA", 400,
+       "INVALID_ARGUMENT"},
       {"no session", "/api/board?period=2025H1", v1::ROLE_UNSPECIFIED, "", 401, "UNAUTHENTICATED"},
-      {"a province on the national board", "/api/board?period=2025H1", v1::ROLE_PROVINCE_REPORTER, "14", 403,
-       "PERMISSION_DENIED"},
-      {"the aggregator unreachable", "/api/board?period=2025H1", v1::ROLE_VIEWER, "VUSTA", 503, "UNAVAILABLE"},
+      {"a province on the national board", "/api/board?period=2025H1", v1::ROLE_PROVINCE_REPORTER,
+       "14", 403, "PERMISSION_DENIED"},
+      {"the aggregator unreachable", "/api/board?period=2025H1", v1::ROLE_VIEWER, "VUSTA", 503,
+       "UNAVAILABLE"},
   };
   for (const Case& c : cases) {
     auto res = Get(c.path, c.role, c.org);
     ASSERT_TRUE(res) << c.what;
     EXPECT_EQ(res->status, c.http) << c.what << ": " << res->body;
-    EXPECT_NE(res->body.find(absl::StrCat("\"code\":\"", c.code, "\"")), std::string::npos) << c.what << ": " << res->body;
+    EXPECT_NE(res->body.find(absl::StrCat("\"code\":\"", c.code, "\"")), std::string::npos)
+        << c.what << ": " << res->body;
   }
 }
 

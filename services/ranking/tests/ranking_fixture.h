@@ -38,7 +38,8 @@ class RankingTest : public aggregator::testing::AggregatorTest {
 
   // Starts (or restarts) the ranking service; follow = run the feed follower.
   void StartRanking(bool follow = false) {
-    sources_ = std::make_unique<Sources>(server_->channel(), agg_server_->channel(), &fedtest::TestSigner());
+    sources_ = std::make_unique<Sources>(server_->channel(), agg_server_->channel(),
+                                         &fedtest::TestSigner());
     engine_ = std::make_unique<Engine>(*sources_, *rank_pool_);
     absl::Status loaded = engine_->Load();
     ASSERT_TRUE(loaded.ok()) << loaded;
@@ -47,7 +48,8 @@ class RankingTest : public aggregator::testing::AggregatorTest {
     rank_workers_ = std::make_unique<fed::WorkerPool>(4);
     rank_service_ = std::make_unique<RankingGrpcService>(
         logic_.get(), fed::CallContext{&fedtest::TestSigner(), rank_workers_.get()});
-    rank_server_ = std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{rank_service_.get()});
+    rank_server_ =
+        std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{rank_service_.get()});
     ranking_ = v1::RankingService::NewStub(rank_server_->channel());
   }
 
@@ -61,7 +63,8 @@ class RankingTest : public aggregator::testing::AggregatorTest {
     sources_.reset();
   }
 
-  void Cluster(int year, int number, std::vector<std::string> members, const std::string& head = "") {
+  void Cluster(int year, int number, std::vector<std::string> members,
+               const std::string& head = "") {
     v1::CreateClusterRequest req;
     auto* c = req.mutable_cluster();
     c->set_year(year);
@@ -76,8 +79,8 @@ class RankingTest : public aggregator::testing::AggregatorTest {
 
   // Pushes and accepts one report, sent `days_early` days before the due
   // date (negative: late).
-  void Accepted(const std::string& org, const std::string& period, int revision, std::vector<V> values,
-                int days_early = 5) {
+  void Accepted(const std::string& org, const std::string& period, int revision,
+                std::vector<V> values, int days_early = 5) {
     v1::Report report = MakeReport(org, period, revision, std::move(values));
     const absl::CivilDay day = fed::Period::Parse(period)->DueDate() - days_early;
     report.mutable_submitted_at()->set_seconds(
@@ -122,8 +125,8 @@ class RankingTest : public aggregator::testing::AggregatorTest {
     return ranking_->DefineScheme(ContextAs(v1::ROLE_NATIONAL_ADMIN, "VUSTA").get(), req, out);
   }
 
-  v1::ClusterRanking RankingOf(int year, int number, const std::string& period, bool roll_up = false,
-                               int version = 0) {
+  v1::ClusterRanking RankingOf(int year, int number, const std::string& period,
+                               bool roll_up = false, int version = 0) {
     v1::GetRankingRequest req;
     req.set_year(year);
     req.set_cluster_number(number);
@@ -138,7 +141,8 @@ class RankingTest : public aggregator::testing::AggregatorTest {
 
   static std::vector<std::string> Order(const v1::ClusterRanking& r) {
     std::vector<std::string> codes;
-    for (const auto& e : r.entries()) codes.push_back(e.organization_code() + "#" + std::to_string(e.rank()));
+    for (const auto& e : r.entries())
+      codes.push_back(e.organization_code() + "#" + std::to_string(e.rank()));
     return codes;
   }
 

@@ -82,7 +82,8 @@ TEST_F(ServiceTest, AnAcceptedReportMovesTheRankingWithoutAsking) {
   compare.set_organization_code("14");
   compare.set_period("2025H1");
   v1::CompareProvinceResponse before;
-  ASSERT_TRUE(ranking_->CompareProvince(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), compare, &before).ok());
+  ASSERT_TRUE(
+      ranking_->CompareProvince(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), compare, &before).ok());
   EXPECT_EQ(before.indicators(0).rank(), 2);
 
   // Sơn La resubmits with more workshops; the national office accepts it.
@@ -104,7 +105,8 @@ TEST_F(ServiceTest, AnAcceptedReportMovesTheRankingWithoutAsking) {
   EXPECT_EQ(year_first, "14#1");
   // So did the comparison with the cluster.
   v1::CompareProvinceResponse after;
-  ASSERT_TRUE(ranking_->CompareProvince(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), compare, &after).ok());
+  ASSERT_TRUE(
+      ranking_->CompareProvince(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), compare, &after).ok());
   EXPECT_DOUBLE_EQ(after.indicators(0).value(), 40);
   EXPECT_EQ(after.indicators(0).rank(), 1);
   EXPECT_DOUBLE_EQ(after.indicators(0).cluster_best(), 40);
@@ -147,8 +149,8 @@ TEST_F(ServiceTest, BytesThatAreNoRankingRequestGetInvalidArgument) {
   grpc::ByteBuffer request(&junk, 1), response;
   auto ctx = ContextAs(v1::ROLE_VIEWER, "VUSTA");
   std::promise<grpc::Status> done;
-  generic.UnaryCall(ctx.get(), "/federation.v1.RankingService/GetRanking", grpc::StubOptions(), &request,
-                    &response, [&](grpc::Status s) { done.set_value(s); });
+  generic.UnaryCall(ctx.get(), "/federation.v1.RankingService/GetRanking", grpc::StubOptions(),
+                    &request, &response, [&](grpc::Status s) { done.set_value(s); });
   const grpc::Status s = done.get_future().get();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("GetRankingRequest"));
@@ -196,14 +198,19 @@ TEST_F(ServiceTest, BadSchemesAreRefusedWithTheFieldAndNothingWritten) {
   bad.mutable_criteria(1)->set_lower(2);
   grpc::Status s = Define(bad, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(FieldsOf(s), ElementsAre("scheme.criteria[0].indicator_code", "scheme.criteria[1].upper",
-                                       "scheme.total_points"));
+  EXPECT_THAT(FieldsOf(s), ElementsAre("scheme.criteria[0].indicator_code",
+                                       "scheme.criteria[1].upper", "scheme.total_points"));
   s = Define(Scheme(2031), &out);  // no clusters that year
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("scheme.year"));
-  s = ranking_->DefineScheme(ContextAs(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(),
-                             [] { v1::DefineSchemeRequest r; *r.mutable_scheme() = Scheme(2025); return r; }(),
-                             &out);
+  s = ranking_->DefineScheme(
+      ContextAs(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(),
+      [] {
+        v1::DefineSchemeRequest r;
+        *r.mutable_scheme() = Scheme(2025);
+        return r;
+      }(),
+      &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   v1::ListSchemesResponse list;
   ASSERT_TRUE(ranking_->ListSchemes(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), {}, &list).ok());
@@ -233,7 +240,8 @@ TEST_F(ServiceTest, AProvinceComparesItselfWithItsClusterAndSeesItsTrend) {
   req.set_organization_code("14");
   req.set_period("2025H1");
   v1::CompareProvinceResponse out;
-  ASSERT_TRUE(ranking_->CompareProvince(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).ok());
+  ASSERT_TRUE(
+      ranking_->CompareProvince(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).ok());
   ASSERT_EQ(out.indicators_size(), 1);
   const auto& w = out.indicators(0);
   EXPECT_EQ(w.indicator_code(), "workshops");
@@ -249,7 +257,8 @@ TEST_F(ServiceTest, AProvinceComparesItselfWithItsClusterAndSeesItsTrend) {
 
   // Another province's comparison is not Sơn La's to read.
   req.set_organization_code("10");
-  EXPECT_EQ(ranking_->CompareProvince(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).error_code(),
+  EXPECT_EQ(ranking_->CompareProvince(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out)
+                .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 
   v1::TrendRequest trend;
@@ -268,7 +277,9 @@ TEST_F(ServiceTest, AProvinceComparesItselfWithItsClusterAndSeesItsTrend) {
   v1::CompareClustersRequest clusters;
   clusters.set_period("2025H1");
   v1::CompareClustersResponse by_cluster;
-  ASSERT_TRUE(ranking_->CompareClusters(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), clusters, &by_cluster).ok());
+  ASSERT_TRUE(
+      ranking_->CompareClusters(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), clusters, &by_cluster)
+          .ok());
   ASSERT_EQ(by_cluster.figures_size(), 1);
   EXPECT_DOUBLE_EQ(by_cluster.figures(0).sum(), 40);
   ASSERT_EQ(by_cluster.scores_size(), 1);
@@ -288,10 +299,14 @@ TEST_F(ServiceTest, SelfAssessmentIsShownBesideTheComputedScore) {
   score->set_criterion_code("workshops");
   score->set_points(55);
   v1::SelfAssessment out;
-  ASSERT_TRUE(ranking_->SetSelfAssessment(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).ok());
+  ASSERT_TRUE(
+      ranking_->SetSelfAssessment(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out)
+          .ok());
   req.set_organization_code("10");
-  EXPECT_EQ(ranking_->SetSelfAssessment(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      ranking_->SetSelfAssessment(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), req, &out)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   const auto r = RankingOf(2025, 1, "2025H1");
   const auto& son_la = r.entries(0);
   EXPECT_EQ(son_la.organization_code(), "14");
@@ -358,8 +373,10 @@ TEST_F(ServiceTest, RolledUpTimelinessCountsPredecessorsOnlyWhileTheyExisted) {
 }
 
 TEST_F(ServiceTest, AMergerRecordedWhileRunningTakesTheMergedProvinceOutOfLaterPeriods) {
-  for (const std::string code : {"10", "11", "12", "14"}) Accepted(code, "2025H1", 1, {{"workshops", 10}});
-  for (const std::string code : {"10", "11", "12"}) Accepted(code, "2025H2", 1, {{"workshops", 10}});
+  for (const std::string code : {"10", "11", "12", "14"})
+    Accepted(code, "2025H1", 1, {{"workshops", 10}});
+  for (const std::string code : {"10", "11", "12"})
+    Accepted(code, "2025H2", 1, {{"workshops", 10}});
   StartRanking();
   engine_->Start(absl::Milliseconds(20), /*cluster_refresh=*/absl::Milliseconds(20));
   v1::ScoringScheme scheme = Scheme(2025);
@@ -473,7 +490,8 @@ class Merger2025Test : public RankingTest {
     return 0;
   }
 
-  std::map<std::string, std::string> successor_;  // code -> successor from 2025-07-01 (itself if none)
+  std::map<std::string, std::string>
+      successor_;  // code -> successor from 2025-07-01 (itself if none)
 };
 
 TEST_F(Merger2025Test, NoMergedProvinceIsPenalisedForTheSecondHalfOrTheYear) {
@@ -511,7 +529,8 @@ TEST_F(Merger2025Test, NoMergedProvinceIsPenalisedForTheSecondHalfOrTheYear) {
       EXPECT_DOUBLE_EQ(entries.at("08").total(), 100);
       // A successor is not penalised for its predecessors' reports either.
       EXPECT_EQ(Applied(entries.at("08"), "missing"), 0);
-      EXPECT_EQ(Applied(entries.at("86"), "missing"), roll_up && period == "2025" ? 1 : 0);  // 84's 2025H1
+      EXPECT_EQ(Applied(entries.at("86"), "missing"),
+                roll_up && period == "2025" ? 1 : 0);  // 84's 2025H1
       // Sơn La still exists and sent nothing for 2025H2: penalised.
       EXPECT_EQ(Applied(entries.at("14"), "missing"), 1);
       EXPECT_FALSE(entries.at("14").flag_proposal());

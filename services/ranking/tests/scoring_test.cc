@@ -37,7 +37,8 @@ v1::ScoringCriterion Workshops(v1::Normalisation n, double max_points = 10) {
   return c;
 }
 
-v1::ClusterRanking Rank(const v1::ScoringScheme& scheme, const std::map<std::string, OrgPeriod>& data) {
+v1::ClusterRanking Rank(const v1::ScoringScheme& scheme,
+                        const std::map<std::string, OrgPeriod>& data) {
   std::vector<Member> members;
   for (const auto& [code, d] : data) members.push_back({code, "", "", &d, nullptr, std::nullopt});
   v1::ClusterRanking out;
@@ -68,7 +69,8 @@ TEST(ScoreCluster, TiesShareRanksAndEveryTopOrganisationIsProposedForTheFlag) {
   EXPECT_EQ(ranking.entries(3).rank(), 4);
   EXPECT_FALSE(ranking.entries(1).flag_proposal());
 
-  const auto tied_top = Rank(scheme, {{"10", With({{"workshops", 7}})}, {"11", With({{"workshops", 7}})}});
+  const auto tied_top =
+      Rank(scheme, {{"10", With({{"workshops", 7}})}, {"11", With({{"workshops", 7}})}});
   EXPECT_TRUE(tied_top.entries(0).flag_proposal());
   EXPECT_TRUE(tied_top.entries(1).flag_proposal());
 }
@@ -76,8 +78,9 @@ TEST(ScoreCluster, TiesShareRanksAndEveryTopOrganisationIsProposedForTheFlag) {
 TEST(ScoreCluster, ShareOfBestGivesTheBestFullPointsAndOthersTheirShare) {
   v1::ScoringScheme scheme;
   *scheme.add_criteria() = Workshops(v1::NORMALISATION_SHARE_OF_BEST, 20);
-  const auto r = Rank(scheme, {{"10", With({{"workshops", 40}})}, {"11", With({{"workshops", 10}})},
-                               {"12", With({})}});
+  const auto r = Rank(
+      scheme,
+      {{"10", With({{"workshops", 40}})}, {"11", With({{"workshops", 10}})}, {"12", With({})}});
   EXPECT_DOUBLE_EQ(r.entries(0).total(), 20);
   const auto& second = r.entries(1).breakdown(0);
   EXPECT_DOUBLE_EQ(second.raw_value(), 10);
@@ -170,8 +173,8 @@ TEST(RawValue, TimelinessOfNothingReceivedIsAbsentNotZero) {
   t.set_source(v1::CRITERION_SOURCE_TIMELINESS);
   EXPECT_EQ(RawValue(t, With({}, {0, 0, 1})), std::nullopt);  // due, nothing came
   EXPECT_EQ(RawValue(t, With({}, {0, 0, 0})), std::nullopt);  // nothing due yet
-  EXPECT_EQ(RawValue(t, With({}, {0, 1, 0})), 0.0);            // came, late
-  EXPECT_EQ(RawValue(t, With({}, {1, 0, 1})), 0.5);            // a year: one half missing
+  EXPECT_EQ(RawValue(t, With({}, {0, 1, 0})), 0.0);           // came, late
+  EXPECT_EQ(RawValue(t, With({}, {1, 0, 1})), 0.5);           // a year: one half missing
 }
 
 OrgLife MergedInto(const std::string& successor, absl::CivilDay on) {
@@ -231,7 +234,8 @@ TEST(ScoreCluster, AMemberNotExpectedIsListedLastUnscoredAndSetsNoBar) {
   std::vector<Member> members{{"02", "", "", &merged, nullptr, std::nullopt},
                               {"04", "", "", &cao_bang, nullptr, std::nullopt},
                               {"08", "", "", &tuyen_quang, nullptr, std::nullopt}};
-  members[0].not_expected = WhyNotExpected(MergedInto("08", absl::CivilDay(2025, 7, 1)), P("2025H2"), "");
+  members[0].not_expected =
+      WhyNotExpected(MergedInto("08", absl::CivilDay(2025, 7, 1)), P("2025H2"), "");
   v1::ClusterRanking r;
   ScoreCluster(scheme, members, &r);
   ASSERT_EQ(r.entries_size(), 3);

@@ -87,10 +87,10 @@ TEST(ValidateScheme, EveryProblemIsListed) {
   s.add_criteria();
   s.add_rules()->set_kind(v1::SCORING_RULE_KIND_INDICATOR_BONUS);
   const auto fields = Fields(s);
-  for (const char* f : {"scheme.year", "scheme.name", "scheme.total_points", "scheme.criteria[0].code",
-                        "scheme.criteria[0].source", "scheme.criteria[0].max_points",
-                        "scheme.criteria[0].normalisation", "scheme.rules[0].points",
-                        "scheme.rules[0].indicator_code"}) {
+  for (const char* f : {"scheme.year", "scheme.name", "scheme.total_points",
+                        "scheme.criteria[0].code", "scheme.criteria[0].source",
+                        "scheme.criteria[0].max_points", "scheme.criteria[0].normalisation",
+                        "scheme.rules[0].points", "scheme.rules[0].indicator_code"}) {
     EXPECT_THAT(fields, Contains(f));
   }
 }

@@ -50,7 +50,8 @@ TEST_F(RegistryTest, ProvinceWritesItsOwnButNotAnothersData) {
   auto son_la = [] { return ContextAs(v1::ROLE_PROVINCE_REPORTER, "14"); };
   v1::Organization assoc;
   ASSERT_TRUE(CreateAssociation("14-DH", "14", "Hội Dược học Sơn La", son_la().get(), &assoc).ok());
-  grpc::Status cross = CreateAssociation("20-DH", "20", "Hội Dược học Lạng Sơn", son_la().get(), &assoc);
+  grpc::Status cross =
+      CreateAssociation("20-DH", "20", "Hội Dược học Lạng Sơn", son_la().get(), &assoc);
   EXPECT_EQ(cross.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   v1::GetOrganizationRequest get;
@@ -102,8 +103,7 @@ TEST_F(RegistryTest, EveryWriteLeavesAnAppendOnlyAuditRow) {
   // Not even the database owner can rewrite it.
   pqxx::connection conn(db_->url());
   pqxx::work txn(conn);
-  EXPECT_THROW(txn.exec("UPDATE registry.audit_log SET subject = 'someone else'"),
-               pqxx::sql_error);
+  EXPECT_THROW(txn.exec("UPDATE registry.audit_log SET subject = 'someone else'"), pqxx::sql_error);
 }
 
 TEST_F(RegistryTest, MigrationsAppliedTwiceChangeNothing) {

@@ -13,9 +13,12 @@ class ClusterTest : public RegistryTest {
   void SetUp() override {
     RegistryTest::SetUp();
     CreateNational();
-    for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
-             {"10", "Lào Cai"}, {"11", "Điện Biên"}, {"12", "Lai Châu"}, {"14", "Sơn La"},
-             {"20", "Lạng Sơn"}}) {
+    for (const auto& [code, name] :
+         std::vector<std::pair<std::string, std::string>>{{"10", "Lào Cai"},
+                                                          {"11", "Điện Biên"},
+                                                          {"12", "Lai Châu"},
+                                                          {"14", "Sơn La"},
+                                                          {"20", "Lạng Sơn"}}) {
       ASSERT_TRUE(CreateProvince(code, name).ok());
     }
   }
@@ -69,9 +72,8 @@ TEST_F(ClusterTest, HeadAndDeputyMustBeDistinctMembers) {
   v1::EmulationCluster cluster;
   grpc::Status status = Create(1, {"10", "11"}, "20", "20", &cluster);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(FieldsOf(status),
-              UnorderedElementsAre("cluster.head_code", "cluster.deputy_code",
-                                   "cluster.deputy_code"));
+  EXPECT_THAT(FieldsOf(status), UnorderedElementsAre("cluster.head_code", "cluster.deputy_code",
+                                                     "cluster.deputy_code"));
 }
 
 TEST_F(ClusterTest, MovingAProvinceBetweenClustersKeepsOneClusterEach) {

@@ -37,15 +37,15 @@ TEST_F(RegistryTest, BadOrganizationListsEveryProblemAndWritesNothing) {
   const int audit_before = AuditCount();
   v1::CreateOrganizationRequest req;
   auto* org = req.mutable_organization();
-  org->set_code("1");                                // malformed
+  org->set_code("1");  // malformed
   org->set_kind(v1::ORGANIZATION_KIND_PROVINCIAL_UNION);
-  org->set_name("");                                 // empty
-  org->set_short_name(std::string(200, 'x'));        // over-long
+  org->set_name("");                           // empty
+  org->set_short_name(std::string(200, 'x'));  // over-long
   org->set_parent_code("VUSTA");
-  org->set_founded_on("2010-02-30");                 // not a date
+  org->set_founded_on("2010-02-30");  // not a date
   org->set_active_from("2008-08-01");
   org->set_member_count(100);
-  org->set_intellectual_count(200);                  // more than members
+  org->set_intellectual_count(200);  // more than members
   v1::Organization out;
   grpc::Status status = stub_->CreateOrganization(Admin().get(), req, &out);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);

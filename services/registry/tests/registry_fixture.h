@@ -56,7 +56,8 @@ class RegistryTest : public ::testing::Test {
     registry_ = std::make_unique<Registry>(*pool_);
     service_ = std::make_unique<RegistryGrpcService>(
         registry_.get(), fed::CallContext{&fedtest::TestSigner(), workers_.get()});
-    server_ = std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service_.get()});
+    server_ =
+        std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service_.get()});
     stub_ = v1::RegistryService::NewStub(server_->channel());
   }
 

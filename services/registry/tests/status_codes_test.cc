@@ -55,7 +55,8 @@ TEST_F(StatusCodesTest, NotFoundForAnUnknownCode) {
   v1::GetOrganizationRequest req;
   req.set_code("99");
   v1::Organization out;
-  EXPECT_EQ(stub_->GetOrganization(Admin().get(), req, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetOrganization(Admin().get(), req, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(StatusCodesTest, AlreadyExistsForACodeTakenAndAClusterNumberTaken) {
@@ -91,12 +92,14 @@ TEST_F(StatusCodesTest, AbortedForAStaleRevision) {
   update.set_expected_revision(org.revision());
   v1::Organization out;
   ASSERT_TRUE(stub_->UpdateOrganization(Admin().get(), update, &out).ok());
-  EXPECT_EQ(stub_->UpdateOrganization(Admin().get(), update, &out).error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(stub_->UpdateOrganization(Admin().get(), update, &out).error_code(),
+            grpc::StatusCode::ABORTED);
 }
 
 TEST_F(StatusCodesTest, UnavailableWhenPostgreSQLCannotAnswer) {
   // The same service over a database nobody listens for.
-  fed::DbPool dead("postgresql://federation@127.0.0.1:1/federation?connect_timeout=2", "registry", 1);
+  fed::DbPool dead("postgresql://federation@127.0.0.1:1/federation?connect_timeout=2", "registry",
+                   1);
   Registry logic(dead);
   RegistryGrpcService service(&logic, fed::CallContext{&fedtest::TestSigner(), workers_.get()});
   fedtest::LoopbackServer server({&service});
@@ -104,7 +107,8 @@ TEST_F(StatusCodesTest, UnavailableWhenPostgreSQLCannotAnswer) {
   v1::GetOrganizationRequest req;
   req.set_code("14");
   v1::Organization out;
-  EXPECT_EQ(stub->GetOrganization(Admin().get(), req, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(stub->GetOrganization(Admin().get(), req, &out).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
 }
 
 }  // namespace

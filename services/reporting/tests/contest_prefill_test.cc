@@ -41,10 +41,10 @@ class ContestPrefillTest : public ReportingTest {
  protected:
   void SetUp() override {
     ReportingTest::SetUp();
-    competition_server_ = std::make_unique<fedtest::LoopbackServer>(
-        std::vector<grpc::Service*>{&competition_});
-    figures_ = std::make_unique<ContestFigures>(competition_server_->address(),
-                                                fedtest::TestSigner());
+    competition_server_ =
+        std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{&competition_});
+    figures_ =
+        std::make_unique<ContestFigures>(competition_server_->address(), fedtest::TestSigner());
   }
   void TearDown() override {
     reporting_->UseContestFigures(nullptr);

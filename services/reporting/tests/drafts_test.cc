@@ -58,8 +58,11 @@ TEST_F(ReportingTest, PrefillTakesMembersAndActiveMemberAssociationsFromTheRegis
 
 TEST_F(ReportingTest, PrefillCarriesStocksButNotFlowsFromThePreviousPeriod) {
   DraftAndSubmit(FullReport("20", "2024H2",
-                            {{"staff", 7}, {"affiliated_units", 4}, {"collective_members", 40},
-                             {"members", 11000}, {"workshops", 9}}));
+                            {{"staff", 7},
+                             {"affiliated_units", 4},
+                             {"collective_members", 40},
+                             {"members", 11000},
+                             {"workshops", 9}}));
   v1::Report draft;
   ASSERT_TRUE(CreateDraft(Reporter("20").get(), "20", "2025H1", true, &draft).ok());
   const auto counts = CountsOf(draft);
@@ -139,8 +142,7 @@ TEST_F(ReportingTest, AnotherProvinceMayNeitherWriteNorReadADraft) {
   bad.set_organization_code("14");
   bad.set_period("2025H1");
   *bad.add_values() = Count("no_such_indicator", -1);
-  EXPECT_EQ(SaveDraft(Reporter("20").get(), bad).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(SaveDraft(Reporter("20").get(), bad).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Submit(Reporter("20").get(), "14", "2025H1").error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   v1::ValidateReportRequest validate;
@@ -163,9 +165,9 @@ TEST_F(ReportingTest, AnotherProvinceMayNeitherWriteNorReadADraft) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_TRUE(stub_->GetDraft(Reviewer().get(), get, &draft).ok());
   EXPECT_TRUE(stub_->ListReports(Reviewer().get(), list, &reports).ok());
-  EXPECT_EQ(stub_->ListReports(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), list, &reports)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      stub_->ListReports(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), list, &reports).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(stub_->GetDraft(fedtest::AnonymousContext().get(), get, &draft).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(TableCounts(), before);
@@ -210,13 +212,13 @@ TEST_F(ReportingTest, SavingABadDraftListsEveryProblemAndKeepsTheOldOne) {
   v1::Report bad;
   bad.set_organization_code("14");
   bad.set_period("2025H1");
-  *bad.add_values() = Count("no_such_indicator", 1);   // 0: unknown code
-  *bad.add_values() = Count("has_bulletin", 1);        // 1: a boolean given as a count
-  *bad.add_values() = Count("workshops", -2);          // 2: negative
-  *bad.add_values() = Count("members", 10);            // 3
-  *bad.add_values() = Count("intellectuals", 20);      // 4: more than members
-  *bad.add_values() = Count("contest_entries", 2);     // 5
-  *bad.add_values() = Count("contest_prizes", 5);      // 6: more than entries
+  *bad.add_values() = Count("no_such_indicator", 1);        // 0: unknown code
+  *bad.add_values() = Count("has_bulletin", 1);             // 1: a boolean given as a count
+  *bad.add_values() = Count("workshops", -2);               // 2: negative
+  *bad.add_values() = Count("members", 10);                 // 3
+  *bad.add_values() = Count("intellectuals", 20);           // 4: more than members
+  *bad.add_values() = Count("contest_entries", 2);          // 5
+  *bad.add_values() = Count("contest_prizes", 5);           // 6: more than entries
   *bad.add_values() = Flag("tech_contest_by_union", true);  // 7: without held
   *bad.add_values() = Flag("tech_contest_held", false);     // 8
   grpc::Status status = SaveDraft(Reporter("14").get(), bad);

@@ -47,8 +47,8 @@ TEST_F(ForwarderTest, EverySubmittedRevisionIsPushedOnceAndMarkedDelivered) {
   ASSERT_TRUE(Eventually([&] { return Delivered(3); })) << OutboxStatus().DebugString();
 
   EXPECT_EQ(fake().StoredCount(), 3u);
-  for (const auto& key : {ReportKey{"14", "2025H1", 1}, ReportKey{"20", "2025H1", 1},
-                          ReportKey{"14", "2024H2", 1}}) {
+  for (const auto& key :
+       {ReportKey{"14", "2025H1", 1}, ReportKey{"20", "2025H1", 1}, ReportKey{"14", "2024H2", 1}}) {
     EXPECT_EQ(fake().Received(key), 1) << std::get<0>(key) << " " << std::get<1>(key);
   }
   // The aggregator reads what was submitted, from the forwarder's own identity.
@@ -79,8 +79,9 @@ TEST_F(ForwarderTest, ReportTheAggregatorCannotCheckYetStaysPendingAndIsNeverFai
   DraftAndSubmit(FullReport("14", "2025H1"));
   DraftAndSubmit(FullReport("20", "2025H1"));
   StartForwarder(aggregator_->address());
-  ASSERT_TRUE(Eventually([&] { return fake().Received({"20", "2025H1", 1}) >= 3; }))
-      << "it must keep asking";
+  ASSERT_TRUE(Eventually([&] {
+    return fake().Received({"20", "2025H1", 1}) >= 3;
+  })) << "it must keep asking";
   v1::OutboxStatus waiting = OutboxStatus();
   EXPECT_EQ(waiting.delivered(), 1);
   EXPECT_EQ(waiting.pending(), 1);
@@ -179,9 +180,10 @@ TEST_F(ForwarderTest, AnUnreadableOutboxRowIsParkedAndDoesNotBlockTheOthers) {
   {
     pqxx::connection conn(db_->url());
     pqxx::work txn(conn);
-    txn.exec("INSERT INTO reporting.outbox (report_id, revision, organization_code, period,"
-             " payload) SELECT id, 99, '14', '2025H1', '\\xffffffff'::bytea"
-             " FROM reporting.reports");
+    txn.exec(
+        "INSERT INTO reporting.outbox (report_id, revision, organization_code, period,"
+        " payload) SELECT id, 99, '14', '2025H1', '\\xffffffff'::bytea"
+        " FROM reporting.reports");
     txn.commit();
   }
   DraftAndSubmit(FullReport("20", "2025H1"));
@@ -240,8 +242,8 @@ TEST_F(ForwarderTest, AReturnedReportComesBackAndIsResubmittedAsRevision2) {
 
   // Revision 1 keeps its return; revision 2 gets accepted.
   fake().AddChange("14", "2025H1", 2, "accepted", v1::REPORT_STATE_ACCEPTED, "Đạt");
-  ASSERT_TRUE(Eventually(
-      [&] { return Revision("14", "2025H1", 2).state() == v1::REPORT_STATE_ACCEPTED; }));
+  ASSERT_TRUE(
+      Eventually([&] { return Revision("14", "2025H1", 2).state() == v1::REPORT_STATE_ACCEPTED; }));
   EXPECT_EQ(Revision("14", "2025H1", 1).state(), v1::REPORT_STATE_RETURNED);
   EXPECT_EQ(Submit(Reporter("14").get(), "14", "2025H1").error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
@@ -275,7 +277,8 @@ TEST_F(ForwarderTest, TheChangeCursorSurvivesARestartAndOnlyKnownOrganisationsAr
   ASSERT_TRUE(Eventually([&] { return Delivered(1); }));
   fake().AddChange("14", "2025H1", 1, "returned", v1::REPORT_STATE_RETURNED, "Sai số liệu");
   fake().AddChange("99", "2025H1", 1, "accepted", v1::REPORT_STATE_ACCEPTED, "");
-  ASSERT_TRUE(Eventually([&] { return Scalar("SELECT change_cursor FROM forwarder_state") == 10; }));
+  ASSERT_TRUE(
+      Eventually([&] { return Scalar("SELECT change_cursor FROM forwarder_state") == 10; }));
   forwarder_.reset();
 
   {

@@ -68,7 +68,8 @@ class ReportingTest : public ::testing::Test {
       if (forwarder_) forwarder_->Wake();
     });
     service_ = std::make_unique<ReportingGrpcService>(reporting_.get(), call);
-    server_ = std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service_.get()});
+    server_ =
+        std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service_.get()});
     stub_ = v1::ReportingService::NewStub(server_->channel());
     SeedRegistry();
   }
@@ -144,11 +145,11 @@ class ReportingTest : public ::testing::Test {
                        "14", "2012-01-01");
     CreateOrganization("14-HDH", K::ORGANIZATION_KIND_MEMBER_ASSOCIATION, "Hội Dược học Sơn La",
                        "14", "2013-05-01");
-    CreateOrganization("14-OLD", K::ORGANIZATION_KIND_MEMBER_ASSOCIATION, "Hội Sử học Sơn La",
-                       "14", "2012-01-01");
+    CreateOrganization("14-OLD", K::ORGANIZATION_KIND_MEMBER_ASSOCIATION, "Hội Sử học Sơn La", "14",
+                       "2012-01-01");
     Retire("14-OLD", "2020-01-01");
-    CreateOrganization("14-NEW", K::ORGANIZATION_KIND_MEMBER_ASSOCIATION,
-                       "Hội Kiến trúc sư Sơn La", "14", "2025-09-01");
+    CreateOrganization("14-NEW", K::ORGANIZATION_KIND_MEMBER_ASSOCIATION, "Hội Kiến trúc sư Sơn La",
+                       "14", "2025-09-01");
     CreateOrganization("14-CM", K::ORGANIZATION_KIND_COLLECTIVE_MEMBER,
                        "Trung tâm Giống cây trồng Sơn La", "14", "2015-01-01");
   }
@@ -181,9 +182,9 @@ class ReportingTest : public ::testing::Test {
       if (indicator.type() == v1::INDICATOR_TYPE_BOOLEAN) {
         *report.add_values() = Flag(indicator.code(), it != overrides.end() && it->second != 0);
       } else {
-        int64_t value = indicator.code() == "members" ? 1000
+        int64_t value = indicator.code() == "members"         ? 1000
                         : indicator.code() == "intellectuals" ? 100
-                                                             : 3;
+                                                              : 3;
         if (it != overrides.end()) value = it->second;
         *report.add_values() = Count(indicator.code(), value);
       }
@@ -247,8 +248,7 @@ class ReportingTest : public ::testing::Test {
 
   v1::OutboxStatus OutboxStatus() {
     v1::OutboxStatus out;
-    grpc::Status status =
-        stub_->GetOutboxStatus(Admin().get(), v1::GetOutboxStatusRequest(), &out);
+    grpc::Status status = stub_->GetOutboxStatus(Admin().get(), v1::GetOutboxStatusRequest(), &out);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return out;
   }

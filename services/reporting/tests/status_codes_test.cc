@@ -18,8 +18,9 @@ TEST_F(ReportingTest, StatusCodeInvalidArgumentForAPeriodThatIsNotOne) {
 
 TEST_F(ReportingTest, StatusCodeUnauthenticatedWithoutAToken) {
   v1::Report out;
-  EXPECT_EQ(CreateDraft(fedtest::AnonymousContext().get(), "14", "2025H1", false, &out).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      CreateDraft(fedtest::AnonymousContext().get(), "14", "2025H1", false, &out).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(ReportingTest, StatusCodePermissionDeniedForAnotherProvincesReport) {

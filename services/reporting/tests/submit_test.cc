@@ -10,12 +10,12 @@
 namespace reporting::testing {
 namespace {
 
+using google::protobuf::util::MessageDifferencer;
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsSupersetOf;
-using google::protobuf::util::MessageDifferencer;
 
 v1::ValidationResult Validate(v1::ReportingService::Stub& stub, grpc::ClientContext* ctx,
                               const v1::Report& report, grpc::Status* status) {
@@ -37,10 +37,14 @@ TEST_F(ReportingTest, DryRunListsEveryProblemAndStoresNothing) {
   ASSERT_TRUE(CreateDraft(Reporter("14").get(), "14", "2025H1", false, &draft).ok());
   const auto before = TableCounts();
 
-  v1::Report bad = FullReport("14", "2025H1", {{"members", 10}, {"intellectuals", 20},
-                                               {"contest_entries", 2}, {"contest_prizes", 5},
-                                               {"tech_contest_by_union", 1},
-                                               {"tech_contest_held", 0}, {"workshops", -1}});
+  v1::Report bad = FullReport("14", "2025H1",
+                              {{"members", 10},
+                               {"intellectuals", 20},
+                               {"contest_entries", 2},
+                               {"contest_prizes", 5},
+                               {"tech_contest_by_union", 1},
+                               {"tech_contest_held", 0},
+                               {"workshops", -1}});
   v1::IndicatorValue* wrong_type = bad.add_values();
   *wrong_type = Count("has_website_twice", 1);  // unknown code
   bad.mutable_values(0)->clear_count();
@@ -50,11 +54,11 @@ TEST_F(ReportingTest, DryRunListsEveryProblemAndStoresNothing) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_FALSE(result.valid());
   const int workshops = 11, members = 3, intellectuals = 4, prizes = 18, by_union = 15;
-  EXPECT_THAT(Fields(result),
-              IsSupersetOf(std::vector<std::string>{"values[0]", absl::StrCat("values[", workshops, "].count"),
-                            absl::StrCat("values[", intellectuals, "].count"),
-                            absl::StrCat("values[", prizes, "].count"),
-                            absl::StrCat("values[", by_union, "].flag"), "values[30].code"}));
+  EXPECT_THAT(Fields(result), IsSupersetOf(std::vector<std::string>{
+                                  "values[0]", absl::StrCat("values[", workshops, "].count"),
+                                  absl::StrCat("values[", intellectuals, "].count"),
+                                  absl::StrCat("values[", prizes, "].count"),
+                                  absl::StrCat("values[", by_union, "].flag"), "values[30].code"}));
   EXPECT_EQ(result.violations_size(), 6) << "and nothing else";
   (void)members;
 
@@ -77,9 +81,9 @@ TEST_F(ReportingTest, DryRunListsEveryProblemAndStoresNothing) {
 TEST_F(ReportingTest, DryRunWarnsAboutImplausibleJumpsAgainstThePreviousPeriod) {
   DraftAndSubmit(FullReport("14", "2024H2", {{"workshops", 2}, {"staff", 6}}));
   grpc::Status status;
-  v1::ValidationResult result = Validate(
-      *stub_, Reporter("14").get(),
-      FullReport("14", "2025H1", {{"workshops", 40}, {"staff", 6}}), &status);
+  v1::ValidationResult result =
+      Validate(*stub_, Reporter("14").get(),
+               FullReport("14", "2025H1", {{"workshops", 40}, {"staff", 6}}), &status);
   ASSERT_TRUE(status.ok());
   EXPECT_TRUE(result.valid()) << "warnings do not block";
   ASSERT_EQ(result.warnings_size(), 1);
@@ -109,8 +113,7 @@ TEST_F(ReportingTest, SubmittingAnIncompleteDraftListsEveryMissingIndicatorAndSt
 }
 
 TEST_F(ReportingTest, SubmittingWithoutADraftOrForABadPeriodIsRefused) {
-  EXPECT_EQ(Submit(Reporter("14").get(), "14", "2025H1").error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Submit(Reporter("14").get(), "14", "2025H1").error_code(), grpc::StatusCode::NOT_FOUND);
   grpc::Status status = Submit(Reporter("14").get(), "14", "2025X9");
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(FieldsOf(status), ElementsAre("period"));
@@ -169,9 +172,9 @@ TEST_F(ReportingTest, ASubmittedReportIsLockedUntilItIsReturned) {
   grpc::Status status = Submit(Reporter("14").get(), "14", "2025H1");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(status.error_message(), HasSubstr("awaiting review"));
-  EXPECT_EQ(SaveDraft(Reporter("14").get(), FullReport("14", "2025H1", {{"staff", 9}}))
-                .error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      SaveDraft(Reporter("14").get(), FullReport("14", "2025H1", {{"staff", 9}})).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(TableCounts(), before);
 
   // The draft is still there to read, showing where the report stands.
@@ -221,9 +224,9 @@ TEST_F(ReportingTest, ListReportsShowsNewestPeriodFirstAndAProvinceOnlyItsOwn) {
     seen.push_back(absl::StrCat(r.organization_code(), " ", r.period(), " r", r.revision(), " ",
                                 v1::ReportState_Name(r.state())));
   }
-  EXPECT_THAT(seen, ElementsAre("14 2025H2 r0 REPORT_STATE_DRAFT",
-                                "14 2025H1 r1 REPORT_STATE_SUBMITTED",
-                                "14 2024H2 r1 REPORT_STATE_SUBMITTED"));
+  EXPECT_THAT(seen,
+              ElementsAre("14 2025H2 r0 REPORT_STATE_DRAFT", "14 2025H1 r1 REPORT_STATE_SUBMITTED",
+                          "14 2024H2 r1 REPORT_STATE_SUBMITTED"));
   EXPECT_EQ(ListReports("", "2025H1").size(), 2u);  // the national office sees both
   req.set_period("2025 H1");
   EXPECT_EQ(stub_->ListReports(Reporter("14").get(), req, &out).error_code(),
@@ -239,8 +242,9 @@ TEST_F(ReportingTest, AProvinceSeesOnlyItsOwnOutbox) {
       stub_->GetOutboxStatus(Reporter("14").get(), v1::GetOutboxStatusRequest(), &mine).ok());
   EXPECT_EQ(mine.pending(), 1);
   EXPECT_EQ(OutboxStatus().pending(), 3);
-  EXPECT_EQ(stub_->GetOutboxStatus(ContextAs(v1::ROLE_JUDGE, "14").get(),
-                                   v1::GetOutboxStatusRequest(), &mine)
+  EXPECT_EQ(stub_
+                ->GetOutboxStatus(ContextAs(v1::ROLE_JUDGE, "14").get(),
+                                  v1::GetOutboxStatusRequest(), &mine)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 }

@@ -39,8 +39,9 @@ TEST(ActiveDuringTest, ViolationNamesTheOrganisationAndItsDates) {
   CheckActiveDuring(v, Org("2009-01-01", "2025-07-01"), P("2025H2"));
   ASSERT_EQ(v.errors().violations_size(), 1);
   EXPECT_EQ(v.errors().violations(0).field(), "organization_code");
-  EXPECT_THAT(v.errors().violations(0).description(),
-              HasSubstr("44 was not active during 2025H2 (active from 2009-01-01 until 2025-07-01)"));
+  EXPECT_THAT(
+      v.errors().violations(0).description(),
+      HasSubstr("44 was not active during 2025H2 (active from 2009-01-01 until 2025-07-01)"));
 }
 
 TEST(CompletenessTest, EveryIndicatorWithoutAValueIsOneProblem) {
@@ -52,8 +53,10 @@ TEST(CompletenessTest, EveryIndicatorWithoutAValueIsOneProblem) {
   for (const auto& indicator : fed::LatestCatalog().indicators()) {
     auto* value = report.add_values();
     value->set_code(indicator.code());
-    if (indicator.type() == v1::INDICATOR_TYPE_BOOLEAN) value->set_flag(false);
-    else value->set_count(0);
+    if (indicator.type() == v1::INDICATOR_TYPE_BOOLEAN)
+      value->set_flag(false);
+    else
+      value->set_count(0);
   }
   fed::Violations none;
   CheckComplete(none, report);

@@ -11,7 +11,9 @@ std::vector<CommandSpec> TestCommands() {
   return {
       Command("provinces", "list", Noop).Option("as-of", "DATE", "").Switch("all", ""),
       Command("org show", "show", Noop).Args("CODE", 1, 1),
-      Command("org create", "create", Noop).Required("code", "CODE", "").Option("short-name", "TEXT", ""),
+      Command("org create", "create", Noop)
+          .Required("code", "CODE", "")
+          .Option("short-name", "TEXT", ""),
       Command("audit", "audit", Noop).Option("target", "WHAT", ""),
   };
 }

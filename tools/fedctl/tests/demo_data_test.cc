@@ -25,8 +25,10 @@ TEST(DemoDataTest, SixtyThreeProvincesBecomeThirtyFour) {
     EXPECT_GE(merger.predecessor_codes_size(), 2);
     bool keeps_own_code = false;
     for (const auto& code : merger.predecessor_codes()) {
-      if (code == merger.successor_code()) keeps_own_code = true;
-      else merged_away.insert(code);
+      if (code == merger.successor_code())
+        keeps_own_code = true;
+      else
+        merged_away.insert(code);
     }
     EXPECT_TRUE(keeps_own_code) << merger.successor_code();
     EXPECT_EQ(merger.effective_on(), "2025-07-01");
@@ -51,7 +53,8 @@ TEST(DemoDataTest, ClustersCoverEveryUnitOnceWithMembersAsLeads) {
   EXPECT_EQ(y2024[7].head_code(), "86");
   EXPECT_EQ(y2024[7].deputy_code(), "87");
   size_t successors = 0;
-  for (const auto& cluster : ClustersOfSuccessors(rows, 2026)) successors += cluster.member_codes_size();
+  for (const auto& cluster : ClustersOfSuccessors(rows, 2026))
+    successors += cluster.member_codes_size();
   EXPECT_EQ(successors, 34u);
 }
 

@@ -25,7 +25,8 @@ std::vector<ProvinceRow> DemoRows() {
 
 std::map<std::string, int64_t> Counts(const v1::Report& report) {
   std::map<std::string, int64_t> counts;
-  for (const auto& value : report.values()) counts[value.code()] = static_cast<int64_t>(fed::NumericValue(value));
+  for (const auto& value : report.values())
+    counts[value.code()] = static_cast<int64_t>(fed::NumericValue(value));
   return counts;
 }
 
@@ -43,7 +44,8 @@ TEST(DemoReportsTest, Deterministic) {
   // A later day changes nothing once every period has started.
   const ReportHistory later = GenerateReportHistory(rows, absl::CivilDay(2027, 3, 1));
   ASSERT_EQ(later.reports.size(), a.reports.size());
-  EXPECT_EQ(later.reports.back().first.SerializeAsString(), a.reports.back().first.SerializeAsString());
+  EXPECT_EQ(later.reports.back().first.SerializeAsString(),
+            a.reports.back().first.SerializeAsString());
 }
 
 TEST(DemoReportsTest, EveryRevisionIsValid) {
@@ -63,7 +65,8 @@ TEST(DemoReportsTest, EveryRevisionIsValid) {
       ASSERT_TRUE(period.ok());
       const absl::CivilDay submitted = absl::ToCivilDay(
           absl::FromUnixSeconds(report->submitted_at().seconds()), absl::FixedTimeZone(7 * 3600));
-      EXPECT_GT(submitted, period->LastDay()) << report->organization_code() << " " << report->period();
+      EXPECT_GT(submitted, period->LastDay())
+          << report->organization_code() << " " << report->period();
       EXPECT_LE(submitted, kToday);
       if (report->revision() == 1) {
         EXPECT_EQ(submitted > period->DueDate(), planned.late);
