@@ -6,12 +6,12 @@
 
 #include <atomic>
 #include <map>
-#include <mutex>
 #include <set>
 #include <thread>
 
 #include <pqxx/pqxx>
 
+#include "absl/synchronization/mutex.h"
 #include "tests/integration/suite_fixture.h"
 
 namespace {
@@ -57,7 +57,7 @@ class PushStormTest : public fedtest::SuiteTest {
       stream->WritesDone();
       v1::PushAck ack;
       while (stream->Read(&ack)) {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         ++acks_;
         outcomes_[ack.outcome()]++;
         if (ack.outcome() == v1::PUSH_OUTCOME_STORED ||
@@ -90,7 +90,7 @@ class PushStormTest : public fedtest::SuiteTest {
     }
     fault();
     for (auto& t : pushers) t.join();
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     ASSERT_EQ(acknowledged_.size(), total) << "not every report arrived";
   }
 
@@ -122,10 +122,10 @@ class PushStormTest : public fedtest::SuiteTest {
 
   std::atomic<int> broken_streams_{0};
   std::atomic<int> sent_{0};
-  std::mutex mu_;
-  std::set<std::pair<std::string, std::string>> acknowledged_;
-  std::map<int, int> outcomes_;
-  int acks_ = 0;
+  absl::Mutex mu_;
+  std::set<std::pair<std::string, std::string>> acknowledged_ ABSL_GUARDED_BY(mu_);
+  std::map<int, int> outcomes_ ABSL_GUARDED_BY(mu_);
+  int acks_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 TEST_F(PushStormTest, AggregatorKilledMidStormLosesAndDuplicatesNothing) {

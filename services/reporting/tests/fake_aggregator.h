@@ -7,7 +7,6 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <tuple>
@@ -17,6 +16,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "services/common/auth.h"
 #include "services/common/server.h"
@@ -40,24 +40,34 @@ struct FakeAggregatorState {
     kDropNextAck,
   };
 
-  std::mutex mu;
-  PushMode mode = PushMode::kNormal;
+  absl::Mutex mu;
+  PushMode mode ABSL_GUARDED_BY(mu) = PushMode::kNormal;
   // Organisations whose pushes are refused as INVALID.
-  std::set<std::string> refuse;
+  std::set<std::string> refuse ABSL_GUARDED_BY(mu);
   // Organisations whose pushes cannot be checked now (RETRY_LATER), as when
   // the real aggregator cannot reach the registry.
-  std::set<std::string> undecided;
-  std::map<ReportKey, v1::Report> stored;
+  std::set<std::string> undecided ABSL_GUARDED_BY(mu);
+  std::map<ReportKey, v1::Report> stored ABSL_GUARDED_BY(mu);
   // How often each revision arrived (retries included).
-  std::map<ReportKey, int> received;
-  int streams = 0;
-  std::set<std::string> push_subjects;
-  std::vector<v1::ReportChange> changes;
-  std::vector<v1::ListChangesRequest> change_requests;
+  std::map<ReportKey, int> received ABSL_GUARDED_BY(mu);
+  int streams ABSL_GUARDED_BY(mu) = 0;
+  std::set<std::string> push_subjects ABSL_GUARDED_BY(mu);
+  std::vector<v1::ReportChange> changes ABSL_GUARDED_BY(mu);
+  std::vector<v1::ListChangesRequest> change_requests ABSL_GUARDED_BY(mu);
+
+  void SetMode(PushMode next) {
+    absl::MutexLock lock(&mu);
+    mode = next;
+  }
+  // Pushes of `org` are refused as INVALID from now on.
+  void Refuse(const std::string& org) {
+    absl::MutexLock lock(&mu);
+    refuse.insert(org);
+  }
 
   // Decides one pushed report, as the real intake would.
   v1::PushAck Accept(const v1::PushedReport& pushed, bool* drop) {
-    std::lock_guard<std::mutex> lock(mu);
+    absl::MutexLock lock(&mu);
     const v1::Report& report = pushed.report();
     const ReportKey key{report.organization_code(), report.period(), report.revision()};
     ++received[key];
@@ -99,7 +109,7 @@ struct FakeAggregatorState {
   // A review decision (or any event) appended to the change feed.
   void AddChange(const std::string& org, const std::string& period, int32_t revision,
                  const std::string& event, v1::ReportState state, const std::string& comment) {
-    std::lock_guard<std::mutex> lock(mu);
+    absl::MutexLock lock(&mu);
     v1::ReportChange& change = changes.emplace_back();
     change.set_sequence(static_cast<int64_t>(changes.size()) * 10);  // gaps are allowed
     change.set_organization_code(org);
@@ -113,16 +123,16 @@ struct FakeAggregatorState {
   }
 
   int Received(const ReportKey& key) {
-    std::lock_guard<std::mutex> lock(mu);
+    absl::MutexLock lock(&mu);
     auto it = received.find(key);
     return it == received.end() ? 0 : it->second;
   }
   size_t StoredCount() {
-    std::lock_guard<std::mutex> lock(mu);
+    absl::MutexLock lock(&mu);
     return stored.size();
   }
   bool Has(const ReportKey& key) {
-    std::lock_guard<std::mutex> lock(mu);
+    absl::MutexLock lock(&mu);
     return stored.count(key) != 0;
   }
 };
@@ -145,7 +155,7 @@ class FakeAggregator final : public v1::AggregatorService::CallbackService {
       reactor->Finish(fed::ToGrpcStatus(who.status()));
       return reactor;
     }
-    std::lock_guard<std::mutex> lock(state_->mu);
+    absl::MutexLock lock(&state_->mu);
     state_->change_requests.push_back(*request);
     const std::set<std::string> orgs(request->organization_codes().begin(),
                                      request->organization_codes().end());
@@ -175,7 +185,7 @@ class FakeAggregator final : public v1::AggregatorService::CallbackService {
       }
       bool unavailable;
       {
-        std::lock_guard<std::mutex> lock(state_->mu);
+        absl::MutexLock lock(&state_->mu);
         ++state_->streams;
         state_->push_subjects.insert(absl::StrCat(who->subject, "/", fed::RoleName(who->role)));
         unavailable = state_->mode == FakeAggregatorState::PushMode::kUnavailable;

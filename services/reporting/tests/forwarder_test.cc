@@ -53,7 +53,7 @@ TEST_F(ForwarderTest, EverySubmittedRevisionIsPushedOnceAndMarkedDelivered) {
   }
   // The aggregator reads what was submitted, from the forwarder's own identity.
   {
-    std::lock_guard<std::mutex> lock(fake().mu);
+    absl::MutexLock lock(&fake().mu);
     const v1::Report& pushed = fake().stored.at({"14", "2025H1", 1});
     EXPECT_EQ(pushed.submitted_by(), "test-province_reporter-14");
     EXPECT_EQ(pushed.values_size(), 30);
@@ -73,7 +73,7 @@ TEST_F(ForwarderTest, EverySubmittedRevisionIsPushedOnceAndMarkedDelivered) {
 // never a failure the province has to resubmit.
 TEST_F(ForwarderTest, ReportTheAggregatorCannotCheckYetStaysPendingAndIsNeverFailed) {
   {
-    std::lock_guard<std::mutex> lock(fake().mu);
+    absl::MutexLock lock(&fake().mu);
     fake().undecided = {"20"};
   }
   DraftAndSubmit(FullReport("14", "2025H1"));
@@ -90,7 +90,7 @@ TEST_F(ForwarderTest, ReportTheAggregatorCannotCheckYetStaysPendingAndIsNeverFai
   EXPECT_EQ(Scalar("SELECT count(*) FROM report_events WHERE event = 'push_refused'"), 0);
 
   {
-    std::lock_guard<std::mutex> lock(fake().mu);
+    absl::MutexLock lock(&fake().mu);
     fake().undecided.clear();
   }
   ASSERT_TRUE(Eventually([&] { return Delivered(2); })) << OutboxStatus().DebugString();
@@ -100,7 +100,7 @@ TEST_F(ForwarderTest, ReportTheAggregatorCannotCheckYetStaysPendingAndIsNeverFai
 
 TEST_F(ForwarderTest, PushesFailingWhileTheAggregatorIsDownAreRetriedWithoutLossOrDuplicates) {
   // The aggregator answers UNAVAILABLE...
-  fake().mode = Mode::kUnavailable;
+  fake().SetMode(Mode::kUnavailable);
   DraftAndSubmit(FullReport("14", "2025H1"));
   DraftAndSubmit(FullReport("20", "2025H1"));
   StartForwarder(aggregator_->address());
@@ -109,14 +109,11 @@ TEST_F(ForwarderTest, PushesFailingWhileTheAggregatorIsDownAreRetriedWithoutLoss
   EXPECT_EQ(status.pending(), 2);
   EXPECT_THAT(status.last_error(), HasSubstr("UNAVAILABLE"));
   ASSERT_TRUE(Eventually([&] {
-    std::lock_guard<std::mutex> lock(fake().mu);
+    absl::MutexLock lock(&fake().mu);
     return fake().streams >= 3;  // it keeps trying
   }));
   EXPECT_EQ(fake().StoredCount(), 0u);
-  {
-    std::lock_guard<std::mutex> lock(fake().mu);
-    fake().mode = Mode::kNormal;
-  }
+  fake().SetMode(Mode::kNormal);
   ASSERT_TRUE(Eventually([&] { return Delivered(2); })) << OutboxStatus().DebugString();
   EXPECT_TRUE(Eventually([&] { return OutboxStatus().last_error().empty(); }));
 
@@ -136,7 +133,7 @@ TEST_F(ForwarderTest, PushesFailingWhileTheAggregatorIsDownAreRetriedWithoutLoss
 }
 
 TEST_F(ForwarderTest, AReportStoredButNotAcknowledgedIsRetriedAndCountedOnce) {
-  fake().mode = Mode::kDropNextAck;
+  fake().SetMode(Mode::kDropNextAck);
   DraftAndSubmit(FullReport("14", "2025H1"));
   StartForwarder(aggregator_->address());
   ASSERT_TRUE(Eventually([&] { return Delivered(1); })) << OutboxStatus().DebugString();
@@ -146,7 +143,7 @@ TEST_F(ForwarderTest, AReportStoredButNotAcknowledgedIsRetriedAndCountedOnce) {
 }
 
 TEST_F(ForwarderTest, ARefusedPushIsParkedWithItsReasonAndNotRetried) {
-  fake().refuse.insert("20");
+  fake().Refuse("20");
   DraftAndSubmit(FullReport("20", "2025H1"));
   DraftAndSubmit(FullReport("14", "2025H1"));
   StartForwarder(aggregator_->address());
@@ -167,7 +164,7 @@ TEST_F(ForwarderTest, ARefusedPushIsParkedWithItsReasonAndNotRetried) {
 
   // Further rounds leave it alone.
   {
-    std::lock_guard<std::mutex> lock(fake().mu);
+    absl::MutexLock lock(&fake().mu);
     fake().refuse.clear();
   }
   DraftAndSubmit(FullReport("14", "2024H2"));
@@ -232,7 +229,7 @@ TEST_F(ForwarderTest, AReturnedReportComesBackAndIsResubmittedAsRevision2) {
   ASSERT_TRUE(Eventually([&] { return fake().Has({"14", "2025H1", 2}); }));
   ASSERT_TRUE(Eventually([&] { return Delivered(3); }));
   {
-    std::lock_guard<std::mutex> lock(fake().mu);
+    absl::MutexLock lock(&fake().mu);
     EXPECT_EQ(fake().stored.at({"14", "2025H1", 2}).values(11).count(), 6);
     EXPECT_EQ(fake().stored.at({"14", "2025H1", 1}).values(11).count(), 4);
   }
@@ -282,15 +279,15 @@ TEST_F(ForwarderTest, TheChangeCursorSurvivesARestartAndOnlyKnownOrganisationsAr
   forwarder_.reset();
 
   {
-    std::lock_guard<std::mutex> lock(fake().mu);
+    absl::MutexLock lock(&fake().mu);
     fake().change_requests.clear();
   }
   StartForwarder(aggregator_->address());  // a new process, as far as the state goes
   ASSERT_TRUE(Eventually([&] {
-    std::lock_guard<std::mutex> lock(fake().mu);
+    absl::MutexLock lock(&fake().mu);
     return !fake().change_requests.empty();
   }));
-  std::lock_guard<std::mutex> lock(fake().mu);
+  absl::MutexLock lock(&fake().mu);
   const v1::ListChangesRequest& first = fake().change_requests.front();
   EXPECT_EQ(first.after_sequence(), 10);
   EXPECT_THAT(first.organization_codes(), ElementsAre("14"));
@@ -302,7 +299,7 @@ TEST_F(ForwarderTest, NothingSubmittedMeansNoCallsAtAll) {
   v1::Report draft;
   ASSERT_TRUE(CreateDraft(Reporter("14").get(), "14", "2025H1", false, &draft).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // several poll intervals
-  std::lock_guard<std::mutex> lock(fake().mu);
+  absl::MutexLock lock(&fake().mu);
   EXPECT_EQ(fake().streams, 0);
   EXPECT_TRUE(fake().change_requests.empty()) << "an empty filter would mean every organisation";
 }
