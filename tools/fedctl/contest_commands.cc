@@ -23,23 +23,6 @@ namespace {
 namespace v1 = federation::v1;
 using Stub = CompetitionClient::Stub;
 
-template <typename Readable, typename MakeSheet>
-int Present(OutputFormat format, const google::protobuf::Message& message, Readable&& readable,
-            MakeSheet&& make_sheet) {
-  switch (format) {
-    case OutputFormat::kJson:
-      PrintJson(std::cout, message);
-      break;
-    case OutputFormat::kCsv:
-      make_sheet().PrintCsv(std::cout);
-      break;
-    case OutputFormat::kReadable:
-      readable();
-      break;
-  }
-  return 0;
-}
-
 int64_t IdArgument(const Invocation& invocation, size_t i, absl::string_view what) {
   int64_t id = 0;
   if (!absl::SimpleAtoi(invocation.argument(i), &id) || id <= 0) {

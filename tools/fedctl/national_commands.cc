@@ -28,24 +28,6 @@ using Stub = AggregatorClient::Stub;
 // Shared pieces
 // ---------------------------------------------------------------------------
 
-// Prints `message` as JSON, the sheet as CSV, or the readable form.
-template <typename Readable, typename MakeSheet>
-int Present(OutputFormat format, const google::protobuf::Message& message, Readable&& readable,
-            MakeSheet&& make_sheet) {
-  switch (format) {
-    case OutputFormat::kJson:
-      PrintJson(std::cout, message);
-      break;
-    case OutputFormat::kCsv:
-      make_sheet().PrintCsv(std::cout);
-      break;
-    case OutputFormat::kReadable:
-      readable();
-      break;
-  }
-  return 0;
-}
-
 fed::Period ParsePeriodOption(const Invocation& invocation, absl::string_view option) {
   const std::string text = invocation.Get(option);
   auto period = fed::Period::Parse(text);

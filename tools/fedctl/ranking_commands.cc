@@ -35,23 +35,6 @@ class RankingClient : public ServiceClient<v1::RankingService> {
                       ResolveAccessToken(invocation.global())) {}
 };
 
-template <typename Readable, typename MakeSheet>
-int Present(const Invocation& invocation, const google::protobuf::Message& message,
-            Readable&& readable, MakeSheet&& make_sheet) {
-  switch (FormatOf(invocation)) {
-    case OutputFormat::kJson:
-      PrintJson(std::cout, message);
-      break;
-    case OutputFormat::kCsv:
-      make_sheet().PrintCsv(std::cout);
-      break;
-    case OutputFormat::kReadable:
-      readable();
-      break;
-  }
-  return 0;
-}
-
 std::string PeriodOption(const Invocation& invocation, absl::string_view option) {
   auto period = fed::Period::Parse(invocation.Get(option));
   if (!period.ok()) throw UsageError(absl::StrCat("--", option, ": ", period.status().message()));

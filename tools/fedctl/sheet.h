@@ -4,11 +4,14 @@
 #pragma once
 
 #include <iosfwd>
+#include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "tools/fedctl/cli.h"
+#include "tools/fedctl/output.h"
 
 namespace fedctl {
 
@@ -45,5 +48,31 @@ class Sheet {
   std::vector<std::string> headers_;
   std::vector<std::vector<std::string>> rows_;
 };
+
+// Prints `message` as JSON, the sheet `make_sheet()` builds as CSV, or the
+// readable form `readable()` prints, as `format` says.
+template <typename Readable, typename MakeSheet>
+int Present(OutputFormat format, const google::protobuf::Message& message, Readable&& readable,
+            MakeSheet&& make_sheet) {
+  switch (format) {
+    case OutputFormat::kJson:
+      PrintJson(std::cout, message);
+      break;
+    case OutputFormat::kCsv:
+      make_sheet().PrintCsv(std::cout);
+      break;
+    case OutputFormat::kReadable:
+      readable();
+      break;
+  }
+  return 0;
+}
+
+template <typename Readable, typename MakeSheet>
+int Present(const Invocation& invocation, const google::protobuf::Message& message,
+            Readable&& readable, MakeSheet&& make_sheet) {
+  return Present(FormatOf(invocation), message, std::forward<Readable>(readable),
+                 std::forward<MakeSheet>(make_sheet));
+}
 
 }  // namespace fedctl

@@ -81,7 +81,7 @@ TEST(ServiceClientTest, WriteIsTriedOnce) {
   EXPECT_EQ(calls, 1);
 }
 
-TEST(ServiceClientTest, CallsCarryTheServiceTokenAndADeadline) {
+TEST(ServiceClientTest, CallsCarryTheClientsDeadline) {
   ServiceClient client("registry", "aggregator", &Signer(), QuickRetries());
   auto ctx = client.Context();
   EXPECT_LT(ctx->deadline(), std::chrono::system_clock::now() + std::chrono::seconds(2));
