@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "federation/v1/aggregator.pb.h"
@@ -35,6 +36,23 @@ class Aggregator {
 
   absl::Status ListChanges(const Principal& who, const v1::ListChangesRequest& req,
                            v1::ListChangesResponse* out);
+
+  // The organisations whose changes `who` may follow, given those asked for
+  // (empty = all): a province_reporter only its own (PERMISSION_DENIED if
+  // it names another).
+  absl::StatusOr<std::vector<std::string>> FeedScope(
+      const Principal& who, const google::protobuf::RepeatedPtrField<std::string>& asked);
+  // One page of the feed from PostgreSQL (the WatchChanges stream catching
+  // up): OUT_OF_RANGE when `after` is below the pruned horizon, unless
+  // skip_pruned moves it there (pruned_gap).
+  struct FeedPage {
+    std::vector<v1::ReportChange> changes;
+    int64_t through = 0;  // everything up to here was looked at
+    bool pruned_gap = false;
+  };
+  absl::StatusOr<FeedPage> ReadFeed(int64_t after, const std::vector<std::string>& orgs, int limit,
+                                    bool skip_pruned);
+  Figures& figures() { return figures_; }
 
   absl::Status GetTotals(const Principal& who, const v1::TotalsRequest& req,
                          v1::TotalsResponse* out);

@@ -94,10 +94,22 @@ void Figures::AddContribution(const std::string& period, Scope scope,
   if (derived) sums.derived += sign;
 }
 
+void Figures::SetOnApplied(std::function<void()> listener) {
+  absl::MutexLock lock(&mu_);
+  on_applied_ = std::move(listener);
+}
+
 void Figures::Apply(Standing standing) {
+  std::function<void()> listener;
+  Record(std::move(standing), &listener);
+  if (listener) listener();
+}
+
+void Figures::Record(Standing standing, std::function<void()>* listener) {
   auto period = fed::Period::Parse(standing.period);
   if (!period.ok()) return;
   absl::MutexLock lock(&mu_);
+  *listener = on_applied_;
   if (const Standing* known = FindLocked(standing.organization_code, standing.period);
       known != nullptr && known->sequence >= standing.sequence) {
     return;  // an older change arriving late
@@ -157,6 +169,34 @@ std::optional<Values> Figures::Counted(const std::string& org, const std::string
   absl::ReaderMutexLock lock(&mu_);
   bool derived = false;
   return CountedLocked(org, *parsed, scope, &derived);
+}
+
+bool Figures::DescribeChange(const v1::ReportChange& change, v1::FeedChange* out) const {
+  auto period = fed::Period::Parse(change.period());
+  absl::ReaderMutexLock lock(&mu_);
+  const Standing* standing = FindLocked(change.organization_code(), change.period());
+  if (standing == nullptr || standing->sequence < change.sequence()) return false;
+  *out->mutable_change() = change;
+  out->set_timely(standing->timely);
+  const int64_t micros = absl::ToUnixMicros(standing->first_submitted_at);
+  out->mutable_first_submitted_at()->set_seconds(micros / 1000000);
+  out->mutable_first_submitted_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  if (!period.ok() || period->kind == fed::Period::Kind::kQuarter) return true;
+  std::vector<fed::Period> counted = {*period};
+  if (period->kind == fed::Period::Kind::kHalf) {
+    counted.push_back(fed::Period{period->year, fed::Period::Kind::kYear, 0});
+  }
+  for (const auto& p : counted) {
+    v1::CountedPeriod* entry = out->add_counted();
+    entry->set_period(p.ToString());
+    bool derived = false;
+    auto values = CountedLocked(change.organization_code(), p, Scope::kAccepted, &derived);
+    if (!values) continue;
+    entry->set_present(true);
+    entry->set_derived(derived);
+    for (double v : *values) entry->add_values(v);
+  }
+  return true;
 }
 
 std::vector<Figures::Reporter> Figures::ReportersFor(const std::string& period) const {

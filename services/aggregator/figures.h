@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -79,6 +80,17 @@ class Figures {
 
   int64_t last_sequence() const;
 
+  // Fills `out` with `change` and what a feed follower needs with it: the
+  // report's timeliness and the accepted values that count now for the
+  // change's period (and a half-year's year). False when the standing the
+  // change produced has not been applied here yet (it is applied just after
+  // its commit).
+  bool DescribeChange(const v1::ReportChange& change, v1::FeedChange* out) const;
+
+  // Called after every Apply, outside the lock (the change feed's tail
+  // wakes on it). Set once, before serving.
+  void SetOnApplied(std::function<void()> listener);
+
  private:
   struct Sums {
     std::vector<double> value;
@@ -87,6 +99,8 @@ class Figures {
   };
   using ByOrganization = std::unordered_map<std::string, Standing>;
 
+  // Apply without calling the listener; hands it back to call unlocked.
+  void Record(Standing standing, std::function<void()>* listener) ABSL_LOCKS_EXCLUDED(mu_);
   std::optional<Values> CountedLocked(const std::string& org, const fed::Period& period,
                                       Scope scope, bool* derived) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -99,6 +113,7 @@ class Figures {
   std::unordered_map<std::string, ByOrganization> by_period_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<std::string, Sums> sums_[2] ABSL_GUARDED_BY(mu_);
   int64_t last_sequence_ ABSL_GUARDED_BY(mu_) = 0;
+  std::function<void()> on_applied_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace aggregator

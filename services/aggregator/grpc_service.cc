@@ -1,6 +1,7 @@
 #include "services/aggregator/grpc_service.h"
 
 #include "services/aggregator/push_reactor.h"
+#include "services/aggregator/watch_reactor.h"
 
 namespace aggregator {
 
@@ -10,6 +11,12 @@ using grpc::ServerUnaryReactor;
 grpc::ServerBidiReactor<v1::PushedReport, v1::PushAck>* AggregatorGrpcService::PushReports(
     CallbackServerContext* ctx) {
   return new PushReactor(intake_, fed::Authenticate(*ctx, *call_.signer));
+}
+
+grpc::ServerWriteReactor<v1::WatchChangesResponse>* AggregatorGrpcService::WatchChanges(
+    CallbackServerContext* ctx, const v1::WatchChangesRequest* request) {
+  return new WatchReactor(aggregator_, tail_, call_.workers, fed::Authenticate(*ctx, *call_.signer),
+                          *request);
 }
 
 ServerUnaryReactor* AggregatorGrpcService::GetReport(CallbackServerContext* ctx,

@@ -5,6 +5,7 @@
 
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "services/aggregator/aggregator.h"
+#include "services/aggregator/feed_tail.h"
 #include "services/aggregator/intake.h"
 #include "services/common/unary.h"
 
@@ -12,8 +13,9 @@ namespace aggregator {
 
 class AggregatorGrpcService final : public v1::AggregatorService::CallbackService {
  public:
-  AggregatorGrpcService(Aggregator* aggregator, Intake* intake, fed::CallContext call)
-      : aggregator_(aggregator), intake_(intake), call_(call) {}
+  AggregatorGrpcService(Aggregator* aggregator, Intake* intake, FeedTail* tail,
+                        fed::CallContext call)
+      : aggregator_(aggregator), intake_(intake), tail_(tail), call_(call) {}
 
   grpc::ServerBidiReactor<v1::PushedReport, v1::PushAck>* PushReports(
       grpc::CallbackServerContext* ctx) override;
@@ -36,6 +38,8 @@ class AggregatorGrpcService final : public v1::AggregatorService::CallbackServic
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* ctx,
                                         const v1::ListChangesRequest* request,
                                         v1::ListChangesResponse* response) override;
+  grpc::ServerWriteReactor<v1::WatchChangesResponse>* WatchChanges(
+      grpc::CallbackServerContext* ctx, const v1::WatchChangesRequest* request) override;
   grpc::ServerUnaryReactor* GetTotals(grpc::CallbackServerContext* ctx,
                                       const v1::TotalsRequest* request,
                                       v1::TotalsResponse* response) override;
@@ -55,6 +59,7 @@ class AggregatorGrpcService final : public v1::AggregatorService::CallbackServic
  private:
   Aggregator* aggregator_;
   Intake* intake_;
+  FeedTail* tail_;
   fed::CallContext call_;
 };
 

@@ -5,18 +5,22 @@
 #include "absl/time/clock.h"
 #include "services/aggregator/aggregator.h"
 #include "services/aggregator/directory.h"
+#include "services/aggregator/feed_pruner.h"
+#include "services/aggregator/feed_tail.h"
 #include "services/aggregator/figures.h"
 #include "services/aggregator/grpc_service.h"
 #include "services/aggregator/intake.h"
+#include "services/aggregator/migrations.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
 
 ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
 ABSL_FLAG(int, push_batch, 200, "Most pushed reports written in one transaction.");
-
-namespace aggregator {
-const std::vector<fed::Migration>& Migrations();  // generated from migrations/
-}
+ABSL_FLAG(absl::Duration, feed_heartbeat, absl::Seconds(5),
+          "How often a quiet WatchChanges stream gets a heartbeat.");
+ABSL_FLAG(int, feed_retention_days, 400,
+          "Changes older than this are pruned from the change feed (decisions stay on their "
+          "revisions and in the audit log); 0 keeps them all.");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
@@ -24,6 +28,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<aggregator::Directory> directory;
   std::unique_ptr<aggregator::Aggregator> logic;
   std::unique_ptr<aggregator::Intake> intake;
+  std::unique_ptr<aggregator::FeedTail> tail;
+  std::unique_ptr<aggregator::FeedPruner> pruner;
   return fed::RunService(
       "aggregator", aggregator::Migrations(),
       [&](const fed::ServiceDeps& deps) {
@@ -49,10 +55,27 @@ int main(int argc, char** argv) {
         spdlog::info("event=figures_loaded last_sequence={}", figures.last_sequence());
         intake = std::make_unique<aggregator::Intake>(*deps.db, figures, *directory,
                                                       absl::GetFlag(FLAGS_push_batch));
+        aggregator::FeedTail::Options feed;
+        feed.heartbeat = absl::GetFlag(FLAGS_feed_heartbeat);
+        tail = std::make_unique<aggregator::FeedTail>(*deps.db, figures, feed);
+        if (absl::Status started = tail->Start(); !started.ok()) {
+          spdlog::critical("event=start_failed error=\"{}\"", started.message());
+          std::exit(1);
+        }
+        if (const int days = absl::GetFlag(FLAGS_feed_retention_days); days > 0) {
+          pruner = std::make_unique<aggregator::FeedPruner>(*deps.db, absl::Hours(24) * days);
+          pruner->Start();
+        }
         std::vector<std::unique_ptr<grpc::Service>> services;
         services.push_back(std::make_unique<aggregator::AggregatorGrpcService>(
-            logic.get(), intake.get(), fed::CallContext{deps.signer, deps.workers}));
+            logic.get(), intake.get(), tail.get(), fed::CallContext{deps.signer, deps.workers}));
         return services;
       },
-      [&] { intake.reset(); });
+      [&] {
+        pruner.reset();
+        intake.reset();
+      },
+      // Streams end first (UNAVAILABLE: followers resume elsewhere), or the
+      // server's shutdown would wait for them.
+      [&] { tail->Stop(); });
 }

@@ -181,27 +181,65 @@ absl::Status Aggregator::Decide(const Principal& who, const v1::ReviewRequest& r
   return status;
 }
 
-absl::Status Aggregator::ListChanges(const Principal& who, const v1::ListChangesRequest& req,
-                                     v1::ListChangesResponse* out) {
-  std::vector<std::string> orgs(req.organization_codes().begin(), req.organization_codes().end());
+absl::StatusOr<std::vector<std::string>> Aggregator::FeedScope(
+    const Principal& who, const google::protobuf::RepeatedPtrField<std::string>& asked) {
+  std::vector<std::string> orgs(asked.begin(), asked.end());
   if (who.role == v1::ROLE_PROVINCE_REPORTER) {
     for (const auto& org : orgs) RETURN_IF_ERROR(RequireReportReader(who, org));
-    orgs = {who.organization_code};
-  } else {
-    RETURN_IF_ERROR(fed::RequireRole(who, {v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_NATIONAL_ADMIN,
-                                           v1::ROLE_VIEWER, v1::ROLE_SERVICE}));
+    return std::vector<std::string>{who.organization_code};
   }
+  RETURN_IF_ERROR(fed::RequireRole(who, {v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_NATIONAL_ADMIN,
+                                         v1::ROLE_VIEWER, v1::ROLE_SERVICE}));
+  return orgs;
+}
+
+absl::StatusOr<Aggregator::FeedPage> Aggregator::ReadFeed(int64_t after,
+                                                          const std::vector<std::string>& orgs,
+                                                          int limit, bool skip_pruned) {
+  FeedPage page;
+  RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    page = FeedPage{};
+    int64_t from = after;
+    // The head first: a change committed later is not promised to be here.
+    const int64_t head = storage::FeedHead(txn);
+    page.changes = storage::ListChanges(txn, from, limit, orgs);
+    // The horizon after the list: a prune committed in between is seen.
+    const int64_t pruned = storage::PrunedThrough(txn);
+    if (from < pruned) {
+      if (!skip_pruned) {
+        return absl::OutOfRangeError(absl::StrCat(
+            "changes after ", after, " are no longer kept (the feed is pruned through ", pruned,
+            "): read the current state (GetReport, GetCountedValues) and follow from ", pruned));
+      }
+      from = pruned;
+      page.pruned_gap = true;
+      page.changes = storage::ListChanges(txn, from, limit, orgs);
+    }
+    const bool full = static_cast<int>(page.changes.size()) == limit;
+    page.through =
+        full ? page.changes.back().sequence()
+             : std::max(head, page.changes.empty() ? from : page.changes.back().sequence());
+    page.through = std::max(page.through, from);
+    return absl::OkStatus();
+  }));
+  return page;
+}
+
+absl::Status Aggregator::ListChanges(const Principal& who, const v1::ListChangesRequest& req,
+                                     v1::ListChangesResponse* out) {
+  ASSIGN_OR_RETURN(auto orgs, FeedScope(who, req.organization_codes()));
   fed::Violations v;
   if (req.limit() < 0 || req.limit() > 5000) v.Add("limit", "must be 0 to 5000");
   if (req.after_sequence() < 0) v.Add("after_sequence", "must not be negative");
   RETURN_IF_ERROR(v.ToStatus());
-  return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
-    auto changes =
-        storage::ListChanges(txn, req.after_sequence(), req.limit() == 0 ? 500 : req.limit(), orgs);
-    out->set_last_sequence(changes.empty() ? req.after_sequence() : changes.back().sequence());
-    for (auto& c : changes) *out->add_changes() = std::move(c);
-    return absl::OkStatus();
-  });
+  ASSIGN_OR_RETURN(FeedPage page, ReadFeed(req.after_sequence(), orgs,
+                                           req.limit() == 0 ? 500 : req.limit(), false));
+  // last_sequence stays what it always was: the last change returned (a
+  // filtered reader moving past others' changes is WatchChanges' business).
+  out->set_last_sequence(page.changes.empty() ? req.after_sequence()
+                                              : page.changes.back().sequence());
+  for (auto& c : page.changes) *out->add_changes() = std::move(c);
+  return absl::OkStatus();
 }
 
 }  // namespace aggregator

@@ -281,6 +281,28 @@ std::vector<v1::ReportChange> ListChanges(pqxx::work& txn, int64_t after, int li
   return changes;
 }
 
+int64_t FeedHead(pqxx::work& txn) {
+  return txn.exec1("SELECT coalesce(max(sequence), 0) FROM changes")[0].as<int64_t>();
+}
+
+int64_t PrunedThrough(pqxx::work& txn) {
+  return txn.exec1("SELECT pruned_through FROM feed_horizon")[0].as<int64_t>();
+}
+
+int64_t PruneChanges(pqxx::work& txn, absl::Time before) {
+  pqxx::result pruned = txn.exec_params(
+      "WITH gone AS (DELETE FROM changes WHERE at < to_timestamp($1::double precision / 1000000)"
+      " AND sequence < (SELECT max(sequence) FROM changes) RETURNING sequence)"
+      " SELECT count(*), coalesce(max(sequence), 0) FROM gone",
+      ToMicros(before));
+  const int64_t count = pruned[0][0].as<int64_t>();
+  if (count > 0) {
+    txn.exec_params("UPDATE feed_horizon SET pruned_through = greatest(pruned_through, $1)",
+                    pruned[0][1].as<int64_t>());
+  }
+  return count;
+}
+
 void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink) {
   // Values are fetched in pages through a cursor: at 10^4 organisations x
   // 20 periods the whole set does not belong in one libpq result.

@@ -81,6 +81,14 @@ Values LoadValues(pqxx::work& txn, const Key& key, int32_t revision);
 std::vector<v1::ReportChange> ListChanges(pqxx::work& txn, int64_t after, int limit,
                                           const std::vector<std::string>& organizations);
 
+// The feed's newest sequence (0 when empty).
+int64_t FeedHead(pqxx::work& txn);
+// Changes at or below this sequence may have been pruned (0 = none were).
+int64_t PrunedThrough(pqxx::work& txn);
+// Deletes changes recorded before `before`, always keeping the newest one so
+// that the feed's head survives; moves the horizon. Returns how many went.
+int64_t PruneChanges(pqxx::work& txn, absl::Time before);
+
 // Streams every standing with its latest and accepted values, for rebuilding
 // the in-memory figures at start-up.
 void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink);

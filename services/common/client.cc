@@ -103,7 +103,9 @@ std::unique_ptr<grpc::ClientContext> ServiceClient::Context(absl::Duration deadl
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->AddMetadata("authorization", absl::StrCat("Bearer ", MintServiceToken(*signer_, caller_)));
   const absl::Duration timeout = deadline > absl::ZeroDuration() ? deadline : options_.deadline;
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  if (timeout != absl::InfiniteDuration()) {
+    ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  }
   return ctx;
 }
 

@@ -88,19 +88,21 @@ class ServiceClient {
                     absl::Duration deadline = absl::ZeroDuration());
 
   // A context with this service's token and the deadline (the client's
-  // default when `deadline` is zero), for calls that are not unary.
+  // default when `deadline` is zero, none when it is infinite), for calls
+  // that are not unary.
   std::unique_ptr<grpc::ClientContext> Context(
       absl::Duration deadline = absl::ZeroDuration()) const;
 
   const std::string& dependency() const { return dependency_; }
   DependencyState state() const;
+  // Records how a call made with Context() ended (healthy unless UNAVAILABLE).
+  void Record(const absl::Status& outcome);
 
  private:
   absl::Status Once(absl::string_view method, Call call, absl::Duration deadline);
   // Failed moments ago (Options::fail_fast_for): answer without calling.
   bool KnownDown() const;
   absl::Status KnownDownError() const;
-  void Record(const absl::Status& outcome);
 
   const std::string dependency_;
   const std::string caller_;

@@ -63,7 +63,8 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
 void UseServingSettings() { absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore); }
 
 int RunService(absl::string_view name, const std::vector<Migration>& migrations,
-               const ServiceFactory& make_services, const std::function<void()>& before_teardown) {
+               const ServiceFactory& make_services, const std::function<void()>& before_teardown,
+               const std::function<void()>& before_shutdown) {
   UseServingSettings();
   InitLogging(name);
   spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
@@ -112,6 +113,7 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
   }
 
   spdlog::info("event=stopping");
+  if (before_shutdown) before_shutdown();
   (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   if (before_teardown) before_teardown();
   return 0;

@@ -54,9 +54,11 @@ void UseServingSettings();
 
 // The whole life of a service process, after absl::ParseCommandLine: logging,
 // database wait + migrations, pools, server, then serve until SIGINT/SIGTERM.
-// Returns the process exit code.
+// Returns the process exit code. On a stop signal: before_shutdown (end
+// long-lived streams), the server's shutdown, then before_teardown.
 int RunService(absl::string_view name, const std::vector<Migration>& migrations,
                const ServiceFactory& make_services,
-               const std::function<void()>& before_teardown = nullptr);
+               const std::function<void()>& before_teardown = nullptr,
+               const std::function<void()>& before_shutdown = nullptr);
 
 }  // namespace fed

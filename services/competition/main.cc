@@ -6,12 +6,9 @@
 #include "services/competition/competition.h"
 #include "services/competition/directory.h"
 #include "services/competition/grpc_service.h"
+#include "services/competition/migrations.h"
 
 ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
-
-namespace competition {
-const std::vector<fed::Migration>& Migrations();  // generated from migrations/
-}
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);

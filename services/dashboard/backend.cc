@@ -32,7 +32,8 @@ absl::StatusOr<Response> Ask(fed::ServiceClient& client, absl::string_view metho
 Backend::Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
                  const fed::TokenSigner* signer, std::shared_ptr<grpc::Channel> competition,
                  std::shared_ptr<grpc::Channel> ranking)
-    : registry_(v1::RegistryService::NewStub(registry)),
+    : aggregator_channel_(aggregator),
+      registry_(v1::RegistryService::NewStub(registry)),
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
       competition_(competition ? v1::CompetitionService::NewStub(competition) : nullptr),
       ranking_(ranking ? v1::RankingService::NewStub(ranking) : nullptr),
@@ -90,12 +91,12 @@ absl::StatusOr<v1::ListRevisionsResponse> Backend::Revisions(const std::string& 
              &v1::AggregatorService::Stub::ListRevisions, req);
 }
 
-absl::StatusOr<v1::ListChangesResponse> Backend::Changes(int64_t after, int limit) {
-  v1::ListChangesRequest req;
-  req.set_after_sequence(after);
-  req.set_limit(limit);
-  return Ask(aggregator_calls_, "ListChanges", *aggregator_,
-             &v1::AggregatorService::Stub::ListChanges, req);
+std::unique_ptr<fed::FeedFollower> Backend::FollowChanges(int64_t after,
+                                                          fed::FeedFollower::Apply apply,
+                                                          fed::FeedFollower::Reset reset) {
+  return std::make_unique<fed::FeedFollower>(aggregator_channel_, &aggregator_calls_, after,
+                                             std::move(apply), std::move(reset),
+                                             fed::FeedFollower::Options{});
 }
 
 absl::StatusOr<v1::Profile> Backend::Profile(const std::string& code, int year) {

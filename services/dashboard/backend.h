@@ -17,6 +17,7 @@
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"
 #include "services/common/client.h"
+#include "services/common/feed_follower.h"
 
 namespace dashboard {
 
@@ -43,7 +44,9 @@ class Backend {
                                             const std::string& from, const std::string& to);
   absl::StatusOr<v1::ListRevisionsResponse> Revisions(const std::string& code,
                                                       const std::string& period);
-  absl::StatusOr<v1::ListChangesResponse> Changes(int64_t after, int limit);
+  // A follower of the aggregator's change feed from `after` (not started).
+  std::unique_ptr<fed::FeedFollower> FollowChanges(int64_t after, fed::FeedFollower::Apply apply,
+                                                   fed::FeedFollower::Reset reset);
   absl::StatusOr<v1::Profile> Profile(const std::string& code, int year);
   absl::StatusOr<v1::ListClustersResponse> Clusters(int year);
 
@@ -70,6 +73,7 @@ class Backend {
                                                               const std::string& period);
 
  private:
+  std::shared_ptr<grpc::Channel> aggregator_channel_;
   std::unique_ptr<v1::RegistryService::Stub> registry_;
   std::unique_ptr<v1::AggregatorService::Stub> aggregator_;
   std::unique_ptr<v1::CompetitionService::Stub> competition_;

@@ -4,26 +4,31 @@
 
 namespace dashboard {
 
-namespace {
-constexpr int kPage = 5000;
-}
-
-ChangeFeed::ChangeFeed(Backend* backend, absl::Duration poll_interval, size_t keep)
-    : backend_(backend),
-      poll_interval_(poll_interval),
-      keep_(keep),
-      poller_("dashboard-feed", [this] { return PollRound(); }) {}
+ChangeFeed::ChangeFeed(Backend* backend, size_t keep) : backend_(backend), keep_(keep) {}
 
 ChangeFeed::~ChangeFeed() { Stop(); }
 
-void ChangeFeed::Start() { poller_.Start(); }
+void ChangeFeed::Start() {
+  if (backend_ == nullptr || follower_ != nullptr) return;
+  follower_ = backend_->FollowChanges(
+      /*after=*/0,
+      [this](const fed::FeedFollower::Batch& batch) {
+        std::vector<v1::ReportChange> changes;
+        changes.reserve(batch.changes.size());
+        for (const auto& c : batch.changes) changes.push_back(c.change());
+        Append(changes, batch.live);
+        return absl::OkStatus();
+      },
+      [this] { return Forget(); });
+  follower_->Start();
+}
 
 void ChangeFeed::Stop() {
   {
     absl::MutexLock lock(&mu_);
     stop_ = true;  // waiters return at once
   }
-  poller_.Stop();
+  if (follower_ != nullptr) follower_->Stop();
 }
 
 int64_t ChangeFeed::head() const {
@@ -32,11 +37,15 @@ int64_t ChangeFeed::head() const {
 }
 
 bool ChangeFeed::ready() const {
+  // A quiet feed sends no batch: the follower knows when it reached the head.
+  if (follower_ != nullptr && follower_->caught_up()) return true;
   absl::MutexLock lock(&mu_);
   return ready_;
 }
 
-void ChangeFeed::Append(const std::vector<v1::ReportChange>& changes) {
+bool ChangeFeed::connected() const { return follower_ != nullptr && follower_->connected(); }
+
+void ChangeFeed::Append(const std::vector<v1::ReportChange>& changes, bool live) {
   absl::MutexLock lock(&mu_);
   for (const auto& change : changes) {
     if (change.sequence() <= head_) continue;
@@ -47,6 +56,20 @@ void ChangeFeed::Append(const std::vector<v1::ReportChange>& changes) {
     floor_ = buffer_.front().sequence();
     buffer_.pop_front();
   }
+  if (live && !ready_) {
+    ready_ = true;
+    spdlog::info("event=change_feed_ready head={}", head_);
+  }
+}
+
+absl::Status ChangeFeed::Forget() {
+  absl::MutexLock lock(&mu_);
+  spdlog::warn("event=change_feed_reset head={}", head_);
+  // The new feed numbers from 1 again: every waiter is ahead of it and
+  // reloads (see WaitAfter).
+  buffer_.clear();
+  head_ = floor_ = 0;
+  return absl::OkStatus();
 }
 
 ChangeFeed::Batch ChangeFeed::CollectLocked(int64_t after) const {
@@ -74,39 +97,6 @@ ChangeFeed::Batch ChangeFeed::WaitAfter(int64_t after, absl::Duration timeout) {
   // the page must reload.
   if (ready_ && after > head_) batch.gap = true;
   return batch;
-}
-
-fed::BackgroundLoop::Next ChangeFeed::PollRound() {
-  int64_t after;
-  {
-    absl::MutexLock lock(&mu_);
-    after = head_;
-  }
-  // Drain everything new, page by page (a catch-up at start may be large).
-  bool ok = true;
-  for (;;) {
-    auto page = backend_->Changes(after, kPage);
-    if (!page.ok()) {
-      if (!failing_) {
-        spdlog::warn("event=change_feed_failed error=\"{}\"", page.status().ToString());
-      }
-      failing_ = true;
-      ok = false;
-      break;
-    }
-    if (failing_) spdlog::info("event=change_feed_recovered after={}", after);
-    failing_ = false;
-    std::vector<v1::ReportChange> changes(page->changes().begin(), page->changes().end());
-    Append(changes);
-    if (!changes.empty()) after = changes.back().sequence();
-    if (page->changes_size() < kPage) break;
-  }
-  absl::MutexLock lock(&mu_);
-  if (ok && !ready_) {
-    ready_ = true;
-    spdlog::info("event=change_feed_ready head={}", head_);
-  }
-  return {poll_interval_};
 }
 
 }  // namespace dashboard

@@ -1,33 +1,38 @@
-// Follows the aggregator's change feed (ListChanges with a sequence cursor)
-// in one background thread and keeps the latest changes in memory, so that
-// any number of browsers can wait for news (server-sent events) while the
-// aggregator sees one poller.
+// Follows the aggregator's change feed (one WatchChanges stream, see
+// fed::FeedFollower) and keeps the latest changes in memory, so that any
+// number of browsers can wait for news (server-sent events) while the
+// aggregator sees one follower. The dashboard keeps no database: it follows
+// from the start of the feed at every start, in pages, then live.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "services/common/background_loop.h"
+#include "services/common/feed_follower.h"
 #include "services/dashboard/backend.h"
 
 namespace dashboard {
 
 class ChangeFeed {
  public:
-  ChangeFeed(Backend* backend, absl::Duration poll_interval, size_t keep);
+  // `backend` may be null (tests that Append by hand).
+  ChangeFeed(Backend* backend, size_t keep);
   ~ChangeFeed();
 
   void Start();
   // Wakes every waiter and joins the thread.
   void Stop();
 
-  // The last sequence seen (0 before the first successful poll).
+  // The last sequence seen (0 before the first answer).
   int64_t head() const;
   // Whether the first catch-up with the aggregator has finished.
   bool ready() const;
+  // Whether the stream to the aggregator is open.
+  bool connected() const;
 
   struct Batch {
     std::vector<v1::ReportChange> changes;
@@ -38,16 +43,17 @@ class ChangeFeed {
   // Changes after `after`, waiting up to `timeout` for the first one.
   Batch WaitAfter(int64_t after, absl::Duration timeout);
 
-  // Adds changes as if polled (for tests and the poller).
-  void Append(const std::vector<v1::ReportChange>& changes);
+  // Adds changes as if followed (for tests and the follower); `live`: the
+  // feed's head is reached (the first catch-up is over).
+  void Append(const std::vector<v1::ReportChange>& changes, bool live = true);
 
  private:
-  // One poll of the aggregator's feed (every page that is new).
-  fed::BackgroundLoop::Next PollRound();
+  // The aggregator's feed was replaced: everything held is forgotten, and
+  // every waiter reloads.
+  absl::Status Forget();
   Batch CollectLocked(int64_t after) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Backend* backend_;
-  absl::Duration poll_interval_;
   size_t keep_;
   mutable absl::Mutex mu_;
   std::deque<v1::ReportChange> buffer_ ABSL_GUARDED_BY(mu_);
@@ -56,8 +62,7 @@ class ChangeFeed {
   int64_t head_ ABSL_GUARDED_BY(mu_) = 0;
   bool ready_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  bool failing_ = false;        // only the poller's rounds touch it
-  fed::BackgroundLoop poller_;  // last: stopped before what it uses goes
+  std::unique_ptr<fed::FeedFollower> follower_;  // set by Start()
 };
 
 }  // namespace dashboard

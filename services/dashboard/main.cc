@@ -30,7 +30,6 @@ ABSL_FLAG(std::string, web_root, "services/dashboard/web/dist",
 ABSL_FLAG(bool, secure_cookie, false,
           "Mark the session cookie Secure (when served over HTTPS by a proxy).");
 ABSL_FLAG(int, http_threads, 256, "HTTP worker threads; each open live-update stream holds one.");
-ABSL_FLAG(int, poll_ms, 300, "How often to ask the aggregator for new changes.");
 
 namespace {
 std::atomic<bool> g_stop{false};
@@ -69,7 +68,7 @@ int main(int argc, char** argv) {
           ? nullptr
           : grpc::CreateChannel(absl::GetFlag(FLAGS_ranking_target),
                                 grpc::InsecureChannelCredentials()));
-  dashboard::ChangeFeed feed(&backend, absl::Milliseconds(absl::GetFlag(FLAGS_poll_ms)), 5000);
+  dashboard::ChangeFeed feed(&backend, 5000);
   feed.Start();
 
   dashboard::HttpOptions options;

@@ -164,6 +164,10 @@ absl::Status Engine::Load() {
     for (auto& a : selves) self_[absl::StrCat(a.organization_code(), "|", a.period())] = a;
     unions_ = std::move(unions);
   }
+  return LoadRankings();
+}
+
+absl::Status Engine::LoadRankings() {
   std::vector<int> years;
   {
     absl::ReaderMutexLock lock(&mu_);
@@ -580,45 +584,82 @@ void Engine::SelfAssessed(const v1::SelfAssessment& a) {
       [](const KeptFigures&) { return false; });
 }
 
-absl::StatusOr<int> Engine::ApplyChanges(const v1::ListChangesResponse& page) {
-  // First, so that a fetch racing with this page sees it (see Fetch).
+void Engine::KeepDescribed(const v1::FeedChange& described, const std::vector<int>& index) {
+  const v1::ReportChange& change = described.change();
+  const std::string& code = change.organization_code();
+  const int indicators = fed::LatestCatalog().indicators_size();
+  for (const auto& counted : described.counted()) {
+    const std::string key = DataKey(code, counted.period());
+    if (!data_.count(key)) continue;  // not read by any kept ranking
+    Sources::Counted values;
+    values.reported = counted.present();
+    if (values.reported) {
+      values.values.assign(indicators, std::nan(""));
+      for (int k = 0; k < counted.values_size() && k < static_cast<int>(index.size()); ++k) {
+        if (index[k] >= 0) values.values[index[k]] = counted.values(k);
+      }
+    }
+    Keep(code, *fed::Period::Parse(counted.period()), false, std::move(values));
+  }
+}
+
+absl::StatusOr<int> Engine::ApplyFeed(const fed::FeedFollower::Batch& batch) {
+  absl::MutexLock writing(&write_mu_);
+  const absl::Time start = absl::Now();
+  // First, so that a fetch racing with this batch sees it (see Fetch).
   pages_applied_++;
+  std::vector<int> index;  // position in the feed's values -> catalog index here
+  if (batch.indicator_codes != nullptr) {
+    for (const auto& code : *batch.indicator_codes) index.push_back(fed::IndicatorIndex(code));
+  }
   // Which (organisation, period) changed: the period itself, and the year
   // a half-year belongs to (a year without an annual report is derived
   // from its halves).
   std::map<std::string, std::set<std::string>> periods_by_org;
-  for (const auto& change : page.changes()) {
-    auto period = fed::Period::Parse(change.period());
-    if (!period.ok() || period->kind == fed::Period::Kind::kQuarter) continue;
-    periods_by_org[change.organization_code()].insert(period->ToString());
-    if (period->kind == fed::Period::Kind::kHalf) {
-      periods_by_org[change.organization_code()].insert(YearOf(period->year).ToString());
+  std::vector<const v1::FeedChange*> undescribed;
+  {
+    absl::MutexLock lock(&mu_);
+    // Receipts first: the values kept next count their timeliness.
+    for (const auto& described : batch.changes) {
+      const v1::ReportChange& change = described.change();
+      auto period = fed::Period::Parse(change.period());
+      if (!period.ok() || period->kind == fed::Period::Kind::kQuarter) continue;
+      periods_by_org[change.organization_code()].insert(period->ToString());
+      if (period->kind == fed::Period::Kind::kHalf) {
+        periods_by_org[change.organization_code()].insert(YearOf(period->year).ToString());
+      }
+      // Sent without figures (written by another aggregator process): read them.
+      if (described.counted_size() == 0) {
+        undescribed.push_back(&described);
+      } else if (period->kind == fed::Period::Kind::kHalf) {
+        // A change means a report was received; whether it came on time
+        // is the report's, carried with the change.
+        receipts_[absl::StrCat(change.organization_code(), "|", change.period())] =
+            Receipt{true, described.timely()};
+      }
+    }
+    for (const auto& described : batch.changes) {
+      if (described.counted_size() > 0) KeepDescribed(described, index);
     }
   }
-  std::set<std::string> touched_periods;
-  for (const auto& [code, periods] : periods_by_org) {
-    for (const auto& text : periods) {
+  for (const v1::FeedChange* described : undescribed) {
+    const std::string& code = described->change().organization_code();
+    for (const auto& text : periods_by_org[code]) {
       const fed::Period period = *fed::Period::Parse(text);
-      bool known, receipt_kept;
+      bool known;
       {
         absl::ReaderMutexLock lock(&mu_);
         known = data_.count(DataKey(code, text)) > 0;
-        receipt_kept = receipts_.count(absl::StrCat(code, "|", text)) > 0;
-      }
-      if (!known) {
-        // Not an organisation any kept ranking reads (e.g. a member
-        // association): nothing to refresh, but roll-ups may include it,
-        // and a predecessor's receipt may count in its successor's.
-        if (receipt_kept) RETURN_IF_ERROR(EnsureReceipts({code}, {period}, true));
-        touched_periods.insert(text);
-        continue;
       }
       if (period.kind == fed::Period::Kind::kHalf) {
         RETURN_IF_ERROR(EnsureReceipts({code}, {period}, true));
       }
-      RETURN_IF_ERROR(Fetch({code}, period, false, true));
-      touched_periods.insert(text);
+      if (known) RETURN_IF_ERROR(Fetch({code}, period, false, true));
     }
+  }
+  std::set<std::string> touched_periods;
+  for (const auto& [code, periods] : periods_by_org) {
+    touched_periods.insert(periods.begin(), periods.end());
   }
   absl::ReleasableMutexLock lock(&mu_);
   // Rolled-up values of the touched periods are dropped (they are fetched
@@ -644,33 +685,35 @@ absl::StatusOr<int> Engine::ApplyChanges(const v1::ListChangesResponse& page) {
     }
     return false;
   };
-  return Recompute(affected, affected);
+  const int recomputed = Recompute(affected, affected);
+  const absl::Duration took = absl::Now() - start;
+  {
+    absl::MutexLock lock(&mu_);
+    last_refresh_ = Refresh{static_cast<int>(batch.changes.size()), recomputed, took};
+  }
+  sequence_ = batch.through;
+  RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    storage::StoreCursor(txn, batch.through);
+    return absl::OkStatus();
+  }));
+  spdlog::info("event=rankings_refreshed changes={} recomputed={} ms={:.1f} last_sequence={}",
+               batch.changes.size(), recomputed, absl::ToDoubleMilliseconds(took), batch.through);
+  return recomputed;
 }
 
-absl::StatusOr<int> Engine::CatchUp() {
+absl::Status Engine::Reload() {
   absl::MutexLock writing(&write_mu_);
-  int read = 0;
-  for (;;) {
-    ASSIGN_OR_RETURN(auto page, sources_.Changes(sequence_.load(), kFeedPage));
-    if (page.changes_size() == 0) return read;
-    const absl::Time start = absl::Now();
-    ASSIGN_OR_RETURN(const int recomputed, ApplyChanges(page));
-    const absl::Duration took = absl::Now() - start;
-    {
-      absl::MutexLock lock(&mu_);
-      last_refresh_ = Refresh{page.changes_size(), recomputed, took};
-    }
-    sequence_ = page.last_sequence();
-    read += page.changes_size();
-    const int64_t cursor = page.last_sequence();
-    RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
-      storage::StoreCursor(txn, cursor);
-      return absl::OkStatus();
-    }));
-    spdlog::info("event=rankings_refreshed changes={} recomputed={} ms={:.1f} last_sequence={}",
-                 page.changes_size(), recomputed, absl::ToDoubleMilliseconds(took), cursor);
-    if (page.changes_size() < kFeedPage) return read;
+  {
+    absl::MutexLock lock(&mu_);
+    data_.clear();
+    rolled_.clear();
+    predecessors_.clear();
+    receipts_.clear();
+    rankings_.clear();
+    figures_.clear();
   }
+  spdlog::warn("event=rankings_reloading reason=\"the change feed no longer holds our cursor\"");
+  return LoadRankings();
 }
 
 absl::Status Engine::RefreshUnions() {
@@ -716,36 +759,40 @@ absl::Status Engine::RefreshClusters() {
   return absl::OkStatus();
 }
 
-void Engine::Start(absl::Duration poll_interval, absl::Duration cluster_refresh) {
+void Engine::Start(absl::Duration cluster_refresh) {
   Stop();
-  poll_ = poll_interval;
-  cluster_refresh_ = cluster_refresh;
-  follow_wait_ = poll_;
-  next_cluster_refresh_ = absl::Now() + cluster_refresh_;
-  follower_ =
-      std::make_unique<fed::BackgroundLoop>("ranking-feed", [this] { return FollowRound(); });
+  cluster_refresh_ = refresh_wait_ = cluster_refresh;
+  first_refresh_round_ = true;
+  follower_ = sources_.FollowChanges(
+      sequence_.load(),
+      [this](const fed::FeedFollower::Batch& batch) { return ApplyFeed(batch).status(); },
+      [this] { return Reload(); });
   follower_->Start();
+  refresher_ =
+      std::make_unique<fed::BackgroundLoop>("ranking-refresh", [this] { return RefreshRound(); });
+  refresher_->Start();
 }
 
 void Engine::Stop() {
   if (follower_) follower_->Stop();
+  if (refresher_) refresher_->Stop();
 }
 
-fed::BackgroundLoop::Next Engine::FollowRound() {
-  absl::StatusOr<int> read = CatchUp();
-  absl::Status status = read.status();
-  if (status.ok() && absl::Now() >= next_cluster_refresh_) {
-    status = RefreshClusters();
-    next_cluster_refresh_ = absl::Now() + cluster_refresh_;
+bool Engine::caught_up() const { return follower_ != nullptr && follower_->caught_up(); }
+
+fed::BackgroundLoop::Next Engine::RefreshRound() {
+  if (first_refresh_round_) {
+    first_refresh_round_ = false;  // Load() has just read them
+    return {cluster_refresh_};
   }
+  absl::Status status = RefreshClusters();
   if (!status.ok()) {
-    spdlog::warn("event=feed_follow_failed error=\"{}\"", status.message());
-    follow_wait_ =
-        std::min(follow_wait_ * 2, absl::Seconds(10));  // back off while a source is down
+    spdlog::warn("event=cluster_refresh_failed error=\"{}\"", status.message());
+    refresh_wait_ = std::min(refresh_wait_ * 2, std::max(cluster_refresh_, absl::Seconds(10)));
   } else {
-    follow_wait_ = poll_;
+    refresh_wait_ = cluster_refresh_;
   }
-  return {follow_wait_};
+  return {refresh_wait_};
 }
 
 }  // namespace ranking

@@ -27,6 +27,7 @@
 #include "federation/v1/ranking.pb.h"
 #include "services/common/background_loop.h"
 #include "services/common/db.h"
+#include "services/common/feed_follower.h"
 #include "services/common/period.h"
 #include "services/ranking/scoring.h"
 #include "services/ranking/sources.h"
@@ -76,13 +77,14 @@ class Engine {
   // the provincial unions and values, and computes every eager ranking.
   absl::Status Load();
 
-  // The background follower of the change feed (and a slow refresh of the
-  // clusters and of the provincial unions' lives, which a merger recorded
-  // meanwhile changes). Stop() joins it; safe to call twice.
-  void Start(absl::Duration poll_interval, absl::Duration cluster_refresh = absl::Seconds(60));
+  // Follows the change feed (one WatchChanges stream: each change arrives
+  // with its timeliness and counted values, so applying it calls nobody) and
+  // refreshes the clusters and the provincial unions' lives (which a merger
+  // recorded meanwhile changes) slowly. Stop() joins both; safe to call twice.
+  void Start(absl::Duration cluster_refresh = absl::Seconds(60));
   void Stop();
-  // Applies every change in the feed now; returns how many were read.
-  absl::StatusOr<int> CatchUp();
+  // Whether the feed follower has reached the feed's head once.
+  bool caught_up() const;
 
   // After a scheme version or self-assessment was committed.
   absl::Status SchemeDefined(const v1::ScoringScheme& scheme);
@@ -183,7 +185,17 @@ class Engine {
   template <typename WhichRankings, typename WhichFigures>
   int Recompute(WhichRankings which_rankings, WhichFigures which_figures) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status RankYear(int year);  // the eager set of one year
-  absl::StatusOr<int> ApplyChanges(const v1::ListChangesResponse& page);  // rankings recomputed
+  // Applies a batch of the feed and stores its cursor; returns how many
+  // rankings were recomputed.
+  absl::StatusOr<int> ApplyFeed(const fed::FeedFollower::Batch& batch);
+  // Keeps the counted values a described change carries, for the
+  // organisations and periods kept here (receipts are kept before).
+  void KeepDescribed(const v1::FeedChange& change, const std::vector<int>& index)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The feed lost what comes after our cursor: everything is fetched again.
+  absl::Status Reload();
+  // Fetches clusters, receipts and values of every scheme's year and ranks them.
+  absl::Status LoadRankings() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // A merger recorded while the service runs changes who is expected for
   // which period: the kept timeliness and every ranking follow it.
   absl::Status RefreshUnions();
@@ -218,13 +230,13 @@ class Engine {
   // under a shared lock is never replaced by one computed from older data.
   absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_);
 
-  // The feed follower's loop and what only its rounds touch.
-  fed::BackgroundLoop::Next FollowRound();
-  std::unique_ptr<fed::BackgroundLoop> follower_;
-  absl::Duration poll_ = absl::Milliseconds(200);
+  std::unique_ptr<fed::FeedFollower> follower_;
+  // The slow refresh of clusters and unions, and what only its rounds touch.
+  fed::BackgroundLoop::Next RefreshRound();
+  std::unique_ptr<fed::BackgroundLoop> refresher_;
   absl::Duration cluster_refresh_ = absl::Seconds(60);
-  absl::Duration follow_wait_ = absl::Milliseconds(200);
-  absl::Time next_cluster_refresh_ = absl::InfiniteFuture();
+  absl::Duration refresh_wait_ = absl::Seconds(60);
+  bool first_refresh_round_ = true;
 };
 
 }  // namespace ranking

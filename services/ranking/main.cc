@@ -6,16 +6,12 @@
 #include "services/common/server.h"
 #include "services/ranking/engine.h"
 #include "services/ranking/grpc_service.h"
+#include "services/ranking/migrations.h"
 #include "services/ranking/ranking.h"
 #include "services/ranking/sources.h"
 
 ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
 ABSL_FLAG(std::string, aggregator_target, "127.0.0.1:50053", "Address of the aggregator service.");
-ABSL_FLAG(int, feed_poll_ms, 200, "How often the aggregator's change feed is read when idle.");
-
-namespace ranking {
-const std::vector<fed::Migration>& Migrations();  // generated from migrations/
-}
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
@@ -36,7 +32,7 @@ int main(int argc, char** argv) {
           spdlog::critical("event=start_failed error=\"{}\"", loaded.message());
           std::exit(1);
         }
-        engine->Start(absl::Milliseconds(absl::GetFlag(FLAGS_feed_poll_ms)));
+        engine->Start();
         logic = std::make_unique<ranking::Ranking>(*deps.db, *engine);
         std::vector<std::unique_ptr<grpc::Service>> services;
         services.push_back(std::make_unique<ranking::RankingGrpcService>(

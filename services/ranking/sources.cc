@@ -26,7 +26,8 @@ fed::ServiceClient::Options CallOptions() {
 
 Sources::Sources(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
                  const fed::TokenSigner* signer)
-    : registry_(v1::RegistryService::NewStub(registry)),
+    : aggregator_channel_(aggregator),
+      registry_(v1::RegistryService::NewStub(registry)),
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
       registry_calls_("registry", "ranking", signer, CallOptions()),
       aggregator_calls_("aggregator", "ranking", signer, CallOptions()) {}
@@ -196,6 +197,14 @@ absl::StatusOr<Receipt> Sources::ReceiptOf(const std::string& code, const std::s
   if (absl::IsNotFound(status)) return Receipt{};
   RETURN_IF_ERROR(status);
   return Receipt{true, out.timely()};
+}
+
+std::unique_ptr<fed::FeedFollower> Sources::FollowChanges(int64_t after,
+                                                          fed::FeedFollower::Apply apply,
+                                                          fed::FeedFollower::Reset reset) {
+  return std::make_unique<fed::FeedFollower>(aggregator_channel_, &aggregator_calls_, after,
+                                             std::move(apply), std::move(reset),
+                                             fed::FeedFollower::Options{});
 }
 
 absl::StatusOr<v1::ListChangesResponse> Sources::Changes(int64_t after, int limit) {

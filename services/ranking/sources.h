@@ -17,6 +17,7 @@
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"
 #include "services/common/client.h"
+#include "services/common/feed_follower.h"
 #include "services/common/period.h"
 #include "services/ranking/scoring.h"
 
@@ -65,8 +66,12 @@ class Sources {
   absl::StatusOr<Receipt> ReceiptOf(const std::string& code, const std::string& period);
 
   absl::StatusOr<v1::ListChangesResponse> Changes(int64_t after, int limit);
+  // A follower of the aggregator's change feed from `after` (not started).
+  std::unique_ptr<fed::FeedFollower> FollowChanges(int64_t after, fed::FeedFollower::Apply apply,
+                                                   fed::FeedFollower::Reset reset);
 
  private:
+  std::shared_ptr<grpc::Channel> aggregator_channel_;
   std::unique_ptr<v1::RegistryService::Stub> registry_;
   std::unique_ptr<v1::AggregatorService::Stub> aggregator_;
   // Every call is a read: a dependency restarting costs a retry, and an

@@ -3,11 +3,8 @@
 #include "absl/flags/parse.h"
 #include "services/common/server.h"
 #include "services/registry/grpc_service.h"
+#include "services/registry/migrations.h"
 #include "services/registry/registry.h"
-
-namespace registry {
-const std::vector<fed::Migration>& Migrations();  // generated from migrations/
-}
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);

@@ -63,7 +63,9 @@ Forwarder::Forwarder(fed::DbPool& db, const fed::TokenSigner& signer, ForwarderO
     : db_(db),
       signer_(signer),
       options_(std::move(options)),
-      stub_(v1::AggregatorService::NewStub(OpenChannel(options_))),
+      channel_(OpenChannel(options_)),
+      stub_(v1::AggregatorService::NewStub(channel_)),
+      calls_("aggregator", "reporting-forwarder", &signer),
       random_(std::random_device{}()),
       loop_("forwarder", [this] { return Round(); }) {}
 
@@ -78,6 +80,7 @@ void Forwarder::Stop() {
     if (active_ != nullptr) active_->TryCancel();
   }
   loop_.Stop();
+  if (decisions_ != nullptr) decisions_->Stop();  // the loop, which makes it, has ended
 }
 
 void Forwarder::Wake() { loop_.Wake(); }
@@ -94,12 +97,6 @@ absl::Duration Forwarder::Backoff(int failures) {
   std::uniform_int_distribution<int64_t> jitter(
       0, std::max<int64_t>(absl::ToInt64Microseconds(cap), 0));
   return absl::Microseconds(jitter(random_));
-}
-
-void Forwarder::PrepareContext(grpc::ClientContext& ctx) const {
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
-  ctx.AddMetadata("authorization",
-                  absl::StrCat("Bearer ", fed::MintServiceToken(signer_, "reporting-forwarder")));
 }
 
 void Forwarder::RecordError(const absl::Status& status) {
@@ -144,10 +141,7 @@ fed::BackgroundLoop::Next Forwarder::Round() {
   }
   bool more = false;
   absl::Status status = PushPendingOnce(&more);
-  if (status.ok() && absl::Now() >= next_poll_) {
-    status = PollChangesOnce();
-    next_poll_ = absl::Now() + options_.poll_interval;
-  }
+  if (status.ok() && check_followed_) status = FollowDecisions();
   if (stopping()) return {absl::ZeroDuration()};
   if (!status.ok()) {
     RecordError(status);
@@ -159,7 +153,7 @@ fed::BackgroundLoop::Next Forwarder::Round() {
   failures_ = 0;
   ClearError();
   if (more) return {absl::ZeroDuration()};
-  return {next_poll_ - absl::Now()};
+  return {options_.outbox_check_interval};
 }
 
 absl::Status Forwarder::PushPendingOnce(bool* more) {
@@ -211,8 +205,8 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
   // acknowledgements as they come (the aggregator acks each report once it
   // is durable, possibly before it has read the rest).
   std::vector<v1::PushAck> acks;
-  grpc::ClientContext ctx;
-  PrepareContext(ctx);
+  std::unique_ptr<grpc::ClientContext> call = calls_.Context(options_.call_timeout);
+  grpc::ClientContext& ctx = *call;
   grpc::Status stream_status;
   {
     ActiveCall active(this, &ctx);
@@ -293,6 +287,8 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
     }
     return absl::OkStatus();
   }));
+  // A report delivered for an organisation not followed yet brings it in.
+  if (delivered > 0) check_followed_ = true;
   if (delivered + refused > 0) {
     spdlog::info("event=pushed reports={} delivered={} refused={} unacknowledged={}", rows.size(),
                  delivered, refused, unacknowledged);
@@ -313,7 +309,7 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
   return absl::OkStatus();
 }
 
-absl::Status Forwarder::PollChangesOnce() {
+absl::Status Forwarder::FollowDecisions() {
   std::vector<std::string> organizations;
   int64_t cursor = 0;
   RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
@@ -321,49 +317,48 @@ absl::Status Forwarder::PollChangesOnce() {
     cursor = storage::LoadChangeCursor(txn);
     return absl::OkStatus();
   }));
+  check_followed_ = false;
   // No organisation here has submitted anything: nothing to hear about (and
   // an empty filter would mean "everything").
   if (organizations.empty()) return absl::OkStatus();
+  if (decisions_ != nullptr) {
+    decisions_->SetOrganizations(std::move(organizations));
+    return absl::OkStatus();
+  }
+  fed::FeedFollower::Options follow;
+  follow.organizations = std::move(organizations);
+  follow.first_backoff = options_.backoff_initial;
+  follow.max_backoff = options_.backoff_max;
+  decisions_ = std::make_unique<fed::FeedFollower>(
+      channel_, &calls_, cursor,
+      [this](const fed::FeedFollower::Batch& batch) { return ApplyDecisions(batch); },
+      [] {
+        // Decisions older than the feed keeps are lost to this follower;
+        // the reports they concern stay as they were here. Said loudly:
+        // only a forwarder down for longer than the retention gets here.
+        spdlog::error("event=decisions_gap (the aggregator pruned decisions not yet applied)");
+        return absl::OkStatus();
+      },
+      follow);
+  decisions_->Start();
+  return absl::OkStatus();
+}
 
-  for (int page = 0; page < 1000 && !stopping(); ++page) {
-    v1::ListChangesRequest request;
-    request.set_after_sequence(cursor);
-    request.set_limit(options_.changes_page_size);
-    for (const auto& code : organizations) request.add_organization_codes(code);
-    v1::ListChangesResponse response;
-    grpc::ClientContext ctx;
-    PrepareContext(ctx);
-    grpc::Status status;
-    {
-      ActiveCall active(this, &ctx);
-      status = stub_->ListChanges(&ctx, request, &response);
+absl::Status Forwarder::ApplyDecisions(const fed::FeedFollower::Batch& batch) {
+  int applied = 0;
+  RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    applied = 0;
+    // Another forwarder (a second replica) may have applied some already.
+    const int64_t cursor = storage::LoadChangeCursor(txn);
+    for (const auto& described : batch.changes) {
+      if (described.change().sequence() <= cursor) continue;
+      if (storage::ApplyChange(txn, described.change())) ++applied;
     }
-    if (!status.ok()) {
-      absl::Status error = fed::FromGrpcStatus(status);
-      return absl::Status(error.code(), absl::StrCat("ListChanges: ", error.message()));
-    }
-    int64_t next = std::max(cursor, response.last_sequence());
-    for (const auto& change : response.changes()) next = std::max(next, change.sequence());
-    if (next == cursor) return absl::OkStatus();  // nothing new
-    int applied = 0;
-    RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
-      applied = 0;
-      // Another forwarder (a second replica) may have moved on meanwhile.
-      if (storage::LoadChangeCursor(txn) != cursor) {
-        return absl::AbortedError("the change cursor moved under this forwarder");
-      }
-      for (const auto& change : response.changes()) {
-        if (change.sequence() <= cursor) continue;
-        if (storage::ApplyChange(txn, change)) ++applied;
-      }
-      storage::SaveChangeCursor(txn, next);
-      return absl::OkStatus();
-    }));
-    if (applied > 0) {
-      spdlog::info("event=decisions_applied count={} cursor={}", applied, next);
-    }
-    cursor = next;
-    if (response.changes_size() < options_.changes_page_size) return absl::OkStatus();
+    storage::SaveChangeCursor(txn, std::max(cursor, batch.through));
+    return absl::OkStatus();
+  }));
+  if (applied > 0) {
+    spdlog::info("event=decisions_applied count={} cursor={}", applied, batch.through);
   }
   return absl::OkStatus();
 }

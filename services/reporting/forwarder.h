@@ -1,7 +1,8 @@
 // The forwarder: a background loop that carries submitted revisions from
 // the outbox to the national aggregator (PushReports, one acknowledgement
-// per report) and carries review decisions back (ListChanges), so that a
-// province never has to push by hand. Both directions keep their state in
+// per report) and carries review decisions back (a fed::FeedFollower on the
+// aggregator's WatchChanges stream, for the organisations that submitted
+// here), so that a province never has to push by hand. Both directions keep their state in
 // PostgreSQL (outbox rows, the change cursor) and the aggregator's intake is
 // idempotent, so either side may restart at any time without losing or
 // duplicating a report.
@@ -20,7 +21,9 @@
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "services/common/auth.h"
 #include "services/common/background_loop.h"
+#include "services/common/client.h"
 #include "services/common/db.h"
+#include "services/common/feed_follower.h"
 
 namespace reporting {
 
@@ -34,11 +37,11 @@ struct ForwarderOptions {
   // ("full jitter"), n = consecutive failures.
   absl::Duration backoff_initial = absl::Milliseconds(200);
   absl::Duration backoff_max = absl::Seconds(30);
-  // How often to ask the aggregator for review decisions.
-  absl::Duration poll_interval = absl::Seconds(1);
-  // Deadline of one push stream or one ListChanges call.
+  // How often the outbox is looked at when nothing woke the forwarder (a
+  // submission wakes it at once; this catches rows another replica wrote).
+  absl::Duration outbox_check_interval = absl::Seconds(5);
+  // Deadline of one push stream.
   absl::Duration call_timeout = absl::Seconds(30);
-  int changes_page_size = 500;
 };
 
 class Forwarder {
@@ -59,19 +62,20 @@ class Forwarder {
   // whether a full batch went (more may be waiting). Non-OK when the stream
   // failed or some report got no acknowledgement.
   absl::Status PushPendingOnce(bool* more);
-  // One poll of the change feed from the stored cursor, applying decisions
-  // and advancing the cursor in the same transaction.
-  absl::Status PollChangesOnce();
+  // Applies review decisions from the change feed and advances the stored
+  // cursor in the same transaction (what the decisions follower calls).
+  absl::Status ApplyDecisions(const fed::FeedFollower::Batch& batch);
 
  private:
-  // One round of the loop: push what is pending, poll decisions when due;
-  // then the pause before the next round (a backoff after a failure).
+  // One round of the loop: push what is pending, then make sure the
+  // decisions of every organisation that submitted here are followed; then
+  // the pause before the next round (a backoff after a failure).
   fed::BackgroundLoop::Next Round();
+  absl::Status FollowDecisions();
   bool stopping();
   absl::Duration Backoff(int failures);
   void RecordError(const absl::Status& status);
   void ClearError();
-  void PrepareContext(grpc::ClientContext& ctx) const;
 
   // Registers the call in flight so that Stop() can cancel it.
   class ActiveCall;
@@ -79,7 +83,9 @@ class Forwarder {
   fed::DbPool& db_;
   const fed::TokenSigner& signer_;
   const ForwarderOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::AggregatorService::Stub> stub_;
+  fed::ServiceClient calls_;
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
@@ -91,9 +97,11 @@ class Forwarder {
   std::string last_error_;
   bool first_round_ = true;
   int failures_ = 0;
-  absl::Time next_poll_ = absl::InfinitePast();
+  // Whether a push may have brought a new organisation to follow.
+  bool check_followed_ = true;
   std::mt19937_64 random_;
-  fed::BackgroundLoop loop_;  // last: stopped before the members it uses go
+  std::unique_ptr<fed::FeedFollower> decisions_;  // once anything was submitted
+  fed::BackgroundLoop loop_;                      // last: stopped before the members it uses go
 };
 
 }  // namespace reporting

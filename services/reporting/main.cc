@@ -6,6 +6,7 @@
 #include "services/common/server.h"
 #include "services/reporting/forwarder.h"
 #include "services/reporting/grpc_service.h"
+#include "services/reporting/migrations.h"
 #include "services/reporting/registry_client.h"
 #include "services/reporting/reporting.h"
 
@@ -20,12 +21,9 @@ ABSL_FLAG(int, forward_batch_size, 100, "Reports per PushReports stream.");
 ABSL_FLAG(int, forward_backoff_initial_ms, 200,
           "First retry delay after the aggregator failed (doubles, full jitter).");
 ABSL_FLAG(int, forward_backoff_max_ms, 30000, "Longest retry delay.");
-ABSL_FLAG(int, changes_poll_interval_ms, 1000,
-          "How often to ask the aggregator for review decisions (ListChanges).");
-
-namespace reporting {
-const std::vector<fed::Migration>& Migrations();  // generated from migrations/
-}
+ABSL_FLAG(int, outbox_check_interval_ms, 5000,
+          "How often the forwarder looks at the outbox unprompted (a submission wakes it at "
+          "once; review decisions arrive on the aggregator's change stream).");
 
 int main(int argc, char** argv) {
   // The reporting service's own port unless --listen says otherwise.
@@ -49,7 +47,8 @@ int main(int argc, char** argv) {
       options.batch_size = std::max(1, absl::GetFlag(FLAGS_forward_batch_size));
       options.backoff_initial = absl::Milliseconds(absl::GetFlag(FLAGS_forward_backoff_initial_ms));
       options.backoff_max = absl::Milliseconds(absl::GetFlag(FLAGS_forward_backoff_max_ms));
-      options.poll_interval = absl::Milliseconds(absl::GetFlag(FLAGS_changes_poll_interval_ms));
+      options.outbox_check_interval =
+          absl::Milliseconds(absl::GetFlag(FLAGS_outbox_check_interval_ms));
       auto forwarder = std::make_unique<reporting::Forwarder>(*deps.db, *deps.signer, options);
       reporting::Forwarder* raw = forwarder.get();
       logic->OnSubmitted([raw] { raw->Wake(); });

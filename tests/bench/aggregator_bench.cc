@@ -23,8 +23,10 @@
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/aggregator/aggregator.h"
+#include "services/aggregator/feed_tail.h"
 #include "services/aggregator/grpc_service.h"
 #include "services/aggregator/intake.h"
+#include "services/aggregator/migrations.h"
 #include "services/common/catalog.h"
 #include "services/common/dates.h"
 #include "services/common/db.h"
@@ -32,6 +34,7 @@
 #include "services/common/period.h"
 #include "services/common/server.h"
 #include "services/registry/grpc_service.h"
+#include "services/registry/migrations.h"
 #include "services/registry/registry.h"
 #include "tests/bench/bench_util.h"
 #include "tests/support/test_env.h"
@@ -42,13 +45,6 @@ ABSL_FLAG(int, push_streams, 8, "Concurrent PushReports streams.");
 ABSL_FLAG(int, raw_reports, 20000, "Reports inserted by the raw libpqxx baseline.");
 ABSL_FLAG(int, clients, 64, "Concurrent query clients.");
 ABSL_FLAG(int, seconds, 8, "Duration of each query measurement.");
-
-namespace registry {
-const std::vector<fed::Migration>& Migrations();
-}
-namespace aggregator {
-const std::vector<fed::Migration>& Migrations();
-}
 
 namespace {
 
@@ -199,8 +195,11 @@ int main(int argc, char** argv) {
   auto figures = std::make_unique<aggregator::Figures>();
   auto logic = std::make_unique<aggregator::Aggregator>(agg_db, *figures, directory);
   auto intake = std::make_unique<aggregator::Intake>(agg_db, *figures, directory, 200);
+  auto tail =
+      std::make_unique<aggregator::FeedTail>(agg_db, *figures, aggregator::FeedTail::Options{});
+  if (!tail->Start().ok()) return 1;
   auto service = std::make_unique<aggregator::AggregatorGrpcService>(
-      logic.get(), intake.get(), fed::CallContext{&fedtest::TestSigner(), &workers});
+      logic.get(), intake.get(), tail.get(), fed::CallContext{&fedtest::TestSigner(), &workers});
   auto server =
       std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service.get()});
 
@@ -274,6 +273,7 @@ int main(int argc, char** argv) {
   server.reset();
   intake.reset();
   service.reset();
+  tail.reset();
   logic.reset();
   figures = std::make_unique<aggregator::Figures>();
   logic = std::make_unique<aggregator::Aggregator>(agg_db, *figures, directory);
@@ -281,8 +281,10 @@ int main(int argc, char** argv) {
   if (!logic->LoadFigures().ok()) return 1;
   const double load_seconds = absl::ToDoubleSeconds(absl::Now() - load_start);
   intake = std::make_unique<aggregator::Intake>(agg_db, *figures, directory, 200);
+  tail = std::make_unique<aggregator::FeedTail>(agg_db, *figures, aggregator::FeedTail::Options{});
+  if (!tail->Start().ok()) return 1;
   service = std::make_unique<aggregator::AggregatorGrpcService>(
-      logic.get(), intake.get(), fed::CallContext{&fedtest::TestSigner(), &workers});
+      logic.get(), intake.get(), tail.get(), fed::CallContext{&fedtest::TestSigner(), &workers});
   server = std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service.get()});
   std::printf("\nrestart: figures rebuilt from PostgreSQL in %.1f s (%ld reports)\n", load_seconds,
               stored.load());

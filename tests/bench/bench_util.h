@@ -8,8 +8,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
+
+#include <pqxx/pqxx>
 
 #include "absl/flags/parse.h"
 #include "absl/time/clock.h"
@@ -27,6 +30,30 @@ inline void StartBenchmark(int argc, char** argv) {
   fed::UseServingSettings();
   fed::InitLogging("bench");
   spdlog::set_level(spdlog::level::warn);
+}
+
+// Transactions per second in this database over `window` while the caller
+// does nothing (from pg_stat_database; the reading itself is not counted).
+inline double IdleTransactionsPerSecond(const std::string& url, absl::Duration window) {
+  pqxx::connection conn(url);
+  auto read = [&] {
+    pqxx::nontransaction txn(conn);  // each statement its own snapshot of the statistics
+    return txn
+        .exec1(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database"
+            " WHERE datname = current_database()")[0]
+        .as<int64_t>();
+  };
+  // Statistics reach pg_stat_database up to a second late: settle first.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const int64_t before = read();
+  std::this_thread::sleep_for(absl::ToChronoSeconds(window));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const int64_t after = read();
+  // The first read is a transaction of its own.
+  const int64_t own = 1;
+  return std::max<int64_t>(0, after - before - own) /
+         absl::ToDoubleSeconds(window + absl::Milliseconds(1500));
 }
 
 struct Latencies {

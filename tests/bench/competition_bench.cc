@@ -28,8 +28,10 @@
 #include "services/common/server.h"
 #include "services/competition/competition.h"
 #include "services/competition/grpc_service.h"
+#include "services/competition/migrations.h"
 #include "services/competition/scoring.h"
 #include "services/registry/grpc_service.h"
+#include "services/registry/migrations.h"
 #include "services/registry/registry.h"
 #include "tests/bench/bench_util.h"
 #include "tests/support/test_env.h"
@@ -40,13 +42,6 @@ ABSL_FLAG(int, min_judges, 3, "Judges per entry.");
 ABSL_FLAG(int, clients, 50, "Concurrent judges scoring.");
 ABSL_FLAG(double, rate, 10, "Sheets per second per judge.");
 ABSL_FLAG(int, seconds, 10, "Duration of each paced measurement.");
-
-namespace registry {
-const std::vector<fed::Migration>& Migrations();
-}
-namespace competition {
-const std::vector<fed::Migration>& Migrations();
-}
 
 namespace {
 

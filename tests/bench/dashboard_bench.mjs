@@ -6,6 +6,9 @@
 //     holding a live-update stream, while the 63 provinces push their
 //     half-year reports and the office accepts them; baseline: one viewer,
 //     no pushes.
+//  3. Time from an accepted report to its live event on a dashboard stream
+//     (the aggregator's WatchChanges stream, then the dashboard's server-sent
+//     events); baseline: the AcceptReport call itself.
 // Runs its own stack over a fresh database (see
 // services/dashboard/tests/browser/stack.mjs): `tools/dev bench`.
 import { execFile } from 'node:child_process';
@@ -60,6 +63,32 @@ async function openStream(base, cookie, controller, received) {
         if (done) break;
         received.bytes += value.length;
         received.changes += (Buffer.from(value).toString().match(/event: change/g) || []).length;
+      }
+    } catch { /* aborted */ }
+  })();
+}
+
+// One stream that notes when each organisation's "accepted" event arrived.
+async function watchAccepts(base, cookie, controller, arrivals) {
+  const res = await fetch(`${base}/api/events`, { headers: { Cookie: cookie }, signal: controller.signal });
+  const reader = res.body.getReader();
+  (async () => {
+    let text = '';
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const at = performance.timeOrigin + performance.now();
+        text += Buffer.from(value).toString();
+        let end;
+        while ((end = text.indexOf('\n\n')) >= 0) {
+          const message = text.slice(0, end);
+          text = text.slice(end + 2);
+          const data = message.split('\n').find((l) => l.startsWith('data: '));
+          if (!message.includes('event: change') || !data) continue;
+          const change = JSON.parse(data.slice(6));
+          if (change.event === 'accepted') arrivals.set(`${change.organizationCode}/${change.period}`, at);
+        }
       }
     } catch { /* aborted */ }
   })();
@@ -125,6 +154,26 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1500));
     controller.abort();
 
+    // 3. Accepted report -> live event, one report at a time on a quiet board.
+    const LIVE_PERIOD = '2025H2';
+    const arrivals = new Map();
+    const liveController = new AbortController();
+    await watchAccepts(stack.baseUrl, cookie, liveController, arrivals);
+    await new Promise((r) => setTimeout(r, 300));
+    const liveMs = [], acceptMs = [];
+    for (const code of provinces.slice(0, 21)) {
+      const args = [`--aggregator=${stack.aggregator}`, `--secret_file=${stack.secretFile}`, `--org=${code}`, `--period=${LIVE_PERIOD}`, '--revision=1'];
+      await run(stack.tool, ['push', ...args]);
+      const { stderr } = await run(stack.tool, ['accept', ...args]);
+      const acceptedAt = Number(/accepted_at_unix_ms=([0-9.]+)/.exec(stderr)[1]);
+      acceptMs.push(Number(/call_ms=([0-9.]+)/.exec(stderr)[1]));
+      const key = `${code}/${LIVE_PERIOD}`;
+      const until = Date.now() + 5000;
+      while (!arrivals.has(key) && Date.now() < until) await new Promise((r) => setTimeout(r, 1));
+      if (arrivals.has(key)) liveMs.push(arrivals.get(key) - acceptedAt);
+    }
+    liveController.abort();
+
     console.log('dashboard_bench');
     console.log(`  first meaningful paint of the board (${provinces.length} cells), ${LOADS} cold loads:`);
     console.log(`    board  median ${fmt(pct(boardMs, 50))}  max ${fmt(Math.max(...boardMs))}`);
@@ -134,6 +183,9 @@ async function main() {
     console.log(`    ${VIEWERS} viewers + live streams while ${provinces.length} provinces push and are accepted (${(pushMs / 1000).toFixed(1)} s):`);
     console.log(`      ${loaded.length} requests  p50 ${fmt(pct(loaded, 50))}  p99 ${fmt(pct(loaded, 99))}  max ${fmt(Math.max(...loaded))}`);
     console.log(`    live-update events delivered: ${received.changes} (${provinces.length * 2} changes x ${VIEWERS} streams = ${provinces.length * 2 * VIEWERS} expected)`);
+    console.log(`  accepted report -> its live event on the board (${liveMs.length} of 21 reports, one at a time):`);
+    console.log(`    median ${fmt(pct(liveMs, 50))}  p90 ${fmt(pct(liveMs, 90))}  max ${fmt(Math.max(...liveMs))}`);
+    console.log(`    baseline (the AcceptReport call itself)  median ${fmt(pct(acceptMs, 50))}  max ${fmt(Math.max(...acceptMs))}`);
   } finally {
     if (browser) await browser.close();
     fs.rmSync(profile, { recursive: true, force: true });

@@ -16,7 +16,7 @@ class ReportingSuiteTest : public SuiteTest {
         Service("reporting", reporting_address_,
                 {"--registry_target=" + registry_address_,
                  "--aggregator_target=" + aggregator_address_, "--forward_backoff_initial_ms=50",
-                 "--forward_backoff_max_ms=500", "--changes_poll_interval_ms=100"});
+                 "--forward_backoff_max_ms=500", "--outbox_check_interval_ms=100"});
     reporting_->Start();
     ASSERT_TRUE(reporting_->WaitHealthy(reporting_address_, 30)) << reporting_->LogTail();
     reporting_stub_ = v1::ReportingService::NewStub(

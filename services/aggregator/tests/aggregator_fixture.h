@@ -7,15 +7,13 @@
 
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "services/aggregator/aggregator.h"
+#include "services/aggregator/feed_tail.h"
 #include "services/aggregator/grpc_service.h"
 #include "services/aggregator/intake.h"
+#include "services/aggregator/migrations.h"
 #include "services/common/status.h"
 #include "services/common/validation.h"
 #include "services/registry/tests/registry_fixture.h"
-
-namespace aggregator {
-const std::vector<fed::Migration>& Migrations();
-}
 
 namespace aggregator::testing {
 
@@ -72,11 +70,16 @@ class AggregatorTest : public registry::testing::RegistryTest {
     aggregator_ = std::make_unique<Aggregator>(*agg_pool_, *figures_, *directory_);
     ASSERT_TRUE(aggregator_->LoadFigures().ok());
     intake_ = std::make_unique<Intake>(*agg_pool_, *figures_, *directory_, 200);
+    FeedTail::Options feed;
+    feed.heartbeat = absl::Milliseconds(200);
+    feed.keep = feed_keep_;
+    tail_ = std::make_unique<FeedTail>(*agg_pool_, *figures_, feed);
+    ASSERT_TRUE(tail_->Start().ok());
     // Its own workers, as in production where it is its own process: a
     // handler waiting on the registry must not hold the registry's threads.
     agg_workers_ = std::make_unique<fed::WorkerPool>(4);
     agg_service_ = std::make_unique<AggregatorGrpcService>(
-        aggregator_.get(), intake_.get(),
+        aggregator_.get(), intake_.get(), tail_.get(),
         fed::CallContext{&fedtest::TestSigner(), agg_workers_.get()});
     agg_server_ =
         std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{agg_service_.get()});
@@ -84,10 +87,12 @@ class AggregatorTest : public registry::testing::RegistryTest {
   }
 
   void StopAggregator() {
+    if (tail_) tail_->Stop();  // streams end, or the server's shutdown waits for them
     agg_server_.reset();
     agg_workers_.reset();
     intake_.reset();
     agg_service_.reset();
+    tail_.reset();
     aggregator_.reset();
     directory_.reset();
     figures_.reset();
@@ -151,6 +156,8 @@ class AggregatorTest : public registry::testing::RegistryTest {
   std::unique_ptr<Directory> directory_;
   std::unique_ptr<Aggregator> aggregator_;
   std::unique_ptr<Intake> intake_;
+  std::unique_ptr<FeedTail> tail_;
+  size_t feed_keep_ = 20000;  // changes the tail holds in memory
   std::unique_ptr<fed::WorkerPool> agg_workers_;
   std::unique_ptr<AggregatorGrpcService> agg_service_;
   std::unique_ptr<fedtest::LoopbackServer> agg_server_;

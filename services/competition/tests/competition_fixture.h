@@ -14,11 +14,8 @@
 #include "services/competition/competition.h"
 #include "services/competition/directory.h"
 #include "services/competition/grpc_service.h"
+#include "services/competition/migrations.h"
 #include "services/registry/tests/registry_fixture.h"
-
-namespace competition {
-const std::vector<fed::Migration>& Migrations();
-}
 
 namespace competition::testing {
 

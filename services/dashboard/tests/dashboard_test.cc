@@ -201,7 +201,7 @@ class DashboardHttpTest : public ::testing::Test {
   void StartAt(absl::Time now) {
     auto nowhere = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
     backend_ = std::make_unique<Backend>(nowhere, nowhere, &kSigner);
-    feed_ = std::make_unique<ChangeFeed>(backend_.get(), absl::Seconds(1), 10);
+    feed_ = std::make_unique<ChangeFeed>(backend_.get(), 10);
     HttpOptions options;
     options.clock = [now] { return now; };
     api_ = std::make_unique<HttpApi>(backend_.get(), feed_.get(), &kSigner, options);
@@ -303,7 +303,7 @@ v1::ReportChange Change(int64_t seq, const std::string& org) {
 }
 
 TEST(ChangeFeedTest, WaitersWakeOnNewsAndSeeGapsWhenTheyFallBehind) {
-  ChangeFeed feed(nullptr, absl::Seconds(1), /*keep=*/3);
+  ChangeFeed feed(nullptr, /*keep=*/3);
   feed.Append({Change(1, "14"), Change(2, "20")});
   EXPECT_EQ(feed.head(), 2);
   auto batch = feed.WaitAfter(0, absl::ZeroDuration());

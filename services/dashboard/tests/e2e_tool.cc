@@ -91,12 +91,17 @@ int Accept(v1::AggregatorService::Stub& stub, const fed::TokenSigner& signer) {
   req.set_comment("Đạt yêu cầu.");
   v1::Report out;
   auto ctx = As(signer, v1::ROLE_NATIONAL_REVIEWER, "VUSTA");
+  const absl::Time start = absl::Now();
   grpc::Status status = stub.AcceptReport(ctx.get(), req, &out);
+  const absl::Time done = absl::Now();
   if (!status.ok()) {
     std::cerr << "accept failed: " << status.error_message() << "\n";
     return 1;
   }
   std::cout << v1::ReportState_Name(out.state()) << "\n";
+  // For the benchmark's accept-to-live-event latency (same machine clock).
+  std::cerr << "accepted_at_unix_ms=" << absl::ToDoubleMilliseconds(done - absl::UnixEpoch())
+            << " call_ms=" << absl::ToDoubleMilliseconds(done - start) << "\n";
   return 0;
 }
 

@@ -8,12 +8,9 @@
 #include "services/common/dates.h"
 #include "services/ranking/engine.h"
 #include "services/ranking/grpc_service.h"
+#include "services/ranking/migrations.h"
 #include "services/ranking/ranking.h"
 #include "services/ranking/sources.h"
-
-namespace ranking {
-const std::vector<fed::Migration>& Migrations();
-}
 
 namespace ranking::testing {
 
@@ -43,7 +40,7 @@ class RankingTest : public aggregator::testing::AggregatorTest {
     engine_ = std::make_unique<Engine>(*sources_, *rank_pool_);
     absl::Status loaded = engine_->Load();
     ASSERT_TRUE(loaded.ok()) << loaded;
-    if (follow) engine_->Start(absl::Milliseconds(20));
+    if (follow) engine_->Start();
     logic_ = std::make_unique<Ranking>(*rank_pool_, *engine_);
     rank_workers_ = std::make_unique<fed::WorkerPool>(4);
     rank_service_ = std::make_unique<RankingGrpcService>(

@@ -378,7 +378,7 @@ TEST_F(ServiceTest, AMergerRecordedWhileRunningTakesTheMergedProvinceOutOfLaterP
   for (const std::string code : {"10", "11", "12"})
     Accepted(code, "2025H2", 1, {{"workshops", 10}});
   StartRanking();
-  engine_->Start(absl::Milliseconds(20), /*cluster_refresh=*/absl::Milliseconds(20));
+  engine_->Start(/*cluster_refresh=*/absl::Milliseconds(20));
   v1::ScoringScheme scheme = Scheme(2025);
   auto* missing = scheme.add_rules();
   missing->set_code("missing");

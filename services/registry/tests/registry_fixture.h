@@ -17,12 +17,9 @@
 #include "services/common/status.h"
 #include "services/common/validation.h"
 #include "services/registry/grpc_service.h"
+#include "services/registry/migrations.h"
 #include "services/registry/registry.h"
 #include "tests/support/test_env.h"
-
-namespace registry {
-const std::vector<fed::Migration>& Migrations();
-}
 
 namespace registry::testing {
 

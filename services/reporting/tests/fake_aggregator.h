@@ -29,6 +29,14 @@ namespace v1 = federation::v1;
 
 using ReportKey = std::tuple<std::string, std::string, int32_t>;  // org, period, revision
 
+// An open WatchChanges stream of the fake; called with the state's lock held.
+class FakeWatcher {
+ public:
+  virtual ~FakeWatcher() = default;
+  virtual void Pump() = 0;  // send what is new
+  virtual void End() = 0;   // finish (the fake is stopping)
+};
+
 // Everything the fake knows; shared by the service objects of successive
 // servers, so that the "aggregator" survives its own restart.
 struct FakeAggregatorState {
@@ -53,7 +61,13 @@ struct FakeAggregatorState {
   int streams ABSL_GUARDED_BY(mu) = 0;
   std::set<std::string> push_subjects ABSL_GUARDED_BY(mu);
   std::vector<v1::ReportChange> changes ABSL_GUARDED_BY(mu);
-  std::vector<v1::ListChangesRequest> change_requests ABSL_GUARDED_BY(mu);
+  std::vector<v1::WatchChangesRequest> watch_requests ABSL_GUARDED_BY(mu);
+  std::set<FakeWatcher*> watchers ABSL_GUARDED_BY(mu);
+
+  void EndWatches() {
+    absl::MutexLock lock(&mu);
+    for (FakeWatcher* w : watchers) w->End();
+  }
 
   void SetMode(PushMode next) {
     absl::MutexLock lock(&mu);
@@ -120,6 +134,7 @@ struct FakeAggregatorState {
     change.set_comment(comment);
     change.mutable_at()->set_seconds(1767225600);  // 2026-01-01
     change.set_actor("reviewer@vusta");
+    for (FakeWatcher* w : watchers) w->Pump();
   }
 
   int Received(const ReportKey& key) {
@@ -146,30 +161,9 @@ class FakeAggregator final : public v1::AggregatorService::CallbackService {
     return new PushReactor(state_.get(), ctx);
   }
 
-  grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* ctx,
-                                        const v1::ListChangesRequest* request,
-                                        v1::ListChangesResponse* response) override {
-    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    auto who = fed::Authenticate(*ctx, fedtest::TestSigner());
-    if (!who.ok()) {
-      reactor->Finish(fed::ToGrpcStatus(who.status()));
-      return reactor;
-    }
-    absl::MutexLock lock(&state_->mu);
-    state_->change_requests.push_back(*request);
-    const std::set<std::string> orgs(request->organization_codes().begin(),
-                                     request->organization_codes().end());
-    const int limit = request->limit() == 0 ? 500 : request->limit();
-    response->set_last_sequence(request->after_sequence());
-    for (const auto& change : state_->changes) {
-      if (response->changes_size() >= limit) break;
-      if (change.sequence() <= request->after_sequence()) continue;
-      if (!orgs.empty() && orgs.count(change.organization_code()) == 0) continue;
-      *response->add_changes() = change;
-      response->set_last_sequence(change.sequence());
-    }
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+  grpc::ServerWriteReactor<v1::WatchChangesResponse>* WatchChanges(
+      grpc::CallbackServerContext* ctx, const v1::WatchChangesRequest* request) override {
+    return new WatchReactor(state_.get(), ctx, *request);
   }
 
  private:
@@ -227,6 +221,91 @@ class FakeAggregator final : public v1::AggregatorService::CallbackService {
     v1::PushAck ack_;
   };
 
+  // Sends every change after the caller's cursor that passes its filter,
+  // one answer at a time, as the real stream does (without heartbeats).
+  class WatchReactor : public grpc::ServerWriteReactor<v1::WatchChangesResponse>,
+                       public FakeWatcher {
+   public:
+    WatchReactor(FakeAggregatorState* state, grpc::CallbackServerContext* ctx,
+                 const v1::WatchChangesRequest& request)
+        : state_(state) {
+      auto who = fed::Authenticate(*ctx, fedtest::TestSigner());
+      absl::MutexLock lock(&state_->mu);
+      if (!who.ok()) {
+        done_ = true;
+        Finish(fed::ToGrpcStatus(who.status()));
+        return;
+      }
+      state_->watch_requests.push_back(request);
+      cursor_ = request.after_sequence();
+      organizations_.insert(request.organization_codes().begin(),
+                            request.organization_codes().end());
+      state_->watchers.insert(this);
+      Pump();
+    }
+
+    void Pump() override {
+      state_->mu.AssertHeld();
+      if (writing_ || done_) return;
+      if (ending_) {
+        done_ = true;
+        Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the fake aggregator is stopping"));
+        return;
+      }
+      answer_.Clear();
+      for (const auto& change : state_->changes) {
+        if (change.sequence() <= cursor_) continue;
+        if (!organizations_.empty() && !organizations_.count(change.organization_code())) continue;
+        *answer_.add_changes()->mutable_change() = change;
+        cursor_ = change.sequence();
+      }
+      if (answer_.changes_size() == 0 && !first_) return;
+      first_ = false;
+      answer_.set_through_sequence(cursor_);
+      answer_.set_live(true);
+      writing_ = true;
+      StartWrite(&answer_);
+    }
+
+    void End() override {
+      state_->mu.AssertHeld();
+      ending_ = true;
+      Pump();
+    }
+
+    void OnWriteDone(bool ok) override {
+      absl::MutexLock lock(&state_->mu);
+      writing_ = false;
+      if (!ok) ending_ = true;
+      Pump();
+    }
+
+    void OnCancel() override {
+      absl::MutexLock lock(&state_->mu);
+      ending_ = true;
+      Pump();
+    }
+
+    void OnDone() override {
+      {
+        absl::MutexLock lock(&state_->mu);
+        state_->watchers.erase(this);
+      }
+      delete this;
+    }
+
+   private:
+    FakeAggregatorState* state_;
+    // Touched only under state_->mu.
+    int64_t cursor_ = 0;
+    std::set<std::string> organizations_;
+    v1::WatchChangesResponse answer_;
+    bool first_ = true;
+    bool writing_ = false;
+    bool ending_ = false;
+    bool done_ = false;
+  };
+
   std::shared_ptr<FakeAggregatorState> state_;
 };
 
@@ -247,6 +326,7 @@ class FakeAggregatorServer {
   }
   void Stop() {
     if (!server_) return;
+    state_->EndWatches();  // or the shutdown waits for them
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     server_->Wait();
     server_.reset();

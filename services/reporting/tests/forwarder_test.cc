@@ -280,15 +280,15 @@ TEST_F(ForwarderTest, TheChangeCursorSurvivesARestartAndOnlyKnownOrganisationsAr
 
   {
     absl::MutexLock lock(&fake().mu);
-    fake().change_requests.clear();
+    fake().watch_requests.clear();
   }
   StartForwarder(aggregator_->address());  // a new process, as far as the state goes
   ASSERT_TRUE(Eventually([&] {
     absl::MutexLock lock(&fake().mu);
-    return !fake().change_requests.empty();
+    return !fake().watch_requests.empty();
   }));
   absl::MutexLock lock(&fake().mu);
-  const v1::ListChangesRequest& first = fake().change_requests.front();
+  const v1::WatchChangesRequest& first = fake().watch_requests.front();
   EXPECT_EQ(first.after_sequence(), 10);
   EXPECT_THAT(first.organization_codes(), ElementsAre("14"));
   EXPECT_EQ(Scalar("SELECT count(*) FROM report_events WHERE event = 'returned'"), 1);
@@ -301,7 +301,7 @@ TEST_F(ForwarderTest, NothingSubmittedMeansNoCallsAtAll) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // several poll intervals
   absl::MutexLock lock(&fake().mu);
   EXPECT_EQ(fake().streams, 0);
-  EXPECT_TRUE(fake().change_requests.empty()) << "an empty filter would mean every organisation";
+  EXPECT_TRUE(fake().watch_requests.empty()) << "an empty filter would mean every organisation";
 }
 
 }  // namespace

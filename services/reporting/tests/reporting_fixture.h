@@ -21,19 +21,14 @@
 #include "services/common/status.h"
 #include "services/common/validation.h"
 #include "services/registry/grpc_service.h"
+#include "services/registry/migrations.h"
 #include "services/registry/registry.h"
 #include "services/reporting/forwarder.h"
 #include "services/reporting/grpc_service.h"
+#include "services/reporting/migrations.h"
 #include "services/reporting/registry_client.h"
 #include "services/reporting/reporting.h"
 #include "tests/support/test_env.h"
-
-namespace registry {
-const std::vector<fed::Migration>& Migrations();
-}
-namespace reporting {
-const std::vector<fed::Migration>& Migrations();
-}
 
 namespace reporting::testing {
 
@@ -297,7 +292,7 @@ class ReportingTest : public ::testing::Test {
     options.batch_size = 2;  // several streams for a handful of reports
     options.backoff_initial = absl::Milliseconds(20);
     options.backoff_max = absl::Milliseconds(200);
-    options.poll_interval = absl::Milliseconds(50);
+    options.outbox_check_interval = absl::Milliseconds(50);
     options.call_timeout = absl::Seconds(5);
     forwarder_ = std::make_unique<Forwarder>(*pool_, fedtest::TestSigner(), options);
     forwarder_->Start();

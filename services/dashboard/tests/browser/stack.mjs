@@ -53,7 +53,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 export class Stack {
-  constructor({ name = 'dash_e2e', pollMs = 200, demoReports = true, contests = true, rankings = true } = {}) {
+  constructor({ name = 'dash_e2e', demoReports = true, contests = true, rankings = true } = {}) {
     this.demoReports = demoReports;
     this.contests = contests;
     this.rankings = rankings;
@@ -62,7 +62,6 @@ export class Stack {
     this.dbName = `${name}_${process.pid}_${Date.now() % 100000}`;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-dashboard-'));
     this.secretFile = path.join(this.dir, 'secret');
-    this.pollMs = pollMs;
     this.children = [];
     this.fedctl = path.join(this.buildDir, 'tools/fedctl/fedctl');
     this.tool = path.join(this.buildDir, 'services/dashboard/dashboard_e2e_tool');
@@ -165,7 +164,6 @@ export class Stack {
       ...(this.contests ? [`--competition_target=${this.competition}`] : ['--competition_target=']),
       ...(this.rankings ? [`--ranking_target=${this.ranking}`] : ['--ranking_target=']),
       `--web_root=${path.join(WEB_DIR, 'dist')}`,
-      `--poll_ms=${this.pollMs}`,
     ]);
     await this.waitHttp(dashboard);
   }

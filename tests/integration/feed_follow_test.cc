@@ -1,0 +1,136 @@
+// The change feed followed across a crash: a FeedFollower (the one the
+// reporting, ranking and dashboard services use) reads the aggregator's
+// WatchChanges stream while provinces push, the aggregator process is killed
+// mid-stream and started again, and the follower must end up with exactly
+// the feed: every change once, in order.
+#include <set>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "services/common/feed_follower.h"
+#include "tests/integration/suite_fixture.h"
+
+namespace {
+
+namespace v1 = federation::v1;
+
+const std::vector<std::string> kProvinces = {"01", "14", "20", "38", "42", "44", "45", "79"};
+const std::vector<std::string> kPeriods = {"2023H1", "2023H2", "2024H1", "2024H2", "2025H1"};
+
+class FeedFollowTest : public fedtest::SuiteTest {
+ protected:
+  void RestartAggregatorWithFastHeartbeat() {
+    aggregator_ = Service("aggregator", aggregator_address_,
+                          {"--registry_target=" + registry_address_, "--feed_heartbeat=200ms"});
+    aggregator_->Start();
+    ASSERT_TRUE(aggregator_->WaitHealthy(aggregator_address_, 30)) << aggregator_->LogTail();
+  }
+
+  // Pushes one province's periods until each is acknowledged, riding out
+  // the aggregator's restart.
+  void PushAll(const std::string& code, absl::Time deadline) {
+    auto stub = v1::AggregatorService::NewStub(
+        grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()));
+    std::set<std::string> pending(kPeriods.begin(), kPeriods.end());
+    while (!pending.empty() && absl::Now() < deadline) {
+      auto ctx = As(v1::ROLE_PROVINCE_REPORTER, code);
+      auto stream = stub->PushReports(ctx.get());
+      for (const auto& period : pending) {
+        v1::PushedReport pushed;
+        pushed.set_client_ref(period);
+        v1::Report* report = pushed.mutable_report();
+        report->set_organization_code(code);
+        report->set_period(period);
+        report->set_revision(1);
+        auto* value = report->add_values();
+        value->set_code("workshops");
+        value->set_count(7);
+        if (!stream->Write(pushed)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));  // spread over the crash
+      }
+      stream->WritesDone();
+      v1::PushAck ack;
+      while (stream->Read(&ack)) {
+        if (ack.outcome() == v1::PUSH_OUTCOME_STORED ||
+            ack.outcome() == v1::PUSH_OUTCOME_DUPLICATE) {
+          pending.erase(ack.period());
+        }
+      }
+      if (!stream->Finish().ok()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+
+  // The whole feed as the aggregator keeps it.
+  std::vector<int64_t> FeedSequences() {
+    auto stub = v1::AggregatorService::NewStub(
+        grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()));
+    std::vector<int64_t> out;
+    v1::ListChangesRequest req;
+    req.set_limit(5000);
+    v1::ListChangesResponse page;
+    grpc::Status status = stub->ListChanges(As(v1::ROLE_SERVICE, "VUSTA").get(), req, &page);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const auto& c : page.changes()) out.push_back(c.sequence());
+    return out;
+  }
+
+  absl::Mutex mu_;
+  std::vector<int64_t> applied_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(FeedFollowTest, TheFollowerResumesAfterTheAggregatorIsKilledMidStream) {
+  aggregator_->Kill(SIGTERM);
+  RestartAggregatorWithFastHeartbeat();
+  if (HasFatalFailure()) return;
+
+  fed::ServiceClient calls("aggregator", "feed-follow-test", signer_.get());
+  fed::FeedFollower::Options options;
+  options.max_backoff = absl::Milliseconds(500);
+  fed::FeedFollower follower(
+      grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()), &calls,
+      /*after=*/0,
+      [&](const fed::FeedFollower::Batch& batch) {
+        absl::MutexLock lock(&mu_);
+        for (const auto& c : batch.changes) applied_.push_back(c.change().sequence());
+        return absl::OkStatus();
+      },
+      [] { return absl::InternalError("the feed must not be reset in this test"); }, options);
+  follower.Start();
+
+  const absl::Time deadline = absl::Now() + absl::Seconds(90);
+  std::vector<std::thread> pushers;
+  for (const auto& code : kProvinces) pushers.emplace_back([&, code] { PushAll(code, deadline); });
+  // Mid-stream: some changes followed, more on their way.
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (applied_.size() >= 8) break;
+    }
+    ASSERT_LT(absl::Now(), deadline) << "nothing followed";
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  aggregator_->Kill(SIGKILL);
+  absl::SleepFor(absl::Milliseconds(300));
+  RestartAggregatorWithFastHeartbeat();
+  for (auto& p : pushers) p.join();
+  if (HasFatalFailure()) return;
+
+  const std::vector<int64_t> feed = FeedSequences();
+  ASSERT_EQ(feed.size(), kProvinces.size() * kPeriods.size());
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (applied_.size() >= feed.size()) break;
+    }
+    ASSERT_LT(absl::Now(), deadline + absl::Seconds(30)) << "the follower did not catch up";
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  absl::SleepFor(absl::Milliseconds(500));  // anything repeated would arrive meanwhile
+  follower.Stop();
+  absl::MutexLock lock(&mu_);
+  EXPECT_EQ(applied_, feed) << "every change once, in order";
+  EXPECT_GE(follower.sessions(), 2) << "the stream was opened again after the crash";
+  EXPECT_EQ(follower.cursor(), feed.back());
+}
+
+}  // namespace
