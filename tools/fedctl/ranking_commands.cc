@@ -8,32 +8,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "federation/v1/ranking.grpc.pb.h"
 #include "services/common/period.h"
 #include "services/common/status.h"
 #include "tools/fedctl/aggregator_client.h"
 #include "tools/fedctl/commands.h"
-#include "tools/fedctl/credentials.h"
-#include "tools/fedctl/registry_client.h"
+#include "tools/fedctl/ranking_client.h"
 #include "tools/fedctl/sheet.h"
 
 namespace fedctl {
 namespace {
 
 namespace v1 = federation::v1;
-using Stub = v1::RankingService::Stub;
-constexpr char kDefaultRankingTarget[] = "127.0.0.1:50055";
-
-std::string RankingTarget(const Invocation& invocation) {
-  return ServiceTarget(invocation, "ranking", "FED_RANKING_TARGET", kDefaultRankingTarget);
-}
-
-class RankingClient : public ServiceClient<v1::RankingService> {
- public:
-  explicit RankingClient(const Invocation& invocation)
-      : ServiceClient(OpenChannel(RankingTarget(invocation)),
-                      ResolveAccessToken(invocation.global())) {}
-};
+using Stub = RankingClient::Stub;
 
 std::string PeriodOption(const Invocation& invocation, absl::string_view option) {
   auto period = fed::Period::Parse(invocation.Get(option));
@@ -63,7 +49,7 @@ int RunRankingShow(const Invocation& invocation) {
   // The plain table shows no breakdown unless asked; --json and --csv always carry it.
   req.set_totals_only(FormatOf(invocation) == OutputFormat::kReadable && !breakdown);
   v1::GetRankingResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::GetRanking, req, &out); !s.ok()) {
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::GetRanking, req, &out); !s.ok()) {
     return ReportRpcError(absl::StrCat("ranking for ", req.period()), s);
   }
   auto sheet = [&](bool readable) {
@@ -147,7 +133,7 @@ int RunRankingSchemes(const Invocation& invocation) {
   req.set_year(static_cast<int32_t>(invocation.GetInt("year", 0)));
   FormatOf(invocation);
   v1::ListSchemesResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::ListSchemes, req, &out); !s.ok()) {
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::ListSchemes, req, &out); !s.ok()) {
     return ReportRpcError("scoring schemes", s);
   }
   auto sheet = [&] {
@@ -198,7 +184,8 @@ int RunCompareProvince(const Invocation& invocation) {
   AddIndicators(invocation, req.mutable_indicator_codes());
   FormatOf(invocation);
   v1::CompareProvinceResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::CompareProvince, req, &out); !s.ok()) {
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::CompareProvince, req, &out);
+      !s.ok()) {
     return ReportRpcError(absl::StrCat("comparison of ", req.organization_code()), s);
   }
   return Present(
@@ -223,7 +210,8 @@ int RunCompareClusters(const Invocation& invocation) {
   AddIndicators(invocation, req.mutable_indicator_codes());
   FormatOf(invocation);
   v1::CompareClustersResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::CompareClusters, req, &out); !s.ok()) {
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::CompareClusters, req, &out);
+      !s.ok()) {
     return ReportRpcError(absl::StrCat("cluster comparison for ", req.period()), s);
   }
   auto sheet = [&] {
@@ -258,7 +246,7 @@ int RunCompareTrend(const Invocation& invocation) {
   AddIndicators(invocation, req.mutable_indicator_codes());
   FormatOf(invocation);
   v1::TrendResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::Trend, req, &out); !s.ok()) {
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::Trend, req, &out); !s.ok()) {
     return ReportRpcError(absl::StrCat("trend of ", req.organization_code()), s);
   }
   auto sheet = [&] {
@@ -337,7 +325,7 @@ int RunDemoRanking(const Invocation& invocation) {
   v1::DefineSchemeRequest req;
   *req.mutable_scheme() = DemoScheme();
   v1::DefineSchemeResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::DefineScheme, req, &out); !s.ok()) {
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::DefineScheme, req, &out); !s.ok()) {
     return ReportRpcError("defining the 2025 demo scoring scheme", s);
   }
   return Show(invocation, out, [&] {
