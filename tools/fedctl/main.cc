@@ -11,10 +11,9 @@ namespace fedctl {
 
 std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
-  for (auto group :
-       {HealthCommands, TokenCommands, OrganizationCommands, ProfileCommands, MergerCommands,
-        ClusterCommands, CongressCommands, ReportCommands, NationalCommands, ContestCommands,
-        AuditCommands, DemoCommands, DemoReportCommands, ContestDemoCommands, RankingCommands}) {
+  for (auto group : {HealthCommands, TokenCommands, OrganizationCommands, ProfileCommands,
+                     MergerCommands, ClusterCommands, CongressCommands, ReportCommands,
+                     NationalCommands, ContestCommands, AuditCommands, RankingCommands}) {
     for (auto& command : group()) all.push_back(std::move(command));
   }
   return all;

@@ -1,4 +1,4 @@
-// `fedctl demo contests`: loads the demo competitions through the public API
+// `fed-demo contests`: loads the demo competitions through the public API
 // of the competition service, as organisers and judges would: several years
 // of provincial technical innovation contests in many provinces (Sơn La's 5th
 // in 2016 among them), a youth creativity contest with ages and schools, the
@@ -13,13 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "tools/fedctl/commands.h"
+#include "tools/demo/commands.h"
 #include "tools/fedctl/competition_client.h"
 #include "tools/fedctl/contest_text.h"
 #include "tools/fedctl/credentials.h"
 #include "tools/fedctl/sheet.h"
 
-namespace fedctl {
+namespace fedctl::demo {
 namespace {
 
 namespace v1 = federation::v1;
@@ -316,7 +316,7 @@ Plan ProvincialPlan(size_t p, int year_index) {
 int RunDemoContests(const Invocation& invocation) {
   auto signer = LoadTokenSigner(invocation.global());
   if (!signer.ok()) {
-    throw UsageError(absl::StrCat("demo contests mints tokens for organisers and judges: ",
+    throw UsageError(absl::StrCat("fed-demo contests mints tokens for organisers and judges: ",
                                   signer.status().message()));
   }
   const std::string target = CompetitionTarget(invocation);
@@ -442,13 +442,13 @@ int RunDemoContests(const Invocation& invocation) {
 
 }  // namespace
 
-std::vector<CommandSpec> ContestDemoCommands() {
-  CommandSpec command = Command("demo contests",
+CommandSpec ContestsCommand() {
+  CommandSpec command = Command("contests",
                                 "Load the demo competitions (provincial contests 2016-2022, a "
                                 "youth contest, national, VIFOTEC); safe to run again.",
                                 RunDemoContests);
   WithCompetitionOption(command);
-  return {command};
+  return command;
 }
 
-}  // namespace fedctl
+}  // namespace fedctl::demo
