@@ -165,7 +165,7 @@ export class Stack {
     if (this.contests) {
       const competition = this.spawnService('competition', [`--listen=${this.competition}`, `--registry_target=${this.registry}`, ...common]);
       await this.waitGrpc('competition', competition, this.competition);
-      this.demoRun(['contests', `--competition=${this.competition}`]);
+      this.demoRun(['contests', `--provinces_csv=${path.join(SOURCE_DIR, 'deploy/demo/provinces.csv')}`, `--competition=${this.competition}`]);
     }
     const dashboard = this.spawnService('dashboard', [
       `--listen=127.0.0.1:${d}`,
