@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iostream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -407,15 +408,15 @@ void ApplyEnvironmentDefaults(GlobalOptions& global) {
   if (global.as_org.empty()) global.as_org = "VUSTA";
 }
 
-std::string CommandSynopsis(const CommandSpec& command) {
-  std::string synopsis = absl::StrCat("usage: fedctl ", command.name);
+std::string CommandSynopsis(const Program& program, const CommandSpec& command) {
+  std::string synopsis = absl::StrCat("usage: ", program.name, " ", command.name);
   if (!command.arguments.empty()) absl::StrAppend(&synopsis, " ", command.arguments);
   for (const auto& spec : command.options) absl::StrAppend(&synopsis, " ", OptionSynopsis(spec));
   return synopsis;
 }
 
-std::string CommandUsage(const CommandSpec& command) {
-  std::string out = absl::StrCat(CommandSynopsis(command), "\n\n", command.summary, "\n");
+std::string CommandUsage(const Program& program, const CommandSpec& command) {
+  std::string out = absl::StrCat(CommandSynopsis(program, command), "\n\n", command.summary, "\n");
   if (!command.options.empty()) {
     absl::StrAppend(&out, "\noptions:\n");
     AppendOptionHelp(out, command.options);
@@ -425,10 +426,10 @@ std::string CommandUsage(const CommandSpec& command) {
   return out;
 }
 
-std::string GeneralUsage(const std::vector<CommandSpec>& commands) {
+std::string GeneralUsage(const Program& program, const std::vector<CommandSpec>& commands) {
   std::string out =
-      "usage: fedctl [global options] COMMAND [arguments] [options]\n\n"
-      "Command-line client of the federation registry.\n\ncommands:\n";
+      absl::StrCat("usage: ", program.name, " [global options] COMMAND [arguments] [options]\n\n",
+                   program.summary, "\n\ncommands:\n");
   size_t width = 0;
   for (const auto& command : commands) width = std::max(width, command.name.size());
   for (const auto& command : commands) {
@@ -438,10 +439,53 @@ std::string GeneralUsage(const std::vector<CommandSpec>& commands) {
   absl::StrAppend(&out, "\nglobal options:\n");
   AppendOptionHelp(out, GlobalOptionSpecs());
   absl::StrAppend(&out,
-                  "\nOptions are --key value or --key=value; '-' and '_' in keys are the same.\n"
-                  "'fedctl help COMMAND' or 'fedctl COMMAND --help' shows a command's options.\n"
+                  "\nOptions are --key value or --key=value; '-' and '_' in keys are the same.\n",
+                  "'", program.name, " help COMMAND' or '", program.name,
+                  " COMMAND --help' shows a command's options.\n"
                   "Exit status: 0 success, 1 the server refused or failed, 2 bad command line.\n");
   return out;
+}
+
+namespace {
+
+void PrintHelp(const Program& program, const ParsedCommandLine& parsed,
+               const std::vector<CommandSpec>& commands) {
+  if (parsed.command) {
+    std::cout << CommandUsage(program, *parsed.command);
+  } else if (!parsed.help_group.empty()) {
+    bool first = true;
+    for (const auto& command : commands) {
+      if (!absl::StartsWith(command.name, absl::StrCat(parsed.help_group, " "))) continue;
+      std::cout << (first ? "" : "\n") << CommandUsage(program, command);
+      first = false;
+    }
+  } else {
+    std::cout << GeneralUsage(program, commands);
+  }
+}
+
+}  // namespace
+
+int RunCommandLine(const Program& program, const std::vector<CommandSpec>& commands,
+                   const std::vector<std::string>& args) {
+  const CommandSpec* recognised = nullptr;
+  try {
+    ParsedCommandLine parsed = ParseCommandLine(args, commands, &recognised);
+    if (parsed.help) {
+      PrintHelp(program, parsed, commands);
+      return 0;
+    }
+    return parsed.command->run(parsed.invocation);
+  } catch (const UsageError& error) {
+    std::cerr << "error: " << error.what() << "\n";
+    if (recognised) {
+      std::cerr << CommandSynopsis(program, *recognised) << "\n(" << program.name << " help "
+                << recognised->name << " explains the options)\n";
+    } else {
+      std::cerr << "(" << program.name << " help lists the commands)\n";
+    }
+    return 2;
+  }
 }
 
 }  // namespace fedctl

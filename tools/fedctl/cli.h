@@ -140,11 +140,25 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& argv,
 // Environment and built-in defaults for options not given on the command line.
 void ApplyEnvironmentDefaults(GlobalOptions& global);
 
+// A program built on this command line (fedctl, fed-demo): its name as
+// usage lines show it and what it is, for the general help.
+struct Program {
+  std::string name;     // "fedctl"
+  std::string summary;  // "Command-line client of the federation registry."
+};
+
 // "usage: fedctl org create --code CODE ... [--short-name TEXT]".
-std::string CommandSynopsis(const CommandSpec& command);
+std::string CommandSynopsis(const Program& program, const CommandSpec& command);
 // The synopsis, summary and help for every option.
-std::string CommandUsage(const CommandSpec& command);
+std::string CommandUsage(const Program& program, const CommandSpec& command);
 // The list of all commands and global options.
-std::string GeneralUsage(const std::vector<CommandSpec>& commands);
+std::string GeneralUsage(const Program& program, const std::vector<CommandSpec>& commands);
+
+// A program's main(): parses `args` (argv without the program name) against
+// `commands`, prints help when asked, else runs the one command named and
+// returns its exit code; a usage error is printed with the command's
+// synopsis and returns 2.
+int RunCommandLine(const Program& program, const std::vector<CommandSpec>& commands,
+                   const std::vector<std::string>& args);
 
 }  // namespace fedctl

@@ -19,12 +19,9 @@ std::vector<CommandSpec> MergerCommands();        // merger_commands.cc
 std::vector<CommandSpec> ClusterCommands();       // cluster_commands.cc
 std::vector<CommandSpec> CongressCommands();      // congress_commands.cc
 std::vector<CommandSpec> AuditCommands();         // audit_command.cc
-std::vector<CommandSpec> DemoCommands();          // demo_commands.cc
 std::vector<CommandSpec> ReportCommands();        // report_commands.cc
 std::vector<CommandSpec> NationalCommands();      // national_commands.cc
-std::vector<CommandSpec> DemoReportCommands();    // demo_reports_command.cc
 std::vector<CommandSpec> ContestCommands();       // contest_commands.cc
-std::vector<CommandSpec> ContestDemoCommands();   // contest_demo.cc
 std::vector<CommandSpec> RankingCommands();       // ranking_commands.cc
 
 // All of the above, in the order `fedctl help` lists them.

@@ -1,6 +1,5 @@
 // Emulation-cluster rankings (federation.v1.RankingService): `ranking show`,
-// `ranking schemes`, `compare province|clusters|trend`, and `demo ranking`,
-// which defines the 2025 demo scoring scheme idempotently. Every command
+// `ranking schemes`, `compare province|clusters|trend`. Every command
 // prints a table, --json, or --csv. The ranking service's address is
 // --ranking HOST:PORT (env FED_RANKING_TARGET, default 127.0.0.1:50055).
 #include <cstdlib>
@@ -8,32 +7,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "federation/v1/ranking.grpc.pb.h"
 #include "services/common/period.h"
 #include "services/common/status.h"
 #include "tools/fedctl/aggregator_client.h"
 #include "tools/fedctl/commands.h"
-#include "tools/fedctl/credentials.h"
-#include "tools/fedctl/registry_client.h"
+#include "tools/fedctl/ranking_client.h"
 #include "tools/fedctl/sheet.h"
 
 namespace fedctl {
 namespace {
 
 namespace v1 = federation::v1;
-using Stub = v1::RankingService::Stub;
-constexpr char kDefaultRankingTarget[] = "127.0.0.1:50055";
-
-std::string RankingTarget(const Invocation& invocation) {
-  return ServiceTarget(invocation, "ranking", "FED_RANKING_TARGET", kDefaultRankingTarget);
-}
-
-class RankingClient : public ServiceClient<v1::RankingService> {
- public:
-  explicit RankingClient(const Invocation& invocation)
-      : ServiceClient(OpenChannel(RankingTarget(invocation)),
-                      ResolveAccessToken(invocation.global())) {}
-};
+using Stub = RankingClient::Stub;
 
 std::string PeriodOption(const Invocation& invocation, absl::string_view option) {
   auto period = fed::Period::Parse(invocation.Get(option));
@@ -63,7 +48,7 @@ int RunRankingShow(const Invocation& invocation) {
   // The plain table shows no breakdown unless asked; --json and --csv always carry it.
   req.set_totals_only(FormatOf(invocation) == OutputFormat::kReadable && !breakdown);
   v1::GetRankingResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::GetRanking, req, &out); !s.ok()) {
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::GetRanking, req, &out); !s.ok()) {
     return ReportRpcError(absl::StrCat("ranking for ", req.period()), s);
   }
   auto sheet = [&](bool readable) {
@@ -147,7 +132,7 @@ int RunRankingSchemes(const Invocation& invocation) {
   req.set_year(static_cast<int32_t>(invocation.GetInt("year", 0)));
   FormatOf(invocation);
   v1::ListSchemesResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::ListSchemes, req, &out); !s.ok()) {
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::ListSchemes, req, &out); !s.ok()) {
     return ReportRpcError("scoring schemes", s);
   }
   auto sheet = [&] {
@@ -198,7 +183,8 @@ int RunCompareProvince(const Invocation& invocation) {
   AddIndicators(invocation, req.mutable_indicator_codes());
   FormatOf(invocation);
   v1::CompareProvinceResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::CompareProvince, req, &out); !s.ok()) {
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::CompareProvince, req, &out);
+      !s.ok()) {
     return ReportRpcError(absl::StrCat("comparison of ", req.organization_code()), s);
   }
   return Present(
@@ -223,7 +209,8 @@ int RunCompareClusters(const Invocation& invocation) {
   AddIndicators(invocation, req.mutable_indicator_codes());
   FormatOf(invocation);
   v1::CompareClustersResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::CompareClusters, req, &out); !s.ok()) {
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::CompareClusters, req, &out);
+      !s.ok()) {
     return ReportRpcError(absl::StrCat("cluster comparison for ", req.period()), s);
   }
   auto sheet = [&] {
@@ -258,7 +245,7 @@ int RunCompareTrend(const Invocation& invocation) {
   AddIndicators(invocation, req.mutable_indicator_codes());
   FormatOf(invocation);
   v1::TrendResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::Trend, req, &out); !s.ok()) {
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::Trend, req, &out); !s.ok()) {
     return ReportRpcError(absl::StrCat("trend of ", req.organization_code()), s);
   }
   auto sheet = [&] {
@@ -281,71 +268,6 @@ int RunCompareTrend(const Invocation& invocation) {
   };
   return Present(
       invocation, out, [&] { sheet().PrintTable(std::cout); }, sheet);
-}
-
-// The 2025 demo scheme: what a cluster adopts at its covenant conference.
-v1::ScoringScheme DemoScheme() {
-  v1::ScoringScheme s;
-  s.set_year(2025);
-  s.set_name("Bảng chấm điểm thi đua cụm 2025");
-  s.set_note("demo: adopted at the 2025 covenant-signing conferences");
-  s.set_total_points(100);
-  auto add = [&](const char* code, const char* name, v1::CriterionSource source,
-                 const char* indicator, double max_points, v1::Normalisation n) {
-    auto* c = s.add_criteria();
-    c->set_code(code);
-    c->set_name(name);
-    c->set_source(source);
-    c->set_indicator_code(indicator);
-    c->set_max_points(max_points);
-    c->set_normalisation(n);
-    return c;
-  };
-  add("consultancy", "Tư vấn, phản biện và giám định xã hội", v1::CRITERION_SOURCE_INDICATOR,
-      "consultancy_tasks", 25, v1::NORMALISATION_SHARE_OF_BEST);
-  auto* w = add("workshops", "Hội thảo khoa học", v1::CRITERION_SOURCE_INDICATOR, "workshops", 20,
-                v1::NORMALISATION_LINEAR);
-  w->set_lower(0);
-  w->set_upper(20);
-  auto* contests = add("contests", "Tổ chức Hội thi STKT", v1::CRITERION_SOURCE_CONTEST,
-                       "tech_contest_held", 15, v1::NORMALISATION_TABLE);
-  auto* step = contests->add_table();
-  step->set_at_least(1);
-  step->set_share(1);
-  add("honoured", "Tôn vinh trí thức", v1::CRITERION_SOURCE_INDICATOR, "intellectuals_honoured", 20,
-      v1::NORMALISATION_SHARE_OF_BEST);
-  auto* t = add("timeliness", "Báo cáo đúng hạn", v1::CRITERION_SOURCE_TIMELINESS, "", 20,
-                v1::NORMALISATION_LINEAR);
-  t->set_lower(0);
-  t->set_upper(1);
-  auto* late = s.add_rules();
-  late->set_code("late");
-  late->set_name("Báo cáo muộn");
-  late->set_kind(v1::SCORING_RULE_KIND_LATE_REPORT_PENALTY);
-  late->set_points(5);
-  auto* awards = s.add_rules();
-  awards->set_code("vifotec");
-  awards->set_name("Giải thưởng VIFOTEC");
-  awards->set_kind(v1::SCORING_RULE_KIND_INDICATOR_BONUS);
-  awards->set_indicator_code("national_awards");
-  awards->set_threshold(1);
-  awards->set_points(2);
-  return s;
-}
-
-int RunDemoRanking(const Invocation& invocation) {
-  v1::DefineSchemeRequest req;
-  *req.mutable_scheme() = DemoScheme();
-  v1::DefineSchemeResponse out;
-  if (auto s = RankingClient(invocation).Call(&Stub::DefineScheme, req, &out); !s.ok()) {
-    return ReportRpcError("defining the 2025 demo scoring scheme", s);
-  }
-  return Show(invocation, out, [&] {
-    std::cout << (out.created() ? "defined" : "already defined") << ": scoring scheme "
-              << out.scheme().year() << " version " << out.scheme().version() << " ("
-              << out.scheme().criteria_size() << " criteria, " << out.scheme().rules_size()
-              << " rules)\n";
-  });
 }
 
 }  // namespace
@@ -398,12 +320,6 @@ std::vector<CommandSpec> RankingCommands() {
         .Option("indicators", "CODES", "comma-separated (default: the scheme's)")
         .Switch("roll-up", "read history against the latest clusters, predecessors rolled in");
     commands.push_back(WithRanking(c));
-  }
-  {
-    CommandSpec c = Command("demo ranking", "Define the 2025 demo scoring scheme (idempotent).",
-                            RunDemoRanking);
-    c.Option("ranking", "HOST:PORT", "ranking service address (default 127.0.0.1:50055)");
-    commands.push_back(c);
   }
   return commands;
 }

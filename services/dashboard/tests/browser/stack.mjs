@@ -2,7 +2,7 @@
 // database on the PostgreSQL that `tools/dev test` runs (FED_TEST_PG_URL),
 // registry + aggregator + ranking + competition + dashboard processes from the
 // build tree (FED_TEST_BUILD_DIR) on spare loopback ports, the demo data
-// (registry, reports, ranking scheme, contests) loaded with fedctl. stop() ends every process it
+// (registry, reports, ranking scheme, contests) loaded with fed-demo. stop() ends every process it
 // started and drops the database, also when the test run is interrupted.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -64,6 +64,7 @@ export class Stack {
     this.secretFile = path.join(this.dir, 'secret');
     this.children = [];
     this.fedctl = path.join(this.buildDir, 'tools/fedctl/fedctl');
+    this.fedDemo = path.join(this.buildDir, 'tools/demo/fed-demo');
     this.tool = path.join(this.buildDir, 'services/dashboard/dashboard_e2e_tool');
   }
 
@@ -120,7 +121,16 @@ export class Stack {
   }
 
   fedctlRun(args) {
-    return execFileSync(this.fedctl, [`--target=${this.registry}`, `--token_secret_file=${this.secretFile}`, ...args], {
+    return this.run(this.fedctl, args);
+  }
+
+  // fed-demo (tools/demo) takes fedctl's global options.
+  demoRun(args) {
+    return this.run(this.fedDemo, args);
+  }
+
+  run(binary, args) {
+    return execFileSync(binary, [`--target=${this.registry}`, `--token_secret_file=${this.secretFile}`, ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 64 << 20,
@@ -140,21 +150,21 @@ export class Stack {
     const common = [`--db=${this.dbUrl}`, `--token_secret_file=${this.secretFile}`];
     const registry = this.spawnService('registry', [`--listen=${this.registry}`, ...common]);
     await this.waitGrpc('registry', registry, this.registry);
-    this.fedctlRun(['demo', 'load', `--provinces_csv=${path.join(SOURCE_DIR, 'deploy/demo/provinces.csv')}`]);
+    this.demoRun(['load', `--provinces_csv=${path.join(SOURCE_DIR, 'deploy/demo/provinces.csv')}`]);
     const aggregator = this.spawnService('aggregator', [`--listen=${this.aggregator}`, `--registry_target=${this.registry}`, ...common]);
     await this.waitGrpc('aggregator', aggregator, this.aggregator);
-    if (this.demoReports) this.fedctlRun(['demo', 'reports', `--aggregator=${this.aggregator}`]);
+    if (this.demoReports) this.demoRun(['reports', `--aggregator=${this.aggregator}`]);
     if (this.rankings) {
       // After the reports: it follows the aggregator's change feed from there.
       const ranking = this.spawnService('ranking', [`--listen=${this.ranking}`, `--registry_target=${this.registry}`,
         `--aggregator_target=${this.aggregator}`, ...common]);
       await this.waitGrpc('ranking', ranking, this.ranking);
-      this.fedctlRun(['demo', 'ranking', `--ranking=${this.ranking}`]);
+      this.demoRun(['ranking', `--ranking=${this.ranking}`]);
     }
     if (this.contests) {
       const competition = this.spawnService('competition', [`--listen=${this.competition}`, `--registry_target=${this.registry}`, ...common]);
       await this.waitGrpc('competition', competition, this.competition);
-      this.fedctlRun(['demo', 'contests', `--competition=${this.competition}`]);
+      this.demoRun(['contests', `--provinces_csv=${path.join(SOURCE_DIR, 'deploy/demo/provinces.csv')}`, `--competition=${this.competition}`]);
     }
     const dashboard = this.spawnService('dashboard', [
       `--listen=127.0.0.1:${d}`,

@@ -1,5 +1,5 @@
-#include "tools/fedctl/demo_reports.h"
-#include "tools/fedctl/demo_random.h"
+#include "tools/demo/demo_reports.h"
+#include "tools/demo/demo_random.h"
 
 #include <algorithm>
 #include <cmath>

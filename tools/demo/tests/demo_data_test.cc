@@ -1,20 +1,18 @@
-#include "tools/fedctl/demo_data.h"
+#include "tools/demo/demo_data.h"
 
 #include <set>
 
 #include <gtest/gtest.h>
 
 #include "services/common/validation.h"
+#include "tests/support/test_env.h"
 
 namespace fedctl::demo {
 namespace {
 
-// The repository's demo table; tests run from the build tree, so find it
-// relative to this source file.
+// The repository's demo table.
 std::vector<ProvinceRow> DemoRows() {
-  std::string here = __FILE__;
-  std::string root = here.substr(0, here.rfind("/tools/fedctl/"));
-  return ReadProvincesCsv(root + "/deploy/demo/provinces.csv");
+  return ReadProvincesCsv(fedtest::SourcePath("deploy/demo/provinces.csv"));
 }
 
 TEST(DemoDataTest, SixtyThreeProvincesBecomeThirtyFour) {

@@ -1,4 +1,4 @@
-#include "tools/fedctl/demo_reports.h"
+#include "tools/demo/demo_reports.h"
 
 #include <map>
 #include <set>
@@ -8,6 +8,7 @@
 #include "services/common/catalog.h"
 #include "services/common/period.h"
 #include "services/common/report_validation.h"
+#include "tests/support/test_env.h"
 
 namespace fedctl::demo {
 namespace {
@@ -17,10 +18,9 @@ namespace v1 = federation::v1;
 // The day the demo was written for: 2025H2 has started (and is past due).
 const absl::CivilDay kToday(2026, 11, 25);
 
+// The repository's demo table.
 std::vector<ProvinceRow> DemoRows() {
-  std::string here = __FILE__;
-  std::string root = here.substr(0, here.rfind("/tools/fedctl/"));
-  return ReadProvincesCsv(root + "/deploy/demo/provinces.csv");
+  return ReadProvincesCsv(fedtest::SourcePath("deploy/demo/provinces.csv"));
 }
 
 std::map<std::string, int64_t> Counts(const v1::Report& report) {

@@ -1,4 +1,4 @@
-// The demo data set `fedctl demo load` puts into a registry: the national
+// The demo data set `fed-demo load` puts into a registry: the national
 // union, the 63 provincial unions of deploy/demo/provinces.csv, the 2025
 // merger of provinces, emulation clusters 2022-2026, some member
 // associations and congress terms. Everything is computed from the CSV and

@@ -1,4 +1,4 @@
-// `fedctl demo reports`: loads the demo report history (demo_reports.h) into
+// `fed-demo reports`: loads the demo report history (demo_reports.h) into
 // the aggregator through its public API only, as the provinces and the
 // national office would: reports go in on PushReports streams as role
 // `service`, reviews are AcceptReport / ReturnReport calls as
@@ -12,22 +12,18 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "services/common/dates.h"
+#include "tools/demo/commands.h"
+#include "tools/demo/demo_reports.h"
 #include "tools/fedctl/aggregator_client.h"
-#include "tools/fedctl/checkout.h"
-#include "tools/fedctl/commands.h"
 #include "tools/fedctl/credentials.h"
-#include "tools/fedctl/demo_reports.h"
 #include "tools/fedctl/sheet.h"
 
-namespace fedctl {
+namespace fedctl::demo {
 namespace {
 
 namespace v1 = federation::v1;
-using demo::PlannedReport;
-using demo::ReviewPlan;
 using Stub = AggregatorClient::Stub;
 
-constexpr char kDefaultProvincesCsv[] = "deploy/demo/provinces.csv";
 constexpr int64_t kDefaultStreamSize = 300;
 constexpr int kPushAttempts = 3;
 // Long enough for a slow first load; minted tokens never outlive it by much.
@@ -63,7 +59,7 @@ class ReportLoader {
   ReportLoader(AggregatorClient pusher, AggregatorClient reviewer, size_t stream_size)
       : pusher_(std::move(pusher)), reviewer_(std::move(reviewer)), stream_size_(stream_size) {}
 
-  absl::Status Load(const demo::ReportHistory& history);
+  absl::Status Load(const ReportHistory& history);
   const std::string& doing() const { return doing_; }
   const Tally& tally() const { return tally_; }
 
@@ -80,7 +76,7 @@ class ReportLoader {
   std::string doing_;
 };
 
-absl::Status ReportLoader::Load(const demo::ReportHistory& history) {
+absl::Status ReportLoader::Load(const ReportHistory& history) {
   // 1. Every first revision.
   std::vector<const v1::Report*> firsts;
   for (const auto& planned : history.reports) firsts.push_back(&planned.first);
@@ -210,18 +206,8 @@ absl::Status ReportLoader::Review(const v1::Report& report, bool accept,
   return absl::OkStatus();
 }
 
-std::string ProvincesCsvPath(const Invocation& invocation) {
-  if (invocation.Has("provinces_csv")) return invocation.Get("provinces_csv");
-  std::string found = FindInCheckout(kDefaultProvincesCsv);
-  if (found.empty()) {
-    throw UsageError(absl::StrCat("no --provinces_csv given and no ", kDefaultProvincesCsv,
-                                  " in this checkout"));
-  }
-  return found;
-}
-
 // What the history holds, per period: the plan the load carries out.
-void PrintPlan(std::ostream& out, const demo::ReportHistory& history) {
+void PrintPlan(std::ostream& out, const ReportHistory& history) {
   struct Row {
     int reports = 0, late = 0, returned = 0, resubmitted = 0, awaiting = 0, missing = 0;
   };
@@ -252,8 +238,8 @@ void PrintPlan(std::ostream& out, const demo::ReportHistory& history) {
 int RunDemoReports(const Invocation& invocation) {
   const int64_t stream_size = invocation.GetCount("stream-size", kDefaultStreamSize);
   if (stream_size < 1 || stream_size > 5000) throw UsageError("--stream-size must be 1 to 5000");
-  std::vector<demo::ProvinceRow> rows = demo::ReadProvincesCsv(ProvincesCsvPath(invocation));
-  const demo::ReportHistory history = demo::GenerateReportHistory(rows, fed::Today());
+  std::vector<ProvinceRow> rows = ProvinceRowsOf(invocation);
+  const ReportHistory history = GenerateReportHistory(rows, fed::Today());
   if (invocation.Switch("dry-run")) {
     PrintPlan(std::cout, history);
     return 0;
@@ -264,7 +250,7 @@ int RunDemoReports(const Invocation& invocation) {
   auto signer = LoadTokenSigner(invocation.global());
   if (!signer.ok()) {
     throw UsageError(
-        absl::StrCat("demo reports mints tokens for roles service and national_reviewer: ",
+        absl::StrCat("fed-demo reports mints tokens for roles service and national_reviewer: ",
                      signer.status().message()));
   }
   const std::string user = CurrentUser();
@@ -320,19 +306,17 @@ int RunDemoReports(const Invocation& invocation) {
 
 }  // namespace
 
-std::vector<CommandSpec> DemoReportCommands() {
-  CommandSpec command = Command("demo reports",
+CommandSpec ReportsCommand() {
+  CommandSpec command = Command("reports",
                                 "Load the demo report history (2019H1-2025H2, reviewed) into the "
                                 "aggregator; safe to run again.",
                                 RunDemoReports);
-  command
-      .Option("provinces_csv", "PATH",
-              "the provinces table (default deploy/demo/provinces.csv of this checkout)")
+  WithProvincesCsvOption(command)
       .Option("stream-size", "N",
               absl::StrCat("reports per PushReports stream (default ", kDefaultStreamSize, ")"))
       .Switch("dry-run", "print what would be loaded, per period, and contact nothing");
   WithAggregatorOption(command);
-  return {command};
+  return command;
 }
 
-}  // namespace fedctl
+}  // namespace fedctl::demo

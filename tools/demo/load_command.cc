@@ -1,28 +1,24 @@
-// `fedctl demo load`: puts the demo data set (demo_data.h) into a registry
+// `fed-demo load`: puts the demo data set (demo_data.h) into a registry
 // through its public API, as a national admin would. Loading is idempotent:
 // whatever already exists is left alone, so `tools/dev up` can run it on
 // every start.
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
-#include "tools/fedctl/checkout.h"
-#include "tools/fedctl/commands.h"
-#include "tools/fedctl/demo_data.h"
-#include "tools/fedctl/names.h"
+#include "tools/demo/commands.h"
+#include "tools/demo/demo_data.h"
+#include "tools/fedctl/output.h"
 #include "tools/fedctl/registry_client.h"
 
-namespace fedctl {
+namespace fedctl::demo {
 namespace {
 
-using demo::CongressPlan;
-using demo::ProvinceRow;
 using federation::v1::CongressTerm;
 using federation::v1::EmulationCluster;
 using federation::v1::Merger;
 using federation::v1::Organization;
 using Stub = RegistryClient::Stub;
 
-constexpr char kDefaultProvincesCsv[] = "deploy/demo/provinces.csv";
 constexpr int kYearsOfProvinceClusters[] = {2022, 2023, 2024, 2025};
 constexpr int kFirstYearAfterMerger = 2026;
 // The demo's check: every province exists the day before the year of the
@@ -79,25 +75,25 @@ absl::Status DemoLoader::Load() {
   Tally& associations = tallies_[4];
   Tally& congresses = tallies_[5];
 
-  if (auto s = LoadOrganizations({demo::NationalUnion()}, national); !s.ok()) return s;
+  if (auto s = LoadOrganizations({NationalUnion()}, national); !s.ok()) return s;
 
   std::vector<Organization> unions;
-  for (const auto& row : rows_) unions.push_back(demo::ProvincialUnion(row));
+  for (const auto& row : rows_) unions.push_back(ProvincialUnion(row));
   if (auto s = LoadOrganizations(unions, provinces); !s.ok()) return s;
 
-  for (const auto& merger : demo::Mergers2025(rows_)) {
+  for (const auto& merger : Mergers2025(rows_)) {
     if (auto s = LoadMerger(merger, mergers); !s.ok()) return s;
   }
 
   for (int year : kYearsOfProvinceClusters) {
-    if (auto s = LoadClusters(demo::ClustersOfProvinces(rows_, year), clusters); !s.ok()) return s;
+    if (auto s = LoadClusters(ClustersOfProvinces(rows_, year), clusters); !s.ok()) return s;
   }
-  auto after_merger = demo::ClustersOfSuccessors(rows_, kFirstYearAfterMerger);
+  auto after_merger = ClustersOfSuccessors(rows_, kFirstYearAfterMerger);
   if (auto s = LoadClusters(after_merger, clusters); !s.ok()) return s;
 
-  if (auto s = LoadOrganizations(demo::MemberAssociations(rows_), associations); !s.ok()) return s;
+  if (auto s = LoadOrganizations(MemberAssociations(rows_), associations); !s.ok()) return s;
 
-  for (const auto& plan : demo::CongressPlans()) {
+  for (const auto& plan : CongressPlans()) {
     if (auto s = LoadCongress(plan, congresses); !s.ok()) return s;
   }
   doing_.clear();
@@ -276,25 +272,15 @@ absl::Status DemoLoader::PrintProvinceCounts(std::ostream& out) {
   int before = 0;
   int after = 0;
   if (auto s = CountProvinces(kDayBeforeMergerYear, &before); !s.ok()) return s;
-  if (auto s = CountProvinces(demo::kMergerDate, &after); !s.ok()) return s;
+  if (auto s = CountProvinces(kMergerDate, &after); !s.ok()) return s;
   out << before << " provinces active on " << kDayBeforeMergerYear << ", " << after << " on "
-      << demo::kMergerDate << "\n";
+      << kMergerDate << "\n";
   doing_.clear();
   return absl::OkStatus();
 }
 
-std::string ProvincesCsvPath(const Invocation& invocation) {
-  if (invocation.Has("provinces_csv")) return invocation.Get("provinces_csv");
-  std::string found = FindInCheckout(kDefaultProvincesCsv);
-  if (found.empty()) {
-    throw UsageError(absl::StrCat("no --provinces_csv given and no ", kDefaultProvincesCsv,
-                                  " in this checkout"));
-  }
-  return found;
-}
-
 int RunDemoLoad(const Invocation& invocation) {
-  std::vector<ProvinceRow> rows = demo::ReadProvincesCsv(ProvincesCsvPath(invocation));
+  std::vector<ProvinceRow> rows = ProvinceRowsOf(invocation);
   auto client = RegistryClient::Connect(invocation.global());
   DemoLoader loader(client, std::move(rows));
   if (absl::Status status = loader.Load(); !status.ok()) {
@@ -310,11 +296,10 @@ int RunDemoLoad(const Invocation& invocation) {
 
 }  // namespace
 
-std::vector<CommandSpec> DemoCommands() {
-  return {Command("demo load", "Load the demo data set into the registry; safe to run again.",
-                  RunDemoLoad)
-              .Option("provinces_csv", "PATH",
-                      "the provinces table (default deploy/demo/provinces.csv of this checkout)")};
+CommandSpec LoadCommand() {
+  CommandSpec command =
+      Command("load", "Load the demo data set into the registry; safe to run again.", RunDemoLoad);
+  return WithProvincesCsvOption(command);
 }
 
-}  // namespace fedctl
+}  // namespace fedctl::demo

@@ -1,4 +1,4 @@
-// `fedctl demo contests`: loads the demo competitions through the public API
+// `fed-demo contests`: loads the demo competitions through the public API
 // of the competition service, as organisers and judges would: several years
 // of provincial technical innovation contests in many provinces (Sơn La's 5th
 // in 2016 among them), a youth creativity contest with ages and schools, the
@@ -6,6 +6,7 @@
 // round with the national winners. Deterministic (no randomness, no clock),
 // and resumable: a contest already awarded is left alone, one half done is
 // carried on from where it stands, so running it again changes nothing.
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
@@ -13,13 +14,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "tools/fedctl/commands.h"
+#include "tools/demo/commands.h"
 #include "tools/fedctl/competition_client.h"
 #include "tools/fedctl/contest_text.h"
 #include "tools/fedctl/credentials.h"
 #include "tools/fedctl/sheet.h"
 
-namespace fedctl {
+namespace fedctl::demo {
 namespace {
 
 namespace v1 = federation::v1;
@@ -27,19 +28,36 @@ using Stub = CompetitionClient::Stub;
 
 constexpr absl::Duration kDemoTokenLifetime = absl::Minutes(30);
 
+// The provinces that run contests, with the member associations (of
+// demo_data's) whose entries they take; their names come from the provinces
+// table.
 struct Province {
   const char* code;
-  const char* name;
   const char* associations[2];
 };
 // Provinces that keep their code after the 2025 merger (so they stay active).
 const Province kProvinces[] = {
-    {"14", "Sơn La", {"14-LS", "14-DD"}},    {"20", "Lạng Sơn", {"20-DD", "20-KT"}},
-    {"38", "Thanh Hoá", {nullptr, nullptr}}, {"01", "Hà Nội", {nullptr, nullptr}},
-    {"11", "Điện Biên", {nullptr, nullptr}}, {"40", "Nghệ An", {nullptr, nullptr}},
-    {"45", "Quảng Trị", {nullptr, nullptr}}, {"48", "Đà Nẵng", {nullptr, nullptr}},
-    {"66", "Đắk Lắk", {nullptr, nullptr}},   {"79", "Thành phố Hồ Chí Minh", {nullptr, nullptr}},
-    {"92", "Cần Thơ", {nullptr, nullptr}},   {"22", "Quảng Ninh", {nullptr, nullptr}}};
+    {"14", {"14-LS", "14-DD"}}, {"20", {"20-DD", "20-KT"}}, {"38", {nullptr, nullptr}},
+    {"01", {nullptr, nullptr}}, {"11", {nullptr, nullptr}}, {"40", {nullptr, nullptr}},
+    {"45", {nullptr, nullptr}}, {"48", {nullptr, nullptr}}, {"66", {nullptr, nullptr}},
+    {"79", {nullptr, nullptr}}, {"92", {nullptr, nullptr}}, {"22", {nullptr, nullptr}}};
+constexpr size_t kProvinceCount = sizeof(kProvinces) / sizeof(kProvinces[0]);
+
+// The name of each of kProvinces, in order, from the provinces table.
+std::vector<std::string> ProvinceNames(const std::vector<ProvinceRow>& rows) {
+  std::vector<std::string> names;
+  for (const Province& province : kProvinces) {
+    auto row = std::find_if(rows.begin(), rows.end(),
+                            [&](const ProvinceRow& r) { return r.code == province.code; });
+    if (row == rows.end()) {
+      throw UsageError(absl::StrCat("the provinces table has no ", province.code,
+                                    ", which the demo contests need"));
+    }
+    names.push_back(row->name);
+  }
+  return names;
+}
+
 const int kYears[] = {2016, 2019, 2022};
 const char* kFields[] = {"Nông, lâm, ngư nghiệp", "Kỹ thuật công nghiệp", "Y tế - Môi trường"};
 const char* kWorks[] = {"Máy tách hạt ngô liên hợp",
@@ -272,21 +290,21 @@ v1::Judge MakeJudge(const std::string& subject, const std::string& name, const s
   return j;
 }
 
-Plan ProvincialPlan(size_t p, int year_index) {
+Plan ProvincialPlan(size_t p, const std::string& name, int year_index) {
   const Province& province = kProvinces[p];
   const int year = kYears[year_index];
   const int edition = province.code == std::string("14")
                           ? 5 + year_index
                           : 2 + static_cast<int>(Mix(p, 3) % 3) + year_index;
   Plan plan;
-  plan.contest = BaseContest(
-      v1::CONTEST_KIND_PROVINCIAL_TECH, province.code, edition, year,
-      absl::StrCat("Hội thi Sáng tạo Kỹ thuật tỉnh ", province.name, " lần thứ ", edition));
+  plan.contest =
+      BaseContest(v1::CONTEST_KIND_PROVINCIAL_TECH, province.code, edition, year,
+                  absl::StrCat("Hội thi Sáng tạo Kỹ thuật tỉnh ", name, " lần thứ ", edition));
   const int entries = 6 + static_cast<int>(Mix(p, year) % 3);
   for (int i = 0; i < entries; ++i) {
     v1::Entry e;
     const size_t work = (Mix(p * 31 + i, year) % 8);
-    e.set_title(absl::StrCat(kWorks[work], " (", province.name, " ", year, "-", i + 1, ")"));
+    e.set_title(absl::StrCat(kWorks[work], " (", name, " ", year, "-", i + 1, ")"));
     const char* assoc = province.associations[i % 2];
     e.set_source_organization_code(i % 3 == 2 && assoc ? assoc : province.code);
     e.set_field(kFields[(p + i) % 3]);
@@ -301,7 +319,7 @@ Plan ProvincialPlan(size_t p, int year_index) {
   }
   // Judges from the union itself (no entry comes from the union's own
   // associations' judges), from neighbouring provinces and the national union.
-  const size_t n = sizeof(kProvinces) / sizeof(kProvinces[0]);
+  const size_t n = kProvinceCount;
   plan.judges.push_back(MakeJudge(absl::StrCat("gk-", province.code, "-a"), "TS. Nguyễn Văn An",
                                   kProvinces[(p + 1) % n].code));
   plan.judges.push_back(MakeJudge(absl::StrCat("gk-", province.code, "-b"), "ThS. Trần Thị Bình",
@@ -314,9 +332,10 @@ Plan ProvincialPlan(size_t p, int year_index) {
 }
 
 int RunDemoContests(const Invocation& invocation) {
+  const std::vector<std::string> names = ProvinceNames(ProvinceRowsOf(invocation));
   auto signer = LoadTokenSigner(invocation.global());
   if (!signer.ok()) {
-    throw UsageError(absl::StrCat("demo contests mints tokens for organisers and judges: ",
+    throw UsageError(absl::StrCat("fed-demo contests mints tokens for organisers and judges: ",
                                   signer.status().message()));
   }
   const std::string target = CompetitionTarget(invocation);
@@ -328,10 +347,10 @@ int RunDemoContests(const Invocation& invocation) {
   // 1. Provincial contests, 2016, 2019, 2022.
   std::map<int, std::vector<int64_t>> provincial_2016;  // contest ids
   for (int y = 0; y < 3; ++y) {
-    for (size_t p = 0; p < sizeof(kProvinces) / sizeof(kProvinces[0]); ++p) {
+    for (size_t p = 0; p < kProvinceCount; ++p) {
       // Not every province runs a contest every time.
       if (Mix(p, kYears[y]) % 4 == 0 && kProvinces[p].code != std::string("14")) continue;
-      Plan plan = ProvincialPlan(p, y);
+      Plan plan = ProvincialPlan(p, names[p], y);
       v1::Contest c;
       if (auto s = loader.Run(plan, &c); !s.ok()) return fail(s);
       if (y == 0) provincial_2016[0].push_back(c.id());
@@ -442,13 +461,14 @@ int RunDemoContests(const Invocation& invocation) {
 
 }  // namespace
 
-std::vector<CommandSpec> ContestDemoCommands() {
-  CommandSpec command = Command("demo contests",
+CommandSpec ContestsCommand() {
+  CommandSpec command = Command("contests",
                                 "Load the demo competitions (provincial contests 2016-2022, a "
                                 "youth contest, national, VIFOTEC); safe to run again.",
                                 RunDemoContests);
+  WithProvincesCsvOption(command);
   WithCompetitionOption(command);
-  return {command};
+  return command;
 }
 
-}  // namespace fedctl
+}  // namespace fedctl::demo

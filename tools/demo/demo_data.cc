@@ -1,5 +1,5 @@
-#include "tools/fedctl/demo_data.h"
-#include "tools/fedctl/demo_random.h"
+#include "tools/demo/demo_data.h"
+#include "tools/demo/demo_random.h"
 
 #include <algorithm>
 #include <fstream>

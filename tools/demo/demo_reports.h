@@ -1,4 +1,4 @@
-// The demo report history `fedctl demo reports` pushes to the aggregator:
+// The demo report history `fed-demo reports` pushes to the aggregator:
 // every provincial union's half-year reports 2019H1..2025H1, the successor
 // units' 2025H2 reports (once that half-year has started), and Sơn La's real
 // 2015 annual figures. Like demo_data.h, everything is computed from
@@ -17,7 +17,7 @@
 
 #include "absl/time/civil_time.h"
 #include "federation/v1/report.pb.h"
-#include "tools/fedctl/demo_data.h"
+#include "tools/demo/demo_data.h"
 
 namespace fedctl::demo {
 

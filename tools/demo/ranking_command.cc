@@ -1,0 +1,90 @@
+// `fed-demo ranking`: defines the 2025 demo scoring scheme in the ranking
+// service through its public API (DefineScheme). Idempotent: the service
+// answers an identical scheme with the version it has ("already defined").
+#include <iostream>
+
+#include "tools/demo/commands.h"
+#include "tools/fedctl/commands.h"
+#include "tools/fedctl/ranking_client.h"
+
+namespace fedctl::demo {
+namespace {
+
+namespace v1 = federation::v1;
+using Stub = RankingClient::Stub;
+
+// The 2025 demo scheme: what a cluster adopts at its covenant conference.
+v1::ScoringScheme DemoScheme() {
+  v1::ScoringScheme s;
+  s.set_year(2025);
+  s.set_name("Bảng chấm điểm thi đua cụm 2025");
+  s.set_note("demo: adopted at the 2025 covenant-signing conferences");
+  s.set_total_points(100);
+  auto add = [&](const char* code, const char* name, v1::CriterionSource source,
+                 const char* indicator, double max_points, v1::Normalisation n) {
+    auto* c = s.add_criteria();
+    c->set_code(code);
+    c->set_name(name);
+    c->set_source(source);
+    c->set_indicator_code(indicator);
+    c->set_max_points(max_points);
+    c->set_normalisation(n);
+    return c;
+  };
+  add("consultancy", "Tư vấn, phản biện và giám định xã hội", v1::CRITERION_SOURCE_INDICATOR,
+      "consultancy_tasks", 25, v1::NORMALISATION_SHARE_OF_BEST);
+  auto* w = add("workshops", "Hội thảo khoa học", v1::CRITERION_SOURCE_INDICATOR, "workshops", 20,
+                v1::NORMALISATION_LINEAR);
+  w->set_lower(0);
+  w->set_upper(20);
+  auto* contests = add("contests", "Tổ chức Hội thi STKT", v1::CRITERION_SOURCE_CONTEST,
+                       "tech_contest_held", 15, v1::NORMALISATION_TABLE);
+  auto* step = contests->add_table();
+  step->set_at_least(1);
+  step->set_share(1);
+  add("honoured", "Tôn vinh trí thức", v1::CRITERION_SOURCE_INDICATOR, "intellectuals_honoured", 20,
+      v1::NORMALISATION_SHARE_OF_BEST);
+  auto* t = add("timeliness", "Báo cáo đúng hạn", v1::CRITERION_SOURCE_TIMELINESS, "", 20,
+                v1::NORMALISATION_LINEAR);
+  t->set_lower(0);
+  t->set_upper(1);
+  auto* late = s.add_rules();
+  late->set_code("late");
+  late->set_name("Báo cáo muộn");
+  late->set_kind(v1::SCORING_RULE_KIND_LATE_REPORT_PENALTY);
+  late->set_points(5);
+  auto* awards = s.add_rules();
+  awards->set_code("vifotec");
+  awards->set_name("Giải thưởng VIFOTEC");
+  awards->set_kind(v1::SCORING_RULE_KIND_INDICATOR_BONUS);
+  awards->set_indicator_code("national_awards");
+  awards->set_threshold(1);
+  awards->set_points(2);
+  return s;
+}
+
+int RunDemoRanking(const Invocation& invocation) {
+  v1::DefineSchemeRequest req;
+  *req.mutable_scheme() = DemoScheme();
+  v1::DefineSchemeResponse out;
+  if (auto s = RankingClient::Connect(invocation).Call(&Stub::DefineScheme, req, &out); !s.ok()) {
+    return ReportRpcError("defining the 2025 demo scoring scheme", s);
+  }
+  return Show(invocation, out, [&] {
+    std::cout << (out.created() ? "defined" : "already defined") << ": scoring scheme "
+              << out.scheme().year() << " version " << out.scheme().version() << " ("
+              << out.scheme().criteria_size() << " criteria, " << out.scheme().rules_size()
+              << " rules)\n";
+  });
+}
+
+}  // namespace
+
+CommandSpec RankingCommand() {
+  CommandSpec c =
+      Command("ranking", "Define the 2025 demo scoring scheme (idempotent).", RunDemoRanking);
+  c.Option("ranking", "HOST:PORT", "ranking service address (default 127.0.0.1:50055)");
+  return c;
+}
+
+}  // namespace fedctl::demo

@@ -1,0 +1,16 @@
+#include "tools/fedctl/ranking_client.h"
+
+#include "tools/fedctl/credentials.h"
+
+namespace fedctl {
+
+std::string RankingTarget(const Invocation& invocation) {
+  return ServiceTarget(invocation, "ranking", "FED_RANKING_TARGET", kDefaultRankingTarget);
+}
+
+RankingClient RankingClient::Connect(const Invocation& invocation) {
+  return RankingClient(OpenChannel(RankingTarget(invocation)),
+                       ResolveAccessToken(invocation.global()));
+}
+
+}  // namespace fedctl
