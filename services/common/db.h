@@ -7,6 +7,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -83,11 +84,22 @@ auto DbPool::InTransaction(Fn&& fn) -> std::invoke_result_t<Fn, pqxx::work&> {
       continue;
     }
     try {
-      pqxx::work txn(*conn);
-      Result result = fn(txn);
-      if (internal::IsOk(result)) txn.commit();
+      std::optional<Result> result;
+      {
+        // The transaction ends (commit, or rollback when fn said no) before
+        // the connection goes back to the pool: a rollback run by the
+        // destructor after Release raced the next user of the connection,
+        // and the two threads' statements left libpq waiting for ever.
+        pqxx::work txn(*conn);
+        result.emplace(fn(txn));
+        if (internal::IsOk(*result)) {
+          txn.commit();
+        } else {
+          txn.abort();
+        }
+      }
       Release(std::move(conn), true);
-      return result;
+      return *std::move(result);
     } catch (const pqxx::in_doubt_error& e) {
       // The commit may or may not have happened: never retry blindly.
       Release(nullptr, false);
