@@ -24,6 +24,8 @@ class Aggregator {
   Aggregator(fed::DbPool& db, Figures& figures, Directory& directory)
       : db_(db), figures_(figures), directory_(directory) {}
 
+  // Reading reports, review decisions and the change feed (review.cc)
+  //
   // Rebuilds the in-memory figures from PostgreSQL (at start-up).
   absl::Status LoadFigures();
 
@@ -50,6 +52,7 @@ class Aggregator {
                                     bool skip_pruned);
   Figures& figures() { return figures_; }
 
+  // National figures (queries.cc)
   absl::Status GetTotals(const Principal& who, const v1::TotalsRequest& req,
                          v1::TotalsResponse* out);
   absl::Status GetCoverage(const Principal& who, const v1::CoverageRequest& req,
