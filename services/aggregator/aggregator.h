@@ -1,6 +1,7 @@
 // The national aggregator's behaviour apart from the push stream (see
 // intake.h): review decisions, reading reports and the change feed, and the
-// national figures. Each method authorises, validates, then works.
+// national figures. Each method authorises (access.h), validates
+// (validate.h), then works.
 #pragma once
 
 #include <map>
@@ -23,6 +24,8 @@ class Aggregator {
   Aggregator(fed::DbPool& db, Figures& figures, Directory& directory)
       : db_(db), figures_(figures), directory_(directory) {}
 
+  // Reading reports, review decisions and the change feed (review.cc)
+  //
   // Rebuilds the in-memory figures from PostgreSQL (at start-up).
   absl::Status LoadFigures();
 
@@ -37,11 +40,6 @@ class Aggregator {
   absl::Status ListChanges(const Principal& who, const v1::ListChangesRequest& req,
                            v1::ListChangesResponse* out);
 
-  // The organisations whose changes `who` may follow, given those asked for
-  // (empty = all): a province_reporter only its own (PERMISSION_DENIED if
-  // it names another).
-  absl::StatusOr<std::vector<std::string>> FeedScope(
-      const Principal& who, const google::protobuf::RepeatedPtrField<std::string>& asked);
   // One page of the feed from PostgreSQL (the WatchChanges stream catching
   // up): OUT_OF_RANGE when `after` is below the pruned horizon, unless
   // skip_pruned moves it there (pruned_gap).
@@ -54,6 +52,7 @@ class Aggregator {
                                     bool skip_pruned);
   Figures& figures() { return figures_; }
 
+  // National figures (queries.cc)
   absl::Status GetTotals(const Principal& who, const v1::TotalsRequest& req,
                          v1::TotalsResponse* out);
   absl::Status GetCoverage(const Principal& who, const v1::CoverageRequest& req,

@@ -6,11 +6,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/aggregator/access.h"
 #include "services/aggregator/storage.h"
+#include "services/aggregator/validate.h"
 #include "services/common/dates.h"
 #include "services/common/log.h"
 #include "services/common/period.h"
-#include "services/common/report_validation.h"
 
 namespace aggregator {
 namespace {
@@ -68,23 +69,17 @@ Admission AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher
                     Directory& directory, v1::PushAck* ack) {
   const v1::Report& report = pushed.report();
   *ack = AckFor(pushed, v1::PUSH_OUTCOME_UNSPECIFIED);
-  const bool may_push = pusher.role == v1::ROLE_SERVICE || pusher.role == v1::ROLE_NATIONAL_ADMIN ||
-                        (pusher.role == v1::ROLE_PROVINCE_REPORTER &&
-                         pusher.organization_code == report.organization_code());
-  if (!may_push) {
+  if (absl::Status denied = RequirePusher(pusher, report.organization_code()); !denied.ok()) {
     ack->set_outcome(v1::PUSH_OUTCOME_DENIED);
     auto* v = ack->add_violations();
     v->set_field("report.organization_code");
-    v->set_description(absl::StrCat(fed::RoleName(pusher.role), " of ", pusher.organization_code,
-                                    " may not push reports of ", report.organization_code()));
+    v->set_description(std::string(denied.message()));
     return Admission::kRefused;
   }
-  fed::Violations violations = fed::ValidateReportContent(report, fed::Today());
-  if (report.revision() < 1) violations.Add("revision", "must be 1 or more");
+  fed::Violations violations = ValidatePushedReport(report, fed::Today());
   if (violations.empty()) {
     // The organisation must exist and be active at some point of the period.
     auto org = directory.Organization(report.organization_code());
-    auto period = fed::Period::Parse(report.period());
     if (!org.ok() && org.status().code() != absl::StatusCode::kNotFound) {
       ack->set_outcome(v1::PUSH_OUTCOME_RETRY_LATER);
       ack->set_detail(absl::StrCat("organization_code ", report.organization_code(),
@@ -94,13 +89,8 @@ Admission AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher
     if (!org.ok()) {
       violations.Add("organization_code",
                      absl::StrCat("no organisation with code ", report.organization_code()));
-    } else if (org->active_from() > fed::FormatDate(period->LastDay()) ||
-               (!org->active_until().empty() &&
-                org->active_until() <= fed::FormatDate(period->FirstDay()))) {
-      violations.Add("organization_code",
-                     absl::StrCat(report.organization_code(), " was not active during ",
-                                  report.period(), " (active ", org->active_from(), " to ",
-                                  org->active_until().empty() ? "now" : org->active_until(), ")"));
+    } else {
+      CheckActiveDuring(violations, *org, report);
     }
   }
   if (violations.empty()) return Admission::kAdmitted;

@@ -6,60 +6,20 @@
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
+#include "services/aggregator/access.h"
 #include "services/aggregator/aggregator.h"
 #include "services/aggregator/condition.h"
+#include "services/aggregator/validate.h"
 #include "services/common/catalog.h"
 #include "services/common/dates.h"
 #include "services/common/period.h"
 #include "services/common/status.h"
-#include "services/common/validation.h"
 
 namespace aggregator {
 namespace {
 
-constexpr int kMaxSeriesPeriods = 200;
-constexpr int kMaxCountedOrganizations = 10000;
-
-// National figures are for every role that reads (not contest judges).
-absl::Status RequireFiguresReader(const Principal& who) {
-  return fed::RequireRole(
-      who, {v1::ROLE_VIEWER, v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_NATIONAL_ADMIN, v1::ROLE_SERVICE,
-            v1::ROLE_PROVINCE_REPORTER});
-}
-
 Scope ScopeOf(bool include_submitted) {
   return include_submitted ? Scope::kIncludingSubmitted : Scope::kAccepted;
-}
-
-void CheckPeriod(fed::Violations& v, const std::string& field, const std::string& text,
-                 fed::Period* out) {
-  auto p = fed::Period::Parse(text);
-  if (!p.ok()) {
-    v.Add(field, text.empty() ? "is required" : std::string(p.status().message()));
-  } else {
-    *out = *p;
-  }
-}
-
-std::vector<int> CheckIndicators(fed::Violations& v,
-                                 const google::protobuf::RepeatedPtrField<std::string>& codes) {
-  std::vector<int> indexes;
-  for (int i = 0; i < codes.size(); ++i) {
-    const int index = IndicatorIndex(codes[i]);
-    if (index < 0) {
-      v.Add(absl::StrCat("indicator_codes[", i, "]"),
-            absl::StrCat("\"", codes[i].substr(0, 60), "\" is not an indicator of the catalog"));
-    }
-    indexes.push_back(index);
-  }
-  return indexes;
-}
-
-// The organisational map to count against: as_of, or the period's last day.
-std::string MapDay(fed::Violations& v, const std::string& as_of, const fed::Period& period) {
-  if (as_of.empty()) return fed::FormatDate(period.LastDay());
-  if (auto day = fed::ParseDate(as_of); !day.ok()) v.Add("as_of", day.status().message());
-  return as_of;
 }
 
 v1::OrganizationKind KindOrProvinces(v1::OrganizationKind kind) {
@@ -91,11 +51,9 @@ Values Combine(const std::vector<Values>& parts) {
 absl::Status Aggregator::GetTotals(const Principal& who, const v1::TotalsRequest& req,
                                    v1::TotalsResponse* out) {
   RETURN_IF_ERROR(RequireFiguresReader(who));
-  fed::Violations v;
   fed::Period period;
-  CheckPeriod(v, "period", req.period(), &period);
-  std::vector<int> indexes = CheckIndicators(v, req.indicator_codes());
-  RETURN_IF_ERROR(v.ToStatus());
+  std::vector<int> indexes;
+  RETURN_IF_ERROR(ValidateTotals(req, &period, &indexes).ToStatus());
   *out = figures_.Totals(period.ToString(), ScopeOf(req.include_submitted()), indexes);
   return absl::OkStatus();
 }
@@ -103,13 +61,10 @@ absl::Status Aggregator::GetTotals(const Principal& who, const v1::TotalsRequest
 absl::Status Aggregator::GetCoverage(const Principal& who, const v1::CoverageRequest& req,
                                      v1::CoverageResponse* out) {
   RETURN_IF_ERROR(RequireFiguresReader(who));
-  fed::Violations v;
   fed::Period period;
-  CheckPeriod(v, "period", req.period(), &period);
-  auto condition = ParseCondition(req.condition());
-  if (!condition.ok()) v.Add("condition", condition.status().message());
-  const std::string day = MapDay(v, req.as_of(), period);
-  RETURN_IF_ERROR(v.ToStatus());
+  std::unique_ptr<Condition> condition;
+  std::string day;
+  RETURN_IF_ERROR(ValidateCoverage(req, &period, &condition, &day).ToStatus());
 
   ASSIGN_OR_RETURN(auto expected,
                    directory_.OrganizationsOn(KindOrProvinces(req.reporter_kind()), day));
@@ -126,7 +81,7 @@ absl::Status Aggregator::GetCoverage(const Principal& who, const v1::CoverageReq
     }
     if (parts.empty()) {
       out->add_without_report_codes(org.code());
-    } else if ((*condition)->Holds(Combine(parts))) {
+    } else if (condition->Holds(Combine(parts))) {
       out->add_matching_codes(org.code());
     }
   }
@@ -138,11 +93,9 @@ absl::Status Aggregator::GetCoverage(const Principal& who, const v1::CoverageReq
 absl::Status Aggregator::GetCompleteness(const Principal& who, const v1::CompletenessRequest& req,
                                          v1::CompletenessResponse* out) {
   RETURN_IF_ERROR(RequireFiguresReader(who));
-  fed::Violations v;
   fed::Period period;
-  CheckPeriod(v, "period", req.period(), &period);
-  const std::string day = MapDay(v, req.as_of(), period);
-  RETURN_IF_ERROR(v.ToStatus());
+  std::string day;
+  RETURN_IF_ERROR(ValidateCompleteness(req, &period, &day).ToStatus());
 
   ASSIGN_OR_RETURN(auto expected,
                    directory_.OrganizationsOn(KindOrProvinces(req.reporter_kind()), day));
@@ -199,31 +152,10 @@ absl::Status Aggregator::GetCompleteness(const Principal& who, const v1::Complet
 
 absl::Status Aggregator::GetSeries(const Principal& who, const v1::SeriesRequest& req,
                                    v1::SeriesResponse* out) {
-  if (who.role == v1::ROLE_PROVINCE_REPORTER && who.organization_code != req.organization_code()) {
-    return absl::PermissionDeniedError(absl::StrCat("organisation ", who.organization_code,
-                                                    " may not read the series of ",
-                                                    req.organization_code()));
-  }
-  RETURN_IF_ERROR(RequireFiguresReader(who));
-  fed::Violations v;
-  fed::CheckOrganizationCode(v, "organization_code", req.organization_code(), true);
-  fed::Period from, to;
-  CheckPeriod(v, "from_period", req.from_period(), &from);
-  CheckPeriod(v, "to_period", req.to_period(), &to);
-  if (req.indicator_codes_size() == 0) v.Add("indicator_codes", "name at least one indicator");
-  std::vector<int> indexes = CheckIndicators(v, req.indicator_codes());
+  RETURN_IF_ERROR(RequireSeriesReader(who, req.organization_code()));
   std::vector<fed::Period> periods;
-  if (v.empty()) {
-    periods = fed::Period::Range(from, to);
-    if (from.kind != to.kind) {
-      v.Add("to_period", "must be the same kind of period as from_period");
-    } else if (periods.empty()) {
-      v.Add("to_period", "must not be before from_period");
-    } else if (static_cast<int>(periods.size()) > kMaxSeriesPeriods) {
-      v.Add("to_period", absl::StrCat("at most ", kMaxSeriesPeriods, " periods"));
-    }
-  }
-  RETURN_IF_ERROR(v.ToStatus());
+  std::vector<int> indexes;
+  RETURN_IF_ERROR(ValidateSeries(req, &periods, &indexes).ToStatus());
 
   std::vector<std::string> sources = {req.organization_code()};
   if (req.roll_up_predecessors()) {
@@ -260,29 +192,9 @@ absl::Status Aggregator::GetSeries(const Principal& who, const v1::SeriesRequest
 
 absl::Status Aggregator::GetCountedValues(const Principal& who, const v1::CountedValuesRequest& req,
                                           v1::CountedValuesResponse* out) {
-  RETURN_IF_ERROR(RequireFiguresReader(who));
-  if (who.role == v1::ROLE_PROVINCE_REPORTER) {
-    for (const auto& code : req.organization_codes()) {
-      if (code != who.organization_code) {
-        return absl::PermissionDeniedError(absl::StrCat("organisation ", who.organization_code,
-                                                        " may not read the values of ",
-                                                        code.substr(0, 20)));
-      }
-    }
-  }
-  fed::Violations v;
+  RETURN_IF_ERROR(RequireValuesReader(who, req.organization_codes()));
   fed::Period period;
-  CheckPeriod(v, "period", req.period(), &period);
-  const int n = req.organization_codes_size();
-  if (n == 0 || n > kMaxCountedOrganizations) {
-    v.Add("organization_codes",
-          absl::StrCat("name 1 to ", kMaxCountedOrganizations, " organisations"));
-  }
-  for (int i = 0; i < n && i < kMaxCountedOrganizations; ++i) {
-    fed::CheckOrganizationCode(v, absl::StrCat("organization_codes[", i, "]"),
-                               req.organization_codes(i), true);
-  }
-  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(ValidateCountedValues(req, &period).ToStatus());
   for (const auto& indicator : fed::LatestCatalog().indicators())
     out->add_indicator_codes(indicator.code());
   const Scope scope = ScopeOf(req.include_submitted());

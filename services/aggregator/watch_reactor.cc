@@ -1,10 +1,11 @@
 #include "services/aggregator/watch_reactor.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/aggregator/access.h"
+#include "services/aggregator/validate.h"
 #include "services/common/catalog.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
-#include "services/common/validation.h"
 
 namespace aggregator {
 
@@ -31,17 +32,11 @@ WatchReactor::WatchReactor(Aggregator* aggregator, FeedTail* tail, fed::WorkerPo
     return;
   }
   subject_ = who->subject;
-  fed::Violations v;
-  if (request.after_sequence() < 0) v.Add("after_sequence", "must not be negative");
-  for (int i = 0; i < request.organization_codes_size(); ++i) {
-    fed::CheckOrganizationCode(v, absl::StrCat("organization_codes[", i, "]"),
-                               request.organization_codes(i), true);
-  }
-  if (absl::Status invalid = v.ToStatus(); !invalid.ok()) {
+  if (absl::Status invalid = ValidateWatchChanges(request).ToStatus(); !invalid.ok()) {
     FinishOnce(invalid);
     return;
   }
-  auto scope = aggregator_->FeedScope(*who, request.organization_codes());
+  auto scope = FeedScope(*who, request.organization_codes());
   if (!scope.ok()) {
     FinishOnce(scope.status());
     return;

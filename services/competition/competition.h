@@ -18,7 +18,7 @@ class Competition {
  public:
   Competition(fed::DbPool& db, Directory& directory) : db_(db), directory_(directory) {}
 
-  // contests.cc
+  // Contests and their state machine (contests.cc)
   absl::Status CreateContest(const Principal& who, const v1::CreateContestRequest& req,
                              v1::Contest* out);
   absl::Status UpdateContest(const Principal& who, const v1::UpdateContestRequest& req,
@@ -31,7 +31,7 @@ class Competition {
   absl::Status ListContestHistory(const Principal& who, const v1::ListContestHistoryRequest& req,
                                   v1::ListContestHistoryResponse* out);
 
-  // entries.cc
+  // Entries, withdrawal and nomination (entries.cc)
   absl::Status SubmitEntry(const Principal& who, const v1::SubmitEntryRequest& req, v1::Entry* out);
   absl::Status WithdrawEntry(const Principal& who, const v1::WithdrawEntryRequest& req,
                              v1::Entry* out);
@@ -43,7 +43,7 @@ class Competition {
   absl::Status GetEntryHistory(const Principal& who, const v1::GetEntryHistoryRequest& req,
                                v1::EntryHistory* out);
 
-  // judging.cc
+  // Panels, assignments and score sheets (judging.cc)
   absl::Status AddJudge(const Principal& who, const v1::AddJudgeRequest& req, v1::Judge* out);
   absl::Status ListJudges(const Principal& who, const v1::ListJudgesRequest& req,
                           v1::ListJudgesResponse* out);
@@ -58,7 +58,7 @@ class Competition {
   absl::Status ListScoreSheets(const Principal& who, const v1::ListScoreSheetsRequest& req,
                                v1::ListScoreSheetsResponse* out);
 
-  // results.cc
+  // Results, statistics and reporting figures (results.cc)
   absl::Status GetResults(const Principal& who, const v1::GetResultsRequest& req,
                           v1::GetResultsResponse* out);
   absl::Status GetStatistics(const Principal& who, const v1::StatisticsRequest& req,
@@ -67,7 +67,8 @@ class Competition {
                                    v1::ReportingFiguresResponse* out);
 
  private:
-  // Registry checks of an organisation code, added to `v` under `field`.
+  // Registry checks of an organisation code, added to `v` under `field`
+  // (contests.cc).
   // Returns false when the registry could not be asked (status in *error).
   bool CheckOrganization(fed::Violations& v, const std::string& field, const std::string& code,
                          absl::Status* error);

@@ -17,6 +17,7 @@ class Ranking {
  public:
   Ranking(fed::DbPool& db, Engine& engine) : db_(db), engine_(engine) {}
 
+  // Scoring schemes and self-assessments (schemes.cc)
   absl::Status DefineScheme(const Principal& who, const v1::DefineSchemeRequest& req,
                             v1::DefineSchemeResponse* out);
   absl::Status GetScheme(const Principal& who, const v1::GetSchemeRequest& req,
@@ -26,6 +27,8 @@ class Ranking {
   absl::Status SetSelfAssessment(const Principal& who, const v1::SetSelfAssessmentRequest& req,
                                  v1::SelfAssessment* out);
 
+  // Rankings and comparisons (queries.cc)
+  //
   // The rankings a GetRanking request asks for, as the engine keeps them;
   // the gRPC layer answers with their encoded bytes (ComputedRanking::Encoded).
   absl::StatusOr<std::vector<RankingPtr>> FindRankings(const Principal& who,

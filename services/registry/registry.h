@@ -16,6 +16,7 @@ class Registry {
  public:
   explicit Registry(fed::DbPool& db) : db_(db) {}
 
+  // Organisations and their history (organizations.cc)
   absl::Status CreateOrganization(const Principal& who, const v1::CreateOrganizationRequest& req,
                                   v1::Organization* out);
   absl::Status UpdateOrganization(const Principal& who, const v1::UpdateOrganizationRequest& req,
@@ -30,6 +31,7 @@ class Registry {
                                       const v1::GetOrganizationHistoryRequest& req,
                                       v1::OrganizationHistory* out);
 
+  // Mergers and the succession timeline (mergers.cc)
   absl::Status RecordMerger(const Principal& who, const v1::RecordMergerRequest& req,
                             v1::Merger* out);
   absl::Status ListMergers(const Principal& who, const v1::ListMergersRequest& req,
@@ -39,6 +41,7 @@ class Registry {
   absl::Status ListPredecessors(const Principal& who, const v1::ListPredecessorsRequest& req,
                                 v1::ListPredecessorsResponse* out);
 
+  // Emulation clusters per year (clusters.cc)
   absl::Status CreateCluster(const Principal& who, const v1::CreateClusterRequest& req,
                              v1::EmulationCluster* out);
   absl::Status UpdateCluster(const Principal& who, const v1::UpdateClusterRequest& req,
@@ -50,6 +53,7 @@ class Registry {
   absl::Status GetClusterOf(const Principal& who, const v1::GetClusterOfRequest& req,
                             v1::ClusterMembership* out);
 
+  // Congress terms and their recognition (congress.cc)
   absl::Status RecordCongress(const Principal& who, const v1::RecordCongressRequest& req,
                               v1::CongressTerm* out);
   absl::Status UpdateCongressResults(const Principal& who,
@@ -68,7 +72,9 @@ class Registry {
   absl::Status ListCongressTerms(const Principal& who, const v1::ListCongressTermsRequest& req,
                                  v1::ListCongressTermsResponse* out);
 
+  // An organisation's profile: term, leadership, cluster (congress.cc)
   absl::Status GetProfile(const Principal& who, const v1::GetProfileRequest& req, v1::Profile* out);
+  // The audit log (organizations.cc)
   absl::Status ListAuditEvents(const Principal& who, const v1::ListAuditEventsRequest& req,
                                v1::ListAuditEventsResponse* out);
 

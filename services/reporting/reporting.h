@@ -33,6 +33,7 @@ class Reporting {
   // Called after every committed submission (the forwarder's wake-up).
   void OnSubmitted(std::function<void()> listener) { on_submitted_ = std::move(listener); }
 
+  // The catalog, drafts and dry-run validation (drafts.cc)
   absl::Status GetCatalog(const Principal& who, const v1::GetCatalogRequest& req,
                           v1::IndicatorCatalog* out);
   // Returns the existing draft unchanged when there already is one.
@@ -42,6 +43,7 @@ class Reporting {
   absl::Status SaveDraft(const Principal& who, const v1::SaveDraftRequest& req, v1::Report* out);
   absl::Status ValidateReport(const Principal& who, const v1::ValidateReportRequest& req,
                               v1::ValidationResult* out);
+  // Submission, the province's list and the outbox (submissions.cc)
   absl::Status SubmitReport(const Principal& who, const v1::SubmitReportRequest& req,
                             v1::Report* out);
   absl::Status ListReports(const Principal& who, const v1::ListReportsRequest& req,
@@ -50,6 +52,7 @@ class Reporting {
                                v1::OutboxStatus* out);
 
  private:
+  // Helpers of drafting and submitting (drafts.cc)
   absl::CivilDay Today() const;
   // Every problem that would stop `report` from being submitted: content,
   // completeness, and the organisation's life in the registry. A non-OK
