@@ -13,8 +13,10 @@
 #include "services/aggregator/migrations.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
+#include "services/common/topology.h"
 
-ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
+ABSL_FLAG(std::string, registry_target, fed::DefaultAddress("registry"),
+          "Address of the registry service.");
 ABSL_FLAG(int, push_batch, 200, "Most pushed reports written in one transaction.");
 ABSL_FLAG(absl::Duration, feed_heartbeat, absl::Seconds(5),
           "How often a quiet WatchChanges stream gets a heartbeat.");

@@ -13,8 +13,11 @@
 #include "absl/synchronization/notification.h"
 #include "services/common/client.h"
 #include "services/common/log.h"
+#include "services/common/topology.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "Address the gRPC server listens on.");
+ABSL_FLAG(std::string, listen, "",
+          "Address the server listens on (default: 127.0.0.1 and the service's own port in "
+          "deploy/topology.txt).");
 ABSL_FLAG(std::string, db, "postgresql://federation@127.0.0.1:55432/federation",
           "PostgreSQL connection URL.");
 ABSL_FLAG(std::string, token_secret_file, ".run/secret",
@@ -43,6 +46,11 @@ void PublishDependencyHealth(grpc::Server& server) {
 }
 
 }  // namespace
+
+std::string ListenAddress(absl::string_view service) {
+  std::string address = absl::GetFlag(FLAGS_listen);
+  return address.empty() ? DefaultAddress(service) : address;
+}
 
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
     const std::string& address, const std::vector<grpc::Service*>& services, int* bound_port) {
@@ -97,7 +105,7 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
   for (auto& service : services) raw.push_back(service.get());
 
   int port = 0;
-  const std::string address = absl::GetFlag(FLAGS_listen);
+  const std::string address = ListenAddress(name);
   auto server = StartGrpcServer(address, raw, &port);
   if (!server.ok()) {
     spdlog::critical("event=start_failed error=\"{}\"", server.status().message());

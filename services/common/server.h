@@ -38,6 +38,10 @@ struct ServiceDeps {
   WorkerPool* workers;
 };
 
+// The address the service `service` listens on: --listen, else its default
+// (fed::DefaultAddress, from deploy/topology.txt).
+std::string ListenAddress(absl::string_view service);
+
 // Starts a gRPC server on `address` ("127.0.0.1:0" picks a free port, which
 // is written to *bound_port) with grpc.health.v1 and reflection enabled.
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(

@@ -3,12 +3,14 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "services/common/server.h"
+#include "services/common/topology.h"
 #include "services/competition/competition.h"
 #include "services/competition/directory.h"
 #include "services/competition/grpc_service.h"
 #include "services/competition/migrations.h"
 
-ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
+ABSL_FLAG(std::string, registry_target, fed::DefaultAddress("registry"),
+          "Address of the registry service.");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);

@@ -15,15 +15,18 @@
 #include "absl/strings/numbers.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
+#include "services/common/topology.h"
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/http_api.h"
 
-ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
-ABSL_FLAG(std::string, aggregator_target, "127.0.0.1:50053", "Address of the aggregator service.");
-ABSL_FLAG(std::string, competition_target, "127.0.0.1:50054",
+ABSL_FLAG(std::string, registry_target, fed::DefaultAddress("registry"),
+          "Address of the registry service.");
+ABSL_FLAG(std::string, aggregator_target, fed::DefaultAddress("aggregator"),
+          "Address of the aggregator service.");
+ABSL_FLAG(std::string, competition_target, fed::DefaultAddress("competition"),
           "Address of the competition service (contest statistics); empty: none.");
-ABSL_FLAG(std::string, ranking_target, "127.0.0.1:50055",
+ABSL_FLAG(std::string, ranking_target, fed::DefaultAddress("ranking"),
           "Address of the ranking service (emulation-cluster rankings); empty: none.");
 ABSL_FLAG(std::string, web_root, "services/dashboard/web/dist",
           "Directory of the built page (index.html and assets/).");
@@ -40,7 +43,7 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   fed::InitLogging("dashboard");
 
-  std::string listen = absl::GetFlag(FLAGS_listen);
+  const std::string listen = fed::ListenAddress("dashboard");
   size_t colon = listen.rfind(':');
   int port = 0;
   if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {

@@ -4,14 +4,17 @@
 #include "absl/flags/parse.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
+#include "services/common/topology.h"
 #include "services/ranking/engine.h"
 #include "services/ranking/grpc_service.h"
 #include "services/ranking/migrations.h"
 #include "services/ranking/ranking.h"
 #include "services/ranking/sources.h"
 
-ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
-ABSL_FLAG(std::string, aggregator_target, "127.0.0.1:50053", "Address of the aggregator service.");
+ABSL_FLAG(std::string, registry_target, fed::DefaultAddress("registry"),
+          "Address of the registry service.");
+ABSL_FLAG(std::string, aggregator_target, fed::DefaultAddress("aggregator"),
+          "Address of the aggregator service.");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);

@@ -24,13 +24,14 @@
 #include "services/common/client.h"
 #include "services/common/db.h"
 #include "services/common/feed_follower.h"
+#include "services/common/topology.h"
 
 namespace reporting {
 
 namespace v1 = federation::v1;
 
 struct ForwarderOptions {
-  std::string aggregator_target = "127.0.0.1:50053";
+  std::string aggregator_target = fed::DefaultAddress("aggregator");
   // Reports per PushReports stream.
   int batch_size = 100;
   // After a failure: wait a random time in [0, min(max, initial * 2^(n-1))]

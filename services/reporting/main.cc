@@ -4,16 +4,18 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "services/common/server.h"
+#include "services/common/topology.h"
 #include "services/reporting/forwarder.h"
 #include "services/reporting/grpc_service.h"
 #include "services/reporting/migrations.h"
 #include "services/reporting/registry_client.h"
 #include "services/reporting/reporting.h"
 
-ABSL_FLAG(std::string, registry_target, "127.0.0.1:50051", "Address of the registry service.");
-ABSL_FLAG(std::string, aggregator_target, "127.0.0.1:50053",
+ABSL_FLAG(std::string, registry_target, fed::DefaultAddress("registry"),
+          "Address of the registry service.");
+ABSL_FLAG(std::string, aggregator_target, fed::DefaultAddress("aggregator"),
           "Address of the national aggregator that submitted reports are pushed to.");
-ABSL_FLAG(std::string, competition_target, "127.0.0.1:50054",
+ABSL_FLAG(std::string, competition_target, fed::DefaultAddress("competition"),
           "Address of the competition service that annual drafts take contest figures from "
           "(empty: none).");
 ABSL_FLAG(bool, forward, true, "Run the forwarder (push to / decisions from the aggregator).");
@@ -26,8 +28,6 @@ ABSL_FLAG(int, outbox_check_interval_ms, 5000,
           "once; review decisions arrive on the aggregator's change stream).");
 
 int main(int argc, char** argv) {
-  // The reporting service's own port unless --listen says otherwise.
-  absl::SetFlag(&FLAGS_listen, "127.0.0.1:50052");
   absl::ParseCommandLine(argc, argv);
   std::unique_ptr<reporting::RegistryClient> registry;
   std::unique_ptr<reporting::Reporting> logic;

@@ -3,6 +3,8 @@
 // answers an identical scheme with the version it has ("already defined").
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
+#include "services/common/topology.h"
 #include "tools/demo/commands.h"
 #include "tools/fedctl/commands.h"
 #include "tools/fedctl/ranking_client.h"
@@ -83,7 +85,9 @@ int RunDemoRanking(const Invocation& invocation) {
 CommandSpec RankingCommand() {
   CommandSpec c =
       Command("ranking", "Define the 2025 demo scoring scheme (idempotent).", RunDemoRanking);
-  c.Option("ranking", "HOST:PORT", "ranking service address (default 127.0.0.1:50055)");
+  c.Option("ranking", "HOST:PORT",
+           absl::StrCat("ranking service address (env FED_RANKING_TARGET, default ",
+                        fed::DefaultAddress("ranking"), ")"));
   return c;
 }
 

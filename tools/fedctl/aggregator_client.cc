@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "services/common/topology.h"
 #include "tools/fedctl/credentials.h"
 
 namespace fedctl {
@@ -30,11 +31,12 @@ std::string EnumLabel(const std::string& name, absl::string_view prefix) {
 CommandSpec& WithAggregatorOption(CommandSpec& command) {
   return command.Option("aggregator", "HOST:PORT",
                         absl::StrCat("aggregator address (env FED_AGGREGATOR_TARGET, default ",
-                                     kDefaultAggregatorTarget, ")"));
+                                     fed::DefaultAddress("aggregator"), ")"));
 }
 
 std::string AggregatorTarget(const Invocation& invocation) {
-  return ServiceTarget(invocation, "aggregator", "FED_AGGREGATOR_TARGET", kDefaultAggregatorTarget);
+  return ServiceTarget(invocation, "aggregator", "FED_AGGREGATOR_TARGET",
+                       fed::DefaultAddress("aggregator"));
 }
 
 AggregatorClient AggregatorClient::Connect(const Invocation& invocation) {

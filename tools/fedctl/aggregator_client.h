@@ -2,8 +2,8 @@
 // the counterpart of registry_client.h: one channel, the caller's token and a
 // deadline on every call, errors as absl::Status with their field violations.
 // The aggregator has its own address, --aggregator HOST:PORT (env
-// FED_AGGREGATOR_TARGET, default 127.0.0.1:50053); the global --target stays
-// the registry's.
+// FED_AGGREGATOR_TARGET, default fed::DefaultAddress("aggregator")); the
+// global --target stays the registry's.
 #pragma once
 
 #include <memory>
@@ -19,8 +19,6 @@
 #include "tools/fedctl/registry_client.h"
 
 namespace fedctl {
-
-inline constexpr char kDefaultAggregatorTarget[] = "127.0.0.1:50053";
 
 // Declares --aggregator on a command.
 CommandSpec& WithAggregatorOption(CommandSpec& command);

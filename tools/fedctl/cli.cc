@@ -12,11 +12,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/common/dates.h"
+#include "services/common/topology.h"
 
 namespace fedctl {
 namespace {
-
-constexpr char kDefaultTarget[] = "127.0.0.1:50051";
 
 const OptionSpec* FindOption(const std::vector<OptionSpec>& specs, absl::string_view key) {
   for (const auto& spec : specs) {
@@ -209,7 +208,8 @@ CommandSpec Command(std::string name, std::string summary,
 const std::vector<OptionSpec>& GlobalOptionSpecs() {
   static const auto* specs = new std::vector<OptionSpec>{
       {"target", "HOST:PORT",
-       "registry address (env FED_REGISTRY_TARGET, default 127.0.0.1:50051)"},
+       absl::StrCat("registry address (env FED_REGISTRY_TARGET, default ",
+                    fed::DefaultAddress("registry"), ")")},
       {"token", "TOKEN", "access token to send (env FED_TOKEN)"},
       {"token_secret_file", "FILE",
        "secret to mint a short-lived token with (env FED_TOKEN_SECRET_FILE, else .run/secret)"},
@@ -403,7 +403,7 @@ void ApplyEnvironmentDefaults(GlobalOptions& global) {
   from_env(global.target, "FED_REGISTRY_TARGET");
   from_env(global.token, "FED_TOKEN");
   from_env(global.token_secret_file, "FED_TOKEN_SECRET_FILE");
-  if (global.target.empty()) global.target = kDefaultTarget;
+  if (global.target.empty()) global.target = fed::DefaultAddress("registry");
   if (global.as_role.empty()) global.as_role = "national_admin";
   if (global.as_org.empty()) global.as_org = "VUSTA";
 }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/topology.h"
 #include "tools/fedctl/credentials.h"
 
 namespace fedctl {
@@ -11,12 +12,12 @@ CommandSpec& WithCompetitionOption(CommandSpec& command) {
   return command.Option(
       "competition", "HOST:PORT",
       absl::StrCat("competition service address (env FED_COMPETITION_TARGET, default ",
-                   kDefaultCompetitionTarget, ")"));
+                   fed::DefaultAddress("competition"), ")"));
 }
 
 std::string CompetitionTarget(const Invocation& invocation) {
   return ServiceTarget(invocation, "competition", "FED_COMPETITION_TARGET",
-                       kDefaultCompetitionTarget);
+                       fed::DefaultAddress("competition"));
 }
 
 CompetitionClient CompetitionClient::Connect(const Invocation& invocation) {

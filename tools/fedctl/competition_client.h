@@ -1,7 +1,7 @@
 // A connection to the competition service (federation.v1.CompetitionService):
 // one channel, the caller's token and a deadline on every call, errors as
 // absl::Status with their field violations. Address: --competition
-// HOST:PORT (env FED_COMPETITION_TARGET, default 127.0.0.1:50054).
+// HOST:PORT (env FED_COMPETITION_TARGET, default fed::DefaultAddress("competition")).
 #pragma once
 
 #include <memory>
@@ -16,8 +16,6 @@
 #include "tools/fedctl/registry_client.h"
 
 namespace fedctl {
-
-inline constexpr char kDefaultCompetitionTarget[] = "127.0.0.1:50054";
 
 CommandSpec& WithCompetitionOption(CommandSpec& command);
 std::string CompetitionTarget(const Invocation& invocation);

@@ -1,7 +1,7 @@
 // A connection to the ranking service (federation.v1.RankingService): one
 // channel, the caller's token and a deadline on every call, errors as
 // absl::Status with their field violations. Address: --ranking HOST:PORT
-// (env FED_RANKING_TARGET, default 127.0.0.1:50055).
+// (env FED_RANKING_TARGET, default fed::DefaultAddress("ranking")).
 #pragma once
 
 #include <string>
@@ -11,8 +11,6 @@
 #include "tools/fedctl/service_client.h"
 
 namespace fedctl {
-
-inline constexpr char kDefaultRankingTarget[] = "127.0.0.1:50055";
 
 // --ranking, else FED_RANKING_TARGET, else the default.
 std::string RankingTarget(const Invocation& invocation);

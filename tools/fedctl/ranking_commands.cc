@@ -1,7 +1,8 @@
 // Emulation-cluster rankings (federation.v1.RankingService): `ranking show`,
 // `ranking schemes`, `compare province|clusters|trend`. Every command
 // prints a table, --json, or --csv. The ranking service's address is
-// --ranking HOST:PORT (env FED_RANKING_TARGET, default 127.0.0.1:50055).
+// --ranking HOST:PORT (env FED_RANKING_TARGET, default 127.0.0.1 and its port in
+// deploy/topology.txt).
 #include <cstdlib>
 #include <iostream>
 
@@ -9,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "services/common/period.h"
 #include "services/common/status.h"
+#include "services/common/topology.h"
 #include "tools/fedctl/aggregator_client.h"
 #include "tools/fedctl/commands.h"
 #include "tools/fedctl/ranking_client.h"
@@ -31,7 +33,7 @@ std::string Num(double v) { return FormatFigure(v); }
 CommandSpec& WithRanking(CommandSpec& c) {
   c.Option("ranking", "HOST:PORT",
            absl::StrCat("ranking service address (env FED_RANKING_TARGET, default ",
-                        kDefaultRankingTarget, ")"));
+                        fed::DefaultAddress("ranking"), ")"));
   return WithCsvOption(c);
 }
 

@@ -13,7 +13,7 @@ void PrepareContext(grpc::ClientContext& context, const std::string& token) {
 }
 
 std::string ServiceTarget(const Invocation& invocation, const char* option, const char* env,
-                          const char* fallback) {
+                          const std::string& fallback) {
   if (invocation.Has(option)) return invocation.Get(option);
   if (const char* value = std::getenv(env); value != nullptr && *value != '\0') return value;
   return fallback;

@@ -5,7 +5,8 @@
 //
 // The reporting service is a different server from the registry, so these
 // commands take their own address: --reporting HOST:PORT, else the
-// environment variable FED_REPORTING_TARGET, else 127.0.0.1:50052. (The
+// environment variable FED_REPORTING_TARGET, else fed::DefaultAddress("reporting")
+// (127.0.0.1 and the port in deploy/topology.txt). (The
 // global --target stays the registry's.)
 #include <cstdlib>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "federation/v1/reporting.grpc.pb.h"
 #include "services/common/catalog.h"
 #include "services/common/status.h"
+#include "services/common/topology.h"
 #include "tools/fedctl/commands.h"
 #include "tools/fedctl/credentials.h"
 #include "tools/fedctl/registry_client.h"
@@ -27,10 +29,9 @@ namespace {
 
 namespace v1 = federation::v1;
 
-constexpr char kDefaultReportingTarget[] = "127.0.0.1:50052";
-
 std::string ReportingTarget(const Invocation& invocation) {
-  return ServiceTarget(invocation, "reporting", "FED_REPORTING_TARGET", kDefaultReportingTarget);
+  return ServiceTarget(invocation, "reporting", "FED_REPORTING_TARGET",
+                       fed::DefaultAddress("reporting"));
 }
 
 class ReportingClient : public ServiceClient<v1::ReportingService> {
@@ -248,7 +249,8 @@ std::vector<CommandSpec> ReportCommands() {
   // Every report command talks to the reporting service, not the registry.
   for (auto& command : commands) {
     command.Option("reporting", "HOST:PORT",
-                   "reporting service address (env FED_REPORTING_TARGET, default 127.0.0.1:50052)");
+                   absl::StrCat("reporting service address (env FED_REPORTING_TARGET, default ",
+                                fed::DefaultAddress("reporting"), ")"));
   }
   return commands;
 }

@@ -30,7 +30,7 @@ std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target);
 // A service's address: --<option>, else the environment variable `env`,
 // else `fallback`.
 std::string ServiceTarget(const Invocation& invocation, const char* option, const char* env,
-                          const char* fallback);
+                          const std::string& fallback);
 
 // Adds a hint to UNAUTHENTICATED when fedctl sent no token at all.
 absl::Status ExplainMissingToken(absl::Status status, const std::string& token);

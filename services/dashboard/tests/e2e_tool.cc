@@ -16,8 +16,9 @@
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "services/common/auth.h"
 #include "services/common/status.h"
+#include "services/common/topology.h"
 
-ABSL_FLAG(std::string, aggregator, "127.0.0.1:50053", "aggregator address");
+ABSL_FLAG(std::string, aggregator, fed::DefaultAddress("aggregator"), "aggregator address");
 ABSL_FLAG(std::string, secret_file, ".run/secret", "token secret file");
 ABSL_FLAG(std::string, org, "", "organisation code");
 ABSL_FLAG(std::string, period, "", "period, e.g. 2026H1");
