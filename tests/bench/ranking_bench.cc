@@ -352,9 +352,9 @@ int main(int argc, char** argv) {
 
   // --- idle: what following the feed costs PostgreSQL when nothing happens ---
   {
-    const double idle = fedbench::IdleTransactionsPerSecond(db.url(), absl::Seconds(10));
+    const double idle = fedbench::IdleScansPerSecond(db.url(), absl::Seconds(10));
     std::printf(
-        "PostgreSQL transactions per second at idle (registry, aggregator and ranking following "
+        "PostgreSQL table scans per second at idle (registry, aggregator and ranking following "
         "the change stream, 10 s): %.2f\n",
         idle);
   }
