@@ -155,7 +155,7 @@ async function main() {
     controller.abort();
 
     // 3. Accepted report -> live event, one report at a time on a quiet board.
-    const LIVE_PERIOD = '2025H2';
+    const LIVE_PERIOD = '2024H2';  // every demo province existed then
     const arrivals = new Map();
     const liveController = new AbortController();
     await watchAccepts(stack.baseUrl, cookie, liveController, arrivals);
