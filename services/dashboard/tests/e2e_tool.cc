@@ -12,6 +12,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "services/common/auth.h"
@@ -101,8 +102,9 @@ int Accept(v1::AggregatorService::Stub& stub, const fed::TokenSigner& signer) {
   }
   std::cout << v1::ReportState_Name(out.state()) << "\n";
   // For the benchmark's accept-to-live-event latency (same machine clock).
-  std::cerr << "accepted_at_unix_ms=" << absl::ToDoubleMilliseconds(done - absl::UnixEpoch())
-            << " call_ms=" << absl::ToDoubleMilliseconds(done - start) << "\n";
+  std::cerr << absl::StrFormat("accepted_at_unix_ms=%.3f call_ms=%.3f\n",
+                               absl::ToDoubleMilliseconds(done - absl::UnixEpoch()),
+                               absl::ToDoubleMilliseconds(done - start));
   return 0;
 }
 
