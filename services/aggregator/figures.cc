@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "services/common/catalog.h"
+#include "services/common/timestamp.h"
 
 namespace aggregator {
 namespace {
@@ -178,9 +179,7 @@ bool Figures::DescribeChange(const v1::ReportChange& change, v1::FeedChange* out
   if (standing == nullptr || standing->sequence < change.sequence()) return false;
   *out->mutable_change() = change;
   out->set_timely(standing->timely);
-  const int64_t micros = absl::ToUnixMicros(standing->first_submitted_at);
-  out->mutable_first_submitted_at()->set_seconds(micros / 1000000);
-  out->mutable_first_submitted_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  fed::SetTimestamp(standing->first_submitted_at, out->mutable_first_submitted_at());
   if (!period.ok() || period->kind == fed::Period::Kind::kQuarter) return true;
   std::vector<fed::Period> counted = {*period};
   if (period->kind == fed::Period::Kind::kHalf) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "services/common/catalog.h"
 #include "services/common/db.h"
+#include "services/common/timestamp.h"
 
 namespace aggregator::storage {
 namespace {
@@ -18,10 +19,7 @@ constexpr int64_t kFeedLockKey = 0x46454446454544;  // "FEDFEED"
 int64_t ToMicros(absl::Time t) { return absl::ToUnixMicros(t); }
 absl::Time FromMicros(int64_t micros) { return absl::FromUnixMicros(micros); }
 
-void SetTimestamp(int64_t micros, google::protobuf::Timestamp* ts) {
-  ts->set_seconds(micros / 1000000);
-  ts->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
+using fed::SetTimestamp;
 
 std::vector<std::string> Firsts(const std::vector<Key>& keys) {
   std::vector<std::string> out;

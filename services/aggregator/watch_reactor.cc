@@ -6,6 +6,7 @@
 #include "services/common/catalog.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
+#include "services/common/timestamp.h"
 
 namespace aggregator {
 
@@ -141,9 +142,7 @@ void WatchReactor::Write(std::vector<FeedTail::ChangePtr> changes, int64_t throu
     out_.set_pruned_gap(pruned_gap_);
     first_sent_ = true;
   }
-  const int64_t micros = absl::ToUnixMicros(absl::Now());
-  out_.mutable_sent_at()->set_seconds(micros / 1000000);
-  out_.mutable_sent_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  fed::SetTimestamp(absl::Now(), out_.mutable_sent_at());
   cursor_ = through;
   sent_changes_ += static_cast<int64_t>(changes.size());
   writing_ = true;

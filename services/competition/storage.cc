@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/db.h"
+#include "services/common/timestamp.h"
 
 namespace competition::storage {
 namespace {
@@ -23,10 +24,7 @@ void FromJson(const std::string& json, google::protobuf::Message* message) {
   (void)google::protobuf::util::JsonStringToMessage(json, message, options);
 }
 
-void SetTimestamp(int64_t micros, google::protobuf::Timestamp* ts) {
-  ts->set_seconds(micros / 1000000);
-  ts->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
+using fed::SetTimestamp;
 
 constexpr char kContestColumns[] =
     "c.id, c.kind, c.organizer_code, c.level, c.edition, c.year, c.title, c.state,"

@@ -1,4 +1,5 @@
 #include "services/registry/storage.h"
+#include "services/common/timestamp.h"
 
 #include <google/protobuf/util/json_util.h>
 
@@ -19,10 +20,7 @@ constexpr char kOrganizationJoins[] =
     " FROM organizations o LEFT JOIN organizations p ON p.id = o.parent_id"
     " LEFT JOIN organizations s ON s.id = o.successor_id";
 
-void SetTimestamp(int64_t micros, google::protobuf::Timestamp* ts) {
-  ts->set_seconds(micros / 1000000);
-  ts->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
+using fed::SetTimestamp;
 
 OrganizationRow OrganizationFromRow(const pqxx::row& r) {
   OrganizationRow row;

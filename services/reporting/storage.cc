@@ -1,4 +1,5 @@
 #include "services/reporting/storage.h"
+#include "services/common/timestamp.h"
 
 #include <google/protobuf/util/json_util.h>
 
@@ -8,10 +9,7 @@
 namespace reporting::storage {
 namespace {
 
-void SetTimestamp(int64_t micros, google::protobuf::Timestamp* ts) {
-  ts->set_seconds(micros / 1000000);
-  ts->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
+using fed::SetTimestamp;
 
 int64_t MicrosOf(const google::protobuf::Timestamp& ts) {
   return ts.seconds() * 1000000 + ts.nanos() / 1000;
