@@ -134,11 +134,10 @@ TEST_F(WatchTest, ChangesArriveAsTheyHappenWithWhatTheyCountFor) {
 TEST_F(WatchTest, AQuietFeedSendsHeartbeats) {
   auto watch = Open(0);
   ASSERT_TRUE(watch->ReadOne());
-  // The fixture's tail beats every 200 ms.
-  const absl::Time start = absl::Now();
+  // Nothing happens: the next answer (the fixture's tail beats every 200 ms;
+  // the stream's deadline is 20 s) can only be a heartbeat.
   ASSERT_TRUE(watch->ReadOne());
   EXPECT_EQ(watch->answers[1].changes_size(), 0);
-  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
   EXPECT_GT(watch->answers[1].sent_at().seconds(), 0);
   watch->End();
 }
