@@ -11,6 +11,7 @@
 #include "services/aggregator/grpc_service.h"
 #include "services/aggregator/intake.h"
 #include "services/aggregator/migrations.h"
+#include "services/common/client.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
 #include "services/common/topology.h"
@@ -36,9 +37,7 @@ int main(int argc, char** argv) {
       "aggregator", aggregator::Migrations(),
       [&](const fed::ServiceDeps& deps) {
         directory = std::make_unique<aggregator::Directory>(
-            grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target),
-                                grpc::InsecureChannelCredentials()),
-            deps.signer);
+            fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)), deps.signer);
         logic = std::make_unique<aggregator::Aggregator>(*deps.db, figures, *directory);
         // The database restarting now delays the start, it does not end it.
         // A load cut short may run again: Apply keeps each report's newest

@@ -24,6 +24,25 @@ std::vector<const ServiceClient*>& Clients() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_cli
 
 }  // namespace
 
+std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target,
+                                           const grpc::ChannelArguments& arguments) {
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments);
+}
+
+void PrepareCall(grpc::ClientContext& context, absl::string_view token, absl::Duration timeout) {
+  if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  if (timeout != absl::InfiniteDuration()) {
+    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  }
+}
+
+std::unique_ptr<grpc::ClientContext> OutgoingContext(absl::string_view token,
+                                                     absl::Duration timeout) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  PrepareCall(*context, token, timeout);
+  return context;
+}
+
 std::string MintServiceToken(const TokenSigner& signer, absl::string_view subject) {
   federation::v1::TokenClaims claims;
   claims.set_subject(std::string(subject));
@@ -100,13 +119,8 @@ ServiceClient::~ServiceClient() {
 }
 
 std::unique_ptr<grpc::ClientContext> ServiceClient::Context(absl::Duration deadline) const {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", MintServiceToken(*signer_, caller_)));
-  const absl::Duration timeout = deadline > absl::ZeroDuration() ? deadline : options_.deadline;
-  if (timeout != absl::InfiniteDuration()) {
-    ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  }
-  return ctx;
+  return OutgoingContext(MintServiceToken(*signer_, caller_),
+                         deadline > absl::ZeroDuration() ? deadline : options_.deadline);
 }
 
 bool ServiceClient::KnownDown() const {

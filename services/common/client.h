@@ -22,6 +22,20 @@
 
 namespace fed {
 
+// The one place where a channel to a part of the suite is opened. Every
+// service, fedctl, the benchmarks and the tests call it, so the transport
+// (plaintext on loopback today) is chosen here and nowhere else.
+std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target,
+                                           const grpc::ChannelArguments& arguments = {});
+
+// Readies `context` for one call: "authorization: Bearer <token>" when
+// `token` is set, and a deadline `timeout` from now unless it is infinite.
+// Every outgoing call of the suite gets its identity and deadline here.
+void PrepareCall(grpc::ClientContext& context, absl::string_view token, absl::Duration timeout);
+// The same, as a new context (for streams and for callers that keep it).
+std::unique_ptr<grpc::ClientContext> OutgoingContext(absl::string_view token,
+                                                     absl::Duration timeout);
+
 // A token for `subject` (the calling service's name) with role service,
 // acting for the national union, valid a few minutes.
 std::string MintServiceToken(const TokenSigner& signer, absl::string_view subject);

@@ -2,6 +2,7 @@
 // nominations. See protos/federation/v1/competition.proto.
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "services/common/client.h"
 #include "services/common/server.h"
 #include "services/common/topology.h"
 #include "services/competition/competition.h"
@@ -19,9 +20,7 @@ int main(int argc, char** argv) {
   return fed::RunService("competition", competition::Migrations(),
                          [&](const fed::ServiceDeps& deps) {
                            directory = std::make_unique<competition::Directory>(
-                               grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target),
-                                                   grpc::InsecureChannelCredentials()),
-                               deps.signer);
+                               fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)), deps.signer);
                            logic = std::make_unique<competition::Competition>(*deps.db, *directory);
                            std::vector<std::unique_ptr<grpc::Service>> services;
                            services.push_back(std::make_unique<competition::CompetitionGrpcService>(

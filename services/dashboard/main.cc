@@ -13,6 +13,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
+#include "services/common/client.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
 #include "services/common/topology.h"
@@ -58,19 +59,14 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  dashboard::Backend backend(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target), grpc::InsecureChannelCredentials()),
-      grpc::CreateChannel(absl::GetFlag(FLAGS_aggregator_target),
-                          grpc::InsecureChannelCredentials()),
-      &*signer,
-      absl::GetFlag(FLAGS_competition_target).empty()
-          ? nullptr
-          : grpc::CreateChannel(absl::GetFlag(FLAGS_competition_target),
-                                grpc::InsecureChannelCredentials()),
-      absl::GetFlag(FLAGS_ranking_target).empty()
-          ? nullptr
-          : grpc::CreateChannel(absl::GetFlag(FLAGS_ranking_target),
-                                grpc::InsecureChannelCredentials()));
+  dashboard::Backend backend(fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)),
+                             fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)), &*signer,
+                             absl::GetFlag(FLAGS_competition_target).empty()
+                                 ? nullptr
+                                 : fed::OpenChannel(absl::GetFlag(FLAGS_competition_target)),
+                             absl::GetFlag(FLAGS_ranking_target).empty()
+                                 ? nullptr
+                                 : fed::OpenChannel(absl::GetFlag(FLAGS_ranking_target)));
   dashboard::ChangeFeed feed(&backend, 5000);
   feed.Start();
 

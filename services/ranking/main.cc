@@ -2,6 +2,7 @@
 // See protos/federation/v1/ranking.proto.
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "services/common/client.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
 #include "services/common/topology.h"
@@ -25,11 +26,8 @@ int main(int argc, char** argv) {
       "ranking", ranking::Migrations(),
       [&](const fed::ServiceDeps& deps) {
         sources = std::make_unique<ranking::Sources>(
-            grpc::CreateChannel(absl::GetFlag(FLAGS_registry_target),
-                                grpc::InsecureChannelCredentials()),
-            grpc::CreateChannel(absl::GetFlag(FLAGS_aggregator_target),
-                                grpc::InsecureChannelCredentials()),
-            deps.signer);
+            fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)),
+            fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)), deps.signer);
         engine = std::make_unique<ranking::Engine>(*sources, *deps.db);
         if (absl::Status loaded = engine->Load(); !loaded.ok()) {
           spdlog::critical("event=start_failed error=\"{}\"", loaded.message());

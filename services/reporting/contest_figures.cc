@@ -1,6 +1,7 @@
 #include "services/reporting/contest_figures.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/client.h"
 #include "services/common/status.h"
 
 namespace reporting {
@@ -19,8 +20,7 @@ ContestFigures::ContestFigures(const std::string& target, const fed::TokenSigner
                                absl::Duration deadline)
     : competition_("competition", "reporting", &signer, CallOptions(deadline)) {
   if (!target.empty()) {
-    stub_ = v1::CompetitionService::NewStub(
-        grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+    stub_ = v1::CompetitionService::NewStub(fed::OpenChannel(target));
   }
 }
 

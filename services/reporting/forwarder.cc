@@ -24,8 +24,7 @@ std::shared_ptr<grpc::Channel> OpenChannel(const ForwarderOptions& options) {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::max(initial_ms, 1));
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::max(initial_ms, 1));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, std::max(max_ms, 1));
-  return grpc::CreateCustomChannel(options.aggregator_target, grpc::InsecureChannelCredentials(),
-                                   args);
+  return fed::OpenChannel(options.aggregator_target, args);
 }
 
 std::string OutcomeName(v1::PushOutcome outcome) {

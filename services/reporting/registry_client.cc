@@ -1,6 +1,7 @@
 #include "services/reporting/registry_client.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/client.h"
 #include "services/common/status.h"
 
 namespace reporting {
@@ -17,8 +18,7 @@ fed::ServiceClient::Options CallOptions(absl::Duration deadline) {
 
 RegistryClient::RegistryClient(const std::string& target, const fed::TokenSigner& signer,
                                absl::Duration deadline)
-    : stub_(v1::RegistryService::NewStub(
-          grpc::CreateChannel(target, grpc::InsecureChannelCredentials()))),
+    : stub_(v1::RegistryService::NewStub(fed::OpenChannel(target))),
       registry_("registry", "reporting", &signer, CallOptions(deadline)) {}
 
 absl::StatusOr<v1::Organization> RegistryClient::GetOrganization(const std::string& code) const {

@@ -62,10 +62,7 @@ std::unique_ptr<grpc::ClientContext> As(v1::Role role, const std::string& org,
   claims.set_organization_code(org);
   claims.set_role(role);
   claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(2)));
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", fedtest::TestSigner().Mint(claims)));
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
-  return ctx;
+  return fed::OutgoingContext(fedtest::TestSigner().Mint(claims), absl::Minutes(10));
 }
 
 std::string Province(int i) { return absl::StrFormat("%02d", 10 + i % 63); }

@@ -30,6 +30,7 @@
 #include "services/aggregator/grpc_service.h"
 #include "services/aggregator/intake.h"
 #include "services/aggregator/migrations.h"
+#include "services/common/client.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
 #include "services/ranking/engine.h"
@@ -161,8 +162,7 @@ class Connections {
     for (int i = 0; i < n; ++i) {
       grpc::ChannelArguments args;
       args.SetInt("fed.bench_connection", i);  // distinct arguments: a connection of its own
-      stubs_.push_back(Service::NewStub(
-          grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
+      stubs_.push_back(Service::NewStub(fed::OpenChannel(address, args)));
     }
   }
   typename Service::Stub& Mine() {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "services/common/client.h"
 #include "services/common/feed_follower.h"
 #include "tests/integration/suite_fixture.h"
 
@@ -29,8 +30,7 @@ class FeedFollowTest : public fedtest::SuiteTest {
   // Pushes one province's periods until each is acknowledged, riding out
   // the aggregator's restart.
   void PushAll(const std::string& code, absl::Time deadline) {
-    auto stub = v1::AggregatorService::NewStub(
-        grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()));
+    auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(aggregator_address_));
     std::set<std::string> pending(kPeriods.begin(), kPeriods.end());
     while (!pending.empty() && absl::Now() < deadline) {
       auto ctx = As(v1::ROLE_PROVINCE_REPORTER, code);
@@ -62,8 +62,7 @@ class FeedFollowTest : public fedtest::SuiteTest {
 
   // The whole feed as the aggregator keeps it.
   std::vector<int64_t> FeedSequences() {
-    auto stub = v1::AggregatorService::NewStub(
-        grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()));
+    auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(aggregator_address_));
     std::vector<int64_t> out;
     v1::ListChangesRequest req;
     req.set_limit(5000);
@@ -87,7 +86,7 @@ TEST_F(FeedFollowTest, TheFollowerResumesAfterTheAggregatorIsKilledMidStream) {
   fed::FeedFollower::Options options;
   options.max_backoff = absl::Milliseconds(500);
   fed::FeedFollower follower(
-      grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()), &calls,
+      fed::OpenChannel(aggregator_address_), &calls,
       /*after=*/0,
       [&](const fed::FeedFollower::Batch& batch) {
         absl::MutexLock lock(&mu_);

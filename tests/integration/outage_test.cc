@@ -10,6 +10,7 @@
 #include <pqxx/pqxx>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/common/client.h"
 #include "services/common/server.h"
 #include "tests/integration/reporting_fixture.h"
 
@@ -43,8 +44,7 @@ class OutageTest : public fedtest::ReportingSuiteTest {
   // What the aggregator says of its registry under the health name every
   // service publishes its dependencies under.
   HealthCheckResponse::ServingStatus RegistryHealthSeenByAggregator() {
-    auto stub = grpc::health::v1::Health::NewStub(
-        grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()));
+    auto stub = grpc::health::v1::Health::NewStub(fed::OpenChannel(aggregator_address_));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
     grpc::health::v1::HealthCheckRequest req;

@@ -12,6 +12,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/synchronization/mutex.h"
+#include "services/common/client.h"
 #include "tests/integration/suite_fixture.h"
 
 namespace {
@@ -33,8 +34,7 @@ class PushStormTest : public fedtest::SuiteTest {
   // One province's pusher: pushes every period until each is acknowledged,
   // reconnecting with a short backoff whenever the stream breaks.
   void PushUntilAcknowledged(const std::string& code, absl::Time deadline) {
-    auto stub = v1::AggregatorService::NewStub(
-        grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()));
+    auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(aggregator_address_));
     std::set<std::string> pending(kPeriods.begin(), kPeriods.end());
     while (!pending.empty() && absl::Now() < deadline) {
       auto ctx = As(v1::ROLE_PROVINCE_REPORTER, code);
@@ -103,8 +103,7 @@ class PushStormTest : public fedtest::SuiteTest {
         txn.exec1("SELECT count(*) FROM aggregator.changes WHERE event = 'received'")[0].as<int>(),
         static_cast<int>(ProvinceCodes().size() * kPeriods.size()));
     // The aggregator's running figures match a recount of what was sent.
-    auto stub = v1::AggregatorService::NewStub(
-        grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()));
+    auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(aggregator_address_));
     for (const auto& period : kPeriods) {
       int expected = 0;
       for (const auto& code : ProvinceCodes()) expected += Workshops(code, period);

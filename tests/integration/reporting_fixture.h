@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "services/common/catalog.h"
+#include "services/common/client.h"
 #include "tests/integration/suite_fixture.h"
 
 namespace fedtest {
@@ -19,10 +20,8 @@ class ReportingSuiteTest : public SuiteTest {
                  "--forward_backoff_max_ms=500", "--outbox_check_interval_ms=100"});
     reporting_->Start();
     ASSERT_TRUE(reporting_->WaitHealthy(reporting_address_, 30)) << reporting_->LogTail();
-    reporting_stub_ = v1::ReportingService::NewStub(
-        grpc::CreateChannel(reporting_address_, grpc::InsecureChannelCredentials()));
-    aggregator_stub_ = v1::AggregatorService::NewStub(
-        grpc::CreateChannel(aggregator_address_, grpc::InsecureChannelCredentials()));
+    reporting_stub_ = v1::ReportingService::NewStub(fed::OpenChannel(reporting_address_));
+    aggregator_stub_ = v1::AggregatorService::NewStub(fed::OpenChannel(aggregator_address_));
   }
 
   // Fills every catalog indicator with a plausible value.

@@ -18,6 +18,7 @@
 #include "federation/v1/registry.grpc.pb.h"
 #include "federation/v1/reporting.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/common/client.h"
 #include "tests/support/process.h"
 #include "tests/support/test_env.h"
 
@@ -83,15 +84,11 @@ class SuiteTest : public ::testing::Test {
     claims.set_organization_code(org);
     claims.set_role(role);
     claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->AddMetadata("authorization", "Bearer " + signer_->Mint(claims));
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-    return ctx;
+    return fed::OutgoingContext(signer_->Mint(claims), absl::Seconds(20));
   }
 
   void SeedProvinces() {
-    auto stub = v1::RegistryService::NewStub(
-        grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
+    auto stub = v1::RegistryService::NewStub(fed::OpenChannel(registry_address_));
     v1::CreateOrganizationRequest req;
     auto* org = req.mutable_organization();
     org->set_code("VUSTA");

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/common/client.h"
 
 namespace fedtest {
 
@@ -94,8 +95,7 @@ bool ServiceProcess::WaitHealthy(const std::string& address, int seconds) const 
     if (!Running()) return false;
     // A fresh channel per attempt: a channel that failed to connect while the
     // server was starting waits out gRPC's reconnect backoff (seconds).
-    auto stub = grpc::health::v1::Health::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+    auto stub = grpc::health::v1::Health::NewStub(fed::OpenChannel(address));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
     grpc::health::v1::HealthCheckRequest req;

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/client.h"
 #include "services/common/server.h"
 
 namespace fedtest {
@@ -62,7 +63,7 @@ LoopbackServer::LoopbackServer(const std::vector<grpc::Service*>& services) {
   if (!server.ok()) throw std::runtime_error(std::string(server.status().message()));
   server_ = std::move(*server);
   address_ = absl::StrCat("127.0.0.1:", port);
-  channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  channel_ = fed::OpenChannel(address_);
 }
 
 LoopbackServer::~LoopbackServer() {
@@ -95,8 +96,7 @@ std::unique_ptr<grpc::ClientContext> ContextAs(federation::v1::Role role,
 }
 
 std::unique_ptr<grpc::ClientContext> AnonymousContext() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto ctx = fed::OutgoingContext(/*token=*/"", absl::Seconds(30));
   return ctx;
 }
 

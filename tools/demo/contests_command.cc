@@ -339,7 +339,7 @@ int RunDemoContests(const Invocation& invocation) {
                                   signer.status().message()));
   }
   const std::string target = CompetitionTarget(invocation);
-  Loader loader(OpenChannel(target), *signer, CurrentUser());
+  Loader loader(fed::OpenChannel(target), *signer, CurrentUser());
   const absl::Time started = absl::Now();
   std::vector<v1::Contest> done;
   auto fail = [&](const absl::Status& s) { return ReportRpcError(loader.doing(), s); };

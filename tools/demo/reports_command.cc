@@ -255,7 +255,7 @@ int RunDemoReports(const Invocation& invocation) {
   }
   const std::string user = CurrentUser();
   const std::string target = AggregatorTarget(invocation);
-  auto channel = OpenChannel(target);
+  auto channel = fed::OpenChannel(target);
   AggregatorClient pusher(channel, MintToken(*signer, absl::StrCat("fedctl-demo-push@", user),
                                              "VUSTA", v1::ROLE_SERVICE, kDemoTokenLifetime));
   AggregatorClient reviewer(channel,

@@ -40,15 +40,14 @@ std::string AggregatorTarget(const Invocation& invocation) {
 }
 
 AggregatorClient AggregatorClient::Connect(const Invocation& invocation) {
-  return AggregatorClient(OpenChannel(AggregatorTarget(invocation)),
+  return AggregatorClient(fed::OpenChannel(AggregatorTarget(invocation)),
                           ResolveAccessToken(invocation.global()));
 }
 
 absl::Status AggregatorClient::Push(const std::vector<v1::PushedReport>& reports,
                                     std::vector<v1::PushAck>* acks) const {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + kPushDeadline));
-  if (!token_.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+  fed::PrepareCall(context, token_, kPushDeadline);
   auto stream = stub_->PushReports(&context);
   // The server acknowledges while it reads: write from a second thread so
   // that neither side waits for the other's buffer to drain.

@@ -21,7 +21,7 @@ std::string CompetitionTarget(const Invocation& invocation) {
 }
 
 CompetitionClient CompetitionClient::Connect(const Invocation& invocation) {
-  return CompetitionClient(OpenChannel(CompetitionTarget(invocation)),
+  return CompetitionClient(fed::OpenChannel(CompetitionTarget(invocation)),
                            ResolveAccessToken(invocation.global()));
 }
 

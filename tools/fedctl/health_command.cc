@@ -14,12 +14,12 @@ namespace {
 using grpc::health::v1::HealthCheckResponse;
 
 int RunHealth(const Invocation& invocation) {
-  auto stub = grpc::health::v1::Health::NewStub(OpenChannel(invocation.global().target));
+  auto stub = grpc::health::v1::Health::NewStub(fed::OpenChannel(invocation.global().target));
   grpc::health::v1::HealthCheckRequest request;
   request.set_service(invocation.Get("service"));
   HealthCheckResponse response;
   grpc::ClientContext context;
-  PrepareContext(context, /*token=*/"");
+  fed::PrepareCall(context, /*token=*/"", kCallDeadline);
   absl::Status status = fed::FromGrpcStatus(stub->Check(&context, request, &response));
   if (!status.ok()) return ReportRpcError(status);
 

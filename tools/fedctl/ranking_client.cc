@@ -10,7 +10,7 @@ std::string RankingTarget(const Invocation& invocation) {
 }
 
 RankingClient RankingClient::Connect(const Invocation& invocation) {
-  return RankingClient(OpenChannel(RankingTarget(invocation)),
+  return RankingClient(fed::OpenChannel(RankingTarget(invocation)),
                        ResolveAccessToken(invocation.global()));
 }
 

@@ -3,14 +3,10 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/client.h"
 #include "tools/fedctl/credentials.h"
 
 namespace fedctl {
-
-void PrepareContext(grpc::ClientContext& context, const std::string& token) {
-  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
-  if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-}
 
 std::string ServiceTarget(const Invocation& invocation, const char* option, const char* env,
                           const std::string& fallback) {
@@ -30,14 +26,8 @@ absl::Status ExplainMissingToken(absl::Status status, const std::string& token) 
   return explained;
 }
 
-std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target) {
-  // The suite runs on loopback or inside a private network; TLS belongs to
-  // the deployment's proxy, not to the tools.
-  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
-}
-
 RegistryClient RegistryClient::Connect(const GlobalOptions& global) {
-  return RegistryClient(OpenChannel(global.target), ResolveAccessToken(global));
+  return RegistryClient(fed::OpenChannel(global.target), ResolveAccessToken(global));
 }
 
 absl::Status ListAllOrganizations(const RegistryClient& client,

@@ -38,7 +38,7 @@ class ReportingClient : public ServiceClient<v1::ReportingService> {
  public:
   using ServiceClient::ServiceClient;
   static ReportingClient Connect(const Invocation& invocation) {
-    return ReportingClient(OpenChannel(ReportingTarget(invocation)),
+    return ReportingClient(fed::OpenChannel(ReportingTarget(invocation)),
                            ResolveAccessToken(invocation.global()));
   }
 };

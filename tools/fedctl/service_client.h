@@ -1,4 +1,5 @@
-// The one way fedctl talks to a service: a channel, the caller's token and a
+// The one way fedctl talks to a service: the suite's channel and call set-up
+// (fed::OpenChannel, fed::PrepareCall) with the caller's own token and a
 // deadline on every call, errors as absl::Status with their field violations
 // kept. Each service's client (registry_client.h, aggregator_client.h, ...)
 // is this template plus how to find that service's address.
@@ -12,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "services/common/client.h"
 #include "services/common/status.h"
 #include "tools/fedctl/cli.h"
 
@@ -20,12 +22,6 @@ namespace fedctl {
 // No single call should take longer; a hung server must not hang a script
 // that calls fedctl.
 inline constexpr absl::Duration kCallDeadline = absl::Seconds(10);
-
-// Gives a call its deadline and, when `token` is set, the
-// "authorization: Bearer <token>" metadata.
-void PrepareContext(grpc::ClientContext& context, const std::string& token);
-
-std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target);
 
 // A service's address: --<option>, else the environment variable `env`,
 // else `fallback`.
@@ -48,7 +44,7 @@ class ServiceClient {
   absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) const {
     grpc::ClientContext context;
-    PrepareContext(context, token_);
+    fed::PrepareCall(context, token_, kCallDeadline);
     grpc::Status status = (stub_.get()->*method)(&context, request, response);
     return ExplainMissingToken(fed::FromGrpcStatus(status), token_);
   }

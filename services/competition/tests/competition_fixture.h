@@ -47,9 +47,7 @@ inline std::unique_ptr<grpc::ClientContext> ContextOf(const Who& who) {
   claims.set_organization_code(who.org);
   claims.set_role(who.role);
   claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
-  auto ctx = fedtest::AnonymousContext();
-  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", fedtest::TestSigner().Mint(claims)));
-  return ctx;
+  return fed::OutgoingContext(fedtest::TestSigner().Mint(claims), absl::Seconds(30));
 }
 
 inline const std::string kAgri = "Nông nghiệp";

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/client.h"
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/csv.h"
@@ -199,7 +200,7 @@ TEST(DefaultPeriodTest, NearestDeadlineOfAHalfYearThatHasEnded) {
 class DashboardHttpTest : public ::testing::Test {
  protected:
   void StartAt(absl::Time now) {
-    auto nowhere = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
+    auto nowhere = fed::OpenChannel("127.0.0.1:1");
     backend_ = std::make_unique<Backend>(nowhere, nowhere, &kSigner);
     feed_ = std::make_unique<ChangeFeed>(backend_.get(), 10);
     HttpOptions options;
@@ -330,7 +331,7 @@ TEST(ChangeFeedTest, WaitersWakeOnNewsAndSeeGapsWhenTheyFallBehind) {
 // A service behind the dashboard that is down is a 503 that names it, never
 // an empty board or an empty province page.
 TEST(BackendTest, AServiceThatIsDownIsUnavailableNamingIt) {
-  auto nowhere = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
+  auto nowhere = fed::OpenChannel("127.0.0.1:1");
   Backend backend(nowhere, nowhere, &kSigner, nowhere, nowhere);
   auto board = backend.Completeness("2025H1");
   ASSERT_FALSE(board.ok());

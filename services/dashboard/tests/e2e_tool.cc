@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/common/client.h"
 #include "services/common/status.h"
 #include "services/common/topology.h"
 
@@ -38,10 +39,7 @@ std::unique_ptr<grpc::ClientContext> As(const fed::TokenSigner& signer, v1::Role
   claims.set_role(role);
   claims.set_issued_at_unix(absl::ToUnixSeconds(absl::Now()));
   claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Minutes(10)));
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", "Bearer " + signer.Mint(claims));
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  return ctx;
+  return fed::OutgoingContext(signer.Mint(claims), absl::Seconds(20));
 }
 
 v1::IndicatorValue Count(const std::string& code, int64_t value) {
@@ -121,8 +119,7 @@ int main(int argc, char** argv) {
     std::cerr << signer.status() << "\n";
     return 2;
   }
-  auto stub = v1::AggregatorService::NewStub(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_aggregator), grpc::InsecureChannelCredentials()));
+  auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(absl::GetFlag(FLAGS_aggregator)));
   std::string command = args[1];
   if (command == "push") return Push(*stub, *signer);
   if (command == "accept") return Accept(*stub, *signer);

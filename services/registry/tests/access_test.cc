@@ -1,6 +1,7 @@
 // Identity and authorisation at the registry's edge, and the audit log.
 #include <pqxx/pqxx>
 
+#include "services/common/client.h"
 #include "services/registry/tests/registry_fixture.h"
 
 namespace registry::testing {
@@ -21,8 +22,7 @@ TEST_F(RegistryTest, ForgedTokenIsUnauthenticated) {
   claims.set_organization_code("VUSTA");
   claims.set_role(v1::ROLE_NATIONAL_ADMIN);
   claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
-  auto ctx = fedtest::AnonymousContext();
-  ctx->AddMetadata("authorization", "Bearer " + other.Mint(claims));
+  auto ctx = fed::OutgoingContext(other.Mint(claims), absl::Seconds(30));
   v1::CreateOrganizationRequest req;
   v1::Organization out;
   EXPECT_EQ(stub_->CreateOrganization(ctx.get(), req, &out).error_code(),
