@@ -7,16 +7,15 @@
 #include <set>
 #include <sstream>
 
-#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "services/common/catalog.h"
 #include "services/common/client.h"
@@ -64,38 +63,54 @@ const char* const kCoverageConditions[] = {
     "has_bulletin AND has_website",
 };
 
+constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
 constexpr absl::Duration kBoardCacheMaxAge = absl::Seconds(30);
 constexpr int kMaxSeriesPeriods = 40;
 
+// `message` in protobuf's JSON mapping with every field printed (zero
+// values, empty lists), so that the page never meets a missing number.
+// Serialized deterministically first: map keys (the deadlines of /api/me)
+// come sorted, the same each time, instead of in hash order.
 std::string ToJson(const google::protobuf::Message& message) {
+  static google::protobuf::util::TypeResolver* const resolver =
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          kTypeUrlPrefix, google::protobuf::DescriptorPool::generated_pool());
+  std::string binary;
+  {
+    google::protobuf::io::StringOutputStream stream(&binary);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    if (!message.SerializeToCodedStream(&coded)) return "null";
+  }
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
   std::string out;
-  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "null";
+  if (!google::protobuf::util::BinaryToJsonString(
+           resolver, absl::StrCat(kTypeUrlPrefix, "/", message.GetDescriptor()->full_name()),
+           binary, &out, options)
+           .ok()) {
+    return "null";
+  }
   return out;
 }
 
-// The services behind the dashboard that it cannot reach right now, as a
-// JSON list of names: the page still serves what it can (`tools/dev status`
-// shows them as "degraded").
-std::string UnavailableDependenciesJson() {
-  std::vector<std::string> down;
-  for (const fed::DependencyState& dependency : fed::DependencyStates()) {
-    if (!dependency.healthy) down.push_back(JsonString(dependency.name));
-  }
-  return absl::StrCat("[", absl::StrJoin(down, ","), "]");
-}
-
-void SendJson(httplib::Response& res, int status, const std::string& body) {
+// Answers `status` with a body ToJson printed (never cached: every answer
+// depends on the session and on the live data).
+void SendJsonText(httplib::Response& res, int status, std::string json) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(body, "application/json; charset=utf-8");
+  res.set_content(std::move(json), "application/json; charset=utf-8");
+}
+
+void SendJson(httplib::Response& res, int status, const google::protobuf::Message& message) {
+  SendJsonText(res, status, ToJson(message));
 }
 
 void SendError(httplib::Response& res, const absl::Status& status) {
-  SendJson(res, HttpStatusOf(status),
-           absl::StrCat("{\"error\":", JsonString(status.message()),
-                        ",\"code\":", JsonString(absl::StatusCodeToString(status.code())), "}"));
+  v1::DashboardError error;
+  error.set_error(std::string(status.message()));
+  error.set_code(absl::StatusCodeToString(status.code()));
+  SendJson(res, HttpStatusOf(status), error);
 }
 
 absl::StatusOr<std::string> PeriodParam(const httplib::Request& req, const char* name = "period") {
@@ -170,46 +185,6 @@ bool SameOrigin(const httplib::Request& req) {
 }
 
 }  // namespace
-
-std::string JsonString(absl::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '<':
-        out += "\\u003c";
-        break;
-      case '>':
-        out += "\\u003e";
-        break;
-      case '&':
-        out += "\\u0026";
-        break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
 
 // The README's status-code table; the JSON body also names the code, which
 // tells apart the two meanings of 400 and of 409.
@@ -331,10 +306,13 @@ httplib::Server::Handler HttpApi::Guard(bool national, Handler handler) {
 void HttpApi::Register(httplib::Server& server) {
   using namespace std::placeholders;
   server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-    SendJson(res, 200,
-             absl::StrCat(
-                 "{\"status\":\"SERVING\",\"changeFeedReady\":", feed_->ready() ? "true" : "false",
-                 ",\"unavailable\":", UnavailableDependenciesJson(), "}"));
+    v1::DashboardHealth health;
+    health.set_status("SERVING");
+    health.set_change_feed_ready(feed_->ready());
+    for (const fed::DependencyState& dependency : fed::DependencyStates()) {
+      if (!dependency.healthy) health.add_unavailable(dependency.name);
+    }
+    SendJson(res, 200, health);
   });
   server.Post("/api/login", [this](const httplib::Request& req, httplib::Response& res) {
     SecurityHeaders(res);
@@ -344,7 +322,7 @@ void HttpApi::Register(httplib::Server& server) {
     SecurityHeaders(res);
     if (!SameOrigin(req)) return SendError(res, absl::PermissionDeniedError("cross-site request"));
     res.set_header("Set-Cookie", ClearCookie(options_.secure_cookie));
-    SendJson(res, 200, "{}");
+    SendJson(res, 200, v1::LogoutResponse());
   });
   server.Get("/api/me", Guard(false, std::bind(&HttpApi::Me, this, _1, _2, _3)));
   server.Get("/api/board", Guard(true, std::bind(&HttpApi::Board, this, _1, _2, _3)));
@@ -406,11 +384,11 @@ void HttpApi::Login(const httplib::Request& req, httplib::Response& res) {
   if (req.has_param("token")) {
     token = req.get_param_value("token");
   } else {
-    google::protobuf::Value body;
-    if (google::protobuf::util::JsonStringToMessage(req.body, &body).ok() &&
-        body.has_struct_value()) {
-      auto it = body.struct_value().fields().find("token");
-      if (it != body.struct_value().fields().end()) token = it->second.string_value();
+    v1::LoginRequest body;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;
+    if (google::protobuf::util::JsonStringToMessage(req.body, &body, options).ok()) {
+      token = body.token();
     }
   }
   if (token.empty()) return SendError(res, absl::InvalidArgumentError("token: must not be empty"));
@@ -422,32 +400,29 @@ void HttpApi::Login(const httplib::Request& req, httplib::Response& res) {
   spdlog::info("event=login subject=\"{}\" org={} role={}", session->principal.subject,
                session->principal.organization_code, fed::RoleName(session->principal.role));
   res.set_header("Set-Cookie", SetCookie(*session, options_.secure_cookie));
-  SendJson(res, 200, absl::StrCat("{\"subject\":", JsonString(session->principal.subject), "}"));
+  v1::LoginResponse response;
+  response.set_subject(session->principal.subject);
+  SendJson(res, 200, response);
 }
 
 void HttpApi::Me(const httplib::Request&, httplib::Response& res, const fed::Principal& who) {
   const absl::CivilDay today = fed::DayInVietnam(options_.clock());
-  std::vector<std::string> periods = HalfYearsUpTo(today);
-  std::vector<std::string> quoted;
-  std::vector<std::string> due_dates;  // the page says how far each deadline is from today
-  for (const auto& p : periods) {
-    quoted.push_back(JsonString(p));
-    due_dates.push_back(absl::StrCat(
-        JsonString(p), ":", JsonString(fed::FormatDate(fed::Period::Parse(p)->DueDate()))));
+  v1::MeResponse me;
+  me.set_subject(who.subject);
+  me.set_organization_code(who.organization_code);
+  me.set_role(who.role);
+  me.set_national(SeesNationalBoard(who));
+  me.set_today(fed::FormatDate(today));
+  for (const auto& p : HalfYearsUpTo(today)) {
+    me.add_periods(p);
+    // The page says how far each deadline is from today.
+    (*me.mutable_due_dates())[p] = fed::FormatDate(fed::Period::Parse(p)->DueDate());
   }
-  const auto& catalog = fed::LatestCatalog();
-  SendJson(res, 200,
-           absl::StrCat("{\"subject\":", JsonString(who.subject),
-                        ",\"organizationCode\":", JsonString(who.organization_code),
-                        ",\"role\":", JsonString(v1::Role_Name(who.role)),
-                        ",\"national\":", SeesNationalBoard(who) ? "true" : "false",
-                        ",\"today\":", JsonString(fed::FormatDate(today)), ",\"periods\":[",
-                        absl::StrJoin(quoted, ","), "]", ",\"dueDates\":{",
-                        absl::StrJoin(due_dates, ","), "}",
-                        ",\"defaultPeriod\":", JsonString(DefaultBoardPeriod(today)),
-                        ",\"features\":{\"rankings\":", backend_->HasRanking() ? "true" : "false",
-                        ",\"contests\":", backend_->HasCompetition() ? "true" : "false", "}",
-                        ",\"catalog\":", ToJson(catalog), "}"));
+  me.set_default_period(DefaultBoardPeriod(today));
+  me.mutable_features()->set_rankings(backend_->HasRanking());
+  me.mutable_features()->set_contests(backend_->HasCompetition());
+  *me.mutable_catalog() = fed::LatestCatalog();
+  SendJson(res, 200, me);
 }
 
 absl::StatusOr<v1::ListClustersResponse> HttpApi::ClustersFor(
@@ -486,9 +461,12 @@ absl::StatusOr<std::string> HttpApi::BoardJson(const std::string& period) {
   if (!board.ok()) return board.status();
   auto clusters = ClustersFor(period, *board);
   if (!clusters.ok()) return clusters.status();
-  std::string json = absl::StrCat("{\"period\":", JsonString(period), ",\"sequence\":\"", sequence,
-                                  "\",\"completeness\":", ToJson(*board),
-                                  ",\"clusters\":", ToJson(*clusters), "}");
+  v1::BoardResponse response;
+  response.set_period(period);
+  response.set_sequence(sequence);
+  *response.mutable_completeness() = *std::move(board);
+  *response.mutable_clusters() = *std::move(clusters);
+  std::string json = ToJson(response);
   if (ready) {
     absl::MutexLock lock(&cache_mu_);
     board_cache_[period] = CachedBoard{sequence, absl::Now(), json};
@@ -502,7 +480,7 @@ void HttpApi::Board(const httplib::Request& req, httplib::Response& res, const f
   if (!period.ok()) return SendError(res, period.status());
   auto json = BoardJson(*period);
   if (!json.ok()) return SendError(res, json.status());
-  SendJson(res, 200, *json);
+  SendJsonText(res, 200, *std::move(json));
 }
 
 void HttpApi::Totals(const httplib::Request& req, httplib::Response& res, const fed::Principal&) {
@@ -510,7 +488,7 @@ void HttpApi::Totals(const httplib::Request& req, httplib::Response& res, const 
   if (!period.ok()) return SendError(res, period.status());
   auto totals = backend_->Totals(*period, {}, req.get_param_value("include_submitted") == "1");
   if (!totals.ok()) return SendError(res, totals.status());
-  SendJson(res, 200, ToJson(*totals));
+  SendJson(res, 200, *totals);
 }
 
 void HttpApi::NationalSeries(const httplib::Request& req, httplib::Response& res,
@@ -526,30 +504,29 @@ void HttpApi::NationalSeries(const httplib::Request& req, httplib::Response& res
     return SendError(res, absl::InvalidArgumentError(absl::StrCat(
                               "from, to: one kind of period, at most ", kMaxSeriesPeriods)));
   }
-  std::vector<std::string> items;
+  v1::NationalSeriesResponse series;
+  series.set_indicator(*indicator);
   for (const auto& p : range) {
     auto totals = backend_->Totals(p.ToString(), {*indicator}, false);
     if (!totals.ok()) return SendError(res, totals.status());
-    items.push_back(ToJson(*totals));
+    *series.add_totals() = *std::move(totals);
   }
-  SendJson(res, 200,
-           absl::StrCat("{\"indicator\":", JsonString(*indicator), ",\"totals\":[",
-                        absl::StrJoin(items, ","), "]}"));
+  SendJson(res, 200, series);
 }
 
 void HttpApi::Coverage(const httplib::Request& req, httplib::Response& res, const fed::Principal&) {
   auto period = PeriodParam(req);
   if (!period.ok()) return SendError(res, period.status());
-  std::vector<std::string> items;
+  v1::CoverageFiguresResponse figures;
+  figures.set_period(*period);
   for (const char* condition : kCoverageConditions) {
     auto coverage = backend_->Coverage(*period, condition);
     if (!coverage.ok()) return SendError(res, coverage.status());
-    items.push_back(absl::StrCat("{\"condition\":", JsonString(condition),
-                                 ",\"coverage\":", ToJson(*coverage), "}"));
+    v1::CoverageFigure* item = figures.add_items();
+    item->set_condition(condition);
+    *item->mutable_coverage() = *std::move(coverage);
   }
-  SendJson(res, 200,
-           absl::StrCat("{\"period\":", JsonString(*period), ",\"items\":[",
-                        absl::StrJoin(items, ","), "]}"));
+  SendJson(res, 200, figures);
 }
 
 void HttpApi::Province(const httplib::Request& req, httplib::Response& res,
@@ -565,20 +542,21 @@ void HttpApi::Province(const httplib::Request& req, httplib::Response& res,
   if (!profile.ok()) return SendError(res, profile.status());
   // Its reports of the chosen period and the five before it, every revision
   // with its review outcome.
-  std::vector<std::string> reports;
+  v1::ProvinceResponse page;
+  *page.mutable_profile() = *std::move(profile);
   fed::Period p = *fed::Period::Parse(*period);
   for (int i = 0; i < 6; ++i, p = p.Previous()) {
     auto revisions = backend_->Revisions(*code, p.ToString());
     if (!revisions.ok() && revisions.status().code() != absl::StatusCode::kNotFound) {
       return SendError(res, revisions.status());
     }
-    reports.push_back(absl::StrCat(
-        "{\"period\":", JsonString(p.ToString()),
-        ",\"revisions\":", revisions.ok() ? ToJson(*revisions) : "{\"revisions\":[]}", "}"));
+    v1::ProvinceReports* reports = page.add_reports();
+    reports->set_period(p.ToString());
+    // Set even when nothing was received: the page reads an empty list.
+    v1::ListRevisionsResponse* list = reports->mutable_revisions();
+    if (revisions.ok()) *list = *std::move(revisions);
   }
-  SendJson(res, 200,
-           absl::StrCat("{\"profile\":", ToJson(*profile), ",\"reports\":[",
-                        absl::StrJoin(reports, ","), "]}"));
+  SendJson(res, 200, page);
 }
 
 void HttpApi::ProvinceSeries(const httplib::Request& req, httplib::Response& res,
@@ -595,14 +573,15 @@ void HttpApi::ProvinceSeries(const httplib::Request& req, httplib::Response& res
   }
   auto own = backend_->Series(*code, {*indicator}, *from, *to);
   if (!own.ok()) return SendError(res, own.status());
+  v1::ProvinceSeriesResponse response;
+  *response.mutable_own() = *std::move(own);
   // The cluster of the last year of the range, compared by period: the
   // members' average and best (counted reports only).
   auto profile = backend_->Profile(*code, YearOf(*to));
-  std::string cluster_json = "null";
   std::map<std::string, std::vector<double>> values;
   if (profile.ok() && profile->has_cluster()) {
     const auto& cluster = profile->cluster().cluster();
-    cluster_json = ToJson(cluster);
+    *response.mutable_cluster() = cluster;
     for (const auto& member : cluster.member_codes()) {
       auto series = backend_->Series(member, {*indicator}, *from, *to);
       if (!series.ok()) continue;
@@ -611,18 +590,18 @@ void HttpApi::ProvinceSeries(const httplib::Request& req, httplib::Response& res
       }
     }
   }
-  std::vector<std::string> average, best;
   for (const auto& [period, list] : values) {
     double sum = 0, top = list.front();
     for (double v : list) sum += v, top = std::max(top, v);
-    average.push_back(absl::StrCat("{\"period\":", JsonString(period), ",\"value\":",
-                                   sum / list.size(), ",\"members\":", list.size(), "}"));
-    best.push_back(absl::StrCat("{\"period\":", JsonString(period), ",\"value\":", top, "}"));
+    v1::ClusterAveragePoint* average = response.add_cluster_average();
+    average->set_period(period);
+    average->set_value(sum / list.size());
+    average->set_members(static_cast<int32_t>(list.size()));
+    v1::ClusterBestPoint* best = response.add_cluster_best();
+    best->set_period(period);
+    best->set_value(top);
   }
-  SendJson(res, 200,
-           absl::StrCat("{\"own\":", ToJson(*own), ",\"cluster\":", cluster_json,
-                        ",\"clusterAverage\":[", absl::StrJoin(average, ","), "],\"clusterBest\":[",
-                        absl::StrJoin(best, ","), "]}"));
+  SendJson(res, 200, response);
 }
 
 void HttpApi::Events(const httplib::Request& req, httplib::Response& res,
@@ -646,8 +625,9 @@ void HttpApi::Events(const httplib::Request& req, httplib::Response& res,
         std::string out;
         if (!*started) {
           *started = true;
-          out =
-              absl::StrCat("retry: 2000\nevent: hello\ndata: {\"sequence\":\"", *cursor, "\"}\n\n");
+          v1::EventsHello hello;
+          hello.set_sequence(*cursor);
+          out = absl::StrCat("retry: 2000\nevent: hello\ndata: ", ToJson(hello), "\n\n");
           return sink.write(out.data(), out.size());
         }
         ChangeFeed::Batch batch = feed_->WaitAfter(*cursor, heartbeat);
@@ -657,7 +637,8 @@ void HttpApi::Events(const httplib::Request& req, httplib::Response& res,
         }
         if (batch.gap) {
           *cursor = feed_->head();
-          out = absl::StrCat("id: ", *cursor, "\nevent: reset\ndata: {}\n\n");
+          out = absl::StrCat("id: ", *cursor, "\nevent: reset\ndata: ", ToJson(v1::EventsReset()),
+                             "\n\n");
         } else if (batch.changes.empty()) {
           out = ": keep-alive\n\n";
         }
@@ -745,20 +726,21 @@ void HttpApi::Contests(const httplib::Request& req, httplib::Response& res,
                  all.status().message());
     return SendError(res, all.status());
   }
+  v1::ContestsResponse response;
+  response.set_year(year);
+  response.set_organization_code(*scope);
+  *response.mutable_statistics() = *std::move(all);
   // Per kind, each organisation's contests counted once (the rows count a
   // contest once per field it has entries in).
-  std::vector<std::string> by_kind;
   for (v1::ContestKind kind : kContestKinds) {
     auto one = backend_->ContestStatistics(year, *scope, kind);
     if (!one.ok()) return SendError(res, one.status());
     one->clear_rows();
-    by_kind.push_back(absl::StrCat("{\"kind\":", JsonString(v1::ContestKind_Name(kind)),
-                                   ",\"totals\":", ToJson(*one), "}"));
+    v1::ContestKindTotals* by_kind = response.add_by_kind();
+    by_kind->set_kind(kind);
+    *by_kind->mutable_totals() = *std::move(one);
   }
-  SendJson(res, 200,
-           absl::StrCat("{\"year\":", year, ",\"organizationCode\":", JsonString(*scope),
-                        ",\"statistics\":", ToJson(*all), ",\"byKind\":[",
-                        absl::StrJoin(by_kind, ","), "]}"));
+  SendJson(res, 200, response);
 }
 
 void HttpApi::ContestsCsv(const httplib::Request& req, httplib::Response& res,
@@ -834,16 +816,16 @@ void HttpApi::Rankings(const httplib::Request& req, httplib::Response& res,
   std::string period;
   auto rankings = ScopedRankings(req, who, &period);
   if (!rankings.ok()) return SendError(res, rankings.status());
+  v1::RankingsResponse response;
+  response.set_period(period);
   // The scheme names the criteria and rules of the breakdown.
-  std::string scheme_json = "null";
   if (rankings->rankings_size() > 0) {
     const auto& first = rankings->rankings(0);
     auto scheme = backend_->Scheme(first.year(), first.scheme_version());
-    if (scheme.ok()) scheme_json = ToJson(*scheme);
+    if (scheme.ok()) *response.mutable_scheme() = *std::move(scheme);
   }
-  SendJson(res, 200,
-           absl::StrCat("{\"period\":", JsonString(period), ",\"rankings\":", ToJson(*rankings),
-                        ",\"scheme\":", scheme_json, "}"));
+  *response.mutable_rankings() = *std::move(rankings);
+  SendJson(res, 200, response);
 }
 
 void HttpApi::RankingsCsv(const httplib::Request& req, httplib::Response& res,
@@ -922,20 +904,19 @@ void HttpApi::ProvinceRanking(const httplib::Request& req, httplib::Response& re
                  comparison.status().message());
     return SendError(res, comparison.status());
   }
+  v1::ProvinceRankingResponse response;
   // Its own cluster's ranking: a province may see that one.
-  std::string ranking_json = "null";
   auto ranking = backend_->Rankings(*period, comparison->cluster_number());
   if (ranking.ok() && ranking->rankings_size() == 1) {
-    ranking_json = ToJson(ranking->rankings(0));
-    if (ranking->rankings(0).scheme_version() != scheme->version()) {
-      auto used =
-          backend_->Scheme(ranking->rankings(0).year(), ranking->rankings(0).scheme_version());
-      if (used.ok()) *scheme = *used;
+    *response.mutable_ranking() = std::move(*ranking->mutable_rankings(0));
+    if (response.ranking().scheme_version() != scheme->version()) {
+      auto used = backend_->Scheme(response.ranking().year(), response.ranking().scheme_version());
+      if (used.ok()) *scheme = *std::move(used);
     }
   }
-  SendJson(res, 200,
-           absl::StrCat("{\"comparison\":", ToJson(*comparison), ",\"ranking\":", ranking_json,
-                        ",\"scheme\":", ToJson(*scheme), "}"));
+  *response.mutable_comparison() = *std::move(comparison);
+  *response.mutable_scheme() = *std::move(scheme);
+  SendJson(res, 200, response);
 }
 
 }  // namespace dashboard

@@ -1,6 +1,7 @@
 // The dashboard's HTTP surface: the built page, the login, a small JSON API
-// whose pieces are the gRPC services' responses in protobuf's JSON mapping,
-// CSV downloads, and server-sent events fed by the aggregator's change feed.
+// whose bodies are the messages of federation/v1/dashboard.proto in
+// protobuf's JSON mapping, CSV downloads, and server-sent events fed by the
+// aggregator's change feed.
 #pragma once
 
 #include <functional>
@@ -14,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "federation/v1/dashboard.pb.h"
 #include "services/common/auth.h"
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
@@ -108,7 +110,6 @@ absl::StatusOr<std::string> ContestStatisticsScope(const fed::Principal& who,
 // would bypass.
 absl::Status ScopeRankings(const fed::Principal& who, int requested,
                            v1::GetRankingResponse* rankings);
-std::string JsonString(absl::string_view text);  // a quoted, escaped JSON string
 int HttpStatusOf(const absl::Status& status);
 // "2025H1", ... the half-years from 2019H1 to the one containing `today`.
 std::vector<std::string> HalfYearsUpTo(absl::CivilDay today);
