@@ -1,6 +1,8 @@
 // The dashboard's HTTP surface: the built page, the login, a small JSON API
-// whose pieces are the gRPC services' responses in protobuf's JSON mapping,
-// CSV downloads, and server-sent events fed by the aggregator's change feed.
+// whose bodies are the messages of federation/v1/dashboard.proto in
+// protobuf's JSON mapping, CSV downloads, and server-sent events fed by the
+// aggregator's change feed. The routes of each page area live in their own
+// file (named at each group below); http_util.h holds what they share.
 #pragma once
 
 #include <functional>
@@ -14,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "federation/v1/dashboard.pb.h"
 #include "services/common/auth.h"
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
@@ -36,7 +39,8 @@ class HttpApi {
  public:
   HttpApi(Backend* backend, ChangeFeed* feed, const fed::TokenSigner* signer, HttpOptions options);
 
-  // Registers every route on `server`.
+  // Registers every route on `server` (http_api.cc, with /healthz and the
+  // logout).
   void Register(httplib::Server& server);
 
  private:
@@ -46,36 +50,47 @@ class HttpApi {
   // access when `national` (403 otherwise), then runs `handler`.
   httplib::Server::Handler Guard(bool national, Handler handler);
 
+  // http_api.cc: the page, signing in and out, who is signed in.
+  void Page(const httplib::Request& req, httplib::Response& res);
   void Login(const httplib::Request& req, httplib::Response& res);
   void Me(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+
+  // board_routes.cc: the national board, its figures and charts, and their CSVs.
   void Board(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void Totals(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void NationalSeries(const httplib::Request& req, httplib::Response& res,
                       const fed::Principal& who);
   void Coverage(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void BoardCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  void TotalsCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+  // The board of `period` (completeness with every reporter + the clusters)
+  // as JSON, cached until the change feed moves.
+  absl::StatusOr<std::string> BoardJson(const std::string& period);
+  absl::StatusOr<v1::ListClustersResponse> ClustersFor(const std::string& period,
+                                                       const v1::CompletenessResponse& board);
+
+  // province_routes.cc: one province's page and its chart against its cluster.
   void Province(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void ProvinceSeries(const httplib::Request& req, httplib::Response& res,
                       const fed::Principal& who);
-  void Events(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
-  void BoardCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
-  void TotalsCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+
+  // contest_routes.cc: contest statistics and their CSV.
   void Contests(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void ContestsCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
+
+  // ranking_routes.cc: emulation-cluster rankings, their CSV, a province
+  // against its cluster.
   void Rankings(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void RankingsCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void ProvinceRanking(const httplib::Request& req, httplib::Response& res,
                        const fed::Principal& who);
-  void Page(const httplib::Request& req, httplib::Response& res);
   // The rankings of the request's period (and ?cluster=) that `who` may see.
   absl::StatusOr<v1::GetRankingResponse> ScopedRankings(const httplib::Request& req,
                                                         const fed::Principal& who,
                                                         std::string* period);
 
-  // The board of `period` (completeness with every reporter + the clusters),
-  // cached until the change feed moves.
-  absl::StatusOr<std::string> BoardJson(const std::string& period);
-  absl::StatusOr<v1::ListClustersResponse> ClustersFor(const std::string& period,
-                                                       const v1::CompletenessResponse& board);
+  // event_routes.cc: live updates as server-sent events.
+  void Events(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
 
   Backend* backend_;
   ChangeFeed* feed_;
@@ -91,24 +106,28 @@ class HttpApi {
   std::map<std::string, CachedBoard> board_cache_ ABSL_GUARDED_BY(cache_mu_);
 };
 
-// Helpers exposed for tests.
-// Whose contest statistics `who` may read when asking for `requested` ("":
-// all they may see): "" (every organisation) for national roles, their own
-// organisation for a province's staff (PERMISSION_DENIED for another one),
-// PERMISSION_DENIED for anyone else. Mirrors the competition service's rule
-// for statistics, which the dashboard's service identity would bypass.
+// Helpers exposed for tests, each in its page area's file.
+
+// contest_routes.cc. Whose contest statistics `who` may read when asking for
+// `requested` ("": all they may see): "" (every organisation) for national
+// roles, their own organisation for a province's staff (PERMISSION_DENIED for
+// another one), PERMISSION_DENIED for anyone else. Mirrors the competition
+// service's rule for statistics, which the dashboard's service identity would
+// bypass.
 absl::StatusOr<std::string> ContestStatisticsScope(const fed::Principal& who,
                                                    const std::string& requested);
-// Narrows `rankings` (every cluster, or cluster `requested`) to what `who`
-// may see of cluster `requested` (0: all they may see): everything for
-// national roles; a province's staff their own cluster only — the ranking
-// that lists their province (PERMISSION_DENIED when they ask for another
-// cluster or their province is in none); PERMISSION_DENIED for anyone else.
-// Mirrors the ranking service's rule, which the dashboard's service identity
-// would bypass.
+
+// ranking_routes.cc. Narrows `rankings` (every cluster, or cluster
+// `requested`) to what `who` may see of cluster `requested` (0: all they may
+// see): everything for national roles; a province's staff their own cluster
+// only — the ranking that lists their province (PERMISSION_DENIED when they
+// ask for another cluster or their province is in none); PERMISSION_DENIED
+// for anyone else. Mirrors the ranking service's rule, which the dashboard's
+// service identity would bypass.
 absl::Status ScopeRankings(const fed::Principal& who, int requested,
                            v1::GetRankingResponse* rankings);
-std::string JsonString(absl::string_view text);  // a quoted, escaped JSON string
+
+// http_api.cc. The HTTP status of an error (the README's status-code table).
 int HttpStatusOf(const absl::Status& status);
 // "2025H1", ... the half-years from 2019H1 to the one containing `today`.
 std::vector<std::string> HalfYearsUpTo(absl::CivilDay today);

@@ -1,9 +1,11 @@
-// Unit tests of the dashboard's pure parts: sessions and access, CSV, JSON
-// escaping, periods, the HTTP status of each code, and the change feed's
-// waiting and gaps; /api/me over HTTP at a test clock.
+// Unit tests of the dashboard's pure parts: sessions and access, CSV,
+// periods, the HTTP status of each code, and the change feed's waiting and
+// gaps; the JSON API over HTTP at a test clock, its bodies read back as their
+// federation/v1/dashboard.proto messages.
 #include <memory>
 #include <thread>
 
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -22,9 +24,10 @@ namespace {
 
 const fed::TokenSigner kSigner("dashboard-test-secret-0123456789");
 
-std::string Token(v1::Role role, const std::string& org, absl::Duration ttl = absl::Hours(1)) {
+std::string Token(v1::Role role, const std::string& org, absl::Duration ttl = absl::Hours(1),
+                  const std::string& subject = "tester") {
   v1::TokenClaims claims;
-  claims.set_subject("tester");
+  claims.set_subject(subject);
   claims.set_organization_code(org);
   claims.set_role(role);
   claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + ttl));
@@ -159,11 +162,6 @@ TEST(CsvTest, QuotesAndDefusesFormulas) {
   EXPECT_EQ(CsvRow({"1", "x\ny"}), "1,\"x\ny\"\r\n");
 }
 
-TEST(JsonTest, EscapesMarkupAndControlCharacters) {
-  EXPECT_EQ(JsonString("<script>\"&\n"), "\"\\u003cscript\\u003e\\\"\\u0026\\n\"");
-  EXPECT_EQ(JsonString("Thanh Hoá"), "\"Thanh Hoá\"");
-}
-
 TEST(PeriodsTest, HalfYearsRunToToday) {
   auto periods = HalfYearsUpTo(absl::CivilDay(2025, 3, 1));
   ASSERT_FALSE(periods.empty());
@@ -195,13 +193,72 @@ TEST(DefaultPeriodTest, NearestDeadlineOfAHalfYearThatHasEnded) {
   EXPECT_EQ(DefaultBoardPeriod(absl::CivilDay(2026, 7, 1)), "2026H1");
 }
 
-// The dashboard's HTTP API served on a loopback port at a test clock, its
-// gRPC services nowhere to be reached: what it answers alone is its own.
+// A registry and an aggregator in the test process that know one period's
+// board: two provinces (one accepted, one missing) in one cluster.
+class FakeRegistry final : public v1::RegistryService::Service {
+  grpc::Status ListClusters(grpc::ServerContext*, const v1::ListClustersRequest* req,
+                            v1::ListClustersResponse* res) override {
+    v1::EmulationCluster* cluster = res->add_clusters();
+    cluster->set_year(req->year());
+    cluster->set_number(8);
+    cluster->set_name("Cụm 8 - Bắc Sông Hậu");
+    cluster->add_member_codes("14");
+    cluster->add_member_codes("20");
+    cluster->set_head_code("14");
+    return grpc::Status::OK;
+  }
+};
+
+class FakeAggregator final : public v1::AggregatorService::Service {
+  grpc::Status GetCompleteness(grpc::ServerContext*, const v1::CompletenessRequest* req,
+                               v1::CompletenessResponse* res) override {
+    res->set_period(req->period());
+    res->set_due_date("2025-07-15");
+    res->set_expected(2);
+    res->set_submitted(1);
+    res->set_accepted(1);
+    res->add_missing_codes("20");
+    v1::ReporterStatus* accepted = res->add_reporters();
+    accepted->set_organization_code("14");
+    accepted->set_organization_name("LHH Sơn La");
+    accepted->set_state(v1::REPORT_STATE_ACCEPTED);
+    accepted->set_latest_revision(2);
+    v1::ReporterStatus* missing = res->add_reporters();
+    missing->set_organization_code("20");
+    missing->set_organization_name("LHH Thái Nguyên");
+    return grpc::Status::OK;
+  }
+};
+
+// `body` read back as the message it must be; fails the test when it is not
+// one (an unknown key, a value of the wrong type).
+template <typename Message>
+Message Parse(const std::string& body) {
+  Message message;
+  auto status = google::protobuf::util::JsonStringToMessage(body, &message);
+  EXPECT_TRUE(status.ok()) << status << ": " << body;
+  return message;
+}
+
+// The dashboard's HTTP API served on a loopback port at a test clock. Its
+// gRPC services are nowhere to be reached (what it answers alone is its
+// own), or the fakes above.
 class DashboardHttpTest : public ::testing::Test {
  protected:
-  void StartAt(absl::Time now) {
+  void StartAt(absl::Time now, bool with_fakes = false) {
     auto nowhere = fed::OpenChannel("127.0.0.1:1");
-    backend_ = std::make_unique<Backend>(nowhere, nowhere, &kSigner);
+    auto registry = nowhere, aggregator = nowhere;
+    if (with_fakes) {
+      int port = 0;
+      grpc::ServerBuilder builder;
+      builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+      builder.RegisterService(&fake_registry_);
+      builder.RegisterService(&fake_aggregator_);
+      fakes_ = builder.BuildAndStart();
+      ASSERT_GT(port, 0);
+      registry = aggregator = fed::OpenChannel(absl::StrCat("127.0.0.1:", port));
+    }
+    backend_ = std::make_unique<Backend>(registry, aggregator, &kSigner);
     feed_ = std::make_unique<ChangeFeed>(backend_.get(), 10);
     HttpOptions options;
     options.clock = [now] { return now; };
@@ -216,14 +273,16 @@ class DashboardHttpTest : public ::testing::Test {
   void TearDown() override {
     server_.stop();
     if (serving_.joinable()) serving_.join();
+    if (fakes_) fakes_->Shutdown();
   }
 
-  // GET `path` logged in as `role` of `org` (no session when role is unspecified).
+  // GET `path` logged in as `subject`, `role` of `org` (no session when role
+  // is unspecified).
   httplib::Result Get(const std::string& path, v1::Role role = v1::ROLE_VIEWER,
-                      const std::string& org = "VUSTA") {
+                      const std::string& org = "VUSTA", const std::string& subject = "tester") {
     httplib::Headers headers;
     if (role != v1::ROLE_UNSPECIFIED) {
-      auto session = Login(kSigner, Token(role, org), absl::Now());
+      auto session = Login(kSigner, Token(role, org, absl::Hours(1), subject), absl::Now());
       EXPECT_TRUE(session.ok()) << session.status();
       if (session.ok()) headers.emplace("Cookie", "fed_session=" + session->cookie_value);
     }
@@ -240,6 +299,9 @@ class DashboardHttpTest : public ::testing::Test {
     return res->body;
   }
 
+  FakeRegistry fake_registry_;
+  FakeAggregator fake_aggregator_;
+  std::unique_ptr<grpc::Server> fakes_;
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<ChangeFeed> feed_;
   std::unique_ptr<HttpApi> api_;
@@ -294,6 +356,72 @@ TEST_F(DashboardHttpTest, StatusCodesOfTheJsonApi) {
     EXPECT_NE(res->body.find(absl::StrCat("\"code\":\"", c.code, "\"")), std::string::npos)
         << c.what << ": " << res->body;
   }
+}
+
+TEST_F(DashboardHttpTest, MeIsAMeResponseWithThePeriodsAndTheirDeadlines) {
+  const v1::MeResponse me = Parse<v1::MeResponse>(
+      MeAt(absl::FromCivil(absl::CivilSecond(2026, 7, 14, 17, 30, 0), absl::UTCTimeZone())));
+  EXPECT_EQ(me.subject(), "tester");
+  EXPECT_EQ(me.organization_code(), "VUSTA");
+  EXPECT_EQ(me.role(), v1::ROLE_VIEWER);
+  EXPECT_TRUE(me.national());
+  EXPECT_EQ(me.today(), "2026-07-15");
+  EXPECT_EQ(me.default_period(), "2026H1");
+  ASSERT_FALSE(me.periods().empty());
+  EXPECT_EQ(me.periods(0), "2019H1");
+  EXPECT_EQ(me.periods(me.periods_size() - 1), "2026H2");
+  EXPECT_EQ(me.due_dates().at("2026H1"), "2026-07-15");
+  EXPECT_EQ(me.due_dates_size(), me.periods_size());
+  // No ranking or competition service behind this dashboard: the page hides them.
+  EXPECT_FALSE(me.features().rankings());
+  EXPECT_FALSE(me.features().contests());
+  EXPECT_FALSE(me.catalog().indicators().empty());
+}
+
+// Whatever a token's subject holds comes back as that text, and never as
+// markup a page could run.
+TEST_F(DashboardHttpTest, MarkupInASubjectComesBackAsText) {
+  StartAt(absl::Now());
+  const std::string subject = "<script>\"&\n Thanh Hoá";
+  auto res = Get("/api/me", v1::ROLE_VIEWER, "VUSTA", subject);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json; charset=utf-8");
+  EXPECT_EQ(res->body.find("<script>"), std::string::npos) << res->body;
+  EXPECT_EQ(Parse<v1::MeResponse>(res->body).subject(), subject);
+}
+
+TEST_F(DashboardHttpTest, BoardIsABoardResponseWithEveryReporterAndTheClusters) {
+  StartAt(absl::Now(), /*with_fakes=*/true);
+  auto res = Get("/api/board?period=2025H1");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
+  const v1::BoardResponse board = Parse<v1::BoardResponse>(res->body);
+  EXPECT_EQ(board.period(), "2025H1");
+  EXPECT_EQ(board.completeness().expected(), 2);
+  EXPECT_EQ(board.completeness().accepted(), 1);
+  ASSERT_EQ(board.completeness().reporters_size(), 2);
+  EXPECT_EQ(board.completeness().reporters(0).organization_name(), "LHH Sơn La");
+  EXPECT_EQ(board.completeness().reporters(0).state(), v1::REPORT_STATE_ACCEPTED);
+  ASSERT_EQ(board.clusters().clusters_size(), 1);
+  EXPECT_EQ(board.clusters().clusters(0).year(), 2025);
+  EXPECT_EQ(board.clusters().clusters(0).head_code(), "14");
+  // The page compares the board's change-feed position as a string and
+  // reads a missing province's state, zero values included.
+  EXPECT_NE(res->body.find("\"sequence\":\"0\""), std::string::npos) << res->body;
+  EXPECT_NE(res->body.find("\"state\":\"REPORT_STATE_UNSPECIFIED\""), std::string::npos)
+      << res->body;
+}
+
+TEST_F(DashboardHttpTest, ARefusalIsADashboardErrorNamingItsCode) {
+  StartAt(absl::Now());
+  auto res = Get("/api/province?code=20&period=2025H1", v1::ROLE_PROVINCE_REPORTER, "14");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  const v1::DashboardError error = Parse<v1::DashboardError>(res->body);
+  EXPECT_EQ(error.code(), "PERMISSION_DENIED");
+  EXPECT_EQ(error.error(), "you may see your own province only");
 }
 
 v1::ReportChange Change(int64_t seq, const std::string& org) {

@@ -1,5 +1,8 @@
-// The dashboard_server JSON API. Proto-derived parts use protobuf's JSON
-// mapping: lowerCamelCase fields, enums by name, int64 as strings.
+// The dashboard_server JSON API: each body is a message of
+// protos/federation/v1/dashboard.proto in protobuf's JSON mapping:
+// lowerCamelCase fields, enums by name, int64 as strings, zero values and
+// empty lists printed, a message field with nothing to show left out (never
+// null).
 export type ReportState =
   | 'REPORT_STATE_UNSPECIFIED'
   | 'REPORT_STATE_DRAFT'
@@ -136,7 +139,8 @@ export interface SeriesPoint {
 }
 export interface ProvinceSeries {
   own: { points: SeriesPoint[] };
-  cluster: Cluster | null;
+  // Absent when the province is in no cluster in the range's last year.
+  cluster?: Cluster;
   clusterAverage: { period: string; value: number; members: number }[];
   clusterBest: { period: string; value: number }[];
 }
@@ -232,7 +236,8 @@ export interface ScoringScheme {
 export interface Rankings {
   period: string;
   rankings: { rankings: ClusterRanking[] };
-  scheme: ScoringScheme | null;
+  // Absent when there is no ranking or its scheme could not be read.
+  scheme?: ScoringScheme;
 }
 export interface IndicatorComparison {
   indicatorCode: string;
@@ -260,7 +265,8 @@ export interface ProvinceRanking {
     of: number;
     schemeVersion: number;
   };
-  ranking: ClusterRanking | null;
+  // Absent when the ranking service has none for the province's cluster.
+  ranking?: ClusterRanking;
   scheme: ScoringScheme;
 }
 

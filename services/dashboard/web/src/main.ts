@@ -601,7 +601,7 @@ async function renderRankings(section: HTMLElement): Promise<void> {
 
 // One cluster's ranking: rank, province (head/deputy, flag proposal), total;
 // a click on a row opens its points per criterion underneath.
-function rankingTable(ranking: ClusterRanking, scheme: ScoringScheme | null, own = ''): HTMLTableElement {
+function rankingTable(ranking: ClusterRanking, scheme: ScoringScheme | undefined, own = ''): HTMLTableElement {
   const table = el('table', { class: 'table ranking-table', 'data-testid': 'ranking-table', 'data-cluster': ranking.clusterNumber },
     el('thead', {}, el('tr', {},
       el('th', { class: 'num' }, t('rank')), el('th', {}, t('organization')), el('th', { class: 'num' }, t('totalPoints')))));
@@ -667,7 +667,7 @@ function notExpectedReason(why: NotExpected): string {
   return why.note;
 }
 
-function breakdownTable(entry: ClusterRanking['entries'][number], scheme: ScoringScheme | null): HTMLElement {
+function breakdownTable(entry: ClusterRanking['entries'][number], scheme: ScoringScheme | undefined): HTMLElement {
   const criterion = (code: string) => scheme?.criteria.find((c) => c.code === code);
   const rule = (code: string) => scheme?.rules.find((r) => r.code === code);
   const num = (v: string) => el('td', { class: 'num' }, v);
@@ -877,7 +877,9 @@ async function drawProvince(node: HTMLElement, code: string): Promise<void> {
   const data = await get<ProvinceSeries>(`/api/province-series?${q({ code, indicator: seriesIndicator, from, to: period })}`).catch(() => null);
   if (!data || !node.isConnected) return;
   const cats = (data.own.points ?? []).map((x) => x.period);
-  const avg = new Map(data.clusterAverage.map((x) => [x.period, x.value]));
+  // The average comes with every digit of a double; the chart shows six
+  // significant ones, as many as it ever did.
+  const avg = new Map(data.clusterAverage.map((x) => [x.period, Number(x.value.toPrecision(6))]));
   const best = new Map(data.clusterBest.map((x) => [x.period, x.value]));
   drawChart(node, cats, [
     { name: code, values: (data.own.points ?? []).map((x) => (x.present ? x.value : null)), kind: 'bar' },

@@ -1,0 +1,121 @@
+#include "services/dashboard/http_util.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "federation/v1/dashboard.pb.h"
+#include "services/common/catalog.h"
+#include "services/common/period.h"
+#include "services/dashboard/http_api.h"
+
+namespace dashboard {
+
+namespace {
+
+constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
+
+// Organisation codes are short ASCII words: anything else never reaches a
+// backend call or a file name.
+bool IsOrganizationCode(const std::string& code) {
+  bool ok = !code.empty() && code.size() <= 32;
+  for (char c : code) ok = ok && (absl::ascii_isalnum(c) || c == '_' || c == '-');
+  return ok;
+}
+
+}  // namespace
+
+std::string ToJson(const google::protobuf::Message& message) {
+  static google::protobuf::util::TypeResolver* const resolver =
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          kTypeUrlPrefix, google::protobuf::DescriptorPool::generated_pool());
+  std::string binary;
+  {
+    google::protobuf::io::StringOutputStream stream(&binary);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    if (!message.SerializeToCodedStream(&coded)) return "null";
+  }
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  std::string out;
+  if (!google::protobuf::util::BinaryToJsonString(
+           resolver, absl::StrCat(kTypeUrlPrefix, "/", message.GetDescriptor()->full_name()),
+           binary, &out, options)
+           .ok()) {
+    return "null";
+  }
+  return out;
+}
+
+void SendJsonText(httplib::Response& res, int status, std::string json) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(std::move(json), "application/json; charset=utf-8");
+}
+
+void SendJson(httplib::Response& res, int status, const google::protobuf::Message& message) {
+  SendJsonText(res, status, ToJson(message));
+}
+
+void SendError(httplib::Response& res, const absl::Status& status) {
+  v1::DashboardError error;
+  error.set_error(std::string(status.message()));
+  error.set_code(absl::StatusCodeToString(status.code()));
+  SendJson(res, HttpStatusOf(status), error);
+}
+
+absl::StatusOr<std::string> PeriodParam(const httplib::Request& req, const char* name) {
+  auto period = fed::Period::Parse(req.get_param_value(name));
+  if (!period.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": not a period such as 2025H1"));
+  }
+  return period->ToString();
+}
+
+absl::StatusOr<std::string> CodeParam(const httplib::Request& req) {
+  std::string code = req.get_param_value("code");
+  if (!IsOrganizationCode(code))
+    return absl::InvalidArgumentError("code: not an organisation code");
+  return code;
+}
+
+absl::StatusOr<std::string> OptionalCodeParam(const httplib::Request& req) {
+  if (req.get_param_value("code").empty()) return std::string();
+  return CodeParam(req);
+}
+
+absl::StatusOr<std::string> IndicatorParam(const httplib::Request& req) {
+  std::string code = req.get_param_value("indicator");
+  if (fed::FindIndicator(code) == nullptr) {
+    return absl::InvalidArgumentError("indicator: not in the catalog");
+  }
+  return code;
+}
+
+int YearOf(const std::string& period) {
+  auto p = fed::Period::Parse(period);
+  return p.ok() ? p->year : 0;
+}
+
+void SecurityHeaders(httplib::Response& res) {
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                 "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
+                 "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("X-Frame-Options", "DENY");
+}
+
+bool SameOrigin(const httplib::Request& req) {
+  std::string origin = req.get_header_value("Origin");
+  if (origin.empty()) return true;  // non-browser clients
+  std::string host = req.get_header_value("Host");
+  return origin == "http://" + host || origin == "https://" + host;
+}
+
+}  // namespace dashboard

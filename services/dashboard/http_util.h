@@ -1,0 +1,46 @@
+// What the dashboard's route files share (internal to services/dashboard):
+// sending a message as JSON, refusing with the JSON error body, reading the
+// query parameters every page area takes, and the page's security headers.
+#pragma once
+
+#include <string>
+
+#include <google/protobuf/message.h>
+#include <httplib.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace dashboard {
+
+// `message` in protobuf's JSON mapping with every field printed (zero
+// values, empty lists), so that the page never meets a missing number.
+// Serialized deterministically first: map keys (the deadlines of /api/me)
+// come sorted, the same each time, instead of in hash order.
+std::string ToJson(const google::protobuf::Message& message);
+
+// Answers `status` with `message` as its JSON body (never cached: every
+// answer depends on the session and on the live data).
+void SendJson(httplib::Response& res, int status, const google::protobuf::Message& message);
+// The same with a body ToJson already printed (the board's cache keeps it).
+void SendJsonText(httplib::Response& res, int status, std::string json);
+// Answers HttpStatusOf(status) with {"error": message, "code": "NAME"}.
+void SendError(httplib::Response& res, const absl::Status& status);
+
+// Query parameter `name` as a canonical period ("2025H1").
+absl::StatusOr<std::string> PeriodParam(const httplib::Request& req, const char* name = "period");
+// ?code=, an organisation code (required).
+absl::StatusOr<std::string> CodeParam(const httplib::Request& req);
+// ?code= of the contest endpoints ("" when absent: all one may see).
+absl::StatusOr<std::string> OptionalCodeParam(const httplib::Request& req);
+// ?indicator=, a code of the latest catalog.
+absl::StatusOr<std::string> IndicatorParam(const httplib::Request& req);
+// The year of a period PeriodParam accepted (0 for anything else).
+int YearOf(const std::string& period);
+
+// Content-Security-Policy and friends, on the page and on every API answer.
+void SecurityHeaders(httplib::Response& res);
+// A POST from another site must not log someone in or out (login CSRF).
+bool SameOrigin(const httplib::Request& req);
+
+}  // namespace dashboard
