@@ -80,6 +80,13 @@ class ServiceClient {
     // failure fail at once instead of each waiting for its own: a committer
     // looking up 60 organisations must not wait 60 deadlines.
     absl::Duration fail_fast_for = absl::Milliseconds(500);
+
+    // The defaults with another deadline.
+    static Options WithDeadline(absl::Duration deadline) {
+      Options options;
+      options.deadline = deadline;
+      return options;
+    }
   };
 
   // `dependency` names the service called ("registry"); `caller` is this

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/audit.h"
+#include "services/common/enum_names.h"
 #include "services/common/status.h"
 #include "services/competition/access.h"
 #include "services/competition/competition.h"
@@ -12,11 +13,6 @@
 
 namespace competition {
 namespace {
-
-std::string StateName(v1::ContestState state) {
-  std::string name = v1::ContestState_Name(state);
-  return name.substr(std::string("CONTEST_STATE_").size());
-}
 
 template <typename List>
 bool SameList(const List& a, const List& b) {
@@ -40,7 +36,7 @@ absl::Status ChangeAllowedInState(const v1::Contest& now, const v1::Contest& mer
   if (fields != std::vector<std::string>(now.fields().begin(), now.fields().end()) ||
       !SameList(merged.criteria(), now.criteria())) {
     return absl::FailedPreconditionError(
-        absl::StrCat("contest ", now.id(), " is ", StateName(now.state()),
+        absl::StrCat("contest ", now.id(), " is ", fed::EnumWord(now.state()),
                      "; its fields and criteria can change only while it is a draft"));
   }
   if (now.entry_count() > 0 && TotalPrizes(merged.prizes()) > now.entry_count()) {
@@ -186,17 +182,17 @@ absl::Status Competition::TransitionContest(const Principal& who,
     RETURN_IF_ERROR(RequireOrganiser(who, c));
     const v1::ContestState from = c.state();
     if (req.to() != from + 1) {
-      std::string reason = absl::StrCat("contest ", c.id(), " is ", StateName(from), "; ");
+      std::string reason = absl::StrCat("contest ", c.id(), " is ", fed::EnumWord(from), "; ");
       if (from == v1::CONTEST_STATE_AWARDED) {
         absl::StrAppend(&reason, "it is awarded and can no longer change state");
       } else if (req.to() <= from) {
-        absl::StrAppend(&reason, "states never go back (", StateName(from), " -> ",
-                        StateName(req.to()), "); the next state is ",
-                        StateName(static_cast<v1::ContestState>(from + 1)));
+        absl::StrAppend(&reason, "states never go back (", fed::EnumWord(from), " -> ",
+                        fed::EnumWord(req.to()), "); the next state is ",
+                        fed::EnumWord(static_cast<v1::ContestState>(from + 1)));
       } else {
         absl::StrAppend(&reason, "it must go through ",
-                        StateName(static_cast<v1::ContestState>(from + 1)), " before ",
-                        StateName(req.to()));
+                        fed::EnumWord(static_cast<v1::ContestState>(from + 1)), " before ",
+                        fed::EnumWord(req.to()));
       }
       return absl::FailedPreconditionError(reason);
     }

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "services/common/audit.h"
 #include "services/common/dates.h"
+#include "services/common/enum_names.h"
 #include "services/common/status.h"
 #include "services/competition/access.h"
 #include "services/competition/competition.h"
@@ -16,10 +17,6 @@
 
 namespace competition {
 namespace {
-
-std::string StateName(v1::ContestState state) {
-  return v1::ContestState_Name(state).substr(std::string("CONTEST_STATE_").size());
-}
 
 bool HasField(const v1::Contest& c, const std::string& field) {
   for (const auto& f : c.fields()) {
@@ -37,7 +34,7 @@ absl::CivilDay DayOf(const google::protobuf::Timestamp& ts) {
 absl::Status RequireOpen(const v1::Contest& c) {
   if (c.state() == v1::CONTEST_STATE_OPEN) return absl::OkStatus();
   return absl::FailedPreconditionError(
-      absl::StrCat("contest ", c.id(), " is ", StateName(c.state()),
+      absl::StrCat("contest ", c.id(), " is ", fed::EnumWord(c.state()),
                    "; entries are accepted only while it is OPEN"));
 }
 
@@ -49,7 +46,7 @@ absl::Status NominationAllowed(pqxx::work& txn, const v1::Entry& entry, const v1
                                const v1::Contest& target) {
   if (source.state() != v1::CONTEST_STATE_AWARDED) {
     return absl::FailedPreconditionError(
-        absl::StrCat("contest ", source.id(), " is ", StateName(source.state()),
+        absl::StrCat("contest ", source.id(), " is ", fed::EnumWord(source.state()),
                      "; only entries of an awarded contest can be nominated"));
   }
   v1::Prize prize = v1::PRIZE_NONE;
@@ -64,7 +61,7 @@ absl::Status NominationAllowed(pqxx::work& txn, const v1::Entry& entry, const v1
   }
   if (target.state() != v1::CONTEST_STATE_OPEN) {
     return absl::FailedPreconditionError(absl::StrCat("contest ", target.id(), " is ",
-                                                      StateName(target.state()),
+                                                      fed::EnumWord(target.state()),
                                                       "; it takes entries only while OPEN"));
   }
   if (int64_t existing = storage::FindNomination(txn, target.id(), entry.id()); existing != 0) {
@@ -171,7 +168,7 @@ absl::Status Competition::WithdrawEntry(const Principal& who, const v1::Withdraw
     }
     if (contest.state() != v1::CONTEST_STATE_OPEN && contest.state() != v1::CONTEST_STATE_JUDGING) {
       return absl::FailedPreconditionError(
-          absl::StrCat("contest ", contest.id(), " is ", StateName(contest.state()),
+          absl::StrCat("contest ", contest.id(), " is ", fed::EnumWord(contest.state()),
                        "; entries can be withdrawn only while it is OPEN or JUDGING"));
     }
     storage::WithdrawEntry(txn, entry.id(), req.reason());

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/audit.h"
+#include "services/common/enum_names.h"
 #include "services/common/status.h"
 #include "services/competition/access.h"
 #include "services/competition/competition.h"
@@ -15,15 +16,11 @@
 namespace competition {
 namespace {
 
-std::string StateName(v1::ContestState state) {
-  return v1::ContestState_Name(state).substr(std::string("CONTEST_STATE_").size());
-}
-
 absl::Status RequireAssigningState(const v1::Contest& c) {
   if (c.state() == v1::CONTEST_STATE_OPEN || c.state() == v1::CONTEST_STATE_JUDGING)
     return absl::OkStatus();
   return absl::FailedPreconditionError(
-      absl::StrCat("contest ", c.id(), " is ", StateName(c.state()),
+      absl::StrCat("contest ", c.id(), " is ", fed::EnumWord(c.state()),
                    "; judges are assigned while it is OPEN or JUDGING"));
 }
 
@@ -89,7 +86,7 @@ absl::Status Competition::AddJudge(const Principal& who, const v1::AddJudgeReque
     ASSIGN_OR_RETURN(v1::Contest now, storage::LoadContest(txn, judge.contest_id(), true));
     if (now.state() == v1::CONTEST_STATE_CLOSED || now.state() == v1::CONTEST_STATE_AWARDED) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "contest ", now.id(), " is ", StateName(now.state()), "; its panels are final"));
+          "contest ", now.id(), " is ", fed::EnumWord(now.state()), "; its panels are final"));
     }
     storage::UpsertJudge(txn, judge);
     fed::AppendAudit(txn, who, "AddJudge", absl::StrCat("contest/", now.id()), req);
@@ -224,7 +221,7 @@ absl::Status Competition::SubmitScoreSheet(const Principal& who,
     }
     if (contest.state() != v1::CONTEST_STATE_JUDGING) {
       return absl::FailedPreconditionError(
-          absl::StrCat("contest ", contest.id(), " is ", StateName(contest.state()),
+          absl::StrCat("contest ", contest.id(), " is ", fed::EnumWord(contest.state()),
                        "; sheets are accepted and revised only while JUDGING"));
     }
     std::map<std::string, int64_t> hundredths;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/catalog.h"
+#include "services/common/enum_names.h"
 #include "services/common/period.h"
 #include "services/dashboard/csv.h"
 #include "services/dashboard/http_api.h"
@@ -29,18 +30,8 @@ constexpr absl::Duration kBoardCacheMaxAge = absl::Seconds(30);
 constexpr int kMaxSeriesPeriods = 40;
 
 std::string StateName(v1::ReportState state) {
-  switch (state) {
-    case v1::REPORT_STATE_DRAFT:
-      return "draft";
-    case v1::REPORT_STATE_SUBMITTED:
-      return "submitted";
-    case v1::REPORT_STATE_ACCEPTED:
-      return "accepted";
-    case v1::REPORT_STATE_RETURNED:
-      return "returned";
-    default:
-      return "missing";
-  }
+  const std::string word = fed::EnumWordLower(state);
+  return word.empty() ? "missing" : word;
 }
 
 }  // namespace

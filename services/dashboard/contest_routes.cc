@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/enum_names.h"
 #include "services/common/log.h"
 #include "services/dashboard/csv.h"
 #include "services/dashboard/http_api.h"
@@ -21,12 +22,22 @@ const v1::ContestKind kContestKinds[] = {
     v1::CONTEST_KIND_VIFOTEC,
 };
 
-// "provincial_tech" for CONTEST_KIND_PROVINCIAL_TECH.
-std::string KindName(v1::ContestKind kind) {
-  std::string name = v1::ContestKind_Name(kind);
-  const absl::string_view prefix = "CONTEST_KIND_";
-  if (absl::StartsWith(name, prefix)) name = name.substr(prefix.size());
-  return absl::AsciiStrToLower(name);
+// The year (of ?period=) and the organisation (?code=, within what `who`
+// may see) of a contest statistics request.
+struct ContestQuery {
+  int year = 0;
+  std::string scope;
+};
+absl::StatusOr<ContestQuery> ContestQueryOf(const httplib::Request& req,
+                                            const fed::Principal& who) {
+  auto period = PeriodParam(req);
+  auto requested = OptionalCodeParam(req);
+  for (const absl::Status& s : {period.status(), requested.status()}) {
+    if (!s.ok()) return s;
+  }
+  auto scope = ContestStatisticsScope(who, *requested);
+  if (!scope.ok()) return scope.status();
+  return ContestQuery{YearOf(*period), *std::move(scope)};
 }
 
 }  // namespace
@@ -43,14 +54,10 @@ absl::StatusOr<std::string> ContestStatisticsScope(const fed::Principal& who,
 
 void HttpApi::Contests(const httplib::Request& req, httplib::Response& res,
                        const fed::Principal& who) {
-  auto period = PeriodParam(req);
-  auto requested = OptionalCodeParam(req);
-  for (const absl::Status& s : {period.status(), requested.status()}) {
-    if (!s.ok()) return SendError(res, s);
-  }
-  auto scope = ContestStatisticsScope(who, *requested);
-  if (!scope.ok()) return SendError(res, scope.status());
-  const int year = YearOf(*period);
+  auto query = ContestQueryOf(req, who);
+  if (!query.ok()) return SendError(res, query.status());
+  const int year = query->year;
+  const std::string* scope = &query->scope;
   auto all = backend_->ContestStatistics(year, *scope, v1::CONTEST_KIND_UNSPECIFIED);
   if (!all.ok()) {
     spdlog::warn("event=contest_statistics_failed year={} error=\"{}\"", year,
@@ -76,23 +83,19 @@ void HttpApi::Contests(const httplib::Request& req, httplib::Response& res,
 
 void HttpApi::ContestsCsv(const httplib::Request& req, httplib::Response& res,
                           const fed::Principal& who) {
-  auto period = PeriodParam(req);
-  auto requested = OptionalCodeParam(req);
-  for (const absl::Status& s : {period.status(), requested.status()}) {
-    if (!s.ok()) return SendError(res, s);
-  }
-  auto scope = ContestStatisticsScope(who, *requested);
-  if (!scope.ok()) return SendError(res, scope.status());
-  const int year = YearOf(*period);
+  auto query = ContestQueryOf(req, who);
+  if (!query.ok()) return SendError(res, query.status());
+  const int year = query->year;
+  const std::string* scope = &query->scope;
   auto stats = backend_->ContestStatistics(year, *scope, v1::CONTEST_KIND_UNSPECIFIED);
   if (!stats.ok()) return SendError(res, stats.status());
   std::string csv = kCsvBom;
   csv += CsvRow({"year", "organization_code", "kind", "field", "contests", "entries", "prizes",
                  "national_awards"});
   for (const auto& r : stats->rows()) {
-    csv += CsvRow({absl::StrCat(r.year()), r.organization_code(), KindName(r.kind()), r.field(),
-                   absl::StrCat(r.contests()), absl::StrCat(r.entries()), absl::StrCat(r.prizes()),
-                   absl::StrCat(r.national_awards())});
+    csv += CsvRow({absl::StrCat(r.year()), r.organization_code(), fed::EnumWordLower(r.kind()),
+                   r.field(), absl::StrCat(r.contests()), absl::StrCat(r.entries()),
+                   absl::StrCat(r.prizes()), absl::StrCat(r.national_awards())});
   }
   res.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"contests-", year,
                                                      scope->empty() ? "" : "-", *scope, ".csv\""));

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/audit.h"
 #include "services/common/dates.h"
+#include "services/common/enum_names.h"
 #include "services/common/status.h"
 #include "services/registry/access.h"
 #include "services/registry/registry.h"
@@ -14,18 +15,8 @@ namespace registry {
 namespace {
 
 std::string StateName(v1::RecognitionState state) {
-  switch (state) {
-    case v1::RECOGNITION_STATE_RECORDED:
-      return "recorded";
-    case v1::RECOGNITION_STATE_SUBMITTED:
-      return "submitted";
-    case v1::RECOGNITION_STATE_RECOGNISED:
-      return "recognised";
-    case v1::RECOGNITION_STATE_RETURNED:
-      return "returned";
-    default:
-      return "unknown";
-  }
+  const std::string word = fed::EnumWordLower(state);
+  return word.empty() ? "unknown" : word;
 }
 
 absl::Status RequireState(const v1::CongressTerm& term,

@@ -6,19 +6,10 @@
 
 namespace reporting {
 
-namespace {
-
-fed::ServiceClient::Options CallOptions(absl::Duration deadline) {
-  fed::ServiceClient::Options options;
-  options.deadline = deadline;
-  return options;
-}
-
-}  // namespace
-
 ContestFigures::ContestFigures(const std::string& target, const fed::TokenSigner& signer,
                                absl::Duration deadline)
-    : competition_("competition", "reporting", &signer, CallOptions(deadline)) {
+    : competition_("competition", "reporting", &signer,
+                   fed::ServiceClient::Options::WithDeadline(deadline)) {
   if (!target.empty()) {
     stub_ = v1::CompetitionService::NewStub(fed::OpenChannel(target));
   }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "services/common/client.h"
+#include "services/common/enum_names.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
 #include "services/reporting/storage.h"
@@ -27,9 +28,7 @@ std::shared_ptr<grpc::Channel> OpenChannel(const ForwarderOptions& options) {
   return fed::OpenChannel(options.aggregator_target, args);
 }
 
-std::string OutcomeName(v1::PushOutcome outcome) {
-  return std::string(absl::StripPrefix(v1::PushOutcome_Name(outcome), "PUSH_OUTCOME_"));
-}
+std::string OutcomeName(v1::PushOutcome outcome) { return fed::EnumWord(outcome); }
 
 std::string RefusalReason(const v1::PushAck& ack) {
   std::vector<std::string> parts;

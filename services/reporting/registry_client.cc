@@ -6,20 +6,11 @@
 
 namespace reporting {
 
-namespace {
-
-fed::ServiceClient::Options CallOptions(absl::Duration deadline) {
-  fed::ServiceClient::Options options;
-  options.deadline = deadline;
-  return options;
-}
-
-}  // namespace
-
 RegistryClient::RegistryClient(const std::string& target, const fed::TokenSigner& signer,
                                absl::Duration deadline)
     : stub_(v1::RegistryService::NewStub(fed::OpenChannel(target))),
-      registry_("registry", "reporting", &signer, CallOptions(deadline)) {}
+      registry_("registry", "reporting", &signer,
+                fed::ServiceClient::Options::WithDeadline(deadline)) {}
 
 absl::StatusOr<v1::Organization> RegistryClient::GetOrganization(const std::string& code) const {
   v1::GetOrganizationRequest request;

@@ -27,39 +27,6 @@ class FeedFollowTest : public fedtest::SuiteTest {
     ASSERT_TRUE(aggregator_->WaitHealthy(aggregator_address_, 30)) << aggregator_->LogTail();
   }
 
-  // Pushes one province's periods until each is acknowledged, riding out
-  // the aggregator's restart.
-  void PushAll(const std::string& code, absl::Time deadline) {
-    auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(aggregator_address_));
-    std::set<std::string> pending(kPeriods.begin(), kPeriods.end());
-    while (!pending.empty() && absl::Now() < deadline) {
-      auto ctx = As(v1::ROLE_PROVINCE_REPORTER, code);
-      auto stream = stub->PushReports(ctx.get());
-      for (const auto& period : pending) {
-        v1::PushedReport pushed;
-        pushed.set_client_ref(period);
-        v1::Report* report = pushed.mutable_report();
-        report->set_organization_code(code);
-        report->set_period(period);
-        report->set_revision(1);
-        auto* value = report->add_values();
-        value->set_code("workshops");
-        value->set_count(7);
-        if (!stream->Write(pushed)) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(40));  // spread over the crash
-      }
-      stream->WritesDone();
-      v1::PushAck ack;
-      while (stream->Read(&ack)) {
-        if (ack.outcome() == v1::PUSH_OUTCOME_STORED ||
-            ack.outcome() == v1::PUSH_OUTCOME_DUPLICATE) {
-          pending.erase(ack.period());
-        }
-      }
-      if (!stream->Finish().ok()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-  }
-
   // The whole feed as the aggregator keeps it.
   std::vector<int64_t> FeedSequences() {
     auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(aggregator_address_));
@@ -98,7 +65,12 @@ TEST_F(FeedFollowTest, TheFollowerResumesAfterTheAggregatorIsKilledMidStream) {
 
   const absl::Time deadline = absl::Now() + absl::Seconds(90);
   std::vector<std::thread> pushers;
-  for (const auto& code : kProvinces) pushers.emplace_back([&, code] { PushAll(code, deadline); });
+  for (const auto& code : kProvinces)
+    pushers.emplace_back([&, code] {
+      Pushing spread;
+      spread.pause = absl::Milliseconds(40);  // spread over the crash
+      PushUntilAcknowledged(code, kPeriods, deadline, spread);
+    });
   // Mid-stream: some changes followed, more on their way.
   for (;;) {
     {

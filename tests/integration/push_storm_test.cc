@@ -31,46 +31,20 @@ int Workshops(const std::string& code, const std::string& period) {
 
 class PushStormTest : public fedtest::SuiteTest {
  protected:
-  // One province's pusher: pushes every period until each is acknowledged,
-  // reconnecting with a short backoff whenever the stream breaks.
+  // One province's pusher, counting what it sent and what came back.
   void PushUntilAcknowledged(const std::string& code, absl::Time deadline) {
-    auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(aggregator_address_));
-    std::set<std::string> pending(kPeriods.begin(), kPeriods.end());
-    while (!pending.empty() && absl::Now() < deadline) {
-      auto ctx = As(v1::ROLE_PROVINCE_REPORTER, code);
-      ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-      auto stream = stub->PushReports(ctx.get());
-      for (const auto& period : pending) {
-        v1::PushedReport pushed;
-        pushed.set_client_ref(period);
-        v1::Report* report = pushed.mutable_report();
-        report->set_organization_code(code);
-        report->set_period(period);
-        report->set_revision(1);
-        auto* value = report->add_values();
-        value->set_code("workshops");
-        value->set_count(Workshops(code, period));
-        if (!stream->Write(pushed)) break;
-        ++sent_;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // a storm, not a flood
+    Pushing counted;
+    counted.workshops = [&](const std::string& period) { return Workshops(code, period); };
+    counted.on_sent = [this] { ++sent_; };
+    counted.on_ack = [this, &code](const v1::PushAck& ack) {
+      absl::MutexLock lock(&mu_);
+      ++acks_;
+      outcomes_[ack.outcome()]++;
+      if (ack.outcome() == v1::PUSH_OUTCOME_STORED || ack.outcome() == v1::PUSH_OUTCOME_DUPLICATE) {
+        acknowledged_.insert({code, ack.period()});
       }
-      stream->WritesDone();
-      v1::PushAck ack;
-      while (stream->Read(&ack)) {
-        absl::MutexLock lock(&mu_);
-        ++acks_;
-        outcomes_[ack.outcome()]++;
-        if (ack.outcome() == v1::PUSH_OUTCOME_STORED ||
-            ack.outcome() == v1::PUSH_OUTCOME_DUPLICATE) {
-          acknowledged_.insert({code, ack.period()});
-          pending.erase(ack.period());
-        }
-      }
-      if (!stream->Finish().ok()) {
-        ++broken_streams_;
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      }
-    }
+    };
+    broken_streams_ += SuiteTest::PushUntilAcknowledged(code, kPeriods, deadline, counted);
   }
 
   // Runs the 63 pushers; `fault` is called once a third of the reports have

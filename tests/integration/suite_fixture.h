@@ -2,10 +2,14 @@
 // database: the shape of a real deployment, for end-to-end and fault tests.
 #pragma once
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <memory>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -85,6 +89,64 @@ class SuiteTest : public ::testing::Test {
     claims.set_role(role);
     claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
     return fed::OutgoingContext(signer_->Mint(claims), absl::Seconds(20));
+  }
+
+  // How one province's pusher behaves (PushUntilAcknowledged).
+  struct Pushing {
+    // The "workshops" count reported for a period.
+    std::function<int64_t(const std::string& period)> workshops = [](const std::string&) {
+      return 7;
+    };
+    // Between writes: spreads a province's reports over a fault.
+    absl::Duration pause = absl::Milliseconds(10);
+    // Of each stream: one that hangs is given up and opened again.
+    absl::Duration stream_deadline = absl::Seconds(10);
+    // Called after each write and for each acknowledgement, to count them.
+    std::function<void()> on_sent = [] {};
+    std::function<void(const v1::PushAck&)> on_ack = [](const v1::PushAck&) {};
+  };
+  // Pushes revision 1 of `code`'s report for each of `periods` until each
+  // is stored (or a duplicate), as a province's system would: whenever a
+  // stream breaks, a new one 200 ms later with what is still unacknowledged.
+  // Returns how many streams broke.
+  int PushUntilAcknowledged(const std::string& code, const std::vector<std::string>& periods,
+                            absl::Time deadline, const Pushing& how) {
+    auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(aggregator_address_));
+    std::set<std::string> pending(periods.begin(), periods.end());
+    int broken = 0;
+    while (!pending.empty() && absl::Now() < deadline) {
+      auto ctx = As(v1::ROLE_PROVINCE_REPORTER, code);
+      ctx->set_deadline(absl::ToChronoTime(absl::Now() + how.stream_deadline));
+      auto stream = stub->PushReports(ctx.get());
+      for (const auto& period : pending) {
+        v1::PushedReport pushed;
+        pushed.set_client_ref(period);
+        v1::Report* report = pushed.mutable_report();
+        report->set_organization_code(code);
+        report->set_period(period);
+        report->set_revision(1);
+        auto* value = report->add_values();
+        value->set_code("workshops");
+        value->set_count(how.workshops(period));
+        if (!stream->Write(pushed)) break;  // the stream ended; Finish says why
+        how.on_sent();
+        std::this_thread::sleep_for(absl::ToChronoMilliseconds(how.pause));
+      }
+      stream->WritesDone();
+      v1::PushAck ack;
+      while (stream->Read(&ack)) {
+        how.on_ack(ack);
+        if (ack.outcome() == v1::PUSH_OUTCOME_STORED ||
+            ack.outcome() == v1::PUSH_OUTCOME_DUPLICATE) {
+          pending.erase(ack.period());
+        }
+      }
+      if (!stream->Finish().ok()) {
+        ++broken;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    }
+    return broken;
   }
 
   void SeedProvinces() {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "services/common/enum_names.h"
 #include "services/common/topology.h"
 #include "tools/fedctl/credentials.h"
 
@@ -19,12 +20,6 @@ namespace v1 = federation::v1;
 // A stream of a few hundred reports is committed in a few group commits;
 // a minute leaves room for a busy deadline day.
 constexpr absl::Duration kPushDeadline = absl::Minutes(2);
-
-std::string EnumLabel(const std::string& name, absl::string_view prefix) {
-  absl::string_view rest = name;
-  if (!absl::ConsumePrefix(&rest, prefix) || rest == "UNSPECIFIED") return "";
-  return absl::AsciiStrToLower(rest);
-}
 
 }  // namespace
 
@@ -63,13 +58,9 @@ absl::Status AggregatorClient::Push(const std::vector<v1::PushedReport>& reports
   return ExplainMissingToken(fed::FromGrpcStatus(stream->Finish()), token_);
 }
 
-std::string ReportStateLabel(v1::ReportState state) {
-  return EnumLabel(v1::ReportState_Name(state), "REPORT_STATE_");
-}
+std::string ReportStateLabel(v1::ReportState state) { return fed::EnumWordLower(state); }
 
-std::string PushOutcomeLabel(v1::PushOutcome outcome) {
-  return EnumLabel(v1::PushOutcome_Name(outcome), "PUSH_OUTCOME_");
-}
+std::string PushOutcomeLabel(v1::PushOutcome outcome) { return fed::EnumWordLower(outcome); }
 
 std::string FormatFigure(double value) {
   if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15) {

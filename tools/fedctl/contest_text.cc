@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/common/enum_names.h"
 #include "tools/fedctl/cli.h"
 
 namespace fedctl {
@@ -12,11 +13,6 @@ namespace fedctl {
 namespace v1 = federation::v1;
 
 namespace {
-std::string Lower(const std::string& name, absl::string_view prefix) {
-  absl::string_view rest = name;
-  if (!absl::ConsumePrefix(&rest, prefix) || rest == "UNSPECIFIED") return "";
-  return absl::AsciiStrToLower(rest);
-}
 
 template <typename Enum, typename Parse>
 Enum ParseEnum(const std::string& text, absl::string_view prefix, Parse parse,
@@ -30,16 +26,10 @@ Enum ParseEnum(const std::string& text, absl::string_view prefix, Parse parse,
 }
 }  // namespace
 
-std::string KindLabel(v1::ContestKind kind) {
-  return Lower(v1::ContestKind_Name(kind), "CONTEST_KIND_");
-}
-std::string LevelLabel(v1::ContestLevel level) {
-  return Lower(v1::ContestLevel_Name(level), "CONTEST_LEVEL_");
-}
-std::string StateLabel(v1::ContestState state) {
-  return Lower(v1::ContestState_Name(state), "CONTEST_STATE_");
-}
-std::string PrizeLabel(v1::Prize prize) { return Lower(v1::Prize_Name(prize), "PRIZE_"); }
+std::string KindLabel(v1::ContestKind kind) { return fed::EnumWordLower(kind); }
+std::string LevelLabel(v1::ContestLevel level) { return fed::EnumWordLower(level); }
+std::string StateLabel(v1::ContestState state) { return fed::EnumWordLower(state); }
+std::string PrizeLabel(v1::Prize prize) { return fed::EnumWordLower(prize); }
 
 v1::ContestKind ParseContestKind(const std::string& text) {
   return ParseEnum<v1::ContestKind>(text, "CONTEST_KIND_", v1::ContestKind_Parse, "kind");

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/enum_names.h"
 #include "services/common/period.h"
 #include "services/common/status.h"
 #include "services/common/topology.h"
@@ -143,14 +144,12 @@ int RunRankingSchemes(const Invocation& invocation) {
     for (const auto& scheme : out.schemes()) {
       for (const auto& c : scheme.criteria()) {
         s.AddRow({absl::StrCat(scheme.year()), absl::StrCat(scheme.version()), c.code(),
-                  v1::CriterionSource_Name(c.source()).substr(17), c.indicator_code(),
-                  Num(c.max_points()), Num(c.weight() == 0 ? 1 : c.weight()),
-                  v1::Normalisation_Name(c.normalisation()).substr(14)});
+                  fed::EnumWord(c.source()), c.indicator_code(), Num(c.max_points()),
+                  Num(c.weight() == 0 ? 1 : c.weight()), fed::EnumWord(c.normalisation())});
       }
       for (const auto& r : scheme.rules()) {
         s.AddRow({absl::StrCat(scheme.year()), absl::StrCat(scheme.version()), r.code(),
-                  v1::ScoringRuleKind_Name(r.kind()).substr(18), r.indicator_code(),
-                  Num(r.points())});
+                  fed::EnumWord(r.kind()), r.indicator_code(), Num(r.points())});
       }
     }
     return s;

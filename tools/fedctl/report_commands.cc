@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "federation/v1/reporting.grpc.pb.h"
 #include "services/common/catalog.h"
+#include "services/common/enum_names.h"
 #include "services/common/status.h"
 #include "services/common/topology.h"
 #include "tools/fedctl/commands.h"
@@ -44,18 +45,8 @@ class ReportingClient : public ServiceClient<v1::ReportingService> {
 };
 
 std::string StateLabel(v1::ReportState state) {
-  switch (state) {
-    case v1::REPORT_STATE_DRAFT:
-      return "draft";
-    case v1::REPORT_STATE_SUBMITTED:
-      return "submitted";
-    case v1::REPORT_STATE_ACCEPTED:
-      return "accepted";
-    case v1::REPORT_STATE_RETURNED:
-      return "returned";
-    default:
-      return "-";
-  }
+  const std::string word = fed::EnumWordLower(state);
+  return word.empty() ? "-" : word;
 }
 
 // "12 of 30 indicators".
