@@ -45,12 +45,38 @@ std::string ToJson(const v1::Report& report) {
   return json;
 }
 
-// When the province says it submitted, but never later than we received it.
-absl::Time SubmittedAt(const v1::Report& report, absl::Time received) {
+// How long the suite's reporting service may have held a report in its
+// outbox (the national side down, a network cut) before the intake read it.
+constexpr absl::Duration kOutboxWindow = absl::Hours(14 * 24);
+
+// When a report counts as submitted, which decides whether it was on time:
+// the receipt time, unless a trusted pusher states an earlier one that lies
+// after the period began:
+//   - the suite's reporting service (role service) forwards from its outbox
+//     a report the province submitted there, which an outage may have held:
+//     its stated time counts within kOutboxWindow before receipt;
+//   - the national office (national_admin) importing earlier years' records
+//     (the demo history, paper archives): its stated time counts.
+// A province's stated time is a claim, not a fact: its own token could
+// otherwise make a late report look on time.
+absl::Time SubmittedAt(const v1::Report& report, const fed::Principal& pusher,
+                       absl::Time received) {
   if (!report.has_submitted_at()) return received;
-  absl::Time stated = absl::FromUnixSeconds(report.submitted_at().seconds()) +
-                      absl::Nanoseconds(report.submitted_at().nanos());
-  return std::min(stated, received);
+  const absl::Time stated = absl::FromUnixSeconds(report.submitted_at().seconds()) +
+                            absl::Nanoseconds(report.submitted_at().nanos());
+  const auto period = fed::Period::Parse(report.period());
+  if (!period.ok() || stated > received ||
+      stated < absl::FromCivil(period->FirstDay(), fed::VietnamTimeZone())) {
+    return received;
+  }
+  switch (pusher.role) {
+    case v1::ROLE_NATIONAL_ADMIN:
+      return stated;
+    case v1::ROLE_SERVICE:
+      return stated >= received - kOutboxWindow ? stated : received;
+    default:
+      return received;
+  }
 }
 
 v1::PushAck AckFor(const v1::PushedReport& pushed, v1::PushOutcome outcome) {
@@ -157,7 +183,6 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
     storage::LockFeed(txn);
     auto standings = storage::LockStandings(txn, admitted_keys);
     auto hashes = storage::StoredHashes(txn, admitted_keys, revisions);
-    const absl::Time now = absl::Now();
 
     std::vector<storage::NewRevision> new_revisions;
     std::vector<storage::StandingRow> rows;
@@ -179,19 +204,18 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
         acks[i].set_outcome(v1::PUSH_OUTCOME_STALE_REVISION);
       } else {
         acks[i].set_outcome(v1::PUSH_OUTCOME_STORED);
-        const absl::Time submitted = SubmittedAt(report, now);
+        const absl::Time submitted = SubmittedAt(report, batch[i].pusher, batch[i].received);
         const auto period = fed::Period::Parse(report.period());
         const std::string due = fed::FormatDate(period->DueDate());
         if (standing.latest_revision == 0) {
           standing.first_submitted_at = submitted;
-          standing.timely =
-              fed::FormatDate(absl::ToCivilDay(submitted, absl::FixedTimeZone(7 * 3600))) <= due;
+          standing.timely = fed::FormatDate(fed::DayInVietnam(submitted)) <= due;
         }
         standing.latest_revision = report.revision();
         standing.state = v1::REPORT_STATE_SUBMITTED;
         hashes[{key.first, key.second, report.revision()}] = hash;
         new_revisions.push_back(
-            {&report, hash, ToJson(report), submitted, batch[i].pusher.subject});
+            {&report, hash, ToJson(report), submitted, batch[i].received, batch[i].pusher.subject});
         changes.push_back({key, report.revision(), v1::REPORT_STATE_SUBMITTED, "received", "",
                            batch[i].pusher.subject});
         auto [it, inserted] = row_of_key.emplace(key, rows.size());

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "federation/v1/aggregator.pb.h"
 #include "services/aggregator/directory.h"
 #include "services/aggregator/figures.h"
@@ -24,6 +26,9 @@ struct PushItem {
   // Called once, from the committer thread, with the acknowledgement; or
   // with a non-OK status when the batch could not be written (nothing was).
   std::function<void(const absl::Status&, const v1::PushAck&)> done;
+  // When the stream delivered it: the report's receipt time, the server's
+  // (never the pusher's) and taken before it waits in any queue.
+  absl::Time received = absl::Now();
 };
 
 class Intake {

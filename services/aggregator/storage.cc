@@ -83,7 +83,7 @@ void InsertRevisions(pqxx::work& txn, const std::vector<NewRevision>& revisions)
   if (revisions.empty()) return;
   std::vector<std::string> orgs, periods, hashes, payloads, by, from;
   std::vector<int32_t> numbers;
-  std::vector<int64_t> submitted;
+  std::vector<int64_t> submitted, received;
   std::vector<std::string> v_orgs, v_periods, v_codes;
   std::vector<int32_t> v_revisions;
   std::vector<double> v_values;
@@ -94,6 +94,7 @@ void InsertRevisions(pqxx::work& txn, const std::vector<NewRevision>& revisions)
     hashes.push_back(r.content_hash);
     payloads.push_back(r.payload_json);
     submitted.push_back(ToMicros(r.submitted_at));
+    received.push_back(ToMicros(r.received_at));
     by.push_back(r.report->submitted_by());
     from.push_back(r.received_from);
     for (const auto& value : r.report->values()) {
@@ -106,13 +107,13 @@ void InsertRevisions(pqxx::work& txn, const std::vector<NewRevision>& revisions)
   }
   txn.exec_params(
       "INSERT INTO report_revisions (organization_code, period, revision, content_hash, payload,"
-      " submitted_at, submitted_by, received_from)"
-      " SELECT o, p, r, h, j, to_timestamp(s / 1000000.0), b, f FROM unnest($1::text[],"
-      " $2::text[], $3::int[], $4::text[], $5::jsonb[], $6::bigint[], $7::text[], $8::text[])"
-      " AS t(o, p, r, h, j, s, b, f)",
+      " submitted_at, submitted_by, received_from, received_at)"
+      " SELECT o, p, r, h, j, to_timestamp(s / 1000000.0), b, f, to_timestamp(a / 1000000.0)"
+      " FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::jsonb[], $6::bigint[],"
+      " $7::text[], $8::text[], $9::bigint[]) AS t(o, p, r, h, j, s, b, f, a)",
       fed::PgTextArray(orgs), fed::PgTextArray(periods), fed::PgNumberArray(numbers),
       fed::PgTextArray(hashes), fed::PgTextArray(payloads), fed::PgNumberArray(submitted),
-      fed::PgTextArray(by), fed::PgTextArray(from));
+      fed::PgTextArray(by), fed::PgTextArray(from), fed::PgNumberArray(received));
   if (v_orgs.empty()) return;
   // std::to_string would round decimals to 6 places; %.17g keeps them exact.
   std::string values = "{";

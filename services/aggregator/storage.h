@@ -47,7 +47,8 @@ struct NewRevision {
   const v1::Report* report;
   std::string content_hash;
   std::string payload_json;
-  absl::Time submitted_at;
+  absl::Time submitted_at;  // when it counts as submitted (intake.cc, SubmittedAt)
+  absl::Time received_at;   // when the intake read it off the stream
   std::string received_from;
 };
 void InsertRevisions(pqxx::work& txn, const std::vector<NewRevision>& revisions);

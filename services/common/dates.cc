@@ -32,8 +32,8 @@ std::string FormatDate(absl::CivilDay day) {
 
 absl::CivilDay Today() { return DayInVietnam(absl::Now()); }
 
-absl::CivilDay DayInVietnam(absl::Time t) {
-  return absl::ToCivilDay(t, absl::FixedTimeZone(7 * 3600));
-}
+absl::CivilDay DayInVietnam(absl::Time t) { return absl::ToCivilDay(t, VietnamTimeZone()); }
+
+absl::TimeZone VietnamTimeZone() { return absl::FixedTimeZone(7 * 3600); }
 
 }  // namespace fed

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace fed {
 
@@ -17,5 +18,7 @@ std::string FormatDate(absl::CivilDay day);
 absl::CivilDay Today();
 // The day `t` falls on in Vietnam (Today() is DayInVietnam(absl::Now())).
 absl::CivilDay DayInVietnam(absl::Time t);
+// Vietnam's time zone (UTC+7, no daylight saving): the only place it is spelled out.
+absl::TimeZone VietnamTimeZone();
 
 }  // namespace fed

@@ -27,7 +27,7 @@ bool HasField(const v1::Contest& c, const std::string& field) {
 
 // The day of a timestamp in Vietnam (UTC+7).
 absl::CivilDay DayOf(const google::protobuf::Timestamp& ts) {
-  return absl::ToCivilDay(absl::FromUnixSeconds(ts.seconds()), absl::FixedTimeZone(7 * 3600));
+  return fed::DayInVietnam(absl::FromUnixSeconds(ts.seconds()));
 }
 
 // A contest in DRAFT or past OPEN is a state of the world, not a bad request.

@@ -250,14 +250,15 @@ int RunDemoReports(const Invocation& invocation) {
   auto signer = LoadTokenSigner(invocation.global());
   if (!signer.ok()) {
     throw UsageError(
-        absl::StrCat("fed-demo reports mints tokens for roles service and national_reviewer: ",
+        absl::StrCat("fed-demo reports mints tokens for roles national_admin (whose stated "
+                     "submission times count) and national_reviewer: ",
                      signer.status().message()));
   }
   const std::string user = CurrentUser();
   const std::string target = AggregatorTarget(invocation);
   auto channel = fed::OpenChannel(target);
   AggregatorClient pusher(channel, MintToken(*signer, absl::StrCat("fedctl-demo-push@", user),
-                                             "VUSTA", v1::ROLE_SERVICE, kDemoTokenLifetime));
+                                             "VUSTA", v1::ROLE_NATIONAL_ADMIN, kDemoTokenLifetime));
   AggregatorClient reviewer(channel,
                             MintToken(*signer, absl::StrCat("fedctl-demo-review@", user), "VUSTA",
                                       v1::ROLE_NATIONAL_REVIEWER, kDemoTokenLifetime));

@@ -3,6 +3,8 @@
 #include <pqxx/pqxx>
 
 #include "services/aggregator/tests/aggregator_fixture.h"
+#include "services/common/dates.h"
+#include "services/common/period.h"
 
 namespace aggregator::testing {
 namespace {
@@ -24,6 +26,34 @@ class PushTest : public AggregatorTest {
     pqxx::connection conn(db_->url());
     pqxx::work txn(conn);
     return txn.exec1("SELECT count(*) FROM aggregator.report_revisions")[0].as<int>();
+  }
+
+  // A report of `org` for `period` that says it was submitted at `stated`.
+  static v1::Report Stating(const std::string& org, const std::string& period, absl::Time stated) {
+    v1::Report report = MakeReport(org, period, 1, {{"workshops", 2}});
+    report.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(stated));
+    return report;
+  }
+
+  // Stored submission and receipt times (Unix seconds) of revision 1.
+  std::pair<int64_t, int64_t> StoredTimes(const std::string& org, const std::string& period) {
+    pqxx::connection conn(db_->url());
+    pqxx::work txn(conn);
+    auto row = txn.exec_params1(
+        "SELECT extract(epoch FROM submitted_at)::bigint, extract(epoch FROM received_at)::bigint"
+        " FROM aggregator.report_revisions WHERE organization_code = $1 AND period = $2"
+        " AND revision = 1",
+        org, period);
+    return {row[0].as<int64_t>(), row[1].as<int64_t>()};
+  }
+
+  std::vector<std::string> LateCodes(const std::string& period) {
+    v1::CompletenessRequest req;
+    req.set_period(period);
+    v1::CompletenessResponse out;
+    grpc::Status s = agg_->GetCompleteness(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return {out.late_codes().begin(), out.late_codes().end()};
   }
 
   std::vector<std::string> ViolationFields(const v1::PushAck& ack) {
@@ -210,6 +240,55 @@ TEST_F(PushTest, FiguresAreRebuiltFromTheDatabaseAfterARestart) {
   StartAggregator();
   EXPECT_EQ(Total("2024H1", "workshops"), 3);
   EXPECT_EQ(Total("2024H1", "workshops", true), 7);
+}
+
+// 2024H1 was due on 15 July 2024; these reports arrive now, long after.
+const absl::Time kBeforeTheDeadline =
+    absl::FromCivil(absl::CivilSecond(2024, 7, 10, 9, 0, 0), fed::VietnamTimeZone());
+
+TEST_F(PushTest, AProvinceCannotBackdateALateReport) {
+  const absl::Time start = absl::Now();
+  auto acks = Push({Stating("14", "2024H1", kBeforeTheDeadline)}, v1::ROLE_PROVINCE_REPORTER, "14");
+  ASSERT_EQ(acks.size(), 1u);
+  ASSERT_EQ(acks[0].outcome(), v1::PUSH_OUTCOME_STORED);
+  EXPECT_THAT(LateCodes("2024H1"), Contains("14"));
+  // Its submission time is when the intake read it; both times are kept.
+  auto [submitted, received] = StoredTimes("14", "2024H1");
+  EXPECT_GE(submitted, absl::ToUnixSeconds(start) - 1);
+  EXPECT_EQ(submitted, received);
+}
+
+TEST_F(PushTest, AForwardedSubmissionTimeCountsOnlyWithinTheOutboxWindow) {
+  // The reporting service forwarding from its outbox (role service): a
+  // submission two days ago counts, one from 2024 does not.
+  const absl::Time two_days_ago = absl::Now() - absl::Hours(48);
+  const fed::Period last_half = fed::Period::Parse("2026H1").value();
+  ASSERT_GT(two_days_ago, absl::FromCivil(last_half.LastDay(), fed::VietnamTimeZone()))
+      << "the test assumes 2026H1 has ended";
+  ASSERT_EQ(PushOne(Stating("01", "2026H1", two_days_ago)), v1::PUSH_OUTCOME_STORED);
+  auto [submitted, received] = StoredTimes("01", "2026H1");
+  EXPECT_EQ(submitted, absl::ToUnixSeconds(two_days_ago));
+  EXPECT_GT(received, submitted);
+
+  ASSERT_EQ(PushOne(Stating("20", "2024H1", kBeforeTheDeadline)), v1::PUSH_OUTCOME_STORED);
+  // The national office importing an earlier year's records may state it.
+  auto admin = Push({Stating("38", "2024H1", kBeforeTheDeadline)}, v1::ROLE_NATIONAL_ADMIN);
+  ASSERT_EQ(admin.size(), 1u);
+  ASSERT_EQ(admin[0].outcome(), v1::PUSH_OUTCOME_STORED);
+  const std::vector<std::string> late = LateCodes("2024H1");
+  EXPECT_THAT(late, Contains("20"));
+  EXPECT_THAT(late, ::testing::Not(Contains("38")));
+}
+
+TEST_F(PushTest, NoStatedSubmissionTimeCountsBeforeThePeriodBegan) {
+  const absl::Time in_2023 =
+      absl::FromCivil(absl::CivilSecond(2023, 12, 1, 9, 0, 0), fed::VietnamTimeZone());
+  auto acks = Push({Stating("38", "2024H1", in_2023)}, v1::ROLE_NATIONAL_ADMIN);
+  ASSERT_EQ(acks.size(), 1u);
+  ASSERT_EQ(acks[0].outcome(), v1::PUSH_OUTCOME_STORED);
+  auto [submitted, received] = StoredTimes("38", "2024H1");
+  EXPECT_EQ(submitted, received);
+  EXPECT_THAT(LateCodes("2024H1"), Contains("38"));
 }
 
 }  // namespace

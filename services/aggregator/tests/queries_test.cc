@@ -101,7 +101,7 @@ TEST_F(QueriesTest, CompletenessListsMissingAndLateProvinces) {
   v1::Report late = MakeReport("20", "2024H1", 1, {{"workshops", 1}});
   late.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(
       absl::FromCivil(absl::CivilSecond(2024, 7, 20, 9, 0, 0), absl::FixedTimeZone(7 * 3600))));
-  Push({on_time, late});
+  Push({on_time, late}, v1::ROLE_NATIONAL_ADMIN);  // records of an earlier year
   ASSERT_TRUE(Review("accept", "14", "2024H1", 1).ok());
 
   v1::CompletenessRequest req;
