@@ -151,15 +151,15 @@ void HttpApi::BoardCsv(const httplib::Request& req, httplib::Response& res, cons
   for (const auto& c : clusters->clusters()) {
     for (const auto& m : c.member_codes()) cluster_of[m] = c.number();
   }
-  int only_cluster = 0;
-  absl::SimpleAtoi(req.get_param_value("cluster"), &only_cluster);
+  auto only_cluster = ClusterParam(req);
+  if (!only_cluster.ok()) return SendError(res, only_cluster.status());
   std::string csv = kCsvBom;
   csv += CsvRow(
       {"period", "code", "name", "cluster", "state", "late", "revision", "first_submitted_at"});
   for (const auto& r : board->reporters()) {
     auto it = cluster_of.find(r.organization_code());
     int number = it == cluster_of.end() ? 0 : it->second;
-    if (only_cluster > 0 && number != only_cluster) continue;
+    if (*only_cluster > 0 && number != *only_cluster) continue;
     std::string submitted;
     if (r.has_first_submitted_at()) {
       submitted = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",

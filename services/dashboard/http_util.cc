@@ -6,6 +6,7 @@
 #include <google/protobuf/util/type_resolver_util.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "federation/v1/dashboard.pb.h"
 #include "services/common/catalog.h"
@@ -116,6 +117,15 @@ bool SameOrigin(const httplib::Request& req) {
   if (origin.empty()) return true;  // non-browser clients
   std::string host = req.get_header_value("Host");
   return origin == "http://" + host || origin == "https://" + host;
+}
+
+absl::StatusOr<int> ClusterParam(const httplib::Request& req) {
+  int cluster = 0;
+  const std::string text = req.get_param_value("cluster");
+  if (!text.empty() && (!absl::SimpleAtoi(text, &cluster) || cluster < 1 || cluster > 99)) {
+    return absl::InvalidArgumentError("cluster: a cluster number 1-99");
+  }
+  return cluster;
 }
 
 }  // namespace dashboard

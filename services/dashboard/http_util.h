@@ -35,6 +35,8 @@ absl::StatusOr<std::string> CodeParam(const httplib::Request& req);
 absl::StatusOr<std::string> OptionalCodeParam(const httplib::Request& req);
 // ?indicator=, a code of the latest catalog.
 absl::StatusOr<std::string> IndicatorParam(const httplib::Request& req);
+// ?cluster=: a cluster number 1-99, or 0 when absent.
+absl::StatusOr<int> ClusterParam(const httplib::Request& req);
 // The year of a period PeriodParam accepted (0 for anything else).
 int YearOf(const std::string& period);
 

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
+#include "services/common/status.h"
 #include "services/dashboard/csv.h"
 #include "services/dashboard/http_api.h"
 #include "services/dashboard/http_util.h"
@@ -50,12 +51,7 @@ absl::StatusOr<v1::GetRankingResponse> HttpApi::ScopedRankings(const httplib::Re
                                                                std::string* period_out) {
   auto period = PeriodParam(req);
   if (!period.ok()) return period.status();
-  int cluster = 0;
-  const std::string cluster_text = req.get_param_value("cluster");
-  if (!cluster_text.empty() &&
-      (!absl::SimpleAtoi(cluster_text, &cluster) || cluster < 1 || cluster > 99)) {
-    return absl::InvalidArgumentError("cluster: a cluster number 1-99");
-  }
+  ASSIGN_OR_RETURN(const int cluster, ClusterParam(req));
   // Refuse before asking: the service identity would be answered.
   if (!SeesNationalBoard(who) && who.role != v1::ROLE_PROVINCE_REPORTER) {
     return absl::PermissionDeniedError("rankings are for the national office and provinces");

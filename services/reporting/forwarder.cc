@@ -59,7 +59,6 @@ class Forwarder::ActiveCall {
 
 Forwarder::Forwarder(fed::DbPool& db, const fed::TokenSigner& signer, ForwarderOptions options)
     : db_(db),
-      signer_(signer),
       options_(std::move(options)),
       channel_(OpenChannel(options_)),
       stub_(v1::AggregatorService::NewStub(channel_)),

@@ -82,7 +82,6 @@ class Forwarder {
   class ActiveCall;
 
   fed::DbPool& db_;
-  const fed::TokenSigner& signer_;
   const ForwarderOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::AggregatorService::Stub> stub_;
