@@ -36,6 +36,7 @@
 #include "services/registry/grpc_service.h"
 #include "services/registry/migrations.h"
 #include "services/registry/registry.h"
+#include "tests/bench/bench_registry.h"
 #include "tests/bench/bench_util.h"
 #include "tests/support/test_env.h"
 
@@ -182,12 +183,7 @@ int main(int argc, char** argv) {
   // Separate worker pools, as separate processes would have: an aggregator
   // handler waiting on the registry must not hold the registry's threads.
   fed::WorkerPool workers(8);
-  fed::WorkerPool registry_workers(4);
-  fed::DbPool registry_db(db.url(), "registry", 4);
-  registry::Registry registry_logic(registry_db);
-  registry::RegistryGrpcService registry_service(&registry_logic,
-                                                 {&fedtest::TestSigner(), &registry_workers});
-  fedtest::LoopbackServer registry_server({&registry_service});
+  fedbench::InProcessRegistry registry_server(db.url());
 
   fed::DbPool agg_db(db.url(), "aggregator", 8);
   aggregator::Directory directory(registry_server.channel(), &fedtest::TestSigner(),

@@ -33,6 +33,7 @@
 #include "services/registry/grpc_service.h"
 #include "services/registry/migrations.h"
 #include "services/registry/registry.h"
+#include "tests/bench/bench_registry.h"
 #include "tests/bench/bench_util.h"
 #include "tests/support/test_env.h"
 
@@ -96,12 +97,7 @@ int main(int argc, char** argv) {
   }
   SeedRegistry(db.url());
 
-  fed::WorkerPool registry_workers(4);
-  fed::DbPool registry_db(db.url(), "registry", 4);
-  registry::Registry registry_logic(registry_db);
-  registry::RegistryGrpcService registry_service(&registry_logic,
-                                                 {&fedtest::TestSigner(), &registry_workers});
-  fedtest::LoopbackServer registry_server({&registry_service});
+  fedbench::InProcessRegistry registry_server(db.url());
 
   fed::WorkerPool workers(8);
   fed::DbPool comp_db(db.url(), "competition", 8);

@@ -41,6 +41,7 @@
 #include "services/registry/grpc_service.h"
 #include "services/registry/migrations.h"
 #include "services/registry/registry.h"
+#include "tests/bench/bench_registry.h"
 #include "tests/bench/bench_util.h"
 #include "tests/support/test_env.h"
 
@@ -225,12 +226,8 @@ int main(int argc, char** argv) {
   });
   std::printf("  seeded (SQL) in %.1f s\n", absl::ToDoubleSeconds(absl::Now() - t0));
 
-  fed::WorkerPool registry_workers(4), agg_workers(8), rank_workers(8);
-  fed::DbPool registry_db(db.url(), "registry", 4);
-  registry::Registry registry_logic(registry_db);
-  registry::RegistryGrpcService registry_service(&registry_logic,
-                                                 {&fedtest::TestSigner(), &registry_workers});
-  fedtest::LoopbackServer registry_server({&registry_service});
+  fed::WorkerPool agg_workers(8), rank_workers(8);
+  fedbench::InProcessRegistry registry_server(db.url());
   fed::DbPool agg_db(db.url(), "aggregator", 8);
   aggregator::Directory directory(registry_server.channel(), &fedtest::TestSigner(),
                                   absl::Minutes(10));
