@@ -202,6 +202,14 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
                                                    : v1::PUSH_OUTCOME_CONFLICT);
       } else if (report.revision() <= standing.latest_revision) {
         acks[i].set_outcome(v1::PUSH_OUTCOME_STALE_REVISION);
+      } else if (report.revision() > standing.latest_revision + 1) {
+        // Revisions are consecutive: a pusher that skipped ahead (revision
+        // 1000) would make every real revision after it look stale.
+        acks[i].set_outcome(v1::PUSH_OUTCOME_INVALID);
+        auto* violation = acks[i].add_violations();
+        violation->set_field("revision");
+        violation->set_description(absl::StrCat("the next revision of ", key.first, " ", key.second,
+                                                " is ", standing.latest_revision + 1));
       } else {
         acks[i].set_outcome(v1::PUSH_OUTCOME_STORED);
         const absl::Time submitted = SubmittedAt(report, batch[i].pusher, batch[i].received);
@@ -226,6 +234,7 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
         }
         stored_items.push_back(i);
       }
+      if (acks[i].outcome() == v1::PUSH_OUTCOME_INVALID) continue;  // nothing to say of it
       acks[i].set_state(standing.state);
       acks[i].set_latest_revision(standing.latest_revision);
     }

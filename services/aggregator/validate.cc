@@ -44,6 +44,23 @@ std::string MapDay(fed::Violations& v, const std::string& as_of, const fed::Peri
 fed::Violations ValidatePushedReport(const v1::Report& report, absl::CivilDay today) {
   fed::Violations v = fed::ValidateReportContent(report, today);
   if (report.revision() < 1) v.Add("revision", "must be 1 or more");
+  if (report.values_size() > kMaxPushedValues) {
+    v.Add("values", absl::StrCat("at most ", kMaxPushedValues, " values"));
+  }
+  // Stored with the revision forever and shown to reviewers: text, bounded.
+  fed::CheckText(v, "submitted_by", report.submitted_by(), kMaxSubmittedByChars, false);
+  if (report.has_submitted_at()) {
+    // A time PostgreSQL can store and a reviewer can believe: from 2000 to
+    // the end of tomorrow (Vietnam's day is ahead of many clocks).
+    const google::protobuf::Timestamp& at = report.submitted_at();
+    const int64_t earliest =
+        absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2000, 1, 1), fed::VietnamTimeZone()));
+    const int64_t latest = absl::ToUnixSeconds(absl::FromCivil(today + 2, fed::VietnamTimeZone()));
+    if (at.nanos() < 0 || at.nanos() > 999999999 || at.seconds() < earliest ||
+        at.seconds() >= latest) {
+      v.Add("submitted_at", "must be a time from 2000-01-01 to tomorrow");
+    }
+  }
   return v;
 }
 

@@ -20,6 +20,8 @@ namespace aggregator {
 namespace v1 = federation::v1;
 
 inline constexpr size_t kMaxCommentChars = 4000;
+inline constexpr size_t kMaxSubmittedByChars = 200;
+inline constexpr int kMaxPushedValues = 1000;
 inline constexpr int kMaxChangesPerPage = 5000;
 inline constexpr int kMaxSeriesPeriods = 200;
 inline constexpr int kMaxCountedOrganizations = 10000;

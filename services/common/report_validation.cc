@@ -106,6 +106,7 @@ void CheckNarrative(Violations& v, const v1::Narrative& n) {
       v.Add(field + ".number", absl::StrCat("must be ", i + 1, " (numbered 1, 2, 3...)"));
     }
     CheckText(v, field + ".text", n.recommendations(i).text(), 4000, true);
+    CheckText(v, field + ".answer", n.recommendations(i).answer(), 4000, false);
   }
 }
 

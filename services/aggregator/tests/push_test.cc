@@ -92,10 +92,48 @@ TEST_F(PushTest, RetriedRevisionIsStoredAndCountedOnce) {
 }
 
 TEST_F(PushTest, OlderRevisionNeverReplacesANewerOne) {
+  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 1, {{"workshops", 5}})), v1::PUSH_OUTCOME_STORED);
   EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 2, {{"workshops", 7}})), v1::PUSH_OUTCOME_STORED);
-  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 1, {{"workshops", 5}})),
-            v1::PUSH_OUTCOME_STALE_REVISION);
+  // A replayed outbox sends revision 1 again after 2.
+  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 1, {{"workshops", 5}})), v1::PUSH_OUTCOME_DUPLICATE);
   EXPECT_EQ(Total("2024H1", "workshops", true), 7);
+}
+
+TEST_F(PushTest, RevisionsAreConsecutive) {
+  // Revision 1000 would make every real revision after it "stale".
+  auto acks = Push({MakeReport("14", "2024H1", 1000, {{"workshops", 1}})});
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_THAT(ViolationFields(acks[0]), ElementsAre("revision"));
+  EXPECT_EQ(acks[0].violations(0).description(), "the next revision of 14 2024H1 is 1");
+  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 1, {{"workshops", 5}})), v1::PUSH_OUTCOME_STORED);
+  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 3, {{"workshops", 6}})), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_EQ(PushOne(MakeReport("14", "2024H1", 2, {{"workshops", 7}})), v1::PUSH_OUTCOME_STORED);
+  EXPECT_EQ(StoredRevisions(), 2);
+  EXPECT_EQ(Total("2024H1", "workshops", true), 7);
+}
+
+TEST_F(PushTest, ABadReportFailsAloneInItsBatch) {
+  // Before, a NUL byte or a year PostgreSQL cannot store failed the group
+  // commit, and with it every other province's report on the stream.
+  v1::Report nul = MakeReport("14", "2024H1", 1, {{"workshops", 1}});
+  nul.set_submitted_by(std::string("Nguy\0en", 7));
+  v1::Report fine = MakeReport("20", "2024H1", 1, {{"workshops", 2}});
+  v1::Report ancient = MakeReport("38", "2024H1", 1, {{"workshops", 3}});
+  ancient.mutable_submitted_at()->set_seconds(-10'000'000'000'000);  // year -315000
+  grpc::Status status;
+  auto acks = Push({nul, fine, ancient}, v1::ROLE_SERVICE, "VUSTA", &status);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(acks.size(), 3u);
+  std::map<std::string, v1::PushAck> by_ref;  // refusals are acknowledged before the commit
+  for (const auto& ack : acks) by_ref[ack.client_ref()] = ack;
+  EXPECT_EQ(by_ref["ref-0"].outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_THAT(ViolationFields(by_ref["ref-0"]), ElementsAre("submitted_by"));
+  EXPECT_EQ(by_ref["ref-1"].outcome(), v1::PUSH_OUTCOME_STORED);
+  EXPECT_EQ(by_ref["ref-2"].outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_THAT(ViolationFields(by_ref["ref-2"]), ElementsAre("submitted_at"));
+  EXPECT_EQ(StoredRevisions(), 1);
+  EXPECT_EQ(Total("2024H1", "workshops", true), 2);
 }
 
 TEST_F(PushTest, SameRevisionWithOtherContentIsAConflict) {
