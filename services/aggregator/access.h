@@ -73,6 +73,24 @@ inline absl::Status RequireFiguresReader(const fed::Principal& who) {
             v1::ROLE_PROVINCE_REPORTER});
 }
 
+// What a province's staff may see of the national figures: numbers over
+// accepted reports only, never another organisation's codes or standing
+// (which province reported what, late or missing). Reports still under
+// review are the national office's to read; a list of codes matching a
+// condition would, query by query, give away every province's values.
+inline bool SeesOnlyAggregates(const fed::Principal& who) {
+  return who.role == v1::ROLE_PROVINCE_REPORTER;
+}
+
+// Asking for what SeesOnlyAggregates withholds is refused, not answered with
+// other figures than asked for.
+inline absl::Status RequireNationalDetail(const fed::Principal& who, bool asked,
+                                          absl::string_view what) {
+  if (!asked || !SeesOnlyAggregates(who)) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      what, " is for the national office; a province reads figures of accepted reports only"));
+}
+
 // One organisation's series: a province reads only its own.
 inline absl::Status RequireSeriesReader(const fed::Principal& who, const std::string& org) {
   if (who.role == v1::ROLE_PROVINCE_REPORTER && who.organization_code != org) {

@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "services/aggregator/access.h"
 #include "services/aggregator/aggregator.h"
@@ -51,6 +52,7 @@ Values Combine(const std::vector<Values>& parts) {
 absl::Status Aggregator::GetTotals(const Principal& who, const v1::TotalsRequest& req,
                                    v1::TotalsResponse* out) {
   RETURN_IF_ERROR(RequireFiguresReader(who));
+  RETURN_IF_ERROR(RequireNationalDetail(who, req.include_submitted(), "include_submitted"));
   fed::Period period;
   std::vector<int> indexes;
   RETURN_IF_ERROR(ValidateTotals(req, &period, &indexes).ToStatus());
@@ -61,6 +63,7 @@ absl::Status Aggregator::GetTotals(const Principal& who, const v1::TotalsRequest
 absl::Status Aggregator::GetCoverage(const Principal& who, const v1::CoverageRequest& req,
                                      v1::CoverageResponse* out) {
   RETURN_IF_ERROR(RequireFiguresReader(who));
+  RETURN_IF_ERROR(RequireNationalDetail(who, req.include_submitted(), "include_submitted"));
   fed::Period period;
   std::unique_ptr<Condition> condition;
   std::string day;
@@ -87,15 +90,27 @@ absl::Status Aggregator::GetCoverage(const Principal& who, const v1::CoverageReq
   }
   out->set_matching(out->matching_codes_size());
   out->set_of(static_cast<int32_t>(expected->size()));
+  if (SeesOnlyAggregates(who)) {
+    out->clear_matching_codes();
+    out->clear_without_report_codes();
+  }
   return absl::OkStatus();
 }
 
 absl::Status Aggregator::GetCompleteness(const Principal& who, const v1::CompletenessRequest& req,
                                          v1::CompletenessResponse* out) {
   RETURN_IF_ERROR(RequireFiguresReader(who));
+  RETURN_IF_ERROR(RequireNationalDetail(who, req.include_reporters(), "include_reporters"));
   fed::Period period;
   std::string day;
   RETURN_IF_ERROR(ValidateCompleteness(req, &period, &day).ToStatus());
+  // The counts stay; which province is late or missing is not a province's.
+  auto scope = absl::MakeCleanup([&] {
+    if (SeesOnlyAggregates(who)) {
+      out->clear_late_codes();
+      out->clear_missing_codes();
+    }
+  });
 
   ASSIGN_OR_RETURN(auto expected,
                    directory_.OrganizationsOn(KindOrProvinces(req.reporter_kind()), day));

@@ -1,6 +1,7 @@
 #include "services/aggregator/storage.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include <google/protobuf/util/json_util.h>
@@ -325,7 +326,9 @@ void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink
       if (item.first != pqxx::array_parser::string_value) continue;
       const size_t eq = item.second.find('=');
       const int i = IndicatorIndex(item.second.substr(0, eq));
-      if (i >= 0) values[i] = std::stod(item.second.substr(eq + 1));
+      // strtod, not std::stod: stod throws on a subnormal (ERANGE), and one
+      // stored value must never stop the service from starting.
+      if (i >= 0) values[i] = std::strtod(item.second.c_str() + eq + 1, nullptr);
     }
     return values;
   };

@@ -8,6 +8,7 @@ namespace aggregator::testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
 class QueriesTest : public AggregatorTest {
@@ -121,6 +122,57 @@ TEST_F(QueriesTest, CompletenessListsMissingAndLateProvinces) {
   req.set_period("2025H2");  // after the merger: 34 units are expected
   ASSERT_TRUE(agg_->GetCompleteness(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), req, &out).ok());
   EXPECT_EQ(out.expected(), 34);
+}
+
+TEST_F(QueriesTest, AProvinceReadsAggregatesOfAcceptedReportsOnly) {
+  // 14's workshops are accepted; 20's are still under review.
+  PushAndAccept(MakeReport("14", "2024H1", 1, {{"workshops", 12}}));
+  Push({MakeReport("20", "2024H1", 1, {{"workshops", 30}})});
+  auto as_38 = [] { return ContextAs(v1::ROLE_PROVINCE_REPORTER, "38"); };
+
+  // Coverage: how many, never which (64 thresholds would otherwise name
+  // every province's exact value).
+  v1::CoverageRequest coverage;
+  coverage.set_period("2024H1");
+  coverage.set_condition("workshops >= 10");
+  v1::CoverageResponse covered;
+  ASSERT_TRUE(agg_->GetCoverage(as_38().get(), coverage, &covered).ok());
+  EXPECT_EQ(covered.matching(), 1);  // 14 only: 20 is not accepted
+  EXPECT_EQ(covered.of(), 63);
+  EXPECT_THAT(covered.matching_codes(), IsEmpty());
+  EXPECT_THAT(covered.without_report_codes(), IsEmpty());
+  coverage.set_include_submitted(true);
+  EXPECT_EQ(agg_->GetCoverage(as_38().get(), coverage, &covered).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // Completeness: the counts, not who is late or missing.
+  v1::CompletenessRequest board;
+  board.set_period("2024H1");
+  v1::CompletenessResponse standing;
+  ASSERT_TRUE(agg_->GetCompleteness(as_38().get(), board, &standing).ok());
+  EXPECT_EQ(standing.submitted(), 2);
+  EXPECT_EQ(standing.expected(), 63);
+  EXPECT_THAT(standing.missing_codes(), IsEmpty());
+  EXPECT_THAT(standing.late_codes(), IsEmpty());
+  board.set_include_reporters(true);
+  EXPECT_EQ(agg_->GetCompleteness(as_38().get(), board, &standing).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // The national office still sees every code (and the memo is not scoped).
+  board.set_include_reporters(false);
+  ASSERT_TRUE(
+      agg_->GetCompleteness(ContextAs(v1::ROLE_VIEWER, "VUSTA").get(), board, &standing).ok());
+  EXPECT_EQ(standing.missing_codes_size(), 61);
+
+  // Totals: accepted only.
+  v1::TotalsRequest totals;
+  totals.set_period("2024H1");
+  totals.add_indicator_codes("workshops");
+  v1::TotalsResponse summed;
+  ASSERT_TRUE(agg_->GetTotals(as_38().get(), totals, &summed).ok());
+  EXPECT_EQ(summed.totals(0).value(), 12);
+  totals.set_include_submitted(true);
+  EXPECT_EQ(agg_->GetTotals(as_38().get(), totals, &summed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(QueriesTest, BoardMovesAsReportsArrive) {
