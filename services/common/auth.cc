@@ -107,6 +107,12 @@ absl::StatusOr<federation::v1::TokenClaims> TokenSigner::Verify(absl::string_vie
   if (claims.role() == federation::v1::ROLE_UNSPECIFIED || claims.subject().empty()) {
     return absl::UnauthenticatedError("token has no role or subject");
   }
+  // A province's staff act for their province: without one, a check written
+  // "is this the caller's organisation?" could match nothing or everything.
+  if (claims.role() == federation::v1::ROLE_PROVINCE_REPORTER &&
+      claims.organization_code().empty()) {
+    return absl::UnauthenticatedError("a province_reporter token must name its organisation");
+  }
   return claims;
 }
 

@@ -31,6 +31,12 @@ inline absl::Status ReadOrganization(const fed::Principal& who, const std::strin
   return absl::OkStatus();
 }
 
+// A province's staff compare clusters by their numbers, not by naming the
+// best province of clusters whose rankings they may not read.
+inline bool SeesOnlyAggregates(const fed::Principal& who) {
+  return who.role == v1::ROLE_PROVINCE_REPORTER;
+}
+
 // A province enters its own self-assessment; the national office may too.
 inline absl::Status SelfAssess(const fed::Principal& who, const std::string& code) {
   RETURN_IF_ERROR(fed::RequireRole(who, {v1::ROLE_PROVINCE_REPORTER, v1::ROLE_NATIONAL_ADMIN}));

@@ -210,7 +210,7 @@ absl::Status Ranking::CompareClusters(const Principal& who, const v1::CompareClu
       f->set_average(stats.average);
       f->set_median(stats.median);
       f->set_best(stats.best);
-      f->set_best_code(stats.best_code);
+      if (!access::SeesOnlyAggregates(who)) f->set_best_code(stats.best_code);
       f->set_reporting(stats.count);
       f->set_members(static_cast<int32_t>(figures->members.size()));
     }

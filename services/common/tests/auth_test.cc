@@ -83,5 +83,15 @@ TEST(RequireRoleTest, DeniesOtherRolesWithPermissionDenied) {
       RequireRole(viewer, {federation::v1::ROLE_NATIONAL_ADMIN, federation::v1::ROLE_VIEWER}).ok());
 }
 
+TEST(TokenSignerTest, AProvinceTokenWithoutItsProvinceIsRefused) {
+  TokenSigner signer("0123456789abcdef0123456789abcdef");
+  TokenClaims claims =
+      ClaimsFor(federation::v1::ROLE_PROVINCE_REPORTER, absl::Now() + absl::Hours(1));
+  claims.clear_organization_code();
+  auto verified = signer.Verify(signer.Mint(claims), absl::Now());
+  EXPECT_EQ(verified.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(verified.status().message().find("organisation"), absl::string_view::npos);
+}
+
 }  // namespace
 }  // namespace fed

@@ -282,8 +282,18 @@ TEST_F(ServiceTest, AProvinceComparesItselfWithItsClusterAndSeesItsTrend) {
           .ok());
   ASSERT_EQ(by_cluster.figures_size(), 1);
   EXPECT_DOUBLE_EQ(by_cluster.figures(0).sum(), 40);
+  EXPECT_EQ(by_cluster.figures(0).best_code(), "10");
   ASSERT_EQ(by_cluster.scores_size(), 1);
   EXPECT_EQ(by_cluster.scores(0).flag_proposal_code(), "10");
+  // A province compares clusters by their numbers, without being told who
+  // is best in clusters whose rankings it may not read.
+  ASSERT_TRUE(ranking_
+                  ->CompareClusters(ContextAs(v1::ROLE_PROVINCE_REPORTER, "14").get(), clusters,
+                                    &by_cluster)
+                  .ok());
+  ASSERT_EQ(by_cluster.figures_size(), 1);
+  EXPECT_DOUBLE_EQ(by_cluster.figures(0).best(), 20);
+  EXPECT_EQ(by_cluster.figures(0).best_code(), "");
 }
 
 TEST_F(ServiceTest, SelfAssessmentIsShownBesideTheComputedScore) {
