@@ -17,6 +17,16 @@ inline absl::Status RequireAdmin(const fed::Principal& who) {
   return fed::RequireRole(who, {v1::ROLE_NATIONAL_ADMIN});
 }
 
+// The records of the unions themselves (the national union, a provincial
+// union: status, member counts) are the national office's. A province's
+// staff keep the records of the organisations under their union; their own
+// union's record is not theirs to change (its counts feed national figures),
+// nor is any other province's (even for the national union's own staff).
+inline bool IsUnionRecord(v1::OrganizationKind kind) {
+  return kind == v1::ORGANIZATION_KIND_NATIONAL_UNION ||
+         kind == v1::ORGANIZATION_KIND_PROVINCIAL_UNION;
+}
+
 // `code` and `parent_code` describe the organisation being written.
 inline absl::Status RequireWriteAccess(const fed::Principal& who, const std::string& code,
                                        const std::string& parent_code) {

@@ -50,8 +50,7 @@ absl::Status Registry::CreateOrganization(const Principal& who,
                                           v1::Organization* out) {
   RETURN_IF_ERROR(ValidateCreateOrganization(req).ToStatus());
   v1::Organization org = req.organization();
-  if (org.kind() == v1::ORGANIZATION_KIND_NATIONAL_UNION ||
-      org.kind() == v1::ORGANIZATION_KIND_PROVINCIAL_UNION) {
+  if (IsUnionRecord(org.kind())) {
     RETURN_IF_ERROR(RequireAdmin(who));
   } else {
     RETURN_IF_ERROR(RequireWriteAccess(who, org.code(), org.parent_code()));
@@ -91,7 +90,11 @@ absl::Status Registry::UpdateOrganization(const Principal& who,
     const v1::Organization& now = current.organization;
     // Whose data it is comes before what is wrong with it: another
     // province's clerk learns nothing about the record.
-    RETURN_IF_ERROR(RequireWriteAccess(who, now.code(), now.parent_code()));
+    if (IsUnionRecord(now.kind())) {
+      RETURN_IF_ERROR(RequireAdmin(who));
+    } else {
+      RETURN_IF_ERROR(RequireWriteAccess(who, now.code(), now.parent_code()));
+    }
     RETURN_IF_ERROR(ValidateUpdateOrganization(req).ToStatus());
     // A reporter may not move an organisation out from under its province.
     if (who.role != v1::ROLE_NATIONAL_ADMIN && change.parent_code() != now.parent_code()) {
@@ -187,8 +190,7 @@ absl::Status Registry::RetireOrganization(const Principal& who,
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     ASSIGN_OR_RETURN(auto current, storage::LoadOrganization(txn, req.code(), /*lock=*/true));
     const v1::Organization& now = current.organization;
-    if (now.kind() == v1::ORGANIZATION_KIND_PROVINCIAL_UNION ||
-        now.kind() == v1::ORGANIZATION_KIND_NATIONAL_UNION) {
+    if (IsUnionRecord(now.kind())) {
       RETURN_IF_ERROR(RequireAdmin(who));
     } else {
       RETURN_IF_ERROR(RequireWriteAccess(who, now.code(), now.parent_code()));

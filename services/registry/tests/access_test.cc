@@ -66,6 +66,29 @@ TEST_F(RegistryTest, ProvinceWritesItsOwnButNotAnothersData) {
   ASSERT_TRUE(stub_->GetOrganization(Admin().get(), get, &lang_son).ok());
   EXPECT_EQ(lang_son.member_count(), 10000);  // unchanged
 
+  // Nor its own union's record (status, counts: they feed national
+  // figures), nor, as the national union's staff, any province's.
+  get.set_code("14");
+  v1::Organization own;
+  ASSERT_TRUE(stub_->GetOrganization(son_la().get(), get, &own).ok());
+  *update.mutable_organization() = own;
+  update.mutable_organization()->set_member_count(999999);
+  EXPECT_EQ(stub_->UpdateOrganization(son_la().get(), update, &own).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      stub_->UpdateOrganization(ContextAs(v1::ROLE_PROVINCE_REPORTER, "VUSTA").get(), update, &own)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(stub_->GetOrganization(Admin().get(), get, &own).ok());
+  EXPECT_NE(own.member_count(), 999999);
+  // Its associations stay its own to keep.
+  get.set_code("14-DH");
+  ASSERT_TRUE(stub_->GetOrganization(son_la().get(), get, &own).ok());
+  *update.mutable_organization() = own;
+  update.mutable_organization()->set_member_count(120);
+  ASSERT_TRUE(stub_->UpdateOrganization(son_la().get(), update, &own).ok());
+  EXPECT_EQ(own.member_count(), 120);
+
   // A province may not create provinces, even "its own".
   EXPECT_EQ(CreateProvince("99", "Giả").error_code(), grpc::StatusCode::OK);  // admin can
   v1::CreateOrganizationRequest province;
