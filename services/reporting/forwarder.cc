@@ -31,6 +31,10 @@ std::shared_ptr<grpc::Channel> OpenChannel(const ForwarderOptions& options) {
 std::string OutcomeName(v1::PushOutcome outcome) { return fed::EnumWord(outcome); }
 
 std::string RefusalReason(const v1::PushAck& ack) {
+  if (ack.outcome() == v1::PUSH_OUTCOME_STALE_REVISION) {
+    return absl::StrCat("the national office already holds revision ", ack.latest_revision(),
+                        " (sent by another system); this revision does not count");
+  }
   std::vector<std::string> parts;
   for (const auto& violation : ack.violations()) {
     parts.push_back(absl::StrCat(violation.field(), ": ", violation.description()));
@@ -252,10 +256,12 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
       switch (outcome) {
         case v1::PUSH_OUTCOME_STORED:
         case v1::PUSH_OUTCOME_DUPLICATE:
-        case v1::PUSH_OUTCOME_STALE_REVISION:
           storage::MarkOutboxDelivered(txn, rows[i].id, OutcomeName(outcome));
           ++delivered;
           break;
+        // A stale revision was received but does not count: to the province
+        // it is a refusal to act on, never "delivered".
+        case v1::PUSH_OUTCOME_STALE_REVISION:
         case v1::PUSH_OUTCOME_INVALID:
         case v1::PUSH_OUTCOME_DENIED:
         case v1::PUSH_OUTCOME_CONFLICT: {

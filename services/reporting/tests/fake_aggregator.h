@@ -55,6 +55,9 @@ struct FakeAggregatorState {
   // Organisations whose pushes cannot be checked now (RETRY_LATER), as when
   // the real aggregator cannot reach the registry.
   std::set<std::string> undecided ABSL_GUARDED_BY(mu);
+  // Organisations whose reports the national side holds at a higher
+  // revision than any pushed here (another system pushed it).
+  std::map<std::string, int> newer ABSL_GUARDED_BY(mu);
   std::map<ReportKey, v1::Report> stored ABSL_GUARDED_BY(mu);
   // How often each revision arrived (retries included).
   std::map<ReportKey, int> received ABSL_GUARDED_BY(mu);
@@ -95,6 +98,13 @@ struct FakeAggregatorState {
       auto* violation = ack.add_violations();
       violation->set_field("values[3].count");
       violation->set_description("members must not be negative");
+      return ack;
+    }
+    if (auto held = newer.find(report.organization_code());
+        held != newer.end() && held->second >= report.revision()) {
+      ack.set_outcome(v1::PUSH_OUTCOME_STALE_REVISION);
+      ack.set_state(v1::REPORT_STATE_SUBMITTED);
+      ack.set_latest_revision(held->second);
       return ack;
     }
     if (undecided.count(report.organization_code()) != 0) {

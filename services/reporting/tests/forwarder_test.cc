@@ -172,6 +172,23 @@ TEST_F(ForwarderTest, ARefusedPushIsParkedWithItsReasonAndNotRetried) {
   EXPECT_EQ(fake().Received({"20", "2025H1", 1}), 1);
 }
 
+TEST_F(ForwarderTest, AStaleRevisionIsAFailureTheProvinceSeesNotADelivery) {
+  {
+    absl::MutexLock lock(&fake().mu);
+    fake().newer["20"] = 3;  // another system of province 20 pushed revision 3
+  }
+  DraftAndSubmit(FullReport("20", "2025H1"));
+  StartForwarder(aggregator_->address());
+  ASSERT_TRUE(Eventually([&] { return OutboxStatus().pending() == 0; }));
+  v1::OutboxStatus status = OutboxStatus();
+  EXPECT_EQ(status.delivered(), 0);
+  EXPECT_EQ(status.failed(), 1);
+  EXPECT_THAT(status.last_error(),
+              HasSubstr("20 2025H1 revision 1: STALE_REVISION: the national office already "
+                        "holds revision 3"));
+  EXPECT_EQ(Scalar("SELECT count(*) FROM report_events WHERE event = 'push_refused'"), 1);
+}
+
 TEST_F(ForwarderTest, AnUnreadableOutboxRowIsParkedAndDoesNotBlockTheOthers) {
   DraftAndSubmit(FullReport("14", "2025H1"));
   {
