@@ -12,6 +12,7 @@
 #include "google/protobuf/repeated_field.h"
 #include "services/common/auth.h"
 #include "services/common/status.h"
+#include "services/common/validation.h"
 
 namespace aggregator {
 
@@ -33,8 +34,11 @@ inline absl::Status RequirePusher(const fed::Principal& who, const std::string& 
 inline absl::Status RequireReportReader(const fed::Principal& who, const std::string& org) {
   if (who.role == v1::ROLE_PROVINCE_REPORTER) {
     if (who.organization_code == org) return absl::OkStatus();
-    return absl::PermissionDeniedError(
-        absl::StrCat("organisation ", who.organization_code, " may not read reports of ", org));
+    // Checked before the request is validated: a code that is not one is
+    // not repeated back.
+    return absl::PermissionDeniedError(absl::StrCat(
+        "organisation ", who.organization_code, " may not read reports of ",
+        fed::IsValidOrganizationCode(org) ? org : std::string("another organisation")));
   }
   return fed::RequireRole(who, {v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_NATIONAL_ADMIN,
                                 v1::ROLE_VIEWER, v1::ROLE_SERVICE});

@@ -23,10 +23,10 @@ absl::Status Aggregator::LoadFigures() {
 
 absl::Status Aggregator::GetReport(const Principal& who, const v1::GetReportRequest& req,
                                    v1::Report* out) {
-  // Validated before authorised, unlike the other handlers (and the README's
-  // order of codes): kept as it has always answered.
-  RETURN_IF_ERROR(ValidateReportKey(req.organization_code(), req.period()).ToStatus());
+  // Whose report it is comes before what is wrong with the request, as in
+  // every handler: another province learns nothing from the answer.
   RETURN_IF_ERROR(RequireReportReader(who, req.organization_code()));
+  RETURN_IF_ERROR(ValidateReportKey(req.organization_code(), req.period()).ToStatus());
   const storage::Key key{req.organization_code(), req.period()};
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     int32_t revision = req.revision();
@@ -54,8 +54,8 @@ absl::Status Aggregator::GetReport(const Principal& who, const v1::GetReportRequ
 
 absl::Status Aggregator::ListRevisions(const Principal& who, const v1::ListRevisionsRequest& req,
                                        v1::ListRevisionsResponse* out) {
-  RETURN_IF_ERROR(ValidateReportKey(req.organization_code(), req.period()).ToStatus());
   RETURN_IF_ERROR(RequireReportReader(who, req.organization_code()));
+  RETURN_IF_ERROR(ValidateReportKey(req.organization_code(), req.period()).ToStatus());
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     for (auto& r : storage::LoadRevisions(txn, {req.organization_code(), req.period()})) {
       *out->add_revisions() = std::move(r);

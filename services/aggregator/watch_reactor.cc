@@ -33,13 +33,14 @@ WatchReactor::WatchReactor(Aggregator* aggregator, FeedTail* tail, fed::WorkerPo
     return;
   }
   subject_ = who->subject;
-  if (absl::Status invalid = ValidateWatchChanges(request).ToStatus(); !invalid.ok()) {
-    FinishOnce(invalid);
-    return;
-  }
+  // Who may follow what comes first, as in ListChanges.
   auto scope = FeedScope(*who, request.organization_codes());
   if (!scope.ok()) {
     FinishOnce(scope.status());
+    return;
+  }
+  if (absl::Status invalid = ValidateWatchChanges(request).ToStatus(); !invalid.ok()) {
+    FinishOnce(invalid);
     return;
   }
   organizations_.insert(scope->begin(), scope->end());

@@ -48,6 +48,30 @@ TEST_F(StatusCodesTest, PermissionDeniedForAProvinceReviewing) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(StatusCodesTest, PermissionDeniedComesBeforeWhatIsWrongWithTheRequest) {
+  // Province 14 asking for another's report with a malformed period learns
+  // only that it is not its to read, and a code that is not one is not
+  // repeated back.
+  auto as_14 = [] { return ContextAs(v1::ROLE_PROVINCE_REPORTER, "14"); };
+  v1::GetReportRequest get;
+  get.set_organization_code("20");
+  get.set_period("2024H7");
+  v1::Report report;
+  EXPECT_EQ(agg_->GetReport(as_14().get(), get, &report).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListRevisionsRequest list;
+  list.set_organization_code("<script>");
+  list.set_period("2024H1");
+  v1::ListRevisionsResponse revisions;
+  grpc::Status denied = agg_->ListRevisions(as_14().get(), list, &revisions);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(denied.error_message(), ::testing::Not(HasSubstr("<script>")));
+  // Its own report with the same mistake is told what is wrong.
+  get.set_organization_code("14");
+  EXPECT_EQ(agg_->GetReport(as_14().get(), get, &report).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(StatusCodesTest, NotFoundForAReportNobodySent) {
   EXPECT_EQ(Review("accept", "20", "2024H1", 1).error_code(), grpc::StatusCode::NOT_FOUND);
 }
