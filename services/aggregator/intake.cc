@@ -59,14 +59,12 @@ constexpr absl::Duration kOutboxWindow = absl::Hours(14 * 24);
 //     (the demo history, paper archives): its stated time counts.
 // A province's stated time is a claim, not a fact: its own token could
 // otherwise make a late report look on time.
-absl::Time SubmittedAt(const v1::Report& report, const fed::Principal& pusher,
-                       absl::Time received) {
+absl::Time SubmittedAt(const v1::Report& report, const fed::Period& period,
+                       const fed::Principal& pusher, absl::Time received) {
   if (!report.has_submitted_at()) return received;
   const absl::Time stated = absl::FromUnixSeconds(report.submitted_at().seconds()) +
                             absl::Nanoseconds(report.submitted_at().nanos());
-  const auto period = fed::Period::Parse(report.period());
-  if (!period.ok() || stated > received ||
-      stated < absl::FromCivil(period->FirstDay(), fed::VietnamTimeZone())) {
+  if (stated > received || stated < absl::FromCivil(period.FirstDay(), fed::VietnamTimeZone())) {
     return received;
   }
   switch (pusher.role) {
@@ -212,9 +210,11 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
                                                 " is ", standing.latest_revision + 1));
       } else {
         acks[i].set_outcome(v1::PUSH_OUTCOME_STORED);
-        const absl::Time submitted = SubmittedAt(report, batch[i].pusher, batch[i].received);
-        const auto period = fed::Period::Parse(report.period());
-        const std::string due = fed::FormatDate(period->DueDate());
+        // Admitted, so the period parses.
+        const fed::Period period = *fed::Period::Parse(report.period());
+        const absl::Time submitted =
+            SubmittedAt(report, period, batch[i].pusher, batch[i].received);
+        const std::string due = fed::FormatDate(period.DueDate());
         if (standing.latest_revision == 0) {
           standing.first_submitted_at = submitted;
           standing.timely = fed::FormatDate(fed::DayInVietnam(submitted)) <= due;

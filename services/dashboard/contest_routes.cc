@@ -57,8 +57,8 @@ void HttpApi::Contests(const httplib::Request& req, httplib::Response& res,
   auto query = ContestQueryOf(req, who);
   if (!query.ok()) return SendError(res, query.status());
   const int year = query->year;
-  const std::string* scope = &query->scope;
-  auto all = backend_->ContestStatistics(year, *scope, v1::CONTEST_KIND_UNSPECIFIED);
+  const std::string& scope = query->scope;
+  auto all = backend_->ContestStatistics(year, scope, v1::CONTEST_KIND_UNSPECIFIED);
   if (!all.ok()) {
     spdlog::warn("event=contest_statistics_failed year={} error=\"{}\"", year,
                  all.status().message());
@@ -66,12 +66,12 @@ void HttpApi::Contests(const httplib::Request& req, httplib::Response& res,
   }
   v1::ContestsResponse response;
   response.set_year(year);
-  response.set_organization_code(*scope);
+  response.set_organization_code(scope);
   *response.mutable_statistics() = *std::move(all);
   // Per kind, each organisation's contests counted once (the rows count a
   // contest once per field it has entries in).
   for (v1::ContestKind kind : kContestKinds) {
-    auto one = backend_->ContestStatistics(year, *scope, kind);
+    auto one = backend_->ContestStatistics(year, scope, kind);
     if (!one.ok()) return SendError(res, one.status());
     one->clear_rows();
     v1::ContestKindTotals* by_kind = response.add_by_kind();
@@ -86,8 +86,8 @@ void HttpApi::ContestsCsv(const httplib::Request& req, httplib::Response& res,
   auto query = ContestQueryOf(req, who);
   if (!query.ok()) return SendError(res, query.status());
   const int year = query->year;
-  const std::string* scope = &query->scope;
-  auto stats = backend_->ContestStatistics(year, *scope, v1::CONTEST_KIND_UNSPECIFIED);
+  const std::string& scope = query->scope;
+  auto stats = backend_->ContestStatistics(year, scope, v1::CONTEST_KIND_UNSPECIFIED);
   if (!stats.ok()) return SendError(res, stats.status());
   std::string csv = kCsvBom;
   csv += CsvRow({"year", "organization_code", "kind", "field", "contests", "entries", "prizes",
@@ -98,7 +98,7 @@ void HttpApi::ContestsCsv(const httplib::Request& req, httplib::Response& res,
                    absl::StrCat(r.prizes()), absl::StrCat(r.national_awards())});
   }
   res.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"contests-", year,
-                                                     scope->empty() ? "" : "-", *scope, ".csv\""));
+                                                     scope.empty() ? "" : "-", scope, ".csv\""));
   res.set_header("Cache-Control", "no-store");
   res.set_content(csv, "text/csv; charset=utf-8");
 }

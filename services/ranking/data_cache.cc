@@ -317,9 +317,9 @@ absl::StatusOr<DataCache::Touched> DataCache::ApplyChanges(const fed::FeedFollow
       const v1::ReportChange& change = described.change();
       auto period = fed::Period::Parse(change.period());
       if (!period.ok() || period->kind == fed::Period::Kind::kQuarter) continue;
-      touched[change.organization_code()].insert(period->ToString());
+      touched.by_org[change.organization_code()].insert(period->ToString());
       if (period->kind == fed::Period::Kind::kHalf) {
-        touched[change.organization_code()].insert(YearOf(period->year).ToString());
+        touched.by_org[change.organization_code()].insert(YearOf(period->year).ToString());
       }
       if (described.counted_size() == 0) {
         undescribed.push_back(&described);
@@ -336,7 +336,7 @@ absl::StatusOr<DataCache::Touched> DataCache::ApplyChanges(const fed::FeedFollow
   }
   for (const v1::FeedChange* described : undescribed) {
     const std::string& code = described->change().organization_code();
-    for (const auto& text : touched[code]) {
+    for (const auto& text : touched.by_org[code]) {
       const fed::Period period = *fed::Period::Parse(text);
       bool known;
       {
@@ -349,13 +349,13 @@ absl::StatusOr<DataCache::Touched> DataCache::ApplyChanges(const fed::FeedFollow
       if (known) RETURN_IF_ERROR(Fetch({code}, period, false, true));
     }
   }
-  std::set<std::string> touched_periods;
-  for (const auto& [code, periods] : touched)
-    touched_periods.insert(periods.begin(), periods.end());
+  for (const auto& [code, periods] : touched.by_org) {
+    touched.periods.insert(periods.begin(), periods.end());
+  }
   absl::MutexLock lock(&mu_);
   for (auto it = rolled_.begin(); it != rolled_.end();) {
     const std::string& key = it->first;
-    const bool drop = touched_periods.count(key.substr(key.find('|') + 1)) > 0;
+    const bool drop = touched.periods.count(key.substr(key.find('|') + 1)) > 0;
     it = drop ? rolled_.erase(it) : std::next(it);
   }
   return touched;

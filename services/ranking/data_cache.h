@@ -74,8 +74,11 @@ class DataCache {
   void KeepSelfAssessment(const v1::SelfAssessment& assessment) ABSL_LOCKS_EXCLUDED(mu_);
 
   // What one page of the change feed touched: by organisation, the periods
-  // whose values moved (a half-year and its year).
-  using Touched = std::map<std::string, std::set<std::string>>;
+  // whose values moved (a half-year and its year), and all of those periods.
+  struct Touched {
+    std::map<std::string, std::set<std::string>> by_org;
+    std::set<std::string> periods;
+  };
   // Applies a page of the feed: receipts and counted values carried by the
   // changes, values fetched again for a change sent without them (written
   // by another aggregator process), and every rolled-up value of a touched

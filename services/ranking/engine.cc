@@ -217,19 +217,16 @@ absl::StatusOr<int> Engine::ApplyFeed(const fed::FeedFollower::Batch& batch) {
   absl::MutexLock writing(&write_mu_);
   const absl::Time start = absl::Now();
   ASSIGN_OR_RETURN(const DataCache::Touched touched, data_.ApplyChanges(batch));
-  std::set<std::string> touched_periods;
-  for (const auto& [code, periods] : touched)
-    touched_periods.insert(periods.begin(), periods.end());
   // Rolled-up rankings and figures of those periods go, like the rolled-up
   // values the cache dropped: they are computed again on the next request.
   kept_.Forget([&](const KeptRankings::Of& of) {
-    return of.roll_up && touched_periods.count(of.period.ToString()) > 0;
+    return of.roll_up && touched.periods.count(of.period.ToString()) > 0;
   });
   // The rest is recomputed where a changed organisation is a member.
   auto affected = [&](const KeptRankings::Of& of) {
     const std::string p = of.period.ToString();
-    if (!touched_periods.count(p)) return false;
-    for (const auto& [code, periods] : touched) {
+    if (!touched.periods.count(p)) return false;
+    for (const auto& [code, periods] : touched.by_org) {
       if (periods.count(p) && HasMember(of.cluster, code)) return true;
     }
     return false;
