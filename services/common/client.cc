@@ -1,6 +1,8 @@
 #include "services/common/client.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "absl/strings/cord.h"
@@ -8,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
+#include "services/common/transport.h"
 
 namespace fed {
 namespace {
@@ -26,7 +29,21 @@ std::vector<const ServiceClient*>& Clients() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_cli
 
 std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target,
                                            const grpc::ChannelArguments& arguments) {
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments);
+  absl::StatusOr<Transport> transport = CurrentTransport();
+  if (!transport.ok()) {
+    // Never plaintext by default: a process told neither certificates nor
+    // --insecure stops here, saying how to give them, rather than send a
+    // token in the clear or fail each call with an opaque handshake error.
+    std::fprintf(stderr, "error: %s\n", std::string(transport.status().message()).c_str());
+    std::exit(2);
+  }
+  return OpenChannelWith(*transport, target, arguments);
+}
+
+std::shared_ptr<grpc::Channel> OpenChannelWith(const Transport& transport,
+                                               const std::string& target,
+                                               const grpc::ChannelArguments& arguments) {
+  return grpc::CreateCustomChannel(target, ChannelCredentialsFor(transport), arguments);
 }
 
 void PrepareCall(grpc::ClientContext& context, absl::string_view token, absl::Duration timeout) {

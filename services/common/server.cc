@@ -14,6 +14,7 @@
 #include "services/common/client.h"
 #include "services/common/log.h"
 #include "services/common/topology.h"
+#include "services/common/transport.h"
 
 ABSL_FLAG(std::string, listen, "",
           "Address the server listens on (default: 127.0.0.1 and the service's own port in "
@@ -54,10 +55,23 @@ std::string ListenAddress(absl::string_view service) {
 
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
     const std::string& address, const std::vector<grpc::Service*>& services, int* bound_port) {
+  absl::StatusOr<Transport> transport = CurrentTransport();
+  if (!transport.ok()) return transport.status();
+  return StartGrpcServerWith(*transport, address, services, bound_port);
+}
+
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServerWith(
+    const Transport& transport, const std::string& address,
+    const std::vector<grpc::Service*>& services, int* bound_port) {
+  if (!transport.insecure && (transport.cert_pem.empty() || transport.key_pem.empty())) {
+    return absl::FailedPreconditionError(
+        "a TLS server needs a certificate and key of its own (--tls_dir with <tls_name>.crt "
+        "and .key)");
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), bound_port);
+  builder.AddListeningPort(address, ServerCredentialsFor(transport), bound_port);
   // Reports can carry long narratives, but nothing legitimate is near this.
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   for (grpc::Service* service : services) builder.RegisterService(service);
@@ -77,6 +91,13 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
   InitLogging(name);
   spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
   const std::string db_url = absl::GetFlag(FLAGS_db);
+
+  // Before anything else: a service told neither certificates nor
+  // --insecure must not start at all (secure by default).
+  if (absl::Status transport = ConfigureTransportFromFlags(name); !transport.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", transport.message());
+    return 1;
+  }
 
   auto signer = TokenSigner::FromFile(absl::GetFlag(FLAGS_token_secret_file));
   if (!signer.ok()) {
@@ -111,7 +132,8 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
     spdlog::critical("event=start_failed error=\"{}\"", server.status().message());
     return 1;
   }
-  spdlog::info("event=serving address={} port={}", address, port);
+  spdlog::info("event=serving address={} port={} transport=\"{}\"", address, port,
+               CurrentTransport()->description);
 
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
