@@ -17,6 +17,7 @@
 #include "services/common/log.h"
 #include "services/common/server.h"
 #include "services/common/topology.h"
+#include "services/common/transport.h"
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/http_api.h"
@@ -56,6 +57,12 @@ int main(int argc, char** argv) {
   auto signer = fed::TokenSigner::FromFile(absl::GetFlag(FLAGS_token_secret_file));
   if (!signer.ok()) {
     spdlog::critical("event=start_failed error=\"{}\"", signer.status().message());
+    return 1;
+  }
+  // Its gRPC calls to the other services: TLS with its own certificate
+  // (dashboard.crt) unless --insecure. Its own HTTP port is not TLS yet.
+  if (absl::Status transport = fed::ConfigureTransportFromFlags("dashboard"); !transport.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", transport.message());
     return 1;
   }
 

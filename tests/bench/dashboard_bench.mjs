@@ -130,7 +130,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 300));
     const liveMs = [], acceptMs = [];
     for (const code of provinces.slice(0, 21)) {
-      const args = [`--aggregator=${stack.aggregator}`, `--secret_file=${stack.secretFile}`, `--org=${code}`, `--period=${LIVE_PERIOD}`, '--revision=1'];
+      const args = [`--aggregator=${stack.aggregator}`, `--secret_file=${stack.secretFile}`, ...stack.tlsArgs, `--org=${code}`, `--period=${LIVE_PERIOD}`, '--revision=1'];
       await run(stack.tool, ['push', ...args]);
       const { stderr } = await run(stack.tool, ['accept', ...args]);
       const acceptedAt = Number(/accepted_at_unix_ms=([0-9.]+)/.exec(stderr)[1]);
@@ -160,7 +160,7 @@ async function main() {
       const queue = [...provinces];
       const worker = async () => {
         for (let code; (code = queue.shift());) {
-          const args = [`--aggregator=${stack.aggregator}`, `--secret_file=${stack.secretFile}`, `--org=${code}`, `--period=${PERIOD}`, '--revision=1'];
+          const args = [`--aggregator=${stack.aggregator}`, `--secret_file=${stack.secretFile}`, ...stack.tlsArgs, `--org=${code}`, `--period=${PERIOD}`, '--revision=1'];
           await run(stack.tool, ['push', ...args]);
           await run(stack.tool, ['accept', ...args]);
         }

@@ -25,6 +25,7 @@
 #include "services/common/client.h"
 #include "tests/support/process.h"
 #include "tests/support/test_env.h"
+#include "tests/support/test_tls.h"
 
 namespace fedtest {
 
@@ -77,6 +78,8 @@ class SuiteTest : public ::testing::Test {
                                           std::vector<std::string> extra) {
     std::vector<std::string> args = {"--listen=" + address, "--db=" + db_->url(),
                                      "--token_secret_file=" + dir_ + "/secret"};
+    // Over TLS with its own certificate (<name>.crt of the test run), as deployed.
+    for (std::string& tls : TlsArgs()) args.push_back(std::move(tls));
     args.insert(args.end(), extra.begin(), extra.end());
     return std::make_unique<ServiceProcess>(absl::StrCat("services/", name, "/", name, "_server"),
                                             args, absl::StrCat(dir_, "/", name, ".log"));

@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "services/common/client.h"
 #include "services/common/server.h"
+#include "tests/support/test_tls.h"
 
 namespace fedtest {
 namespace {
@@ -58,6 +59,8 @@ TestDatabase::~TestDatabase() {
 }
 
 LoopbackServer::LoopbackServer(const std::vector<grpc::Service*>& services) {
+  // Over TLS, as a deployed service (also outside gtest: the benchmarks).
+  UseTestTransport();
   int port = 0;
   auto server = fed::StartGrpcServer("127.0.0.1:0", services, &port);
   if (!server.ok()) throw std::runtime_error(std::string(server.status().message()));

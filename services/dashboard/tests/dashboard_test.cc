@@ -13,11 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/client.h"
+#include "services/common/transport.h"
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/csv.h"
 #include "services/dashboard/http_api.h"
 #include "services/dashboard/session.h"
+#include "tests/support/test_tls.h"
 
 namespace dashboard {
 namespace {
@@ -251,7 +253,8 @@ class DashboardHttpTest : public ::testing::Test {
     if (with_fakes) {
       int port = 0;
       grpc::ServerBuilder builder;
-      builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+      builder.AddListeningPort(
+          "127.0.0.1:0", fed::ServerCredentialsFor(fedtest::TestTransport("registry")), &port);
       builder.RegisterService(&fake_registry_);
       builder.RegisterService(&fake_aggregator_);
       fakes_ = builder.BuildAndStart();

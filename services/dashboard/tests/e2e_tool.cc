@@ -19,6 +19,7 @@
 #include "services/common/client.h"
 #include "services/common/status.h"
 #include "services/common/topology.h"
+#include "services/common/transport.h"
 
 ABSL_FLAG(std::string, aggregator, fed::DefaultAddress("aggregator"), "aggregator address");
 ABSL_FLAG(std::string, secret_file, ".run/secret", "token secret file");
@@ -117,6 +118,10 @@ int main(int argc, char** argv) {
   auto signer = fed::TokenSigner::FromFile(absl::GetFlag(FLAGS_secret_file));
   if (!signer.ok()) {
     std::cerr << signer.status() << "\n";
+    return 2;
+  }
+  if (absl::Status transport = fed::ConfigureTransportFromFlags("operator"); !transport.ok()) {
+    std::cerr << transport << "\n";
     return 2;
   }
   auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(absl::GetFlag(FLAGS_aggregator)));

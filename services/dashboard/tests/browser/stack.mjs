@@ -33,6 +33,18 @@ export function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The test run's TLS directory (as tests/support/test_tls.h): FED_TEST_TLS_DIR,
+// else test-tls/ in the build tree; tools/tls-certs makes what is missing
+// (a certificate per service of deploy/topology.txt, "operator" for fedctl,
+// fed-demo and the e2e tool, "test").
+export function testTlsDir(buildDir) {
+  const dir = process.env.FED_TEST_TLS_DIR || path.join(buildDir, 'test-tls');
+  const services = fs.readFileSync(path.join(SOURCE_DIR, 'deploy/topology.txt'), 'utf8').split('\n')
+    .map((line) => line.replace(/#.*/, '').trim().split(/\s+/)[0]).filter(Boolean);
+  execFileSync(path.join(SOURCE_DIR, 'tools/tls-certs'), [dir, ...services, 'operator', 'test'], { stdio: 'pipe' });
+  return dir;
+}
+
 function psqlBinary() {
   for (const dir of fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort().reverse() : []) {
     const candidate = `/usr/lib/postgresql/${dir}/bin/psql`;
@@ -66,6 +78,12 @@ export class Stack {
     this.fedctl = path.join(this.buildDir, 'tools/fedctl/fedctl');
     this.fedDemo = path.join(this.buildDir, 'tools/demo/fed-demo');
     this.tool = path.join(this.buildDir, 'services/dashboard/dashboard_e2e_tool');
+    this.tlsDir = testTlsDir(this.buildDir);
+  }
+
+  // Every process of the stack speaks TLS, each with its own certificate.
+  get tlsArgs() {
+    return [`--tls_dir=${this.tlsDir}`];
   }
 
   psql(sql) {
@@ -82,7 +100,7 @@ export class Stack {
     const bin = path.join(this.buildDir, `services/${name}/${name}_server`);
     if (!fs.existsSync(bin)) throw new Error(`missing ${bin}: build first (tools/dev build)`);
     const log = fs.openSync(path.join(this.dir, `${name}.log`), 'w');
-    const child = spawn(bin, args, { stdio: ['ignore', log, log] });
+    const child = spawn(bin, [...args, ...this.tlsArgs], { stdio: ['ignore', log, log] });
     fs.closeSync(log);
     child.serviceName = name;
     this.children.push(child);
@@ -101,7 +119,7 @@ export class Stack {
     for (let i = 0; i < 120; i++) {
       if (child.exitCode !== null) throw new Error(`${name} exited:\n${this.logTail(name)}`);
       try {
-        execFileSync(this.fedctl, [`--target=${address}`, 'health'], { stdio: 'pipe', timeout: 5000 });
+        execFileSync(this.fedctl, [`--target=${address}`, ...this.tlsArgs, 'health'], { stdio: 'pipe', timeout: 5000 });
         return;
       } catch { await sleep(250); }
     }
@@ -130,7 +148,7 @@ export class Stack {
   }
 
   run(binary, args) {
-    return execFileSync(binary, [`--target=${this.registry}`, `--token_secret_file=${this.secretFile}`, ...args], {
+    return execFileSync(binary, [`--target=${this.registry}`, `--token_secret_file=${this.secretFile}`, ...this.tlsArgs, ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 64 << 20,
@@ -214,12 +232,12 @@ export class Stack {
 
   // Push a report (as a provincial system would) / accept it (as a reviewer).
   push(org, period, revision, achievements = 'Hoàn thành kế hoạch.') {
-    return execFileSync(this.tool, ['push', `--aggregator=${this.aggregator}`, `--secret_file=${this.secretFile}`,
+    return execFileSync(this.tool, ['push', `--aggregator=${this.aggregator}`, `--secret_file=${this.secretFile}`, ...this.tlsArgs,
       `--org=${org}`, `--period=${period}`, `--revision=${revision}`, `--achievements=${achievements}`], { encoding: 'utf8' });
   }
 
   accept(org, period, revision) {
-    return execFileSync(this.tool, ['accept', `--aggregator=${this.aggregator}`, `--secret_file=${this.secretFile}`,
+    return execFileSync(this.tool, ['accept', `--aggregator=${this.aggregator}`, `--secret_file=${this.secretFile}`, ...this.tlsArgs,
       `--org=${org}`, `--period=${period}`, `--revision=${revision}`], { encoding: 'utf8' });
   }
 
