@@ -13,6 +13,7 @@
 #include "absl/strings/strip.h"
 #include "services/common/dates.h"
 #include "services/common/topology.h"
+#include "tools/fedctl/credentials.h"
 
 namespace fedctl {
 namespace {
@@ -45,6 +46,12 @@ void SetGlobal(GlobalOptions& global, const std::string& key, const std::string&
     global.as_org = value;
   else if (key == "json")
     global.json = ParseSwitchValue(key, value);
+  else if (key == "tls_dir")
+    global.tls_dir = value;
+  else if (key == "tls_name")
+    global.tls_name = value;
+  else if (key == "insecure")
+    global.insecure = ParseSwitchValue(key, value);
 }
 
 bool IsHelpToken(absl::string_view token) { return token == "--help" || token == "-h"; }
@@ -216,6 +223,11 @@ const std::vector<OptionSpec>& GlobalOptionSpecs() {
       {"as_role", "ROLE", "role of a minted token (default national_admin)"},
       {"as_org", "CODE", "organisation of a minted token (default VUSTA)"},
       {"json", "", "print protobuf JSON instead of a table"},
+      {"tls_dir", "DIR",
+       "TLS files: ca.crt, and NAME.crt + NAME.key when this client has a certificate (env "
+       "FED_TLS_DIR, else .run/tls)"},
+      {"tls_name", "NAME", "whose certificate in the TLS directory (default operator)"},
+      {"insecure", "", "plaintext gRPC instead of TLS (local experiments only)"},
   };
   return *specs;
 }
@@ -403,6 +415,8 @@ void ApplyEnvironmentDefaults(GlobalOptions& global) {
   from_env(global.target, "FED_REGISTRY_TARGET");
   from_env(global.token, "FED_TOKEN");
   from_env(global.token_secret_file, "FED_TOKEN_SECRET_FILE");
+  if (!global.insecure) from_env(global.tls_dir, "FED_TLS_DIR");
+  if (global.tls_name.empty()) global.tls_name = "operator";
   if (global.target.empty()) global.target = fed::DefaultAddress("registry");
   if (global.as_role.empty()) global.as_role = "national_admin";
   if (global.as_org.empty()) global.as_org = "VUSTA";
@@ -475,6 +489,9 @@ int RunCommandLine(const Program& program, const std::vector<CommandSpec>& comma
       PrintHelp(program, parsed, commands);
       return 0;
     }
+    // Checked when a channel is opened: commands that call no service
+    // (token issue) work without certificates.
+    fed::SetTransport(fed::LoadTransport(TransportOptionsFor(parsed.invocation.global())));
     return parsed.command->run(parsed.invocation);
   } catch (const UsageError& error) {
     std::cerr << "error: " << error.what() << "\n";

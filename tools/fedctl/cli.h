@@ -78,6 +78,12 @@ struct GlobalOptions {
   std::string as_role;
   std::string as_org;
   bool json = false;
+  // The transport (services/common/transport.h): --tls_dir / FED_TLS_DIR,
+  // else .run/tls of the checkout; --tls_name (default "operator");
+  // --insecure for plaintext.
+  std::string tls_dir;
+  std::string tls_name;
+  bool insecure = false;
 };
 
 // The global options as OptionSpecs, for parsing and help.

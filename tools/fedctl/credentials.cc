@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -14,6 +15,7 @@ namespace fedctl {
 namespace {
 
 constexpr char kRunSecret[] = ".run/secret";
+constexpr char kRunTlsCa[] = ".run/tls/ca.crt";
 
 }  // namespace
 
@@ -55,6 +57,18 @@ std::string ResolveAccessToken(const GlobalOptions& global) {
   federation::v1::Role role = ParseRole(global.as_role, "--as_role");
   return MintToken(*signer, absl::StrCat("fedctl@", CurrentUser()), global.as_org, role,
                    kMintedTokenLifetime);
+}
+
+fed::TransportOptions TransportOptionsFor(const GlobalOptions& global) {
+  fed::TransportOptions options;
+  options.insecure = global.insecure;
+  options.name = global.tls_name.empty() ? "operator" : global.tls_name;
+  options.tls_dir = global.tls_dir;
+  if (options.tls_dir.empty() && !options.insecure) {
+    const std::string ca = FindInCheckout(kRunTlsCa);
+    if (!ca.empty()) options.tls_dir = ca.substr(0, ca.size() - std::strlen("/ca.crt"));
+  }
+  return options;
 }
 
 std::string CurrentUser() {

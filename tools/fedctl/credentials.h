@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "federation/v1/common.pb.h"
 #include "services/common/auth.h"
+#include "services/common/transport.h"
 #include "tools/fedctl/cli.h"
 
 namespace fedctl {
@@ -36,6 +37,11 @@ std::string MintToken(const fed::TokenSigner& signer, const std::string& subject
 // Throws UsageError when a secret file was named but cannot be used, or
 // --as_role is not a role.
 std::string ResolveAccessToken(const GlobalOptions& global);
+
+// How to reach the services: --insecure, else --tls_dir / FED_TLS_DIR, else
+// .run/tls in the current directory or at the top of its git checkout (the
+// directory `tools/dev up` fills); the certificate named --tls_name.
+fed::TransportOptions TransportOptionsFor(const GlobalOptions& global);
 
 // The login name of whoever runs fedctl ("unknown" if it cannot be found).
 std::string CurrentUser();
