@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
+#include "tests/support/test_tls.h"
 
 namespace fedbench {
 
@@ -28,6 +29,8 @@ inline void StartBenchmark(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   fed::UseServingSettings();
+  // TLS with the test certificates, as the services speak when deployed.
+  fedtest::UseTestTransport();
   fed::InitLogging("bench");
   spdlog::set_level(spdlog::level::warn);
 }
