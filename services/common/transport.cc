@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -96,9 +95,28 @@ absl::Status CheckKeyPair(const std::string& cert_pem, const std::string& key_pe
   return absl::OkStatus();
 }
 
+// A blocking (sync API) client drives its channel's I/O only while one of
+// its threads waits on a call; between calls (a pusher sleeping before it
+// tries again, a follower backing off) the connection attempt progresses
+// only when gRPC's backup poller runs, every 5 s by default. A plaintext
+// connection needs no reads to become READY; a TLS handshake needs several,
+// so a reconnection to a restarted service took many of those 5 s steps and
+// ran into the 20 s connect deadline again and again ("Handshake read
+// failed", "tcp handshaker shutdown"). gRPC 1.51 reads the interval from the
+// environment at its first initialisation: set before any channel or
+// server exists (an interval the operator set is kept).
+void PollConnectionsOften() {
+  static const bool set = [] {
+    ::setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "100", /*overwrite=*/0);
+    return true;
+  }();
+  (void)set;
+}
+
 }  // namespace
 
 absl::StatusOr<Transport> LoadTransport(const TransportOptions& options) {
+  PollConnectionsOften();
   if (options.insecure) {
     if (!options.tls_dir.empty()) {
       return absl::InvalidArgumentError("--insecure and --tls_dir contradict each other");
@@ -157,6 +175,7 @@ TransportOptions TransportOptionsFromFlags(absl::string_view default_name) {
 }
 
 void SetTransport(absl::StatusOr<Transport> transport) {
+  PollConnectionsOften();
   auto* next = new absl::StatusOr<Transport>(std::move(transport));
   absl::MutexLock lock(&g_transport_mu);
   // The previous one is leaked on purpose: a channel being made on another

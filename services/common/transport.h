@@ -62,6 +62,11 @@ struct Transport {
   }
 };
 
+// Both LoadTransport and SetTransport also set gRPC's backup poll interval
+// to 100 ms (GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS, unless set): see
+// transport.cc, blocking clients reconnect over TLS only with it. Call one of
+// them before the process makes its first channel or server.
+//
 // Reads and checks the files `options` name: the authority, and this
 // process's certificate and key when present (they must match and be
 // current). Neither a directory nor --insecure is an error that says how to
