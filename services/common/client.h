@@ -24,7 +24,9 @@ namespace fed {
 
 // The one place where a channel to a part of the suite is opened. Every
 // service, fedctl, the benchmarks and the tests call it, so the transport
-// (plaintext on loopback today) is chosen here and nowhere else.
+// (the process's, services/common/transport.h: TLS unless --insecure) is
+// chosen here and nowhere else. A process whose transport is unset or
+// failed to load ends here, with that error.
 std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target,
                                            const grpc::ChannelArguments& arguments = {});
 
