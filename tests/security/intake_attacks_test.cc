@@ -178,4 +178,27 @@ TEST_F(SecurityTest, PushingRevision1000IsRefusedAndTheRealRevision2StillCounts)
   EXPECT_EQ(figures.totals(0).value(), 7);
 }
 
+// Attack: a token that may push nothing (a dashboard's viewer token, a
+// reviewer's, a judge's) opens push streams and writes reports as fast as it
+// can, to fill the intake's memory and put thousands of its own reports ahead
+// of the provinces' on deadline day.
+// Guards RequireSomePusher at the stream's start (PushReactor in
+// services/aggregator/push_reactor.cc): before, every report was queued for
+// the committer and only then denied, one by one.
+TEST_F(SecurityTest, ATokenThatMayPushNothingCannotQueueReports) {
+  const std::vector<v1::Report> flood(600, MakeReport("14", "2024H1", 1, {{"workshops", 1}}));
+  for (v1::Role role : {v1::ROLE_VIEWER, v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_JUDGE}) {
+    grpc::Status stream;
+    auto acks = Push(flood, As(role, "VUSTA"), &stream);
+    EXPECT_TRUE(acks.empty()) << v1::Role_Name(role) << " got " << acks.size() << " acks";
+    EXPECT_EQ(stream.error_code(), grpc::StatusCode::PERMISSION_DENIED) << v1::Role_Name(role);
+  }
+  // Sơn La's own push goes through, and is the only report stored.
+  EXPECT_EQ(PushOwn(MakeReport("14", "2024H1", 1, {{"workshops", 3}})).outcome(),
+            v1::PUSH_OUTCOME_STORED);
+  v1::Report read;
+  ASSERT_TRUE(GetReport(Reviewer(), "14", "2024H1", &read).ok());
+  EXPECT_EQ(CountOf(read, "workshops"), 3);
+}
+
 }  // namespace
