@@ -179,6 +179,7 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
     const int64_t id = storage::InsertEntry(txn, entry, author_key, who.subject);
     fed::AppendAudit(txn, who, "SubmitEntry", absl::StrCat("entry/", id), req);
     ASSIGN_OR_RETURN(*out, storage::LoadEntry(txn, id, false));
+    RedactEntry(who, now, out);
     return absl::OkStatus();
   });
 }
@@ -210,6 +211,7 @@ absl::Status Competition::WithdrawEntry(const Principal& who, const v1::Withdraw
     storage::WithdrawEntry(txn, entry.id(), req.reason());
     fed::AppendAudit(txn, who, "WithdrawEntry", absl::StrCat("entry/", entry.id()), req);
     ASSIGN_OR_RETURN(*out, storage::LoadEntry(txn, entry.id(), false));
+    RedactEntry(who, contest, out);
     return absl::OkStatus();
   });
 }
@@ -225,7 +227,7 @@ absl::Status Competition::GetEntry(const Principal& who, const v1::GetEntryReque
       return absl::PermissionDeniedError(
           absl::StrCat("entry ", entry.id(), " is not visible to ", who.subject));
     }
-    if (!ReadsEverything(who, contest)) entry.clear_judge_subjects();
+    RedactEntry(who, contest, &entry);
     *out = std::move(entry);
     return absl::OkStatus();
   });
@@ -244,6 +246,7 @@ absl::Status Competition::ListEntries(const Principal& who, const v1::ListEntrie
     for (auto& entry :
          storage::ListEntries(txn, contest.id(), req.field(), req.include_withdrawn(), all)) {
       if (!MaySeeEntry(who, contest, entry, mine.count(entry.id()) > 0)) continue;
+      RedactEntry(who, contest, &entry);
       *out->add_entries() = std::move(entry);
     }
     return absl::OkStatus();
@@ -293,6 +296,7 @@ absl::Status Competition::NominateEntry(const Principal& who, const v1::Nominate
     const int64_t id = storage::InsertEntry(txn, nominated, key, who.subject);
     fed::AppendAudit(txn, who, "NominateEntry", absl::StrCat("entry/", id), req);
     ASSIGN_OR_RETURN(*out, storage::LoadEntry(txn, id, false));
+    RedactEntry(who, target, out);
     return absl::OkStatus();
   });
 }
@@ -319,7 +323,7 @@ absl::Status Competition::GetEntryHistory(const Principal& who,
       if (!MaySeeEntry(who, contest, entry, assigned)) continue;
       visible_any = visible_any || id == start.id();
       v1::HistoryStep* step = out->add_steps();
-      if (!ReadsEverything(who, contest)) entry.clear_judge_subjects();
+      RedactEntry(who, contest, &entry);
       if (RequireResultsVisible(who, contest).ok()) {
         for (const Ranked& r : storage::LoadResults(txn, contest.id())) {
           if (r.entry_id != id) continue;

@@ -168,6 +168,7 @@ absl::Status Competition::AssignJudge(const Principal& who, const v1::AssignJudg
     }
     fed::AppendAudit(txn, who, "AssignJudge", absl::StrCat("entry/", entry.id()), req);
     ASSIGN_OR_RETURN(*out->mutable_entry(), storage::LoadEntry(txn, entry.id(), false));
+    RedactEntry(who, contest, out->mutable_entry());
     return absl::OkStatus();
   });
 }
@@ -182,7 +183,7 @@ absl::Status Competition::ListAssignments(const Principal& who,
     for (int64_t id : storage::AssignedEntries(txn, contest.id(), who.subject)) {
       v1::Assignment* a = out->add_assignments();
       ASSIGN_OR_RETURN(*a->mutable_entry(), storage::LoadEntry(txn, id, false));
-      a->mutable_entry()->clear_judge_subjects();
+      RedactEntry(who, contest, a->mutable_entry());
       if (auto sheet = storage::LoadSheet(txn, id, who.subject); sheet.ok())
         *a->mutable_sheet() = *sheet;
     }

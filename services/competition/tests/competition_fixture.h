@@ -36,6 +36,7 @@ inline Who Province(const std::string& org) {
   return {v1::ROLE_PROVINCE_REPORTER, org, "clerk@" + org};
 }
 inline Who NationalAdmin() { return {v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin@vusta"}; }
+inline Who NationalReviewer() { return {v1::ROLE_NATIONAL_REVIEWER, "VUSTA", "reviewer@vusta"}; }
 inline Who Viewer() { return {v1::ROLE_VIEWER, "VUSTA", "viewer"}; }
 inline Who Service() { return {v1::ROLE_SERVICE, "VUSTA", "reporting"}; }
 inline Who JudgeAs(const std::string& subject, const std::string& org) {

@@ -1,7 +1,7 @@
 // What the service decides about an entry rather than taking from the
 // caller: its submission time (the service's clock, inside the registration
 // window; only the national office records paper entries at an earlier
-// time).
+// time), and who sees its youth authors' ages and schools.
 #include "services/competition/tests/competition_fixture.h"
 
 namespace competition::testing {
@@ -104,6 +104,150 @@ TEST_F(EntryTimeTest, TheNationalOfficeRecordsPaperEntriesInsideTheWindowOnly) {
   EXPECT_THAT(FieldsOf(future), ElementsAre("entry.submitted_at"));
   EXPECT_THAT(future.error_message(), HasSubstr("in the future"));
   EXPECT_THAT(EntryIds(now, NationalAdmin()), ::testing::IsEmpty());
+}
+
+// Ages and schools of youth authors: the organisers and the entry's own
+// province see them; judges, national reviewers, services, viewers and other
+// provinces see the entry without them, by every route.
+class PersonalDataTest : public CompetitionTest {
+ protected:
+  static v1::Entry YouthEntry(int64_t contest, const std::string& title, const std::string& source,
+                              const std::string& author, int age, const std::string& school) {
+    v1::Entry e = MakeEntry(contest, title, source, kIT, {author});
+    e.mutable_authors(0)->set_age(age);
+    e.mutable_authors(0)->set_school(school);
+    return e;
+  }
+
+  // Whether any author of `e` carries an age or a school; the names stay.
+  static bool HasPersonalData(const v1::Entry& e) {
+    EXPECT_GT(e.authors_size(), 0);
+    for (const auto& a : e.authors()) {
+      EXPECT_FALSE(a.name().empty());
+      if (a.age() != 0 || !a.school().empty()) return true;
+    }
+    return false;
+  }
+
+  v1::Entry EntryAs(int64_t id, const Who& who) {
+    v1::GetEntryRequest req;
+    req.set_entry_id(id);
+    v1::Entry out;
+    grpc::Status s = Call(&Stub::GetEntry, who, req, &out);
+    EXPECT_TRUE(s.ok()) << who.subject << ": " << s.error_message();
+    return out;
+  }
+
+  std::map<int64_t, v1::Entry> ListAs(int64_t contest, const Who& who) {
+    v1::ListEntriesRequest req;
+    req.set_contest_id(contest);
+    v1::ListEntriesResponse out;
+    EXPECT_TRUE(Call(&Stub::ListEntries, who, req, &out).ok());
+    std::map<int64_t, v1::Entry> by_id;
+    for (const auto& e : out.entries()) by_id[e.id()] = e;
+    return by_id;
+  }
+
+  std::map<int64_t, v1::Entry> ResultsAs(int64_t contest, const Who& who) {
+    std::map<int64_t, v1::Entry> by_id;
+    const v1::GetResultsResponse results = Results(contest, who);
+    for (const auto& r : results.results()) by_id[r.entry().id()] = r.entry();
+    return by_id;
+  }
+};
+
+TEST_F(PersonalDataTest, OnlyOrganisersAndTheEntrysProvinceSeeAgesAndSchools) {
+  // The national youth creativity contest; Sơn La and Lạng Sơn each enter a pupil's work.
+  v1::Contest c = NationalContest(v1::CONTEST_KIND_YOUTH, 1);
+  c.set_title("Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng toàn quốc");
+  c.set_min_judges_per_entry(1);
+  *c.mutable_prizes() = v1::PrizeStructure();
+  c.mutable_prizes()->set_first(1);
+  const int64_t contest = Create(c, NationalAdmin());
+  ASSERT_TRUE(Move(contest, v1::CONTEST_STATE_OPEN, NationalAdmin()).ok());
+  v1::Entry out;
+  ASSERT_TRUE(
+      Submit(YouthEntry(contest, "Robot tưới rau", "14-LS", "Lường Văn An", 14, "THCS Chiềng Sinh"),
+             Province("14"), &out)
+          .ok());
+  const int64_t from14 = out.id();
+  EXPECT_TRUE(HasPersonalData(out)) << "the province that registered it";
+  ASSERT_TRUE(Submit(YouthEntry(contest, "Thùng rác thông minh", "20-DD", "Hoàng Thị Mai", 12,
+                                "THCS Hoàng Văn Thụ"),
+                     Province("20"), &out)
+                  .ok());
+  const int64_t from20 = out.id();
+
+  // While the contest runs.
+  EXPECT_TRUE(HasPersonalData(EntryAs(from14, NationalAdmin())));
+  EXPECT_TRUE(HasPersonalData(EntryAs(from14, Province("14"))));
+  const v1::Entry reviewed = EntryAs(from14, NationalReviewer());
+  EXPECT_FALSE(HasPersonalData(reviewed));
+  EXPECT_EQ(reviewed.authors(0).name(), "Lường Văn An");
+  EXPECT_EQ(reviewed.authors(0).age(), 0);
+  EXPECT_EQ(reviewed.authors(0).school(), "");
+  EXPECT_FALSE(HasPersonalData(EntryAs(from14, Service())));
+  for (const auto& [id, e] : ListAs(contest, NationalReviewer())) EXPECT_FALSE(HasPersonalData(e));
+  for (const auto& [id, e] : ListAs(contest, Service())) EXPECT_FALSE(HasPersonalData(e));
+  EXPECT_TRUE(HasPersonalData(ListAs(contest, Province("20"))[from20]));
+
+  // Judges: the work, not whose child it is.
+  AddJudge(contest, "judge-38", "38", {kIT}, NationalAdmin());
+  v1::AutoAssignRequest assign;
+  assign.set_contest_id(contest);
+  v1::AutoAssignResponse assigned;
+  ASSERT_TRUE(Call(&Stub::AutoAssign, NationalAdmin(), assign, &assigned).ok());
+  ASSERT_TRUE(Move(contest, v1::CONTEST_STATE_JUDGING, NationalAdmin()).ok());
+  const Who judge = JudgeAs("judge-38", "38");
+  v1::ListAssignmentsRequest lreq;
+  lreq.set_contest_id(contest);
+  v1::ListAssignmentsResponse mine;
+  ASSERT_TRUE(Call(&Stub::ListAssignments, judge, lreq, &mine).ok());
+  ASSERT_EQ(mine.assignments_size(), 2);
+  for (const auto& a : mine.assignments()) EXPECT_FALSE(HasPersonalData(a.entry()));
+  EXPECT_FALSE(HasPersonalData(EntryAs(from14, judge)));
+  for (const auto& [id, e] : ListAs(contest, judge)) EXPECT_FALSE(HasPersonalData(e));
+
+  // Once awarded the results are public, the children's data not.
+  ASSERT_TRUE(Score(judge, from14, 25, 35, 25).ok());
+  ASSERT_TRUE(Score(judge, from20, 20, 30, 20).ok());
+  ASSERT_TRUE(Move(contest, v1::CONTEST_STATE_CLOSED, NationalAdmin()).ok());
+  ASSERT_TRUE(Move(contest, v1::CONTEST_STATE_AWARDED, NationalAdmin()).ok());
+  for (const Who& who : {Viewer(), NationalReviewer(), Service(), judge}) {
+    for (const auto& [id, e] : ResultsAs(contest, who)) {
+      EXPECT_FALSE(HasPersonalData(e)) << who.subject << " entry " << id;
+    }
+  }
+  std::map<int64_t, v1::Entry> seen_by_20 = ResultsAs(contest, Province("20"));
+  EXPECT_FALSE(HasPersonalData(seen_by_20[from14])) << "another province's pupil";
+  EXPECT_TRUE(HasPersonalData(seen_by_20[from20])) << "its own";
+  EXPECT_FALSE(HasPersonalData(EntryAs(from14, Province("20"))));
+  EXPECT_FALSE(HasPersonalData(ListAs(contest, Viewer())[from14]));
+  EXPECT_TRUE(HasPersonalData(ResultsAs(contest, NationalAdmin())[from14]));
+
+  v1::GetEntryHistoryRequest hreq;
+  hreq.set_entry_id(from14);
+  v1::EntryHistory history;
+  ASSERT_TRUE(Call(&Stub::GetEntryHistory, Viewer(), hreq, &history).ok());
+  ASSERT_EQ(history.steps_size(), 1);
+  EXPECT_FALSE(HasPersonalData(history.steps(0).entry()));
+  ASSERT_TRUE(Call(&Stub::GetEntryHistory, Province("14"), hreq, &history).ok());
+  EXPECT_TRUE(HasPersonalData(history.steps(history.steps_size() - 1).entry()));
+}
+
+TEST_F(PersonalDataTest, TheProvincialOrganiserSeesItsContestsPupils) {
+  v1::Contest c = SonLaContest(1);
+  c.set_kind(v1::CONTEST_KIND_YOUTH);
+  c.set_title("Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng tỉnh Sơn La");
+  const int64_t contest = Create(c, Organiser("14"));
+  ASSERT_TRUE(Move(contest, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
+  const int64_t id =
+      SubmitOk(YouthEntry(contest, "Robot tưới rau", "14", "Lường Văn An", 14, "THCS Chiềng Sinh"),
+               Organiser("14"));
+  const v1::Entry seen = EntryAs(id, Organiser("14"));
+  EXPECT_EQ(seen.authors(0).age(), 14);
+  EXPECT_EQ(seen.authors(0).school(), "THCS Chiềng Sinh");
+  EXPECT_FALSE(HasPersonalData(EntryAs(id, NationalReviewer())));
 }
 
 }  // namespace
