@@ -107,14 +107,14 @@ TEST_F(ResultsTest, FewerThanFiveJudgesKeepEverySheet) {
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
   const int64_t entry = SubmitOk(MakeEntry(id, "Máy sấy", "14-LS", kAgri), Organiser("14"));
   for (const auto& [s, o] :
-       std::vector<std::pair<std::string, std::string>>{{"a", "20"}, {"b", "38"}, {"c", "14-DD"}}) {
+       std::vector<std::pair<std::string, std::string>>{{"a", "20"}, {"b", "38"}, {"c", "20-DD"}}) {
     AddJudge(id, s, o, {kAgri}, Organiser("14"));
   }
   AssignAll(id);
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_JUDGING, Organiser("14")).ok());
   ASSERT_TRUE(Score(JudgeAs("a", "20"), entry, 30, 40, 30).ok());     // 100
   ASSERT_TRUE(Score(JudgeAs("b", "38"), entry, 10, 10, 10).ok());     // 30
-  ASSERT_TRUE(Score(JudgeAs("c", "14-DD"), entry, 20, 20, 20).ok());  // 60
+  ASSERT_TRUE(Score(JudgeAs("c", "20-DD"), entry, 20, 20, 20).ok());  // 60
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_CLOSED, Organiser("14")).ok());
   EXPECT_NEAR(Results(id, Organiser("14")).results(0).final_score(), 190.0 / 3, 1e-9);
 }
