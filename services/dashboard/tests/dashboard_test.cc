@@ -17,6 +17,7 @@
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/csv.h"
 #include "services/dashboard/http_api.h"
+#include "services/dashboard/http_util.h"
 #include "services/dashboard/session.h"
 
 namespace dashboard {
