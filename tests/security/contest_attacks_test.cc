@@ -44,7 +44,7 @@ class ContestAttackTest : public fedtest::SecurityTest {
     c->set_kind(kind);
     c->set_level(level);
     c->set_organizer_code(organiser);
-    c->set_edition(1);
+    c->set_edition(next_edition_++);  // an organiser's editions are unique per kind
     c->set_year(static_cast<int>(opens.year()));
     c->set_title(absl::StrCat("Hội thi ", organiser, " ", opens.year()));
     c->add_fields(kField);
@@ -96,6 +96,7 @@ class ContestAttackTest : public fedtest::SecurityTest {
   }
 
   std::unique_ptr<v1::CompetitionService::Stub> contests_;
+  int next_edition_ = 1;
 };
 
 // Attack: Sơn La registers an entry after the registration window closed,
