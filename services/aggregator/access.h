@@ -18,6 +18,13 @@ namespace aggregator {
 
 namespace v1 = federation::v1;
 
+// Roles that may push some report: checked when a push stream opens, so that
+// any other role's stream ends with PERMISSION_DENIED before it is read.
+inline absl::Status RequireSomePusher(const fed::Principal& who) {
+  return fed::RequireRole(who,
+                          {v1::ROLE_SERVICE, v1::ROLE_NATIONAL_ADMIN, v1::ROLE_PROVINCE_REPORTER});
+}
+
 // The reporting forwarder (a service) and national admins push any
 // organisation's reports; a province only its own. A refusal becomes a DENIED
 // acknowledgement, not a failed stream.

@@ -80,6 +80,7 @@ class Aggregator {
     Directory::OrganizationList expected;
     v1::CompletenessResponse response;
   };
+  static constexpr size_t kMaxCompletenessMemo = 512;
   absl::Mutex memo_mu_;
   std::map<std::string, CompletenessMemo> completeness_memo_ ABSL_GUARDED_BY(memo_mu_);
 };

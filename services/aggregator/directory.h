@@ -50,11 +50,14 @@ class Directory {
 
  private:
   // One kind of registry answer by key: fresh for `ttl`, and the last good
-  // answer kept for when the registry cannot be asked.
+  // answer kept for when the registry cannot be asked. At most `max_entries`
+  // are kept, the least recently fetched going first: keys come from callers
+  // (any well-formed code, any day), and memory must not be theirs to fill.
   template <typename T>
   class Cache {
    public:
-    explicit Cache(absl::Duration ttl) : ttl_(ttl) {}
+    explicit Cache(absl::Duration ttl, size_t max_entries = 20000)
+        : ttl_(ttl), max_entries_(max_entries) {}
 
     // The fresh value of `key`, or `fetch()`'s answer, remembered on
     // success; an expired value when the fetch fails for a reason other
@@ -70,6 +73,7 @@ class Directory {
       absl::StatusOr<T> fetched = fetch();
       absl::MutexLock lock(&mu_);
       if (fetched.ok()) {
+        if (entries_.size() >= max_entries_ && entries_.count(key) == 0) EvictOldest();
         entries_[key] = Entry{*fetched, absl::Now()};
       } else if (fetched.status().code() == absl::StatusCode::kNotFound) {
         entries_.erase(key);  // gone from the registry: gone from here too
@@ -84,6 +88,15 @@ class Directory {
       T value;
       absl::Time fetched;
     };
+    // A scan, but only when full and fetching anyway: a registry call costs
+    // far more than walking the entries.
+    void EvictOldest() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      auto oldest = entries_.begin();
+      for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+        if (it->second.fetched < oldest->second.fetched) oldest = it;
+      }
+      if (oldest != entries_.end()) entries_.erase(oldest);
+    }
     std::optional<T> Fresh(const std::string& key) ABSL_LOCKS_EXCLUDED(mu_) {
       absl::MutexLock lock(&mu_);
       auto it = entries_.find(key);
@@ -92,6 +105,7 @@ class Directory {
     }
 
     const absl::Duration ttl_;
+    const size_t max_entries_;
     absl::Mutex fetch_mu_ ABSL_ACQUIRED_BEFORE(mu_);
     absl::Mutex mu_;
     std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);

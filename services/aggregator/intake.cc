@@ -123,8 +123,9 @@ Admission AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher
   return Admission::kRefused;
 }
 
-Intake::Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_batch)
-    : db_(db), figures_(figures), directory_(directory), max_batch_(max_batch) {
+Intake::Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_batch,
+               IntakeLimits limits)
+    : db_(db), figures_(figures), directory_(directory), max_batch_(max_batch), limits_(limits) {
   committer_ = std::thread([this] { Run(); });
 }
 
@@ -136,9 +137,46 @@ Intake::~Intake() {
   committer_.join();
 }
 
-void Intake::Submit(PushItem item) {
+absl::Status Intake::Submit(PushItem item) {
+  const std::string pusher = absl::StrCat(fed::RoleName(item.pusher.role), "|",
+                                          item.pusher.organization_code, "|", item.pusher.subject);
   absl::MutexLock lock(&mu_);
-  queue_.push_back(std::move(item));
+  std::deque<PushItem>& queue = waiting_[pusher];
+  if (static_cast<int>(queue.size()) >= limits_.max_waiting_per_pusher ||
+      waiting_count_ >= limits_.max_waiting) {
+    const bool own = static_cast<int>(queue.size()) >= limits_.max_waiting_per_pusher;
+    if (queue.empty()) waiting_.erase(pusher);
+    return absl::ResourceExhaustedError(
+        own ? absl::StrCat(limits_.max_waiting_per_pusher,
+                           " reports of this caller already wait to be written; push the rest "
+                           "again once they are acknowledged")
+            : absl::StrCat("the intake holds ", limits_.max_waiting,
+                           " reports waiting to be written; push again later"));
+  }
+  if (queue.empty()) turns_.push_back(pusher);
+  queue.push_back(std::move(item));
+  ++waiting_count_;
+  return absl::OkStatus();
+}
+
+// One report from each pusher in turn: a pusher with thousands waiting
+// delays another's report by at most one report of its own per batch.
+std::vector<PushItem> Intake::TakeBatch() {
+  std::vector<PushItem> batch;
+  while (!turns_.empty() && static_cast<int>(batch.size()) < max_batch_) {
+    std::string pusher = std::move(turns_.front());
+    turns_.pop_front();
+    auto queue = waiting_.find(pusher);
+    batch.push_back(std::move(queue->second.front()));
+    queue->second.pop_front();
+    --waiting_count_;
+    if (queue->second.empty()) {
+      waiting_.erase(queue);
+    } else {
+      turns_.push_back(std::move(pusher));
+    }
+  }
+  return batch;
 }
 
 void Intake::Run() {
@@ -146,33 +184,71 @@ void Intake::Run() {
     std::vector<PushItem> batch;
     {
       absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::HasWorkOrStopping));
-      if (queue_.empty()) return;
-      while (!queue_.empty() && static_cast<int>(batch.size()) < max_batch_) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+      if (waiting_count_ == 0) return;
+      batch = TakeBatch();
     }
     CommitBatch(batch);
   }
 }
 
+namespace {
+
+// A fault that every report of a batch would meet alike (the database
+// restarting, a serialisation conflict): retrying them one by one would only
+// meet it again.
+bool AffectsEveryReport(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kAborted;
+}
+
+}  // namespace
+
 void Intake::CommitBatch(std::vector<PushItem>& batch) {
   std::vector<v1::PushAck> acks(batch.size());
   // Refusals (not allowed, invalid) and reports that cannot be checked now
   // are decided before the transaction and cost it nothing.
-  std::vector<bool> admitted(batch.size());
+  std::vector<size_t> admitted;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (AdmitPush(batch[i].pushed, batch[i].pusher, directory_, &acks[i]) == Admission::kAdmitted) {
+      admitted.push_back(i);
+    }
+  }
+  absl::Status status = WriteAdmitted(batch, admitted, acks);
+  if (!status.ok() && !AffectsEveryReport(status)) {
+    // The database refused something in the batch that validation let
+    // through. One province's report must not fail the others' that share
+    // its commit: each is written alone, and one that still fails is left
+    // undecided (RETRY_LATER), not refused: it may be the national side's
+    // fault, and faults never become refusals.
+    spdlog::warn("event=push_batch_split size={} error=\"{}\"", admitted.size(), status.message());
+    for (size_t i : admitted) {
+      absl::Status alone = WriteAdmitted(batch, {i}, acks);
+      if (alone.ok()) continue;
+      const v1::Report& report = batch[i].pushed.report();
+      spdlog::error("event=push_not_stored org={} period={} revision={} error=\"{}\"",
+                    report.organization_code(), report.period(), report.revision(),
+                    alone.message());
+      acks[i] = AckFor(batch[i].pushed, v1::PUSH_OUTCOME_RETRY_LATER);
+      acks[i].set_detail(absl::StrCat("the national database could not store this report (",
+                                      alone.message(), "); nothing was stored"));
+    }
+    status = absl::OkStatus();
+  } else if (!status.ok()) {
+    spdlog::warn("event=push_batch_failed size={} error=\"{}\"", batch.size(), status.message());
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(status, acks[i]);
+}
+
+absl::Status Intake::WriteAdmitted(std::vector<PushItem>& batch, const std::vector<size_t>& items,
+                                   std::vector<v1::PushAck>& acks) {
   std::vector<storage::Key> keys(batch.size());
   std::vector<storage::Key> admitted_keys;
   std::vector<int32_t> revisions;
-  for (size_t i = 0; i < batch.size(); ++i) {
+  for (size_t i : items) {
     const v1::Report& report = batch[i].pushed.report();
     keys[i] = {report.organization_code(), report.period()};
-    admitted[i] =
-        AdmitPush(batch[i].pushed, batch[i].pusher, directory_, &acks[i]) == Admission::kAdmitted;
-    if (admitted[i]) {
-      admitted_keys.push_back(keys[i]);
-      revisions.push_back(report.revision());
-    }
+    admitted_keys.push_back(keys[i]);
+    revisions.push_back(report.revision());
   }
   std::vector<Standing> applied;
   absl::Status status = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
@@ -187,8 +263,7 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
     std::vector<storage::ChangeRow> changes;
     std::vector<size_t> stored_items;
     std::map<storage::Key, size_t> row_of_key;  // several revisions of one report in a batch
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (!admitted[i]) continue;
+    for (size_t i : items) {
       const v1::Report& report = batch[i].pushed.report();
       const storage::Key& key = keys[i];
       acks[i] = AckFor(batch[i].pushed, v1::PUSH_OUTCOME_UNSPECIFIED);
@@ -294,10 +369,8 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
   });
   if (status.ok()) {
     for (auto& s : applied) figures_.Apply(std::move(s));
-  } else {
-    spdlog::warn("event=push_batch_failed size={} error=\"{}\"", batch.size(), status.message());
   }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(status, acks[i]);
+  return status;
 }
 
 }  // namespace aggregator

@@ -1,13 +1,21 @@
 // Group commit of pushed reports: every push stream hands its reports to
-// one queue; a committer thread takes up to `max_batch` of them at a time,
+// the intake; a committer thread takes up to `max_batch` of them at a time,
 // decides each (stored / duplicate / stale / conflict / invalid), writes the
 // stored ones in ONE transaction, then acknowledges each individually. Under
 // load, many reports share a commit; alone, a report commits at once.
+//
+// The intake is shared by 34 provinces that do not trust each other, so
+// neither its memory nor its order may be one pusher's to take: reports wait
+// in one queue per pusher, batches take from the queues in turn, and what
+// may wait is bounded per pusher and in all (RESOURCE_EXHAUSTED beyond).
 #pragma once
 
 #include <deque>
 #include <functional>
+#include <map>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -31,26 +39,49 @@ struct PushItem {
   absl::Time received = absl::Now();
 };
 
+// How many pushed reports may wait for the committer. A stream holds at most
+// PushReactor::kMaxInFlight (512) unacknowledged reports, so the per-pusher
+// bound is what stops one token opening streams until memory runs out.
+struct IntakeLimits {
+  int max_waiting = 16384;            // in all
+  int max_waiting_per_pusher = 4096;  // per token (role, organisation, subject)
+};
+
 class Intake {
  public:
-  Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_batch);
+  Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_batch,
+         IntakeLimits limits = IntakeLimits());
   ~Intake();  // acknowledges what is queued, then stops
 
-  void Submit(PushItem item);
+  // Queues `item`; its `done` is called once it is decided. RESOURCE_EXHAUSTED
+  // when its pusher, or the intake as a whole, already has as many reports
+  // waiting as the limits allow: the item is dropped undecided and `done` is
+  // never called.
+  absl::Status Submit(PushItem item);
 
  private:
   void Run();
+  std::vector<PushItem> TakeBatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CommitBatch(std::vector<PushItem>& batch);
+  // Writes the admitted reports `items` of `batch` in one transaction and
+  // fills their acks; the figures follow only when it commits.
+  absl::Status WriteAdmitted(std::vector<PushItem>& batch, const std::vector<size_t>& items,
+                             std::vector<v1::PushAck>& acks);
   bool HasWorkOrStopping() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return stopping_ || !queue_.empty();
+    return stopping_ || waiting_count_ > 0;
   }
 
   fed::DbPool& db_;
   Figures& figures_;
   Directory& directory_;
   const int max_batch_;
+  const IntakeLimits limits_;
   absl::Mutex mu_;
-  std::deque<PushItem> queue_ ABSL_GUARDED_BY(mu_);
+  // Reports waiting, by pusher; `turns` holds each pusher with reports
+  // waiting once, in the order its next report is taken.
+  std::map<std::string, std::deque<PushItem>> waiting_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::string> turns_ ABSL_GUARDED_BY(mu_);
+  int waiting_count_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread committer_;
 };

@@ -19,6 +19,11 @@
 ABSL_FLAG(std::string, registry_target, fed::DefaultAddress("registry"),
           "Address of the registry service.");
 ABSL_FLAG(int, push_batch, 200, "Most pushed reports written in one transaction.");
+ABSL_FLAG(int, push_waiting_limit, aggregator::IntakeLimits().max_waiting,
+          "Most pushed reports waiting to be written, in all; beyond it a push stream ends with "
+          "RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, push_waiting_per_caller, aggregator::IntakeLimits().max_waiting_per_pusher,
+          "Most pushed reports of one token waiting to be written.");
 ABSL_FLAG(absl::Duration, feed_heartbeat, absl::Seconds(5),
           "How often a quiet WatchChanges stream gets a heartbeat.");
 ABSL_FLAG(int, feed_retention_days, 400,
@@ -54,8 +59,11 @@ int main(int argc, char** argv) {
           std::exit(1);
         }
         spdlog::info("event=figures_loaded last_sequence={}", figures.last_sequence());
+        aggregator::IntakeLimits limits;
+        limits.max_waiting = absl::GetFlag(FLAGS_push_waiting_limit);
+        limits.max_waiting_per_pusher = absl::GetFlag(FLAGS_push_waiting_per_caller);
         intake = std::make_unique<aggregator::Intake>(*deps.db, figures, *directory,
-                                                      absl::GetFlag(FLAGS_push_batch));
+                                                      absl::GetFlag(FLAGS_push_batch), limits);
         aggregator::FeedTail::Options feed;
         feed.heartbeat = absl::GetFlag(FLAGS_feed_heartbeat);
         tail = std::make_unique<aggregator::FeedTail>(*deps.db, figures, feed);

@@ -1,5 +1,7 @@
 #include "services/aggregator/push_reactor.h"
 
+#include "services/aggregator/access.h"
+
 #include "services/common/log.h"
 #include "services/common/status.h"
 
@@ -9,6 +11,11 @@ PushReactor::PushReactor(Intake* intake, absl::StatusOr<fed::Principal> who) : i
   absl::MutexLock lock(&mu_);
   if (!who.ok()) {
     failure_ = who.status();
+    reads_done_ = true;
+  } else if (absl::Status may_push = RequireSomePusher(*who); !may_push.ok()) {
+    // Refused before anything is read: a role that may push nothing must
+    // not fill the intake with reports only to have each denied.
+    failure_ = may_push;
     reads_done_ = true;
   } else {
     who_ = *who;
@@ -22,11 +29,18 @@ void PushReactor::OnReadDone(bool ok) {
   if (!ok) {
     reads_done_ = true;  // the pusher has sent everything (or went away)
   } else {
-    ++in_flight_;
-    intake_->Submit(PushItem{
+    absl::Status queued = intake_->Submit(PushItem{
         std::move(incoming_), who_,
         [this](const absl::Status& status, const v1::PushAck& ack) { Acknowledge(status, ack); }});
     incoming_.Clear();
+    if (queued.ok()) {
+      ++in_flight_;
+    } else {
+      // Back-pressure: the stream ends with RESOURCE_EXHAUSTED once what was
+      // already queued is acknowledged; the pusher pushes the rest later.
+      if (failure_.ok()) failure_ = queued;
+      reads_done_ = true;
+    }
   }
   Advance();
 }

@@ -1,7 +1,8 @@
 // The PushReports stream: reads reports as they come, hands them to the
 // group committer, and writes one acknowledgement per report as soon as it is
 // durable (or refused). A bounded number of reports may await their ack, so a
-// fast pusher is slowed to the database's pace instead of filling memory.
+// fast pusher is slowed to the database's pace instead of filling memory; a
+// stream the intake cannot take more from ends with RESOURCE_EXHAUSTED.
 #pragma once
 
 #include <deque>
@@ -16,7 +17,8 @@ namespace aggregator {
 
 class PushReactor final : public grpc::ServerBidiReactor<v1::PushedReport, v1::PushAck> {
  public:
-  // Starts reading at once; finishes with UNAUTHENTICATED when `who` is an error.
+  // Starts reading at once; finishes with UNAUTHENTICATED when `who` is an
+  // error and PERMISSION_DENIED when its role may push no report.
   PushReactor(Intake* intake, absl::StatusOr<fed::Principal> who);
 
   void OnReadDone(bool ok) override;

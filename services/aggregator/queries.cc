@@ -161,6 +161,15 @@ absl::Status Aggregator::GetCompleteness(const Principal& who, const v1::Complet
     if (req.include_reporters()) *out->add_reporters() = std::move(status);
   }
   absl::MutexLock lock(&memo_mu_);
+  if (completeness_memo_.size() >= kMaxCompletenessMemo) {
+    // Bounded: the keys are the callers' (any period, any day). Answers built
+    // before the last change are of no use any more; if that frees nothing,
+    // start over.
+    for (auto it = completeness_memo_.begin(); it != completeness_memo_.end();) {
+      it = it->second.sequence != sequence ? completeness_memo_.erase(it) : std::next(it);
+    }
+    if (completeness_memo_.size() >= kMaxCompletenessMemo) completeness_memo_.clear();
+  }
   completeness_memo_[memo_key] = {sequence, expected, *out};
   return absl::OkStatus();
 }

@@ -215,13 +215,19 @@ v1::Report ReportFromRow(const pqxx::row& row) {
   report.set_decided_by(row[4].as<std::string>());
   report.set_due_date(row[5].is_null() ? "" : row[5].as<std::string>());
   report.set_timely(!row[6].is_null() && row[6].as<bool>());
+  // The payload holds the report as pushed, with the time its pusher stated;
+  // the times shown are the ones the intake decided and recorded.
+  SetTimestamp(row[7].as<int64_t>(), report.mutable_submitted_at());
+  SetTimestamp(row[8].as<int64_t>(), report.mutable_received_at());
   return report;
 }
 
 constexpr char kRevisionColumns[] =
     "SELECT v.payload::text, v.decision, v.decision_comment,"
     " (extract(epoch FROM v.decided_at) * 1000000)::bigint, v.decided_by,"
-    " to_char(r.due_date, 'YYYY-MM-DD'), r.timely"
+    " to_char(r.due_date, 'YYYY-MM-DD'), r.timely,"
+    " (extract(epoch FROM v.submitted_at) * 1000000)::bigint,"
+    " (extract(epoch FROM v.received_at) * 1000000)::bigint"
     " FROM report_revisions v LEFT JOIN reports r"
     " ON r.organization_code = v.organization_code AND r.period = v.period"
     " WHERE v.organization_code = $1 AND v.period = $2";

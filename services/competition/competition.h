@@ -72,6 +72,13 @@ class Competition {
   // Returns false when the registry could not be asked (status in *error).
   bool CheckOrganization(fed::Violations& v, const std::string& field, const std::string& code,
                          absl::Status* error);
+  // An organisation's place in the registry's tree; a code the registry does
+  // not know is a lineage of itself (judging.cc).
+  absl::StatusOr<Lineage> LineageOf(const std::string& code);
+  // Why a judge of `judge_org` must not score entries from `source_org`,
+  // empty when they may; UNAVAILABLE when the registry cannot tell (judging.cc).
+  absl::StatusOr<std::string> ConflictBetween(const std::string& judge_org,
+                                              const std::string& source_org);
 
   fed::DbPool& db_;
   Directory& directory_;

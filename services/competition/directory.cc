@@ -57,4 +57,25 @@ absl::StatusOr<std::string> Directory::ProvinceOf(const std::string& code) {
   return current;
 }
 
+absl::StatusOr<Lineage> Directory::LineageOf(const std::string& code) {
+  Lineage lineage;
+  std::string current = code;
+  // The registry's tree is shallow (national union, provincial union, member
+  // association, collective member); the bound only guards against a cycle.
+  for (int depth = 0; depth < 8 && !current.empty(); ++depth) {
+    auto org = Organization(current);
+    if (!org.ok()) return org.status();
+    if (org->kind() == v1::ORGANIZATION_KIND_NATIONAL_UNION) {
+      if (lineage.chain.empty()) lineage.chain.push_back(org->code());
+      break;
+    }
+    lineage.chain.push_back(org->code());
+    if (org->kind() == v1::ORGANIZATION_KIND_PROVINCIAL_UNION && lineage.province.empty()) {
+      lineage.province = org->code();
+    }
+    current = org->parent_code();
+  }
+  return lineage;
+}
+
 }  // namespace competition

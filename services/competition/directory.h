@@ -1,5 +1,5 @@
 // What the competition service needs from the registry (does an organisation
-// exist, which province it belongs to), fetched over gRPC with the service's
+// exist, which province it belongs to, what is above it), fetched over gRPC with the service's
 // own token and cached briefly: organisations change a few times a year.
 #pragma once
 
@@ -15,6 +15,7 @@
 #include "federation/v1/registry.grpc.pb.h"
 #include "services/common/auth.h"
 #include "services/common/client.h"
+#include "services/competition/scoring.h"
 
 namespace competition {
 
@@ -29,6 +30,9 @@ class Directory {
   // The provincial union an organisation belongs to (itself for a provincial
   // union, "VUSTA" for the national union and its direct members).
   absl::StatusOr<std::string> ProvinceOf(const std::string& code);
+  // The organisation's parent chain below the national union and its
+  // provincial union, for the conflict-of-interest rule (scoring.h).
+  absl::StatusOr<Lineage> LineageOf(const std::string& code);
 
  private:
   struct Entry {

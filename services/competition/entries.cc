@@ -38,6 +38,26 @@ absl::Status RequireOpen(const v1::Contest& c) {
                    "; entries are accepted only while it is OPEN"));
 }
 
+// Whether `day` falls in the contest's registration window (inclusive). A
+// window that does not parse was refused when the contest was written; it
+// limits nothing here.
+bool InRegistrationWindow(const v1::Contest& c, absl::CivilDay day) {
+  auto opens = fed::ParseDate(c.registration_opens());
+  auto closes = fed::ParseDate(c.registration_closes());
+  return !opens.ok() || !closes.ok() || (day >= *opens && day <= *closes);
+}
+
+// Registration by the service's clock: outside the window is a state of the
+// world (the window is closed, or not open yet), not a bad request.
+absl::Status RequireRegistrationOpenOn(const v1::Contest& c, absl::CivilDay today) {
+  if (InRegistrationWindow(c, today)) return absl::OkStatus();
+  const bool early = fed::FormatDate(today) < c.registration_opens();
+  return absl::FailedPreconditionError(
+      absl::StrCat("registration for contest ", c.id(), " is ", early ? "not open yet" : "closed",
+                   ": its window is ", c.registration_opens(), " to ", c.registration_closes(),
+                   " and it is ", fed::FormatDate(today), " in Vietnam"));
+}
+
 bool IsPrize(v1::Prize p) { return p >= v1::PRIZE_FIRST && p <= v1::PRIZE_CONSOLATION; }
 
 // Whether the stored records let `entry` go on to `target` now: a prize of an
@@ -98,16 +118,29 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
     v.Add("entry.field",
           absl::StrCat("\"", entry.field(), "\" is not a field of contest ", contest.id()));
   }
-  if (entry.submitted_at().seconds() == 0) {
-    entry.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(absl::Now()));
-  }
-  const absl::CivilDay day = DayOf(entry.submitted_at());
-  auto opens = fed::ParseDate(contest.registration_opens());
-  auto closes = fed::ParseDate(contest.registration_closes());
-  if (opens.ok() && closes.ok() && (day < *opens || day > *closes)) {
-    v.Add("entry.submitted_at",
-          absl::StrCat(fed::FormatDate(day), " is outside the registration window ",
-                       contest.registration_opens(), " to ", contest.registration_closes()));
+  // When it was submitted is the service's clock: a province cannot slip an
+  // entry in after registration closed by dating it earlier. Only the
+  // national office records entries that arrived on paper, at the time
+  // they arrived, which must be a real moment of the window.
+  const absl::Time now = absl::Now();
+  const bool stated = who.role == v1::ROLE_NATIONAL_ADMIN && entry.has_submitted_at() &&
+                      (entry.submitted_at().seconds() != 0 || entry.submitted_at().nanos() != 0);
+  if (stated) {
+    const absl::Time at = absl::FromUnixSeconds(entry.submitted_at().seconds()) +
+                          absl::Nanoseconds(entry.submitted_at().nanos());
+    if (at > now) {
+      v.Add("entry.submitted_at",
+            absl::StrCat(absl::FormatTime(absl::RFC3339_sec, at, fed::VietnamTimeZone()),
+                         " is in the future; a stated time records an entry already received"));
+    } else if (!InRegistrationWindow(contest, DayOf(entry.submitted_at()))) {
+      v.Add("entry.submitted_at",
+            absl::StrCat(fed::FormatDate(DayOf(entry.submitted_at())),
+                         " is outside the registration window ", contest.registration_opens(),
+                         " to ", contest.registration_closes()));
+    }
+  } else {
+    entry.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(now));
+    entry.mutable_submitted_at()->set_nanos(0);
   }
   absl::Status registry_error;
   if (!CheckOrganization(v, "entry.source_organization_code", entry.source_organization_code(),
@@ -126,6 +159,7 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
   }
   RETURN_IF_ERROR(v.ToStatus());
   RETURN_IF_ERROR(RequireOpen(contest));
+  if (!stated) RETURN_IF_ERROR(RequireRegistrationOpenOn(contest, DayOf(entry.submitted_at())));
   entry.clear_id();
   entry.clear_withdrawn();
   entry.clear_withdrawal_reason();
@@ -135,6 +169,8 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     ASSIGN_OR_RETURN(v1::Contest now, storage::LoadContest(txn, entry.contest_id(), true));
     RETURN_IF_ERROR(RequireOpen(now));
+    // The window may have been moved meanwhile (windows change until awarding).
+    if (!stated) RETURN_IF_ERROR(RequireRegistrationOpenOn(now, DayOf(entry.submitted_at())));
     if (int64_t same = storage::FindSameWork(txn, now.id(), entry.title(), author_key); same != 0) {
       return absl::AlreadyExistsError(
           absl::StrCat("entry.title: the same authors already entered \"", entry.title(),
@@ -143,6 +179,7 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
     const int64_t id = storage::InsertEntry(txn, entry, author_key, who.subject);
     fed::AppendAudit(txn, who, "SubmitEntry", absl::StrCat("entry/", id), req);
     ASSIGN_OR_RETURN(*out, storage::LoadEntry(txn, id, false));
+    RedactEntry(who, now, out);
     return absl::OkStatus();
   });
 }
@@ -174,6 +211,7 @@ absl::Status Competition::WithdrawEntry(const Principal& who, const v1::Withdraw
     storage::WithdrawEntry(txn, entry.id(), req.reason());
     fed::AppendAudit(txn, who, "WithdrawEntry", absl::StrCat("entry/", entry.id()), req);
     ASSIGN_OR_RETURN(*out, storage::LoadEntry(txn, entry.id(), false));
+    RedactEntry(who, contest, out);
     return absl::OkStatus();
   });
 }
@@ -189,7 +227,7 @@ absl::Status Competition::GetEntry(const Principal& who, const v1::GetEntryReque
       return absl::PermissionDeniedError(
           absl::StrCat("entry ", entry.id(), " is not visible to ", who.subject));
     }
-    if (!ReadsEverything(who, contest)) entry.clear_judge_subjects();
+    RedactEntry(who, contest, &entry);
     *out = std::move(entry);
     return absl::OkStatus();
   });
@@ -208,6 +246,7 @@ absl::Status Competition::ListEntries(const Principal& who, const v1::ListEntrie
     for (auto& entry :
          storage::ListEntries(txn, contest.id(), req.field(), req.include_withdrawn(), all)) {
       if (!MaySeeEntry(who, contest, entry, mine.count(entry.id()) > 0)) continue;
+      RedactEntry(who, contest, &entry);
       *out->add_entries() = std::move(entry);
     }
     return absl::OkStatus();
@@ -257,6 +296,7 @@ absl::Status Competition::NominateEntry(const Principal& who, const v1::Nominate
     const int64_t id = storage::InsertEntry(txn, nominated, key, who.subject);
     fed::AppendAudit(txn, who, "NominateEntry", absl::StrCat("entry/", id), req);
     ASSIGN_OR_RETURN(*out, storage::LoadEntry(txn, id, false));
+    RedactEntry(who, target, out);
     return absl::OkStatus();
   });
 }
@@ -283,7 +323,7 @@ absl::Status Competition::GetEntryHistory(const Principal& who,
       if (!MaySeeEntry(who, contest, entry, assigned)) continue;
       visible_any = visible_any || id == start.id();
       v1::HistoryStep* step = out->add_steps();
-      if (!ReadsEverything(who, contest)) entry.clear_judge_subjects();
+      RedactEntry(who, contest, &entry);
       if (RequireResultsVisible(who, contest).ok()) {
         for (const Ranked& r : storage::LoadResults(txn, contest.id())) {
           if (r.entry_id != id) continue;

@@ -1,5 +1,6 @@
 // Judges, panels per field, assignment (automatic and manual, never with a
 // conflict of interest) and score sheets.
+#include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -27,8 +28,9 @@ absl::Status RequireAssigningState(const v1::Contest& c) {
 // The request names a real judge and entry; whether the assignment can change
 // now depends on what is stored (README: FAILED_PRECONDITION for a conflict
 // or a withdrawn entry, NOT_FOUND / ALREADY_EXISTS for the assignment itself).
+// `conflict` is why the judge must not score the entry (empty: no conflict).
 absl::Status AssignmentChangeAllowed(pqxx::work& txn, const v1::AssignJudgeRequest& req,
-                                     const v1::Entry& entry, const v1::Judge& judge) {
+                                     const v1::Entry& entry, const std::string& conflict) {
   if (entry.withdrawn()) {
     return absl::FailedPreconditionError(absl::StrCat("entry ", entry.id(), " was withdrawn"));
   }
@@ -44,10 +46,10 @@ absl::Status AssignmentChangeAllowed(pqxx::work& txn, const v1::AssignJudgeReque
     }
     return absl::OkStatus();
   }
-  if (Conflicted(judge.organization_code(), entry.source_organization_code())) {
+  if (!conflict.empty()) {
     return absl::FailedPreconditionError(absl::StrCat("conflict of interest: ", req.judge_subject(),
-                                                      " belongs to ", judge.organization_code(),
-                                                      ", where entry ", entry.id(), " comes from"));
+                                                      " may not judge entry ", entry.id(), ": ",
+                                                      conflict));
   }
   if (assigned) {
     return absl::AlreadyExistsError(
@@ -57,6 +59,20 @@ absl::Status AssignmentChangeAllowed(pqxx::work& txn, const v1::AssignJudgeReque
 }
 
 }  // namespace
+
+absl::StatusOr<Lineage> Competition::LineageOf(const std::string& code) {
+  auto lineage = directory_.LineageOf(code);
+  // A code the registry no longer knows still conflicts with itself.
+  if (lineage.status().code() == absl::StatusCode::kNotFound) return LineageOfCode(code);
+  return lineage;
+}
+
+absl::StatusOr<std::string> Competition::ConflictBetween(const std::string& judge_org,
+                                                         const std::string& source_org) {
+  ASSIGN_OR_RETURN(Lineage judge, LineageOf(judge_org));
+  ASSIGN_OR_RETURN(Lineage source, LineageOf(source_org));
+  return ConflictOfInterest(judge, source);
+}
 
 absl::Status Competition::AddJudge(const Principal& who, const v1::AddJudgeRequest& req,
                                    v1::Judge* out) {
@@ -114,19 +130,31 @@ absl::Status Competition::AutoAssign(const Principal& who, const v1::AutoAssignR
     ASSIGN_OR_RETURN(v1::Contest contest, storage::LoadContest(txn, req.contest_id(), true));
     RETURN_IF_ERROR(RequireOrganiser(who, contest));
     RETURN_IF_ERROR(RequireAssigningState(contest));
+    // Each organisation's place in the registry's tree, asked once per code
+    // (the directory caches them across calls too).
+    std::map<std::string, Lineage> lineages;
+    auto lineage_of = [&](const std::string& code) -> absl::StatusOr<Lineage> {
+      if (auto it = lineages.find(code); it != lineages.end()) return it->second;
+      ASSIGN_OR_RETURN(Lineage lineage, LineageOf(code));
+      return lineages[code] = std::move(lineage);
+    };
     std::vector<JudgeSlot> judges;
     for (const auto& j : storage::ListJudges(txn, contest.id())) {
+      ASSIGN_OR_RETURN(Lineage lineage, lineage_of(j.organization_code()));
       judges.push_back({j.subject(),
                         j.organization_code(),
                         {j.fields().begin(), j.fields().end()},
-                        j.assigned()});
+                        j.assigned(),
+                        std::move(lineage)});
     }
     std::vector<EntrySlot> entries;
     for (const auto& e : storage::ListEntries(txn, contest.id(), "", false, true)) {
+      ASSIGN_OR_RETURN(Lineage lineage, lineage_of(e.source_organization_code()));
       entries.push_back({e.id(),
                          e.field(),
                          e.source_organization_code(),
-                         {e.judge_subjects().begin(), e.judge_subjects().end()}});
+                         {e.judge_subjects().begin(), e.judge_subjects().end()},
+                         std::move(lineage)});
     }
     AssignmentPlan plan = PlanAssignment(entries, judges, contest.min_judges_per_entry());
     if (!plan.shortfalls.empty()) {
@@ -160,7 +188,12 @@ absl::Status Competition::AssignJudge(const Principal& who, const v1::AssignJudg
             absl::StrCat("\"", req.judge_subject(), "\" is not a judge of contest ", contest.id()));
       return v.ToStatus();
     }
-    RETURN_IF_ERROR(AssignmentChangeAllowed(txn, req, entry, *judge));
+    std::string conflict;
+    if (!req.remove()) {
+      ASSIGN_OR_RETURN(
+          conflict, ConflictBetween(judge->organization_code(), entry.source_organization_code()));
+    }
+    RETURN_IF_ERROR(AssignmentChangeAllowed(txn, req, entry, conflict));
     if (req.remove()) {
       storage::DeleteAssignment(txn, entry.id(), req.judge_subject());
     } else {
@@ -168,6 +201,7 @@ absl::Status Competition::AssignJudge(const Principal& who, const v1::AssignJudg
     }
     fed::AppendAudit(txn, who, "AssignJudge", absl::StrCat("entry/", entry.id()), req);
     ASSIGN_OR_RETURN(*out->mutable_entry(), storage::LoadEntry(txn, entry.id(), false));
+    RedactEntry(who, contest, out->mutable_entry());
     return absl::OkStatus();
   });
 }
@@ -182,7 +216,7 @@ absl::Status Competition::ListAssignments(const Principal& who,
     for (int64_t id : storage::AssignedEntries(txn, contest.id(), who.subject)) {
       v1::Assignment* a = out->add_assignments();
       ASSIGN_OR_RETURN(*a->mutable_entry(), storage::LoadEntry(txn, id, false));
-      a->mutable_entry()->clear_judge_subjects();
+      RedactEntry(who, contest, a->mutable_entry());
       if (auto sheet = storage::LoadSheet(txn, id, who.subject); sheet.ok())
         *a->mutable_sheet() = *sheet;
     }
@@ -207,11 +241,22 @@ absl::Status Competition::SubmitScoreSheet(const Principal& who,
       return absl::PermissionDeniedError(
           absl::StrCat("entry ", entry.id(), " is not assigned to ", who.subject));
     }
-    if (auto judge = storage::LoadJudge(txn, contest.id(), who.subject);
-        judge.ok() && Conflicted(judge->organization_code(), entry.source_organization_code())) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("conflict of interest: entry ", entry.id(), " comes from ",
-                       entry.source_organization_code(), ", the judge's own organisation"));
+    // Checked again here, not only when assigning: the registry's tree or the
+    // judge's organisation may have changed since, and the token's
+    // organisation counts as much as the one on the panel.
+    std::set<std::string> judge_orgs;
+    if (auto judge = storage::LoadJudge(txn, contest.id(), who.subject); judge.ok()) {
+      judge_orgs.insert(judge->organization_code());
+    }
+    if (!who.organization_code.empty()) judge_orgs.insert(who.organization_code);
+    for (const std::string& org : judge_orgs) {
+      ASSIGN_OR_RETURN(std::string conflict,
+                       ConflictBetween(org, entry.source_organization_code()));
+      if (!conflict.empty()) {
+        return absl::PermissionDeniedError(absl::StrCat("conflict of interest: ", who.subject,
+                                                        " may not score entry ", entry.id(), ": ",
+                                                        conflict));
+      }
     }
     fed::Violations v;
     ValidateSheet(v, sheet, contest, "sheet.");

@@ -52,6 +52,7 @@ absl::Status Competition::GetResults(const Principal& who, const v1::GetResultsR
       if (it == entries.end()) continue;
       v1::Result* result = out->add_results();
       *result->mutable_entry() = it->second;
+      RedactEntry(who, contest, result->mutable_entry());
       result->set_sheets(r.score.sheets);
       result->set_final_score(r.score.value());
       result->set_rank(r.rank);

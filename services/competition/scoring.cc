@@ -18,6 +18,28 @@ bool HasAtMostTwoDecimals(double points) {
   return std::fabs(points * 100.0 - std::round(points * 100.0)) < 1e-6;
 }
 
+Lineage LineageOfCode(const std::string& code) { return Lineage{{code}, ""}; }
+
+std::string ConflictOfInterest(const Lineage& judge, const Lineage& source) {
+  if (judge.chain.empty() || source.chain.empty()) return "";
+  const std::string& j = judge.chain.front();
+  const std::string& e = source.chain.front();
+  if (j == e) return absl::StrCat("the judge's organisation ", j, " is where the entry comes from");
+  if (std::find(source.chain.begin(), source.chain.end(), j) != source.chain.end()) {
+    return absl::StrCat("the judge's organisation ", j, " is above ", e,
+                        ", where the entry comes from");
+  }
+  if (std::find(judge.chain.begin(), judge.chain.end(), e) != judge.chain.end()) {
+    return absl::StrCat("the judge's organisation ", j, " is under ", e,
+                        ", where the entry comes from");
+  }
+  if (!judge.province.empty() && judge.province == source.province) {
+    return absl::StrCat("the judge's organisation ", j, " and ", e,
+                        ", where the entry comes from, are both in province ", judge.province);
+  }
+  return "";
+}
+
 AssignmentPlan PlanAssignment(const std::vector<EntrySlot>& entries, std::vector<JudgeSlot>& judges,
                               int min_judges) {
   AssignmentPlan plan;
@@ -30,13 +52,24 @@ AssignmentPlan PlanAssignment(const std::vector<EntrySlot>& entries, std::vector
   for (size_t i : order) {
     for (const auto& field : judges[i].fields) panels[field].push_back(i);
   }
+  // A slot whose lineage was not filled in still conflicts with its own
+  // organisation: never less than the exact rule.
+  std::vector<Lineage> judge_lineage, entry_lineage;
+  for (const auto& j : judges) {
+    judge_lineage.push_back(j.lineage.chain.empty() ? LineageOfCode(j.organization_code)
+                                                    : j.lineage);
+  }
+  for (const auto& e : entries) {
+    entry_lineage.push_back(e.lineage.chain.empty() ? LineageOfCode(e.source_organization_code)
+                                                    : e.lineage);
+  }
   // Most constrained entries first (fewest eligible judges), so that the
   // judges they depend on are not used up by entries that had a choice.
   std::vector<std::pair<size_t, size_t>> by_choice;  // (eligible judges, index)
   for (size_t k = 0; k < entries.size(); ++k) {
     size_t eligible = 0;
     for (size_t i : panels[entries[k].field]) {
-      if (!Conflicted(judges[i].organization_code, entries[k].source_organization_code)) ++eligible;
+      if (!Conflicted(judge_lineage[i], entry_lineage[k])) ++eligible;
     }
     by_choice.emplace_back(eligible, k);
   }
@@ -52,8 +85,7 @@ AssignmentPlan PlanAssignment(const std::vector<EntrySlot>& entries, std::vector
       size_t best_index = 0;
       for (size_t i : panel) {
         const JudgeSlot& judge = judges[i];
-        if (taken.count(judge.subject) ||
-            Conflicted(judge.organization_code, entry.source_organization_code)) {
+        if (taken.count(judge.subject) || Conflicted(judge_lineage[i], entry_lineage[k])) {
           continue;
         }
         if (best == nullptr || judge.load < best->load) {

@@ -23,11 +23,39 @@ bool HasAtMostTwoDecimals(double points);
 // Assignment
 // ---------------------------------------------------------------------------
 
+// Where an organisation sits in the registry's tree, as far as conflicts of
+// interest go (Directory::LineageOf reads it from the registry).
+struct Lineage {
+  // The organisation itself first, then its parent, its parent's parent...
+  // up to but not including the national union: the national union is above
+  // every organisation, so counting it would bar its own staff from judging
+  // anything.
+  std::vector<std::string> chain;
+  // Its provincial union; empty for the national union and the organisations
+  // directly under it (national member associations are not one province).
+  std::string province;
+};
+
+// A lineage of just `code`, for an organisation nothing is known about.
+Lineage LineageOfCode(const std::string& code);
+
+// Why a judge from `judge` must not score an entry from `source`, or empty
+// when they may. A conflict of interest is more than one organisation: a
+// provincial union's judge has a stake in its member associations' entries
+// and they in each other's (one province's prizes, one province's report),
+// so it exists when the two are the same organisation, one is above the
+// other in the registry's tree, or both belong to the same provincial union.
+std::string ConflictOfInterest(const Lineage& judge, const Lineage& source);
+inline bool Conflicted(const Lineage& judge, const Lineage& source) {
+  return !ConflictOfInterest(judge, source).empty();
+}
+
 struct JudgeSlot {
   std::string subject;
   std::string organization_code;
   std::vector<std::string> fields;
   int load = 0;  // assignments already held
+  Lineage lineage;
 };
 
 struct EntrySlot {
@@ -35,6 +63,7 @@ struct EntrySlot {
   std::string field;
   std::string source_organization_code;
   std::vector<std::string> assigned;  // judges already assigned
+  Lineage lineage;
 };
 
 struct AssignmentPlan {
@@ -44,13 +73,8 @@ struct AssignmentPlan {
   std::vector<std::string> shortfalls;
 };
 
-// A judge may score an entry unless it comes from the judge's own organisation.
-inline bool Conflicted(const std::string& judge_org, const std::string& source_org) {
-  return judge_org == source_org;
-}
-
 // Gives each entry judges from its field's panel until it has `min_judges`,
-// never a conflicted one, always the least loaded eligible judge (ties by
+// never a conflicted one (by their lineages), always the least loaded eligible judge (ties by
 // subject, so the plan is deterministic). Updates the loads in `judges`.
 AssignmentPlan PlanAssignment(const std::vector<EntrySlot>& entries, std::vector<JudgeSlot>& judges,
                               int min_judges);

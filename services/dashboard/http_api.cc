@@ -4,8 +4,6 @@
 #include <fstream>
 #include <sstream>
 
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/catalog.h"
@@ -29,38 +27,6 @@ std::string ReadFile(const std::string& path) {
 }
 
 }  // namespace
-
-// The README's status-code table; the JSON body also names the code, which
-// tells apart the two meanings of 400 and of 409.
-int HttpStatusOf(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kOk:
-      return 200;
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kOutOfRange:
-      return 400;
-    case absl::StatusCode::kUnauthenticated:
-      return 401;
-    case absl::StatusCode::kPermissionDenied:
-      return 403;
-    case absl::StatusCode::kNotFound:
-      return 404;
-    case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kAborted:
-      return 409;
-    case absl::StatusCode::kResourceExhausted:
-      return 429;
-    case absl::StatusCode::kUnavailable:
-      return 503;
-    case absl::StatusCode::kDeadlineExceeded:
-      return 504;
-    case absl::StatusCode::kInternal:
-      return 500;
-    default:
-      return 502;
-  }
-}
 
 std::vector<std::string> HalfYearsUpTo(absl::CivilDay today) {
   std::vector<std::string> out;
@@ -182,18 +148,7 @@ void HttpApi::Page(const httplib::Request&, httplib::Response& res) {
 
 void HttpApi::Login(const httplib::Request& req, httplib::Response& res) {
   if (!SameOrigin(req)) return SendError(res, absl::PermissionDeniedError("cross-site request"));
-  // The token comes as JSON {"token": "..."} (the page) or a form field.
-  std::string token;
-  if (req.has_param("token")) {
-    token = req.get_param_value("token");
-  } else {
-    v1::LoginRequest body;
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = true;
-    if (google::protobuf::util::JsonStringToMessage(req.body, &body, options).ok()) {
-      token = body.token();
-    }
-  }
+  const std::string token = LoginToken(req);
   if (token.empty()) return SendError(res, absl::InvalidArgumentError("token: must not be empty"));
   auto session = dashboard::Login(*signer_, token, absl::Now());
   if (!session.ok()) {

@@ -127,9 +127,7 @@ absl::StatusOr<std::string> ContestStatisticsScope(const fed::Principal& who,
 absl::Status ScopeRankings(const fed::Principal& who, int requested,
                            v1::GetRankingResponse* rankings);
 
-// http_api.cc. The HTTP status of an error (the README's status-code table).
-int HttpStatusOf(const absl::Status& status);
-// "2025H1", ... the half-years from 2019H1 to the one containing `today`.
+// http_api.cc. "2025H1", ... the half-years from 2019H1 to the one containing `today`.
 std::vector<std::string> HalfYearsUpTo(absl::CivilDay today);
 // The half-year the board opens on when `today` (in Vietnam) comes: of the
 // half-years that have ended, the one whose deadline is nearest, past or

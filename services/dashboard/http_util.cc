@@ -11,9 +11,10 @@
 #include "federation/v1/dashboard.pb.h"
 #include "services/common/catalog.h"
 #include "services/common/period.h"
-#include "services/dashboard/http_api.h"
 
 namespace dashboard {
+
+namespace v1 = federation::v1;
 
 namespace {
 
@@ -62,6 +63,38 @@ void SendJson(httplib::Response& res, int status, const google::protobuf::Messag
   SendJsonText(res, status, ToJson(message));
 }
 
+// The README's status-code table; the JSON body also names the code, which
+// tells apart the two meanings of 400 and of 409.
+int HttpStatusOf(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return 200;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+      return 400;
+    case absl::StatusCode::kUnauthenticated:
+      return 401;
+    case absl::StatusCode::kPermissionDenied:
+      return 403;
+    case absl::StatusCode::kNotFound:
+      return 404;
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted:
+      return 409;
+    case absl::StatusCode::kResourceExhausted:
+      return 429;
+    case absl::StatusCode::kUnavailable:
+      return 503;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 504;
+    case absl::StatusCode::kInternal:
+      return 500;
+    default:
+      return 502;
+  }
+}
+
 void SendError(httplib::Response& res, const absl::Status& status) {
   v1::DashboardError error;
   error.set_error(std::string(status.message()));
@@ -100,6 +133,15 @@ absl::StatusOr<std::string> IndicatorParam(const httplib::Request& req) {
 int YearOf(const std::string& period) {
   auto p = fed::Period::Parse(period);
   return p.ok() ? p->year : 0;
+}
+
+std::string LoginToken(const httplib::Request& req) {
+  if (req.has_param("token")) return req.get_param_value("token");
+  v1::LoginRequest body;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  if (!google::protobuf::util::JsonStringToMessage(req.body, &body, options).ok()) return "";
+  return body.token();
 }
 
 void SecurityHeaders(httplib::Response& res) {

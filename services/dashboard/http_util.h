@@ -1,6 +1,9 @@
 // What the dashboard's route files share (internal to services/dashboard):
-// sending a message as JSON, refusing with the JSON error body, reading the
-// query parameters every page area takes, and the page's security headers.
+// sending a message as JSON, refusing with the JSON error body and the HTTP
+// status of each code, reading the login's token and the query parameters
+// every page area takes, and the page's security headers. Apart from the
+// catalog they read, these see only the request: http_util.cc links without
+// the rest of the dashboard, which is how tests/fuzz builds it.
 #pragma once
 
 #include <string>
@@ -24,6 +27,8 @@ std::string ToJson(const google::protobuf::Message& message);
 void SendJson(httplib::Response& res, int status, const google::protobuf::Message& message);
 // The same with a body ToJson already printed (the board's cache keeps it).
 void SendJsonText(httplib::Response& res, int status, std::string json);
+// The HTTP status of an error (the README's status-code table).
+int HttpStatusOf(const absl::Status& status);
 // Answers HttpStatusOf(status) with {"error": message, "code": "NAME"}.
 void SendError(httplib::Response& res, const absl::Status& status);
 
@@ -39,6 +44,11 @@ absl::StatusOr<std::string> IndicatorParam(const httplib::Request& req);
 absl::StatusOr<int> ClusterParam(const httplib::Request& req);
 // The year of a period PeriodParam accepted (0 for anything else).
 int YearOf(const std::string& period);
+
+// The access token a login carries: the form field `token`, or {"token": "..."}
+// as the JSON body (what the page sends; unknown fields ignored). "" when
+// neither is there or the body is not such JSON.
+std::string LoginToken(const httplib::Request& req);
 
 // Content-Security-Policy and friends, on the page and on every API answer.
 void SecurityHeaders(httplib::Response& res);

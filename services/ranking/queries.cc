@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/catalog.h"
 #include "services/common/status.h"
@@ -231,7 +232,13 @@ absl::Status Ranking::CompareClusters(const Principal& who, const v1::CompareClu
       if (ranked > 0) {
         s->set_average_total(RoundPoints(sum / ranked));
         s->set_best_total(entries[0].total());
-        if (entries[0].flag_proposal()) s->set_flag_proposal_code(entries[0].organization_code());
+        // Like best_code: a province is told whom its own cluster proposes
+        // for the flag (its ranking says so too), not whom the others do.
+        const bool may_name = !access::SeesOnlyAggregates(who) ||
+                              absl::c_linear_search(figures->members, who.organization_code);
+        if (entries[0].flag_proposal() && may_name) {
+          s->set_flag_proposal_code(entries[0].organization_code());
+        }
       }
     }
   }

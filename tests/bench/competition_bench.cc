@@ -68,6 +68,12 @@ std::unique_ptr<grpc::ClientContext> As(v1::Role role, const std::string& org,
 
 std::string Province(int i) { return absl::StrFormat("%02d", 10 + i % 63); }
 
+// The seeded registry's tree as the service's directory reads it: provincial
+// unions under the national union.
+competition::Lineage BenchLineage(const std::string& code) {
+  return {{code}, code == "VUSTA" ? "" : code};
+}
+
 void SeedRegistry(const std::string& url) {
   pqxx::connection conn(url);
   pqxx::work txn(conn);
@@ -201,13 +207,17 @@ int main(int argc, char** argv) {
   // --- assignment ---------------------------------------------------------------
   std::vector<competition::JudgeSlot> slots;
   for (int j = 0; j < n_judges; ++j) {
-    competition::JudgeSlot s{judge_ids[j].first, judge_ids[j].second, {kFields[j % 5]}, 0};
+    competition::JudgeSlot s{judge_ids[j].first,
+                             judge_ids[j].second,
+                             {kFields[j % 5]},
+                             0,
+                             BenchLineage(judge_ids[j].second)};
     if (j % 3 == 0) s.fields.push_back(kFields[(j + 1) % 5]);
     slots.push_back(s);
   }
   std::vector<competition::EntrySlot> entry_slots;
   for (int i = 0; i < n_entries; ++i)
-    entry_slots.push_back({i + 1, kFields[i % 5], Province(i), {}});
+    entry_slots.push_back({i + 1, kFields[i % 5], Province(i), {}, BenchLineage(Province(i))});
   t0 = absl::Now();
   auto plan = competition::PlanAssignment(entry_slots, slots, min_judges);
   const double plan_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);

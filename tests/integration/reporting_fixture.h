@@ -13,11 +13,13 @@ namespace fedtest {
 class ReportingSuiteTest : public SuiteTest {
  protected:
   void StartReporting() {
-    reporting_ =
-        Service("reporting", reporting_address_,
-                {"--registry_target=" + registry_address_,
-                 "--aggregator_target=" + aggregator_address_, "--forward_backoff_initial_ms=50",
-                 "--forward_backoff_max_ms=500", "--outbox_check_interval_ms=100"});
+    reporting_ = Service(
+        "reporting", reporting_address_,
+        {"--registry_target=" + registry_address_, "--aggregator_target=" + aggregator_address_,
+         // This suite's competition service (started or not), never
+         // whatever listens on the default port.
+         "--competition_target=" + competition_address_, "--forward_backoff_initial_ms=50",
+         "--forward_backoff_max_ms=500", "--outbox_check_interval_ms=100"});
     reporting_->Start();
     ASSERT_TRUE(reporting_->WaitHealthy(reporting_address_, 30)) << reporting_->LogTail();
     reporting_stub_ = v1::ReportingService::NewStub(fed::OpenChannel(reporting_address_));

@@ -56,6 +56,8 @@ class SuiteTest : public ::testing::Test {
     registry_address_ = absl::StrCat("127.0.0.1:", FreePort());
     aggregator_address_ = absl::StrCat("127.0.0.1:", FreePort());
     reporting_address_ = absl::StrCat("127.0.0.1:", FreePort());
+    ranking_address_ = absl::StrCat("127.0.0.1:", FreePort());
+    competition_address_ = absl::StrCat("127.0.0.1:", FreePort());
     registry_ = Service("registry", registry_address_, {});
     registry_->Start();
     ASSERT_TRUE(registry_->WaitHealthy(registry_address_, 30)) << registry_->LogTail();
@@ -67,11 +69,29 @@ class SuiteTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    competition_.reset();
+    ranking_.reset();
     reporting_.reset();
     aggregator_.reset();
     registry_.reset();
     db_.reset();
     std::system(absl::StrCat("rm -rf ", dir_).c_str());
+  }
+
+  // The ranking service (following the aggregator's feed) and the
+  // competition service, for the tests that need all five processes.
+  void StartRanking() {
+    ranking_ = Service(
+        "ranking", ranking_address_,
+        {"--registry_target=" + registry_address_, "--aggregator_target=" + aggregator_address_});
+    ranking_->Start();
+    ASSERT_TRUE(ranking_->WaitHealthy(ranking_address_, 30)) << ranking_->LogTail();
+  }
+  void StartCompetition() {
+    competition_ =
+        Service("competition", competition_address_, {"--registry_target=" + registry_address_});
+    competition_->Start();
+    ASSERT_TRUE(competition_->WaitHealthy(competition_address_, 30)) << competition_->LogTail();
   }
 
   std::unique_ptr<ServiceProcess> Service(const std::string& name, const std::string& address,
@@ -179,8 +199,9 @@ class SuiteTest : public ::testing::Test {
   std::unique_ptr<TestDatabase> db_;
   std::string dir_;
   std::unique_ptr<fed::TokenSigner> signer_;
-  std::string registry_address_, aggregator_address_, reporting_address_;
-  std::unique_ptr<ServiceProcess> registry_, aggregator_, reporting_;
+  std::string registry_address_, aggregator_address_, reporting_address_, ranking_address_,
+      competition_address_;
+  std::unique_ptr<ServiceProcess> registry_, aggregator_, reporting_, ranking_, competition_;
 };
 
 }  // namespace fedtest

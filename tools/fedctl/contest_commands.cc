@@ -529,7 +529,9 @@ std::vector<CommandSpec> ContestCommands() {
                .Required("authors", "LIST",
                          "name[:role[:age[:school]]];... (age and school for youth contests)")
                .Option("summary", "TEXT", "short description")
-               .Option("submitted", "DATE", "day it was submitted (default now)")),
+               .Option("submitted", "DATE",
+                       "day a paper entry arrived (national_admin only; others get the server's "
+                       "clock)")),
       With(Command("contest entries", "List the entries you may see.", RunEntries)
                .Args("CONTEST", 1, 1)
                .Option("field", "TEXT", "only this field")

@@ -35,16 +35,18 @@ class PushTest : public AggregatorTest {
     return report;
   }
 
-  // Stored submission and receipt times (Unix seconds) of revision 1.
+  // Submission and receipt times (Unix seconds) of revision 1, as a
+  // national reviewer sees them.
   std::pair<int64_t, int64_t> StoredTimes(const std::string& org, const std::string& period) {
-    pqxx::connection conn(db_->url());
-    pqxx::work txn(conn);
-    auto row = txn.exec_params1(
-        "SELECT extract(epoch FROM submitted_at)::bigint, extract(epoch FROM received_at)::bigint"
-        " FROM aggregator.report_revisions WHERE organization_code = $1 AND period = $2"
-        " AND revision = 1",
-        org, period);
-    return {row[0].as<int64_t>(), row[1].as<int64_t>()};
+    v1::GetReportRequest req;
+    req.set_organization_code(org);
+    req.set_period(period);
+    req.set_revision(1);
+    v1::Report report;
+    grpc::Status s =
+        agg_->GetReport(ContextAs(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(), req, &report);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return {report.submitted_at().seconds(), report.received_at().seconds()};
   }
 
   std::vector<std::string> LateCodes(const std::string& period) {

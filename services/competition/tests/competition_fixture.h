@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "federation/v1/competition.grpc.pb.h"
+#include "services/common/dates.h"
 #include "services/common/status.h"
 #include "services/common/validation.h"
 #include "services/competition/competition.h"
@@ -35,6 +36,7 @@ inline Who Province(const std::string& org) {
   return {v1::ROLE_PROVINCE_REPORTER, org, "clerk@" + org};
 }
 inline Who NationalAdmin() { return {v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin@vusta"}; }
+inline Who NationalReviewer() { return {v1::ROLE_NATIONAL_REVIEWER, "VUSTA", "reviewer@vusta"}; }
 inline Who Viewer() { return {v1::ROLE_VIEWER, "VUSTA", "viewer"}; }
 inline Who Service() { return {v1::ROLE_SERVICE, "VUSTA", "reporting"}; }
 inline Who JudgeAs(const std::string& subject, const std::string& org) {
@@ -53,8 +55,15 @@ inline std::unique_ptr<grpc::ClientContext> ContextOf(const Who& who) {
 inline const std::string kAgri = "Nông nghiệp";
 inline const std::string kIT = "Công nghệ thông tin";
 
-// Sơn La's 5th provincial technical innovation contest, 2016.
-inline v1::Contest SonLaContest(int edition = 5, int year = 2016) {
+// Today in Vietnam, the day the service's clock registers entries on.
+inline absl::CivilDay Today() { return fed::DayInVietnam(absl::Now()); }
+inline int ThisYear() { return static_cast<int>(Today().year()); }
+
+// Sơn La's 5th provincial technical innovation contest. Without a year it
+// runs now: registration from 30 days ago to 30 days ahead, so that entries
+// registered on the service's clock are in the window. With a year it is
+// history (registration March to August of that year), closed today.
+inline v1::Contest SonLaContest(int edition = 5, int year = 0) {
   v1::Contest c;
   c.set_kind(v1::CONTEST_KIND_PROVINCIAL_TECH);
   c.set_level(v1::CONTEST_LEVEL_PROVINCIAL);
@@ -64,10 +73,18 @@ inline v1::Contest SonLaContest(int edition = 5, int year = 2016) {
   c.set_title(absl::StrCat("Hội thi Sáng tạo Kỹ thuật tỉnh Sơn La lần thứ ", edition));
   c.add_fields(kAgri);
   c.add_fields(kIT);
-  c.set_registration_opens(absl::StrCat(year, "-03-01"));
-  c.set_registration_closes(absl::StrCat(year, "-08-31"));
-  c.set_judging_opens(absl::StrCat(year, "-09-01"));
-  c.set_judging_closes(absl::StrCat(year, "-10-15"));
+  if (year == 0) {
+    c.set_year(ThisYear());
+    c.set_registration_opens(fed::FormatDate(Today() - 30));
+    c.set_registration_closes(fed::FormatDate(Today() + 30));
+    c.set_judging_opens(fed::FormatDate(Today() + 31));
+    c.set_judging_closes(fed::FormatDate(Today() + 75));
+  } else {
+    c.set_registration_opens(absl::StrCat(year, "-03-01"));
+    c.set_registration_closes(absl::StrCat(year, "-08-31"));
+    c.set_judging_opens(absl::StrCat(year, "-09-01"));
+    c.set_judging_closes(absl::StrCat(year, "-10-15"));
+  }
   c.mutable_prizes()->set_first(1);
   c.mutable_prizes()->set_second(1);
   c.mutable_prizes()->set_third(1);
@@ -88,7 +105,7 @@ inline v1::Contest SonLaContest(int edition = 5, int year = 2016) {
   return c;
 }
 
-inline v1::Contest NationalContest(v1::ContestKind kind, int edition, int year) {
+inline v1::Contest NationalContest(v1::ContestKind kind, int edition, int year = 0) {
   v1::Contest c = SonLaContest(edition, year);
   c.set_kind(kind);
   c.set_level(v1::CONTEST_LEVEL_NATIONAL);
@@ -177,8 +194,6 @@ class CompetitionTest : public registry::testing::RegistryTest {
       a->set_name(name);
       a->set_role("tác giả");
     }
-    e.mutable_submitted_at()->set_seconds(
-        absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2016, 5, 10), absl::UTCTimeZone())));
     return e;
   }
 

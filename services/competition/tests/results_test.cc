@@ -31,7 +31,7 @@ class ResultsTest : public CompetitionTest {
     ASSERT_TRUE(Call(&Stub::AutoAssign, NationalAdmin(), req, &out).ok());
   }
 
-  // Sơn La 2016, five judges per entry, entries scored by `totals` (each
+  // Sơn La this year, five judges per entry, entries scored by `totals` (each
   // judge's sheet total; novelty carries it all to keep sums obvious).
   int64_t JudgedContest(const std::vector<std::vector<double>>& totals, std::vector<int64_t>* ids,
                         v1::PrizeStructure prizes) {
@@ -107,14 +107,14 @@ TEST_F(ResultsTest, FewerThanFiveJudgesKeepEverySheet) {
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
   const int64_t entry = SubmitOk(MakeEntry(id, "Máy sấy", "14-LS", kAgri), Organiser("14"));
   for (const auto& [s, o] :
-       std::vector<std::pair<std::string, std::string>>{{"a", "20"}, {"b", "38"}, {"c", "14-DD"}}) {
+       std::vector<std::pair<std::string, std::string>>{{"a", "20"}, {"b", "38"}, {"c", "20-DD"}}) {
     AddJudge(id, s, o, {kAgri}, Organiser("14"));
   }
   AssignAll(id);
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_JUDGING, Organiser("14")).ok());
   ASSERT_TRUE(Score(JudgeAs("a", "20"), entry, 30, 40, 30).ok());     // 100
   ASSERT_TRUE(Score(JudgeAs("b", "38"), entry, 10, 10, 10).ok());     // 30
-  ASSERT_TRUE(Score(JudgeAs("c", "14-DD"), entry, 20, 20, 20).ok());  // 60
+  ASSERT_TRUE(Score(JudgeAs("c", "20-DD"), entry, 20, 20, 20).ok());  // 60
   ASSERT_TRUE(Move(id, v1::CONTEST_STATE_CLOSED, Organiser("14")).ok());
   EXPECT_NEAR(Results(id, Organiser("14")).results(0).final_score(), 190.0 / 3, 1e-9);
 }
@@ -165,10 +165,8 @@ TEST_F(ResultsTest, WinnersAreNominatedUpwardsAndCarryTheirHistory) {
   const int64_t sonla =
       JudgedContest({{90, 90, 90, 90, 90}, {30, 30, 30, 30, 30}}, &ids, Prizes(1, 0, 0, 0, 50));
   ASSERT_TRUE(Move(sonla, v1::CONTEST_STATE_AWARDED, Organiser("14")).ok());
-  const int64_t national =
-      Create(NationalContest(v1::CONTEST_KIND_NATIONAL, 14, 2016), NationalAdmin());
-  const int64_t vifotec =
-      Create(NationalContest(v1::CONTEST_KIND_VIFOTEC, 20, 2016), NationalAdmin());
+  const int64_t national = Create(NationalContest(v1::CONTEST_KIND_NATIONAL, 14), NationalAdmin());
+  const int64_t vifotec = Create(NationalContest(v1::CONTEST_KIND_VIFOTEC, 20), NationalAdmin());
 
   v1::NominateEntryRequest req;
   req.set_entry_id(ids[0]);
@@ -230,10 +228,10 @@ TEST_F(ResultsTest, WinnersAreNominatedUpwardsAndCarryTheirHistory) {
   EXPECT_EQ(history.steps(2).contest().kind(), v1::CONTEST_KIND_VIFOTEC);
   EXPECT_EQ(history.steps(2).entry().title(), history.steps(0).entry().title());
 
-  // Statistics: what reporting reads for Sơn La's 2016 report.
+  // Statistics: what reporting reads for Sơn La's report of the year.
   v1::ReportingFiguresRequest freq;
   freq.set_organization_code("14");
-  freq.set_year(2016);
+  freq.set_year(ThisYear());
   v1::ReportingFiguresResponse figures;
   ASSERT_TRUE(Call(&Stub::GetReportingFigures, Service(), freq, &figures).ok());
   EXPECT_EQ(figures.contest_entries(), 2);
@@ -247,7 +245,7 @@ TEST_F(ResultsTest, WinnersAreNominatedUpwardsAndCarryTheirHistory) {
             grpc::StatusCode::PERMISSION_DENIED);
 
   v1::StatisticsRequest sreq;
-  sreq.set_year(2016);
+  sreq.set_year(ThisYear());
   v1::StatisticsResponse stats;
   ASSERT_TRUE(Call(&Stub::GetStatistics, Viewer(), sreq, &stats).ok());
   std::map<std::string, v1::StatisticsRow> totals;

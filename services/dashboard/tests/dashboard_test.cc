@@ -18,6 +18,7 @@
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/csv.h"
 #include "services/dashboard/http_api.h"
+#include "services/dashboard/http_util.h"
 #include "services/dashboard/session.h"
 #include "tests/support/test_tls.h"
 

@@ -294,6 +294,16 @@ TEST_F(ServiceTest, AProvinceComparesItselfWithItsClusterAndSeesItsTrend) {
   ASSERT_EQ(by_cluster.figures_size(), 1);
   EXPECT_DOUBLE_EQ(by_cluster.figures(0).best(), 20);
   EXPECT_EQ(by_cluster.figures(0).best_code(), "");
+  // Its own cluster's flag proposal it reads in its ranking anyway; another
+  // cluster's is not named to it.
+  ASSERT_EQ(by_cluster.scores_size(), 1);
+  EXPECT_EQ(by_cluster.scores(0).flag_proposal_code(), "10");
+  ASSERT_TRUE(ranking_
+                  ->CompareClusters(ContextAs(v1::ROLE_PROVINCE_REPORTER, "01").get(), clusters,
+                                    &by_cluster)
+                  .ok());
+  ASSERT_EQ(by_cluster.scores_size(), 1);
+  EXPECT_EQ(by_cluster.scores(0).flag_proposal_code(), "");
 }
 
 TEST_F(ServiceTest, SelfAssessmentIsShownBesideTheComputedScore) {
