@@ -138,23 +138,27 @@ Intake::~Intake() {
 }
 
 absl::Status Intake::Submit(PushItem item) {
-  const std::string pusher = absl::StrCat(fed::RoleName(item.pusher.role), "|",
-                                          item.pusher.organization_code, "|", item.pusher.subject);
+  std::string pusher = absl::StrCat(fed::RoleName(item.pusher.role), "|",
+                                    item.pusher.organization_code, "|", item.pusher.subject);
   absl::MutexLock lock(&mu_);
-  std::deque<PushItem>& queue = waiting_[pusher];
-  if (static_cast<int>(queue.size()) >= limits_.max_waiting_per_pusher ||
-      waiting_count_ >= limits_.max_waiting) {
-    const bool own = static_cast<int>(queue.size()) >= limits_.max_waiting_per_pusher;
-    if (queue.empty()) waiting_.erase(pusher);
+  auto queue = waiting_.find(pusher);
+  if (queue != waiting_.end() &&
+      static_cast<int>(queue->second.size()) >= limits_.max_waiting_per_pusher) {
     return absl::ResourceExhaustedError(
-        own ? absl::StrCat(limits_.max_waiting_per_pusher,
-                           " reports of this caller already wait to be written; push the rest "
-                           "again once they are acknowledged")
-            : absl::StrCat("the intake holds ", limits_.max_waiting,
-                           " reports waiting to be written; push again later"));
+        absl::StrCat(limits_.max_waiting_per_pusher,
+                     " reports of this caller already wait to be written; push the rest again "
+                     "once they are acknowledged"));
   }
-  if (queue.empty()) turns_.push_back(pusher);
-  queue.push_back(std::move(item));
+  if (waiting_count_ >= limits_.max_waiting) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the intake holds ", limits_.max_waiting,
+                     " reports waiting to be written; push again later"));
+  }
+  if (queue == waiting_.end()) {
+    queue = waiting_.emplace(pusher, std::deque<PushItem>()).first;
+    turns_.push_back(std::move(pusher));
+  }
+  queue->second.push_back(std::move(item));
   ++waiting_count_;
   return absl::OkStatus();
 }
