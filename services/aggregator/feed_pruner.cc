@@ -10,7 +10,8 @@ FeedPruner::FeedPruner(fed::DbPool& db, absl::Duration retention)
     : db_(db), retention_(retention), loop_("feed-pruner", [this]() -> fed::BackgroundLoop::Next {
         auto pruned = PruneOnce();
         if (!pruned.ok()) {
-          spdlog::warn("event=feed_prune_failed error=\"{}\"", pruned.status().message());
+          spdlog::warn("event=feed_prune_failed error={}",
+                       fed::LogQuoted(pruned.status().message()));
         } else if (*pruned > 0) {
           spdlog::info("event=feed_pruned changes={}", *pruned);
         }

@@ -141,7 +141,8 @@ bool FeedTail::ReadNew() {
       return absl::OkStatus();
     });
     if (!read.ok()) {
-      if (!failing_) spdlog::warn("event=feed_tail_read_failed error=\"{}\"", read.message());
+      if (!failing_)
+        spdlog::warn("event=feed_tail_read_failed error={}", fed::LogQuoted(read.message()));
       failing_ = true;
       return true;  // the safety read (or the next commit) tries again
     }

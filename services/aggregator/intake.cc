@@ -224,21 +224,23 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
     // its commit: each is written alone, and one that still fails is left
     // undecided (RETRY_LATER), not refused: it may be the national side's
     // fault, and faults never become refusals.
-    spdlog::warn("event=push_batch_split size={} error=\"{}\"", admitted.size(), status.message());
+    spdlog::warn("event=push_batch_split size={} error={}", admitted.size(),
+                 fed::LogQuoted(status.message()));
     for (size_t i : admitted) {
       absl::Status alone = WriteAdmitted(batch, {i}, acks);
       if (alone.ok()) continue;
       const v1::Report& report = batch[i].pushed.report();
-      spdlog::error("event=push_not_stored org={} period={} revision={} error=\"{}\"",
-                    report.organization_code(), report.period(), report.revision(),
-                    alone.message());
+      spdlog::error("event=push_not_stored org={} period={} revision={} error={}",
+                    fed::LogQuoted(report.organization_code()), fed::LogQuoted(report.period()),
+                    report.revision(), fed::LogQuoted(alone.message()));
       acks[i] = AckFor(batch[i].pushed, v1::PUSH_OUTCOME_RETRY_LATER);
       acks[i].set_detail(absl::StrCat("the national database could not store this report (",
                                       alone.message(), "); nothing was stored"));
     }
     status = absl::OkStatus();
   } else if (!status.ok()) {
-    spdlog::warn("event=push_batch_failed size={} error=\"{}\"", batch.size(), status.message());
+    spdlog::warn("event=push_batch_failed size={} error={}", batch.size(),
+                 fed::LogQuoted(status.message()));
   }
   for (size_t i = 0; i < batch.size(); ++i) batch[i].done(status, acks[i]);
 }

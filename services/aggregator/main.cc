@@ -49,13 +49,13 @@ int main(int argc, char** argv) {
         // standing, so nothing counts twice.
         absl::Status loaded = logic->LoadFigures();
         for (int attempt = 1; absl::IsUnavailable(loaded) && attempt < 30; ++attempt) {
-          spdlog::warn("event=figures_load_retry attempt={} error=\"{}\"", attempt,
-                       loaded.message());
+          spdlog::warn("event=figures_load_retry attempt={} error={}", attempt,
+                       fed::LogQuoted(loaded.message()));
           absl::SleepFor(absl::Seconds(1));
           loaded = logic->LoadFigures();
         }
         if (!loaded.ok()) {
-          spdlog::critical("event=start_failed error=\"{}\"", loaded.message());
+          spdlog::critical("event=start_failed error={}", fed::LogQuoted(loaded.message()));
           std::exit(1);
         }
         spdlog::info("event=figures_loaded last_sequence={}", figures.last_sequence());
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
         feed.heartbeat = absl::GetFlag(FLAGS_feed_heartbeat);
         tail = std::make_unique<aggregator::FeedTail>(*deps.db, figures, feed);
         if (absl::Status started = tail->Start(); !started.ok()) {
-          spdlog::critical("event=start_failed error=\"{}\"", started.message());
+          spdlog::critical("event=start_failed error={}", fed::LogQuoted(started.message()));
           std::exit(1);
         }
         if (const int days = absl::GetFlag(FLAGS_feed_retention_days); days > 0) {

@@ -155,10 +155,12 @@ void WatchReactor::FinishOnce(const absl::Status& status) {
   finished_ = true;
   const double seconds = absl::ToDoubleSeconds(absl::Now() - started_);
   if (status.ok() || absl::IsCancelled(status) || absl::IsUnavailable(status)) {
-    spdlog::info("event=watch_ended subject={} changes={} cursor={} seconds={:.1f} status=\"{}\"",
-                 subject_, sent_changes_, cursor_, seconds, status.ToString());
+    spdlog::info("event=watch_ended subject={} changes={} cursor={} seconds={:.1f} status={}",
+                 fed::LogQuoted(subject_), sent_changes_, cursor_, seconds,
+                 fed::LogQuoted(status.ToString()));
   } else {
-    spdlog::warn("event=watch_refused subject={} status=\"{}\"", subject_, status.ToString());
+    spdlog::warn("event=watch_refused subject={} status={}", fed::LogQuoted(subject_),
+                 fed::LogQuoted(status.ToString()));
   }
   Finish(fed::ToGrpcStatus(status));
 }

@@ -31,7 +31,7 @@ bool IsServerUnavailable(const std::exception& e) {
 absl::Status StatusFromDbException(const std::exception& e) {
   if (dynamic_cast<const pqxx::broken_connection*>(&e) ||
       dynamic_cast<const pqxx::in_doubt_error*>(&e) || IsServerUnavailable(e)) {
-    spdlog::warn("event=db_unavailable error=\"{}\"", e.what());
+    spdlog::warn("event=db_unavailable error={}", LogQuoted(e.what()));
     return absl::UnavailableError("database unavailable, try again");
   }
   if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) {
@@ -41,15 +41,15 @@ absl::Status StatusFromDbException(const std::exception& e) {
     return absl::AlreadyExistsError("already exists");
   }
   if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e)) {
-    spdlog::warn("event=db_constraint error=\"{}\"", e.what());
+    spdlog::warn("event=db_constraint error={}", LogQuoted(e.what()));
     return absl::FailedPreconditionError("the change conflicts with existing data");
   }
   if (auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    spdlog::error("event=db_error sqlstate={} error=\"{}\" query=\"{}\"", sql->sqlstate(), e.what(),
-                  sql->query());
+    spdlog::error("event=db_error sqlstate={} error={} query={}", sql->sqlstate(),
+                  LogQuoted(e.what()), LogQuoted(sql->query()));
     return absl::InternalError("database error");
   }
-  spdlog::error("event=db_error error=\"{}\"", e.what());
+  spdlog::error("event=db_error error={}", LogQuoted(e.what()));
   return absl::InternalError("database error");
 }
 
@@ -157,7 +157,7 @@ absl::Status ApplyMigrations(const std::string& url, const std::string& schema,
     }
     return absl::OkStatus();
   } catch (const std::exception& e) {
-    spdlog::error("event=migration_failed schema={} error=\"{}\"", schema, e.what());
+    spdlog::error("event=migration_failed schema={} error={}", schema, LogQuoted(e.what()));
     // The server going away mid-way (a restart) is worth another try; a
     // migration that does not apply is not.
     const bool transient = StatusFromDbException(e).code() == absl::StatusCode::kUnavailable;
@@ -176,7 +176,7 @@ absl::Status WaitForDatabase(const std::string& url, int attempts) {
       if (i >= attempts) {
         return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
       }
-      spdlog::warn("event=db_wait attempt={} error=\"{}\"", i, e.what());
+      spdlog::warn("event=db_wait attempt={} error={}", i, LogQuoted(e.what()));
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }
   }

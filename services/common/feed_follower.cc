@@ -158,12 +158,12 @@ BackgroundLoop::Next FeedFollower::Session() {
   if (stopping) return {absl::ZeroDuration()};
   if (reopen && failure.ok()) return {absl::ZeroDuration()};
   if (!failure.ok()) {
-    spdlog::warn("event=feed_apply_failed dependency={} error=\"{}\"", calls_->dependency(),
-                 failure.ToString());
+    spdlog::warn("event=feed_apply_failed dependency={} error={}", calls_->dependency(),
+                 LogQuoted(failure.ToString()));
   } else if (ended.error_code() == grpc::StatusCode::OUT_OF_RANGE) {
     // The aggregator's feed was replaced under us: start again from nothing.
-    spdlog::error("event=feed_replaced dependency={} error=\"{}\"", calls_->dependency(),
-                  ended.error_message());
+    spdlog::error("event=feed_replaced dependency={} error={}", calls_->dependency(),
+                  LogQuoted(ended.error_message()));
     if (absl::Status reset = reset_(); reset.ok()) {
       absl::MutexLock lock(&mu_);
       cursor_ = 0;
@@ -171,8 +171,8 @@ BackgroundLoop::Next FeedFollower::Session() {
   } else {
     const absl::Status status = DependencyError(calls_->dependency(), "WatchChanges", ended);
     calls_->Record(absl::IsUnavailable(status) ? status : absl::OkStatus());
-    spdlog::info("event=feed_stream_ended dependency={} received={} status=\"{}\"",
-                 calls_->dependency(), received, status.ToString());
+    spdlog::info("event=feed_stream_ended dependency={} received={} status={}",
+                 calls_->dependency(), received, LogQuoted(status.ToString()));
   }
   const absl::Duration pause = backoff_;
   backoff_ = std::min(backoff_ * 2, options_.max_backoff);

@@ -7,10 +7,11 @@ void LogCall(absl::string_view method, const Principal* principal, const absl::S
   const absl::string_view subject = principal ? absl::string_view(principal->subject) : "-";
   const std::string code = absl::StatusCodeToString(status.code());
   if (status.ok()) {
-    spdlog::debug("event=rpc method={} subject={} code={} ms={:.2f}", method, subject, code, ms);
+    spdlog::debug("event=rpc method={} subject={} code={} ms={:.2f}", method, LogQuoted(subject),
+                  code, ms);
   } else {
-    spdlog::info("event=rpc method={} subject={} code={} ms={:.2f} error=\"{}\"", method, subject,
-                 code, ms, status.message());
+    spdlog::info("event=rpc method={} subject={} code={} ms={:.2f} error={}", method,
+                 LogQuoted(subject), code, ms, LogQuoted(status.message()));
   }
 }
 

@@ -43,7 +43,7 @@ absl::Status RunHandler(absl::string_view method, Handler& handler, const Princi
     return handler(who);
   } catch (const std::exception& e) {
     // A handler bug must cost one call, never the process.
-    spdlog::error("event=handler_exception method={} error=\"{}\"", method, e.what());
+    spdlog::error("event=handler_exception method={} error={}", method, LogQuoted(e.what()));
     return absl::InternalError("internal error");
   }
 }

@@ -60,8 +60,8 @@ void HttpApi::Contests(const httplib::Request& req, httplib::Response& res,
   const std::string& scope = query->scope;
   auto all = backend_->ContestStatistics(year, scope, v1::CONTEST_KIND_UNSPECIFIED);
   if (!all.ok()) {
-    spdlog::warn("event=contest_statistics_failed year={} error=\"{}\"", year,
-                 all.status().message());
+    spdlog::warn("event=contest_statistics_failed year={} error={}", year,
+                 fed::LogQuoted(all.status().message()));
     return SendError(res, all.status());
   }
   v1::ContestsResponse response;

@@ -152,11 +152,12 @@ void HttpApi::Login(const httplib::Request& req, httplib::Response& res) {
   if (token.empty()) return SendError(res, absl::InvalidArgumentError("token: must not be empty"));
   auto session = dashboard::Login(*signer_, token, absl::Now());
   if (!session.ok()) {
-    spdlog::info("event=login_refused error=\"{}\"", session.status().message());
+    spdlog::info("event=login_refused error={}", fed::LogQuoted(session.status().message()));
     return SendError(res, session.status());
   }
-  spdlog::info("event=login subject=\"{}\" org={} role={}", session->principal.subject,
-               session->principal.organization_code, fed::RoleName(session->principal.role));
+  spdlog::info("event=login subject={} org={} role={}", fed::LogQuoted(session->principal.subject),
+               fed::LogQuoted(session->principal.organization_code),
+               fed::RoleName(session->principal.role));
   res.set_header("Set-Cookie", SetCookie(*session, options_.secure_cookie));
   v1::LoginResponse response;
   response.set_subject(session->principal.subject);

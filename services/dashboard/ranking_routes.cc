@@ -59,8 +59,8 @@ absl::StatusOr<v1::GetRankingResponse> HttpApi::ScopedRankings(const httplib::Re
   auto ask = [&](int number, bool totals_only) {
     auto rankings = backend_->Rankings(*period, number, totals_only);
     if (!rankings.ok()) {
-      spdlog::warn("event=rankings_failed period={} error=\"{}\"", *period,
-                   rankings.status().message());
+      spdlog::warn("event=rankings_failed period={} error={}", fed::LogQuoted(*period),
+                   fed::LogQuoted(rankings.status().message()));
     }
     return rankings;
   };
@@ -169,8 +169,8 @@ void HttpApi::ProvinceRanking(const httplib::Request& req, httplib::Response& re
   if (!scheme.ok()) return SendError(res, scheme.status());
   auto comparison = backend_->CompareProvince(*code, *period);
   if (!comparison.ok()) {
-    spdlog::warn("event=compare_province_failed code={} period={} error=\"{}\"", *code, *period,
-                 comparison.status().message());
+    spdlog::warn("event=compare_province_failed code={} period={} error={}", fed::LogQuoted(*code),
+                 fed::LogQuoted(*period), fed::LogQuoted(comparison.status().message()));
     return SendError(res, comparison.status());
   }
   v1::ProvinceRankingResponse response;

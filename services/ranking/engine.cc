@@ -319,7 +319,7 @@ fed::BackgroundLoop::Next Engine::RefreshRound() {
   }
   absl::Status status = RefreshClusters();
   if (!status.ok()) {
-    spdlog::warn("event=cluster_refresh_failed error=\"{}\"", status.message());
+    spdlog::warn("event=cluster_refresh_failed error={}", fed::LogQuoted(status.message()));
     refresh_wait_ = std::min(refresh_wait_ * 2, std::max(cluster_refresh_, absl::Seconds(10)));
   } else {
     refresh_wait_ = cluster_refresh_;

@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
             fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)), deps.signer);
         engine = std::make_unique<ranking::Engine>(*sources, *deps.db);
         if (absl::Status loaded = engine->Load(); !loaded.ok()) {
-          spdlog::critical("event=start_failed error=\"{}\"", loaded.message());
+          spdlog::critical("event=start_failed error={}", fed::LogQuoted(loaded.message()));
           std::exit(1);
         }
         engine->Start();

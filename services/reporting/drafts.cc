@@ -150,8 +150,9 @@ absl::Status Reporting::Prefill(const v1::Organization& organization, const std:
       set_flag("tech_contest_by_union", figures->tech_contest_by_union());
       set_flag("youth_contest_held", figures->youth_contest_held());
     } else {
-      spdlog::info("event=prefill_without_contests organization={} period={} reason=\"{}\"",
-                   organization.code(), period, figures.status().message());
+      spdlog::info("event=prefill_without_contests organization={} period={} reason={}",
+                   fed::LogQuoted(organization.code()), fed::LogQuoted(period),
+                   fed::LogQuoted(figures.status().message()));
     }
   }
   // Mixed sources must not pre-fill a draft that breaks a rule.

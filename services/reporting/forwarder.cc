@@ -105,10 +105,10 @@ void Forwarder::RecordError(const absl::Status& status) {
       absl::StrCat("aggregator at ", options_.aggregator_target, ": ", status.ToString());
   // While the aggregator stays down, say so once, not on every retry.
   if (text == last_error_) {
-    spdlog::debug("event=forward_failed error=\"{}\"", text);
+    spdlog::debug("event=forward_failed error={}", fed::LogQuoted(text));
     return;
   }
-  spdlog::warn("event=forward_failed error=\"{}\"", text);
+  spdlog::warn("event=forward_failed error={}", fed::LogQuoted(text));
   absl::Status saved = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     storage::SaveForwarderError(txn, text);
     return absl::OkStatus();
@@ -236,7 +236,8 @@ absl::Status Forwarder::PushPendingOnce(bool* more) {
       index = key->second;
     } else {
       spdlog::warn("event=unmatched_ack client_ref={} org={} period={} revision={}",
-                   ack.client_ref(), ack.organization_code(), ack.period(), ack.revision());
+                   fed::LogQuoted(ack.client_ref()), fed::LogQuoted(ack.organization_code()),
+                   fed::LogQuoted(ack.period()), ack.revision());
       continue;
     }
     ack_of[index] = &ack;
