@@ -1,11 +1,17 @@
 #include "services/common/server.h"
 
+#include <algorithm>
 #include <csignal>
+#include <memory>
 #include <thread>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -26,6 +32,12 @@ ABSL_FLAG(std::string, token_secret_file, ".run/secret",
 ABSL_FLAG(int, db_pool_size, 8, "Number of PostgreSQL connections.");
 ABSL_FLAG(int, workers, 8, "Threads that run request handlers (they may block on the database).");
 ABSL_FLAG(std::string, log_level, "info", "Log level: debug, info, warn, error.");
+ABSL_FLAG(std::string, health_listen, "",
+          "Also serve grpc.health.v1, and nothing else, in plaintext on this HOST:PORT, for "
+          "probes that speak no TLS (Kubernetes' gRPC probe); off when empty.");
+ABSL_FLAG(bool, reflection, false,
+          "Serve gRPC server reflection on the service's port: it describes the whole API to "
+          "any caller that completes the TLS handshake, token or not.");
 
 namespace fed {
 namespace {
@@ -37,13 +49,68 @@ void OnStopSignal(int) { g_stop_requested.store(true); }
 // A dependency that cannot be reached leaves the process serving (it still
 // answers what it can) but degraded: its health name says so, for
 // `tools/dev status` and for monitoring, without failing the liveness probe.
-void PublishDependencyHealth(grpc::Server& server) {
-  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
-  if (health == nullptr) return;
+void PublishDependencyHealth(const std::vector<grpc::Server*>& servers) {
   for (const DependencyState& dependency : DependencyStates()) {
-    health->SetServingStatus(absl::StrCat(kDependencyHealthPrefix, dependency.name),
-                             dependency.healthy);
+    SetHealth(servers, absl::StrCat(kDependencyHealthPrefix, dependency.name), dependency.healthy);
   }
+}
+
+// --health_listen, started once the service's port serves, so that SERVING
+// there means the service is ready; nullptr when not asked for.
+absl::StatusOr<std::unique_ptr<grpc::Server>> MaybeStartHealthPort() {
+  const std::string address = absl::GetFlag(FLAGS_health_listen);
+  if (address.empty()) return nullptr;
+  int port = 0;
+  auto server = StartHealthServer(address, &port);
+  if (server.ok()) {
+    spdlog::info("event=health_serving address={} port={} transport=plaintext", address, port);
+  }
+  return server;
+}
+
+// Reflection on a server only when `wanted`. Linking gRPC's reflection
+// library registers it for every server the process builds (a static
+// initialiser calls InitProtoReflectionServerBuilderPlugin), so it is taken
+// out of the builder's plugins wherever it is not wanted.
+class ReflectionOption final : public grpc::ServerBuilderOption {
+ public:
+  explicit ReflectionOption(bool wanted) : wanted_(wanted) {}
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    auto reflection = std::make_unique<grpc::reflection::ProtoServerReflectionPlugin>();
+    const std::string name = reflection->name();
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [&](const auto& plugin) { return plugin->name() == name; }),
+                   plugins->end());
+    if (wanted_) plugins->push_back(std::move(reflection));
+  }
+
+ private:
+  const bool wanted_;
+};
+
+// gRPC refuses to build a server with no method of its own ("At least one of
+// the completion queues must be frequently polled"): the health service is
+// added only when the server starts. A server of no service (the health
+// port, some tests) gets a generic service that answers every call
+// UNIMPLEMENTED, as gRPC does for a method it does not know. gRPC allows one
+// server per generic service, and it must outlive its server: they are kept
+// for the life of the process, one per such server, a handful.
+class UnknownMethods {
+ public:
+  grpc::CallbackGenericService* New() {
+    absl::MutexLock lock(&mu_);
+    return kept_.emplace_back(std::make_unique<grpc::CallbackGenericService>()).get();
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<grpc::CallbackGenericService>> kept_ ABSL_GUARDED_BY(mu_);
+};
+
+void AnswerUnknownMethods(grpc::ServerBuilder& builder) {
+  static auto* const unknown = new UnknownMethods();
+  builder.RegisterCallbackGenericService(unknown->New());
 }
 
 }  // namespace
@@ -69,17 +136,40 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServerWith(
         "and .key)");
   }
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  builder.SetOption(std::make_unique<ReflectionOption>(absl::GetFlag(FLAGS_reflection)));
   builder.AddListeningPort(address, ServerCredentialsFor(transport), bound_port);
   // Reports can carry long narratives, but nothing legitimate is near this.
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  if (services.empty()) AnswerUnknownMethods(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || (bound_port && *bound_port == 0)) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
   }
   return server;
+}
+
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartHealthServer(const std::string& address,
+                                                                int* bound_port) {
+  // The default health service (added at start) is all it serves.
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::ServerBuilder builder;
+  builder.SetOption(std::make_unique<ReflectionOption>(false));
+  AnswerUnknownMethods(builder);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), bound_port);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || (bound_port && *bound_port == 0)) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", address, " (--health_listen)"));
+  }
+  return server;
+}
+
+void SetHealth(const std::vector<grpc::Server*>& servers, const std::string& name, bool serving) {
+  for (grpc::Server* server : servers) {
+    grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+    if (health != nullptr) health->SetServingStatus(name, serving);
+  }
 }
 
 void UseServingSettings() { absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore); }
@@ -95,13 +185,13 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
   // Before anything else: a service told neither certificates nor
   // --insecure must not start at all (secure by default).
   if (absl::Status transport = ConfigureTransportFromFlags(name); !transport.ok()) {
-    spdlog::critical("event=start_failed error=\"{}\"", transport.message());
+    spdlog::critical("event=start_failed error={}", LogQuoted(transport.message()));
     return 1;
   }
 
   auto signer = TokenSigner::FromFile(absl::GetFlag(FLAGS_token_secret_file));
   if (!signer.ok()) {
-    spdlog::critical("event=start_failed error=\"{}\"", signer.status().message());
+    spdlog::critical("event=start_failed error={}", LogQuoted(signer.status().message()));
     return 1;
   }
   // A database that restarts while the service starts delays the start; it
@@ -114,7 +204,7 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   if (!ready.ok()) {
-    spdlog::critical("event=start_failed error=\"{}\"", ready.message());
+    spdlog::critical("event=start_failed error={}", LogQuoted(ready.message()));
     return 1;
   }
 
@@ -129,22 +219,33 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
   const std::string address = ListenAddress(name);
   auto server = StartGrpcServer(address, raw, &port);
   if (!server.ok()) {
-    spdlog::critical("event=start_failed error=\"{}\"", server.status().message());
+    spdlog::critical("event=start_failed error={}", LogQuoted(server.status().message()));
     return 1;
   }
-  spdlog::info("event=serving address={} port={} transport=\"{}\"", address, port,
-               CurrentTransport()->description);
+  spdlog::info("event=serving address={} port={} transport={}", address, port,
+               LogQuoted(CurrentTransport()->description));
+  auto health_port = MaybeStartHealthPort();
+  if (!health_port.ok()) {
+    spdlog::critical("event=start_failed error={}", LogQuoted(health_port.status().message()));
+    return 1;
+  }
+  std::vector<grpc::Server*> servers = {server->get()};
+  if (*health_port) servers.push_back(health_port->get());
 
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
   for (int tick = 0; !g_stop_requested.load(); ++tick) {
-    if (tick % 10 == 0) PublishDependencyHealth(**server);
+    if (tick % 10 == 0) PublishDependencyHealth(servers);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 
   spdlog::info("event=stopping");
+  // Probes on the health port hear NOT_SERVING while the service drains, as
+  // they do on its own port once it shuts down.
+  if (*health_port) (*health_port)->GetHealthCheckService()->Shutdown();
   if (before_shutdown) before_shutdown();
   (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (*health_port) (*health_port)->Shutdown(std::chrono::system_clock::now());
   if (before_teardown) before_teardown();
   return 0;
 }

@@ -1,5 +1,6 @@
 // Server bootstrap shared by every service: flags, logging, migrations, the
-// database pool, health checking and reflection, graceful shutdown.
+// database pool, health checking (with an optional plaintext health port) and
+// optional reflection, graceful shutdown.
 #pragma once
 
 #include <functional>
@@ -24,6 +25,8 @@ ABSL_DECLARE_FLAG(std::string, token_secret_file);
 ABSL_DECLARE_FLAG(int, db_pool_size);
 ABSL_DECLARE_FLAG(int, workers);
 ABSL_DECLARE_FLAG(std::string, log_level);
+ABSL_DECLARE_FLAG(std::string, health_listen);
+ABSL_DECLARE_FLAG(bool, reflection);
 
 namespace fed {
 
@@ -43,9 +46,21 @@ struct ServiceDeps {
 std::string ListenAddress(absl::string_view service);
 
 // Starts a gRPC server on `address` ("127.0.0.1:0" picks a free port, which
-// is written to *bound_port) with grpc.health.v1 and reflection enabled.
+// is written to *bound_port) with grpc.health.v1, and server reflection when
+// --reflection is set.
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
     const std::string& address, const std::vector<grpc::Service*>& services, int* bound_port);
+
+// Starts a plaintext gRPC server on `address` serving grpc.health.v1 and
+// nothing else (--health_listen): probes that speak no TLS, such as
+// Kubernetes' gRPC probe, reach it, and no API is exposed without TLS. Its
+// health mirrors the service's only through SetHealth.
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartHealthServer(const std::string& address,
+                                                                int* bound_port);
+
+// Sets health name `name` ("" is the process) SERVING or NOT_SERVING on every
+// server of `servers`: the service's port and its health port answer alike.
+void SetHealth(const std::vector<grpc::Server*>& servers, const std::string& name, bool serving);
 
 using ServiceFactory =
     std::function<std::vector<std::unique_ptr<grpc::Service>>(const ServiceDeps&)>;
