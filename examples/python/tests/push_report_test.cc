@@ -40,18 +40,13 @@ class PushReportExampleTest : public SuiteTest {
 
   // push_report.py with `certificate`'s files, as its usage line says.
   ClientRun Push(const std::string& report_path, const std::string& certificate,
-           const std::string& target) {
+                 const std::string& target) {
     const std::string tls = TestTlsDir();
-    std::vector<std::string> argv = {FED_PYTHON,
-                                     absl::StrCat(EXAMPLE_DIR, "/push_report.py"),
-                                     "--target",
-                                     target,
-                                     "--ca",
-                                     tls + "/ca.crt",
-                                     "--cert",
-                                     absl::StrCat(tls, "/", certificate, ".crt"),
-                                     "--key",
-                                     absl::StrCat(tls, "/", certificate, ".key"),
+    std::vector<std::string> argv = {FED_PYTHON, absl::StrCat(EXAMPLE_DIR, "/push_report.py"),
+                                     "--target", target,
+                                     "--ca",     tls + "/ca.crt",
+                                     "--cert",   absl::StrCat(tls, "/", certificate, ".crt"),
+                                     "--key",    absl::StrCat(tls, "/", certificate, ".key"),
                                      report_path};
     std::string command = absl::StrCat("PYTHONPATH=", Quoted(PY_STUBS_DIR));
     for (const std::string& arg : argv) absl::StrAppend(&command, " ", Quoted(arg));
@@ -92,7 +87,8 @@ class PushReportExampleTest : public SuiteTest {
 TEST_F(PushReportExampleTest, StoresTheSampleReportPushedWithTheProvinceCertificate) {
   ClientRun run = Push(Sample(), "province-01");
   EXPECT_EQ(run.exit_status, 0) << run.output;
-  EXPECT_THAT(run.output, HasSubstr("STORED: report of 01 for 2026H1, revision 1 (ref 01/2026H1/1)"));
+  EXPECT_THAT(run.output,
+              HasSubstr("STORED: report of 01 for 2026H1, revision 1 (ref 01/2026H1/1)"));
   EXPECT_THAT(run.output, HasSubstr("the national office holds revision 1, SUBMITTED"));
 
   v1::Report stored;
