@@ -18,10 +18,9 @@ fed::ServiceClient::Options RegistryCallOptions() {
 
 }  // namespace
 
-Directory::Directory(std::shared_ptr<grpc::Channel> registry, const fed::TokenSigner* signer,
-                     absl::Duration ttl)
+Directory::Directory(std::shared_ptr<grpc::Channel> registry, absl::Duration ttl)
     : stub_(v1::RegistryService::NewStub(registry)),
-      registry_("registry", "aggregator", signer, RegistryCallOptions()),
+      registry_("registry", "aggregator", RegistryCallOptions()),
       organizations_(ttl),
       provinces_(ttl),
       predecessors_(ttl),

@@ -30,9 +30,9 @@ namespace v1 = federation::v1;
 
 class Directory {
  public:
-  // `signer` mints the aggregator's own service token for its calls.
-  Directory(std::shared_ptr<grpc::Channel> registry, const fed::TokenSigner* signer,
-            absl::Duration ttl = absl::Seconds(30));
+  // Calls the registry as the aggregator (its certificate).
+  explicit Directory(std::shared_ptr<grpc::Channel> registry,
+                     absl::Duration ttl = absl::Seconds(30));
 
   // NOT_FOUND for a code the registry does not know; UNAVAILABLE when the
   // registry cannot be asked and the code was never seen.

@@ -10,13 +10,13 @@ using grpc::ServerUnaryReactor;
 
 grpc::ServerBidiReactor<v1::PushedReport, v1::PushAck>* AggregatorGrpcService::PushReports(
     CallbackServerContext* ctx) {
-  return new PushReactor(intake_, fed::Authenticate(*ctx, *call_.signer));
+  return new PushReactor(intake_, fed::Authenticate(*ctx, *call_.verifier));
 }
 
 grpc::ServerWriteReactor<v1::WatchChangesResponse>* AggregatorGrpcService::WatchChanges(
     CallbackServerContext* ctx, const v1::WatchChangesRequest* request) {
-  return new WatchReactor(aggregator_, tail_, call_.workers, fed::Authenticate(*ctx, *call_.signer),
-                          *request);
+  return new WatchReactor(aggregator_, tail_, call_.workers,
+                          fed::Authenticate(*ctx, *call_.verifier), *request);
 }
 
 ServerUnaryReactor* AggregatorGrpcService::GetReport(CallbackServerContext* ctx,

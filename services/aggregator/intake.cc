@@ -113,6 +113,14 @@ Admission AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher
     if (!org.ok()) {
       violations.Add("organization_code",
                      absl::StrCat("no organisation with code ", report.organization_code()));
+    } else if (absl::Status ended =
+                   RequireStillWriting(pusher, *org, fed::FormatDate(fed::Today()));
+               !ended.ok()) {
+      ack->set_outcome(v1::PUSH_OUTCOME_DENIED);
+      auto* v = ack->add_violations();
+      v->set_field("report.organization_code");
+      v->set_description(std::string(ended.message()));
+      return Admission::kRefused;
     } else {
       CheckActiveDuring(violations, *org, report);
     }

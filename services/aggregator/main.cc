@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
       "aggregator", aggregator::Migrations(),
       [&](const fed::ServiceDeps& deps) {
         directory = std::make_unique<aggregator::Directory>(
-            fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)), deps.signer);
+            fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)));
         logic = std::make_unique<aggregator::Aggregator>(*deps.db, figures, *directory);
         // The database restarting now delays the start, it does not end it.
         // A load cut short may run again: Apply keeps each report's newest
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
         }
         std::vector<std::unique_ptr<grpc::Service>> services;
         services.push_back(std::make_unique<aggregator::AggregatorGrpcService>(
-            logic.get(), intake.get(), tail.get(), fed::CallContext{deps.signer, deps.workers}));
+            logic.get(), intake.get(), tail.get(), fed::CallContext{deps.verifier, deps.workers}));
         return services;
       },
       [&] {

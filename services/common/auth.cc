@@ -1,24 +1,42 @@
 #include "services/common/auth.h"
 
-#include <fstream>
-#include <sstream>
-#include "absl/strings/string_view.h"
+#include <memory>
+#include <vector>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <grpcpp/security/auth_context.h>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "services/common/topology.h"
 
 namespace fed {
 namespace {
 
-constexpr absl::string_view kTokenPrefix = "fed1.";
 constexpr absl::string_view kBearer = "Bearer ";
+constexpr absl::string_view kProvinceCertificatePrefix = "province-";
+// The organisation a service acts for.
+constexpr absl::string_view kNationalOrganization = "VUSTA";
+
+bool IsServiceName(absl::string_view name) {
+  for (const ServiceEndpoint& service : Services()) {
+    if (service.name == name) return true;
+  }
+  return false;
+}
+
+// The common name of the client certificate the TLS handshake verified (the
+// server asks every caller for one and checks it against the suite's
+// authority; a certificate that fails the check fails the handshake), or ""
+// for a caller without one or a plaintext connection.
+std::string PeerCertificateName(const grpc::ServerContextBase& ctx) {
+  std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
+  if (auth == nullptr) return "";
+  std::vector<grpc::string_ref> names = auth->FindPropertyValues("x509_common_name");
+  // Exactly one: a certificate with several common names names nobody.
+  if (names.size() != 1) return "";
+  return std::string(names[0].data(), names[0].size());
+}
 
 struct RoleNameEntry {
   federation::v1::Role role;
@@ -54,82 +72,47 @@ federation::v1::Role RoleFromName(absl::string_view name) {
   return federation::v1::ROLE_UNSPECIFIED;
 }
 
-absl::StatusOr<TokenSigner> TokenSigner::FromFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return absl::FailedPreconditionError(absl::StrCat("cannot read token secret file ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string secret(absl::StripAsciiWhitespace(buffer.str()));
-  if (secret.size() < 16) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("token secret in ", path, " is too short (need at least 16 bytes)"));
-  }
-  return TokenSigner(std::move(secret));
+std::string ProvinceCertificateName(absl::string_view code) {
+  return absl::StrCat(kProvinceCertificatePrefix, code);
 }
 
-std::string TokenSigner::Sign(absl::string_view payload) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &mac_len);
-  return std::string(reinterpret_cast<const char*>(mac), mac_len);
-}
-
-std::string TokenSigner::Mint(const federation::v1::TokenClaims& claims) const {
-  std::string payload = absl::WebSafeBase64Escape(claims.SerializeAsString());
-  return absl::StrCat(kTokenPrefix, payload, ".", absl::WebSafeBase64Escape(Sign(payload)));
-}
-
-absl::StatusOr<federation::v1::TokenClaims> TokenSigner::Verify(absl::string_view token,
-                                                                absl::Time now) const {
-  if (!absl::StartsWith(token, kTokenPrefix)) {
-    return absl::UnauthenticatedError("token is not a federation token");
+absl::StatusOr<Principal> AuthenticateParts(absl::string_view authorization,
+                                            absl::string_view certificate,
+                                            const TokenVerifier& verifier, absl::Time now) {
+  absl::string_view province = certificate;
+  const bool provincial =
+      absl::ConsumePrefix(&province, kProvinceCertificatePrefix) && !province.empty();
+  if (authorization.empty()) {
+    if (IsServiceName(certificate)) {
+      return Principal{std::string(certificate), std::string(kNationalOrganization),
+                       federation::v1::ROLE_SERVICE, std::string(certificate)};
+    }
+    if (provincial) {
+      return Principal{absl::StrCat("cert:", certificate), std::string(province),
+                       federation::v1::ROLE_PROVINCE_REPORTER, std::string(certificate)};
+    }
+    return absl::UnauthenticatedError("missing 'authorization: Bearer <token>' metadata");
   }
-  std::vector<absl::string_view> parts = absl::StrSplit(token.substr(kTokenPrefix.size()), '.');
-  std::string signature;
-  if (parts.size() != 2 || !absl::WebSafeBase64Unescape(parts[1], &signature)) {
-    return absl::UnauthenticatedError("token is malformed");
+  if (!absl::StartsWithIgnoreCase(authorization, kBearer)) {
+    return absl::UnauthenticatedError("authorization metadata must be 'Bearer <token>'");
   }
-  std::string expected = Sign(parts[0]);
-  if (signature.size() != expected.size() ||
-      CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
-    return absl::UnauthenticatedError("token signature is invalid");
+  absl::StatusOr<VerifiedToken> token = verifier.Verify(authorization.substr(kBearer.size()), now);
+  if (!token.ok()) return token.status();
+  if (provincial && token->organization_code != province) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("this connection's certificate is ", certificate,
+                     ": it carries only tokens of organisation ", province));
   }
-  std::string bytes;
-  federation::v1::TokenClaims claims;
-  if (!absl::WebSafeBase64Unescape(parts[0], &bytes) || !claims.ParseFromString(bytes)) {
-    return absl::UnauthenticatedError("token claims are malformed");
-  }
-  if (claims.expires_at_unix() <= absl::ToUnixSeconds(now)) {
-    return absl::UnauthenticatedError("token has expired");
-  }
-  if (claims.role() == federation::v1::ROLE_UNSPECIFIED || claims.subject().empty()) {
-    return absl::UnauthenticatedError("token has no role or subject");
-  }
-  // A province's staff act for their province: without one, a check written
-  // "is this the caller's organisation?" could match nothing or everything.
-  if (claims.role() == federation::v1::ROLE_PROVINCE_REPORTER &&
-      claims.organization_code().empty()) {
-    return absl::UnauthenticatedError("a province_reporter token must name its organisation");
-  }
-  return claims;
+  return Principal{token->subject, token->organization_code, token->role, std::string(certificate)};
 }
 
 absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& ctx,
-                                       const TokenSigner& signer) {
+                                       const TokenVerifier& verifier) {
   const auto& metadata = ctx.client_metadata();
   auto it = metadata.find("authorization");
-  if (it == metadata.end()) {
-    return absl::UnauthenticatedError("missing 'authorization: Bearer <token>' metadata");
-  }
-  absl::string_view value(it->second.data(), it->second.size());
-  if (!absl::StartsWithIgnoreCase(value, kBearer)) {
-    return absl::UnauthenticatedError("authorization metadata must be 'Bearer <token>'");
-  }
-  auto claims = signer.Verify(value.substr(kBearer.size()), absl::Now());
-  if (!claims.ok()) return claims.status();
-  return Principal{claims->subject(), claims->organization_code(), claims->role()};
+  absl::string_view authorization;
+  if (it != metadata.end()) authorization = absl::string_view(it->second.data(), it->second.size());
+  return AuthenticateParts(authorization, PeerCertificateName(ctx), verifier, absl::Now());
 }
 
 absl::Status RequireRole(const Principal& principal,

@@ -15,7 +15,6 @@
 namespace fed {
 namespace {
 
-constexpr absl::Duration kServiceTokenLifetime = absl::Minutes(5);
 constexpr absl::Duration kFirstReadRetry = absl::Milliseconds(100);
 
 // Every live ServiceClient of the process, for DependencyStates().
@@ -23,6 +22,12 @@ absl::Mutex g_clients_mu(absl::kConstInit);
 std::vector<const ServiceClient*>& Clients() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_clients_mu) {
   static auto* clients = new std::vector<const ServiceClient*>();
   return *clients;
+}
+
+absl::Mutex g_token_source_mu(absl::kConstInit);
+ServiceTokenSource& TokenSourceSlot() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_token_source_mu) {
+  static auto* source = new ServiceTokenSource();
+  return *source;
 }
 
 }  // namespace
@@ -60,15 +65,18 @@ std::unique_ptr<grpc::ClientContext> OutgoingContext(absl::string_view token,
   return context;
 }
 
-std::string MintServiceToken(const TokenSigner& signer, absl::string_view subject) {
-  federation::v1::TokenClaims claims;
-  claims.set_subject(std::string(subject));
-  claims.set_organization_code("VUSTA");
-  claims.set_role(federation::v1::ROLE_SERVICE);
-  const absl::Time now = absl::Now();
-  claims.set_issued_at_unix(absl::ToUnixSeconds(now));
-  claims.set_expires_at_unix(absl::ToUnixSeconds(now + kServiceTokenLifetime));
-  return signer.Mint(claims);
+void SetServiceTokenSource(ServiceTokenSource source) {
+  absl::MutexLock lock(&g_token_source_mu);
+  TokenSourceSlot() = std::move(source);
+}
+
+std::string ServiceToken(absl::string_view caller) {
+  ServiceTokenSource source;
+  {
+    absl::MutexLock lock(&g_token_source_mu);
+    source = TokenSourceSlot();
+  }
+  return source ? source(caller) : "";
 }
 
 bool IsTransient(absl::StatusCode code) {
@@ -114,20 +122,16 @@ std::vector<DependencyState> DependencyStates() {
   return states;
 }
 
-ServiceClient::ServiceClient(std::string dependency, std::string caller, const TokenSigner* signer,
-                             Options options)
-    : dependency_(std::move(dependency)),
-      caller_(std::move(caller)),
-      signer_(signer),
-      options_(options) {
+ServiceClient::ServiceClient(std::string dependency, std::string caller, Options options)
+    : dependency_(std::move(dependency)), caller_(std::move(caller)), options_(options) {
   state_.name = dependency_;
   state_.since = absl::Now();
   absl::MutexLock lock(&g_clients_mu);
   Clients().push_back(this);
 }
 
-ServiceClient::ServiceClient(std::string dependency, std::string caller, const TokenSigner* signer)
-    : ServiceClient(std::move(dependency), std::move(caller), signer, Options()) {}
+ServiceClient::ServiceClient(std::string dependency, std::string caller)
+    : ServiceClient(std::move(dependency), std::move(caller), Options()) {}
 
 ServiceClient::~ServiceClient() {
   absl::MutexLock lock(&g_clients_mu);
@@ -136,7 +140,7 @@ ServiceClient::~ServiceClient() {
 }
 
 std::unique_ptr<grpc::ClientContext> ServiceClient::Context(absl::Duration deadline) const {
-  return OutgoingContext(MintServiceToken(*signer_, caller_),
+  return OutgoingContext(ServiceToken(caller_),
                          deadline > absl::ZeroDuration() ? deadline : options_.deadline);
 }
 

@@ -7,6 +7,7 @@
 // UNAVAILABLE (naming the dependency) and the province's system tries again.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,9 +39,17 @@ void PrepareCall(grpc::ClientContext& context, absl::string_view token, absl::Du
 std::unique_ptr<grpc::ClientContext> OutgoingContext(absl::string_view token,
                                                      absl::Duration timeout);
 
-// A token for `subject` (the calling service's name) with role service,
-// acting for the national union, valid a few minutes.
-std::string MintServiceToken(const TokenSigner& signer, absl::string_view subject);
+// A service's identity on its calls to the rest of the suite is its TLS
+// client certificate (auth.h): it sends no token and holds no key that could
+// make one. Where there is no certificate to show, a process may be given a
+// token instead: a service run with --insecure and --service_token_file (a
+// token of role service, minted by the issuer), and test processes, whose
+// in-process services share the test's own certificate. The source is asked
+// for a token for `caller` (ServiceClient's) on every call; "" sends none.
+using ServiceTokenSource = std::function<std::string(absl::string_view caller)>;
+void SetServiceTokenSource(ServiceTokenSource source);
+// The token the source gives (or "" without one).
+std::string ServiceToken(absl::string_view caller);
 
 // Whether a failure says "not now" rather than "no": trying the same thing
 // again later may succeed (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED,
@@ -92,10 +101,9 @@ class ServiceClient {
   };
 
   // `dependency` names the service called ("registry"); `caller` is this
-  // service's subject in the tokens it sends ("aggregator").
-  ServiceClient(std::string dependency, std::string caller, const TokenSigner* signer,
-                Options options);
-  ServiceClient(std::string dependency, std::string caller, const TokenSigner* signer);
+  // service's name ("aggregator"), for the ServiceTokenSource.
+  ServiceClient(std::string dependency, std::string caller, Options options);
+  ServiceClient(std::string dependency, std::string caller);
   ~ServiceClient();
   ServiceClient(const ServiceClient&) = delete;
   ServiceClient& operator=(const ServiceClient&) = delete;
@@ -110,7 +118,7 @@ class ServiceClient {
   absl::Status Read(absl::string_view method, Call call,
                     absl::Duration deadline = absl::ZeroDuration());
 
-  // A context with this service's token and the deadline (the client's
+  // A context with this service's identity and the deadline (the client's
   // default when `deadline` is zero, none when it is infinite), for calls
   // that are not unary.
   std::unique_ptr<grpc::ClientContext> Context(
@@ -129,7 +137,6 @@ class ServiceClient {
 
   const std::string dependency_;
   const std::string caller_;
-  const TokenSigner* signer_;
   const Options options_;
   mutable absl::Mutex mu_;
   DependencyState state_ ABSL_GUARDED_BY(mu_);

@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "services/common/client.h"
+#include "services/common/identity.h"
 #include "services/common/log.h"
 #include "services/common/topology.h"
 #include "services/common/transport.h"
@@ -27,8 +28,6 @@ ABSL_FLAG(std::string, listen, "",
           "deploy/topology.txt).");
 ABSL_FLAG(std::string, db, "postgresql://federation@127.0.0.1:55432/federation",
           "PostgreSQL connection URL.");
-ABSL_FLAG(std::string, token_secret_file, ".run/secret",
-          "File holding the HMAC secret that signs access tokens.");
 ABSL_FLAG(int, db_pool_size, 8, "Number of PostgreSQL connections.");
 ABSL_FLAG(int, workers, 8, "Threads that run request handlers (they may block on the database).");
 ABSL_FLAG(std::string, log_level, "info", "Log level: debug, info, warn, error.");
@@ -189,9 +188,9 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
     return 1;
   }
 
-  auto signer = TokenSigner::FromFile(absl::GetFlag(FLAGS_token_secret_file));
-  if (!signer.ok()) {
-    spdlog::critical("event=start_failed error={}", LogQuoted(signer.status().message()));
+  absl::StatusOr<std::unique_ptr<TokenVerifier>> verifier = IdentityFromFlags(name);
+  if (!verifier.ok()) {
+    spdlog::critical("event=start_failed error={}", LogQuoted(verifier.status().message()));
     return 1;
   }
   // A database that restarts while the service starts delays the start; it
@@ -210,7 +209,7 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
 
   DbPool db(db_url, std::string(name), absl::GetFlag(FLAGS_db_pool_size));
   WorkerPool workers(absl::GetFlag(FLAGS_workers));
-  ServiceDeps deps{&*signer, &db, &workers};
+  ServiceDeps deps{verifier->get(), &db, &workers};
   std::vector<std::unique_ptr<grpc::Service>> services = make_services(deps);
   std::vector<grpc::Service*> raw;
   for (auto& service : services) raw.push_back(service.get());

@@ -21,7 +21,6 @@
 
 ABSL_DECLARE_FLAG(std::string, listen);
 ABSL_DECLARE_FLAG(std::string, db);
-ABSL_DECLARE_FLAG(std::string, token_secret_file);
 ABSL_DECLARE_FLAG(int, db_pool_size);
 ABSL_DECLARE_FLAG(int, workers);
 ABSL_DECLARE_FLAG(std::string, log_level);
@@ -36,7 +35,7 @@ inline constexpr char kDependencyHealthPrefix[] = "federation.dependency.";
 
 // Everything a service implementation needs from its process.
 struct ServiceDeps {
-  TokenSigner* signer;
+  const TokenVerifier* verifier;
   DbPool* db;
   WorkerPool* workers;
 };

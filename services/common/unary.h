@@ -20,7 +20,7 @@ namespace fed {
 
 // What every service implementation holds to serve calls.
 struct CallContext {
-  const TokenSigner* signer;
+  const TokenVerifier* verifier;
   WorkerPool* workers;
 };
 
@@ -56,7 +56,7 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* ctx, const Cal
                                      Blocking blocking = Blocking::kMayBlock) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   const absl::Time start = absl::Now();
-  absl::StatusOr<Principal> principal = Authenticate(*ctx, *call.signer);
+  absl::StatusOr<Principal> principal = Authenticate(*ctx, *call.verifier);
   if (!principal.ok()) {
     LogCall(method, nullptr, principal.status(), absl::Now() - start);
     reactor->Finish(ToGrpcStatus(principal.status()));

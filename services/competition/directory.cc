@@ -8,10 +8,9 @@ namespace competition {
 
 namespace v1 = federation::v1;
 
-Directory::Directory(std::shared_ptr<grpc::Channel> registry, const fed::TokenSigner* signer,
-                     absl::Duration ttl)
+Directory::Directory(std::shared_ptr<grpc::Channel> registry, absl::Duration ttl)
     : stub_(v1::RegistryService::NewStub(registry)),
-      registry_("registry", "competition", signer),
+      registry_("registry", "competition"),
       ttl_(ttl) {}
 
 absl::StatusOr<v1::Organization> Directory::Organization(const std::string& code) {

@@ -21,8 +21,8 @@ namespace competition {
 
 class Directory {
  public:
-  Directory(std::shared_ptr<grpc::Channel> registry, const fed::TokenSigner* signer,
-            absl::Duration ttl = absl::Seconds(60));
+  explicit Directory(std::shared_ptr<grpc::Channel> registry,
+                     absl::Duration ttl = absl::Seconds(60));
 
   // NOT_FOUND for an unknown code; UNAVAILABLE when the registry cannot answer
   // and the code was never seen (an expired entry is served meanwhile).

@@ -20,11 +20,11 @@ int main(int argc, char** argv) {
   return fed::RunService("competition", competition::Migrations(),
                          [&](const fed::ServiceDeps& deps) {
                            directory = std::make_unique<competition::Directory>(
-                               fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)), deps.signer);
+                               fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)));
                            logic = std::make_unique<competition::Competition>(*deps.db, *directory);
                            std::vector<std::unique_ptr<grpc::Service>> services;
                            services.push_back(std::make_unique<competition::CompetitionGrpcService>(
-                               logic.get(), fed::CallContext{deps.signer, deps.workers}));
+                               logic.get(), fed::CallContext{deps.verifier, deps.workers}));
                            return services;
                          });
 }

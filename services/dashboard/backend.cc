@@ -30,17 +30,16 @@ absl::StatusOr<Response> Ask(fed::ServiceClient& client, absl::string_view metho
 }  // namespace
 
 Backend::Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
-                 const fed::TokenSigner* signer, std::shared_ptr<grpc::Channel> competition,
-                 std::shared_ptr<grpc::Channel> ranking)
+                 std::shared_ptr<grpc::Channel> competition, std::shared_ptr<grpc::Channel> ranking)
     : aggregator_channel_(aggregator),
       registry_(v1::RegistryService::NewStub(registry)),
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
       competition_(competition ? v1::CompetitionService::NewStub(competition) : nullptr),
       ranking_(ranking ? v1::RankingService::NewStub(ranking) : nullptr),
-      registry_calls_("registry", "dashboard", signer, CallOptions()),
-      aggregator_calls_("aggregator", "dashboard", signer, CallOptions()),
-      competition_calls_("competition", "dashboard", signer, CallOptions()),
-      ranking_calls_("ranking", "dashboard", signer, CallOptions()) {}
+      registry_calls_("registry", "dashboard", CallOptions()),
+      aggregator_calls_("aggregator", "dashboard", CallOptions()),
+      competition_calls_("competition", "dashboard", CallOptions()),
+      ranking_calls_("ranking", "dashboard", CallOptions()) {}
 
 absl::StatusOr<v1::CompletenessResponse> Backend::Completeness(const std::string& period) {
   v1::CompletenessRequest req;

@@ -1,6 +1,6 @@
 // The dashboard's view of the suite: gRPC calls to the registry, the
 // aggregator and (when configured) the competition and ranking services with
-// the dashboard's own service token. The dashboard holds no
+// the dashboard's own service identity. The dashboard holds no
 // data of its own; every figure it shows comes from one of these calls.
 #pragma once
 
@@ -25,12 +25,12 @@ namespace v1 = federation::v1;
 
 class Backend {
  public:
-  // `signer` mints the dashboard's own service token (role service).
+  // Calls go out as the dashboard service (its certificate).
   // `competition` may be null: the dashboard then runs without contest
   // statistics (HasCompetition() is false); `ranking` likewise
   // (HasRanking() is false: no emulation-cluster rankings).
   Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
-          const fed::TokenSigner* signer, std::shared_ptr<grpc::Channel> competition = nullptr,
+          std::shared_ptr<grpc::Channel> competition = nullptr,
           std::shared_ptr<grpc::Channel> ranking = nullptr);
 
   absl::StatusOr<v1::CompletenessResponse> Completeness(const std::string& period);

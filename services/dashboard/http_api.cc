@@ -55,14 +55,14 @@ std::string DefaultBoardPeriod(absl::CivilDay today) {
   return best.empty() ? HalfYearsUpTo(today).front() : best;
 }
 
-HttpApi::HttpApi(Backend* backend, ChangeFeed* feed, const fed::TokenSigner* signer,
+HttpApi::HttpApi(Backend* backend, ChangeFeed* feed, const fed::TokenVerifier* verifier,
                  HttpOptions options)
-    : backend_(backend), feed_(feed), signer_(signer), options_(std::move(options)) {}
+    : backend_(backend), feed_(feed), verifier_(verifier), options_(std::move(options)) {}
 
 httplib::Server::Handler HttpApi::Guard(bool national, Handler handler) {
   return [this, national, handler](const httplib::Request& req, httplib::Response& res) {
     SecurityHeaders(res);
-    auto who = FromCookieHeader(*signer_, req.get_header_value("Cookie"), absl::Now());
+    auto who = FromCookieHeader(*verifier_, req.get_header_value("Cookie"), absl::Now());
     if (!who.ok()) return SendError(res, who.status());
     if (national && !SeesNationalBoard(*who)) {
       return SendError(res,
@@ -115,7 +115,7 @@ void HttpApi::Register(httplib::Server& server) {
   server.Get("/api/province-ranking",
              Guard(false, std::bind(&HttpApi::ProvinceRanking, this, _1, _2, _3)));
   server.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
-    auto who = FromCookieHeader(*signer_, req.get_header_value("Cookie"), absl::Now());
+    auto who = FromCookieHeader(*verifier_, req.get_header_value("Cookie"), absl::Now());
     if (!who.ok()) {
       res.set_redirect("/login");
       return;
@@ -150,7 +150,7 @@ void HttpApi::Login(const httplib::Request& req, httplib::Response& res) {
   if (!SameOrigin(req)) return SendError(res, absl::PermissionDeniedError("cross-site request"));
   const std::string token = LoginToken(req);
   if (token.empty()) return SendError(res, absl::InvalidArgumentError("token: must not be empty"));
-  auto session = dashboard::Login(*signer_, token, absl::Now());
+  auto session = dashboard::Login(*verifier_, token, absl::Now());
   if (!session.ok()) {
     spdlog::info("event=login_refused error={}", fed::LogQuoted(session.status().message()));
     return SendError(res, session.status());

@@ -37,7 +37,8 @@ struct HttpOptions {
 
 class HttpApi {
  public:
-  HttpApi(Backend* backend, ChangeFeed* feed, const fed::TokenSigner* signer, HttpOptions options);
+  HttpApi(Backend* backend, ChangeFeed* feed, const fed::TokenVerifier* verifier,
+          HttpOptions options);
 
   // Registers every route on `server` (http_api.cc, with /healthz and the
   // logout).
@@ -94,7 +95,7 @@ class HttpApi {
 
   Backend* backend_;
   ChangeFeed* feed_;
-  const fed::TokenSigner* signer_;
+  const fed::TokenVerifier* verifier_;
   HttpOptions options_;
 
   struct CachedBoard {

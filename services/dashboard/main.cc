@@ -14,6 +14,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
 #include "services/common/client.h"
+#include "services/common/identity.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
 #include "services/common/topology.h"
@@ -54,9 +55,11 @@ int main(int argc, char** argv) {
   }
   std::string host = listen.substr(0, colon);
 
-  auto signer = fed::TokenSigner::FromFile(absl::GetFlag(FLAGS_token_secret_file));
-  if (!signer.ok()) {
-    spdlog::critical("event=start_failed error=\"{}\"", signer.status().message());
+  // Verifies login tokens (audience "dashboard"); it can make none.
+  absl::StatusOr<std::unique_ptr<fed::TokenVerifier>> verifier =
+      fed::IdentityFromFlags("dashboard");
+  if (!verifier.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", verifier.status().message());
     return 1;
   }
   // Its gRPC calls to the other services: TLS with its own certificate
@@ -67,7 +70,7 @@ int main(int argc, char** argv) {
   }
 
   dashboard::Backend backend(fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)),
-                             fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)), &*signer,
+                             fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)),
                              absl::GetFlag(FLAGS_competition_target).empty()
                                  ? nullptr
                                  : fed::OpenChannel(absl::GetFlag(FLAGS_competition_target)),
@@ -80,7 +83,7 @@ int main(int argc, char** argv) {
   dashboard::HttpOptions options;
   options.web_root = absl::GetFlag(FLAGS_web_root);
   options.secure_cookie = absl::GetFlag(FLAGS_secure_cookie);
-  dashboard::HttpApi api(&backend, &feed, &*signer, options);
+  dashboard::HttpApi api(&backend, &feed, verifier->get(), options);
 
   httplib::Server server;
   const int threads = std::max(8, absl::GetFlag(FLAGS_http_threads));

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -26,38 +27,31 @@ bool ServedRole(v1::Role role) {
   }
 }
 
-fed::Principal PrincipalOf(const v1::TokenClaims& claims) {
+fed::Principal PrincipalOf(const fed::VerifiedToken& token) {
   fed::Principal p;
-  p.subject = claims.subject();
-  p.organization_code = claims.organization_code();
-  p.role = claims.role();
+  p.subject = token.subject;
+  p.organization_code = token.organization_code;
+  p.role = token.role;
   return p;
 }
 
 }  // namespace
 
-absl::StatusOr<Session> Login(const fed::TokenSigner& signer, absl::string_view token,
+absl::StatusOr<Session> Login(const fed::TokenVerifier& verifier, absl::string_view token,
                               absl::Time now) {
   token = absl::StripAsciiWhitespace(token);
   if (absl::StartsWithIgnoreCase(token, "bearer ")) token.remove_prefix(7);
-  auto claims = signer.Verify(token, now);
-  if (!claims.ok()) return claims.status();
-  if (!ServedRole(claims->role())) {
+  auto verified = verifier.Verify(token, now);
+  if (!verified.ok()) return verified.status();
+  if (!ServedRole(verified->role)) {
     return absl::PermissionDeniedError(
-        absl::StrCat("role ", fed::RoleName(claims->role()), " has no dashboard"));
+        absl::StrCat("role ", fed::RoleName(verified->role), " has no dashboard"));
   }
-  if (claims->role() == v1::ROLE_PROVINCE_REPORTER && claims->organization_code().empty()) {
-    return absl::PermissionDeniedError("a province login needs its organisation code");
-  }
-  absl::Time expires =
-      std::min(absl::FromUnixSeconds(claims->expires_at_unix()), now + kMaxSession);
-  v1::TokenClaims session_claims = *claims;
-  session_claims.set_issued_at_unix(absl::ToUnixSeconds(now));
-  session_claims.set_expires_at_unix(absl::ToUnixSeconds(expires));
+  absl::Time expires = std::min(verified->expires_at, now + kMaxSession);
   Session session;
-  session.cookie_value = signer.Mint(session_claims);
+  session.cookie_value = std::string(token);
   session.max_age_seconds = std::max<int64_t>(0, absl::ToInt64Seconds(expires - now));
-  session.principal = PrincipalOf(session_claims);
+  session.principal = PrincipalOf(*verified);
   return session;
 }
 
@@ -71,14 +65,14 @@ std::string CookieValue(absl::string_view cookie_header, absl::string_view name)
   return "";
 }
 
-absl::StatusOr<fed::Principal> FromCookieHeader(const fed::TokenSigner& signer,
+absl::StatusOr<fed::Principal> FromCookieHeader(const fed::TokenVerifier& verifier,
                                                 absl::string_view cookie_header, absl::Time now) {
   std::string value = CookieValue(cookie_header, kSessionCookie);
   if (value.empty()) return absl::UnauthenticatedError("not logged in");
-  auto claims = signer.Verify(value, now);
-  if (!claims.ok()) return absl::UnauthenticatedError("session expired or invalid");
-  if (!ServedRole(claims->role())) return absl::PermissionDeniedError("no dashboard for this role");
-  return PrincipalOf(*claims);
+  auto verified = verifier.Verify(value, now);
+  if (!verified.ok()) return absl::UnauthenticatedError("session expired or invalid");
+  if (!ServedRole(verified->role)) return absl::PermissionDeniedError("no dashboard for this role");
+  return PrincipalOf(*verified);
 }
 
 std::string SetCookie(const Session& session, bool secure) {

@@ -26,12 +26,12 @@ struct Session {
 // Verifies `token` and opens a session for its holder. UNAUTHENTICATED for a
 // bad or expired token; PERMISSION_DENIED for roles the dashboard serves
 // nothing to (judges).
-absl::StatusOr<Session> Login(const fed::TokenSigner& signer, absl::string_view token,
+absl::StatusOr<Session> Login(const fed::TokenVerifier& verifier, absl::string_view token,
                               absl::Time now);
 
 // The principal of the session cookie in a Cookie header; UNAUTHENTICATED if
 // there is none or it is invalid or expired.
-absl::StatusOr<fed::Principal> FromCookieHeader(const fed::TokenSigner& signer,
+absl::StatusOr<fed::Principal> FromCookieHeader(const fed::TokenVerifier& verifier,
                                                 absl::string_view cookie_header, absl::Time now);
 
 // The value of cookie `name` in a Cookie header ("" if absent).

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
       [&](const fed::ServiceDeps& deps) {
         sources = std::make_unique<ranking::Sources>(
             fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)),
-            fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)), deps.signer);
+            fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)));
         engine = std::make_unique<ranking::Engine>(*sources, *deps.db);
         if (absl::Status loaded = engine->Load(); !loaded.ok()) {
           spdlog::critical("event=start_failed error={}", fed::LogQuoted(loaded.message()));
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
         logic = std::make_unique<ranking::Ranking>(*deps.db, *engine);
         std::vector<std::unique_ptr<grpc::Service>> services;
         services.push_back(std::make_unique<ranking::RankingGrpcService>(
-            logic.get(), fed::CallContext{deps.signer, deps.workers}));
+            logic.get(), fed::CallContext{deps.verifier, deps.workers}));
         return services;
       },
       [&] {

@@ -24,13 +24,12 @@ fed::ServiceClient::Options CallOptions() {
 
 }  // namespace
 
-Sources::Sources(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
-                 const fed::TokenSigner* signer)
+Sources::Sources(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator)
     : aggregator_channel_(aggregator),
       registry_(v1::RegistryService::NewStub(registry)),
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
-      registry_calls_("registry", "ranking", signer, CallOptions()),
-      aggregator_calls_("aggregator", "ranking", signer, CallOptions()) {}
+      registry_calls_("registry", "ranking", CallOptions()),
+      aggregator_calls_("aggregator", "ranking", CallOptions()) {}
 
 absl::StatusOr<std::vector<v1::EmulationCluster>> Sources::Clusters(int year) {
   RETURN_IF_ERROR(fed::CheckMayBlock());  // never from gRPC's own threads

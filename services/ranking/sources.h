@@ -31,8 +31,7 @@ struct Receipt {
 
 class Sources {
  public:
-  Sources(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
-          const fed::TokenSigner* signer);
+  Sources(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator);
 
   absl::StatusOr<std::vector<v1::EmulationCluster>> Clusters(int year);
   // Every provincial union, active or not (clusters are made of them):

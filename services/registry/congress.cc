@@ -36,6 +36,7 @@ absl::StatusOr<storage::TermRow> LoadTermForWrite(pqxx::work& txn, const fed::Pr
   ASSIGN_OR_RETURN(auto row, storage::LoadTerm(txn, term_id, /*lock=*/true));
   ASSIGN_OR_RETURN(auto org, storage::LoadOrganizationById(txn, row.organization_id));
   RETURN_IF_ERROR(RequireWriteAccess(who, org.organization.code(), ""));
+  RETURN_IF_ERROR(RequireCallerStillWriting(txn, who));
   return row;
 }
 
@@ -49,6 +50,7 @@ absl::Status Registry::RecordCongress(const Principal& who, const v1::RecordCong
   RETURN_IF_ERROR(ValidateCongressTerm(term).ToStatus());
   RETURN_IF_ERROR(RequireWriteAccess(who, term.organization_code(), ""));
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    RETURN_IF_ERROR(RequireCallerStillWriting(txn, who));
     ASSIGN_OR_RETURN(auto org, storage::LoadOrganization(txn, term.organization_code(), false));
     for (const auto& existing : storage::ListTerms(txn, org.id)) {
       if (existing.term_number() == term.term_number()) {

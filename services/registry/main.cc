@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
     logic = std::make_unique<registry::Registry>(*deps.db);
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<registry::RegistryGrpcService>(
-        logic.get(), fed::CallContext{deps.signer, deps.workers}));
+        logic.get(), fed::CallContext{deps.verifier, deps.workers}));
     return services;
   });
 }

@@ -61,6 +61,7 @@ absl::Status Registry::CreateOrganization(const Principal& who,
   org.clear_active_until();
   org.clear_successor_code();
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    RETURN_IF_ERROR(RequireCallerStillWriting(txn, who));
     if (storage::LoadOrganization(txn, org.code(), false).ok()) {
       return absl::AlreadyExistsError(absl::StrCat("organisation ", org.code(), " already exists"));
     }
@@ -94,6 +95,7 @@ absl::Status Registry::UpdateOrganization(const Principal& who,
       RETURN_IF_ERROR(RequireAdmin(who));
     } else {
       RETURN_IF_ERROR(RequireWriteAccess(who, now.code(), now.parent_code()));
+      RETURN_IF_ERROR(RequireCallerStillWriting(txn, who));
     }
     RETURN_IF_ERROR(ValidateUpdateOrganization(req).ToStatus());
     // A reporter may not move an organisation out from under its province.
@@ -194,6 +196,7 @@ absl::Status Registry::RetireOrganization(const Principal& who,
       RETURN_IF_ERROR(RequireAdmin(who));
     } else {
       RETURN_IF_ERROR(RequireWriteAccess(who, now.code(), now.parent_code()));
+      RETURN_IF_ERROR(RequireCallerStillWriting(txn, who));
     }
     if (!now.active_until().empty()) {
       return absl::FailedPreconditionError(

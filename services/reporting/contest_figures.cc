@@ -6,9 +6,8 @@
 
 namespace reporting {
 
-ContestFigures::ContestFigures(const std::string& target, const fed::TokenSigner& signer,
-                               absl::Duration deadline)
-    : competition_("competition", "reporting", &signer,
+ContestFigures::ContestFigures(const std::string& target, absl::Duration deadline)
+    : competition_("competition", "reporting",
                    fed::ServiceClient::Options::WithDeadline(deadline)) {
   if (!target.empty()) {
     stub_ = v1::CompetitionService::NewStub(fed::OpenChannel(target));

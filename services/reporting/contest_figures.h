@@ -23,8 +23,7 @@ namespace v1 = federation::v1;
 class ContestFigures {
  public:
   // `target` empty = no competition service: ForYear answers UNAVAILABLE.
-  ContestFigures(const std::string& target, const fed::TokenSigner& signer,
-                 absl::Duration deadline = absl::Seconds(3));
+  explicit ContestFigures(const std::string& target, absl::Duration deadline = absl::Seconds(3));
 
   absl::StatusOr<v1::ReportingFiguresResponse> ForYear(const std::string& organization_code,
                                                        int year) const;

@@ -61,12 +61,12 @@ class Forwarder::ActiveCall {
   Forwarder* forwarder_;
 };
 
-Forwarder::Forwarder(fed::DbPool& db, const fed::TokenSigner& signer, ForwarderOptions options)
+Forwarder::Forwarder(fed::DbPool& db, ForwarderOptions options)
     : db_(db),
       options_(std::move(options)),
       channel_(OpenChannel(options_)),
       stub_(v1::AggregatorService::NewStub(channel_)),
-      calls_("aggregator", "reporting-forwarder", &signer),
+      calls_("aggregator", "reporting"),
       random_(std::random_device{}()),
       loop_("forwarder", [this] { return Round(); }) {}
 

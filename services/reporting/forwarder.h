@@ -47,9 +47,8 @@ struct ForwarderOptions {
 
 class Forwarder {
  public:
-  // Calls the aggregator with tokens minted by `signer` (role service,
-  // subject "reporting-forwarder").
-  Forwarder(fed::DbPool& db, const fed::TokenSigner& signer, ForwarderOptions options);
+  // Calls the aggregator as the reporting service (its certificate).
+  Forwarder(fed::DbPool& db, ForwarderOptions options);
   ~Forwarder();  // stops the thread
 
   void Start();

@@ -33,14 +33,12 @@ int main(int argc, char** argv) {
   std::unique_ptr<reporting::Reporting> logic;
   std::unique_ptr<reporting::ContestFigures> contests;
   return fed::RunService("reporting", reporting::Migrations(), [&](const fed::ServiceDeps& deps) {
-    registry = std::make_unique<reporting::RegistryClient>(absl::GetFlag(FLAGS_registry_target),
-                                                           *deps.signer);
+    registry = std::make_unique<reporting::RegistryClient>(absl::GetFlag(FLAGS_registry_target));
     logic = std::make_unique<reporting::Reporting>(*deps.db, *registry);
-    contests = std::make_unique<reporting::ContestFigures>(absl::GetFlag(FLAGS_competition_target),
-                                                           *deps.signer);
+    contests = std::make_unique<reporting::ContestFigures>(absl::GetFlag(FLAGS_competition_target));
     logic->UseContestFigures(contests.get());
     auto service = std::make_unique<reporting::ReportingGrpcService>(
-        logic.get(), fed::CallContext{deps.signer, deps.workers});
+        logic.get(), fed::CallContext{deps.verifier, deps.workers});
     if (absl::GetFlag(FLAGS_forward)) {
       reporting::ForwarderOptions options;
       options.aggregator_target = absl::GetFlag(FLAGS_aggregator_target);
@@ -49,7 +47,7 @@ int main(int argc, char** argv) {
       options.backoff_max = absl::Milliseconds(absl::GetFlag(FLAGS_forward_backoff_max_ms));
       options.outbox_check_interval =
           absl::Milliseconds(absl::GetFlag(FLAGS_outbox_check_interval_ms));
-      auto forwarder = std::make_unique<reporting::Forwarder>(*deps.db, *deps.signer, options);
+      auto forwarder = std::make_unique<reporting::Forwarder>(*deps.db, options);
       reporting::Forwarder* raw = forwarder.get();
       logic->OnSubmitted([raw] { raw->Wake(); });
       forwarder->Start();

@@ -6,11 +6,9 @@
 
 namespace reporting {
 
-RegistryClient::RegistryClient(const std::string& target, const fed::TokenSigner& signer,
-                               absl::Duration deadline)
+RegistryClient::RegistryClient(const std::string& target, absl::Duration deadline)
     : stub_(v1::RegistryService::NewStub(fed::OpenChannel(target))),
-      registry_("registry", "reporting", &signer,
-                fed::ServiceClient::Options::WithDeadline(deadline)) {}
+      registry_("registry", "reporting", fed::ServiceClient::Options::WithDeadline(deadline)) {}
 
 absl::StatusOr<v1::Organization> RegistryClient::GetOrganization(const std::string& code) const {
   v1::GetOrganizationRequest request;

@@ -21,9 +21,8 @@ namespace v1 = federation::v1;
 
 class RegistryClient {
  public:
-  // Calls `target` with tokens minted by `signer` (subject "reporting").
-  RegistryClient(const std::string& target, const fed::TokenSigner& signer,
-                 absl::Duration deadline = absl::Seconds(5));
+  // Calls `target` as the reporting service.
+  explicit RegistryClient(const std::string& target, absl::Duration deadline = absl::Seconds(5));
 
   // NOT_FOUND for an unknown code; UNAVAILABLE when the registry cannot be
   // asked (down, timing out); INTERNAL when it refuses this service's token.

@@ -33,6 +33,7 @@
 #include "services/common/log.h"
 #include "services/common/period.h"
 #include "services/common/server.h"
+#include "services/common/transport.h"
 #include "services/registry/grpc_service.h"
 #include "services/registry/migrations.h"
 #include "services/registry/registry.h"
@@ -94,8 +95,14 @@ v1::Report MakeReport(int org, const std::string& period) {
   return report;
 }
 
+// One token per role for the whole run, as a real client keeps its token.
 std::unique_ptr<grpc::ClientContext> Context(v1::Role role) {
-  return fedtest::ContextAs(role, "VUSTA");
+  static const std::string viewer = fedtest::BearerFor(v1::ROLE_VIEWER, "VUSTA");
+  static const std::string service = fedtest::BearerFor(v1::ROLE_SERVICE, "VUSTA");
+  static const std::string admin = fedtest::BearerFor(v1::ROLE_NATIONAL_ADMIN, "VUSTA");
+  return fedtest::ContextWith(role == v1::ROLE_VIEWER    ? viewer
+                              : role == v1::ROLE_SERVICE ? service
+                                                         : admin);
 }
 
 void SeedRegistry(const std::string& url, int orgs) {
@@ -186,8 +193,7 @@ int main(int argc, char** argv) {
   fedbench::InProcessRegistry registry_server(db.url());
 
   fed::DbPool agg_db(db.url(), "aggregator", 8);
-  aggregator::Directory directory(registry_server.channel(), &fedtest::TestSigner(),
-                                  absl::Minutes(10));
+  aggregator::Directory directory(registry_server.channel(), absl::Minutes(10));
   auto figures = std::make_unique<aggregator::Figures>();
   auto logic = std::make_unique<aggregator::Aggregator>(agg_db, *figures, directory);
   auto intake = std::make_unique<aggregator::Intake>(agg_db, *figures, directory, 200);
@@ -195,7 +201,8 @@ int main(int argc, char** argv) {
       std::make_unique<aggregator::FeedTail>(agg_db, *figures, aggregator::FeedTail::Options{});
   if (!tail->Start().ok()) return 1;
   auto service = std::make_unique<aggregator::AggregatorGrpcService>(
-      logic.get(), intake.get(), tail.get(), fed::CallContext{&fedtest::TestSigner(), &workers});
+      logic.get(), intake.get(), tail.get(),
+      fed::CallContext{&fedtest::TestVerifier("aggregator"), &workers});
   auto server =
       std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service.get()});
 
@@ -280,7 +287,8 @@ int main(int argc, char** argv) {
   tail = std::make_unique<aggregator::FeedTail>(agg_db, *figures, aggregator::FeedTail::Options{});
   if (!tail->Start().ok()) return 1;
   service = std::make_unique<aggregator::AggregatorGrpcService>(
-      logic.get(), intake.get(), tail.get(), fed::CallContext{&fedtest::TestSigner(), &workers});
+      logic.get(), intake.get(), tail.get(),
+      fed::CallContext{&fedtest::TestVerifier("aggregator"), &workers});
   server = std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service.get()});
   std::printf("\nrestart: figures rebuilt from PostgreSQL in %.1f s (%ld reports)\n", load_seconds,
               stored.load());
@@ -323,6 +331,41 @@ int main(int argc, char** argv) {
     return stub->GetCompleteness(ctx.get(), req, &resp).ok() && resp.expected() == orgs;
   });
   fedbench::Print("GetCompleteness (10^4 expected)", completeness, trivial_qps);
+
+  // The same service on a second, plaintext port, measured right after: what
+  // TLS costs the calls above (issue 11's "TLS against plaintext").
+  int plain_port = 0;
+  aggregator::AggregatorGrpcService plain_service(
+      logic.get(), intake.get(), tail.get(),
+      fed::CallContext{&fedtest::TestVerifier("aggregator"), &workers});
+  auto plain_server = fed::StartGrpcServerWith(fed::Transport::Plaintext(), "127.0.0.1:0",
+                                               {&plain_service}, &plain_port);
+  if (!plain_server.ok()) return 1;
+  auto plain_channel =
+      fed::OpenChannelWith(fed::Transport::Plaintext(), absl::StrCat("127.0.0.1:", plain_port));
+  auto plain_health = grpc::health::v1::Health::NewStub(plain_channel);
+  auto plain_stub = v1::AggregatorService::NewStub(plain_channel);
+  std::printf("\nthe same over plaintext (--insecure), for comparison\n");
+  Latencies plain_trivial = Measure(clients, seconds, [&](uint64_t) {
+    grpc::ClientContext ctx;
+    grpc::health::v1::HealthCheckRequest req;
+    grpc::health::v1::HealthCheckResponse resp;
+    return plain_health->Check(&ctx, req, &resp).ok();
+  });
+  const double plain_trivial_qps = plain_trivial.CallsPerSecond();
+  fedbench::Print("trivial call, plaintext", plain_trivial, 0);
+  Latencies plain_totals = Measure(clients, seconds, [&](uint64_t i) {
+    v1::TotalsRequest req;
+    req.set_period(periods[i % periods.size()]);
+    v1::TotalsResponse resp;
+    auto ctx = Context(v1::ROLE_VIEWER);
+    return plain_stub->GetTotals(ctx.get(), req, &resp).ok() && resp.totals_size() > 0;
+  });
+  fedbench::Print("GetTotals, plaintext", plain_totals, plain_trivial_qps);
+  std::printf("  TLS / plaintext: trivial call %.2fx, GetTotals %.2fx (calls/s)\n",
+              trivial_qps / std::max(1.0, plain_trivial_qps),
+              totals.CallsPerSecond() / std::max(1.0, plain_totals.CallsPerSecond()));
+  (*plain_server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
 
   server.reset();
   intake.reset();

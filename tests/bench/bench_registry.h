@@ -20,7 +20,7 @@ class InProcessRegistry {
   explicit InProcessRegistry(const std::string& db_url)
       : db_(db_url, "registry", 4),
         logic_(db_),
-        service_(&logic_, {&fedtest::TestSigner(), &workers_}),
+        service_(&logic_, {&fedtest::TestVerifier("registry"), &workers_}),
         server_({&service_}) {}
 
   std::shared_ptr<grpc::Channel> channel() const { return server_.channel(); }

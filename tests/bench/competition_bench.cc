@@ -58,12 +58,7 @@ const char* kFields[] = {"Nông nghiệp", "Công nghiệp", "Y tế", "Môi tr�
 
 std::unique_ptr<grpc::ClientContext> As(v1::Role role, const std::string& org,
                                         const std::string& subject) {
-  v1::TokenClaims claims;
-  claims.set_subject(subject);
-  claims.set_organization_code(org);
-  claims.set_role(role);
-  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(2)));
-  return fed::OutgoingContext(fedtest::TestSigner().Mint(claims), absl::Minutes(10));
+  return fed::OutgoingContext(fedtest::TestToken(role, org, subject), absl::Minutes(10));
 }
 
 std::string Province(int i) { return absl::StrFormat("%02d", 10 + i % 63); }
@@ -107,10 +102,10 @@ int main(int argc, char** argv) {
 
   fed::WorkerPool workers(8);
   fed::DbPool comp_db(db.url(), "competition", 8);
-  competition::Directory directory(registry_server.channel(), &fedtest::TestSigner(),
-                                   absl::Minutes(30));
+  competition::Directory directory(registry_server.channel(), absl::Minutes(30));
   competition::Competition logic(comp_db, directory);
-  competition::CompetitionGrpcService service(&logic, {&fedtest::TestSigner(), &workers});
+  competition::CompetitionGrpcService service(&logic,
+                                              {&fedtest::TestVerifier("competition"), &workers});
   fedtest::LoopbackServer server({&service});
   auto stub = v1::CompetitionService::NewStub(server.channel());
   auto health = grpc::health::v1::Health::NewStub(server.channel());

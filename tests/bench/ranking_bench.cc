@@ -229,19 +229,18 @@ int main(int argc, char** argv) {
   fed::WorkerPool agg_workers(8), rank_workers(8);
   fedbench::InProcessRegistry registry_server(db.url());
   fed::DbPool agg_db(db.url(), "aggregator", 8);
-  aggregator::Directory directory(registry_server.channel(), &fedtest::TestSigner(),
-                                  absl::Minutes(10));
+  aggregator::Directory directory(registry_server.channel(), absl::Minutes(10));
   aggregator::Figures figures;
   aggregator::Aggregator agg_logic(agg_db, figures, directory);
   if (!agg_logic.LoadFigures().ok()) return 1;
   aggregator::Intake intake(agg_db, figures, directory, 200);
   aggregator::FeedTail feed_tail(agg_db, figures, aggregator::FeedTail::Options{});
   if (!feed_tail.Start().ok()) return 1;
-  aggregator::AggregatorGrpcService agg_service(&agg_logic, &intake, &feed_tail,
-                                                {&fedtest::TestSigner(), &agg_workers});
+  aggregator::AggregatorGrpcService agg_service(
+      &agg_logic, &intake, &feed_tail, {&fedtest::TestVerifier("aggregator"), &agg_workers});
   fedtest::LoopbackServer agg_server({&agg_service});
 
-  ranking::Sources sources(registry_server.channel(), agg_server.channel(), &fedtest::TestSigner());
+  ranking::Sources sources(registry_server.channel(), agg_server.channel());
   ranking::Engine engine(sources, rank_db);
   t0 = absl::Now();
   if (absl::Status s = engine.Load(); !s.ok()) {
@@ -253,7 +252,7 @@ int main(int argc, char** argv) {
       engine.ranking_count(), absl::ToDoubleSeconds(absl::Now() - t0));
   engine.Start();
   ranking::Ranking logic(rank_db, engine);
-  ranking::RankingGrpcService service(&logic, {&fedtest::TestSigner(), &rank_workers});
+  ranking::RankingGrpcService service(&logic, {&fedtest::TestVerifier("ranking"), &rank_workers});
   fedtest::LoopbackServer server({&service});
   auto stub = v1::RankingService::NewStub(server.channel());
   const int connections = absl::GetFlag(FLAGS_connections);

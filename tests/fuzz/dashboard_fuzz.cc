@@ -44,16 +44,17 @@ void CheckQuery(const httplib::Request& req) {
 void CheckLogin(const httplib::Request& req) {
   const std::string token = dashboard::LoginToken(req);
   if (token.empty()) return;
-  auto session = dashboard::Login(fedfuzz::FuzzSigner(), token, fedfuzz::FuzzNow());
+  auto session = dashboard::Login(fedfuzz::FuzzVerifier("dashboard"), token, fedfuzz::FuzzNow());
   if (!session.ok()) return;
   const std::string cookie = dashboard::SetCookie(*session, false);
-  auto who = dashboard::FromCookieHeader(fedfuzz::FuzzSigner(), cookie.substr(0, cookie.find(';')),
-                                         fedfuzz::FuzzNow());
+  auto who = dashboard::FromCookieHeader(fedfuzz::FuzzVerifier("dashboard"),
+                                         cookie.substr(0, cookie.find(';')), fedfuzz::FuzzNow());
   if (!who.ok() || who->subject != session->principal.subject) std::abort();
 }
 
 void CheckCookie(absl::string_view header) {
-  auto who = dashboard::FromCookieHeader(fedfuzz::FuzzSigner(), header, fedfuzz::FuzzNow());
+  auto who =
+      dashboard::FromCookieHeader(fedfuzz::FuzzVerifier("dashboard"), header, fedfuzz::FuzzNow());
   if (!who.ok() && who.status().code() != absl::StatusCode::kUnauthenticated &&
       who.status().code() != absl::StatusCode::kPermissionDenied) {
     std::abort();

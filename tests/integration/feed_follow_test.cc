@@ -49,7 +49,7 @@ TEST_F(FeedFollowTest, TheFollowerResumesAfterTheAggregatorIsKilledMidStream) {
   RestartAggregatorWithFastHeartbeat();
   if (HasFatalFailure()) return;
 
-  fed::ServiceClient calls("aggregator", "feed-follow-test", signer_.get());
+  fed::ServiceClient calls("aggregator", "feed-follow-test");
   fed::FeedFollower::Options options;
   options.max_backoff = absl::Milliseconds(500);
   fed::FeedFollower follower(

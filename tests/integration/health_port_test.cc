@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -32,12 +31,12 @@ grpc::Status Check(const fed::Transport& transport, const std::string& address,
 TEST(HealthPortProcessTest, PlaintextProbesReachTheHealthPortOnly) {
   const std::string dir = absl::StrCat(::testing::TempDir(), "/fed-health-port-", getpid());
   ASSERT_EQ(std::system(absl::StrCat("mkdir -p ", dir).c_str()), 0);
-  std::ofstream(dir + "/secret") << "health-port-test-secret-0123456789abcdef";
+  WriteTestKeys(dir + "/token-keys");
   TestDatabase db("healthport");
   const std::string address = absl::StrCat("127.0.0.1:", FreePort());
   const std::string health_address = absl::StrCat("127.0.0.1:", FreePort());
   std::vector<std::string> args = {"--listen=" + address, "--db=" + db.url(),
-                                   "--token_secret_file=" + dir + "/secret",
+                                   "--token_keys_dir=" + dir + "/token-keys",
                                    "--health_listen=" + health_address};
   for (std::string& tls : TlsArgs()) args.push_back(std::move(tls));
   ServiceProcess registry("services/registry/registry_server", args, dir + "/registry.log");

@@ -45,14 +45,11 @@ inline std::vector<std::string> ProvinceCodes() {
 
 class SuiteTest : public ::testing::Test {
  protected:
-  static constexpr char kSecret[] = "suite-test-secret-0123456789abcdef";
-
   void SetUp() override {
     db_ = std::make_unique<TestDatabase>("suite");
     dir_ = absl::StrCat("/tmp/fed-suite-", getpid());
     std::system(absl::StrCat("mkdir -p ", dir_).c_str());
-    std::ofstream(dir_ + "/secret") << kSecret;
-    signer_ = std::make_unique<fed::TokenSigner>(kSecret);
+    WriteTestKeys(dir_ + "/token-keys");
     registry_address_ = absl::StrCat("127.0.0.1:", FreePort());
     aggregator_address_ = absl::StrCat("127.0.0.1:", FreePort());
     reporting_address_ = absl::StrCat("127.0.0.1:", FreePort());
@@ -97,7 +94,7 @@ class SuiteTest : public ::testing::Test {
   std::unique_ptr<ServiceProcess> Service(const std::string& name, const std::string& address,
                                           std::vector<std::string> extra) {
     std::vector<std::string> args = {"--listen=" + address, "--db=" + db_->url(),
-                                     "--token_secret_file=" + dir_ + "/secret"};
+                                     "--token_keys_dir=" + dir_ + "/token-keys"};
     // Over TLS with its own certificate (<name>.crt of the test run), as deployed.
     for (std::string& tls : TlsArgs()) args.push_back(std::move(tls));
     args.insert(args.end(), extra.begin(), extra.end());
@@ -106,12 +103,8 @@ class SuiteTest : public ::testing::Test {
   }
 
   std::unique_ptr<grpc::ClientContext> As(v1::Role role, const std::string& org) const {
-    v1::TokenClaims claims;
-    claims.set_subject(absl::StrCat("suite-", org));
-    claims.set_organization_code(org);
-    claims.set_role(role);
-    claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
-    return fed::OutgoingContext(signer_->Mint(claims), absl::Seconds(20));
+    return fed::OutgoingContext(TestToken(role, org, absl::StrCat("suite-", org)),
+                                absl::Seconds(20));
   }
 
   // How one province's pusher behaves (PushUntilAcknowledged).
@@ -198,7 +191,6 @@ class SuiteTest : public ::testing::Test {
 
   std::unique_ptr<TestDatabase> db_;
   std::string dir_;
-  std::unique_ptr<fed::TokenSigner> signer_;
   std::string registry_address_, aggregator_address_, reporting_address_, ranking_address_,
       competition_address_;
   std::unique_ptr<ServiceProcess> registry_, aggregator_, reporting_, ranking_, competition_;

@@ -29,7 +29,7 @@ class TransportProcessTest : public ::testing::Test {
   void SetUp() override {
     dir_ = absl::StrCat(::testing::TempDir(), "/fed-transport-", getpid());
     ASSERT_EQ(std::system(absl::StrCat("mkdir -p ", dir_).c_str()), 0);
-    std::ofstream(dir_ + "/secret") << "transport-test-secret-0123456789abcdef";
+    WriteTestKeys(dir_ + "/token-keys");
     address_ = absl::StrCat("127.0.0.1:", FreePort());
   }
   void TearDown() override { std::system(absl::StrCat("rm -rf ", dir_).c_str()); }
@@ -37,7 +37,7 @@ class TransportProcessTest : public ::testing::Test {
   std::unique_ptr<ServiceProcess> Registry(const std::string& db_url,
                                            std::vector<std::string> transport) {
     std::vector<std::string> args = {"--listen=" + address_, "--db=" + db_url,
-                                     "--token_secret_file=" + dir_ + "/secret"};
+                                     "--token_keys_dir=" + dir_ + "/token-keys"};
     args.insert(args.end(), transport.begin(), transport.end());
     return std::make_unique<ServiceProcess>("services/registry/registry_server", args,
                                             dir_ + "/registry.log");

@@ -44,12 +44,8 @@ class SecurityTest : public ReportingSuiteTest {
 
   // A token for exactly these claims (the attacks forge odd ones).
   std::unique_ptr<grpc::ClientContext> WithClaims(v1::Role role, const std::string& org) const {
-    v1::TokenClaims claims;
-    claims.set_subject("mallory");
-    claims.set_organization_code(org);
-    claims.set_role(role);
-    claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
-    return fed::OutgoingContext(signer_->Mint(claims), absl::Seconds(20));
+    return fed::OutgoingContext(TestIssuer().SignClaims(ClaimsFor(role, org, "mallory")),
+                                absl::Seconds(20));
   }
 
   static v1::Report MakeReport(const std::string& org, const std::string& period, int revision,

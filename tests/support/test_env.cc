@@ -4,14 +4,19 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <stdexcept>
 
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "services/common/client.h"
 #include "services/common/server.h"
+#include "services/common/topology.h"
 #include "tests/support/test_tls.h"
 
 namespace fedtest {
@@ -61,6 +66,7 @@ TestDatabase::~TestDatabase() {
 LoopbackServer::LoopbackServer(const std::vector<grpc::Service*>& services) {
   // Over TLS, as a deployed service (also outside gtest: the benchmarks).
   UseTestTransport();
+  UseTestServiceTokens();
   int port = 0;
   auto server = fed::StartGrpcServer("127.0.0.1:0", services, &port);
   if (!server.ok()) throw std::runtime_error(std::string(server.status().message()));
@@ -73,18 +79,84 @@ LoopbackServer::~LoopbackServer() {
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
 }
 
-fed::TokenSigner& TestSigner() {
-  static auto* signer = new fed::TokenSigner("test-secret-0123456789abcdef-0123456789");
-  return *signer;
+const fed::TokenIssuer& TestIssuer() {
+  static const auto* const issuer = new fed::TokenIssuer("test", fed::SigningKey::Generate());
+  return *issuer;
+}
+
+const fed::TokenVerifier& TestVerifier(const std::string& audience) {
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* verifiers = new std::map<std::string, std::unique_ptr<fed::TokenVerifier>>();
+  absl::MutexLock lock(&mu);
+  std::unique_ptr<fed::TokenVerifier>& verifier = (*verifiers)[audience];
+  if (verifier == nullptr) {
+    fed::TokenVerifier::Options options;
+    options.audience = audience;
+    verifier = std::make_unique<fed::TokenVerifier>(
+        options, std::map<std::string, fed::SigningKey>{{"test", TestIssuer().public_key()}});
+  }
+  return *verifier;
+}
+
+void WriteTestKeys(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/test.pub") << TestIssuer().public_key().PublicPem();
+}
+
+std::string TestToken(federation::v1::Role role, const std::string& organization_code,
+                      const std::string& subject) {
+  fed::TokenRequest request;
+  request.subject = subject.empty()
+                        ? absl::StrCat("test-", fed::RoleName(role), "-", organization_code)
+                        : subject;
+  request.organization_code = organization_code;
+  request.role = role;
+  request.lifetime = absl::Hours(1);
+  absl::StatusOr<fed::IssuedToken> issued = TestIssuer().Issue(request, absl::Now());
+  if (!issued.ok()) throw std::runtime_error(std::string(issued.status().message()));
+  return issued->token;
+}
+
+federation::v1::AccessTokenClaims ClaimsFor(federation::v1::Role role,
+                                            const std::string& organization_code,
+                                            const std::string& subject) {
+  federation::v1::AccessTokenClaims claims;
+  claims.set_iss(fed::kTokenIssuer);
+  claims.set_sub(subject);
+  claims.set_org(organization_code);
+  claims.set_role(std::string(fed::RoleName(role)));
+  for (const fed::ServiceEndpoint& service : fed::Services()) {
+    claims.add_aud(std::string(service.name));
+  }
+  const absl::Time now = absl::Now();
+  claims.set_iat(static_cast<uint32_t>(absl::ToUnixSeconds(now)));
+  claims.set_exp(static_cast<uint32_t>(absl::ToUnixSeconds(now + absl::Hours(1))));
+  claims.set_jti(absl::StrCat("test-", subject, "-", absl::ToUnixNanos(now)));
+  return claims;
+}
+
+void UseTestServiceTokens() {
+  // One token per caller, made again when half its hour is gone: a service
+  // sends the same token on every call, as a deployed client would (a fresh
+  // one each call would cost a signature and an uncached verification).
+  struct Minted {
+    std::string token;
+    absl::Time at;
+  };
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* minted = new std::map<std::string, Minted>();
+  fed::SetServiceTokenSource([](absl::string_view caller) {
+    absl::MutexLock lock(&mu);
+    Minted& entry = (*minted)[std::string(caller)];
+    if (entry.token.empty() || absl::Now() - entry.at > absl::Minutes(30)) {
+      entry = {TestToken(federation::v1::ROLE_SERVICE, "VUSTA", std::string(caller)), absl::Now()};
+    }
+    return entry.token;
+  });
 }
 
 std::string BearerFor(federation::v1::Role role, const std::string& organization_code) {
-  federation::v1::TokenClaims claims;
-  claims.set_subject(absl::StrCat("test-", fed::RoleName(role), "-", organization_code));
-  claims.set_organization_code(organization_code);
-  claims.set_role(role);
-  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
-  return absl::StrCat("Bearer ", TestSigner().Mint(claims));
+  return absl::StrCat("Bearer ", TestToken(role, organization_code));
 }
 
 std::unique_ptr<grpc::ClientContext> ContextWith(const std::string& bearer) {

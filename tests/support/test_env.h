@@ -33,8 +33,7 @@ class TestDatabase {
   std::string url_;
 };
 
-// A gRPC server on 127.0.0.1:<free port> with the given services, plus the
-// token signer they verify with.
+// A gRPC server on 127.0.0.1:<free port> with the given services.
 class LoopbackServer {
  public:
   explicit LoopbackServer(const std::vector<grpc::Service*>& services);
@@ -49,8 +48,26 @@ class LoopbackServer {
   std::string address_;
 };
 
-// The secret every test signer uses.
-fed::TokenSigner& TestSigner();
+// The test process's token issuer: a key made afresh by each test process
+// (kid "test"). Services in the process verify with TestVerifier; service
+// processes a test starts are given WriteTestKeys' directory.
+const fed::TokenIssuer& TestIssuer();
+// A verifier of TestIssuer's tokens for `audience` (a service's name).
+const fed::TokenVerifier& TestVerifier(const std::string& audience);
+// Writes TestIssuer's public key as <dir>/test.pub (the directory made if
+// missing): the --token_keys_dir of a service process.
+void WriteTestKeys(const std::string& dir);
+// A token of TestIssuer, valid for an hour, for every service.
+std::string TestToken(federation::v1::Role role, const std::string& organization_code,
+                      const std::string& subject = "");
+// Claims as TestIssuer would issue them (every audience, an hour), for tests
+// that change one and sign them with TestIssuer().SignClaims.
+federation::v1::AccessTokenClaims ClaimsFor(federation::v1::Role role,
+                                            const std::string& organization_code,
+                                            const std::string& subject);
+// Makes in-process services show a TestIssuer token of role service on their
+// own calls (they share the test's certificate, which names no service).
+void UseTestServiceTokens();
 
 // A ClientContext carrying a valid token for (role, organisation).
 std::unique_ptr<grpc::ClientContext> ContextAs(federation::v1::Role role,

@@ -12,8 +12,9 @@ namespace fedtest {
 
 // The test run's TLS directory: FED_TEST_TLS_DIR (`tools/dev test` makes it
 // afresh for each run), else test-tls/ in the build tree. Holds ca.crt and a
-// certificate for each service of deploy/topology.txt, "operator" and
-// "test"; made on first use if missing.
+// certificate for each service of deploy/topology.txt, "operator", "test"
+// and the provincial systems "province-14" and "province-20"; made on first
+// use if missing.
 std::string TestTlsDir();
 
 // The transport with certificate `name` of TestTlsDir().

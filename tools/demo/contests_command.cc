@@ -128,12 +128,12 @@ struct Plan {
 
 class Loader {
  public:
-  Loader(std::shared_ptr<grpc::Channel> channel, const fed::TokenSigner& signer,
+  Loader(std::shared_ptr<grpc::Channel> channel, const fed::TokenIssuer& issuer,
          const std::string& user)
       : channel_(channel),
-        signer_(signer),
+        issuer_(issuer),
         user_(user),
-        admin_(channel, MintToken(signer, absl::StrCat("fedctl-demo-organiser@", user), "VUSTA",
+        admin_(channel, MintToken(issuer, absl::StrCat("fedctl-demo-organiser@", user), "VUSTA",
                                   v1::ROLE_NATIONAL_ADMIN, kDemoTokenLifetime)) {}
 
   // Runs a plan to AWARDED; returns the contest.
@@ -145,12 +145,12 @@ class Loader {
  private:
   absl::Status Advance(v1::Contest& c, v1::ContestState to);
   CompetitionClient JudgeClient(const v1::Judge& j) {
-    return CompetitionClient(channel_, MintToken(signer_, j.subject(), j.organization_code(),
+    return CompetitionClient(channel_, MintToken(issuer_, j.subject(), j.organization_code(),
                                                  v1::ROLE_JUDGE, kDemoTokenLifetime));
   }
 
   std::shared_ptr<grpc::Channel> channel_;
-  const fed::TokenSigner& signer_;
+  const fed::TokenIssuer& issuer_;
   std::string user_;
   CompetitionClient admin_;
   std::string doing_;
@@ -333,13 +333,13 @@ Plan ProvincialPlan(size_t p, const std::string& name, int year_index) {
 
 int RunDemoContests(const Invocation& invocation) {
   const std::vector<std::string> names = ProvinceNames(ProvinceRowsOf(invocation));
-  auto signer = LoadTokenSigner(invocation.global());
-  if (!signer.ok()) {
+  auto issuer = LoadTokenIssuer(invocation.global());
+  if (!issuer.ok()) {
     throw UsageError(absl::StrCat("fed-demo contests mints tokens for organisers and judges: ",
-                                  signer.status().message()));
+                                  issuer.status().message()));
   }
   const std::string target = CompetitionTarget(invocation);
-  Loader loader(fed::OpenChannel(target), *signer, CurrentUser());
+  Loader loader(fed::OpenChannel(target), *issuer, CurrentUser());
   const absl::Time started = absl::Now();
   std::vector<v1::Contest> done;
   auto fail = [&](const absl::Status& s) { return ReportRpcError(loader.doing(), s); };

@@ -246,21 +246,21 @@ int RunDemoReports(const Invocation& invocation) {
   }
 
   // Two identities: the provinces' systems push (service), the national
-  // office reviews (national_reviewer). Both are minted, so the secret is needed.
-  auto signer = LoadTokenSigner(invocation.global());
-  if (!signer.ok()) {
+  // office reviews (national_reviewer). Both are minted, so the issuer key is needed.
+  auto issuer = LoadTokenIssuer(invocation.global());
+  if (!issuer.ok()) {
     throw UsageError(
         absl::StrCat("fed-demo reports mints tokens for roles national_admin (whose stated "
                      "submission times count) and national_reviewer: ",
-                     signer.status().message()));
+                     issuer.status().message()));
   }
   const std::string user = CurrentUser();
   const std::string target = AggregatorTarget(invocation);
   auto channel = fed::OpenChannel(target);
-  AggregatorClient pusher(channel, MintToken(*signer, absl::StrCat("fedctl-demo-push@", user),
+  AggregatorClient pusher(channel, MintToken(*issuer, absl::StrCat("fedctl-demo-push@", user),
                                              "VUSTA", v1::ROLE_NATIONAL_ADMIN, kDemoTokenLifetime));
   AggregatorClient reviewer(channel,
-                            MintToken(*signer, absl::StrCat("fedctl-demo-review@", user), "VUSTA",
+                            MintToken(*issuer, absl::StrCat("fedctl-demo-review@", user), "VUSTA",
                                       v1::ROLE_NATIONAL_REVIEWER, kDemoTokenLifetime));
 
   PrintPlan(std::cout, history);

@@ -25,7 +25,22 @@ fs::path GitTopLevel(const fs::path& start) {
   return {};
 }
 
+bool IsDirectory(const fs::path& path) {
+  std::error_code ignored;
+  return fs::is_directory(path, ignored);
+}
+
 }  // namespace
+
+std::string FindDirectoryInCheckout(const std::string& relative) {
+  std::error_code error;
+  fs::path cwd = fs::current_path(error);
+  if (error) return "";
+  if (IsDirectory(cwd / relative)) return (cwd / relative).string();
+  fs::path top = GitTopLevel(cwd);
+  if (!top.empty() && IsDirectory(top / relative)) return (top / relative).string();
+  return "";
+}
 
 std::string FindInCheckout(const std::string& relative) {
   std::error_code error;

@@ -38,8 +38,8 @@ void SetGlobal(GlobalOptions& global, const std::string& key, const std::string&
     global.target = value;
   else if (key == "token")
     global.token = value;
-  else if (key == "token_secret_file")
-    global.token_secret_file = value;
+  else if (key == "issuer_key")
+    global.issuer_key = value;
   else if (key == "as_role")
     global.as_role = value;
   else if (key == "as_org")
@@ -218,8 +218,9 @@ const std::vector<OptionSpec>& GlobalOptionSpecs() {
        absl::StrCat("registry address (env FED_REGISTRY_TARGET, default ",
                     fed::DefaultAddress("registry"), ")")},
       {"token", "TOKEN", "access token to send (env FED_TOKEN)"},
-      {"token_secret_file", "FILE",
-       "secret to mint a short-lived token with (env FED_TOKEN_SECRET_FILE, else .run/secret)"},
+      {"issuer_key", "FILE",
+       "the token issuer's private key <kid>.key, to mint a short-lived token with (env "
+       "FED_ISSUER_KEY, else the newest key in .run/issuer/)"},
       {"as_role", "ROLE", "role of a minted token (default national_admin)"},
       {"as_org", "CODE", "organisation of a minted token (default VUSTA)"},
       {"json", "", "print protobuf JSON instead of a table"},
@@ -414,7 +415,7 @@ void ApplyEnvironmentDefaults(GlobalOptions& global) {
   };
   from_env(global.target, "FED_REGISTRY_TARGET");
   from_env(global.token, "FED_TOKEN");
-  from_env(global.token_secret_file, "FED_TOKEN_SECRET_FILE");
+  from_env(global.issuer_key, "FED_ISSUER_KEY");
   if (!global.insecure) from_env(global.tls_dir, "FED_TLS_DIR");
   if (global.tls_name.empty()) global.tls_name = "operator";
   if (global.target.empty()) global.target = fed::DefaultAddress("registry");

@@ -74,7 +74,7 @@ CommandSpec Command(std::string name, std::string summary,
 struct GlobalOptions {
   std::string target;
   std::string token;
-  std::string token_secret_file;  // as given; empty means "look for one"
+  std::string issuer_key;  // as given; empty means "look for one"
   std::string as_role;
   std::string as_org;
   bool json = false;

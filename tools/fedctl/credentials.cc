@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -14,48 +15,69 @@
 namespace fedctl {
 namespace {
 
-constexpr char kRunSecret[] = ".run/secret";
+namespace fs = std::filesystem;
+
+constexpr char kRunIssuer[] = ".run/issuer";
+constexpr char kRunTokenKeys[] = ".run/token-keys";
 constexpr char kRunTlsCa[] = ".run/tls/ca.crt";
 
 }  // namespace
 
-std::string FindTokenSecretFile(const GlobalOptions& global) {
-  if (!global.token_secret_file.empty()) return global.token_secret_file;
-  return FindInCheckout(kRunSecret);
+std::string FindIssuerKey(const GlobalOptions& global) {
+  if (!global.issuer_key.empty()) return global.issuer_key;
+  const std::string dir = FindDirectoryInCheckout(kRunIssuer);
+  if (dir.empty()) return "";
+  // The newest key: after a rotation, new tokens carry the new kid.
+  std::string newest;
+  fs::file_time_type newest_time;
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
+    if (entry.path().extension() != ".key") continue;
+    fs::file_time_type time = entry.last_write_time(error);
+    if (error) continue;
+    if (newest.empty() || time > newest_time) {
+      newest = entry.path().string();
+      newest_time = time;
+    }
+  }
+  return newest;
 }
 
-absl::StatusOr<fed::TokenSigner> LoadTokenSigner(const GlobalOptions& global) {
-  std::string path = FindTokenSecretFile(global);
+absl::StatusOr<fed::TokenIssuer> LoadTokenIssuer(const GlobalOptions& global) {
+  std::string path = FindIssuerKey(global);
   if (path.empty()) {
     return absl::FailedPreconditionError(
-        "no token secret: pass --token_secret_file FILE, set FED_TOKEN_SECRET_FILE, or run "
-        "'tools/dev up', which creates .run/secret");
+        "no token issuer key: pass --issuer_key FILE, set FED_ISSUER_KEY, or run "
+        "'tools/dev up', which creates .run/issuer/<kid>.key");
   }
-  return fed::TokenSigner::FromFile(path);
+  return fed::TokenIssuer::FromKeyFile(path);
 }
 
-std::string MintToken(const fed::TokenSigner& signer, const std::string& subject,
+std::string MintToken(const fed::TokenIssuer& issuer, const std::string& subject,
                       const std::string& organization_code, federation::v1::Role role,
-                      absl::Duration lifetime) {
-  absl::Time now = absl::Now();
-  federation::v1::TokenClaims claims;
-  claims.set_subject(subject);
-  claims.set_organization_code(organization_code);
-  claims.set_role(role);
-  claims.set_issued_at_unix(absl::ToUnixSeconds(now));
-  claims.set_expires_at_unix(absl::ToUnixSeconds(now + lifetime));
-  return signer.Mint(claims);
+                      absl::Duration lifetime, const std::vector<std::string>& audiences) {
+  fed::TokenRequest request;
+  request.subject = subject;
+  request.organization_code = organization_code;
+  request.role = role;
+  request.lifetime = lifetime;
+  request.audiences = audiences;
+  absl::StatusOr<fed::IssuedToken> issued = issuer.Issue(request, absl::Now());
+  if (!issued.ok()) throw UsageError(std::string(issued.status().message()));
+  return issued->token;
 }
+
+std::string FindTokenKeysDir() { return FindDirectoryInCheckout(kRunTokenKeys); }
 
 std::string ResolveAccessToken(const GlobalOptions& global) {
   if (!global.token.empty()) return global.token;
-  // Without a secret file the call goes out bare; the server's
+  // Without an issuer key the call goes out bare; the server's
   // UNAUTHENTICATED answer then says what is missing.
-  if (FindTokenSecretFile(global).empty()) return "";
-  auto signer = LoadTokenSigner(global);
-  if (!signer.ok()) throw UsageError(std::string(signer.status().message()));
+  if (FindIssuerKey(global).empty()) return "";
+  auto issuer = LoadTokenIssuer(global);
+  if (!issuer.ok()) throw UsageError(std::string(issuer.status().message()));
   federation::v1::Role role = ParseRole(global.as_role, "--as_role");
-  return MintToken(*signer, absl::StrCat("fedctl@", CurrentUser()), global.as_org, role,
+  return MintToken(*issuer, absl::StrCat("fedctl@", CurrentUser()), global.as_org, role,
                    kMintedTokenLifetime);
 }
 

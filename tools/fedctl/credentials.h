@@ -1,9 +1,11 @@
 // Where fedctl's access token comes from: a token given outright, or one
-// minted on the spot from the suite's token secret (the file `tools/dev up`
-// writes to .run/secret), so that a developer never has to copy tokens around.
+// minted on the spot with the token issuer's private key (`tools/dev up`
+// makes .run/issuer/<kid>.key), so that an operator never has to copy tokens
+// around.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -18,23 +20,27 @@ namespace fedctl {
 // short enough that a token copied out of a terminal is soon useless.
 inline constexpr absl::Duration kMintedTokenLifetime = absl::Minutes(10);
 
-// The secret file to use: --token_secret_file / FED_TOKEN_SECRET_FILE, else
-// .run/secret in the current directory or at the top of its git checkout.
-// "" when there is none.
-std::string FindTokenSecretFile(const GlobalOptions& global);
+// The issuer key to use: --issuer_key / FED_ISSUER_KEY, else the newest
+// <kid>.key in .run/issuer/ of the current directory or of the top of its
+// git checkout (`tools/dev up` makes one there). "" when there is none.
+std::string FindIssuerKey(const GlobalOptions& global);
 
-// The signer for FindTokenSecretFile's file; FAILED_PRECONDITION when there
-// is no file or it cannot be used.
-absl::StatusOr<fed::TokenSigner> LoadTokenSigner(const GlobalOptions& global);
+// The issuer of FindIssuerKey's file; FAILED_PRECONDITION when there is no
+// file or it cannot be used.
+absl::StatusOr<fed::TokenIssuer> LoadTokenIssuer(const GlobalOptions& global);
 
-// Signs claims for `subject` valid from now for `lifetime`.
-std::string MintToken(const fed::TokenSigner& signer, const std::string& subject,
+// A token for `subject` valid from now for `lifetime`, for `audiences` (empty:
+// every service). Throws UsageError naming what is wrong with the request.
+std::string MintToken(const fed::TokenIssuer& issuer, const std::string& subject,
                       const std::string& organization_code, federation::v1::Role role,
-                      absl::Duration lifetime);
+                      absl::Duration lifetime, const std::vector<std::string>& audiences = {});
+
+// The token key directory of the checkout (.run/token-keys), "" if none.
+std::string FindTokenKeysDir();
 
 // The token to send: --token / FED_TOKEN, else a fresh token minted with
 // --as_role / --as_org for "fedctl@<user>", else "" (no credentials).
-// Throws UsageError when a secret file was named but cannot be used, or
+// Throws UsageError when an issuer key was named but cannot be used, or
 // --as_role is not a role.
 std::string ResolveAccessToken(const GlobalOptions& global);
 

@@ -19,7 +19,7 @@ absl::Status ExplainMissingToken(absl::Status status, const std::string& token) 
   if (status.code() != absl::StatusCode::kUnauthenticated || !token.empty()) return status;
   absl::Status explained(status.code(), absl::StrCat(status.message(),
                                                      " (fedctl had no token: pass --token, or "
-                                                     "--token_secret_file to mint one)"));
+                                                     "--issuer_key to mint one)"));
   status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
     explained.SetPayload(url, payload);
   });

@@ -38,18 +38,9 @@ class PushReportExampleTest : public SuiteTest {
     MakeCertificates(TestTlsDir(), {"province-01", "province-14"});
   }
 
-  static v1::TokenClaims ProvinceClaims(const std::string& code) {
-    v1::TokenClaims claims;
-    claims.set_subject("province-system-" + code);
-    claims.set_organization_code(code);
-    claims.set_role(v1::ROLE_PROVINCE_REPORTER);
-    claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
-    return claims;
-  }
-
   // push_report.py with `certificate`'s files, as its usage line says.
   ClientRun Push(const std::string& report_path, const std::string& certificate,
-                 const std::string& target) {
+                 const std::string& target, const std::string& token_file = "") {
     const std::string tls = TestTlsDir();
     std::vector<std::string> argv = {FED_PYTHON, absl::StrCat(EXAMPLE_DIR, "/push_report.py"),
                                      "--target", target,
@@ -57,12 +48,7 @@ class PushReportExampleTest : public SuiteTest {
                                      "--cert",   absl::StrCat(tls, "/", certificate, ".crt"),
                                      "--key",    absl::StrCat(tls, "/", certificate, ".key"),
                                      report_path};
-    // Until the services read the organisation from the certificate, the
-    // province's system sends a token naming the same province.
-    const v1::TokenClaims claims = ProvinceClaims(certificate.substr(sizeof "province-" - 1));
-    const std::string token_file = absl::StrCat(dir_, "/", certificate, ".token");
-    std::ofstream(token_file) << signer_->Mint(claims);
-    argv.insert(argv.end() - 1, {"--token_file", token_file});
+    if (!token_file.empty()) argv.insert(argv.end() - 1, {"--token_file", token_file});
     std::string command = absl::StrCat("PYTHONPATH=", Quoted(PY_STUBS_DIR));
     for (const std::string& arg : argv) absl::StrAppend(&command, " ", Quoted(arg));
     absl::StrAppend(&command, " 2>&1");
@@ -131,6 +117,17 @@ TEST_F(PushReportExampleTest, RefusesTheCertificatePushingForAnotherProvince) {
   EXPECT_EQ(GetReport("14", &stored).error_code(), grpc::StatusCode::NOT_FOUND);
   // Province 14's own certificate may push it.
   EXPECT_EQ(Push(other, "province-14").exit_status, 0);
+}
+
+TEST_F(PushReportExampleTest, RefusesATokenOfAnotherProvinceOnTheCertificate) {
+  const std::string token_file = absl::StrCat(dir_, "/token-14");
+  std::ofstream(token_file) << TestToken(v1::ROLE_PROVINCE_REPORTER, "14", "system-14");
+  ClientRun run = Push(Sample(), "province-01", aggregator_address_, token_file);
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("stream ended: PERMISSION_DENIED: "));
+
+  v1::Report stored;
+  EXPECT_EQ(GetReport("01", &stored).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(PushReportExampleTest, PrintsEveryReasonOfAnInvalidReport) {

@@ -66,7 +66,7 @@ class AggregatorTest : public registry::testing::RegistryTest {
 
   void StartAggregator() {
     figures_ = std::make_unique<Figures>();
-    directory_ = std::make_unique<Directory>(server_->channel(), &fedtest::TestSigner());
+    directory_ = std::make_unique<Directory>(server_->channel());
     aggregator_ = std::make_unique<Aggregator>(*agg_pool_, *figures_, *directory_);
     ASSERT_TRUE(aggregator_->LoadFigures().ok());
     intake_ = std::make_unique<Intake>(*agg_pool_, *figures_, *directory_, 200);
@@ -80,7 +80,7 @@ class AggregatorTest : public registry::testing::RegistryTest {
     agg_workers_ = std::make_unique<fed::WorkerPool>(4);
     agg_service_ = std::make_unique<AggregatorGrpcService>(
         aggregator_.get(), intake_.get(), tail_.get(),
-        fed::CallContext{&fedtest::TestSigner(), agg_workers_.get()});
+        fed::CallContext{&fedtest::TestVerifier("aggregator"), agg_workers_.get()});
     agg_server_ =
         std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{agg_service_.get()});
     agg_ = v1::AggregatorService::NewStub(agg_server_->channel());

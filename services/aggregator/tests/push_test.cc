@@ -200,6 +200,23 @@ TEST_F(PushTest, OrganisationMustBeActiveDuringThePeriod) {
   EXPECT_EQ(PushOne(MakeReport("44", "2025H1", 1, {{"workshops", 1}})), v1::PUSH_OUTCOME_STORED);
 }
 
+// Its old province's staff no longer push for it, not even its history: the
+// national office (or the reporting service) does.
+TEST_F(PushTest, AMergedProvincesOwnAccountsNoLongerPush) {
+  auto acks =
+      Push({MakeReport("44", "2025H1", 1, {{"workshops", 1}})}, v1::ROLE_PROVINCE_REPORTER, "44");
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].outcome(), v1::PUSH_OUTCOME_DENIED);
+  ASSERT_EQ(acks[0].violations_size(), 1);
+  EXPECT_THAT(acks[0].violations(0).description(), ::testing::HasSubstr("merged into"));
+  EXPECT_EQ(StoredRevisions(), 0);
+  // The successor's staff push their own reports as before.
+  EXPECT_EQ(
+      Push({MakeReport("45", "2025H2", 1, {{"workshops", 1}})}, v1::ROLE_PROVINCE_REPORTER, "45")[0]
+          .outcome(),
+      v1::PUSH_OUTCOME_STORED);
+}
+
 // Deadline day with the registry restarting: a report that cannot be checked
 // is neither refused nor stored; the pusher is told to try again.
 TEST_F(PushTest, ReportThatCannotBeCheckedIsRetryLaterNotInvalid) {
@@ -215,7 +232,7 @@ TEST_F(PushTest, ReportThatCannotBeCheckedIsRetryLaterNotInvalid) {
 TEST_F(PushTest, KnownOrganisationsArePushedWhileTheRegistryIsDown) {
   // A directory whose entries are always expired: every lookup asks the
   // registry, and falls back on what it knew when the registry is gone.
-  Directory directory(server_->channel(), &fedtest::TestSigner(), absl::ZeroDuration());
+  Directory directory(server_->channel(), absl::ZeroDuration());
   v1::PushedReport known, unknown, missing;
   *known.mutable_report() = MakeReport("14", "2024H1", 1, {{"workshops", 2}});
   *unknown.mutable_report() = MakeReport("20", "2024H1", 1, {{"workshops", 2}});

@@ -1,96 +1,98 @@
+// Who a caller is: its token, its client certificate, or both (and then they
+// must agree).
 #include "services/common/auth.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
 namespace fed {
 namespace {
 
-using federation::v1::TokenClaims;
+namespace v1 = federation::v1;
+using ::testing::HasSubstr;
 
-TokenClaims ClaimsFor(federation::v1::Role role, absl::Time expires) {
-  TokenClaims claims;
-  claims.set_subject("nguyen.van.a");
-  claims.set_organization_code("14");
-  claims.set_role(role);
-  claims.set_expires_at_unix(absl::ToUnixSeconds(expires));
-  return claims;
-}
+class AuthenticateTest : public ::testing::Test {
+ protected:
+  AuthenticateTest()
+      : issuer_("k1", SigningKey::Generate()),
+        verifier_(TokenVerifier::Options{"", "aggregator", kDefaultMaxTokenLifetime},
+                  {{"k1", issuer_.public_key()}}) {}
 
-TEST(TokenSignerTest, MintedTokenVerifiesWithItsClaims) {
-  TokenSigner signer("0123456789abcdef0123456789abcdef");
-  std::string token =
-      signer.Mint(ClaimsFor(federation::v1::ROLE_PROVINCE_REPORTER, absl::Now() + absl::Hours(1)));
-  auto claims = signer.Verify(token, absl::Now());
-  ASSERT_TRUE(claims.ok()) << claims.status();
-  EXPECT_EQ(claims->subject(), "nguyen.van.a");
-  EXPECT_EQ(claims->organization_code(), "14");
-  EXPECT_EQ(claims->role(), federation::v1::ROLE_PROVINCE_REPORTER);
-}
-
-TEST(TokenSignerTest, TokenFromAnotherSecretIsRefused) {
-  TokenSigner ours("0123456789abcdef0123456789abcdef");
-  TokenSigner theirs("fedcba9876543210fedcba9876543210");
-  std::string token =
-      theirs.Mint(ClaimsFor(federation::v1::ROLE_NATIONAL_ADMIN, absl::Now() + absl::Hours(1)));
-  auto claims = ours.Verify(token, absl::Now());
-  EXPECT_EQ(claims.status().code(), absl::StatusCode::kUnauthenticated);
-}
-
-TEST(TokenSignerTest, TamperedClaimsAreRefused) {
-  TokenSigner signer("0123456789abcdef0123456789abcdef");
-  std::string reporter =
-      signer.Mint(ClaimsFor(federation::v1::ROLE_PROVINCE_REPORTER, absl::Now() + absl::Hours(1)));
-  std::string admin =
-      signer.Mint(ClaimsFor(federation::v1::ROLE_NATIONAL_ADMIN, absl::Now() + absl::Hours(1)));
-  // Splice the admin claims onto the reporter's signature.
-  std::string forged = admin.substr(0, admin.rfind('.')) + reporter.substr(reporter.rfind('.'));
-  EXPECT_EQ(signer.Verify(forged, absl::Now()).status().code(), absl::StatusCode::kUnauthenticated);
-}
-
-TEST(TokenSignerTest, ExpiredTokenIsRefused) {
-  TokenSigner signer("0123456789abcdef0123456789abcdef");
-  std::string token =
-      signer.Mint(ClaimsFor(federation::v1::ROLE_VIEWER, absl::Now() - absl::Seconds(1)));
-  auto claims = signer.Verify(token, absl::Now());
-  EXPECT_EQ(claims.status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_NE(claims.status().message().find("expired"), absl::string_view::npos);
-}
-
-TEST(TokenSignerTest, GarbageIsRefused) {
-  TokenSigner signer("0123456789abcdef0123456789abcdef");
-  for (const char* token : {"", "fed1.", "fed1.abc", "fed1.a.b.c", "Bearer x", "fed1.!!.??"}) {
-    EXPECT_EQ(signer.Verify(token, absl::Now()).status().code(), absl::StatusCode::kUnauthenticated)
-        << token;
+  std::string BearerOf(v1::Role role, const std::string& org) const {
+    TokenRequest request;
+    request.subject = "someone";
+    request.organization_code = org;
+    request.role = role;
+    return absl::StrCat("Bearer ", issuer_.Issue(request, absl::Now())->token);
   }
+  absl::StatusOr<Principal> Who(const std::string& authorization,
+                                const std::string& certificate) const {
+    return AuthenticateParts(authorization, certificate, verifier_, absl::Now());
+  }
+
+  TokenIssuer issuer_;
+  TokenVerifier verifier_;
+};
+
+TEST_F(AuthenticateTest, AServiceCertificateIsThatService) {
+  auto who = Who("", "reporting");
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->role, v1::ROLE_SERVICE);
+  EXPECT_EQ(who->subject, "reporting");
+  EXPECT_EQ(who->organization_code, "VUSTA");
+}
+
+TEST_F(AuthenticateTest, AProvincialCertificateIsThatProvincesReporter) {
+  auto who = Who("", ProvinceCertificateName("14"));
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->role, v1::ROLE_PROVINCE_REPORTER);
+  EXPECT_EQ(who->organization_code, "14");
+  EXPECT_EQ(who->subject, "cert:province-14");
+  EXPECT_EQ(who->certificate, "province-14");
+}
+
+TEST_F(AuthenticateTest, AProvincialCertificateCarriesOnlyItsOwnTokens) {
+  auto own = Who(BearerOf(v1::ROLE_PROVINCE_REPORTER, "14"), "province-14");
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->subject, "someone");
+  absl::Status other = Who(BearerOf(v1::ROLE_PROVINCE_REPORTER, "20"), "province-14").status();
+  EXPECT_EQ(other.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(other.message(), HasSubstr("province-14"));
+  // Nor a national token: the connection is the province's system.
+  EXPECT_EQ(Who(BearerOf(v1::ROLE_NATIONAL_ADMIN, "VUSTA"), "province-14").status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(AuthenticateTest, OtherCertificatesNameNobody) {
+  for (const char* certificate : {"", "operator", "test", "province-", "Registry"}) {
+    EXPECT_EQ(Who("", certificate).status().code(), absl::StatusCode::kUnauthenticated)
+        << certificate;
+  }
+  // With a token, the token's holder (a service certificate does not widen it).
+  auto who = Who(BearerOf(v1::ROLE_VIEWER, "VUSTA"), "aggregator");
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->role, v1::ROLE_VIEWER);
+  EXPECT_EQ(Who("Basic abc", "").status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Who("Bearer nonsense", "reporting").status().code(),
+            absl::StatusCode::kUnauthenticated);
 }
 
 TEST(RoleTest, NamesRoundTrip) {
-  for (auto role : {federation::v1::ROLE_PROVINCE_REPORTER, federation::v1::ROLE_NATIONAL_REVIEWER,
-                    federation::v1::ROLE_NATIONAL_ADMIN, federation::v1::ROLE_JUDGE,
-                    federation::v1::ROLE_VIEWER, federation::v1::ROLE_SERVICE}) {
+  for (auto role : {v1::ROLE_PROVINCE_REPORTER, v1::ROLE_NATIONAL_REVIEWER, v1::ROLE_NATIONAL_ADMIN,
+                    v1::ROLE_JUDGE, v1::ROLE_VIEWER, v1::ROLE_SERVICE}) {
     EXPECT_EQ(RoleFromName(RoleName(role)), role);
   }
-  EXPECT_EQ(RoleFromName("root"), federation::v1::ROLE_UNSPECIFIED);
+  EXPECT_EQ(RoleFromName("root"), v1::ROLE_UNSPECIFIED);
 }
 
 TEST(RequireRoleTest, DeniesOtherRolesWithPermissionDenied) {
-  Principal viewer{"v", "VUSTA", federation::v1::ROLE_VIEWER};
-  EXPECT_EQ(RequireRole(viewer, {federation::v1::ROLE_NATIONAL_ADMIN}).code(),
+  Principal viewer{"v", "VUSTA", v1::ROLE_VIEWER};
+  EXPECT_EQ(RequireRole(viewer, {v1::ROLE_NATIONAL_ADMIN}).code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(
-      RequireRole(viewer, {federation::v1::ROLE_NATIONAL_ADMIN, federation::v1::ROLE_VIEWER}).ok());
-}
-
-TEST(TokenSignerTest, AProvinceTokenWithoutItsProvinceIsRefused) {
-  TokenSigner signer("0123456789abcdef0123456789abcdef");
-  TokenClaims claims =
-      ClaimsFor(federation::v1::ROLE_PROVINCE_REPORTER, absl::Now() + absl::Hours(1));
-  claims.clear_organization_code();
-  auto verified = signer.Verify(signer.Mint(claims), absl::Now());
-  EXPECT_EQ(verified.status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_NE(verified.status().message().find("organisation"), absl::string_view::npos);
+  EXPECT_TRUE(RequireRole(viewer, {v1::ROLE_NATIONAL_ADMIN, v1::ROLE_VIEWER}).ok());
 }
 
 }  // namespace

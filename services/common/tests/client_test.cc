@@ -15,11 +15,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const TokenSigner& Signer() {
-  static const auto* signer = new TokenSigner("client-test-secret");
-  return *signer;
-}
-
 ServiceClient::Options QuickRetries() {
   ServiceClient::Options options;
   options.deadline = absl::Seconds(1);
@@ -60,7 +55,7 @@ TEST(DependencyErrorTest, RefusedServiceIdentityIsAnInternalFaultNotTheUsers) {
 }
 
 TEST(ServiceClientTest, ReadTriesATransientFailureAgain) {
-  ServiceClient client("registry", "test", &Signer(), QuickRetries());
+  ServiceClient client("registry", "test", QuickRetries());
   int calls = 0;
   absl::Status status = client.Read("GetOrganization", [&](grpc::ClientContext&) {
     return ++calls < 3 ? grpc::Status(grpc::StatusCode::UNAVAILABLE, "restarting")
@@ -71,7 +66,7 @@ TEST(ServiceClientTest, ReadTriesATransientFailureAgain) {
 }
 
 TEST(ServiceClientTest, WriteIsTriedOnce) {
-  ServiceClient client("competition", "test", &Signer(), QuickRetries());
+  ServiceClient client("competition", "test", QuickRetries());
   int calls = 0;
   absl::Status status = client.Write("SubmitEntry", [&](grpc::ClientContext&) {
     ++calls;
@@ -82,7 +77,7 @@ TEST(ServiceClientTest, WriteIsTriedOnce) {
 }
 
 TEST(ServiceClientTest, CallsCarryTheClientsDeadline) {
-  ServiceClient client("registry", "aggregator", &Signer(), QuickRetries());
+  ServiceClient client("registry", "aggregator", QuickRetries());
   auto ctx = client.Context();
   EXPECT_LT(ctx->deadline(), std::chrono::system_clock::now() + std::chrono::seconds(2));
   EXPECT_GT(ctx->deadline(), std::chrono::system_clock::now());
@@ -92,7 +87,7 @@ TEST(ServiceClientTest, ADependencyThatIsDownIsReportedAndAskedLessOften) {
   ServiceClient::Options options = QuickRetries();
   options.read_attempts = 1;
   options.fail_fast_for = absl::Minutes(1);
-  ServiceClient client("registry", "aggregator", &Signer(), options);
+  ServiceClient client("registry", "aggregator", options);
   int calls = 0;
   auto ping = [&](grpc::ClientContext&) {
     ++calls;
@@ -111,7 +106,7 @@ TEST(ServiceClientTest, ADependencyThatIsDownIsReportedAndAskedLessOften) {
   EXPECT_EQ(calls, 1);
 
   // An answer, even NOT_FOUND, means the dependency is back.
-  ServiceClient fresh("registry", "aggregator", &Signer(), QuickRetries());
+  ServiceClient fresh("registry", "aggregator", QuickRetries());
   (void)fresh.Read("GetOrganization", [](grpc::ClientContext&) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND, "no organisation 99");
   });

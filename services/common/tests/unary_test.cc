@@ -61,7 +61,9 @@ class FetchingHealth final : public Health::CallbackService {
 
 class UnaryTest : public ::testing::Test {
  protected:
-  UnaryTest() : service_(CallContext{&fedtest::TestSigner(), &workers_}), server_({&service_}) {}
+  UnaryTest()
+      : service_(CallContext{&fedtest::TestVerifier("registry"), &workers_}),
+        server_({&service_}) {}
 
   grpc::Status Check(const std::string& name, HealthCheckResponse* out) {
     HealthCheckRequest req;

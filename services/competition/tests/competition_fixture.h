@@ -44,12 +44,8 @@ inline Who JudgeAs(const std::string& subject, const std::string& org) {
 }
 
 inline std::unique_ptr<grpc::ClientContext> ContextOf(const Who& who) {
-  v1::TokenClaims claims;
-  claims.set_subject(who.subject);
-  claims.set_organization_code(who.org);
-  claims.set_role(who.role);
-  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
-  return fed::OutgoingContext(fedtest::TestSigner().Mint(claims), absl::Seconds(30));
+  return fed::OutgoingContext(fedtest::TestToken(who.role, who.org, who.subject),
+                              absl::Seconds(30));
 }
 
 inline const std::string kAgri = "Nông nghiệp";
@@ -133,12 +129,12 @@ class CompetitionTest : public registry::testing::RegistryTest {
     }
     ASSERT_TRUE(fed::ApplyMigrations(db_->url(), "competition", Migrations()).ok());
     comp_pool_ = std::make_unique<fed::DbPool>(db_->url(), "competition", 4);
-    directory_ = std::make_unique<Directory>(server_->channel(), &fedtest::TestSigner());
+    directory_ = std::make_unique<Directory>(server_->channel());
     logic_ = std::make_unique<Competition>(*comp_pool_, *directory_);
     // Its own workers, as in production where it is its own process.
     comp_workers_ = std::make_unique<fed::WorkerPool>(4);
     comp_service_ = std::make_unique<CompetitionGrpcService>(
-        logic_.get(), fed::CallContext{&fedtest::TestSigner(), comp_workers_.get()});
+        logic_.get(), fed::CallContext{&fedtest::TestVerifier("competition"), comp_workers_.get()});
     comp_server_ =
         std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{comp_service_.get()});
     comp_ = v1::CompetitionService::NewStub(comp_server_->channel());

@@ -20,21 +20,22 @@
 #include "services/dashboard/http_api.h"
 #include "services/dashboard/http_util.h"
 #include "services/dashboard/session.h"
+#include "tests/support/test_env.h"
 #include "tests/support/test_tls.h"
 
 namespace dashboard {
 namespace {
 
-const fed::TokenSigner kSigner("dashboard-test-secret-0123456789");
+const fed::TokenVerifier& kSigner = fedtest::TestVerifier("dashboard");
 
 std::string Token(v1::Role role, const std::string& org, absl::Duration ttl = absl::Hours(1),
                   const std::string& subject = "tester") {
-  v1::TokenClaims claims;
-  claims.set_subject(subject);
-  claims.set_organization_code(org);
-  claims.set_role(role);
-  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + ttl));
-  return kSigner.Mint(claims);
+  fed::TokenRequest request;
+  request.subject = subject;
+  request.organization_code = org;
+  request.role = role;
+  request.lifetime = ttl;
+  return fedtest::TestIssuer().Issue(request, absl::Now())->token;
 }
 
 TEST(SessionTest, ViewerLoginGivesHttpOnlyStrictCookieThatAuthenticates) {
@@ -71,12 +72,11 @@ TEST(SessionTest, SessionNeverOutlivesTheTokenNorTwelveHours) {
 TEST(SessionTest, BadTokensAndJudgesAreRefused) {
   EXPECT_EQ(Login(kSigner, "fed1.garbage.sig", absl::Now()).status().code(),
             absl::StatusCode::kUnauthenticated);
-  fed::TokenSigner other("another-secret-another-secret-00");
-  v1::TokenClaims claims;
-  claims.set_subject("x");
-  claims.set_role(v1::ROLE_VIEWER);
-  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
-  EXPECT_EQ(Login(kSigner, other.Mint(claims), absl::Now()).status().code(),
+  fed::TokenIssuer other("test", fed::SigningKey::Generate());
+  EXPECT_EQ(Login(kSigner, other.SignClaims(fedtest::ClaimsFor(v1::ROLE_VIEWER, "VUSTA", "x")),
+                  absl::Now())
+                .status()
+                .code(),
             absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(Login(kSigner, Token(v1::ROLE_JUDGE, "14"), absl::Now()).status().code(),
             absl::StatusCode::kPermissionDenied);
@@ -262,7 +262,7 @@ class DashboardHttpTest : public ::testing::Test {
       ASSERT_GT(port, 0);
       registry = aggregator = fed::OpenChannel(absl::StrCat("127.0.0.1:", port));
     }
-    backend_ = std::make_unique<Backend>(registry, aggregator, &kSigner);
+    backend_ = std::make_unique<Backend>(registry, aggregator);
     feed_ = std::make_unique<ChangeFeed>(backend_.get(), 10);
     HttpOptions options;
     options.clock = [now] { return now; };
@@ -464,7 +464,7 @@ TEST(ChangeFeedTest, WaitersWakeOnNewsAndSeeGapsWhenTheyFallBehind) {
 // an empty board or an empty province page.
 TEST(BackendTest, AServiceThatIsDownIsUnavailableNamingIt) {
   auto nowhere = fed::OpenChannel("127.0.0.1:1");
-  Backend backend(nowhere, nowhere, &kSigner, nowhere, nowhere);
+  Backend backend(nowhere, nowhere, nowhere, nowhere);
   auto board = backend.Completeness("2025H1");
   ASSERT_FALSE(board.ok());
   EXPECT_EQ(board.status().code(), absl::StatusCode::kUnavailable);

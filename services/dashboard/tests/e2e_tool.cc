@@ -2,7 +2,7 @@
 // for the browser tests (and the benchmark's report pushers):
 //   push   --org 14 --period 2026H1 --revision 1 [--achievements TEXT]
 //   accept --org 14 --period 2026H1 --revision 1
-// Both talk gRPC to --aggregator with tokens minted from --token_secret_file.
+// Both talk gRPC to --aggregator with tokens minted with --issuer_key.
 // Prints the resulting state; exit 1 on failure.
 #include <iostream>
 #include <thread>
@@ -22,7 +22,7 @@
 #include "services/common/transport.h"
 
 ABSL_FLAG(std::string, aggregator, fed::DefaultAddress("aggregator"), "aggregator address");
-ABSL_FLAG(std::string, secret_file, ".run/secret", "token secret file");
+ABSL_FLAG(std::string, issuer_key, "", "the token issuer's private key <kid>.key");
 ABSL_FLAG(std::string, org, "", "organisation code");
 ABSL_FLAG(std::string, period, "", "period, e.g. 2026H1");
 ABSL_FLAG(int, revision, 1, "report revision");
@@ -32,15 +32,15 @@ namespace v1 = federation::v1;
 
 namespace {
 
-std::unique_ptr<grpc::ClientContext> As(const fed::TokenSigner& signer, v1::Role role,
+std::unique_ptr<grpc::ClientContext> As(const fed::TokenIssuer& issuer, v1::Role role,
                                         const std::string& org) {
-  v1::TokenClaims claims;
-  claims.set_subject("dashboard-e2e");
-  claims.set_organization_code(org);
-  claims.set_role(role);
-  claims.set_issued_at_unix(absl::ToUnixSeconds(absl::Now()));
-  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Minutes(10)));
-  return fed::OutgoingContext(signer.Mint(claims), absl::Seconds(20));
+  fed::TokenRequest request;
+  request.subject = "dashboard-e2e";
+  request.organization_code = org;
+  request.role = role;
+  request.lifetime = absl::Minutes(10);
+  absl::StatusOr<fed::IssuedToken> issued = issuer.Issue(request, absl::Now());
+  return fed::OutgoingContext(issued.ok() ? issued->token : "", absl::Seconds(20));
 }
 
 v1::IndicatorValue Count(const std::string& code, int64_t value) {
@@ -50,7 +50,7 @@ v1::IndicatorValue Count(const std::string& code, int64_t value) {
   return v;
 }
 
-int Push(v1::AggregatorService::Stub& stub, const fed::TokenSigner& signer) {
+int Push(v1::AggregatorService::Stub& stub, const fed::TokenIssuer& signer) {
   v1::PushedReport pushed;
   pushed.set_client_ref(absl::StrCat("e2e-", absl::GetFlag(FLAGS_org), "-",
                                      absl::GetFlag(FLAGS_period), "-",
@@ -84,7 +84,7 @@ int Push(v1::AggregatorService::Stub& stub, const fed::TokenSigner& signer) {
              : 1;
 }
 
-int Accept(v1::AggregatorService::Stub& stub, const fed::TokenSigner& signer) {
+int Accept(v1::AggregatorService::Stub& stub, const fed::TokenIssuer& signer) {
   v1::ReviewRequest req;
   req.set_organization_code(absl::GetFlag(FLAGS_org));
   req.set_period(absl::GetFlag(FLAGS_period));
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: dashboard_e2e_tool push|accept --org CODE --period P [--revision N]\n";
     return 2;
   }
-  auto signer = fed::TokenSigner::FromFile(absl::GetFlag(FLAGS_secret_file));
+  auto signer = fed::TokenIssuer::FromKeyFile(absl::GetFlag(FLAGS_issuer_key));
   if (!signer.ok()) {
     std::cerr << signer.status() << "\n";
     return 2;

@@ -35,8 +35,7 @@ class RankingTest : public aggregator::testing::AggregatorTest {
 
   // Starts (or restarts) the ranking service; follow = run the feed follower.
   void StartRanking(bool follow = false) {
-    sources_ = std::make_unique<Sources>(server_->channel(), agg_server_->channel(),
-                                         &fedtest::TestSigner());
+    sources_ = std::make_unique<Sources>(server_->channel(), agg_server_->channel());
     engine_ = std::make_unique<Engine>(*sources_, *rank_pool_);
     absl::Status loaded = engine_->Load();
     ASSERT_TRUE(loaded.ok()) << loaded;
@@ -44,7 +43,7 @@ class RankingTest : public aggregator::testing::AggregatorTest {
     logic_ = std::make_unique<Ranking>(*rank_pool_, *engine_);
     rank_workers_ = std::make_unique<fed::WorkerPool>(4);
     rank_service_ = std::make_unique<RankingGrpcService>(
-        logic_.get(), fed::CallContext{&fedtest::TestSigner(), rank_workers_.get()});
+        logic_.get(), fed::CallContext{&fedtest::TestVerifier("ranking"), rank_workers_.get()});
     rank_server_ =
         std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{rank_service_.get()});
     ranking_ = v1::RankingService::NewStub(rank_server_->channel());

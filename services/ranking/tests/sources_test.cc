@@ -16,8 +16,7 @@ class SourcesOutageTest : public aggregator::testing::AggregatorTest {
     AggregatorTest::SetUp();
     if (HasFatalFailure()) return;
     LoadProvincesAndMerger();
-    sources_ = std::make_unique<Sources>(server_->channel(), agg_server_->channel(),
-                                         &fedtest::TestSigner());
+    sources_ = std::make_unique<Sources>(server_->channel(), agg_server_->channel());
   }
 
   std::unique_ptr<Sources> sources_;

@@ -16,13 +16,11 @@ TEST_F(RegistryTest, CallWithoutTokenIsUnauthenticated) {
 }
 
 TEST_F(RegistryTest, ForgedTokenIsUnauthenticated) {
-  fed::TokenSigner other("another-secret-that-the-server-does-not-know");
-  federation::v1::TokenClaims claims;
-  claims.set_subject("mallory");
-  claims.set_organization_code("VUSTA");
-  claims.set_role(v1::ROLE_NATIONAL_ADMIN);
-  claims.set_expires_at_unix(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
-  auto ctx = fed::OutgoingContext(other.Mint(claims), absl::Seconds(30));
+  // The same kid as the test issuer's, another key: the signature fails.
+  fed::TokenIssuer other("test", fed::SigningKey::Generate());
+  auto ctx = fed::OutgoingContext(
+      other.SignClaims(fedtest::ClaimsFor(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "mallory")),
+      absl::Seconds(30));
   v1::CreateOrganizationRequest req;
   v1::Organization out;
   EXPECT_EQ(stub_->CreateOrganization(ctx.get(), req, &out).error_code(),
@@ -143,6 +141,21 @@ TEST_F(RegistryTest, EditedMigrationIsRefused) {
   edited[0].sql += "\n-- edited after release";
   absl::Status status = fed::ApplyMigrations(db_->url(), "registry", edited);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// Quảng Bình (44) was merged into Quảng Trị (45) on 2025-07-01: its staff's
+// tokens no longer change the registry, while the successor's still do.
+TEST_F(RegistryTest, AMergedProvincesAccountsNoLongerWrite) {
+  LoadProvincesAndMerger();
+  v1::Organization assoc;
+  grpc::Status merged =
+      CreateAssociation("44-DH", "44", "Hội Dược học Quảng Bình",
+                        ContextAs(v1::ROLE_PROVINCE_REPORTER, "44").get(), &assoc);
+  EXPECT_EQ(merged.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(merged.error_message(), ::testing::HasSubstr("merged into 45"));
+  EXPECT_TRUE(CreateAssociation("45-DH", "45", "Hội Dược học Quảng Trị",
+                                ContextAs(v1::ROLE_PROVINCE_REPORTER, "45").get(), &assoc)
+                  .ok());
 }
 
 }  // namespace

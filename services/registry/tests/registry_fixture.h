@@ -52,7 +52,7 @@ class RegistryTest : public ::testing::Test {
     workers_ = std::make_unique<fed::WorkerPool>(4);
     registry_ = std::make_unique<Registry>(*pool_);
     service_ = std::make_unique<RegistryGrpcService>(
-        registry_.get(), fed::CallContext{&fedtest::TestSigner(), workers_.get()});
+        registry_.get(), fed::CallContext{&fedtest::TestVerifier("registry"), workers_.get()});
     server_ =
         std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service_.get()});
     stub_ = v1::RegistryService::NewStub(server_->channel());

@@ -101,7 +101,8 @@ TEST_F(StatusCodesTest, UnavailableWhenPostgreSQLCannotAnswer) {
   fed::DbPool dead("postgresql://federation@127.0.0.1:1/federation?connect_timeout=2", "registry",
                    1);
   Registry logic(dead);
-  RegistryGrpcService service(&logic, fed::CallContext{&fedtest::TestSigner(), workers_.get()});
+  RegistryGrpcService service(&logic,
+                              fed::CallContext{&fedtest::TestVerifier("registry"), workers_.get()});
   fedtest::LoopbackServer server({&service});
   auto stub = v1::RegistryService::NewStub(server.channel());
   v1::GetOrganizationRequest req;

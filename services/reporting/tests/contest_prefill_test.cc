@@ -43,8 +43,7 @@ class ContestPrefillTest : public ReportingTest {
     ReportingTest::SetUp();
     competition_server_ =
         std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{&competition_});
-    figures_ =
-        std::make_unique<ContestFigures>(competition_server_->address(), fedtest::TestSigner());
+    figures_ = std::make_unique<ContestFigures>(competition_server_->address());
   }
   void TearDown() override {
     reporting_->UseContestFigures(nullptr);
@@ -80,7 +79,7 @@ TEST_F(ContestPrefillTest, HalfYearDraftLeavesContestsToTheProvince) {
 }
 
 TEST_F(ContestPrefillTest, WithoutACompetitionServiceTheDraftIsStillCreated) {
-  ContestFigures nowhere("", fedtest::TestSigner());
+  ContestFigures nowhere("");
   reporting_->UseContestFigures(&nowhere);
   v1::Report draft;
   ASSERT_TRUE(CreateDraft(Reporter("14").get(), "14", "2024", true, &draft).ok());

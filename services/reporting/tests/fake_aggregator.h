@@ -182,7 +182,7 @@ class FakeAggregator final : public v1::AggregatorService::CallbackService {
   class PushReactor : public grpc::ServerBidiReactor<v1::PushedReport, v1::PushAck> {
    public:
     PushReactor(FakeAggregatorState* state, grpc::CallbackServerContext* ctx) : state_(state) {
-      auto who = fed::Authenticate(*ctx, fedtest::TestSigner());
+      auto who = fed::Authenticate(*ctx, fedtest::TestVerifier("aggregator"));
       if (!who.ok()) {
         Finish(fed::ToGrpcStatus(who.status()));
         return;
@@ -239,7 +239,7 @@ class FakeAggregator final : public v1::AggregatorService::CallbackService {
     WatchReactor(FakeAggregatorState* state, grpc::CallbackServerContext* ctx,
                  const v1::WatchChangesRequest& request)
         : state_(state) {
-      auto who = fed::Authenticate(*ctx, fedtest::TestSigner());
+      auto who = fed::Authenticate(*ctx, fedtest::TestVerifier("aggregator"));
       absl::MutexLock lock(&state_->mu);
       if (!who.ok()) {
         done_ = true;

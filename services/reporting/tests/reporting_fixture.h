@@ -48,7 +48,7 @@ class ReportingTest : public ::testing::Test {
     registry_pool_ = std::make_unique<fed::DbPool>(db_->url(), "registry", 2);
     pool_ = std::make_unique<fed::DbPool>(db_->url(), "reporting", 4);
     workers_ = std::make_unique<fed::WorkerPool>(4);
-    fed::CallContext call{&fedtest::TestSigner(), workers_.get()};
+    fed::CallContext call{&fedtest::TestVerifier("reporting"), workers_.get()};
 
     registry_ = std::make_unique<registry::Registry>(*registry_pool_);
     registry_service_ = std::make_unique<registry::RegistryGrpcService>(registry_.get(), call);
@@ -56,8 +56,7 @@ class ReportingTest : public ::testing::Test {
         std::vector<grpc::Service*>{registry_service_.get()});
     registry_stub_ = v1::RegistryService::NewStub(registry_server_->channel());
 
-    registry_client_ =
-        std::make_unique<RegistryClient>(registry_server_->address(), fedtest::TestSigner());
+    registry_client_ = std::make_unique<RegistryClient>(registry_server_->address());
     reporting_ = std::make_unique<Reporting>(*pool_, *registry_client_, TestToday);
     reporting_->OnSubmitted([this] {
       if (forwarder_) forwarder_->Wake();
@@ -294,7 +293,7 @@ class ReportingTest : public ::testing::Test {
     options.backoff_max = absl::Milliseconds(200);
     options.outbox_check_interval = absl::Milliseconds(50);
     options.call_timeout = absl::Seconds(5);
-    forwarder_ = std::make_unique<Forwarder>(*pool_, fedtest::TestSigner(), options);
+    forwarder_ = std::make_unique<Forwarder>(*pool_, options);
     forwarder_->Start();
   }
 

@@ -73,7 +73,10 @@ export class Stack {
     this.adminUrl = required('FED_TEST_PG_URL');
     this.dbName = `${name}_${process.pid}_${Date.now() % 100000}`;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-dashboard-'));
-    this.secretFile = path.join(this.dir, 'secret');
+    // The token issuer's key pair: the private half for fedctl, fed-demo and
+    // the e2e tool, the public half for the services.
+    this.issuerKey = path.join(this.dir, 'issuer', 'e2e.key');
+    this.keysDir = path.join(this.dir, 'token-keys');
     this.children = [];
     this.fedctl = path.join(this.buildDir, 'tools/fedctl/fedctl');
     this.fedDemo = path.join(this.buildDir, 'tools/demo/fed-demo');
@@ -148,7 +151,7 @@ export class Stack {
   }
 
   run(binary, args) {
-    return execFileSync(binary, [`--target=${this.registry}`, `--token_secret_file=${this.secretFile}`, ...this.tlsArgs, ...args], {
+    return execFileSync(binary, [`--target=${this.registry}`, `--issuer_key=${this.issuerKey}`, ...this.tlsArgs, ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 64 << 20,
@@ -156,7 +159,8 @@ export class Stack {
   }
 
   async start() {
-    fs.writeFileSync(this.secretFile, 'dashboard-e2e-secret-0123456789abcdef', { mode: 0o600 });
+    execFileSync(this.fedctl, ['token', 'new-key', '--kid=e2e', `--issuer_dir=${path.dirname(this.issuerKey)}`,
+      `--keys_dir=${this.keysDir}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.psql(`create database ${this.dbName}`);
     this.dbCreated = true;
     const [r, a, d, c, k] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
@@ -165,7 +169,7 @@ export class Stack {
     this.aggregator = `127.0.0.1:${a}`;
     this.competition = `127.0.0.1:${c}`;
     this.baseUrl = `http://127.0.0.1:${d}`;
-    const common = [`--db=${this.dbUrl}`, `--token_secret_file=${this.secretFile}`];
+    const common = [`--db=${this.dbUrl}`, `--token_keys_dir=${this.keysDir}`];
     const registry = this.spawnService('registry', [`--listen=${this.registry}`, ...common]);
     await this.waitGrpc('registry', registry, this.registry);
     this.demoRun(['load', `--provinces_csv=${path.join(SOURCE_DIR, 'deploy/demo/provinces.csv')}`]);
@@ -186,7 +190,7 @@ export class Stack {
     }
     const dashboard = this.spawnService('dashboard', [
       `--listen=127.0.0.1:${d}`,
-      `--token_secret_file=${this.secretFile}`,
+      `--token_keys_dir=${this.keysDir}`,
       `--registry_target=${this.registry}`,
       `--aggregator_target=${this.aggregator}`,
       ...(this.contests ? [`--competition_target=${this.competition}`] : ['--competition_target=']),
@@ -232,12 +236,12 @@ export class Stack {
 
   // Push a report (as a provincial system would) / accept it (as a reviewer).
   push(org, period, revision, achievements = 'Hoàn thành kế hoạch.') {
-    return execFileSync(this.tool, ['push', `--aggregator=${this.aggregator}`, `--secret_file=${this.secretFile}`, ...this.tlsArgs,
+    return execFileSync(this.tool, ['push', `--aggregator=${this.aggregator}`, `--issuer_key=${this.issuerKey}`, ...this.tlsArgs,
       `--org=${org}`, `--period=${period}`, `--revision=${revision}`, `--achievements=${achievements}`], { encoding: 'utf8' });
   }
 
   accept(org, period, revision) {
-    return execFileSync(this.tool, ['accept', `--aggregator=${this.aggregator}`, `--secret_file=${this.secretFile}`, ...this.tlsArgs,
+    return execFileSync(this.tool, ['accept', `--aggregator=${this.aggregator}`, `--issuer_key=${this.issuerKey}`, ...this.tlsArgs,
       `--org=${org}`, `--period=${period}`, `--revision=${revision}`], { encoding: 'utf8' });
   }
 
