@@ -1,4 +1,4 @@
-// dashboard_server: the national office dashboard over HTTP — the built page,
+// dashboard_server: the national office dashboard over HTTPS — the built page,
 // a login that turns an access token into a session cookie, a JSON API made of
 // the registry's, aggregator's, competition and ranking services' gRPC
 // responses, and live updates as server-sent events fed by the aggregator's
@@ -13,6 +13,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
+#include "services/common/background_loop.h"
 #include "services/common/client.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
@@ -21,6 +22,8 @@
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/http_api.h"
+#include "services/dashboard/https_server.h"
+#include "services/dashboard/session_store.h"
 
 ABSL_FLAG(std::string, registry_target, fed::DefaultAddress("registry"),
           "Address of the registry service.");
@@ -33,7 +36,11 @@ ABSL_FLAG(std::string, ranking_target, fed::DefaultAddress("ranking"),
 ABSL_FLAG(std::string, web_root, "services/dashboard/web/dist",
           "Directory of the built page (index.html and assets/).");
 ABSL_FLAG(bool, secure_cookie, false,
-          "Mark the session cookie Secure (when served over HTTPS by a proxy).");
+          "With --insecure: mark the session cookie Secure all the same (a TLS-terminating proxy "
+          "in front). Over HTTPS it always is.");
+ABSL_FLAG(int, max_sessions, 10000, "Sessions kept at most; the oldest is logged out first.");
+ABSL_FLAG(int, max_streams_per_session, 4,
+          "Live-update streams one session may hold at once; the next one is refused (429).");
 ABSL_FLAG(int, http_threads, 256, "HTTP worker threads; each open live-update stream holds one.");
 
 namespace {
@@ -59,12 +66,19 @@ int main(int argc, char** argv) {
     spdlog::critical("event=start_failed error=\"{}\"", signer.status().message());
     return 1;
   }
-  // Its gRPC calls to the other services: TLS with its own certificate
-  // (dashboard.crt) unless --insecure. Its own HTTP port is not TLS yet.
+  // Its gRPC calls to the other services and its own HTTPS port: TLS with
+  // its own certificate (dashboard.crt) unless --insecure.
   if (absl::Status transport = fed::ConfigureTransportFromFlags("dashboard"); !transport.ok()) {
     spdlog::critical("event=start_failed error=\"{}\"", transport.message());
     return 1;
   }
+  const fed::Transport transport = *fed::CurrentTransport();
+  auto made = dashboard::NewHttpServer(transport);
+  if (!made.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", made.status().message());
+    return 1;
+  }
+  std::unique_ptr<httplib::Server> server = *std::move(made);
 
   dashboard::Backend backend(fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)),
                              fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)), &*signer,
@@ -79,31 +93,42 @@ int main(int argc, char** argv) {
 
   dashboard::HttpOptions options;
   options.web_root = absl::GetFlag(FLAGS_web_root);
-  options.secure_cookie = absl::GetFlag(FLAGS_secure_cookie);
-  dashboard::HttpApi api(&backend, &feed, &*signer, options);
+  options.secure_cookie = !transport.insecure || absl::GetFlag(FLAGS_secure_cookie);
+  dashboard::SessionStore::Limits limits;
+  limits.max_sessions = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_max_sessions)));
+  limits.max_streams = std::max(1, absl::GetFlag(FLAGS_max_streams_per_session));
+  dashboard::SessionStore sessions(limits);
+  dashboard::HttpApi api(&backend, &feed, &*signer, &sessions, options);
+  fed::BackgroundLoop sweeper("session_sweeper", [&api] {
+    api.SweepSessions(absl::Now());
+    return fed::BackgroundLoop::Next{absl::Minutes(1)};
+  });
+  sweeper.Start();
 
-  httplib::Server server;
   const int threads = std::max(8, absl::GetFlag(FLAGS_http_threads));
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_keep_alive_timeout(5);
-  server.set_payload_max_length(64 * 1024);
-  api.Register(server);
+  server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server->set_keep_alive_timeout(5);
+  server->set_payload_max_length(64 * 1024);
+  api.Register(*server);
 
-  if (!server.bind_to_port(host.c_str(), port)) {
+  if (!server->bind_to_port(host.c_str(), port)) {
     spdlog::critical("event=start_failed error=\"cannot listen on {}\"", listen);
     feed.Stop();
     return 1;
   }
-  std::thread serving([&] { server.listen_after_bind(); });
-  spdlog::info("event=serving address={} web_root={}", listen, options.web_root);
+  std::thread serving([&] { server->listen_after_bind(); });
+  spdlog::info("event=serving address={}://{} web_root={} transport=\"{}\"",
+               transport.insecure ? "http" : "https", listen, options.web_root,
+               transport.description);
 
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
   while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 
   spdlog::info("event=stopping");
+  sweeper.Stop();
   feed.Stop();  // ends every live-update stream
-  server.stop();
+  server->stop();
   serving.join();
   return 0;
 }

@@ -1,7 +1,5 @@
 #include "services/dashboard/session.h"
 
-#include <algorithm>
-
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -36,11 +34,11 @@ fed::Principal PrincipalOf(const v1::TokenClaims& claims) {
 
 }  // namespace
 
-absl::StatusOr<Session> Login(const fed::TokenSigner& signer, absl::string_view token,
-                              absl::Time now) {
+absl::StatusOr<LoginGrant> VerifyLogin(const fed::TokenSigner& verifier, absl::string_view token,
+                                       absl::Time now) {
   token = absl::StripAsciiWhitespace(token);
   if (absl::StartsWithIgnoreCase(token, "bearer ")) token.remove_prefix(7);
-  auto claims = signer.Verify(token, now);
+  auto claims = verifier.Verify(token, now);
   if (!claims.ok()) return claims.status();
   if (!ServedRole(claims->role())) {
     return absl::PermissionDeniedError(
@@ -49,16 +47,10 @@ absl::StatusOr<Session> Login(const fed::TokenSigner& signer, absl::string_view 
   if (claims->role() == v1::ROLE_PROVINCE_REPORTER && claims->organization_code().empty()) {
     return absl::PermissionDeniedError("a province login needs its organisation code");
   }
-  absl::Time expires =
-      std::min(absl::FromUnixSeconds(claims->expires_at_unix()), now + kMaxSession);
-  v1::TokenClaims session_claims = *claims;
-  session_claims.set_issued_at_unix(absl::ToUnixSeconds(now));
-  session_claims.set_expires_at_unix(absl::ToUnixSeconds(expires));
-  Session session;
-  session.cookie_value = signer.Mint(session_claims);
-  session.max_age_seconds = std::max<int64_t>(0, absl::ToInt64Seconds(expires - now));
-  session.principal = PrincipalOf(session_claims);
-  return session;
+  LoginGrant grant;
+  grant.principal = PrincipalOf(*claims);
+  grant.token_expires = absl::FromUnixSeconds(claims->expires_at_unix());
+  return grant;
 }
 
 std::string CookieValue(absl::string_view cookie_header, absl::string_view name) {
@@ -71,20 +63,9 @@ std::string CookieValue(absl::string_view cookie_header, absl::string_view name)
   return "";
 }
 
-absl::StatusOr<fed::Principal> FromCookieHeader(const fed::TokenSigner& signer,
-                                                absl::string_view cookie_header, absl::Time now) {
-  std::string value = CookieValue(cookie_header, kSessionCookie);
-  if (value.empty()) return absl::UnauthenticatedError("not logged in");
-  auto claims = signer.Verify(value, now);
-  if (!claims.ok()) return absl::UnauthenticatedError("session expired or invalid");
-  if (!ServedRole(claims->role())) return absl::PermissionDeniedError("no dashboard for this role");
-  return PrincipalOf(*claims);
-}
-
-std::string SetCookie(const Session& session, bool secure) {
-  return absl::StrCat(kSessionCookie, "=", session.cookie_value,
-                      "; Path=/; Max-Age=", session.max_age_seconds, "; HttpOnly; SameSite=Strict",
-                      secure ? "; Secure" : "");
+std::string SetCookie(absl::string_view id, int64_t max_age_seconds, bool secure) {
+  return absl::StrCat(kSessionCookie, "=", id, "; Path=/; Max-Age=", max_age_seconds,
+                      "; HttpOnly; SameSite=Strict", secure ? "; Secure" : "");
 }
 
 std::string ClearCookie(bool secure) {
