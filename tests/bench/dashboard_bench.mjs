@@ -10,7 +10,8 @@
 //     (the aggregator's WatchChanges stream, then the dashboard's server-sent
 //     events); baseline: the AcceptReport call itself.
 // Runs its own stack over a fresh database (see
-// services/dashboard/tests/browser/stack.mjs): `tools/dev bench`.
+// services/dashboard/tests/browser/stack.mjs), over HTTPS: `tools/dev bench`.
+// Each viewer has a session of its own (a session holds at most 4 streams).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -94,24 +95,31 @@ async function watchAccepts(base, cookie, controller, arrivals) {
   })();
 }
 
+// A new session for `token`: its Cookie header value.
+async function login(base, token) {
+  const res = await fetch(`${base}/api/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  if (!res.ok) throw new Error(`login: ${res.status}`);
+  return res.headers.get('set-cookie').split(';')[0];
+}
+
 async function main() {
   const stack = new Stack({ name: 'dash_bench', demoReports: false, contests: false, rankings: false });
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-bench-chromium-'));
   let browser;
   try {
     await stack.start();
-    const login = await fetch(`${stack.baseUrl}/api/login`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ token: stack.token('viewer', 'VUSTA', 'bench') }),
-    });
-    const cookie = login.headers.get('set-cookie').split(';')[0];
+    const token = stack.token('viewer', 'VUSTA', 'bench');
+    const cookie = await login(stack.baseUrl, token);
     const provinces = fs.readFileSync(path.join(SOURCE_DIR, 'deploy/demo/provinces.csv'), 'utf8')
       .trim().split('\n').slice(1).map((l) => l.split(',')[0]);
 
     // 1. First meaningful paint.
-    browser = await launchBrowser(profile);
+    browser = await launchBrowser(profile, { caFile: stack.caFile });
     const [name, value] = cookie.split('=');
-    await browser.addCookies([{ name, value, url: stack.baseUrl, httpOnly: true, sameSite: 'Strict' }]);
+    await browser.addCookies([{ name, value, url: stack.baseUrl, httpOnly: true, secure: true, sameSite: 'Strict' }]);
     await paint(browser, `${stack.baseUrl}/?period=${PERIOD}`, '[data-testid="cell"]', provinces.length);  // warm-up
     const loginMs = [], boardMs = [];
     for (let i = 0; i < LOADS; i++) {
@@ -153,7 +161,9 @@ async function main() {
     // 2b. 100 viewers with live streams while 63 provinces push and get accepted.
     const controller = new AbortController();
     const received = { bytes: 0, changes: 0 };
-    for (let i = 0; i < VIEWERS; i++) await openStream(stack.baseUrl, cookie, controller, received);
+    const cookies = [];
+    for (let i = 0; i < VIEWERS; i++) cookies.push(await login(stack.baseUrl, token));
+    for (const viewer of cookies) await openStream(stack.baseUrl, viewer, controller, received);
     const loaded = [];
     const pushing = (async () => {
       const t0 = performance.now();
@@ -169,7 +179,7 @@ async function main() {
       return performance.now() - t0;
     })();
     let stopped = false;
-    const viewers = Array.from({ length: VIEWERS }, () => viewerLoop(stack.baseUrl, cookie, () => stopped, loaded));
+    const viewers = cookies.map((viewer) => viewerLoop(stack.baseUrl, viewer, () => stopped, loaded));
     const pushMs = await pushing;
     // Keep the viewers going briefly after the last push, then stop them.
     await new Promise((r) => setTimeout(r, 1000));
