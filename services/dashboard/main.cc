@@ -6,13 +6,17 @@
 // Holds no data.
 #include <atomic>
 #include <csignal>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <httplib.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/background_loop.h"
 #include "services/common/client.h"
 #include "services/common/log.h"
@@ -46,6 +50,23 @@ ABSL_FLAG(int, http_threads, 256, "HTTP worker threads; each open live-update st
 namespace {
 std::atomic<bool> g_stop{false};
 void OnStopSignal(int) { g_stop.store(true); }
+
+// The session limits the flags ask for; INVALID_ARGUMENT naming each bad flag.
+absl::StatusOr<dashboard::SessionStore::Limits> SessionLimitsFromFlags() {
+  std::vector<std::string> bad;
+  const int sessions = absl::GetFlag(FLAGS_max_sessions);
+  const int streams = absl::GetFlag(FLAGS_max_streams_per_session);
+  if (sessions < 1)
+    bad.push_back(absl::StrCat("--max_sessions must be at least 1, got ", sessions));
+  if (streams < 1) {
+    bad.push_back(absl::StrCat("--max_streams_per_session must be at least 1, got ", streams));
+  }
+  if (!bad.empty()) return absl::InvalidArgumentError(absl::StrJoin(bad, "; "));
+  dashboard::SessionStore::Limits limits;
+  limits.max_sessions = static_cast<size_t>(sessions);
+  limits.max_streams = streams;
+  return limits;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,6 +100,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::unique_ptr<httplib::Server> server = *std::move(made);
+  auto limits = SessionLimitsFromFlags();
+  if (!limits.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", limits.status().message());
+    return 1;
+  }
 
   dashboard::Backend backend(fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)),
                              fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)), &*signer,
@@ -94,10 +120,7 @@ int main(int argc, char** argv) {
   dashboard::HttpOptions options;
   options.web_root = absl::GetFlag(FLAGS_web_root);
   options.secure_cookie = !transport.insecure || absl::GetFlag(FLAGS_secure_cookie);
-  dashboard::SessionStore::Limits limits;
-  limits.max_sessions = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_max_sessions)));
-  limits.max_streams = std::max(1, absl::GetFlag(FLAGS_max_streams_per_session));
-  dashboard::SessionStore sessions(limits);
+  dashboard::SessionStore sessions(*limits);
   dashboard::HttpApi api(&backend, &feed, &*signer, &sessions, options);
   fed::BackgroundLoop sweeper("session_sweeper", [&api] {
     api.SweepSessions(absl::Now());

@@ -40,7 +40,7 @@ SessionStore::Opened SessionStore::Open(const LoginGrant& grant, absl::Time now)
   opened.expires = std::min(grant.token_expires, now + limits_.max_lifetime);
   opened.max_age_seconds = std::max<int64_t>(0, absl::ToInt64Seconds(opened.expires - now));
   absl::MutexLock lock(&mu_);
-  while (!by_age_.empty() && sessions_.size() >= std::max<size_t>(1, limits_.max_sessions)) {
+  while (!by_age_.empty() && sessions_.size() >= limits_.max_sessions) {
     EraseLocked(sessions_.find(by_age_.begin()->second));
   }
   const std::string key = KeyOf(opened.id);
