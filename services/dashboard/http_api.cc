@@ -169,6 +169,9 @@ void HttpApi::Login(const httplib::Request& req, httplib::Response& res) {
     spdlog::info("event=login_refused error=\"{}\"", grant.status().message());
     return SendError(res, grant.status());
   }
+  // The browser's cookie jar keeps one session: the one it replaces ends
+  // here rather than lingering until it expires.
+  if (sessions_->Close(SessionIdOf(req))) feed_->Kick();
   const SessionStore::Opened session = sessions_->Open(*grant, now);
   spdlog::info("event=login subject=\"{}\" org={} role={} expires={}", grant->principal.subject,
                grant->principal.organization_code, fed::RoleName(grant->principal.role),

@@ -572,6 +572,24 @@ TEST_F(DashboardHttpTest, TheHttpsPortRefusesPlainHttpAndAnUntrustingClient) {
   EXPECT_EQ(trusted->status, 200);
 }
 
+TEST_F(DashboardHttpTest, LoggingInAgainEndsTheSessionTheCookieReplaces) {
+  StartAt(absl::Now());
+  const std::string old_cookie = SessionCookie(v1::ROLE_VIEWER, "VUSTA");
+  auto login = Client()->Post("/api/login", {{"Cookie", old_cookie}},
+                              absl::StrCat("{\"token\":\"", Token(v1::ROLE_VIEWER, "VUSTA"), "\"}"),
+                              "application/json");
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->status, 200) << login->body;
+  auto old_me = Client()->Get("/api/me", {{"Cookie", old_cookie}});
+  ASSERT_TRUE(old_me);
+  EXPECT_EQ(old_me->status, 401);
+  auto new_me =
+      Client()->Get("/api/me", {{"Cookie", CookieOf(login->get_header_value("Set-Cookie"))}});
+  ASSERT_TRUE(new_me);
+  EXPECT_EQ(new_me->status, 200);
+  EXPECT_EQ(sessions_.size(), 1u);
+}
+
 TEST_F(DashboardHttpTest, ALoggedOutCookieGets401) {
   StartAt(absl::Now());
   auto login = PostLogin(Token(v1::ROLE_VIEWER, "VUSTA"));

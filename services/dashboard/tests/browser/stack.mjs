@@ -256,7 +256,11 @@ export class Stack {
   async stop() {
     // Dashboard first (it follows the others), then competition, ranking, aggregator, registry.
     for (const child of [...this.children].reverse()) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
+      if (child.exitCode !== null || child.signalCode !== null) {
+        // Stopped on purpose (stopService) or died: its log says which.
+        console.error(`${child.serviceName} had exited (${child.signalCode ?? child.exitCode}):\n${this.logTail(child.serviceName)}`);
+        continue;
+      }
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
