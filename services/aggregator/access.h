@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "federation/v1/registry.pb.h"
 #include "google/protobuf/repeated_field.h"
 #include "services/common/auth.h"
 #include "services/common/status.h"

@@ -86,10 +86,16 @@ ChangeFeed::Batch ChangeFeed::CollectLocked(int64_t after) const {
   return batch;
 }
 
+void ChangeFeed::Kick() {
+  absl::MutexLock lock(&mu_);
+  ++kicks_;
+}
+
 ChangeFeed::Batch ChangeFeed::WaitAfter(int64_t after, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
+  const uint64_t kicks = kicks_;
   auto news = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return stop_ || head_ > after || after < floor_ || (ready_ && after > head_);
+    return stop_ || kicks_ != kicks || head_ > after || after < floor_ || (ready_ && after > head_);
   };
   mu_.AwaitWithTimeout(absl::Condition(&news), timeout);
   Batch batch = CollectLocked(after);

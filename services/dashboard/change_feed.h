@@ -40,8 +40,12 @@ class ChangeFeed {
     bool gap = false;
     bool stopping = false;
   };
-  // Changes after `after`, waiting up to `timeout` for the first one.
+  // Changes after `after`, waiting up to `timeout` for the first one, or
+  // until Kick().
   Batch WaitAfter(int64_t after, absl::Duration timeout);
+  // Every waiter returns now (with what there is, maybe nothing): a session
+  // ended, and its live-update streams must notice before their heartbeat.
+  void Kick();
 
   // Adds changes as if followed (for tests and the follower); `live`: the
   // feed's head is reached (the first catch-up is over).
@@ -62,6 +66,7 @@ class ChangeFeed {
   int64_t head_ ABSL_GUARDED_BY(mu_) = 0;
   bool ready_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t kicks_ ABSL_GUARDED_BY(mu_) = 0;
   std::unique_ptr<fed::FeedFollower> follower_;  // set by Start()
 };
 

@@ -1,10 +1,12 @@
 // Live updates: the aggregator's change feed as server-sent events, each
-// viewer seeing the changes of what they may see.
+// viewer seeing the changes of what they may see, for as long as their
+// session lasts, a few streams per session.
 #include <algorithm>
 #include <memory>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/dashboard/http_api.h"
 #include "services/dashboard/http_util.h"
 #include "services/dashboard/session.h"
@@ -13,6 +15,10 @@ namespace dashboard {
 
 void HttpApi::Events(const httplib::Request& req, httplib::Response& res,
                      const fed::Principal& who) {
+  const std::string session = SessionIdOf(req);
+  if (absl::Status begun = sessions_->BeginStream(session, absl::Now()); !begun.ok()) {
+    return SendError(res, begun);
+  }
   int64_t after = 0;
   std::string last_id = req.get_header_value("Last-Event-ID");
   if (!absl::SimpleAtoi(last_id, &after) &&
@@ -28,7 +34,7 @@ void HttpApi::Events(const httplib::Request& req, httplib::Response& res,
   res.set_header("X-Accel-Buffering", "no");
   res.set_chunked_content_provider(
       "text/event-stream",
-      [this, cursor, started, national, own, heartbeat](size_t, httplib::DataSink& sink) {
+      [this, session, cursor, started, national, own, heartbeat](size_t, httplib::DataSink& sink) {
         std::string out;
         if (!*started) {
           *started = true;
@@ -38,7 +44,9 @@ void HttpApi::Events(const httplib::Request& req, httplib::Response& res,
           return sink.write(out.data(), out.size());
         }
         ChangeFeed::Batch batch = feed_->WaitAfter(*cursor, heartbeat);
-        if (batch.stopping) {
+        // A session that ended (logout, expiry) ends its streams; the page's
+        // reconnection then meets 401 and goes to the login.
+        if (batch.stopping || !sessions_->Find(session, absl::Now()).ok()) {
           sink.done();
           return true;
         }
@@ -57,7 +65,8 @@ void HttpApi::Events(const httplib::Request& req, httplib::Response& res,
         }
         if (out.empty()) out = ": skipped\n\n";
         return sink.write(out.data(), out.size());
-      });
+      },
+      [this, session](bool) { sessions_->EndStream(session); });
 }
 
 }  // namespace dashboard

@@ -28,6 +28,10 @@ std::string ReadFile(const std::string& path) {
 
 }  // namespace
 
+std::string SessionIdOf(const httplib::Request& req) {
+  return CookieValue(req.get_header_value("Cookie"), kSessionCookie);
+}
+
 std::vector<std::string> HalfYearsUpTo(absl::CivilDay today) {
   std::vector<std::string> out;
   int last_half = today.month() <= 6 ? 1 : 2;
@@ -56,13 +60,24 @@ std::string DefaultBoardPeriod(absl::CivilDay today) {
 }
 
 HttpApi::HttpApi(Backend* backend, ChangeFeed* feed, const fed::TokenVerifier* verifier,
-                 HttpOptions options)
-    : backend_(backend), feed_(feed), verifier_(verifier), options_(std::move(options)) {}
+                 SessionStore* sessions, HttpOptions options)
+    : backend_(backend),
+      feed_(feed),
+      verifier_(verifier),
+      sessions_(sessions),
+      options_(std::move(options)) {}
+
+void HttpApi::SweepSessions(absl::Time now) {
+  const size_t swept = sessions_->Sweep(now);
+  if (swept == 0) return;
+  spdlog::info("event=sessions_swept expired={} left={}", swept, sessions_->size());
+  feed_->Kick();
+}
 
 httplib::Server::Handler HttpApi::Guard(bool national, Handler handler) {
   return [this, national, handler](const httplib::Request& req, httplib::Response& res) {
     SecurityHeaders(res);
-    auto who = FromCookieHeader(*verifier_, req.get_header_value("Cookie"), absl::Now());
+    auto who = sessions_->Find(SessionIdOf(req), absl::Now());
     if (!who.ok()) return SendError(res, who.status());
     if (national && !SeesNationalBoard(*who)) {
       return SendError(res,
@@ -89,9 +104,7 @@ void HttpApi::Register(httplib::Server& server) {
   });
   server.Post("/api/logout", [this](const httplib::Request& req, httplib::Response& res) {
     SecurityHeaders(res);
-    if (!SameOrigin(req)) return SendError(res, absl::PermissionDeniedError("cross-site request"));
-    res.set_header("Set-Cookie", ClearCookie(options_.secure_cookie));
-    SendJson(res, 200, v1::LogoutResponse());
+    Logout(req, res);
   });
   server.Get("/api/me", Guard(false, std::bind(&HttpApi::Me, this, _1, _2, _3)));
   server.Get("/api/board", Guard(true, std::bind(&HttpApi::Board, this, _1, _2, _3)));
@@ -115,7 +128,7 @@ void HttpApi::Register(httplib::Server& server) {
   server.Get("/api/province-ranking",
              Guard(false, std::bind(&HttpApi::ProvinceRanking, this, _1, _2, _3)));
   server.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
-    auto who = FromCookieHeader(*verifier_, req.get_header_value("Cookie"), absl::Now());
+    auto who = sessions_->Find(SessionIdOf(req), absl::Now());
     if (!who.ok()) {
       res.set_redirect("/login");
       return;
@@ -150,18 +163,35 @@ void HttpApi::Login(const httplib::Request& req, httplib::Response& res) {
   if (!SameOrigin(req)) return SendError(res, absl::PermissionDeniedError("cross-site request"));
   const std::string token = LoginToken(req);
   if (token.empty()) return SendError(res, absl::InvalidArgumentError("token: must not be empty"));
-  auto session = dashboard::Login(*verifier_, token, absl::Now());
-  if (!session.ok()) {
-    spdlog::info("event=login_refused error={}", fed::LogQuoted(session.status().message()));
-    return SendError(res, session.status());
+  const absl::Time now = absl::Now();
+  auto grant = VerifyLogin(*verifier_, token, now);
+  if (!grant.ok()) {
+    spdlog::info("event=login_refused error={}", fed::LogQuoted(grant.status().message()));
+    return SendError(res, grant.status());
   }
-  spdlog::info("event=login subject={} org={} role={}", fed::LogQuoted(session->principal.subject),
-               fed::LogQuoted(session->principal.organization_code),
-               fed::RoleName(session->principal.role));
-  res.set_header("Set-Cookie", SetCookie(*session, options_.secure_cookie));
+  // The browser's cookie jar keeps one session: the one it replaces ends
+  // here rather than lingering until it expires.
+  if (sessions_->Close(SessionIdOf(req))) feed_->Kick();
+  const SessionStore::Opened session = sessions_->Open(*grant, now);
+  spdlog::info("event=login subject={} org={} role={} expires={}",
+               fed::LogQuoted(grant->principal.subject),
+               fed::LogQuoted(grant->principal.organization_code),
+               fed::RoleName(grant->principal.role), absl::FormatTime(session.expires));
+  res.set_header("Set-Cookie",
+                 SetCookie(session.id, session.max_age_seconds, options_.secure_cookie));
   v1::LoginResponse response;
-  response.set_subject(session->principal.subject);
+  response.set_subject(grant->principal.subject);
   SendJson(res, 200, response);
+}
+
+void HttpApi::Logout(const httplib::Request& req, httplib::Response& res) {
+  if (!SameOrigin(req)) return SendError(res, absl::PermissionDeniedError("cross-site request"));
+  if (sessions_->Close(SessionIdOf(req))) {
+    // Its live-update streams end now, not at their next heartbeat.
+    feed_->Kick();
+  }
+  res.set_header("Set-Cookie", ClearCookie(options_.secure_cookie));
+  SendJson(res, 200, v1::LogoutResponse());
 }
 
 void HttpApi::Me(const httplib::Request&, httplib::Response& res, const fed::Principal& who) {

@@ -20,13 +20,15 @@
 #include "services/common/auth.h"
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
+#include "services/dashboard/session_store.h"
 
 namespace dashboard {
 
 struct HttpOptions {
   // The built page (services/dashboard/web/dist).
   std::string web_root;
-  // Add "Secure" to the session cookie (behind a TLS-terminating proxy).
+  // Add "Secure" to the session cookie: served over TLS (or behind a
+  // TLS-terminating proxy).
   bool secure_cookie = false;
   // How long a server-sent events connection stays quiet before a keep-alive.
   absl::Duration heartbeat = absl::Seconds(15);
@@ -37,12 +39,18 @@ struct HttpOptions {
 
 class HttpApi {
  public:
+  // `verifier` checks login tokens (and nothing else: sessions live in
+  // `sessions`).
   HttpApi(Backend* backend, ChangeFeed* feed, const fed::TokenVerifier* verifier,
-          HttpOptions options);
+          SessionStore* sessions, HttpOptions options);
 
   // Registers every route on `server` (http_api.cc, with /healthz and the
   // logout).
   void Register(httplib::Server& server);
+
+  // Drops the sessions expired at `now` and closes their live-update
+  // streams (main.cc runs it in the background).
+  void SweepSessions(absl::Time now);
 
  private:
   using Handler =
@@ -54,6 +62,7 @@ class HttpApi {
   // http_api.cc: the page, signing in and out, who is signed in.
   void Page(const httplib::Request& req, httplib::Response& res);
   void Login(const httplib::Request& req, httplib::Response& res);
+  void Logout(const httplib::Request& req, httplib::Response& res);
   void Me(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
 
   // board_routes.cc: the national board, its figures and charts, and their CSVs.
@@ -96,6 +105,7 @@ class HttpApi {
   Backend* backend_;
   ChangeFeed* feed_;
   const fed::TokenVerifier* verifier_;
+  SessionStore* sessions_;
   HttpOptions options_;
 
   struct CachedBoard {
@@ -128,6 +138,8 @@ absl::StatusOr<std::string> ContestStatisticsScope(const fed::Principal& who,
 absl::Status ScopeRankings(const fed::Principal& who, int requested,
                            v1::GetRankingResponse* rankings);
 
+// http_api.cc. The session id of the request's cookie ("" without one).
+std::string SessionIdOf(const httplib::Request& req);
 // http_api.cc. "2025H1", ... the half-years from 2019H1 to the one containing `today`.
 std::vector<std::string> HalfYearsUpTo(absl::CivilDay today);
 // The half-year the board opens on when `today` (in Vietnam) comes: of the

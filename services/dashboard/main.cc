@@ -1,4 +1,4 @@
-// dashboard_server: the national office dashboard over HTTP — the built page,
+// dashboard_server: the national office dashboard over HTTPS — the built page,
 // a login that turns an access token into a session cookie, a JSON API made of
 // the registry's, aggregator's, competition and ranking services' gRPC
 // responses, and live updates as server-sent events fed by the aggregator's
@@ -6,13 +6,18 @@
 // Holds no data.
 #include <atomic>
 #include <csignal>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <httplib.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/background_loop.h"
 #include "services/common/client.h"
 #include "services/common/identity.h"
 #include "services/common/log.h"
@@ -22,6 +27,8 @@
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/http_api.h"
+#include "services/dashboard/https_server.h"
+#include "services/dashboard/session_store.h"
 
 ABSL_FLAG(std::string, registry_target, fed::DefaultAddress("registry"),
           "Address of the registry service.");
@@ -34,12 +41,33 @@ ABSL_FLAG(std::string, ranking_target, fed::DefaultAddress("ranking"),
 ABSL_FLAG(std::string, web_root, "services/dashboard/web/dist",
           "Directory of the built page (index.html and assets/).");
 ABSL_FLAG(bool, secure_cookie, false,
-          "Mark the session cookie Secure (when served over HTTPS by a proxy).");
+          "With --insecure: mark the session cookie Secure all the same (a TLS-terminating proxy "
+          "in front). Over HTTPS it always is.");
+ABSL_FLAG(int, max_sessions, 10000, "Sessions kept at most; the oldest is logged out first.");
+ABSL_FLAG(int, max_streams_per_session, 4,
+          "Live-update streams one session may hold at once; the next one is refused (429).");
 ABSL_FLAG(int, http_threads, 256, "HTTP worker threads; each open live-update stream holds one.");
 
 namespace {
 std::atomic<bool> g_stop{false};
 void OnStopSignal(int) { g_stop.store(true); }
+
+// The session limits the flags ask for; INVALID_ARGUMENT naming each bad flag.
+absl::StatusOr<dashboard::SessionStore::Limits> SessionLimitsFromFlags() {
+  std::vector<std::string> bad;
+  const int sessions = absl::GetFlag(FLAGS_max_sessions);
+  const int streams = absl::GetFlag(FLAGS_max_streams_per_session);
+  if (sessions < 1)
+    bad.push_back(absl::StrCat("--max_sessions must be at least 1, got ", sessions));
+  if (streams < 1) {
+    bad.push_back(absl::StrCat("--max_streams_per_session must be at least 1, got ", streams));
+  }
+  if (!bad.empty()) return absl::InvalidArgumentError(absl::StrJoin(bad, "; "));
+  dashboard::SessionStore::Limits limits;
+  limits.max_sessions = static_cast<size_t>(sessions);
+  limits.max_streams = streams;
+  return limits;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -62,10 +90,22 @@ int main(int argc, char** argv) {
     spdlog::critical("event=start_failed error=\"{}\"", verifier.status().message());
     return 1;
   }
-  // Its gRPC calls to the other services: TLS with its own certificate
-  // (dashboard.crt) unless --insecure. Its own HTTP port is not TLS yet.
+  // Its gRPC calls to the other services and its own HTTPS port: TLS with
+  // its own certificate (dashboard.crt) unless --insecure.
   if (absl::Status transport = fed::ConfigureTransportFromFlags("dashboard"); !transport.ok()) {
     spdlog::critical("event=start_failed error=\"{}\"", transport.message());
+    return 1;
+  }
+  const fed::Transport transport = *fed::CurrentTransport();
+  auto made = dashboard::NewHttpServer(transport);
+  if (!made.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", made.status().message());
+    return 1;
+  }
+  std::unique_ptr<httplib::Server> server = *std::move(made);
+  auto limits = SessionLimitsFromFlags();
+  if (!limits.ok()) {
+    spdlog::critical("event=start_failed error=\"{}\"", limits.status().message());
     return 1;
   }
 
@@ -82,31 +122,39 @@ int main(int argc, char** argv) {
 
   dashboard::HttpOptions options;
   options.web_root = absl::GetFlag(FLAGS_web_root);
-  options.secure_cookie = absl::GetFlag(FLAGS_secure_cookie);
-  dashboard::HttpApi api(&backend, &feed, verifier->get(), options);
+  options.secure_cookie = !transport.insecure || absl::GetFlag(FLAGS_secure_cookie);
+  dashboard::SessionStore sessions(*limits);
+  dashboard::HttpApi api(&backend, &feed, verifier->get(), &sessions, options);
+  fed::BackgroundLoop sweeper("session_sweeper", [&api] {
+    api.SweepSessions(absl::Now());
+    return fed::BackgroundLoop::Next{absl::Minutes(1)};
+  });
+  sweeper.Start();
 
-  httplib::Server server;
   const int threads = std::max(8, absl::GetFlag(FLAGS_http_threads));
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_keep_alive_timeout(5);
-  server.set_payload_max_length(64 * 1024);
-  api.Register(server);
+  server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server->set_keep_alive_timeout(5);
+  server->set_payload_max_length(64 * 1024);
+  api.Register(*server);
 
-  if (!server.bind_to_port(host.c_str(), port)) {
+  if (!server->bind_to_port(host.c_str(), port)) {
     spdlog::critical("event=start_failed error=\"cannot listen on {}\"", listen);
     feed.Stop();
     return 1;
   }
-  std::thread serving([&] { server.listen_after_bind(); });
-  spdlog::info("event=serving address={} web_root={}", listen, options.web_root);
+  std::thread serving([&] { server->listen_after_bind(); });
+  spdlog::info("event=serving address={}://{} web_root={} transport=\"{}\"",
+               transport.insecure ? "http" : "https", listen, options.web_root,
+               transport.description);
 
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
   while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 
   spdlog::info("event=stopping");
+  sweeper.Stop();
   feed.Stop();  // ends every live-update stream
-  server.stop();
+  server->stop();
   serving.join();
   return 0;
 }

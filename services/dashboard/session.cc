@@ -1,10 +1,7 @@
 #include "services/dashboard/session.h"
 
-#include <algorithm>
-
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -37,8 +34,8 @@ fed::Principal PrincipalOf(const fed::VerifiedToken& token) {
 
 }  // namespace
 
-absl::StatusOr<Session> Login(const fed::TokenVerifier& verifier, absl::string_view token,
-                              absl::Time now) {
+absl::StatusOr<LoginGrant> VerifyLogin(const fed::TokenVerifier& verifier,
+                                       absl::string_view token, absl::Time now) {
   token = absl::StripAsciiWhitespace(token);
   if (absl::StartsWithIgnoreCase(token, "bearer ")) token.remove_prefix(7);
   auto verified = verifier.Verify(token, now);
@@ -47,12 +44,10 @@ absl::StatusOr<Session> Login(const fed::TokenVerifier& verifier, absl::string_v
     return absl::PermissionDeniedError(
         absl::StrCat("role ", fed::RoleName(verified->role), " has no dashboard"));
   }
-  absl::Time expires = std::min(verified->expires_at, now + kMaxSession);
-  Session session;
-  session.cookie_value = std::string(token);
-  session.max_age_seconds = std::max<int64_t>(0, absl::ToInt64Seconds(expires - now));
-  session.principal = PrincipalOf(*verified);
-  return session;
+  LoginGrant grant;
+  grant.principal = PrincipalOf(*verified);
+  grant.token_expires = verified->expires_at;
+  return grant;
 }
 
 std::string CookieValue(absl::string_view cookie_header, absl::string_view name) {
@@ -65,20 +60,9 @@ std::string CookieValue(absl::string_view cookie_header, absl::string_view name)
   return "";
 }
 
-absl::StatusOr<fed::Principal> FromCookieHeader(const fed::TokenVerifier& verifier,
-                                                absl::string_view cookie_header, absl::Time now) {
-  std::string value = CookieValue(cookie_header, kSessionCookie);
-  if (value.empty()) return absl::UnauthenticatedError("not logged in");
-  auto verified = verifier.Verify(value, now);
-  if (!verified.ok()) return absl::UnauthenticatedError("session expired or invalid");
-  if (!ServedRole(verified->role)) return absl::PermissionDeniedError("no dashboard for this role");
-  return PrincipalOf(*verified);
-}
-
-std::string SetCookie(const Session& session, bool secure) {
-  return absl::StrCat(kSessionCookie, "=", session.cookie_value,
-                      "; Path=/; Max-Age=", session.max_age_seconds, "; HttpOnly; SameSite=Strict",
-                      secure ? "; Secure" : "");
+std::string SetCookie(absl::string_view id, int64_t max_age_seconds, bool secure) {
+  return absl::StrCat(kSessionCookie, "=", id, "; Path=/; Max-Age=", max_age_seconds,
+                      "; HttpOnly; SameSite=Strict", secure ? "; Secure" : "");
 }
 
 std::string ClearCookie(bool secure) {

@@ -1,10 +1,11 @@
-// Browser sessions and who may see what. A person logs in with an access
-// token (as minted by `fedctl token issue`); the dashboard answers with a
-// session cookie (HttpOnly, SameSite=Strict) that carries a fresh token with
-// the same identity, signed with the suite's secret and valid at most
-// kMaxSession. Nothing is stored server-side: a restart keeps people logged in.
+// Browser logins and who may see what. A person logs in with an access token
+// (as minted by `fedctl token issue`); the dashboard checks it once, here, and
+// keeps the session on its side (session_store.h): the cookie holds only an
+// opaque random id, never a token, so it opens nothing but this dashboard
+// and logging out really ends it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -17,28 +18,25 @@ namespace dashboard {
 inline constexpr char kSessionCookie[] = "fed_session";
 inline constexpr absl::Duration kMaxSession = absl::Hours(12);
 
-struct Session {
-  std::string cookie_value;  // the session token
-  int64_t max_age_seconds = 0;
+// Who a verified login token names, and until when the token holds.
+struct LoginGrant {
   fed::Principal principal;
+  absl::Time token_expires;
 };
 
-// Verifies `token` and opens a session for its holder. UNAUTHENTICATED for a
-// bad or expired token; PERMISSION_DENIED for roles the dashboard serves
-// nothing to (judges).
-absl::StatusOr<Session> Login(const fed::TokenVerifier& verifier, absl::string_view token,
-                              absl::Time now);
-
-// The principal of the session cookie in a Cookie header; UNAUTHENTICATED if
-// there is none or it is invalid or expired.
-absl::StatusOr<fed::Principal> FromCookieHeader(const fed::TokenVerifier& verifier,
-                                                absl::string_view cookie_header, absl::Time now);
+// Verifies `token` (a "Bearer " prefix is allowed). UNAUTHENTICATED for a bad
+// or expired token; PERMISSION_DENIED for roles the dashboard serves nothing
+// to (judges) and for a province login without its organisation. The one
+// place the dashboard checks a token.
+absl::StatusOr<LoginGrant> VerifyLogin(const fed::TokenVerifier& verifier, absl::string_view token,
+                                       absl::Time now);
 
 // The value of cookie `name` in a Cookie header ("" if absent).
 std::string CookieValue(absl::string_view cookie_header, absl::string_view name);
 
-// Set-Cookie header values: open a session, and end it.
-std::string SetCookie(const Session& session, bool secure);
+// Set-Cookie header values: open session `id` for `max_age_seconds`, and end
+// it. `secure` whenever the page is served over TLS.
+std::string SetCookie(absl::string_view id, int64_t max_age_seconds, bool secure);
 std::string ClearCookie(bool secure);
 
 // Access rules. National roles (viewer, reviewer, admin, service) see the

@@ -18,6 +18,7 @@
 #include "services/dashboard/csv.h"
 #include "services/dashboard/http_util.h"
 #include "services/dashboard/session.h"
+#include "services/dashboard/session_store.h"
 #include "tests/fuzz/fuzz_tokens.h"
 
 namespace {
@@ -40,25 +41,33 @@ void CheckQuery(const httplib::Request& req) {
   if (cluster.ok() && (*cluster < 0 || *cluster > 99)) std::abort();
 }
 
-// A session opened by a login is read back from its own cookie.
+// A session opened by a login is found again from its own cookie, and its
+// id is no token.
+dashboard::SessionStore& Sessions() {
+  static auto* const store = new dashboard::SessionStore();
+  return *store;
+}
+
 void CheckLogin(const httplib::Request& req) {
   const std::string token = dashboard::LoginToken(req);
   if (token.empty()) return;
-  auto session = dashboard::Login(fedfuzz::FuzzVerifier("dashboard"), token, fedfuzz::FuzzNow());
-  if (!session.ok()) return;
-  const std::string cookie = dashboard::SetCookie(*session, false);
-  auto who = dashboard::FromCookieHeader(fedfuzz::FuzzVerifier("dashboard"),
-                                         cookie.substr(0, cookie.find(';')), fedfuzz::FuzzNow());
-  if (!who.ok() || who->subject != session->principal.subject) std::abort();
+  auto grant = dashboard::VerifyLogin(fedfuzz::FuzzVerifier("dashboard"), token, fedfuzz::FuzzNow());
+  if (!grant.ok()) return;
+  const auto session = Sessions().Open(*grant, fedfuzz::FuzzNow());
+  const std::string cookie = dashboard::SetCookie(session.id, session.max_age_seconds, true);
+  auto who = Sessions().Find(
+      dashboard::CookieValue(cookie.substr(0, cookie.find(';')), dashboard::kSessionCookie),
+      fedfuzz::FuzzNow());
+  if (!who.ok() || who->subject != grant->principal.subject) std::abort();
+  if (fedfuzz::FuzzVerifier("dashboard").Verify(session.id, fedfuzz::FuzzNow()).ok()) std::abort();
+  Sessions().Close(session.id);
 }
 
+// Any other cookie opens no session.
 void CheckCookie(absl::string_view header) {
-  auto who =
-      dashboard::FromCookieHeader(fedfuzz::FuzzVerifier("dashboard"), header, fedfuzz::FuzzNow());
-  if (!who.ok() && who.status().code() != absl::StatusCode::kUnauthenticated &&
-      who.status().code() != absl::StatusCode::kPermissionDenied) {
-    std::abort();
-  }
+  auto who = Sessions().Find(dashboard::CookieValue(header, dashboard::kSessionCookie),
+                             fedfuzz::FuzzNow());
+  if (who.ok() || who.status().code() != absl::StatusCode::kUnauthenticated) std::abort();
 }
 
 // RFC 4180 read back: the row's cells, or abort when it is not well formed.

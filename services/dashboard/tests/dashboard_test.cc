@@ -11,6 +11,7 @@
 #include <httplib.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "services/common/client.h"
 #include "services/common/transport.h"
@@ -19,13 +20,16 @@
 #include "services/dashboard/csv.h"
 #include "services/dashboard/http_api.h"
 #include "services/dashboard/http_util.h"
+#include "services/dashboard/https_server.h"
 #include "services/dashboard/session.h"
+#include "services/dashboard/session_store.h"
 #include "tests/support/test_env.h"
 #include "tests/support/test_tls.h"
 
 namespace dashboard {
 namespace {
 
+// The dashboard's verifier of the test issuer's tokens (audience "dashboard").
 const fed::TokenVerifier& kSigner = fedtest::TestVerifier("dashboard");
 
 std::string Token(v1::Role role, const std::string& org, absl::Duration ttl = absl::Hours(1),
@@ -38,60 +42,131 @@ std::string Token(v1::Role role, const std::string& org, absl::Duration ttl = ab
   return fedtest::TestIssuer().Issue(request, absl::Now())->token;
 }
 
-TEST(SessionTest, ViewerLoginGivesHttpOnlyStrictCookieThatAuthenticates) {
-  auto session = Login(kSigner, Token(v1::ROLE_VIEWER, "VUSTA"), absl::Now());
-  ASSERT_TRUE(session.ok()) << session.status();
-  std::string header = SetCookie(*session, false);
-  EXPECT_NE(header.find("HttpOnly"), std::string::npos);
-  EXPECT_NE(header.find("SameSite=Strict"), std::string::npos);
-  EXPECT_EQ(header.find("Secure"), std::string::npos);
-  EXPECT_NE(SetCookie(*session, true).find("; Secure"), std::string::npos);
-  auto who =
-      FromCookieHeader(kSigner, "a=b; fed_session=" + session->cookie_value + "; c=d", absl::Now());
-  ASSERT_TRUE(who.ok()) << who.status();
-  EXPECT_EQ(who->role, v1::ROLE_VIEWER);
-  EXPECT_TRUE(SeesNationalBoard(*who));
+LoginGrant Grant(v1::Role role, const std::string& org, absl::Duration ttl = absl::Hours(1)) {
+  auto grant = VerifyLogin(kSigner, Token(role, org, ttl), absl::Now());
+  EXPECT_TRUE(grant.ok()) << grant.status();
+  return grant.ok() ? *grant : LoginGrant();
 }
 
-TEST(SessionTest, SessionNeverOutlivesTheTokenNorTwelveHours) {
-  auto short_lived = Login(kSigner, Token(v1::ROLE_VIEWER, "VUSTA", absl::Minutes(5)), absl::Now());
-  ASSERT_TRUE(short_lived.ok());
-  EXPECT_LE(short_lived->max_age_seconds, 300);
-  auto long_lived =
-      Login(kSigner, Token(v1::ROLE_VIEWER, "VUSTA", absl::Hours(24 * 30)), absl::Now());
-  ASSERT_TRUE(long_lived.ok());
-  EXPECT_LE(long_lived->max_age_seconds, 12 * 3600);
-  // After twelve hours the cookie no longer opens the board.
-  EXPECT_EQ(FromCookieHeader(kSigner, "fed_session=" + long_lived->cookie_value,
-                             absl::Now() + absl::Hours(13))
-                .status()
-                .code(),
+TEST(SessionTest, TheCookieIsHttpOnlyStrictAndSecureOverTls) {
+  const std::string plain = SetCookie("abc", 60, /*secure=*/false);
+  EXPECT_NE(plain.find("fed_session=abc;"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(plain.find("SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(plain.find("Secure"), std::string::npos);
+  EXPECT_NE(SetCookie("abc", 60, true).find("; Secure"), std::string::npos);
+  EXPECT_NE(ClearCookie(true).find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(CookieValue("a=b; fed_session=xyz; c=d", kSessionCookie), "xyz");
+}
+
+TEST(SessionStoreTest, AnOpaqueRandomIdFindsItsPrincipalAndIsNoToken) {
+  SessionStore store;
+  const absl::Time now = absl::Now();
+  const SessionStore::Opened a = store.Open(Grant(v1::ROLE_VIEWER, "VUSTA"), now);
+  const SessionStore::Opened b = store.Open(Grant(v1::ROLE_VIEWER, "VUSTA"), now);
+  EXPECT_EQ(a.id.size(), 43u) << "32 bytes, base64url without padding";
+  EXPECT_EQ(
+      a.id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos)
+      << a.id;
+  EXPECT_NE(a.id, b.id);
+  auto who = store.Find(a.id, now);
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->role, v1::ROLE_VIEWER);
+  EXPECT_EQ(who->organization_code, "VUSTA");
+  // Whoever steals the cookie cannot call a gRPC service with it...
+  EXPECT_EQ(kSigner.Verify(a.id, now).status().code(), absl::StatusCode::kUnauthenticated);
+  // ...and a token is no session.
+  EXPECT_EQ(store.Find(Token(v1::ROLE_VIEWER, "VUSTA"), now).status().code(),
             absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(store.Find("", now).status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST(SessionStoreTest, ASessionEndsWithItsTokenAndAfterTwelveHoursAndIsSwept) {
+  SessionStore store;
+  const absl::Time now = absl::Now();
+  const auto short_lived = store.Open(Grant(v1::ROLE_VIEWER, "VUSTA", absl::Minutes(5)), now);
+  EXPECT_LE(short_lived.max_age_seconds, 300);
+  EXPECT_GT(short_lived.max_age_seconds, 0);
+  EXPECT_TRUE(store.Find(short_lived.id, now + absl::Minutes(4)).ok());
+  EXPECT_EQ(store.Find(short_lived.id, now + absl::Minutes(6)).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  const auto long_lived = store.Open(Grant(v1::ROLE_VIEWER, "VUSTA", absl::Hours(24 * 30)), now);
+  EXPECT_EQ(long_lived.max_age_seconds, 12 * 3600);
+  EXPECT_TRUE(store.Find(long_lived.id, now + absl::Hours(11)).ok());
+  EXPECT_EQ(store.Find(long_lived.id, now + absl::Hours(13)).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(store.size(), 2u);
+  EXPECT_EQ(store.Sweep(now + absl::Minutes(6)), 1u);
+  EXPECT_EQ(store.size(), 1u);
+  EXPECT_TRUE(store.Find(long_lived.id, now + absl::Minutes(6)).ok());
+  EXPECT_EQ(store.Sweep(now + absl::Hours(13)), 1u);
+  EXPECT_EQ(store.size(), 0u);
+}
+
+TEST(SessionStoreTest, LogoutDeletesTheSession) {
+  SessionStore store;
+  const absl::Time now = absl::Now();
+  const auto session = store.Open(Grant(v1::ROLE_VIEWER, "VUSTA"), now);
+  const auto other = store.Open(Grant(v1::ROLE_PROVINCE_REPORTER, "14"), now);
+  EXPECT_TRUE(store.Close(session.id));
+  EXPECT_EQ(store.Find(session.id, now).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_FALSE(store.Close(session.id));
+  EXPECT_TRUE(store.Find(other.id, now).ok()) << "only that session ends";
+}
+
+TEST(SessionStoreTest, AFullStoreLogsTheOldestSessionOut) {
+  SessionStore::Limits limits;
+  limits.max_sessions = 2;
+  SessionStore store(limits);
+  const absl::Time now = absl::Now();
+  const auto first = store.Open(Grant(v1::ROLE_VIEWER, "VUSTA"), now);
+  const auto second = store.Open(Grant(v1::ROLE_VIEWER, "VUSTA"), now);
+  const auto third = store.Open(Grant(v1::ROLE_VIEWER, "VUSTA"), now);
+  EXPECT_EQ(store.size(), 2u);
+  EXPECT_EQ(store.Find(first.id, now).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(store.Find(second.id, now).ok());
+  EXPECT_TRUE(store.Find(third.id, now).ok());
+}
+
+TEST(SessionStoreTest, ASessionHoldsAtMostFourLiveStreams) {
+  SessionStore store;
+  const absl::Time now = absl::Now();
+  const auto session = store.Open(Grant(v1::ROLE_VIEWER, "VUSTA"), now);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(store.BeginStream(session.id, now).ok()) << i;
+  EXPECT_EQ(store.BeginStream(session.id, now).code(), absl::StatusCode::kResourceExhausted);
+  store.EndStream(session.id);
+  EXPECT_TRUE(store.BeginStream(session.id, now).ok()) << "a closed stream frees its place";
+  // Another session has its own four.
+  const auto other = store.Open(Grant(v1::ROLE_VIEWER, "VUSTA"), now);
+  EXPECT_TRUE(store.BeginStream(other.id, now).ok());
+  store.Close(session.id);
+  EXPECT_EQ(store.BeginStream(session.id, now).code(), absl::StatusCode::kUnauthenticated);
+  store.EndStream(session.id);  // a stream that outlived its session ends quietly
 }
 
 TEST(SessionTest, BadTokensAndJudgesAreRefused) {
-  EXPECT_EQ(Login(kSigner, "fed1.garbage.sig", absl::Now()).status().code(),
+  EXPECT_EQ(VerifyLogin(kSigner, "fed1.garbage.sig", absl::Now()).status().code(),
             absl::StatusCode::kUnauthenticated);
+  // The test issuer's kid, another key.
   fed::TokenIssuer other("test", fed::SigningKey::Generate());
-  EXPECT_EQ(Login(kSigner, other.SignClaims(fedtest::ClaimsFor(v1::ROLE_VIEWER, "VUSTA", "x")),
+  EXPECT_EQ(
+      VerifyLogin(kSigner, other.SignClaims(fedtest::ClaimsFor(v1::ROLE_VIEWER, "VUSTA", "x")),
                   absl::Now())
-                .status()
-                .code(),
-            absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(Login(kSigner, Token(v1::ROLE_JUDGE, "14"), absl::Now()).status().code(),
+          .status()
+          .code(),
+      absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(VerifyLogin(kSigner, Token(v1::ROLE_JUDGE, "14"), absl::Now()).status().code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(FromCookieHeader(kSigner, "", absl::Now()).status().code(),
-            absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(FromCookieHeader(kSigner, "fed_session=tampered", absl::Now()).status().code(),
-            absl::StatusCode::kUnauthenticated);
 }
 
 TEST(SessionTest, AProvinceSeesOnlyItself) {
-  auto session = Login(kSigner, "Bearer " + Token(v1::ROLE_PROVINCE_REPORTER, "14"), absl::Now());
-  ASSERT_TRUE(session.ok()) << session.status();
-  EXPECT_FALSE(SeesNationalBoard(session->principal));
-  EXPECT_TRUE(MaySeeOrganization(session->principal, "14"));
-  EXPECT_FALSE(MaySeeOrganization(session->principal, "20"));
+  auto grant =
+      VerifyLogin(kSigner, "Bearer " + Token(v1::ROLE_PROVINCE_REPORTER, "14"), absl::Now());
+  ASSERT_TRUE(grant.ok()) << grant.status();
+  EXPECT_FALSE(SeesNationalBoard(grant->principal));
+  EXPECT_TRUE(MaySeeOrganization(grant->principal, "14"));
+  EXPECT_FALSE(MaySeeOrganization(grant->principal, "20"));
   fed::Principal reviewer{"r", "VUSTA", v1::ROLE_NATIONAL_REVIEWER};
   EXPECT_TRUE(MaySeeOrganization(reviewer, "20"));
 }
@@ -243,9 +318,10 @@ Message Parse(const std::string& body) {
   return message;
 }
 
-// The dashboard's HTTP API served on a loopback port at a test clock. Its
-// gRPC services are nowhere to be reached (what it answers alone is its
-// own), or the fakes above.
+// The dashboard's HTTP API served over HTTPS (the test run's "dashboard"
+// certificate) on a loopback port at a test clock. Its gRPC services are
+// nowhere to be reached (what it answers alone is its own), or the fakes
+// above.
 class DashboardHttpTest : public ::testing::Test {
  protected:
   void StartAt(absl::Time now, bool with_fakes = false) {
@@ -266,18 +342,44 @@ class DashboardHttpTest : public ::testing::Test {
     feed_ = std::make_unique<ChangeFeed>(backend_.get(), 10);
     HttpOptions options;
     options.clock = [now] { return now; };
-    api_ = std::make_unique<HttpApi>(backend_.get(), feed_.get(), &kSigner, options);
-    api_->Register(server_);
-    port_ = server_.bind_to_any_port("127.0.0.1");
+    options.secure_cookie = true;
+    // Only a kick (a session ending) wakes a quiet stream in these tests.
+    options.heartbeat = absl::Hours(1);
+    api_ = std::make_unique<HttpApi>(backend_.get(), feed_.get(), &kSigner, &sessions_, options);
+    auto server = NewHttpServer(fedtest::TestTransport("dashboard"));
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    api_->Register(*server_);
+    port_ = server_->bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     // Connections wait in the bound socket's backlog until the loop accepts them.
-    serving_ = std::thread([this] { server_.listen_after_bind(); });
+    serving_ = std::thread([this] { server_->listen_after_bind(); });
   }
 
   void TearDown() override {
-    server_.stop();
+    if (feed_) feed_->Stop();  // ends the live streams a failed test left open
+    if (server_) server_->stop();
     if (serving_.joinable()) serving_.join();
     if (fakes_) fakes_->Shutdown();
+  }
+
+  // A client that trusts the test run's authority only, and checks that the
+  // certificate names 127.0.0.1.
+  std::unique_ptr<httplib::SSLClient> Client() {
+    auto client = std::make_unique<httplib::SSLClient>("127.0.0.1", port_);
+    client->set_ca_cert_path((fedtest::TestTlsDir() + "/ca.crt").c_str());
+    client->enable_server_certificate_verification(true);
+    client->set_read_timeout(60, 0);
+    return client;
+  }
+
+  // The Cookie header of a session of `subject`, `role` of `org`.
+  std::string SessionCookie(v1::Role role, const std::string& org,
+                            const std::string& subject = "tester") {
+    auto grant = VerifyLogin(kSigner, Token(role, org, absl::Hours(1), subject), absl::Now());
+    EXPECT_TRUE(grant.ok()) << grant.status();
+    if (!grant.ok()) return "";
+    return absl::StrCat(kSessionCookie, "=", sessions_.Open(*grant, absl::Now()).id);
   }
 
   // GET `path` logged in as `subject`, `role` of `org` (no session when role
@@ -285,13 +387,14 @@ class DashboardHttpTest : public ::testing::Test {
   httplib::Result Get(const std::string& path, v1::Role role = v1::ROLE_VIEWER,
                       const std::string& org = "VUSTA", const std::string& subject = "tester") {
     httplib::Headers headers;
-    if (role != v1::ROLE_UNSPECIFIED) {
-      auto session = Login(kSigner, Token(role, org, absl::Hours(1), subject), absl::Now());
-      EXPECT_TRUE(session.ok()) << session.status();
-      if (session.ok()) headers.emplace("Cookie", "fed_session=" + session->cookie_value);
-    }
-    httplib::Client client("127.0.0.1", port_);
-    return client.Get(path.c_str(), headers);
+    if (role != v1::ROLE_UNSPECIFIED) headers.emplace("Cookie", SessionCookie(role, org, subject));
+    return Client()->Get(path.c_str(), headers);
+  }
+
+  // POST /api/login with `token` as the page sends it.
+  httplib::Result PostLogin(const std::string& token) {
+    return Client()->Post("/api/login", absl::StrCat("{\"token\":\"", token, "\"}"),
+                          "application/json");
   }
 
   std::string MeAt(absl::Time now) {
@@ -308,8 +411,9 @@ class DashboardHttpTest : public ::testing::Test {
   std::unique_ptr<grpc::Server> fakes_;
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<ChangeFeed> feed_;
+  SessionStore sessions_;
   std::unique_ptr<HttpApi> api_;
-  httplib::Server server_;
+  std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
   std::thread serving_;
 };
@@ -426,6 +530,179 @@ TEST_F(DashboardHttpTest, ARefusalIsADashboardErrorNamingItsCode) {
   const v1::DashboardError error = Parse<v1::DashboardError>(res->body);
   EXPECT_EQ(error.code(), "PERMISSION_DENIED");
   EXPECT_EQ(error.error(), "you may see your own province only");
+}
+
+// The Cookie header that a Set-Cookie value sends back.
+std::string CookieOf(const std::string& set_cookie) {
+  return set_cookie.substr(0, set_cookie.find(';'));
+}
+
+TEST_F(DashboardHttpTest, ALoginOverTlsSetsASecureHttpOnlyStrictCookieHoldingNoToken) {
+  StartAt(absl::Now());
+  auto res = PostLogin(Token(v1::ROLE_VIEWER, "VUSTA"));
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  ASSERT_EQ(res->status, 200) << res->body;
+  const std::string set_cookie = res->get_header_value("Set-Cookie");
+  EXPECT_NE(set_cookie.find("; Secure"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("; HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("; SameSite=Strict"), std::string::npos) << set_cookie;
+  const std::string id = CookieValue(CookieOf(set_cookie), kSessionCookie);
+  EXPECT_EQ(id.size(), 43u) << set_cookie;
+  EXPECT_EQ(kSigner.Verify(id, absl::Now()).status().code(), absl::StatusCode::kUnauthenticated);
+  auto me = Client()->Get("/api/me", {{"Cookie", CookieOf(set_cookie)}});
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 200) << me->body;
+  // A token where the cookie belongs opens nothing.
+  auto forged = Client()->Get(
+      "/api/me", {{"Cookie", absl::StrCat(kSessionCookie, "=", Token(v1::ROLE_VIEWER, "VUSTA"))}});
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 401) << forged->body;
+}
+
+TEST_F(DashboardHttpTest, TheHttpsPortRefusesPlainHttpAndAnUntrustingClient) {
+  StartAt(absl::Now());
+  httplib::Client plain("127.0.0.1", port_);
+  plain.set_read_timeout(10, 0);
+  auto res = plain.Get("/healthz");
+  EXPECT_FALSE(res && res->status == 200) << "plain HTTP answered on the HTTPS port";
+  // A client that does not trust the suite's authority fails the handshake.
+  httplib::SSLClient stranger("127.0.0.1", port_);
+  stranger.enable_server_certificate_verification(true);
+  stranger.set_ca_cert_path("/nonexistent/ca.crt");
+  EXPECT_FALSE(stranger.Get("/healthz"));
+  auto trusted = Client()->Get("/healthz");
+  ASSERT_TRUE(trusted) << httplib::to_string(trusted.error());
+  EXPECT_EQ(trusted->status, 200);
+}
+
+TEST_F(DashboardHttpTest, LoggingInAgainEndsTheSessionTheCookieReplaces) {
+  StartAt(absl::Now());
+  const std::string old_cookie = SessionCookie(v1::ROLE_VIEWER, "VUSTA");
+  auto login = Client()->Post("/api/login", {{"Cookie", old_cookie}},
+                              absl::StrCat("{\"token\":\"", Token(v1::ROLE_VIEWER, "VUSTA"), "\"}"),
+                              "application/json");
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->status, 200) << login->body;
+  auto old_me = Client()->Get("/api/me", {{"Cookie", old_cookie}});
+  ASSERT_TRUE(old_me);
+  EXPECT_EQ(old_me->status, 401);
+  auto new_me =
+      Client()->Get("/api/me", {{"Cookie", CookieOf(login->get_header_value("Set-Cookie"))}});
+  ASSERT_TRUE(new_me);
+  EXPECT_EQ(new_me->status, 200);
+  EXPECT_EQ(sessions_.size(), 1u);
+}
+
+TEST_F(DashboardHttpTest, ALoggedOutCookieGets401) {
+  StartAt(absl::Now());
+  auto login = PostLogin(Token(v1::ROLE_VIEWER, "VUSTA"));
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->status, 200) << login->body;
+  const httplib::Headers cookie = {{"Cookie", CookieOf(login->get_header_value("Set-Cookie"))}};
+  auto before = Client()->Get("/api/me", cookie);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->status, 200);
+  auto logout = Client()->Post("/api/logout", cookie, "{}", "application/json");
+  ASSERT_TRUE(logout);
+  EXPECT_EQ(logout->status, 200);
+  EXPECT_NE(logout->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
+  // The browser would drop the cookie; one that kept it is refused anyway.
+  auto after = Client()->Get("/api/me", cookie);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 401) << after->body;
+  EXPECT_EQ(Parse<v1::DashboardError>(after->body).code(), "UNAUTHENTICATED");
+}
+
+// A live-update stream of `cookie` read on its own thread until the server
+// ends it; `hello` is notified once the stream has started.
+class Stream {
+ public:
+  Stream(std::unique_ptr<httplib::SSLClient> client, const std::string& cookie)
+      : client_(std::move(client)) {
+    thread_ = std::thread([this, cookie] {
+      httplib::Result result =
+          client_->Get("/api/events", {{"Cookie", cookie}}, [this](const char* data, size_t size) {
+            received_.append(data, size);
+            if (!hello_.HasBeenNotified() && received_.find("event: hello") != std::string::npos) {
+              hello_.Notify();
+            }
+            return true;
+          });
+      status_ = result ? result->status : 0;
+      error_ = httplib::to_string(result.error());
+      if (!hello_.HasBeenNotified()) hello_.Notify();  // refused: nothing to wait for
+    });
+  }
+  ~Stream() { EndedByServer(); }
+
+  void WaitForHello() { hello_.WaitForNotification(); }
+  // Waits until the server ends the stream (or the client's 60 s read
+  // timeout); true when the server ended it with 200.
+  bool EndedByServer() {
+    if (thread_.joinable()) thread_.join();
+    return status_ == 200;
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::unique_ptr<httplib::SSLClient> client_;
+  std::string received_;
+  absl::Notification hello_;
+  int status_ = 0;
+  std::string error_;
+  std::thread thread_;
+};
+
+TEST_F(DashboardHttpTest, LoggingOutClosesTheSessionsLiveStreams) {
+  StartAt(absl::Now());
+  const std::string cookie = SessionCookie(v1::ROLE_VIEWER, "VUSTA");
+  Stream stream(Client(), cookie);
+  stream.WaitForHello();
+  auto logout = Client()->Post("/api/logout", {{"Cookie", cookie}}, "{}", "application/json");
+  ASSERT_TRUE(logout);
+  EXPECT_EQ(logout->status, 200);
+  // The heartbeat is an hour away: only the logout can end it.
+  EXPECT_TRUE(stream.EndedByServer()) << stream.error();
+}
+
+TEST_F(DashboardHttpTest, ASweptSessionsStreamIsClosed) {
+  StartAt(absl::Now());
+  const std::string cookie = SessionCookie(v1::ROLE_VIEWER, "VUSTA");
+  Stream stream(Client(), cookie);
+  stream.WaitForHello();
+  api_->SweepSessions(absl::Now() + absl::Minutes(30));
+  EXPECT_EQ(sessions_.size(), 1u) << "not expired yet";
+  // Past the token's hour: the sweep removes the session and ends its stream.
+  api_->SweepSessions(absl::Now() + absl::Hours(2));
+  EXPECT_EQ(sessions_.size(), 0u);
+  EXPECT_TRUE(stream.EndedByServer()) << stream.error();
+  auto after = Client()->Get("/api/me", {{"Cookie", cookie}});
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 401);
+}
+
+TEST_F(DashboardHttpTest, TheFifthLiveStreamOfASessionGets429) {
+  StartAt(absl::Now());
+  const std::string cookie = SessionCookie(v1::ROLE_VIEWER, "VUSTA");
+  std::vector<std::unique_ptr<Stream>> streams;
+  for (int i = 0; i < 4; ++i) {
+    streams.push_back(std::make_unique<Stream>(Client(), cookie));
+    streams.back()->WaitForHello();
+  }
+  auto fifth = Client()->Get("/api/events", {{"Cookie", cookie}});
+  ASSERT_TRUE(fifth);
+  EXPECT_EQ(fifth->status, 429) << fifth->body;
+  EXPECT_EQ(Parse<v1::DashboardError>(fifth->body).code(), "RESOURCE_EXHAUSTED");
+  // Another session of the same person has its own.
+  const std::string other_cookie = SessionCookie(v1::ROLE_VIEWER, "VUSTA");
+  Stream other(Client(), other_cookie);
+  other.WaitForHello();
+  for (const std::string& c : {cookie, other_cookie}) {
+    auto logout = Client()->Post("/api/logout", {{"Cookie", c}}, "{}", "application/json");
+    ASSERT_TRUE(logout);
+  }
+  for (auto& stream : streams) EXPECT_TRUE(stream->EndedByServer()) << stream->error();
+  EXPECT_TRUE(other.EndedByServer()) << other.error();
 }
 
 v1::ReportChange Change(int64_t seq, const std::string& org) {

@@ -44,7 +44,7 @@ describe('dashboard in a browser', () => {
     stack = new Stack();
     await stack.start();
     profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-chromium-'));
-    browser = await launchBrowser(profileDir);
+    browser = await launchBrowser(profileDir, { caFile: stack.caFile });
     viewerToken = stack.token('viewer', 'VUSTA', 'clerk');
   });
 
@@ -79,6 +79,8 @@ describe('dashboard in a browser', () => {
     assert.ok(cookie, 'session cookie set');
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Strict');
+    assert.equal(cookie.secure, true, 'served over HTTPS: the cookie is Secure');
+    assert.match(cookie.value, /^[A-Za-z0-9_-]{43}$/, 'an opaque session id, not a token');
 
     // It opens on the ended half-year whose deadline is nearest and says how far that is.
     const me = await (await page.request.get(`${stack.baseUrl}/api/me`)).json();
@@ -118,6 +120,24 @@ describe('dashboard in a browser', () => {
     const older = stack.completeness('2024H1');
     assert.equal((await counts(page)).expected, older.expected);
     assert.equal((await counts(page)).accepted, older.accepted);
+    await page.close();
+  });
+
+  test('the page is HTTPS only, and a logged-out cookie gets 401', async () => {
+    assert.match(stack.baseUrl, /^https:/);
+    await assert.rejects(fetch(stack.baseUrl.replace('https:', 'http:') + '/healthz'), 'no plain HTTP on the port');
+    const page = await loggedInPage();
+    await page.getByTestId('cells').waitFor();
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'fed_session');
+    const me = () => fetch(`${stack.baseUrl}/api/me`, { headers: { Cookie: `fed_session=${cookie.value}` } });
+    assert.equal((await me()).status, 200);
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login$/);
+    assert.equal((await page.context().cookies()).find((c) => c.name === 'fed_session'), undefined);
+    // A copy of the cookie kept from before the logout opens nothing.
+    const after = await me();
+    assert.equal(after.status, 401);
+    assert.equal((await after.json()).code, 'UNAUTHENTICATED');
     await page.close();
   });
 

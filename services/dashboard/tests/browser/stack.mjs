@@ -4,6 +4,11 @@
 // build tree (FED_TEST_BUILD_DIR) on spare loopback ports, the demo data
 // (registry, reports, ranking scheme, contests) loaded with fed-demo. stop() ends every process it
 // started and drops the database, also when the test run is interrupted.
+//
+// The dashboard speaks HTTPS with the test run's authority, and everything
+// here trusts that authority rather than ignoring certificate errors: Node
+// through NODE_EXTRA_CA_CERTS (with_test_ca.mjs starts it so), Chromium
+// through an NSS database holding the authority (launchBrowser).
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -82,11 +87,18 @@ export class Stack {
     this.fedDemo = path.join(this.buildDir, 'tools/demo/fed-demo');
     this.tool = path.join(this.buildDir, 'services/dashboard/dashboard_e2e_tool');
     this.tlsDir = testTlsDir(this.buildDir);
+    if (process.env.NODE_EXTRA_CA_CERTS !== this.caFile) {
+      throw new Error(`Node does not trust ${this.caFile}: run through services/dashboard/tests/browser/with_test_ca.mjs`);
+    }
   }
 
   // Every process of the stack speaks TLS, each with its own certificate.
   get tlsArgs() {
     return [`--tls_dir=${this.tlsDir}`];
+  }
+
+  get caFile() {
+    return path.join(this.tlsDir, 'ca.crt');
   }
 
   psql(sql) {
@@ -168,7 +180,7 @@ export class Stack {
     this.ranking = `127.0.0.1:${k}`;
     this.aggregator = `127.0.0.1:${a}`;
     this.competition = `127.0.0.1:${c}`;
-    this.baseUrl = `http://127.0.0.1:${d}`;
+    this.baseUrl = `https://127.0.0.1:${d}`;
     const common = [`--db=${this.dbUrl}`, `--token_keys_dir=${this.keysDir}`];
     const registry = this.spawnService('registry', [`--listen=${this.registry}`, ...common]);
     await this.waitGrpc('registry', registry, this.registry);
@@ -248,7 +260,11 @@ export class Stack {
   async stop() {
     // Dashboard first (it follows the others), then competition, ranking, aggregator, registry.
     for (const child of [...this.children].reverse()) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
+      if (child.exitCode !== null || child.signalCode !== null) {
+        // Stopped on purpose (stopService) or died: its log says which.
+        console.error(`${child.serviceName} had exited (${child.signalCode ?? child.exitCode}):\n${this.logTail(child.serviceName)}`);
+        continue;
+      }
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
@@ -262,13 +278,30 @@ export class Stack {
   }
 }
 
-// Headless Debian Chromium through playwright-core, with a fresh profile.
-export async function launchBrowser(profileDir, options = {}) {
+// A HOME for Chromium whose NSS database (~/.pki/nssdb, where Chromium on
+// Linux looks for the user's own authorities) trusts `caFile` for servers.
+function homeTrusting(caFile, dir) {
+  const nssdb = path.join(dir, '.pki/nssdb');
+  fs.mkdirSync(nssdb, { recursive: true });
+  try {
+    execFileSync('certutil', ['-d', `sql:${nssdb}`, '-N', '--empty-password'], { stdio: 'pipe' });
+    execFileSync('certutil', ['-d', `sql:${nssdb}`, '-A', '-t', 'C,,', '-n', 'federation test CA', '-i', caFile], { stdio: 'pipe' });
+  } catch (e) {
+    throw new Error(`cannot give Chromium the test authority (certutil, from libnss3-tools: tools/dev deps): ${e.message}`);
+  }
+  return dir;
+}
+
+// Headless Debian Chromium through playwright-core, with a fresh profile,
+// trusting the authority `caFile` (and no other private one).
+export async function launchBrowser(profileDir, { caFile, ...options }) {
   const { createRequire } = await import('node:module');
   const require = createRequire(path.join(WEB_DIR, 'package.json'));
   const { chromium } = require('playwright-core');
-  return chromium.launchPersistentContext(profileDir, {
+  const home = homeTrusting(caFile, path.join(profileDir, 'home'));
+  return chromium.launchPersistentContext(path.join(profileDir, 'chromium'), {
     executablePath: process.env.FED_CHROMIUM || '/usr/bin/chromium',
+    env: { ...process.env, HOME: home },
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
