@@ -1,6 +1,7 @@
 #include "services/common/db.h"
 
 #include <chrono>
+#include <map>
 #include <thread>
 #include "absl/strings/string_view.h"
 
@@ -119,43 +120,101 @@ std::string Sha256Hex(const std::string& text) {
       absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
+absl::Status ChangedAfterApplied(const Migration& migration) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("migration ", migration.version, " (", migration.name,
+                   ") was changed after it was applied; add a new migration instead"));
+}
+
+// The migrations of `all` not recorded in <schema>.schema_migrations yet, read
+// without writing anything: a role that may only read that table (a
+// service's runtime role) learns there is nothing to do. An error when an
+// applied migration's text has changed since.
+absl::StatusOr<int> CountPending(pqxx::connection& conn, const std::string& schema,
+                                 const std::vector<Migration>& all) {
+  pqxx::read_transaction txn(conn);
+  const bool recorded =
+      txn.exec_params1("SELECT to_regclass(format('%I.schema_migrations', $1::text)) IS NOT NULL",
+                       schema)[0]
+          .as<bool>();
+  std::map<int, std::string> applied;
+  if (recorded) {
+    for (const auto& row : txn.exec(absl::StrCat("SELECT version, checksum FROM ",
+                                                 conn.quote_name(schema), ".schema_migrations"))) {
+      applied[row[0].as<int>()] = row[1].as<std::string>();
+    }
+  }
+  int pending = 0;
+  for (const Migration& migration : all) {
+    auto it = applied.find(migration.version);
+    if (it == applied.end()) {
+      ++pending;
+    } else if (it->second != Sha256Hex(migration.sql)) {
+      return ChangedAfterApplied(migration);
+    }
+  }
+  return pending;
+}
+
+// Applies each of `all` not applied yet, in its own transaction under an
+// advisory lock (a replica starting at the same time may have applied it
+// meanwhile).
+absl::Status ApplyPending(pqxx::connection& conn, const std::string& schema,
+                          const std::vector<Migration>& all) {
+  const std::string quoted = conn.quote_name(schema);
+  for (const Migration& migration : all) {
+    pqxx::work txn(conn);
+    txn.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", schema);
+    // CREATE SCHEMA IF NOT EXISTS asks for CREATE on the database even when
+    // the schema exists, which a schema's owner role need not have: the
+    // administrator creates the schema for it (AUTHORIZATION <owner>).
+    if (txn.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema).empty()) {
+      txn.exec(absl::StrCat("CREATE SCHEMA ", quoted));
+    }
+    txn.exec(absl::StrCat("SET LOCAL search_path TO ", quoted, ", public"));
+    txn.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now())");
+    const std::string checksum = Sha256Hex(migration.sql);
+    pqxx::result applied = txn.exec_params(
+        "SELECT checksum FROM schema_migrations WHERE version = $1", migration.version);
+    if (!applied.empty()) {
+      if (applied[0][0].as<std::string>() != checksum) return ChangedAfterApplied(migration);
+      continue;  // already applied; the transaction just ends
+    }
+    txn.exec(migration.sql);
+    txn.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                    migration.version, migration.name, checksum);
+    txn.commit();
+    spdlog::info("event=migration_applied schema={} version={} name={}", schema, migration.version,
+                 migration.name);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
+// When every migration is recorded this only reads schema_migrations, so a
+// service's runtime role, which may not change the schema, passes too; where
+// migrations are pending `url` must be the schema owner's (README, "Database
+// roles").
 absl::Status ApplyMigrations(const std::string& url, const std::string& schema,
                              const std::vector<Migration>& migrations) {
   try {
+    // The connection lives only as long as this call: with the schema
+    // owner's URL, nothing the service serves with can alter the schema.
     pqxx::connection conn(url);
-    const std::string quoted = conn.quote_name(schema);
     std::vector<Migration> all = shared::Migrations();
     all.insert(all.end(), migrations.begin(), migrations.end());
-    for (const Migration& migration : all) {
-      pqxx::work txn(conn);
-      txn.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", schema);
-      txn.exec(absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", quoted));
-      txn.exec(absl::StrCat("SET LOCAL search_path TO ", quoted, ", public"));
-      txn.exec(
-          "CREATE TABLE IF NOT EXISTS schema_migrations ("
-          " version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
-          " applied_at timestamptz NOT NULL DEFAULT now())");
-      const std::string checksum = Sha256Hex(migration.sql);
-      pqxx::result applied = txn.exec_params(
-          "SELECT checksum FROM schema_migrations WHERE version = $1", migration.version);
-      if (!applied.empty()) {
-        if (applied[0][0].as<std::string>() != checksum) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("migration ", migration.version, " (", migration.name,
-                           ") was changed after it was applied; add a new migration instead"));
-        }
-        continue;  // already applied; the transaction just ends
-      }
-      txn.exec(migration.sql);
-      txn.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                      migration.version, migration.name, checksum);
-      txn.commit();
-      spdlog::info("event=migration_applied schema={} version={} name={}", schema,
-                   migration.version, migration.name);
-    }
-    return absl::OkStatus();
+    absl::StatusOr<int> pending = CountPending(conn, schema, all);
+    if (!pending.ok() || *pending == 0) return pending.status();
+    return ApplyPending(conn, schema, all);
+  } catch (const pqxx::insufficient_privilege& e) {
+    spdlog::error("event=migration_failed schema={} error=\"{}\"", schema, e.what());
+    return absl::FailedPreconditionError(
+        absl::StrCat("migrations failed: ", e.what(),
+                     " (pending migrations are applied by the schema's owner role)"));
   } catch (const std::exception& e) {
     spdlog::error("event=migration_failed schema={} error={}", schema, LogQuoted(e.what()));
     // The server going away mid-way (a restart) is worth another try; a

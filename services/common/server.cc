@@ -27,7 +27,15 @@ ABSL_FLAG(std::string, listen, "",
           "Address the server listens on (default: 127.0.0.1 and the service's own port in "
           "deploy/topology.txt).");
 ABSL_FLAG(std::string, db, "postgresql://federation@127.0.0.1:55432/federation",
-          "PostgreSQL connection URL.");
+          "PostgreSQL connection URL the service serves with: its runtime role "
+          "(<service>_app), which may run its DML and nothing else.");
+ABSL_FLAG(std::string, db_owner, "",
+          "PostgreSQL connection URL of the schema's owner role (<service>_owner), used only to "
+          "apply pending migrations at start-up and closed before serving. Empty: --db checks "
+          "that every migration is applied (and applies them, if that role may).");
+ABSL_FLAG(bool, migrate_only, false,
+          "Apply the migrations (with --db_owner, else --db) and exit: a deployment step that "
+          "keeps the owner's credentials away from the serving process.");
 ABSL_FLAG(int, db_pool_size, 8, "Number of PostgreSQL connections.");
 ABSL_FLAG(int, workers, 8, "Threads that run request handlers (they may block on the database).");
 ABSL_FLAG(std::string, log_level, "info", "Log level: debug, info, warn, error.");
@@ -112,6 +120,23 @@ void AnswerUnknownMethods(grpc::ServerBuilder& builder) {
   builder.RegisterCallbackGenericService(unknown->New());
 }
 
+// Waits for the database and applies the pending migrations as the schema's
+// owner (--db_owner; else with --db, which then only checks them). A
+// database that restarts while the service starts delays the start; it does
+// not end it.
+absl::Status PrepareDatabase(absl::string_view name, const std::vector<Migration>& migrations) {
+  const std::string owner_url = absl::GetFlag(FLAGS_db_owner);
+  const std::string migrate_url = owner_url.empty() ? absl::GetFlag(FLAGS_db) : owner_url;
+  absl::Status ready;
+  for (int attempt = 1; attempt <= 5; ++attempt) {
+    ready = WaitForDatabase(migrate_url, 30);
+    if (ready.ok()) ready = ApplyMigrations(migrate_url, std::string(name), migrations);
+    if (ready.code() != absl::StatusCode::kUnavailable) break;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  return ready;
+}
+
 }  // namespace
 
 std::string ListenAddress(absl::string_view service) {
@@ -181,6 +206,16 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
   spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
   const std::string db_url = absl::GetFlag(FLAGS_db);
 
+  if (absl::GetFlag(FLAGS_migrate_only)) {
+    absl::Status migrated = PrepareDatabase(name, migrations);
+    if (!migrated.ok()) {
+      spdlog::critical("event=migrate_failed error={}", LogQuoted(migrated.message()));
+      return 1;
+    }
+    spdlog::info("event=migrated schema={}", name);
+    return 0;
+  }
+
   // Before anything else: a service told neither certificates nor
   // --insecure must not start at all (secure by default).
   if (absl::Status transport = ConfigureTransportFromFlags(name); !transport.ok()) {
@@ -193,16 +228,7 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
     spdlog::critical("event=start_failed error={}", LogQuoted(verifier.status().message()));
     return 1;
   }
-  // A database that restarts while the service starts delays the start; it
-  // does not end it.
-  absl::Status ready;
-  for (int attempt = 1; attempt <= 5; ++attempt) {
-    ready = WaitForDatabase(db_url, 30);
-    if (ready.ok()) ready = ApplyMigrations(db_url, std::string(name), migrations);
-    if (ready.code() != absl::StatusCode::kUnavailable) break;
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-  }
-  if (!ready.ok()) {
+  if (absl::Status ready = PrepareDatabase(name, migrations); !ready.ok()) {
     spdlog::critical("event=start_failed error={}", LogQuoted(ready.message()));
     return 1;
   }

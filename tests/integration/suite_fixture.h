@@ -93,7 +93,9 @@ class SuiteTest : public ::testing::Test {
 
   std::unique_ptr<ServiceProcess> Service(const std::string& name, const std::string& address,
                                           std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--listen=" + address, "--db=" + db_->url(),
+    // Its runtime role serves; its owner role only applies the migrations.
+    std::vector<std::string> args = {"--listen=" + address, "--db=" + db_->RuntimeUrl(name),
+                                     "--db_owner=" + db_->OwnerUrl(name),
                                      "--token_keys_dir=" + dir_ + "/token-keys"};
     // Over TLS with its own certificate (<name>.crt of the test run), as deployed.
     for (std::string& tls : TlsArgs()) args.push_back(std::move(tls));

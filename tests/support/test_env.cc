@@ -31,15 +31,49 @@ std::string RequiredEnv(const char* name) {
   return value;
 }
 
-// Replaces the database name at the end of a postgresql:// URL.
+// Replaces the database name of a postgresql:// URL (the path after the
+// host: a passfile parameter has slashes of its own).
 std::string WithDatabase(const std::string& url, const std::string& database) {
-  const size_t slash = url.rfind('/');
+  const size_t slash = url.find('/', url.find("://") + 3);
   const size_t query = url.find('?', slash);
   return url.substr(0, slash + 1) + database +
          (query == std::string::npos ? "" : url.substr(query));
 }
 
+// `url` for `role`: its user, and its passfile beside the one `url` names.
+std::string AsRole(const std::string& url, const std::string& role) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@');
+  const size_t passfile = url.find("passfile=");
+  if (scheme == std::string::npos || at == std::string::npos || passfile == std::string::npos) {
+    throw std::runtime_error(absl::StrCat(
+        "FED_TEST_PG_URL must be postgresql://<admin>@host:port/db?passfile=<dir>/<admin>.pgpass "
+        "(tools/dev pg-start prints it), got ",
+        url));
+  }
+  const size_t value = passfile + std::string("passfile=").size();
+  const size_t value_end = url.find('&', value);
+  const size_t dir_end = url.rfind('/', value_end == std::string::npos ? url.size() : value_end);
+  std::string out =
+      url.substr(0, scheme + 3) + role + url.substr(at, dir_end + 1 - at) + role + ".pgpass";
+  if (value_end != std::string::npos) out += url.substr(value_end);
+  return out;
+}
+
 }  // namespace
+
+std::string TestDatabase::OwnerUrl(const std::string& schema) {
+  const std::string owner = schema + "_owner";
+  pqxx::connection admin(url_);
+  pqxx::nontransaction txn(admin);
+  txn.exec(absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", admin.quote_name(schema), " AUTHORIZATION ",
+                        admin.quote_name(owner)));
+  return AsRole(url_, owner);
+}
+
+std::string TestDatabase::RuntimeUrl(const std::string& schema) const {
+  return AsRole(url_, schema + "_app");
+}
 
 TestDatabase::TestDatabase(const std::string& prefix) {
   static std::atomic<int> counter{0};

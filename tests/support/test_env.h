@@ -18,6 +18,10 @@ namespace fedtest {
 // Creates a uniquely named database on the server named by FED_TEST_PG_URL
 // and drops it on destruction. Fails the test loudly when the variable is
 // missing: storage tests never silently skip.
+//
+// FED_TEST_PG_URL is the administrator's (`tools/dev pg-start` prints it),
+// with `passfile=<dir>/federation.pgpass`; each service's roles have theirs
+// beside it (<dir>/<role>.pgpass), as `tools/dev` writes them.
 class TestDatabase {
  public:
   explicit TestDatabase(const std::string& prefix);
@@ -25,7 +29,14 @@ class TestDatabase {
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
 
+  // The administrator's (a superuser): for tests that inspect or break
+  // things behind a service's back.
   const std::string& url() const { return url_; }
+  // The schema's owner role (<schema>_owner), which applies its migrations,
+  // after creating the schema owned by it: what a deployment does once.
+  std::string OwnerUrl(const std::string& schema);
+  // The schema's runtime role (<schema>_app): what a service serves with.
+  std::string RuntimeUrl(const std::string& schema) const;
 
  private:
   std::string admin_url_;

@@ -53,8 +53,8 @@ class AggregatorTest : public registry::testing::RegistryTest {
   void SetUp() override {
     RegistryTest::SetUp();  // the registry, on its own loopback server
     if (HasFatalFailure()) return;
-    ASSERT_TRUE(fed::ApplyMigrations(db_->url(), "aggregator", Migrations()).ok());
-    agg_pool_ = std::make_unique<fed::DbPool>(db_->url(), "aggregator", 4);
+    ASSERT_TRUE(fed::ApplyMigrations(db_->OwnerUrl("aggregator"), "aggregator", Migrations()).ok());
+    agg_pool_ = std::make_unique<fed::DbPool>(db_->RuntimeUrl("aggregator"), "aggregator", 4);
     StartAggregator();
   }
 

@@ -127,8 +127,9 @@ class CompetitionTest : public registry::testing::RegistryTest {
           CreateAssociation(code, parent, "Hội " + code, RegistryTest::Admin().get(), &out).ok())
           << code;
     }
-    ASSERT_TRUE(fed::ApplyMigrations(db_->url(), "competition", Migrations()).ok());
-    comp_pool_ = std::make_unique<fed::DbPool>(db_->url(), "competition", 4);
+    ASSERT_TRUE(
+        fed::ApplyMigrations(db_->OwnerUrl("competition"), "competition", Migrations()).ok());
+    comp_pool_ = std::make_unique<fed::DbPool>(db_->RuntimeUrl("competition"), "competition", 4);
     directory_ = std::make_unique<Directory>(server_->channel());
     logic_ = std::make_unique<Competition>(*comp_pool_, *directory_);
     // Its own workers, as in production where it is its own process.

@@ -23,8 +23,9 @@ class RankingTest : public aggregator::testing::AggregatorTest {
   void SetUp() override {
     AggregatorTest::SetUp();
     if (HasFatalFailure()) return;
-    ASSERT_TRUE(fed::ApplyMigrations(db_->url(), "ranking", ranking::Migrations()).ok());
-    rank_pool_ = std::make_unique<fed::DbPool>(db_->url(), "ranking", 4);
+    ASSERT_TRUE(
+        fed::ApplyMigrations(db_->OwnerUrl("ranking"), "ranking", ranking::Migrations()).ok());
+    rank_pool_ = std::make_unique<fed::DbPool>(db_->RuntimeUrl("ranking"), "ranking", 4);
   }
 
   void TearDown() override {

@@ -47,8 +47,8 @@ class RegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = std::make_unique<fedtest::TestDatabase>("registry");
-    ASSERT_TRUE(fed::ApplyMigrations(db_->url(), "registry", Migrations()).ok());
-    pool_ = std::make_unique<fed::DbPool>(db_->url(), "registry", 4);
+    ASSERT_TRUE(fed::ApplyMigrations(db_->OwnerUrl("registry"), "registry", Migrations()).ok());
+    pool_ = std::make_unique<fed::DbPool>(db_->RuntimeUrl("registry"), "registry", 4);
     workers_ = std::make_unique<fed::WorkerPool>(4);
     registry_ = std::make_unique<Registry>(*pool_);
     service_ = std::make_unique<RegistryGrpcService>(

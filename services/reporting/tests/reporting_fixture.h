@@ -43,10 +43,13 @@ class ReportingTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = std::make_unique<fedtest::TestDatabase>("reporting");
-    ASSERT_TRUE(fed::ApplyMigrations(db_->url(), "registry", registry::Migrations()).ok());
-    ASSERT_TRUE(fed::ApplyMigrations(db_->url(), "reporting", reporting::Migrations()).ok());
-    registry_pool_ = std::make_unique<fed::DbPool>(db_->url(), "registry", 2);
-    pool_ = std::make_unique<fed::DbPool>(db_->url(), "reporting", 4);
+    ASSERT_TRUE(
+        fed::ApplyMigrations(db_->OwnerUrl("registry"), "registry", registry::Migrations()).ok());
+    ASSERT_TRUE(
+        fed::ApplyMigrations(db_->OwnerUrl("reporting"), "reporting", reporting::Migrations())
+            .ok());
+    registry_pool_ = std::make_unique<fed::DbPool>(db_->RuntimeUrl("registry"), "registry", 2);
+    pool_ = std::make_unique<fed::DbPool>(db_->RuntimeUrl("reporting"), "reporting", 4);
     workers_ = std::make_unique<fed::WorkerPool>(4);
     fed::CallContext call{&fedtest::TestVerifier("reporting"), workers_.get()};
 
