@@ -34,7 +34,7 @@ struct Principal {
 
   // The common name of the caller's verified client certificate, if it
   // presented one ("aggregator", "province-14"); empty otherwise.
-  std::string certificate;
+  std::string certificate = {};
 
   bool IsNational() const;  // reviewer, admin or service
 };
