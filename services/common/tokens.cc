@@ -242,7 +242,7 @@ void TokenVerifier::ScanKeysLocked(absl::Time now) const {
   if (options_.keys_dir.empty()) return;
   DIR* dir = ::opendir(options_.keys_dir.c_str());
   if (dir == nullptr) {
-    spdlog::error("event=token_keys_unreadable dir={:?}", options_.keys_dir);
+    spdlog::error("event=token_keys_unreadable dir={}", LogQuoted(options_.keys_dir));
     return;
   }
   std::map<std::string, SigningKey> keys;
@@ -252,7 +252,7 @@ void TokenVerifier::ScanKeysLocked(absl::Time now) const {
     const std::string path = absl::StrCat(options_.keys_dir, "/", entry->d_name);
     absl::StatusOr<SigningKey> key = SigningKey::PublicFromFile(path);
     if (!key.ok()) {
-      spdlog::error("event=token_key_unreadable error={:?}", std::string(key.status().message()));
+      spdlog::error("event=token_key_unreadable error={}", LogQuoted(key.status().message()));
       continue;
     }
     keys.emplace(std::string(kid), *std::move(key));
@@ -273,7 +273,8 @@ void TokenVerifier::RefreshRevocationsLocked(absl::Time now) const {
   revoked_ = RevocationList::Parse(text.ok() ? *text : "");
   revocation_stamp_ = std::move(stamp);
   for (const std::string& line : revoked_.malformed_lines) {
-    spdlog::error("event=revocation_line_ignored file={:?} line={:?}", path, line);
+    spdlog::error("event=revocation_line_ignored file={} line={}", LogQuoted(path),
+                  LogQuoted(line));
   }
   spdlog::info("event=revocations_loaded tokens={} subjects={}", revoked_.jtis.size(),
                revoked_.subjects.size());
