@@ -198,8 +198,8 @@ void ServiceClient::Record(const absl::Status& outcome) {
                  absl::ToInt64Milliseconds(absl::Now() - state_.since));
     state_.error.clear();
   } else {
-    spdlog::warn("event=dependency_unavailable dependency={} error=\"{}\"", dependency_,
-                 outcome.message());
+    spdlog::warn("event=dependency_unavailable dependency={} error={}", dependency_,
+                 LogQuoted(outcome.message()));
     state_.error = std::string(outcome.message());
   }
   state_.healthy = healthy;

@@ -211,7 +211,7 @@ absl::Status ApplyMigrations(const std::string& url, const std::string& schema,
     if (!pending.ok() || *pending == 0) return pending.status();
     return ApplyPending(conn, schema, all);
   } catch (const pqxx::insufficient_privilege& e) {
-    spdlog::error("event=migration_failed schema={} error=\"{}\"", schema, e.what());
+    spdlog::error("event=migration_failed schema={} error={}", schema, LogQuoted(e.what()));
     return absl::FailedPreconditionError(
         absl::StrCat("migrations failed: ", e.what(),
                      " (pending migrations are applied by the schema's owner role)"));

@@ -136,7 +136,6 @@ int YearOf(const std::string& period) {
 }
 
 std::string LoginToken(const httplib::Request& req) {
-  if (req.has_param("token")) return req.get_param_value("token");
   v1::LoginRequest body;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;

@@ -45,9 +45,9 @@ absl::StatusOr<int> ClusterParam(const httplib::Request& req);
 // The year of a period PeriodParam accepted (0 for anything else).
 int YearOf(const std::string& period);
 
-// The access token a login carries: the form field `token`, or {"token": "..."}
-// as the JSON body (what the page sends; unknown fields ignored). "" when
-// neither is there or the body is not such JSON.
+// The access token a login carries: {"token": "..."} as the JSON body (what
+// the page sends; unknown fields ignored). "" when the body is not such JSON.
+// Never a URL parameter: a token in a URL ends up in proxy logs and history.
 std::string LoginToken(const httplib::Request& req);
 
 // Content-Security-Policy and friends, on the page and on every API answer.

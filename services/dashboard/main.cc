@@ -87,25 +87,25 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<fed::TokenVerifier>> verifier =
       fed::IdentityFromFlags("dashboard");
   if (!verifier.ok()) {
-    spdlog::critical("event=start_failed error=\"{}\"", verifier.status().message());
+    spdlog::critical("event=start_failed error={}", fed::LogQuoted(verifier.status().message()));
     return 1;
   }
   // Its gRPC calls to the other services and its own HTTPS port: TLS with
   // its own certificate (dashboard.crt) unless --insecure.
   if (absl::Status transport = fed::ConfigureTransportFromFlags("dashboard"); !transport.ok()) {
-    spdlog::critical("event=start_failed error=\"{}\"", transport.message());
+    spdlog::critical("event=start_failed error={}", fed::LogQuoted(transport.message()));
     return 1;
   }
   const fed::Transport transport = *fed::CurrentTransport();
   auto made = dashboard::NewHttpServer(transport);
   if (!made.ok()) {
-    spdlog::critical("event=start_failed error=\"{}\"", made.status().message());
+    spdlog::critical("event=start_failed error={}", fed::LogQuoted(made.status().message()));
     return 1;
   }
   std::unique_ptr<httplib::Server> server = *std::move(made);
   auto limits = SessionLimitsFromFlags();
   if (!limits.ok()) {
-    spdlog::critical("event=start_failed error=\"{}\"", limits.status().message());
+    spdlog::critical("event=start_failed error={}", fed::LogQuoted(limits.status().message()));
     return 1;
   }
 

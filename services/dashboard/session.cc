@@ -34,8 +34,8 @@ fed::Principal PrincipalOf(const fed::VerifiedToken& token) {
 
 }  // namespace
 
-absl::StatusOr<LoginGrant> VerifyLogin(const fed::TokenVerifier& verifier,
-                                       absl::string_view token, absl::Time now) {
+absl::StatusOr<LoginGrant> VerifyLogin(const fed::TokenVerifier& verifier, absl::string_view token,
+                                       absl::Time now) {
   token = absl::StripAsciiWhitespace(token);
   if (absl::StartsWithIgnoreCase(token, "bearer ")) token.remove_prefix(7);
   auto verified = verifier.Verify(token, now);

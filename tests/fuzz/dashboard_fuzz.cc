@@ -51,7 +51,8 @@ dashboard::SessionStore& Sessions() {
 void CheckLogin(const httplib::Request& req) {
   const std::string token = dashboard::LoginToken(req);
   if (token.empty()) return;
-  auto grant = dashboard::VerifyLogin(fedfuzz::FuzzVerifier("dashboard"), token, fedfuzz::FuzzNow());
+  auto grant =
+      dashboard::VerifyLogin(fedfuzz::FuzzVerifier("dashboard"), token, fedfuzz::FuzzNow());
   if (!grant.ok()) return;
   const auto session = Sessions().Open(*grant, fedfuzz::FuzzNow());
   const std::string cookie = dashboard::SetCookie(session.id, session.max_age_seconds, true);
