@@ -109,11 +109,6 @@ TEST_F(SecurityTest, AProvinceTokenWithoutAnOrganisationIsRefusedByEveryService)
   }
 }
 
-// A report of 14 for 2024H1 with one count.
-v1::Report Report14(int revision = 1) {
-  return SecurityTest::MakeReport("14", "2024H1", revision, {{"workshops", 3}});
-}
-
 // Attack: a token minted for the registry (a provincial clerk's directory
 // tool) used to push reports to the aggregator; and a token past its expiry.
 TEST_F(SecurityTest, TokensForAnotherServiceOrExpiredAreRefusedAndNothingIsWritten) {
@@ -125,8 +120,8 @@ TEST_F(SecurityTest, TokensForAnotherServiceOrExpiredAreRefusedAndNothingIsWritt
   auto registry_only = fedtest::TestIssuer().Issue(request, absl::Now());
   ASSERT_TRUE(registry_only.ok());
   grpc::Status status;
-  auto acks =
-      Push({Report14()}, fed::OutgoingContext(registry_only->token, absl::Seconds(20)), &status);
+  auto acks = Push({MakeReport("14", "2024H1", 1, {{"workshops", 3}})},
+                   fed::OutgoingContext(registry_only->token, absl::Seconds(20)), &status);
   EXPECT_TRUE(acks.empty());
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(status.error_message(), ::testing::HasSubstr("not meant for aggregator"));
@@ -134,7 +129,7 @@ TEST_F(SecurityTest, TokensForAnotherServiceOrExpiredAreRefusedAndNothingIsWritt
   v1::AccessTokenClaims expired = fedtest::ClaimsFor(v1::ROLE_PROVINCE_REPORTER, "14", "clerk-14");
   expired.set_iat(expired.iat() - 7200);
   expired.set_exp(expired.iat() + 3600);
-  acks = Push({Report14()},
+  acks = Push({MakeReport("14", "2024H1", 1, {{"workshops", 3}})},
               fed::OutgoingContext(fedtest::TestIssuer().SignClaims(expired), absl::Seconds(20)),
               &status);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -156,7 +151,10 @@ TEST_F(SecurityTest, ARevokedTokenStopsWorkingWithinSeconds) {
   auto leaked = fedtest::TestIssuer().Issue(request, absl::Now());
   ASSERT_TRUE(leaked.ok());
   auto as_leaked = [&] { return fed::OutgoingContext(leaked->token, absl::Seconds(20)); };
-  ASSERT_EQ(Push({Report14(1)}, as_leaked()).begin()->second.outcome(), v1::PUSH_OUTCOME_STORED);
+  ASSERT_EQ(Push({MakeReport("14", "2024H1", 1, {{"workshops", 3}})}, as_leaked())
+                .begin()
+                ->second.outcome(),
+            v1::PUSH_OUTCOME_STORED);
 
   std::ofstream(dir_ + "/token-keys/revoked", std::ios::app) << "jti " << leaked->jti << "\n";
   grpc::Status status;
@@ -167,13 +165,14 @@ TEST_F(SecurityTest, ARevokedTokenStopsWorkingWithinSeconds) {
   }
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(status.error_message(), ::testing::HasSubstr("revoked"));
-  auto acks = Push({Report14(2)}, as_leaked(), &status);
+  auto acks = Push({MakeReport("14", "2024H1", 2, {{"workshops", 3}})}, as_leaked(), &status);
   EXPECT_TRUE(acks.empty());
   // Revision 2 never arrived; the province's other tokens still work.
   v1::Report latest;
   ASSERT_TRUE(GetReport(Reviewer(), "14", "2024H1", &latest).ok());
   EXPECT_EQ(latest.revision(), 1);
-  EXPECT_EQ(PushOwn(Report14(2)).outcome(), v1::PUSH_OUTCOME_STORED);
+  EXPECT_EQ(PushOwn(MakeReport("14", "2024H1", 2, {{"workshops", 3}})).outcome(),
+            v1::PUSH_OUTCOME_STORED);
 }
 
 // Rotation: a second issuer key appears in the services' key directory. New
@@ -226,7 +225,8 @@ TEST_F(SecurityTest, AProvincialCertificatePushesOnlyForItsProvince) {
     return ack;
   };
   grpc::Status end;
-  EXPECT_EQ(push(Report14(), "", &end).outcome(), v1::PUSH_OUTCOME_STORED);
+  EXPECT_EQ(push(MakeReport("14", "2024H1", 1, {{"workshops", 3}}), "", &end).outcome(),
+            v1::PUSH_OUTCOME_STORED);
   EXPECT_TRUE(end.ok()) << end.error_message();
   v1::PushAck other = push(MakeReport("20", "2024H1", 1, {{"workshops", 9}}), "", &end);
   EXPECT_EQ(other.outcome(), v1::PUSH_OUTCOME_DENIED);
