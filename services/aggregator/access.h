@@ -9,7 +9,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "federation/v1/registry.pb.h"
 #include "google/protobuf/repeated_field.h"
 #include "services/common/auth.h"
 #include "services/common/status.h"
@@ -36,22 +35,6 @@ inline absl::Status RequirePusher(const fed::Principal& who, const std::string& 
   }
   return absl::PermissionDeniedError(absl::StrCat(
       fed::RoleName(who.role), " of ", who.organization_code, " may not push reports of ", org));
-}
-
-// An organisation that has ended (retired, or merged into a successor) no
-// longer writes for itself: from the day it ends, its staff's tokens and its
-// system's certificate push nothing. What is left of its history comes
-// through the national office (its admins, or the reporting service).
-inline absl::Status RequireStillWriting(const fed::Principal& who, const v1::Organization& org,
-                                        const std::string& today) {  // YYYY-MM-DD
-  if (who.role != v1::ROLE_PROVINCE_REPORTER) return absl::OkStatus();
-  if (org.status() != v1::ORGANIZATION_STATUS_RETIRED) return absl::OkStatus();
-  if (!org.active_until().empty() && org.active_until() > today) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      "organisation ", org.code(), " ended on ", org.active_until(),
-      org.successor_code().empty() ? std::string()
-                                   : absl::StrCat(" (merged into ", org.successor_code(), ")"),
-      ": its accounts no longer push reports; the national office pushes what is left"));
 }
 
 // A province sees its own reports; the national office and services see all.

@@ -10,6 +10,7 @@
 #include "services/aggregator/storage.h"
 #include "services/aggregator/validate.h"
 #include "services/common/dates.h"
+#include "services/common/ended_organizations.h"
 #include "services/common/log.h"
 #include "services/common/period.h"
 
@@ -113,9 +114,7 @@ Admission AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher
     if (!org.ok()) {
       violations.Add("organization_code",
                      absl::StrCat("no organisation with code ", report.organization_code()));
-    } else if (absl::Status ended =
-                   RequireStillWriting(pusher, *org, fed::FormatDate(fed::Today()));
-               !ended.ok()) {
+    } else if (absl::Status ended = fed::RequireStillWriting(pusher, *org); !ended.ok()) {
       ack->set_outcome(v1::PUSH_OUTCOME_DENIED);
       auto* v = ack->add_violations();
       v->set_field("report.organization_code");

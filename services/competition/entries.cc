@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "services/common/audit.h"
 #include "services/common/dates.h"
+#include "services/common/ended_organizations.h"
 #include "services/common/enum_names.h"
 #include "services/common/status.h"
 #include "services/competition/access.h"
@@ -111,6 +112,13 @@ absl::Status Competition::SubmitEntry(const Principal& who, const v1::SubmitEntr
   if (!organiser && who.role != v1::ROLE_PROVINCE_REPORTER) {
     return absl::PermissionDeniedError(
         "entries are registered by the contest's organiser or by a province for its own entries");
+  }
+  if (who.role == v1::ROLE_PROVINCE_REPORTER) {
+    // An ended organisation's accounts register nothing
+    // (services/common/ended_organizations.h).
+    auto own = directory_.Organization(who.organization_code);
+    if (!own.ok() && own.status().code() != absl::StatusCode::kNotFound) return own.status();
+    if (own.ok()) RETURN_IF_ERROR(fed::RequireStillWriting(who, *own));
   }
   fed::Violations v;
   ValidateEntry(v, entry, contest.kind(), "entry.");

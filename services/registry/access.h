@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/auth.h"
-#include "services/common/dates.h"
+#include "services/common/ended_organizations.h"
 #include "services/registry/storage.h"
 
 namespace registry {
@@ -43,25 +43,15 @@ inline absl::Status RequireWriteAccess(const fed::Principal& who, const std::str
   return fed::RequireRole(who, {v1::ROLE_NATIONAL_ADMIN, v1::ROLE_PROVINCE_REPORTER});
 }
 
-// A province whose union has ended (retired, or merged into a successor) no
-// longer writes: from the day it ends, its staff's tokens change nothing here
-// (the national office keeps what is left of its records). Checked inside
-// each write's transaction.
+// A province whose union has ended no longer changes the registry
+// (services/common/ended_organizations.h). Checked inside each write's
+// transaction.
 inline absl::Status RequireCallerStillWriting(pqxx::work& txn, const fed::Principal& who) {
   if (who.role != v1::ROLE_PROVINCE_REPORTER) return absl::OkStatus();
   auto own = storage::LoadOrganization(txn, who.organization_code, /*lock=*/false);
   // An unknown organisation writes nothing anyway (RequireWriteAccess).
   if (!own.ok()) return absl::OkStatus();
-  const v1::Organization& org = own->organization;
-  if (org.status() != v1::ORGANIZATION_STATUS_RETIRED) return absl::OkStatus();
-  if (!org.active_until().empty() && org.active_until() > fed::FormatDate(fed::Today())) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError(absl::StrCat(
-      "organisation ", org.code(), " ended on ", org.active_until(),
-      org.successor_code().empty() ? std::string()
-                                   : absl::StrCat(" (merged into ", org.successor_code(), ")"),
-      ": its accounts no longer change the registry"));
+  return fed::RequireStillWriting(who, own->organization);
 }
 
 // Every authenticated role may read the registry: it is the federation's

@@ -172,6 +172,7 @@ absl::Status Reporting::Prefill(const v1::Organization& organization, const std:
 absl::Status Reporting::CreateDraft(const Principal& who, const v1::CreateDraftRequest& req,
                                     v1::Report* out) {
   RETURN_IF_ERROR(RequireWriteAccess(who, req.organization_code()));
+  RETURN_IF_ERROR(RequireStillWriting(who));
   RETURN_IF_ERROR(ValidateReportKey(req.organization_code(), req.period(), Today()).ToStatus());
   ASSIGN_OR_RETURN(const fed::Period period, fed::Period::Parse(req.period()));
 
@@ -247,6 +248,7 @@ absl::Status Reporting::SaveDraft(const Principal& who, const v1::SaveDraftReque
                                   v1::Report* out) {
   const v1::Report& report = req.report();
   RETURN_IF_ERROR(RequireWriteAccess(who, report.organization_code()));
+  RETURN_IF_ERROR(RequireStillWriting(who));
   RETURN_IF_ERROR(ValidateDraftContent(report, Today()).ToStatus());
   v1::Report content;
   *content.mutable_values() = report.values();

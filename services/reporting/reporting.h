@@ -66,6 +66,11 @@ class Reporting {
                                              const std::string& period);
 
   fed::DbPool& db_;
+  // PERMISSION_DENIED when `who` is a province_reporter of an organisation
+  // that has ended (services/common/ended_organizations.h); UNAVAILABLE when
+  // the registry cannot say.
+  absl::Status RequireStillWriting(const Principal& who) const;
+
   const RegistryClient& registry_;
   const ContestFigures* contests_ = nullptr;
   std::function<absl::CivilDay()> today_;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "services/common/audit.h"
 #include "services/common/catalog.h"
+#include "services/common/ended_organizations.h"
 #include "services/common/period.h"
 #include "services/common/status.h"
 #include "services/reporting/access.h"
@@ -51,9 +52,20 @@ bool NewerFirst(const v1::Report& a, const v1::Report& b) {
 
 }  // namespace
 
+absl::Status Reporting::RequireStillWriting(const Principal& who) const {
+  if (who.role != v1::ROLE_PROVINCE_REPORTER) return absl::OkStatus();
+  auto own = registry_.GetOrganization(who.organization_code);
+  // An unknown organisation is refused by the report's own checks.
+  if (!own.ok()) {
+    return own.status().code() == absl::StatusCode::kNotFound ? absl::OkStatus() : own.status();
+  }
+  return fed::RequireStillWriting(who, *own);
+}
+
 absl::Status Reporting::SubmitReport(const Principal& who, const v1::SubmitReportRequest& req,
                                      v1::Report* out) {
   RETURN_IF_ERROR(RequireWriteAccess(who, req.organization_code()));
+  RETURN_IF_ERROR(RequireStillWriting(who));
   RETURN_IF_ERROR(ValidateReportKey(req.organization_code(), req.period(), Today()).ToStatus());
 
   // Read the draft, then validate it outside any transaction (the registry

@@ -2,6 +2,7 @@
 // caller: its submission time (the service's clock, inside the registration
 // window; only the national office records paper entries at an earlier
 // time), and who sees its youth authors' ages and schools.
+#include "services/common/dates.h"
 #include "services/competition/tests/competition_fixture.h"
 
 namespace competition::testing {
@@ -44,6 +45,23 @@ TEST_F(EntryTimeTest, AProvinceGetsTheServicesClockWhateverItStates) {
   EXPECT_GE(TimeOf(out.submitted_at()), before - absl::Seconds(1));
   EXPECT_LE(TimeOf(out.submitted_at()), absl::Now() + absl::Seconds(1));
   EXPECT_EQ(GetEntry(out.id()).submitted_at().seconds(), out.submitted_at().seconds());
+}
+
+// Lạng Sơn's union ended yesterday: its clerk's token no longer registers
+// entries (services/common/ended_organizations.h), Thanh Hoá's still does.
+TEST_F(EntryTimeTest, AnEndedProvincesAccountsRegisterNoEntries) {
+  const int64_t id = OpenContest(NationalContest(v1::CONTEST_KIND_NATIONAL, 14), NationalAdmin());
+  v1::RetireOrganizationRequest retire;
+  retire.set_code("20");
+  retire.set_effective_on(fed::FormatDate(fed::Today() - 1));
+  retire.set_reason("sáp nhập");
+  v1::Organization retired;
+  ASSERT_TRUE(stub_->RetireOrganization(RegistryTest::Admin().get(), retire, &retired).ok());
+  v1::Entry out;
+  grpc::Status refused = Submit(MakeEntry(id, "Máy gặt", "20-DD", kAgri), Province("20"), &out);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("20 ended on"));
+  EXPECT_TRUE(Submit(MakeEntry(id, "Lò sấy", "38-KT", kAgri), Province("38"), &out).ok());
 }
 
 TEST_F(EntryTimeTest, AClosedWindowIsRefusedNamingIt) {

@@ -116,8 +116,9 @@ TEST_F(ReportingTest, CreateDraftRefusesBadPeriodsAndOrganisationsTheRegistryDoe
   EXPECT_THAT(FieldsOf(status), ElementsAre("organization_code"));
   EXPECT_THAT(DescriptionsOf(status)[0], HasSubstr("no organisation with code 77"));
 
-  // Quảng Bình merged away on 2025-07-01: it reports for 2025H1, not 2025H2.
-  status = CreateDraft(Reporter("44").get(), "44", "2025H2", false, &draft);
+  // Quảng Bình merged away on 2025-07-01: it reports for 2025H1, not 2025H2
+  // (recorded by the national office: its own accounts no longer write).
+  status = CreateDraft(Admin().get(), "44", "2025H2", false, &draft);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(FieldsOf(status), ElementsAre("organization_code"));
   EXPECT_THAT(DescriptionsOf(status)[0], HasSubstr("not active during 2025H2"));
@@ -126,8 +127,22 @@ TEST_F(ReportingTest, CreateDraftRefusesBadPeriodsAndOrganisationsTheRegistryDoe
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(TableCounts(), before);
 
-  EXPECT_TRUE(CreateDraft(Reporter("44").get(), "44", "2025H1", false, &draft).ok());
+  EXPECT_TRUE(CreateDraft(Admin().get(), "44", "2025H1", false, &draft).ok());
   EXPECT_TRUE(CreateDraft(Admin().get(), "20", "2008", false, &draft).ok());  // from August
+}
+
+// Its own staff's tokens no longer write, not even the history it may still
+// report: the national office records what is left.
+TEST_F(ReportingTest, AnEndedOrganisationsAccountsNoLongerWrite) {
+  v1::Report draft;
+  grpc::Status status = CreateDraft(Reporter("44").get(), "44", "2025H1", false, &draft);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), HasSubstr("44 ended on 2025-07-01"));
+  ASSERT_TRUE(CreateDraft(Admin().get(), "44", "2025H1", false, &draft).ok());
+  EXPECT_EQ(SaveDraft(Reporter("44").get(), FullReport("44", "2025H1")).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Sơn La's staff write as before.
+  EXPECT_TRUE(CreateDraft(Reporter("14").get(), "14", "2025H1", false, &draft).ok());
 }
 
 TEST_F(ReportingTest, AnotherProvinceMayNeitherWriteNorReadADraft) {

@@ -59,7 +59,8 @@ TEST_F(ForwarderTest, EverySubmittedRevisionIsPushedOnceAndMarkedDelivered) {
     EXPECT_EQ(pushed.values_size(), 30);
     EXPECT_EQ(pushed.values(11).count(), 7);
     EXPECT_EQ(pushed.submitted_at().seconds(), a.submitted_at().seconds());
-    EXPECT_THAT(fake().push_subjects, ElementsAre("reporting-forwarder/service"));
+    // (as the reporting service: in a deployment, its certificate)
+    EXPECT_THAT(fake().push_subjects, ElementsAre("reporting/service"));
   }
   EXPECT_EQ(OutboxStatus().last_error(), "");
 
