@@ -1,12 +1,10 @@
 #include "services/common/identity.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/client.h"
+#include "services/common/files.h"
 
 ABSL_FLAG(std::string, token_keys_dir, ".run/token-keys",
           "Directory of the token issuer's public keys (<kid>.pub) and the revocation list "
@@ -29,11 +27,9 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> IdentityFromFlags(absl::string_vi
 
   const std::string token_file = absl::GetFlag(FLAGS_service_token_file);
   if (!token_file.empty()) {
-    std::ifstream in(token_file);
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string token(absl::StripAsciiWhitespace(text.str()));
-    if (!in || token.empty()) {
+    absl::StatusOr<std::string> text = ReadFileToString(token_file);
+    std::string token(absl::StripAsciiWhitespace(text.ok() ? *text : ""));
+    if (token.empty()) {
       return absl::FailedPreconditionError(absl::StrCat("cannot read a token from ", token_file));
     }
     SetServiceTokenSource([token](absl::string_view) { return token; });

@@ -5,27 +5,18 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/files.h"
 
 namespace fed {
 namespace {
 
 constexpr size_t kSignatureSize = 64;
-
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::FailedPreconditionError(absl::StrCat("cannot read ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // O_EXCL: a key file is never overwritten, and never briefly world-readable.
 absl::Status WriteNewFile(const std::string& path, const std::string& content, mode_t mode) {
@@ -62,6 +53,18 @@ std::string BioContents(BIO* bio) {
   return std::string(data, size > 0 ? static_cast<size_t>(size) : 0);
 }
 
+// A key file read by `parse`; a file that is not a key is named in the error.
+absl::StatusOr<SigningKey> KeyFromFile(const std::string& path,
+                                       absl::StatusOr<SigningKey> (*parse)(absl::string_view)) {
+  absl::StatusOr<std::string> pem = ReadFileToString(path);
+  if (!pem.ok()) return pem.status();
+  absl::StatusOr<SigningKey> key = parse(*pem);
+  if (!key.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(path, ": ", key.status().message()));
+  }
+  return key;
+}
+
 }  // namespace
 
 SigningKey::SigningKey(evp_pkey_st* key, bool has_private)
@@ -92,23 +95,11 @@ absl::StatusOr<SigningKey> SigningKey::PublicFromPem(absl::string_view pem) {
 }
 
 absl::StatusOr<SigningKey> SigningKey::PrivateFromFile(const std::string& path) {
-  absl::StatusOr<std::string> pem = ReadWholeFile(path);
-  if (!pem.ok()) return pem.status();
-  absl::StatusOr<SigningKey> key = PrivateFromPem(*pem);
-  if (!key.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(path, ": ", key.status().message()));
-  }
-  return key;
+  return KeyFromFile(path, &SigningKey::PrivateFromPem);
 }
 
 absl::StatusOr<SigningKey> SigningKey::PublicFromFile(const std::string& path) {
-  absl::StatusOr<std::string> pem = ReadWholeFile(path);
-  if (!pem.ok()) return pem.status();
-  absl::StatusOr<SigningKey> key = PublicFromPem(*pem);
-  if (!key.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(path, ": ", key.status().message()));
-  }
-  return key;
+  return KeyFromFile(path, &SigningKey::PublicFromPem);
 }
 
 SigningKey SigningKey::Generate() {

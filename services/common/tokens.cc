@@ -3,9 +3,6 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include <fstream>
-#include <sstream>
-
 #include <google/protobuf/util/json_util.h>
 #include <openssl/rand.h>
 
@@ -18,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "federation/v1/token.pb.h"
 #include "services/common/auth.h"
+#include "services/common/files.h"
 #include "services/common/log.h"
 #include "services/common/topology.h"
 
@@ -84,14 +82,6 @@ std::vector<std::string> EveryAudience() {
   std::vector<std::string> names;
   for (const ServiceEndpoint& service : Services()) names.emplace_back(service.name);
   return names;
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 // Size and modification time: enough to notice an append or a replacement.
@@ -269,7 +259,7 @@ void TokenVerifier::RefreshRevocationsLocked(absl::Time now) const {
   const std::string path = absl::StrCat(options_.keys_dir, "/", kRevocationFile);
   std::string stamp = FileStamp(path);
   if (stamp == revocation_stamp_) return;
-  absl::StatusOr<std::string> text = ReadFile(path);
+  absl::StatusOr<std::string> text = ReadFileToString(path);
   revoked_ = RevocationList::Parse(text.ok() ? *text : "");
   revocation_stamp_ = std::move(stamp);
   for (const std::string& line : revoked_.malformed_lines) {

@@ -1,4 +1,5 @@
 #include "services/common/transport.h"
+#include "services/common/files.h"
 
 #include <sys/stat.h>
 
@@ -39,13 +40,13 @@ bool Exists(const std::string& path) {
   return ::stat(path.c_str(), &info) == 0;
 }
 
+// A certificate or key file: present and not empty.
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::FailedPreconditionError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  if (text.str().empty()) return absl::FailedPreconditionError(absl::StrCat(path, " is empty"));
-  return text.str();
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  if (text.ok() && text->empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(path, " is empty"));
+  }
+  return text;
 }
 
 struct BioDeleter {
