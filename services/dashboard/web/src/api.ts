@@ -32,6 +32,8 @@ export interface Me {
   defaultPeriod: string;
   features: { rankings: boolean; contests: boolean };
   catalog: { version: number; indicators: Indicator[] };
+  // Sent back as X-CSRF-Token with every state-changing request.
+  csrfToken: string;
 }
 export interface ReporterStatus {
   organizationCode: string;
@@ -290,11 +292,18 @@ export async function get<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+// The session's CSRF token (Me.csrfToken): the server refuses a POST
+// (other than /api/login) without it.
+let csrfToken = '';
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
 export async function post(path: string, body: unknown): Promise<void> {
   const res = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) },
     body: JSON.stringify(body),
   });
   if (!res.ok) {
