@@ -47,6 +47,7 @@ const vi = {
   notZip: 'Tệp không phải là tệp .xlsx hợp lệ.',
   unpackedTooBig: 'Tệp giải nén ra quá lớn (trên 50 MB); không đọc.',
   unreadable: 'Không đọc được tệp Excel',
+  downloadFailed: 'Không tải được',
   noSheet: 'Không có trang “{sheet}” của mẫu báo cáo; hãy dùng mẫu tải từ trang này.',
   formula: 'Ô {cell} chứa công thức; hãy nhập giá trị (số), không dùng công thức.',
   otherOrg: 'Tệp này là mẫu của tổ chức “{got}”, không phải của {want}; không đọc tiếp.',
@@ -91,6 +92,7 @@ const en: Partial<Record<keyof typeof vi, string>> = {
   notZip: 'This is not a valid .xlsx file.',
   unpackedTooBig: 'The file unpacks to more than 50 MB; not read.',
   unreadable: 'Could not read the Excel file',
+  downloadFailed: 'Download failed',
   noSheet: 'No “{sheet}” sheet of the report template; use a template downloaded from this page.',
   formula: 'Cell {cell} holds a formula; type the value instead.',
   otherOrg: 'This template is organisation “{got}”’s, not {want}’s; not read further.',
@@ -619,7 +621,7 @@ export function excelPanel(code: string, period: string): HTMLElement {
     try {
       await download(await buildTemplate(code, period), `bao-cao-${code}-${period}.xlsx`);
     } catch (e) {
-      setStatus('failed', `${w('unreadable')}: ${(e as Error).message}`);
+      setStatus('failed', `${w('downloadFailed')}: ${(e as Error).message}`);
     } finally {
       templateButton.disabled = false;
     }
@@ -782,8 +784,11 @@ export function nationalXlsxLinks(period: string): HTMLElement {
       button.disabled = true;
       try {
         await download(await build((await me()).catalog.indicators), name);
+        delete button.dataset.failed;
+        button.title = '';
       } catch (e) {
-        button.title = (e as Error).message;
+        // Said on the button itself: the board around it stays as it was.
+        button.title = `${w('downloadFailed')}: ${(e as Error).message}`;
         button.dataset.failed = 'true';
       } finally {
         button.disabled = false;
