@@ -276,6 +276,13 @@ describe('Excel in and out', () => {
     fs.copyFileSync(filled, xlsm);
     cases.push({ name: 'macros', file: macro, cell: '', message: /chứa macro/, refused: true });
     cases.push({ name: 'xlsm', file: xlsm, cell: '', message: /macro \(\.xlsm\)/, refused: true });
+    // Small packed, huge unpacked: refused before exceljs unpacks it.
+    const bomb = await JSZip.loadAsync(fs.readFileSync(filled));
+    bomb.file('xl/media/padding.bin', Buffer.alloc(60 * 1024 * 1024));
+    const bombFile = path.join(work, 'bomb.xlsx');
+    fs.writeFileSync(bombFile, await bomb.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    assert.ok(fs.statSync(bombFile).size < 5 * 1024 * 1024);
+    cases.push({ name: 'unpacks-huge', file: bombFile, cell: '', message: /giải nén ra quá lớn/, refused: true });
     // 50 MB: refused from its size alone.
     const big = path.join(work, 'big.xlsx');
     fs.writeFileSync(big, Buffer.alloc(50 * 1024 * 1024, 7));
@@ -302,6 +309,22 @@ describe('Excel in and out', () => {
     assert.equal(other.status, 403, JSON.stringify(other.body));
     const write = await callAs(page, 'reporting', 'ValidateReport', { report: { organizationCode: '38', period: PERIOD } });
     assert.equal(write.status, 403);
+  });
+
+  test('a save made after the upload was checked is not overwritten', async () => {
+    assert.equal((await upload(filled)).state, 'ok');
+    // Someone else saves the draft meanwhile (same values, a new version).
+    const current = await draft();
+    const { organizationCode, period, values, narrative, catalogVersion, draftVersion } = current;
+    const other = await callAs(page, 'reporting', 'SaveDraft', { report: { organizationCode, period, values, narrative, catalogVersion, draftVersion } });
+    assert.equal(other.status, 200, JSON.stringify(other.body));
+    assert.equal(other.body.draftVersion, draftVersion + 1);
+    await page.getByTestId('excel-save').click();
+    const status = page.locator('[data-testid="excel-status"][data-state="failed"]');
+    await status.waitFor();
+    assert.match(await status.innerText(), /không ghi đè/);
+    assert.equal((await draft()).draftVersion, other.body.draftVersion, 'the upload did not overwrite it');
+    await shot(page, 'excel-save-conflict');
   });
 
   test('the saved draft is submitted', async () => {

@@ -40,6 +40,7 @@ const vi = {
   refused: 'Tệp bị từ chối; chưa lưu gì.',
   saved: 'Đã lưu bản nháp (lần lưu thứ {n}).',
   saveFailed: 'Không lưu được',
+  conflict: 'Bản nháp đã được lưu lại sau khi tệp được kiểm tra; không ghi đè. Tải mẫu mới hoặc tải tệp lên lại.',
   tooBig: 'Tệp quá lớn ({size}); chỉ nhận tệp .xlsx tối đa 5 MB.',
   notXlsx: 'Chỉ nhận tệp Excel .xlsx (tệp này là “{name}”).',
   macroName: 'Tệp có macro (.xlsm) không được nhận; hãy lưu lại dưới dạng .xlsx không có macro.',
@@ -85,6 +86,7 @@ const en: Partial<Record<keyof typeof vi, string>> = {
   refused: 'File refused; nothing was saved.',
   saved: 'Draft saved (save number {n}).',
   saveFailed: 'Could not save',
+  conflict: 'The draft was saved again after this file was checked; nothing was overwritten. Download a new template or upload again.',
   tooBig: 'The file is too big ({size}); at most 5 MB of .xlsx is accepted.',
   notXlsx: 'Only Excel .xlsx files are accepted (this one is “{name}”).',
   macroName: 'Macro-enabled files (.xlsm) are refused; save it again as .xlsx without macros.',
@@ -669,7 +671,8 @@ export function excelPanel(code: string, period: string): HTMLElement {
           clear(results);
           append(results, problemTable(e.violations.map((v) => ({ cell: '', indicator: '', message: `${v.field}: ${v.description}`, kind: 'error' as const }))));
         }
-        setStatus('failed', `${w('saveFailed')}: ${(e as Error).message}`);
+        const conflict = e instanceof CallError && e.code === 'ABORTED' ? ` ${w('conflict')}` : '';
+        setStatus('failed', `${w('saveFailed')}: ${(e as Error).message}.${conflict}`);
       }
     });
     results.appendChild(save);
