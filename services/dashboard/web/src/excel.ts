@@ -163,12 +163,12 @@ export class CallError extends Error {
 
 let session: Promise<Me> | null = null;
 function me(): Promise<Me> {
-  session ??= get<Me & { csrfToken?: string }>('/api/me');
+  session ??= get<Me>('/api/me');
   return session;
 }
 
 async function call<T>(service: string, method: string, body: unknown): Promise<T> {
-  const { csrfToken } = (await me()) as Me & { csrfToken?: string };
+  const { csrfToken } = await me();
   const res = await fetch(`/api/call/${service}/${method}`, {
     method: 'POST',
     credentials: 'same-origin',
@@ -386,7 +386,7 @@ export function refuseFile(file: { name: string; size: number }): string | null 
 function refuseZip(bytes: Uint8Array): string | null {
   const entries = zipEntries(bytes);
   if (!entries || !entries.some((e) => e.name === 'xl/workbook.xml')) return w('notZip');
-  if (entries.some((e) => /^xl\/(vbaProject\.bin|activeX\/)/i.test(e.name) || /\.bin$/i.test(e.name) && /vba/i.test(e.name))) return w('macros');
+  if (entries.some((e) => /(^|\/)vbaProject\.bin$/i.test(e.name) || /^xl\/activeX\//i.test(e.name))) return w('macros');
   if (entries.reduce((sum, e) => sum + e.size, 0) > MAX_UNPACKED_BYTES) return w('unpackedTooBig');
   return null;
 }
