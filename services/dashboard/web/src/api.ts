@@ -32,7 +32,7 @@ export interface Me {
   defaultPeriod: string;
   features: { rankings: boolean; contests: boolean };
   catalog: { version: number; indicators: Indicator[] };
-  // Sent back as X-CSRF-Token with every state-changing request.
+  // This session's anti-forgery token: sent back with every POST (setCsrfToken).
   csrfToken: string;
 }
 export interface ReporterStatus {
@@ -272,49 +272,67 @@ export interface ProvinceRanking {
   scheme: ScoringScheme;
 }
 
+// A problem the service found at one field of what was sent ("values[3]").
+export interface FieldViolation {
+  field: string;
+  description: string;
+}
+
 export class HttpError extends Error {
-  constructor(public status: number, message: string) {
+  constructor(
+    public status: number,
+    message: string,
+    // The status code's name ("INVALID_ARGUMENT", "ABORTED", ...).
+    public code = '',
+    public violations: FieldViolation[] = [],
+  ) {
     super(message);
   }
 }
 
-export async function get<T>(path: string): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-  if (!res.ok) {
-    let message = res.statusText;
-    try {
-      message = (await res.json()).error ?? message;
-    } catch {
-      /* not JSON */
-    }
-    throw new HttpError(res.status, message);
-  }
-  return (await res.json()) as T;
-}
-
-// The session's CSRF token (Me.csrfToken): the server refuses a POST
-// (other than /api/login) without it.
+// The session's anti-forgery token (GET /api/me), sent with every POST.
 let csrfToken = '';
 export function setCsrfToken(token: string): void {
   csrfToken = token;
 }
 
+async function failure(res: Response): Promise<HttpError> {
+  try {
+    const body = await res.json();
+    return new HttpError(res.status, body.error ?? res.statusText, body.code ?? '', body.violations ?? []);
+  } catch {
+    return new HttpError(res.status, res.statusText);
+  }
+}
+
+export async function get<T>(path: string): Promise<T> {
+  const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as T;
+}
+
 export async function post(path: string, body: unknown): Promise<void> {
+  await postJson<unknown>(path, body);
+}
+
+async function postJson<T>(path: string, body: unknown): Promise<T> {
   const res = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) },
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken },
     body: JSON.stringify(body),
   });
-  if (!res.ok) {
-    let message = res.statusText;
-    try {
-      message = (await res.json()).error ?? message;
-    } catch {
-      /* not JSON */
-    }
-    throw new HttpError(res.status, message);
-  }
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as T;
+}
+
+// One gRPC method of the reporting service or the aggregator, called as the
+// signed-in person (POST /api/call/<service>/<Method>): `request` and the
+// answer are the messages of protos/federation/v1 in protobuf's JSON mapping.
+// The service's refusal arrives as an HttpError with its code and, for
+// INVALID_ARGUMENT, every field violation.
+export function call<T>(service: 'reporting' | 'aggregator', method: string, request: unknown): Promise<T> {
+  return postJson<T>(`/api/call/${service}/${method}`, request);
 }
 
 export function q(params: Record<string, string | number>): string {

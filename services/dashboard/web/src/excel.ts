@@ -3,7 +3,7 @@
 // exceljs is big, so it is imported only when a workbook is made or read;
 // main.ts imports this module itself with import() too.
 import type { Workbook, Worksheet, Cell, CellValue } from 'exceljs';
-import { Board, CoverageItem, get, Indicator, Me, Report, Totals } from './api';
+import { Board, call, CoverageItem, FieldViolation, get, HttpError, Indicator, Me, Report, Totals } from './api';
 import { append, clear, el } from './dom';
 import { getLang } from './i18n';
 
@@ -151,42 +151,20 @@ const NARRATIVE_ROWS: Record<'achievements' | 'difficulties' | 'nextPeriodTasks'
 };
 
 // ---------------------------------------------------------------------------
-// Calls to the services as the logged-in person (POST /api/call/...)
+// The session; the services are called as the logged-in person (api.ts call())
 // ---------------------------------------------------------------------------
 
-export interface Violation { field: string; description: string }
-export class CallError extends Error {
-  constructor(public status: number, public code: string, message: string, public violations: Violation[]) {
-    super(message);
-  }
-}
-
+// The catalog this page writes against (GET /api/me, once).
 let session: Promise<Me> | null = null;
 function me(): Promise<Me> {
   session ??= get<Me>('/api/me');
   return session;
 }
 
-async function call<T>(service: string, method: string, body: unknown): Promise<T> {
-  const { csrfToken } = await me();
-  const res = await fetch(`/api/call/${service}/${method}`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrfToken ?? '' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) {
-    let answer: { error?: string; code?: string; violations?: Violation[] } = {};
-    try { answer = await res.json(); } catch { /* not JSON */ }
-    throw new CallError(res.status, answer.code ?? '', answer.error ?? res.statusText, answer.violations ?? []);
-  }
-  return (await res.json()) as T;
-}
-
 interface ValidationResult {
   valid: boolean;
-  violations: Violation[];
-  warnings: Violation[];
+  violations: FieldViolation[];
+  warnings: FieldViolation[];
 }
 type Value = Report['values'][number];
 type Narrative = NonNullable<Report['narrative']>;
@@ -196,7 +174,7 @@ async function getDraft(code: string, period: string): Promise<Draft | null> {
   try {
     return await call<Draft>('reporting', 'GetDraft', { organizationCode: code, period });
   } catch (e) {
-    if (e instanceof CallError && e.status === 404) return null;
+    if (e instanceof HttpError && e.status === 404) return null;
     throw e;
   }
 }
@@ -581,7 +559,7 @@ export async function readUpload(file: File, code: string, period: string): Prom
 }
 
 // The service's sentence, with a Vietnamese one first where the rule is known.
-function serviceMessage(v: Violation): string {
+function serviceMessage(v: FieldViolation): string {
   if (/must not be negative|must be a non-negative number/.test(v.description)) return `${w('negative')} (${v.description})`;
   const exceeds = /^(\S+) \(.*\) must not exceed (\S+) /.exec(v.description);
   if (exceeds) return `${w('exceeds', { a: exceeds[1], b: exceeds[2] })} (${v.description})`;
@@ -667,11 +645,11 @@ export function excelPanel(code: string, period: string): HTMLElement {
         setStatus('saved', w('saved', { n: saved.draftVersion ?? 0 }));
       } catch (e) {
         save.disabled = false;
-        if (e instanceof CallError && e.violations.length) {
+        if (e instanceof HttpError && e.violations.length) {
           clear(results);
           append(results, problemTable(e.violations.map((v) => ({ cell: '', indicator: '', message: `${v.field}: ${v.description}`, kind: 'error' as const }))));
         }
-        const conflict = e instanceof CallError && e.code === 'ABORTED' ? ` ${w('conflict')}` : '';
+        const conflict = e instanceof HttpError && e.code === 'ABORTED' ? ` ${w('conflict')}` : '';
         setStatus('failed', `${w('saveFailed')}: ${(e as Error).message}.${conflict}`);
       }
     });

@@ -6,6 +6,7 @@ import {
   ContestStats,
   CoverageItem,
   get,
+  setCsrfToken,
   HttpError,
   Me,
   NotExpected,
@@ -14,7 +15,6 @@ import {
   ProvinceRanking,
   ProvinceSeries,
   q,
-  setCsrfToken,
   ClusterRanking,
   Rankings,
   ScoringScheme,
@@ -94,7 +94,7 @@ async function start(): Promise<void> {
   if (location.pathname === '/login') return renderLogin();
   try {
     me = await get<Me>('/api/me');
-    setCsrfToken(me.csrfToken ?? '');
+    setCsrfToken(me.csrfToken);
   } catch (e) {
     if (e instanceof HttpError && (e.status === 401 || e.status === 403)) return goLogin();
     return renderFatal(e);
