@@ -35,6 +35,9 @@ let catalog;
 async function shot(p, name) {
   fs.mkdirSync(OUT, { recursive: true });
   await p.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+  // The Excel panel alone too: on the full page it sits among other sections.
+  const panel = p.getByTestId('excel-panel');
+  if (await panel.count()) await panel.screenshot({ path: path.join(OUT, `${name}-panel.png`) });
 }
 
 async function loggedInPage(token) {
