@@ -164,13 +164,20 @@ describe('Excel in and out', () => {
     }
     assert.ok(wb.getWorksheet('ThuyetMinh'), 'the narrative sheet');
 
-    // Filled offline: counts, Có/Không, the narrative and two recommendations.
+    // Filled offline: counts (one typed as text), yes/no in the ways people
+    // write it, the narrative and two recommendations.
     const expected = new Map();
+    const answers = [['Có', true], ['Không', false], ['yes', true], ['0', false], [true, true], [1, true], ['no', false]];
+    let booleans = 0;
     catalog.indicators.forEach((ind, i) => {
       const cell = ws.getCell(`E${rows.get(ind.code)}`);
       if (ind.type === 'INDICATOR_TYPE_BOOLEAN') {
-        cell.value = i % 2 ? 'Có' : 'Không';
-        expected.set(ind.code, { flag: i % 2 === 1 });
+        const [written, meant] = answers[booleans++ % answers.length];
+        cell.value = written;
+        expected.set(ind.code, { flag: meant });
+      } else if (ind.code === 'workshops') {
+        cell.value = ' 12 ';
+        expected.set(ind.code, { count: '12' });
       } else if (ind.type === 'INDICATOR_TYPE_DECIMAL') {
         cell.value = 2.5;
         expected.set(ind.code, { decimal: 2.5 });
@@ -336,6 +343,16 @@ describe('Excel in and out', () => {
     assert.equal(body.state, 'REPORT_STATE_SUBMITTED');
     assert.equal(body.revision, 1);
     assert.ok(body.values.some((v) => v.code === 'members' && v.count === '5200'));
+    // The forwarder carries it to the national office: the board shows it.
+    const started = Date.now();
+    let state = '';
+    while (Date.now() - started < 60000) {
+      state = (stack.completeness(PERIOD).reporters ?? []).find((r) => r.organization_code === ORG)?.state ?? '';
+      if (state === 'REPORT_STATE_SUBMITTED') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(state, 'REPORT_STATE_SUBMITTED', 'the national board has the report made from Excel');
+    console.log(`submitted → on the national board in ${Date.now() - started} ms`);
     // Once submitted, an upload may still be checked but saving is refused by the service.
     const result = await upload(filled);
     assert.equal(result.state, 'ok', result.text);
@@ -347,9 +364,13 @@ describe('Excel in and out', () => {
   test('the national office downloads the board, totals, coverage and the period\'s data as .xlsx', async () => {
     const period = '2025H2';
     const national = await loggedInPage(stack.token('viewer', 'VUSTA', 'excel-viewer'));
+    // The board's first paint does not fetch exceljs; the first download does.
+    const exceljs = [];
+    national.on('request', (r) => { if (/exceljs/.test(r.url())) exceljs.push(r.url()); });
     await national.goto(`${stack.baseUrl}/?period=${period}#/`);
     await national.getByTestId('xlsx-data').waitFor();
     await national.getByTestId('cells').waitFor();
+    assert.deepEqual(exceljs, [], 'exceljs is not loaded with the board');
     await shot(national, 'board-xlsx-links');
     const board = await (await national.request.get(`${stack.baseUrl}/api/board?period=${period}`)).json();
     const totals = await (await national.request.get(`${stack.baseUrl}/api/totals?period=${period}`)).json();
@@ -357,6 +378,7 @@ describe('Excel in and out', () => {
 
     const started = Date.now();
     const boardWb = await readXlsx((await download(national, 'xlsx-board')).file);
+    assert.equal(exceljs.length, 1, 'loaded once, for the first download');
     const boardWs = boardWb.worksheets[0];
     assert.equal(boardWs.rowCount - 1, board.completeness.reporters.length);
     const accepted = [];
