@@ -333,6 +333,7 @@ describe('Excel in and out', () => {
     const status = page.locator('[data-testid="excel-status"][data-state="failed"]');
     await status.waitFor();
     assert.match(await status.innerText(), /không ghi đè/);
+    assert.equal(await page.getByTestId('excel-save').count(), 0, 'only a new upload can be saved');
     assert.equal((await draft()).draftVersion, other.body.draftVersion, 'the upload did not overwrite it');
     await shot(page, 'excel-save-conflict');
   });

@@ -650,6 +650,8 @@ export function excelPanel(code: string, period: string): HTMLElement {
           append(results, problemTable(e.violations.map((v) => ({ cell: '', indicator: '', message: `${v.field}: ${v.description}`, kind: 'error' as const }))));
         }
         const conflict = e instanceof HttpError && e.code === 'ABORTED' ? ` ${w('conflict')}` : '';
+        // Pressing again would fail the same way: only a new upload can be saved.
+        if (e instanceof HttpError && (e.code === 'ABORTED' || e.code === 'FAILED_PRECONDITION')) save.remove();
         setStatus('failed', `${w('saveFailed')}: ${(e as Error).message}.${conflict}`);
       }
     });
