@@ -585,8 +585,10 @@ function problemTable(problems: Problem[]): HTMLElement {
 
 // The entry points of the Excel round trip for organisation `code` and
 // `period`: template download, upload with every problem by cell, and
-// "save as draft" only when there is none.
-export function excelPanel(code: string, period: string): HTMLElement {
+// "save as draft" only when there is none. `onSaved` lets a form that
+// mounts the panel show the saved draft (the panel also sends a bubbling
+// "excel-saved" event carrying it).
+export function excelPanel(code: string, period: string, onSaved?: (draft: Report) => void): HTMLElement {
   const status = el('p', { class: 'excel-status', role: 'status', 'data-testid': 'excel-status' });
   const results = el('div', { class: 'excel-results' });
   const templateButton = el('button', { type: 'button', 'data-testid': 'excel-template' }, w('template'));
@@ -643,6 +645,8 @@ export function excelPanel(code: string, period: string): HTMLElement {
         });
         save.remove();
         setStatus('saved', w('saved', { n: saved.draftVersion ?? 0 }));
+        onSaved?.(saved);
+        status.dispatchEvent(new CustomEvent('excel-saved', { bubbles: true, detail: saved }));
       } catch (e) {
         save.disabled = false;
         if (e instanceof HttpError && e.violations.length) {
