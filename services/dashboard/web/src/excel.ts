@@ -640,6 +640,11 @@ export function excelPanel(code: string, period: string, onSaved?: (draft: Repor
       save.disabled = true;
       try {
         const base = draft ?? await call<Draft>('reporting', 'CreateDraft', { organizationCode: code, period, prefill: false });
+        // There was no draft when the file was checked: one saved since is
+        // someone else's work (version 0 would skip the service's check).
+        if (!draft && (base.draftVersion ?? 0) > 0) {
+          throw new HttpError(409, `${base.organizationCode} ${base.period}: draft version ${base.draftVersion}`, 'ABORTED');
+        }
         const saved = await call<Draft>('reporting', 'SaveDraft', {
           report: { ...reading.report, draftVersion: base.draftVersion ?? 0 },
         });
