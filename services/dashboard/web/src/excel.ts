@@ -642,7 +642,8 @@ export function excelPanel(code: string, period: string, onSaved?: (draft: Repor
         const base = draft ?? await call<Draft>('reporting', 'CreateDraft', { organizationCode: code, period, prefill: false });
         // There was no draft when the file was checked: one saved since is
         // someone else's work (version 0 would skip the service's check).
-        if (!draft && (base.draftVersion ?? 0) > 0) {
+        // Creating a draft is its first version; a later one is a save.
+        if (!draft && (base.draftVersion ?? 0) > 1) {
           throw new HttpError(409, `${base.organizationCode} ${base.period}: draft version ${base.draftVersion}`, 'ABORTED');
         }
         const saved = await call<Draft>('reporting', 'SaveDraft', {
