@@ -75,8 +75,7 @@ const char* PrizeLevelName(size_t level) {
 
 // Flags the prize boundaries the intervals cannot draw, on the results and
 // in words.
-void AddBoundaryNotes(const v1::Contest& contest, v1::ScoreRule rule,
-                      v1::GetResultsResponse* out) {
+void AddBoundaryNotes(const v1::Contest& contest, v1::ScoreRule rule, v1::GetResultsResponse* out) {
   std::vector<ScoredInterval> ranked;
   std::map<int64_t, v1::Result*> by_id;
   for (v1::Result& r : *out->mutable_results()) {
@@ -90,10 +89,10 @@ void AddBoundaryNotes(const v1::Contest& contest, v1::ScoreRule rule,
     by_id[o.below]->set_boundary_uncertain(true);
     const size_t level =
         std::find(boundaries.begin(), boundaries.end(), o.after_rank) - boundaries.begin();
-    out->add_boundary_notes(absl::StrCat(
-        "the line after the ", PrizeLevelName(level), " prizes (after rank ", o.after_rank,
-        ") falls between entries ", o.above, " and ", o.below,
-        ", whose 95% intervals overlap: the data does not order them"));
+    out->add_boundary_notes(
+        absl::StrCat("the line after the ", PrizeLevelName(level), " prizes (after rank ",
+                     o.after_rank, ") falls between entries ", o.above, " and ", o.below,
+                     ", whose 95% intervals overlap: the data does not order them"));
   }
 }
 
