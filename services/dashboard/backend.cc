@@ -41,7 +41,7 @@ Backend::Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::
       aggregator_calls_("aggregator", "dashboard", CallOptions()),
       competition_calls_("competition", "dashboard", CallOptions()),
       ranking_calls_("ranking", "dashboard", CallOptions()),
-      person_calls_(std::move(reporting), aggregator) {}
+      person_calls_(std::move(reporting), aggregator, competition) {}
 
 absl::StatusOr<v1::CompletenessResponse> Backend::Completeness(const std::string& period) {
   v1::CompletenessRequest req;

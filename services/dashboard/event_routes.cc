@@ -15,6 +15,12 @@ namespace dashboard {
 
 void HttpApi::Events(const httplib::Request& req, httplib::Response& res,
                      const fed::Principal& who) {
+  // Reports' news is for the national office and each province's own staff;
+  // a judge, whatever organisation they come from, reads none of it.
+  if (!SeesNationalBoard(who) && who.role != v1::ROLE_PROVINCE_REPORTER) {
+    return SendError(res, absl::PermissionDeniedError(
+                              "live report updates are for the national office and provinces"));
+  }
   const std::string session = SessionIdOf(req);
   if (absl::Status begun = sessions_->BeginStream(session, absl::Now()); !begun.ok()) {
     return SendError(res, begun);

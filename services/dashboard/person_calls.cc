@@ -73,9 +73,11 @@ PersonCalls::Method Bind(std::string dependency, std::string method, Stub* stub,
 }  // namespace
 
 PersonCalls::PersonCalls(std::shared_ptr<grpc::Channel> reporting,
-                         std::shared_ptr<grpc::Channel> aggregator)
+                         std::shared_ptr<grpc::Channel> aggregator,
+                         std::shared_ptr<grpc::Channel> competition)
     : reporting_(reporting ? v1::ReportingService::NewStub(reporting) : nullptr),
-      aggregator_(v1::AggregatorService::NewStub(aggregator)) {
+      aggregator_(v1::AggregatorService::NewStub(aggregator)),
+      competition_(competition ? v1::CompetitionService::NewStub(competition) : nullptr) {
   using R = v1::ReportingService::Stub;
   using A = v1::AggregatorService::Stub;
   R* r = reporting_.get();
@@ -100,6 +102,35 @@ PersonCalls::PersonCalls(std::shared_ptr<grpc::Channel> reporting,
       Bind("aggregator", "GetCountedValues", a, &A::GetCountedValues);
   methods_["aggregator/GetCompleteness"] =
       Bind("aggregator", "GetCompleteness", a, &A::GetCompleteness);
+  // Contests: organisers run them, provinces enter, judges score their
+  // assignments (the competition service decides who may do which).
+  using C = v1::CompetitionService::Stub;
+  C* c = competition_.get();
+  const std::pair<const char*, Method> contest_methods[] = {
+      {"CreateContest", Bind("competition", "CreateContest", c, &C::CreateContest)},
+      {"UpdateContest", Bind("competition", "UpdateContest", c, &C::UpdateContest)},
+      {"GetContest", Bind("competition", "GetContest", c, &C::GetContest)},
+      {"ListContests", Bind("competition", "ListContests", c, &C::ListContests)},
+      {"TransitionContest", Bind("competition", "TransitionContest", c, &C::TransitionContest)},
+      {"ListContestHistory", Bind("competition", "ListContestHistory", c, &C::ListContestHistory)},
+      {"SubmitEntry", Bind("competition", "SubmitEntry", c, &C::SubmitEntry)},
+      {"WithdrawEntry", Bind("competition", "WithdrawEntry", c, &C::WithdrawEntry)},
+      {"GetEntry", Bind("competition", "GetEntry", c, &C::GetEntry)},
+      {"ListEntries", Bind("competition", "ListEntries", c, &C::ListEntries)},
+      {"AddJudge", Bind("competition", "AddJudge", c, &C::AddJudge)},
+      {"ListJudges", Bind("competition", "ListJudges", c, &C::ListJudges)},
+      {"AutoAssign", Bind("competition", "AutoAssign", c, &C::AutoAssign)},
+      {"AssignJudge", Bind("competition", "AssignJudge", c, &C::AssignJudge)},
+      {"ListAssignments", Bind("competition", "ListAssignments", c, &C::ListAssignments)},
+      {"SubmitScoreSheet", Bind("competition", "SubmitScoreSheet", c, &C::SubmitScoreSheet)},
+      {"ListScoreSheets", Bind("competition", "ListScoreSheets", c, &C::ListScoreSheets)},
+      {"GetResults", Bind("competition", "GetResults", c, &C::GetResults)},
+      {"NominateEntry", Bind("competition", "NominateEntry", c, &C::NominateEntry)},
+      {"GetEntryHistory", Bind("competition", "GetEntryHistory", c, &C::GetEntryHistory)},
+  };
+  for (const auto& [name, method] : contest_methods) {
+    methods_[absl::StrCat("competition/", name)] = method;
+  }
 }
 
 absl::StatusOr<std::string> PersonCalls::Call(absl::string_view service, absl::string_view method,

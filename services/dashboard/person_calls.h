@@ -18,14 +18,17 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "federation/v1/aggregator.grpc.pb.h"
+#include "federation/v1/competition.grpc.pb.h"
 #include "federation/v1/reporting.grpc.pb.h"
 
 namespace dashboard {
 
 class PersonCalls {
  public:
-  // `reporting` may be null: its methods then answer UNAVAILABLE.
-  PersonCalls(std::shared_ptr<grpc::Channel> reporting, std::shared_ptr<grpc::Channel> aggregator);
+  // `reporting` and `competition` may be null: their methods then answer
+  // UNAVAILABLE.
+  PersonCalls(std::shared_ptr<grpc::Channel> reporting, std::shared_ptr<grpc::Channel> aggregator,
+              std::shared_ptr<grpc::Channel> competition);
 
   // Calls `service`'s `method` ("reporting", "SaveDraft") with the request
   // `json` (protobuf's JSON mapping) as the holder of `token`; returns the
@@ -45,6 +48,7 @@ class PersonCalls {
  private:
   std::unique_ptr<federation::v1::ReportingService::Stub> reporting_;
   std::unique_ptr<federation::v1::AggregatorService::Stub> aggregator_;
+  std::unique_ptr<federation::v1::CompetitionService::Stub> competition_;
   absl::flat_hash_map<std::string, Method> methods_;  // by "service/Method"
 };
 

@@ -18,6 +18,9 @@ bool ServedRole(v1::Role role) {
     case v1::ROLE_NATIONAL_ADMIN:
     case v1::ROLE_SERVICE:
     case v1::ROLE_PROVINCE_REPORTER:
+    // A judge's page is their assignments and score sheets, nothing else
+    // (SeesNationalBoard and MaySeeOrganization are false for them).
+    case v1::ROLE_JUDGE:
       return true;
     default:
       return false;

@@ -29,9 +29,9 @@ struct LoginGrant {
 };
 
 // Verifies `token` (a "Bearer " prefix is allowed). UNAUTHENTICATED for a bad
-// or expired token; PERMISSION_DENIED for roles the dashboard serves nothing
-// to (judges) and for a province login without its organisation. The one
-// place the dashboard checks a token.
+// or expired token; PERMISSION_DENIED for a token without a role and for a
+// province login without its organisation. The one place the dashboard checks
+// a token. Judges log in for their contest screens only.
 absl::StatusOr<LoginGrant> VerifyLogin(const fed::TokenVerifier& verifier, absl::string_view token,
                                        absl::Time now);
 

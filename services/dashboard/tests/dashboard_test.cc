@@ -149,7 +149,7 @@ TEST(SessionStoreTest, ASessionHoldsAtMostFourLiveStreams) {
   store.EndStream(session.id);  // a stream that outlived its session ends quietly
 }
 
-TEST(SessionTest, BadTokensAndJudgesAreRefused) {
+TEST(SessionTest, BadTokensAreRefusedAJudgeSeesNoReports) {
   EXPECT_EQ(VerifyLogin(kSigner, "fed1.garbage.sig", absl::Now()).status().code(),
             absl::StatusCode::kUnauthenticated);
   // The test issuer's kid, another key.
@@ -160,8 +160,12 @@ TEST(SessionTest, BadTokensAndJudgesAreRefused) {
           .status()
           .code(),
       absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(VerifyLogin(kSigner, Token(v1::ROLE_JUDGE, "14"), absl::Now()).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  // A judge logs in for their assignments, and sees no board and no province,
+  // not even the one they come from.
+  auto judge = VerifyLogin(kSigner, Token(v1::ROLE_JUDGE, "14"), absl::Now());
+  ASSERT_TRUE(judge.ok()) << judge.status();
+  EXPECT_FALSE(SeesNationalBoard(judge->principal));
+  EXPECT_FALSE(MaySeeOrganization(judge->principal, "14"));
 }
 
 TEST(SessionTest, AProvinceSeesOnlyItself) {
@@ -538,6 +542,10 @@ TEST_F(DashboardHttpTest, StatusCodesOfTheJsonApi) {
        "14", 403, "PERMISSION_DENIED"},
       {"the aggregator unreachable", "/api/board?period=2025H1", v1::ROLE_VIEWER, "VUSTA", 503,
        "UNAVAILABLE"},
+      {"a judge on the live report feed", "/api/events", v1::ROLE_JUDGE, "14", 403,
+       "PERMISSION_DENIED"},
+      {"a judge on their own organisation's page", "/api/province?code=14&period=2025H1",
+       v1::ROLE_JUDGE, "14", 403, "PERMISSION_DENIED"},
   };
   for (const Case& c : cases) {
     auto res = Get(c.path, c.role, c.org);
@@ -698,7 +706,7 @@ TEST_F(DashboardHttpTest, OnlyOfferedMethodsWithWellFormedBodiesAreCalled) {
   }
   EXPECT_EQ(fake_reporting_.calls(), 0);
   const std::vector<std::string> offered = backend_->person_calls().Offered();
-  EXPECT_EQ(offered.size(), 15u);
+  EXPECT_EQ(offered.size(), 35u);
   EXPECT_EQ(std::count(offered.begin(), offered.end(), "aggregator/PushReports"), 0);
 }
 
