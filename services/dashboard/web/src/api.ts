@@ -32,6 +32,8 @@ export interface Me {
   defaultPeriod: string;
   features: { rankings: boolean; contests: boolean };
   catalog: { version: number; indicators: Indicator[] };
+  // Sent back as X-CSRF-Token on every state-changing request.
+  csrfToken: string;
 }
 export interface ReporterStatus {
   organizationCode: string;
@@ -79,25 +81,32 @@ export interface Recommendation {
   text: string;
   answer: string;
 }
+export interface IndicatorValue { code: string; count?: string; flag?: boolean; decimal?: number }
+export interface Narrative {
+  achievements: string;
+  difficulties: string;
+  recommendations: Recommendation[];
+  nextPeriodTasks: string;
+}
 export interface Report {
   organizationCode: string;
   period: string;
   revision: number;
   state: ReportState;
-  values: { code: string; count?: string; flag?: boolean; decimal?: number }[];
-  narrative?: {
-    achievements: string;
-    difficulties: string;
-    recommendations: Recommendation[];
-    nextPeriodTasks: string;
-  };
+  values: IndicatorValue[];
+  narrative?: Narrative;
   submittedAt?: string;
   submittedBy: string;
+  catalogVersion?: number;
   reviewComment: string;
   decidedAt?: string;
   decidedBy: string;
   dueDate: string;
   timely: boolean;
+  receivedAt?: string;
+  // How many times the draft was saved; SaveDraft answers ABORTED when it
+  // moved on since it was loaded (0 = no check).
+  draftVersion?: number;
 }
 export interface CommitteeMember {
   fullName: string;
@@ -270,10 +279,43 @@ export interface ProvinceRanking {
   scheme: ScoringScheme;
 }
 
+export interface FieldViolation { field: string; description: string }
+export interface ValidationResult {
+  valid: boolean;
+  violations: FieldViolation[];
+  warnings: FieldViolation[];
+}
+export interface OutboxStatus { pending: number; delivered: number; lastError: string; failed: number }
+export interface CountedValuesResponse {
+  indicatorCodes: string[];
+  // A value the report did not give comes as "NaN" (protobuf JSON).
+  organizations: { organizationCode: string; present: boolean; values: (number | string)[] }[];
+}
+
 export class HttpError extends Error {
-  constructor(public status: number, message: string) {
+  constructor(public status: number, message: string, public code = '', public violations: FieldViolation[] = []) {
     super(message);
   }
+}
+
+let csrfToken = '';
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+async function failure(res: Response): Promise<HttpError> {
+  let message = res.statusText;
+  let code = '';
+  let violations: FieldViolation[] = [];
+  try {
+    const body = await res.json();
+    message = body.error ?? message;
+    code = body.code ?? '';
+    violations = body.violations ?? [];
+  } catch {
+    /* not JSON */
+  }
+  return new HttpError(res.status, message, code, violations);
 }
 
 export async function get<T>(path: string): Promise<T> {
@@ -294,18 +336,24 @@ export async function post(path: string, body: unknown): Promise<void> {
   const res = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken },
     body: JSON.stringify(body),
   });
-  if (!res.ok) {
-    let message = res.statusText;
-    try {
-      message = (await res.json()).error ?? message;
-    } catch {
-      /* not JSON */
-    }
-    throw new HttpError(res.status, message);
-  }
+  if (!res.ok) throw await failure(res);
+}
+
+// A gRPC method of a service, called as the logged-in person: the request
+// and the answer in protobuf JSON, errors as HttpError with the gRPC code
+// and, for INVALID_ARGUMENT, every violation at its field.
+export async function call<T>(service: 'reporting' | 'aggregator', method: string, request: unknown): Promise<T> {
+  const res = await fetch(`/api/call/${service}/${method}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrfToken },
+    body: JSON.stringify(request),
+  });
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as T;
 }
 
 export function q(params: Record<string, string | number>): string {
