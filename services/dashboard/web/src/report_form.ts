@@ -338,7 +338,7 @@ function drawForm(s: FormState): void {
     s.banner,
     canEdit ? summary : null,
     form,
-    el('div', { class: 'card sticky-actions' }, actions)));
+    el('div', { class: `card ${canEdit ? 'sticky-actions' : 'read-only-status'}` }, actions)));
   renderMessages(s);
 }
 
@@ -605,10 +605,15 @@ function renderMessages(s: FormState): void {
   }
 }
 
-function setBanner(s: FormState, node: HTMLElement | null): void {
+function setBanner(s: FormState, node: HTMLElement | null, answer = false): void {
   if (!s.banner) return;
   clear(s.banner);
-  if (node) s.banner.appendChild(node);
+  if (!node) return;
+  s.banner.appendChild(node);
+  if (!answer) return;
+  // The answer to a button pressed at the bottom: shown where the clerk looks.
+  node.scrollIntoView({ block: 'center' });
+  node.querySelector<HTMLElement>('button')?.focus({ preventScroll: true });
 }
 
 function setSaveStatus(s: FormState, text: string): void {
@@ -654,17 +659,17 @@ function refused(s: FormState, e: unknown, sent: string[]): void {
     // and what this clerk typed stays on the page until they choose.
     const reload = button(t('loadTheirs'), 'reload-draft', () => void renderForm(s.ctx, s.code, s.period, true));
     setBanner(s, el('div', { class: 'conflict', role: 'alert', 'data-testid': 'conflict' },
-      el('strong', {}, t('conflictTitle')), el('p', {}, e.message), el('p', { class: 'muted' }, t('conflictHelp')), reload));
+      el('strong', {}, t('conflictTitle')), el('p', {}, e.message), el('p', { class: 'muted' }, t('conflictHelp')), reload), true);
     return;
   }
   if (e instanceof HttpError && e.status === 400 && e.violations.length) {
     s.rejected = { violations: e.violations, sent };
     renderMessages(s);
-    setBanner(s, el('p', { class: 'field-error', role: 'alert', 'data-testid': 'refusal' }, t('fixErrors')));
+    setBanner(s, el('p', { class: 'field-error', role: 'alert', 'data-testid': 'refusal' }, t('fixErrors')), true);
     return;
   }
   setBanner(s, el('p', { class: 'field-error', role: 'alert', 'data-testid': 'refusal' },
-    e instanceof HttpError && e.status === 403 ? t('forbidden') : `${t('error')}: ${(e as Error).message}`));
+    e instanceof HttpError && e.status === 403 ? t('forbidden') : `${t('error')}: ${(e as Error).message}`), true);
 }
 
 async function submit(s: FormState): Promise<void> {
