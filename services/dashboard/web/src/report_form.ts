@@ -8,7 +8,10 @@ import {
   HttpError,
   Indicator,
   IndicatorValue,
+  get,
   OutboxStatus,
+  ProvincePage,
+  q,
   Recommendation,
   Report,
   ReportChange,
@@ -43,10 +46,14 @@ export async function renderPeriods(ctx: PageContext): Promise<void> {
   append(app, ctx.header(false), el('p', { class: 'loading' }, t('loading')));
   let reports: Report[];
   let outbox: OutboxStatus | null;
+  let national: ProvincePage | null;
   try {
-    [reports, outbox] = await Promise.all([
+    [reports, outbox, national] = await Promise.all([
       call<{ reports: Report[] }>('reporting', 'ListReports', { organizationCode: code }).then((r) => r.reports ?? []),
       call<OutboxStatus>('reporting', 'GetOutboxStatus', {}).catch(() => null),
+      // What the national office holds (the newest period and the five
+      // before it), decisions included, even for reports sent another way.
+      get<ProvincePage>(`/api/province?${q({ code, period: me.periods[me.periods.length - 1] })}`).catch(() => null),
     ]);
   } catch (e) {
     return renderProblem(ctx, e);
@@ -57,6 +64,16 @@ export async function renderPeriods(ctx: PageContext): Promise<void> {
   for (const r of reports) {
     const seen = latest.get(r.period);
     if (!seen || r.revision > seen.revision) latest.set(r.period, r);
+  }
+  const elsewhere = new Set<string>();
+  for (const group of national?.reports ?? []) {
+    const revs = group.revisions.revisions ?? [];
+    const top = revs[revs.length - 1];
+    if (!top) continue;
+    const mine = latest.get(group.period);
+    if (!mine) elsewhere.add(group.period);
+    // The aggregator has the decision first; the reporting service learns it a moment later.
+    if (!mine || top.revision >= mine.revision) latest.set(group.period, top);
   }
   // The last three years' half-years, and any older period with a report.
   const periods = [...me.periods].reverse().slice(0, 6);
@@ -79,9 +96,10 @@ export async function renderPeriods(ctx: PageContext): Promise<void> {
       el('td', {}, el('span', { class: `pill state-${key}` }, r ? t(key) : t('notStarted')),
         r && r.revision > 0 ? ` · ${t('revision')} ${r.revision}` : ''),
       el('td', { class: 'comment-cell' }, key === 'returned' ? el('span', { 'data-testid': 'list-comment' }, r?.reviewComment ?? '') : ''),
-      el('td', {}, started
-        ? el('a', { href: `#/report/${encodeURIComponent(code)}/${p}`, 'data-testid': 'open-form', class: 'button-link' }, action)
-        : '')));
+      el('td', {}, elsewhere.has(p)
+        // Sent to the national office other than through this service: read on the province page.
+        ? el('a', { href: `#/province/${encodeURIComponent(code)}`, class: 'button-link' }, t('view'))
+        : started ? el('a', { href: `#/report/${encodeURIComponent(code)}/${p}`, 'data-testid': 'open-form', class: 'button-link' }, action) : '')));
   }
   clear(app);
   append(app, ctx.header(false), el('main', { class: 'clerk', 'data-testid': 'periods' },
