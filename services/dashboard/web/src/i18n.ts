@@ -150,6 +150,7 @@ const vi = {
   committee_COMMITTEE_INSPECTION: 'Ban kiểm tra',
   // The clerk's and the reviewer's screens.
   home: 'Về trang chính',
+  reportingUnavailable: 'Không kết nối được dịch vụ báo cáo; tạm thời chưa lập hoặc sửa được báo cáo.',
   myReports: 'Báo cáo của đơn vị',
   provincePage: 'Trang thông tin đơn vị',
   backToReports: '← Danh sách kỳ báo cáo',
@@ -399,6 +400,7 @@ const en: Record<Key, string> = {
   committee_COMMITTEE_STANDING: 'Standing',
   committee_COMMITTEE_INSPECTION: 'Inspection',
   home: 'Home',
+  reportingUnavailable: 'The reporting service cannot be reached; reports cannot be written for now.',
   myReports: 'Our reports',
   provincePage: 'Our province page',
   backToReports: '← Reporting periods',

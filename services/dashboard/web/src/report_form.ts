@@ -44,12 +44,16 @@ export async function renderPeriods(ctx: PageContext): Promise<void> {
   const code = me.organizationCode;
   clear(app);
   append(app, ctx.header(false), el('p', { class: 'loading' }, t('loading')));
-  let reports: Report[];
+  let reports: Report[] | null;
   let outbox: OutboxStatus | null;
   let national: ProvincePage | null;
+  let problem: unknown = null;
   try {
     [reports, outbox, national] = await Promise.all([
-      call<{ reports: Report[] }>('reporting', 'ListReports', { organizationCode: code }).then((r) => r.reports ?? []),
+      // Without the reporting service the list still shows what the national
+      // office holds, and the way to the province page.
+      call<{ reports: Report[] }>('reporting', 'ListReports', { organizationCode: code }).then((r) => r.reports ?? [])
+        .catch((e) => { if (e instanceof HttpError && e.status === 401) throw e; problem = e; return null; }),
       call<OutboxStatus>('reporting', 'GetOutboxStatus', {}).catch(() => null),
       // What the national office holds (the newest period and the five
       // before it), decisions included, even for reports sent another way.
@@ -61,7 +65,7 @@ export async function renderPeriods(ctx: PageContext): Promise<void> {
   if (!location.hash.startsWith('#/reports')) return;
   // Newest revision per period (the list is newest revision first).
   const latest = new Map<string, Report>();
-  for (const r of reports) {
+  for (const r of reports ?? []) {
     const seen = latest.get(r.period);
     if (!seen || r.revision > seen.revision) latest.set(r.period, r);
   }
@@ -99,7 +103,7 @@ export async function renderPeriods(ctx: PageContext): Promise<void> {
       el('td', {}, elsewhere.has(p)
         // Sent to the national office other than through this service: read on the province page.
         ? el('a', { href: `#/province/${encodeURIComponent(code)}`, class: 'button-link' }, t('view'))
-        : started ? el('a', { href: `#/report/${encodeURIComponent(code)}/${p}`, 'data-testid': 'open-form', class: 'button-link' }, action) : '')));
+        : started && reports ? el('a', { href: `#/report/${encodeURIComponent(code)}/${p}`, 'data-testid': 'open-form', class: 'button-link' }, action) : '')));
   }
   clear(app);
   append(app, ctx.header(false), el('main', { class: 'clerk', 'data-testid': 'periods' },
@@ -107,6 +111,8 @@ export async function renderPeriods(ctx: PageContext): Promise<void> {
       el('div', { class: 'section-head' },
         el('h1', {}, t('myReports')),
         el('a', { href: `#/province/${encodeURIComponent(code)}`, 'data-testid': 'province-link' }, t('provincePage'))),
+      problem ? el('p', { class: 'notice', role: 'alert', 'data-testid': 'reporting-unavailable' },
+        `${t('reportingUnavailable')} (${(problem as Error).message})`) : null,
       outbox ? outboxLine(outbox) : null,
       el('div', { class: 'table-wrap' },
         el('table', { class: 'table periods-table' },
