@@ -259,6 +259,12 @@ async function loadTravel(s: FormState): Promise<void> {
   s.travel = { aggregator, outbox };
   const node = s.ctx.app.querySelector<HTMLElement>('[data-testid="travel"]');
   if (node) node.replaceWith(travelTrack(s));
+  // Opened in the moment between a decision and the reporting service
+  // hearing of it: follow it rather than stay read-only.
+  if (aggregator && aggregator.revision === s.latestRevision && aggregator.state !== s.report.state && !s.dirty &&
+      (aggregator.state === 'REPORT_STATE_RETURNED' || aggregator.state === 'REPORT_STATE_ACCEPTED')) {
+    void followDecision(s, { state: aggregator.state } as ReportChange);
+  }
 }
 
 // Submitted -> delivered to the national office -> under review -> decided.
@@ -321,7 +327,8 @@ function drawForm(s: FormState): void {
     id: 'report-form', class: 'report-form', 'data-testid': 'report-form', novalidate: true,
     'data-state': key, 'data-editable': canEdit ? 'true' : 'false', 'aria-labelledby': 'form-title',
   });
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); void submit(s); });
+  // Submitting is the button's job only: Enter in a figure goes to the next one.
+  form.addEventListener('submit', (ev) => ev.preventDefault());
 
   for (const [section, list] of sections) {
     const fieldset = el('fieldset', { class: 'card form-section', 'data-section': section },
@@ -336,7 +343,7 @@ function drawForm(s: FormState): void {
   const actions = canEdit
     ? el('div', { class: 'form-actions' },
       button(t('saveDraft'), 'save', () => void save(s)),
-      el('button', { type: 'submit', form: 'report-form', class: 'primary', 'data-testid': 'submit' }, t('submitReport')),
+      button(t('submitReport'), 'submit', () => void submit(s), 'primary'),
       saveStatus)
     : el('div', { class: 'form-actions' }, saveStatus);
   s.banner = el('div', { class: 'banner-slot', 'data-testid': 'banner-slot' });
@@ -394,6 +401,12 @@ function indicatorField(s: FormState, ind: Indicator, canEdit: boolean): HTMLEle
     input.addEventListener('input', () => {
       s.raw.set(ind.code, input.value);
       changed(s, key);
+    });
+    input.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Enter') return;
+      ev.preventDefault();
+      const all = [...s.ctx.app.querySelectorAll<HTMLElement>('.report-form input, .report-form textarea')];
+      all[all.indexOf(input) + 1]?.focus();
     });
     input.addEventListener('blur', () => {
       if (!s.touched.has(key)) { s.touched.add(key); renderMessages(s); }
