@@ -30,7 +30,8 @@ absl::StatusOr<Response> Ask(fed::ServiceClient& client, absl::string_view metho
 }  // namespace
 
 Backend::Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
-                 std::shared_ptr<grpc::Channel> competition, std::shared_ptr<grpc::Channel> ranking)
+                 std::shared_ptr<grpc::Channel> competition, std::shared_ptr<grpc::Channel> ranking,
+                 std::shared_ptr<grpc::Channel> reporting)
     : aggregator_channel_(aggregator),
       registry_(v1::RegistryService::NewStub(registry)),
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
@@ -39,7 +40,8 @@ Backend::Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::
       registry_calls_("registry", "dashboard", CallOptions()),
       aggregator_calls_("aggregator", "dashboard", CallOptions()),
       competition_calls_("competition", "dashboard", CallOptions()),
-      ranking_calls_("ranking", "dashboard", CallOptions()) {}
+      ranking_calls_("ranking", "dashboard", CallOptions()),
+      person_calls_(std::move(reporting), aggregator) {}
 
 absl::StatusOr<v1::CompletenessResponse> Backend::Completeness(const std::string& period) {
   v1::CompletenessRequest req;

@@ -18,6 +18,7 @@
 #include "services/common/auth.h"
 #include "services/common/client.h"
 #include "services/common/feed_follower.h"
+#include "services/dashboard/person_calls.h"
 
 namespace dashboard {
 
@@ -29,9 +30,15 @@ class Backend {
   // `competition` may be null: the dashboard then runs without contest
   // statistics (HasCompetition() is false); `ranking` likewise
   // (HasRanking() is false: no emulation-cluster rankings).
+  // `reporting` may be null likewise: the page then cannot write reports
+  // (person_calls.h answers UNAVAILABLE).
   Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
           std::shared_ptr<grpc::Channel> competition = nullptr,
-          std::shared_ptr<grpc::Channel> ranking = nullptr);
+          std::shared_ptr<grpc::Channel> ranking = nullptr,
+          std::shared_ptr<grpc::Channel> reporting = nullptr);
+
+  // Calls made as the signed-in person rather than as the dashboard.
+  const PersonCalls& person_calls() const { return person_calls_; }
 
   absl::StatusOr<v1::CompletenessResponse> Completeness(const std::string& period);
   absl::StatusOr<v1::TotalsResponse> Totals(const std::string& period,
@@ -84,6 +91,7 @@ class Backend {
   fed::ServiceClient aggregator_calls_;
   fed::ServiceClient competition_calls_;
   fed::ServiceClient ranking_calls_;
+  PersonCalls person_calls_;
 };
 
 }  // namespace dashboard

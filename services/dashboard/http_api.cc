@@ -107,6 +107,9 @@ void HttpApi::Register(httplib::Server& server) {
     Logout(req, res);
   });
   server.Get("/api/me", Guard(false, std::bind(&HttpApi::Me, this, _1, _2, _3)));
+  server.Post(
+      R"(/api/call/([a-z]+)/([A-Za-z]+))",
+      [this](const httplib::Request& req, httplib::Response& res) { CallAsPerson(req, res); });
   server.Get("/api/board", Guard(true, std::bind(&HttpApi::Board, this, _1, _2, _3)));
   server.Get("/api/totals", Guard(true, std::bind(&HttpApi::Totals, this, _1, _2, _3)));
   server.Get("/api/national-series",
@@ -194,7 +197,7 @@ void HttpApi::Logout(const httplib::Request& req, httplib::Response& res) {
   SendJson(res, 200, v1::LogoutResponse());
 }
 
-void HttpApi::Me(const httplib::Request&, httplib::Response& res, const fed::Principal& who) {
+void HttpApi::Me(const httplib::Request& req, httplib::Response& res, const fed::Principal& who) {
   const absl::CivilDay today = fed::DayInVietnam(options_.clock());
   v1::MeResponse me;
   me.set_subject(who.subject);
@@ -211,6 +214,9 @@ void HttpApi::Me(const httplib::Request&, httplib::Response& res, const fed::Pri
   me.mutable_features()->set_rankings(backend_->HasRanking());
   me.mutable_features()->set_contests(backend_->HasCompetition());
   *me.mutable_catalog() = fed::LatestCatalog();
+  if (auto session = sessions_->FindSession(SessionIdOf(req), absl::Now()); session.ok()) {
+    me.set_csrf_token(session->csrf_token);
+  }
   SendJson(res, 200, me);
 }
 

@@ -65,6 +65,11 @@ class HttpApi {
   void Logout(const httplib::Request& req, httplib::Response& res);
   void Me(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
 
+  // call_routes.cc: POST /api/call/<service>/<Method>, the page's calls made
+  // as the signed-in person (person_calls.h), each with the session's
+  // anti-forgery token.
+  void CallAsPerson(const httplib::Request& req, httplib::Response& res);
+
   // board_routes.cc: the national board, its figures and charts, and their CSVs.
   void Board(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void Totals(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);

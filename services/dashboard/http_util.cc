@@ -11,6 +11,7 @@
 #include "federation/v1/dashboard.pb.h"
 #include "services/common/catalog.h"
 #include "services/common/period.h"
+#include "services/common/status.h"
 
 namespace dashboard {
 
@@ -99,6 +100,14 @@ void SendError(httplib::Response& res, const absl::Status& status) {
   v1::DashboardError error;
   error.set_error(std::string(status.message()));
   error.set_code(absl::StatusCodeToString(status.code()));
+  // A service's INVALID_ARGUMENT carries every problem by field: the page
+  // shows each beside its field, not one sentence for the whole form.
+  if (auto payload = status.GetPayload(fed::kValidationErrorsUrl)) {
+    v1::ValidationErrors errors;
+    if (errors.ParseFromString(std::string(*payload))) {
+      *error.mutable_violations() = std::move(*errors.mutable_violations());
+    }
+  }
   SendJson(res, HttpStatusOf(status), error);
 }
 

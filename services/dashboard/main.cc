@@ -38,6 +38,8 @@ ABSL_FLAG(std::string, competition_target, fed::DefaultAddress("competition"),
           "Address of the competition service (contest statistics); empty: none.");
 ABSL_FLAG(std::string, ranking_target, fed::DefaultAddress("ranking"),
           "Address of the ranking service (emulation-cluster rankings); empty: none.");
+ABSL_FLAG(std::string, reporting_target, fed::DefaultAddress("reporting"),
+          "Address of the reporting service (provinces write reports on the page); empty: none.");
 ABSL_FLAG(std::string, web_root, "services/dashboard/web/dist",
           "Directory of the built page (index.html and assets/).");
 ABSL_FLAG(bool, secure_cookie, false,
@@ -109,14 +111,15 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // An empty target leaves that part of the page out.
+  const auto channel_to = [](const std::string& target) {
+    return target.empty() ? nullptr : fed::OpenChannel(target);
+  };
   dashboard::Backend backend(fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)),
                              fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)),
-                             absl::GetFlag(FLAGS_competition_target).empty()
-                                 ? nullptr
-                                 : fed::OpenChannel(absl::GetFlag(FLAGS_competition_target)),
-                             absl::GetFlag(FLAGS_ranking_target).empty()
-                                 ? nullptr
-                                 : fed::OpenChannel(absl::GetFlag(FLAGS_ranking_target)));
+                             channel_to(absl::GetFlag(FLAGS_competition_target)),
+                             channel_to(absl::GetFlag(FLAGS_ranking_target)),
+                             channel_to(absl::GetFlag(FLAGS_reporting_target)));
   dashboard::ChangeFeed feed(&backend, 5000);
   feed.Start();
 
@@ -134,7 +137,10 @@ int main(int argc, char** argv) {
   const int threads = std::max(8, absl::GetFlag(FLAGS_http_threads));
   server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server->set_keep_alive_timeout(5);
-  server->set_payload_max_length(64 * 1024);
+  // The largest body is a whole report sent as the person writes it: three
+  // narrative parts of up to 20,000 characters (3 bytes each in UTF-8) and
+  // fifty recommendations. Spreadsheets are read in the browser, never sent.
+  server->set_payload_max_length(1024 * 1024);
   api.Register(*server);
 
   if (!server->bind_to_port(host.c_str(), port)) {

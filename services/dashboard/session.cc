@@ -47,6 +47,7 @@ absl::StatusOr<LoginGrant> VerifyLogin(const fed::TokenVerifier& verifier, absl:
   LoginGrant grant;
   grant.principal = PrincipalOf(*verified);
   grant.token_expires = verified->expires_at;
+  grant.token = std::string(token);
   return grant;
 }
 

@@ -22,6 +22,10 @@ inline constexpr absl::Duration kMaxSession = absl::Hours(12);
 struct LoginGrant {
   fed::Principal principal;
   absl::Time token_expires;
+  // The token itself (without "Bearer "): the session forwards it on the
+  // person's calls to the services (session_store.h), so that they decide
+  // what the person may do, as they do for any other client.
+  std::string token;
 };
 
 // Verifies `token` (a "Bearer " prefix is allowed). UNAUTHENTICATED for a bad

@@ -45,7 +45,7 @@ SessionStore::Opened SessionStore::Open(const LoginGrant& grant, absl::Time now)
   }
   const std::string key = KeyOf(opened.id);
   const uint64_t order = next_++;
-  sessions_[key] = Entry{grant.principal, opened.expires, order, 0};
+  sessions_[key] = Entry{grant.principal, grant.token, NewSessionId(), opened.expires, order, 0};
   by_age_[order] = key;
   return opened;
 }
@@ -63,6 +63,16 @@ absl::StatusOr<fed::Principal> SessionStore::Find(absl::string_view id, absl::Ti
   const Entry* entry = Live(key, now);
   if (entry == nullptr) return NoSession();
   return entry->principal;
+}
+
+absl::StatusOr<SessionStore::Session> SessionStore::FindSession(absl::string_view id,
+                                                                absl::Time now) const {
+  if (id.empty()) return NoSession();
+  const std::string key = KeyOf(id);
+  absl::ReaderMutexLock lock(&mu_);
+  const Entry* entry = Live(key, now);
+  if (entry == nullptr) return NoSession();
+  return Session{entry->principal, entry->token, entry->csrf_token};
 }
 
 void SessionStore::EraseLocked(Map::iterator it) {

@@ -31,6 +31,13 @@ class SessionStore {
     absl::Duration max_lifetime = kMaxSession;
   };
 
+  // What a live session holds: who, the token their calls carry, and the
+  // anti-forgery token their page must send with each change.
+  struct Session {
+    fed::Principal principal;
+    std::string token;
+    std::string csrf_token;
+  };
   struct Opened {
     std::string id;  // the cookie's value: 32 random bytes, base64url
     absl::Time expires;
@@ -47,6 +54,8 @@ class SessionStore {
   // Who session `id` belongs to; UNAUTHENTICATED when there is no such
   // session (never opened, logged out, evicted) or it has expired.
   absl::StatusOr<fed::Principal> Find(absl::string_view id, absl::Time now) const;
+  // The same with the session's tokens.
+  absl::StatusOr<Session> FindSession(absl::string_view id, absl::Time now) const;
 
   // Logs session `id` out; false when there was none.
   bool Close(absl::string_view id);
@@ -65,6 +74,8 @@ class SessionStore {
  private:
   struct Entry {
     fed::Principal principal;
+    std::string token;
+    std::string csrf_token;
     absl::Time expires;
     uint64_t opened;  // key of by_age_
     int streams = 0;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "services/common/audit.h"
 #include "services/common/catalog.h"
 #include "services/common/dates.h"
@@ -35,6 +36,7 @@ v1::Report DraftView(const storage::ReportRow& report, const storage::DraftRow& 
   out.set_state(report.state);
   out.set_due_date(report.due_date);
   out.set_timely(standing.timely);
+  out.set_draft_version(draft.saves);
   if (standing.decision) {
     out.set_review_comment(standing.decision->comment);
     out.mutable_decided_at()->set_seconds(standing.decision->at_micros / 1000000);
@@ -67,6 +69,18 @@ absl::Status StateAllowsEditing(const storage::ReportRow& report) {
                      report.latest_revision, "); the national office must reopen it first"));
   }
   return absl::OkStatus();
+}
+
+// Two clerks on one draft: the second save must not silently replace the
+// first one's work. `read` is the version the writer loaded (0: unchecked).
+absl::Status DraftUnchangedSince(const storage::DraftRow& draft, int32_t read) {
+  if (read == 0 || read == draft.saves) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat(
+      "the draft was saved by ", draft.updated_by, " at ",
+      absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::FromUnixMicros(draft.updated_micros),
+                       absl::UTCTimeZone()),
+      " (version ", draft.saves, ") after you opened version ", read,
+      "; reload it and apply your changes again"));
 }
 
 }  // namespace
@@ -257,11 +271,13 @@ absl::Status Reporting::SaveDraft(const Principal& who, const v1::SaveDraftReque
                                                             : report.catalog_version());
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     auto row = storage::LoadReport(txn, report.organization_code(), report.period(), true);
-    if (!row || !storage::LoadDraft(txn, row->id, true)) {
+    auto current = row ? storage::LoadDraft(txn, row->id, true) : std::nullopt;
+    if (!current) {
       return absl::NotFoundError(absl::StrCat("no draft for ", report.organization_code(), " ",
                                               report.period(), "; create it first"));
     }
     RETURN_IF_ERROR(StateAllowsEditing(*row));
+    RETURN_IF_ERROR(DraftUnchangedSince(*current, report.draft_version()));
     storage::UpdateDraft(txn, row->id, content, who.subject);
     fed::AppendAudit(txn, who, "SaveDraft",
                      absl::StrCat(report.organization_code(), "/", report.period()), req);

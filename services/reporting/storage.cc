@@ -115,18 +115,19 @@ ReportRow InsertReportIfAbsent(pqxx::work& txn, const std::string& organization_
 }
 
 std::optional<DraftRow> LoadDraft(pqxx::work& txn, int64_t report_id, bool lock) {
-  pqxx::result r =
-      txn.exec_params(absl::StrCat("SELECT content::text, catalog_version,"
-                                   " (extract(epoch FROM updated_at) * 1000000)::bigint, updated_by"
-                                   " FROM drafts WHERE report_id = $1",
-                                   lock ? " FOR UPDATE" : ""),
-                      report_id);
+  pqxx::result r = txn.exec_params(
+      absl::StrCat("SELECT content::text, catalog_version,"
+                   " (extract(epoch FROM updated_at) * 1000000)::bigint, updated_by,"
+                   " saves FROM drafts WHERE report_id = $1",
+                   lock ? " FOR UPDATE" : ""),
+      report_id);
   if (r.empty()) return std::nullopt;
   DraftRow draft;
   ParseContent(r[0][0].as<std::string>(), &draft.content);
   draft.content.set_catalog_version(r[0][1].as<int32_t>());
   draft.updated_micros = r[0][2].as<int64_t>();
   draft.updated_by = r[0][3].as<std::string>();
+  draft.saves = static_cast<int32_t>(r[0][4].as<int64_t>());
   return draft;
 }
 

@@ -40,6 +40,8 @@ struct DraftRow {
   v1::Report content;  // values, narrative, catalog_version
   int64_t updated_micros = 0;
   std::string updated_by;
+  // Saves so far, 1 when created: the draft's version (Report.draft_version).
+  int32_t saves = 0;
 };
 std::optional<DraftRow> LoadDraft(pqxx::work& txn, int64_t report_id, bool lock);
 void InsertDraft(pqxx::work& txn, int64_t report_id, const v1::Report& content,

@@ -2,8 +2,10 @@
 // periods, the HTTP status of each code, and the change feed's waiting and
 // gaps; the JSON API over HTTP at a test clock, its bodies read back as their
 // federation/v1/dashboard.proto messages.
+#include <algorithm>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
@@ -14,7 +16,9 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "services/common/client.h"
+#include "services/common/status.h"
 #include "services/common/transport.h"
+#include "services/common/validation.h"
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/csv.h"
@@ -308,6 +312,53 @@ class FakeAggregator final : public v1::AggregatorService::Service {
   }
 };
 
+// A reporting service that shows what reached it: the authorization header
+// of each call, and how many calls came.
+class FakeReporting final : public v1::ReportingService::Service {
+ public:
+  grpc::Status GetDraft(grpc::ServerContext* ctx, const v1::GetDraftRequest* req,
+                        v1::Report* res) override {
+    Seen(ctx);
+    res->set_organization_code(req->organization_code());
+    res->set_period(req->period());
+    res->set_state(v1::REPORT_STATE_DRAFT);
+    res->set_draft_version(3);
+    return grpc::Status::OK;
+  }
+  grpc::Status SaveDraft(grpc::ServerContext* ctx, const v1::SaveDraftRequest* req,
+                         v1::Report*) override {
+    Seen(ctx);
+    if (req->report().draft_version() == 1) {
+      return fed::ToGrpcStatus(absl::AbortedError("the draft was saved by clerk-a (version 2)"));
+    }
+    fed::Violations v;
+    v.Add("values[0]", "must not be negative");
+    v.Add("narrative.recommendations[0].number", "must be 1");
+    return fed::ToGrpcStatus(v.ToStatus());
+  }
+
+  int calls() {
+    absl::MutexLock lock(&mu_);
+    return calls_;
+  }
+  std::string last_authorization() {
+    absl::MutexLock lock(&mu_);
+    return last_authorization_;
+  }
+
+ private:
+  void Seen(grpc::ServerContext* ctx) {
+    absl::MutexLock lock(&mu_);
+    ++calls_;
+    auto it = ctx->client_metadata().find("authorization");
+    last_authorization_ =
+        it == ctx->client_metadata().end() ? "" : std::string(it->second.data(), it->second.size());
+  }
+  absl::Mutex mu_;
+  int calls_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string last_authorization_ ABSL_GUARDED_BY(mu_);
+};
+
 // `body` read back as the message it must be; fails the test when it is not
 // one (an unknown key, a value of the wrong type).
 template <typename Message>
@@ -334,11 +385,12 @@ class DashboardHttpTest : public ::testing::Test {
           "127.0.0.1:0", fed::ServerCredentialsFor(fedtest::TestTransport("registry")), &port);
       builder.RegisterService(&fake_registry_);
       builder.RegisterService(&fake_aggregator_);
+      builder.RegisterService(&fake_reporting_);
       fakes_ = builder.BuildAndStart();
       ASSERT_GT(port, 0);
       registry = aggregator = fed::OpenChannel(absl::StrCat("127.0.0.1:", port));
     }
-    backend_ = std::make_unique<Backend>(registry, aggregator);
+    backend_ = std::make_unique<Backend>(registry, aggregator, nullptr, nullptr, registry);
     feed_ = std::make_unique<ChangeFeed>(backend_.get(), 10);
     HttpOptions options;
     options.clock = [now] { return now; };
@@ -397,6 +449,35 @@ class DashboardHttpTest : public ::testing::Test {
                           "application/json");
   }
 
+  // A session as the page holds it: its cookie, its anti-forgery token and
+  // the login token the person signed in with.
+  struct PageSession {
+    std::string cookie;
+    std::string csrf;
+    std::string token;
+  };
+  PageSession OpenPageSession(v1::Role role, const std::string& org, const std::string& subject) {
+    PageSession page;
+    page.token = Token(role, org, absl::Hours(1), subject);
+    auto grant = VerifyLogin(kSigner, page.token, absl::Now());
+    EXPECT_TRUE(grant.ok()) << grant.status();
+    if (!grant.ok()) return page;
+    const std::string id = sessions_.Open(*grant, absl::Now()).id;
+    page.cookie = absl::StrCat(kSessionCookie, "=", id);
+    auto session = sessions_.FindSession(id, absl::Now());
+    EXPECT_TRUE(session.ok());
+    if (session.ok()) page.csrf = session->csrf_token;
+    return page;
+  }
+
+  // POST `path` with `body` as the page sends it; `csrf` "" sends no header.
+  httplib::Result PostCall(const std::string& path, const std::string& body,
+                           const PageSession& page, const std::string& csrf) {
+    httplib::Headers headers{{"Cookie", page.cookie}};
+    if (!csrf.empty()) headers.emplace("X-CSRF-Token", csrf);
+    return Client()->Post(path.c_str(), headers, body, "application/json");
+  }
+
   std::string MeAt(absl::Time now) {
     StartAt(now);
     auto res = Get("/api/me");
@@ -408,6 +489,7 @@ class DashboardHttpTest : public ::testing::Test {
 
   FakeRegistry fake_registry_;
   FakeAggregator fake_aggregator_;
+  FakeReporting fake_reporting_;
   std::unique_ptr<grpc::Server> fakes_;
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<ChangeFeed> feed_;
@@ -531,6 +613,93 @@ TEST_F(DashboardHttpTest, ARefusalIsADashboardErrorNamingItsCode) {
   const v1::DashboardError error = Parse<v1::DashboardError>(res->body);
   EXPECT_EQ(error.code(), "PERMISSION_DENIED");
   EXPECT_EQ(error.error(), "you may see your own province only");
+}
+
+TEST_F(DashboardHttpTest, ThePagesCallsCarryThePersonsOwnTokenNotTheDashboards) {
+  StartAt(absl::Now(), /*with_fakes=*/true);
+  const PageSession clerk = OpenPageSession(v1::ROLE_PROVINCE_REPORTER, "14", "clerk-a");
+  auto res = PostCall("/api/call/reporting/GetDraft",
+                      R"({"organizationCode":"14","period":"2025H1"})", clerk, clerk.csrf);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const v1::Report draft = Parse<v1::Report>(res->body);
+  EXPECT_EQ(draft.organization_code(), "14");
+  EXPECT_EQ(draft.draft_version(), 3);
+  // The service judges the person: it received their login, and only it.
+  EXPECT_EQ(fake_reporting_.last_authorization(), absl::StrCat("Bearer ", clerk.token));
+}
+
+TEST_F(DashboardHttpTest, AChangeWithoutTheSessionsAntiForgeryTokenIsRefusedUnmade) {
+  StartAt(absl::Now(), /*with_fakes=*/true);
+  const PageSession clerk = OpenPageSession(v1::ROLE_PROVINCE_REPORTER, "14", "clerk-a");
+  const PageSession other = OpenPageSession(v1::ROLE_PROVINCE_REPORTER, "14", "clerk-b");
+  const std::string body = R"({"report":{"organizationCode":"14","period":"2025H1"}})";
+  for (const std::string& csrf : {std::string(), other.csrf, std::string("x")}) {
+    auto res = PostCall("/api/call/reporting/SaveDraft", body, clerk, csrf);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 403) << res->body;
+    EXPECT_EQ(Parse<v1::DashboardError>(res->body).code(), "PERMISSION_DENIED");
+  }
+  EXPECT_EQ(fake_reporting_.calls(), 0) << "nothing reached the service";
+
+  // And /api/me hands the page its own token.
+  httplib::Headers headers{{"Cookie", clerk.cookie}};
+  auto me = Client()->Get("/api/me", headers);
+  ASSERT_TRUE(me);
+  EXPECT_EQ(Parse<v1::MeResponse>(me->body).csrf_token(), clerk.csrf);
+  EXPECT_NE(clerk.csrf, other.csrf);
+}
+
+TEST_F(DashboardHttpTest, AServicesRefusalReachesThePageWithEveryFieldAndItsConflicts) {
+  StartAt(absl::Now(), /*with_fakes=*/true);
+  const PageSession clerk = OpenPageSession(v1::ROLE_PROVINCE_REPORTER, "14", "clerk-a");
+  auto res = PostCall("/api/call/reporting/SaveDraft",
+                      R"({"report":{"organizationCode":"14","period":"2025H1","draftVersion":2}})",
+                      clerk, clerk.csrf);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  const v1::DashboardError error = Parse<v1::DashboardError>(res->body);
+  EXPECT_EQ(error.code(), "INVALID_ARGUMENT");
+  ASSERT_EQ(error.violations_size(), 2) << res->body;
+  EXPECT_EQ(error.violations(0).field(), "values[0]");
+  EXPECT_EQ(error.violations(0).description(), "must not be negative");
+  EXPECT_EQ(error.violations(1).field(), "narrative.recommendations[0].number");
+
+  // A draft saved by someone else since is a conflict the person sees, not
+  // an outage to retry.
+  res = PostCall("/api/call/reporting/SaveDraft",
+                 R"({"report":{"organizationCode":"14","period":"2025H1","draftVersion":1}})",
+                 clerk, clerk.csrf);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 409) << res->body;
+  EXPECT_EQ(Parse<v1::DashboardError>(res->body).code(), "ABORTED");
+  EXPECT_NE(res->body.find("clerk-a (version 2)"), std::string::npos) << res->body;
+}
+
+TEST_F(DashboardHttpTest, OnlyOfferedMethodsWithWellFormedBodiesAreCalled) {
+  StartAt(absl::Now(), /*with_fakes=*/true);
+  const PageSession admin = OpenPageSession(v1::ROLE_NATIONAL_ADMIN, "VUSTA", "admin");
+  struct Case {
+    const char* what;
+    std::string path;
+    std::string body;
+    int http;
+  };
+  const Case cases[] = {
+      {"a registry write", "/api/call/registry/CreateOrganization", "{}", 404},
+      {"a method not offered", "/api/call/aggregator/PushReports", "{}", 404},
+      {"a misspelt field", "/api/call/reporting/GetDraft", R"({"organisationCode":"14"})", 400},
+      {"not JSON", "/api/call/reporting/GetDraft", "organizationCode=14", 400},
+  };
+  for (const Case& c : cases) {
+    auto res = PostCall(c.path, c.body, admin, admin.csrf);
+    ASSERT_TRUE(res) << c.what;
+    EXPECT_EQ(res->status, c.http) << c.what << ": " << res->body;
+  }
+  EXPECT_EQ(fake_reporting_.calls(), 0);
+  const std::vector<std::string> offered = backend_->person_calls().Offered();
+  EXPECT_EQ(offered.size(), 15u);
+  EXPECT_EQ(std::count(offered.begin(), offered.end(), "aggregator/PushReports"), 0);
 }
 
 // The Cookie header that a Set-Cookie value sends back.

@@ -220,6 +220,40 @@ TEST_F(ReportingTest, SavingReplacesTheWholeDraftAndMissingValuesAreFine) {
   EXPECT_EQ(draft.state(), v1::REPORT_STATE_DRAFT);
 }
 
+TEST_F(ReportingTest, TwoClerksOnOneDraftTheLaterSaveIsToldAndOverwritesNothing) {
+  v1::Report opened;
+  ASSERT_TRUE(CreateDraft(Reporter("14").get(), "14", "2025H1", false, &opened).ok());
+  EXPECT_EQ(opened.draft_version(), 1);
+
+  // Both clerks loaded version 1; the first one saves.
+  v1::Report first = opened;
+  *first.add_values() = Count("workshops", 3);
+  v1::Report saved;
+  ASSERT_TRUE(SaveDraft(Reporter("14").get(), first, &saved).ok());
+  EXPECT_EQ(saved.draft_version(), 2);
+
+  // The second one's save, made on version 1, is refused.
+  v1::Report second = opened;
+  *second.add_values() = Count("workshops", 9);
+  grpc::Status status = SaveDraft(Reporter("14").get(), second);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::ABORTED) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("version 2"));
+
+  v1::GetDraftRequest get;
+  get.set_organization_code("14");
+  get.set_period("2025H1");
+  v1::Report now;
+  ASSERT_TRUE(stub_->GetDraft(Reporter("14").get(), get, &now).ok());
+  ASSERT_EQ(now.values_size(), 1);
+  EXPECT_EQ(now.values(0).count(), 3) << "the first clerk's work is kept";
+  EXPECT_EQ(now.draft_version(), 2);
+
+  // Reloaded, the second clerk's save goes through.
+  *now.mutable_values(0) = Count("workshops", 9);
+  ASSERT_TRUE(SaveDraft(Reporter("14").get(), now, &saved).ok());
+  EXPECT_EQ(saved.draft_version(), 3);
+}
+
 TEST_F(ReportingTest, SavingABadDraftListsEveryProblemAndKeepsTheOldOne) {
   v1::Report draft;
   ASSERT_TRUE(CreateDraft(Reporter("14").get(), "14", "2025H1", true, &draft).ok());

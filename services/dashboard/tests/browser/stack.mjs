@@ -1,6 +1,6 @@
 // A private federation stack for the browser tests and the benchmark: a fresh
 // database on the PostgreSQL that `tools/dev test` runs (FED_TEST_PG_URL),
-// registry + aggregator + ranking + competition + dashboard processes from the
+// registry + aggregator + ranking + competition + reporting + dashboard processes from the
 // build tree (FED_TEST_BUILD_DIR) on spare loopback ports, the demo data
 // (registry, reports, ranking scheme, contests) loaded with fed-demo. stop() ends every process it
 // started and drops the database, also when the test run is interrupted.
@@ -175,11 +175,13 @@ export class Stack {
       `--keys_dir=${this.keysDir}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.psql(`create database ${this.dbName}`);
     this.dbCreated = true;
-    const [r, a, d, c, k] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [r, a, d, c, k, p] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(),
+      await freePort()];
     this.registry = `127.0.0.1:${r}`;
     this.ranking = `127.0.0.1:${k}`;
     this.aggregator = `127.0.0.1:${a}`;
     this.competition = `127.0.0.1:${c}`;
+    this.reporting = `127.0.0.1:${p}`;
     this.baseUrl = `https://127.0.0.1:${d}`;
     const common = [`--db=${this.dbUrl}`, `--token_keys_dir=${this.keysDir}`];
     const registry = this.spawnService('registry', [`--listen=${this.registry}`, ...common]);
@@ -200,6 +202,11 @@ export class Stack {
       await this.waitGrpc('competition', competition, this.competition);
       this.demoRun(['contests', `--provinces_csv=${path.join(SOURCE_DIR, 'deploy/demo/provinces.csv')}`, `--competition=${this.competition}`]);
     }
+    // The provinces' reporting service: drafts and submissions made on the
+    // page; its forwarder pushes them to the aggregator, decisions come back.
+    const reporting = this.spawnService('reporting', [`--listen=${this.reporting}`, `--registry_target=${this.registry}`,
+      `--aggregator_target=${this.aggregator}`, `--competition_target=${this.competition}`, ...common]);
+    await this.waitGrpc('reporting', reporting, this.reporting);
     const dashboard = this.spawnService('dashboard', [
       `--listen=127.0.0.1:${d}`,
       `--token_keys_dir=${this.keysDir}`,
@@ -207,6 +214,7 @@ export class Stack {
       `--aggregator_target=${this.aggregator}`,
       ...(this.contests ? [`--competition_target=${this.competition}`] : ['--competition_target=']),
       ...(this.rankings ? [`--ranking_target=${this.ranking}`] : ['--ranking_target=']),
+      `--reporting_target=${this.reporting}`,
       `--web_root=${path.join(WEB_DIR, 'dist')}`,
     ]);
     await this.waitHttp(dashboard);

@@ -32,7 +32,7 @@ export interface Me {
   defaultPeriod: string;
   features: { rankings: boolean; contests: boolean };
   catalog: { version: number; indicators: Indicator[] };
-  // Sent back as X-CSRF-Token on every state-changing request.
+  // This session's anti-forgery token: sent back with every POST (setCsrfToken).
   csrfToken: string;
 }
 export interface ReporterStatus {
@@ -279,7 +279,12 @@ export interface ProvinceRanking {
   scheme: ScoringScheme;
 }
 
-export interface FieldViolation { field: string; description: string }
+// A problem the service found at one field of what was sent ("values[3]").
+export interface FieldViolation {
+  field: string;
+  description: string;
+}
+
 export interface ValidationResult {
   valid: boolean;
   violations: FieldViolation[];
@@ -293,46 +298,43 @@ export interface CountedValuesResponse {
 }
 
 export class HttpError extends Error {
-  constructor(public status: number, message: string, public code = '', public violations: FieldViolation[] = []) {
+  constructor(
+    public status: number,
+    message: string,
+    // The status code's name ("INVALID_ARGUMENT", "ABORTED", ...).
+    public code = '',
+    public violations: FieldViolation[] = [],
+  ) {
     super(message);
   }
 }
 
+// The session's anti-forgery token (GET /api/me), sent with every POST.
 let csrfToken = '';
 export function setCsrfToken(token: string): void {
   csrfToken = token;
 }
 
 async function failure(res: Response): Promise<HttpError> {
-  let message = res.statusText;
-  let code = '';
-  let violations: FieldViolation[] = [];
   try {
     const body = await res.json();
-    message = body.error ?? message;
-    code = body.code ?? '';
-    violations = body.violations ?? [];
+    return new HttpError(res.status, body.error ?? res.statusText, body.code ?? '', body.violations ?? []);
   } catch {
-    /* not JSON */
+    return new HttpError(res.status, res.statusText);
   }
-  return new HttpError(res.status, message, code, violations);
 }
 
 export async function get<T>(path: string): Promise<T> {
   const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-  if (!res.ok) {
-    let message = res.statusText;
-    try {
-      message = (await res.json()).error ?? message;
-    } catch {
-      /* not JSON */
-    }
-    throw new HttpError(res.status, message);
-  }
+  if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
 
 export async function post(path: string, body: unknown): Promise<void> {
+  await postJson<unknown>(path, body);
+}
+
+async function postJson<T>(path: string, body: unknown): Promise<T> {
   const res = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
@@ -340,20 +342,16 @@ export async function post(path: string, body: unknown): Promise<void> {
     body: JSON.stringify(body),
   });
   if (!res.ok) throw await failure(res);
+  return (await res.json()) as T;
 }
 
-// A gRPC method of a service, called as the logged-in person: the request
-// and the answer in protobuf JSON, errors as HttpError with the gRPC code
-// and, for INVALID_ARGUMENT, every violation at its field.
-export async function call<T>(service: 'reporting' | 'aggregator', method: string, request: unknown): Promise<T> {
-  const res = await fetch(`/api/call/${service}/${method}`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrfToken },
-    body: JSON.stringify(request),
-  });
-  if (!res.ok) throw await failure(res);
-  return (await res.json()) as T;
+// One gRPC method of the reporting service or the aggregator, called as the
+// signed-in person (POST /api/call/<service>/<Method>): `request` and the
+// answer are the messages of protos/federation/v1 in protobuf's JSON mapping.
+// The service's refusal arrives as an HttpError with its code and, for
+// INVALID_ARGUMENT, every field violation.
+export function call<T>(service: 'reporting' | 'aggregator', method: string, request: unknown): Promise<T> {
+  return postJson<T>(`/api/call/${service}/${method}`, request);
 }
 
 export function q(params: Record<string, string | number>): string {

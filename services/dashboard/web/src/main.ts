@@ -6,12 +6,12 @@ import {
   ContestStats,
   CoverageItem,
   get,
+  setCsrfToken,
   HttpError,
   Me,
   NotExpected,
   post,
   ProvincePage,
-  setCsrfToken,
   ProvinceRanking,
   ProvinceSeries,
   q,
@@ -98,7 +98,7 @@ async function start(): Promise<void> {
   if (location.pathname === '/login') return renderLogin();
   try {
     me = await get<Me>('/api/me');
-    setCsrfToken(me.csrfToken ?? '');
+    setCsrfToken(me.csrfToken);
   } catch (e) {
     if (e instanceof HttpError && (e.status === 401 || e.status === 403)) return goLogin();
     return renderFatal(e);
