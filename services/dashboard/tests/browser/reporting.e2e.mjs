@@ -142,8 +142,10 @@ describe('reporting: a clerk and a reviewer in the browser', () => {
     // Pre-filled from the registry (members of the province).
     assert.match(await members.inputValue(), /^\d+$/, 'members pre-filled');
 
-    // Intellectuals above members: the service's rule, at the field.
-    const membersValue = Number(await members.inputValue());
+    // Ten times the members (for the reviewer to notice), then intellectuals
+    // above members: the service's rule, at the field.
+    const membersValue = Number(await members.inputValue()) * 10;
+    await members.fill(String(membersValue));
     let n = await seq(clerk);
     await field(clerk, 'intellectuals').locator('input').fill(String(membersValue + 500));
     await validated(clerk, n);
@@ -269,11 +271,16 @@ describe('reporting: a clerk and a reviewer in the browser', () => {
     await row.getByTestId('queue-open').click();
     await reviewer.locator(`[data-testid="review"][data-code="${code}"][data-revision="1"]`).waitFor();
     assert.equal(await reviewer.getByTestId('review-row').count(), catalog.length);
-    // 999 workshops against the previous half-year and the cluster.
-    const workshops = reviewer.locator('[data-testid="review-row"][data-code="workshops"]');
-    assert.equal(await workshops.getAttribute('data-flagged'), 'true', await workshops.innerText());
-    const previous = (await reviewer.locator('[data-testid="review-row"][data-code="members"] td').nth(2).innerText()).trim();
-    assert.match(previous, /^[\d.]+$/, 'the previous half-year is shown');
+    // Ten times the members of the previous half-year: flagged; the
+    // previous half-year and the cluster (no peer has reported this
+    // half-year yet: its previous one) shown beside.
+    const membersRow = reviewer.locator('[data-testid="review-row"][data-code="members"]');
+    assert.equal(await membersRow.getAttribute('data-flagged'), 'true', await membersRow.innerText());
+    await membersRow.getByTestId('flag-jump').waitFor();
+    const cells = (await membersRow.locator('td').allInnerTexts()).map((x) => x.trim());
+    assert.match(cells[2], /^[\d.]+$/, `the previous half-year is shown: ${cells}`);
+    assert.match(cells[3], /^[\d.,]+ \(\d+\)$/, `the cluster's average is shown: ${cells}`);
+    console.log(`reviewer's comparison for members: ${cells.join(' | ')} (cluster of ${await reviewer.getByTestId('cluster-period').getAttribute('data-period')})`);
     assert.equal(await reviewer.getByTestId('revision-diff').getAttribute('data-changes'), '0');
     assert.match(await reviewer.getByTestId('review-narrative').innerText(), /Tổ chức 999 hội thảo khoa học/);
 
@@ -371,7 +378,9 @@ describe('reporting: a clerk and a reviewer in the browser', () => {
     await clerk.getByTestId('review-comment').filter({ hasText: 'bổ sung số liệu hội viên' }).waitFor({ timeout: LIVE_TIMEOUT_MS });
     await clerk.locator('[data-testid="report-form"][data-editable="true"]').waitFor();
     await shot(clerk, 'clerk-reopened');
-    await admin.close();
+    // The browser's session is the admin's now: the reviewer's page ended with it.
+    await reviewer.close();
+    reviewer = admin;
   });
 
   test('the screens work at 400 px wide and from the keyboard', async () => {

@@ -191,10 +191,15 @@ export async function renderReview(ctx: PageContext, code: string, period: strin
   const peers = (cluster?.memberCodes ?? []).filter((c) => c !== code);
   // The previous period as it counts (accepted); the cluster in this period
   // including reports still awaiting review, which most of them are while a
-  // queue is worked through.
-  const [previous, peerValues, latestState] = await Promise.all([
-    prev ? call<CountedValuesResponse>('aggregator', 'GetCountedValues', { period: prev, organizationCodes: [code], includeSubmitted: false }).catch(() => null) : null,
-    peers.length ? call<CountedValuesResponse>('aggregator', 'GetCountedValues', { period, organizationCodes: peers, includeSubmitted: true }).catch(() => null) : null,
+  // queue is worked through, else (an early report: no peer has reported
+  // yet) the cluster's previous period.
+  const counted = (p: string, codes: string[], includeSubmitted: boolean) => p && codes.length
+    ? call<CountedValuesResponse>('aggregator', 'GetCountedValues', { period: p, organizationCodes: codes, includeSubmitted }).catch(() => null)
+    : Promise.resolve(null);
+  const [previous, peersNow, peersBefore, latestState] = await Promise.all([
+    counted(prev, [code], false),
+    counted(period, peers, true),
+    counted(prev, peers, false),
     call<Report>('aggregator', 'GetReport', { organizationCode: code, period, revision: 0 }).catch(() => null),
   ]);
   if (reviewState !== mine) return;
@@ -204,7 +209,12 @@ export async function renderReview(ctx: PageContext, code: string, period: strin
   const state = latestState?.revision === latest.revision ? latestState.state : latest.state;
   const before = revisions.length > 1 ? revisions[revisions.length - 2] : undefined;
   const prevValues = numbers(previous, code);
-  const peerMaps = peers.map((p) => numbers(peerValues, p)).filter((m) => m.size > 0);
+  let peerMaps = peers.map((p) => numbers(peersNow, p)).filter((m) => m.size > 0);
+  let clusterPeriod = period;
+  if (peerMaps.length === 0) {
+    peerMaps = peers.map((p) => numbers(peersBefore, p)).filter((m) => m.size > 0);
+    clusterPeriod = prev;
+  }
   const name = board?.completeness.reporters.find((r) => r.organizationCode === code)?.organizationName || code;
   const indicators = ctx.me.catalog.indicators;
 
@@ -241,7 +251,7 @@ export async function renderReview(ctx: PageContext, code: string, period: strin
       el('th', { class: 'num' }, `${t('revision')} ${latest.revision}`),
       el('th', { class: 'num' }, before ? `${t('revision')} ${before.revision}` : ''),
       el('th', { class: 'num' }, `${prev}`),
-      el('th', { class: 'num' }, `${t('clusterAverage')} (n)`),
+      el('th', { class: 'num', 'data-testid': 'cluster-period', 'data-period': clusterPeriod }, `${t('clusterAverage')} ${clusterPeriod} (n)`),
       el('th', {}, t('flags')))),
     body);
 
