@@ -89,7 +89,12 @@ function percentile(sorted, p) {
 
 async function totalOf(page, indicator) {
   const row = page.locator(`[data-testid="totals"] tr[data-indicator="${indicator}"] td.num`).first();
-  await row.waitFor();
+  try {
+    await row.waitFor({ timeout: LIVE_TIMEOUT_MS });
+  } catch (e) {
+    await shot(page, 'totals-missing');
+    throw new Error(`no total for ${indicator}: the section says "${await page.getByTestId('totals').innerText().catch(() => '?')}"`);
+  }
   return Number((await row.innerText()).replace(/\./g, '').replace(',', '.'));
 }
 
