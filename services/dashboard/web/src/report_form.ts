@@ -38,6 +38,8 @@ function dueText(due: string, today: string): string {
 let listCtx: PageContext | null = null;
 
 export async function renderPeriods(ctx: PageContext): Promise<void> {
+  // A refresh timed before the clerk moved on draws nothing.
+  if (location.hash !== '#/reports') return;
   listCtx = ctx;
   formState = null;
   const { app, me } = ctx;
@@ -60,9 +62,9 @@ export async function renderPeriods(ctx: PageContext): Promise<void> {
       get<ProvincePage>(`/api/province?${q({ code, period: me.periods[me.periods.length - 1] })}`).catch(() => null),
     ]);
   } catch (e) {
-    return renderProblem(ctx, e);
+    return location.hash === '#/reports' ? renderProblem(ctx, e) : undefined;
   }
-  if (!location.hash.startsWith('#/reports')) return;
+  if (location.hash !== '#/reports') return;
   // Newest revision per period (the list is newest revision first).
   const latest = new Map<string, Report>();
   for (const r of reports ?? []) {
@@ -173,9 +175,14 @@ function nextRevision(s: FormState): number {
 }
 
 export async function renderForm(ctx: PageContext, code: string, period: string, reload = false): Promise<void> {
+  const here = () => location.hash === `#/report/${encodeURIComponent(code)}/${period}`;
+  // A refresh timed before the clerk moved on draws nothing.
+  if (!here()) return;
   listCtx = null;
-  const same = formState && formState.code === code && formState.period === period;
-  // A language switch redraws the screen from what was typed, not from the server.
+  const page = ctx.app.querySelector<HTMLElement>('[data-testid="form-page"]');
+  const same = formState && formState.code === code && formState.period === period &&
+    page?.dataset.code === code && page?.dataset.period === period;
+  // A language switch redraws the form on screen from what was typed, not from the server.
   if (same && !reload) {
     formState!.ctx = ctx;
     return drawForm(formState!);
@@ -192,10 +199,11 @@ export async function renderForm(ctx: PageContext, code: string, period: string,
       call<{ reports: Report[] }>('reporting', 'ListReports', { organizationCode: code, period }).then((r) => r.reports ?? []),
     ]);
   } catch (e) {
-    return renderProblem(ctx, e);
+    return here() ? renderProblem(ctx, e) : undefined;
   }
-  if (location.hash !== `#/report/${encodeURIComponent(code)}/${period}`) return;
+  if (!here()) return;
   const indicators = await catalogFor(ctx, report.catalogVersion ?? 0);
+  if (!here()) return;
   const s: FormState = {
     ctx, code, period, report, indicators,
     latestRevision: revisions.reduce((n, r) => Math.max(n, r.revision), 0),

@@ -33,6 +33,8 @@ function clusterOf(board: Board, code: string): Board['clusters']['clusters'][nu
 // ---------------------------------------------------------------------------
 
 export async function renderQueue(ctx: PageContext): Promise<void> {
+  // A refresh timed before the reviewer moved on draws nothing.
+  if (location.hash !== '#/review') return;
   reviewState = null;
   queueCtx = ctx;
   if (refuseUnlessReviewer(ctx)) return;
@@ -167,6 +169,9 @@ function offCluster(ind: Indicator, now: number, average: number): boolean {
 }
 
 export async function renderReview(ctx: PageContext, code: string, period: string, keepComment = ''): Promise<void> {
+  const here = () => location.hash === `#/review/${encodeURIComponent(code)}/${period}`;
+  // A refresh timed before the reviewer moved on draws nothing.
+  if (!here()) return;
   queueCtx = null;
   reviewState = { ctx, code, period };
   const mine = reviewState;
@@ -183,9 +188,9 @@ export async function renderReview(ctx: PageContext, code: string, period: strin
       get<Board>(`/api/board?${q({ period })}`).catch(() => null),
     ]);
   } catch (e) {
-    return renderProblem(ctx, e);
+    return here() ? renderProblem(ctx, e) : undefined;
   }
-  if (reviewState !== mine) return;
+  if (reviewState !== mine || !here()) return;
   if (revisions.length === 0) return renderProblem(ctx, new Error(t('noReport')));
   const cluster = board ? clusterOf(board, code) : undefined;
   const peers = (cluster?.memberCodes ?? []).filter((c) => c !== code);
@@ -202,7 +207,7 @@ export async function renderReview(ctx: PageContext, code: string, period: strin
     counted(prev, peers, false),
     call<Report>('aggregator', 'GetReport', { organizationCode: code, period, revision: 0 }).catch(() => null),
   ]);
-  if (reviewState !== mine) return;
+  if (reviewState !== mine || !here()) return;
   const latest = revisions[revisions.length - 1];
   // ListRevisions gives each revision's own outcome; the report's current
   // state (e.g. returned after a reopen) is GetReport's.
