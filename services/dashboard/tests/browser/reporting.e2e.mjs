@@ -288,6 +288,12 @@ describe('reporting: a clerk and a reviewer in the browser', () => {
     assert.match(cells[3], /^[\d.,]+ \(\d+\)$/, `the cluster's average is shown: ${cells}`);
     console.log(`reviewer's comparison for members: ${cells.join(' | ')} (cluster of ${await reviewer.getByTestId('cluster-period').getAttribute('data-period')})`);
     assert.equal(await reviewer.getByTestId('revision-diff').getAttribute('data-changes'), '0');
+    // In English too.
+    await reviewer.getByTestId('lang').click();
+    await reviewer.getByRole('heading', { name: 'Changes since the previous revision' }).waitFor();
+    assert.match(await reviewer.getByTestId('review-table').locator('thead').innerText(), /Indicator[\s\S]*Revision 1[\s\S]*Cluster average/);
+    await reviewer.getByTestId('lang').click();
+    await reviewer.getByRole('heading', { name: 'Khác biệt so với lần nộp trước' }).waitFor();
     assert.match(await reviewer.getByTestId('review-narrative').innerText(), /Tổ chức 999 hội thảo khoa học/);
 
     // Returning needs a comment.
@@ -404,7 +410,11 @@ describe('reporting: a clerk and a reviewer in the browser', () => {
     await clerk.keyboard.press('Tab');
     assert.equal(await clerk.evaluate(() => document.activeElement?.getAttribute('data-code')), 'intellectuals');
     await clerk.goto(`${stack.baseUrl}/#/reports`);
-    await clerk.locator(`[data-testid="period-row"][data-period="${period}"]`).waitFor();
+    // The list says where the report stands now: returned by the reopening, and why.
+    const row = clerk.locator(`[data-testid="period-row"][data-period="${period}"]`);
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-state'), 'returned');
+    assert.match(await row.getByTestId('list-comment').innerText(), /bổ sung số liệu hội viên/);
     const overflow = await clerk.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `periods list: ${overflow}px too wide`);
     await shot(clerk, 'clerk-periods-narrow');

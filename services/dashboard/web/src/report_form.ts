@@ -71,6 +71,13 @@ export async function renderPeriods(ctx: PageContext): Promise<void> {
     const seen = latest.get(r.period);
     if (!seen || r.revision > seen.revision) latest.set(r.period, r);
   }
+  // A revision keeps its own outcome; where the report stands now (returned
+  // after a reopen, the newest comment) is the draft's.
+  await Promise.all([...latest.values()].filter((r) => r.revision > 0).map((r) =>
+    call<Report>('reporting', 'GetDraft', { organizationCode: code, period: r.period })
+      .then((d) => latest.set(r.period, { ...r, state: d.state, reviewComment: d.reviewComment || r.reviewComment }))
+      .catch(() => undefined)));
+  if (location.hash !== '#/reports') return;
   const elsewhere = new Set<string>();
   for (const group of national?.reports ?? []) {
     const revs = group.revisions.revisions ?? [];
@@ -78,8 +85,10 @@ export async function renderPeriods(ctx: PageContext): Promise<void> {
     if (!top) continue;
     const mine = latest.get(group.period);
     if (!mine) elsewhere.add(group.period);
-    // The aggregator has the decision first; the reporting service learns it a moment later.
-    if (!mine || top.revision >= mine.revision) latest.set(group.period, top);
+    // The aggregator has a decision first; the reporting service learns it a moment later.
+    const newer = !mine || top.revision > mine.revision ||
+      (top.revision === mine.revision && mine.state === 'REPORT_STATE_SUBMITTED' && top.state !== 'REPORT_STATE_SUBMITTED');
+    if (newer) latest.set(group.period, top);
   }
   // The last three years' half-years, and any older period with a report.
   const periods = [...me.periods].reverse().slice(0, 6);
