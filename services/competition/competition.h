@@ -3,11 +3,20 @@
 // field), and makes its change in one transaction with its audit row.
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <utility>
+
+#include <pqxx/pqxx>
+
+#include "absl/synchronization/mutex.h"
 #include "federation/v1/competition.pb.h"
 #include "services/common/auth.h"
 #include "services/common/db.h"
 #include "services/common/validation.h"
 #include "services/competition/directory.h"
+#include "services/competition/jury.h"
 
 namespace competition {
 
@@ -80,8 +89,18 @@ class Competition {
   absl::StatusOr<std::string> ConflictBetween(const std::string& judge_org,
                                               const std::string& source_org);
 
+  // The jury's statistics of a closed contest, computed once per version of
+  // the contest (its sheets cannot change after judging closes) rather than
+  // on every read of its results (results.cc).
+  std::shared_ptr<const JuryStatistics> JuryOf(pqxx::work& txn, const v1::Contest& contest);
+
   fed::DbPool& db_;
   Directory& directory_;
+
+  absl::Mutex jury_mu_;
+  // contest id -> (updated_at in microseconds, its statistics)
+  std::map<int64_t, std::pair<int64_t, std::shared_ptr<const JuryStatistics>>> jury_
+      ABSL_GUARDED_BY(jury_mu_);
 };
 
 }  // namespace competition

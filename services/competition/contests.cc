@@ -1,5 +1,8 @@
 // Contests: create, update, read, list, and the state machine
 // DRAFT -> OPEN -> JUDGING -> CLOSED -> AWARDED.
+#include <cmath>
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/audit.h"
@@ -26,12 +29,48 @@ bool SameList(const List& a, const List& b) {
 // What a contest's state forbids changing (a well-formed change refused now:
 // FAILED_PRECONDITION): nothing once awarded; fields and criteria once open;
 // more prizes than entries once entries came in.
+// An unset rule is the trimmed mean.
+v1::ScoreRule EffectiveRule(const v1::Contest& contest) {
+  return contest.score_rule() == v1::SCORE_RULE_UNSPECIFIED ? v1::SCORE_RULE_TRIMMED_MEAN
+                                                            : contest.score_rule();
+}
+
+// Final scores under the calibrated rule: each entry's calibrated quality,
+// in hundredths like every score; FAILED_PRECONDITION when the judges cannot
+// be compared (the rule cannot be applied, and no other score may silently
+// take its place).
+absl::Status CalibratedScores(pqxx::work& txn, const v1::Contest& c,
+                              std::vector<std::pair<int64_t, FinalScore>>* scores) {
+  const Calibration fit = Calibrate(storage::ContestSheets(txn, c.id()));
+  if (!fit.comparable) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("judging cannot close: contest ", c.id(),
+                     " scores by calibration and its judges cannot be compared: ", fit.why_not,
+                     "; assign judges so that the panels share entries"));
+  }
+  std::map<int64_t, const EntryCalibration*> by_entry;
+  for (const EntryCalibration& e : fit.entries) by_entry[e.entry_id] = &e;
+  for (auto& [entry, score] : *scores) {
+    auto it = by_entry.find(entry);
+    if (it == by_entry.end()) continue;  // no sheets: stays unscored
+    score = FinalScore{std::llround(it->second->calibrated * 100), 1, it->second->sheets};
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ChangeAllowedInState(const v1::Contest& now, const v1::Contest& merged) {
   if (now.state() == v1::CONTEST_STATE_AWARDED) {
     return absl::FailedPreconditionError(
         absl::StrCat("contest ", now.id(), " is awarded; its record is history"));
   }
   if (now.state() == v1::CONTEST_STATE_DRAFT) return absl::OkStatus();
+  // Which score is official is a rule of the contest: entrants and judges
+  // took part under it.
+  if (EffectiveRule(merged) != EffectiveRule(now)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("contest.score_rule: contest ", now.id(), " is ", fed::EnumWord(now.state()),
+                     "; its official score was fixed when it opened"));
+  }
   const std::vector<std::string> fields(merged.fields().begin(), merged.fields().end());
   if (fields != std::vector<std::string>(now.fields().begin(), now.fields().end()) ||
       !SameList(merged.criteria(), now.criteria())) {
@@ -221,6 +260,9 @@ absl::Status Competition::TransitionContest(const Principal& who,
                            "entries have fewer (sheets so far): ",
                            absl::StrJoin(short_of, ", "),
                            "; score them, or close with force to leave them as they are"));
+        }
+        if (EffectiveRule(c) == v1::SCORE_RULE_CALIBRATED) {
+          RETURN_IF_ERROR(CalibratedScores(txn, c, &scores));
         }
         storage::ReplaceResults(txn, c.id(), Rank(scores));
         break;

@@ -434,6 +434,18 @@ std::map<int64_t, std::vector<int64_t>> SheetTotals(pqxx::work& txn, int64_t con
   return out;
 }
 
+std::vector<SheetTotal> ContestSheets(pqxx::work& txn, int64_t contest_id) {
+  std::vector<SheetTotal> out;
+  for (const auto& r : txn.exec_params(
+           "SELECT s.judge_subject, s.entry_id, s.total_hundredths FROM score_sheets s"
+           " JOIN entries e ON e.id = s.entry_id"
+           " WHERE s.contest_id = $1 AND NOT e.withdrawn ORDER BY s.entry_id, s.judge_subject",
+           contest_id)) {
+    out.push_back({r[0].as<std::string>(), r[1].as<int64_t>(), r[2].as<int64_t>() / 100.0});
+  }
+  return out;
+}
+
 // --- results -------------------------------------------------------------------
 
 void ReplaceResults(pqxx::work& txn, int64_t contest_id, const std::vector<Ranked>& ranked) {

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "federation/v1/competition.pb.h"
+#include "services/competition/calibration.h"
 #include "services/competition/scoring.h"
 
 namespace competition::storage {
@@ -64,6 +65,9 @@ absl::StatusOr<v1::ScoreSheet> LoadSheet(pqxx::work& txn, int64_t entry_id,
 std::vector<v1::ScoreSheet> ListSheets(pqxx::work& txn, int64_t entry_id);
 // entry id -> totals of its sheets, for active entries of the contest.
 std::map<int64_t, std::vector<int64_t>> SheetTotals(pqxx::work& txn, int64_t contest_id);
+// Every sheet of the contest's active entries with its judge (points), by
+// entry then judge: what the jury's statistics are computed from.
+std::vector<SheetTotal> ContestSheets(pqxx::work& txn, int64_t contest_id);
 
 // Results -------------------------------------------------------------------
 void ReplaceResults(pqxx::work& txn, int64_t contest_id, const std::vector<Ranked>& ranked);

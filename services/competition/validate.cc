@@ -58,6 +58,9 @@ void ValidateContest(fed::Violations& v, const v1::Contest& c, const std::string
   }
   fed::CheckOrganizationCode(v, p + "organizer_code", c.organizer_code(), true);
   if (c.edition() < 1 || c.edition() > 1000) v.Add(p + "edition", "must be 1 to 1000");
+  if (!v1::ScoreRule_IsValid(c.score_rule())) {
+    v.Add(p + "score_rule", "must be trimmed_mean or calibrated (or left out: trimmed_mean)");
+  }
   if (c.year() < 1983 || c.year() > 2100) v.Add(p + "year", "must be a year from 1983 to 2100");
   fed::CheckText(v, p + "title", c.title(), kMaxTitleChars, true);
   if (c.fields().empty()) v.Add(p + "fields", "at least one field is required");

@@ -34,8 +34,10 @@ class ResultsTest : public CompetitionTest {
   // Sơn La this year, five judges per entry, entries scored by `totals` (each
   // judge's sheet total; novelty carries it all to keep sums obvious).
   int64_t JudgedContest(const std::vector<std::vector<double>>& totals, std::vector<int64_t>* ids,
-                        v1::PrizeStructure prizes) {
+                        v1::PrizeStructure prizes,
+                        v1::ScoreRule rule = v1::SCORE_RULE_UNSPECIFIED) {
     v1::Contest c = SonLaContest();
+    c.set_score_rule(rule);
     c.set_min_judges_per_entry(5);
     c.mutable_criteria(0)->set_max_points(100);
     *c.mutable_prizes() = prizes;
@@ -98,6 +100,123 @@ TEST_F(ResultsTest, FinalScoreDropsHighestAndLowestTiesAreExplicitAndPrizesFollo
   EXPECT_EQ(awarded.results(3).prize(), v1::PRIZE_NONE) << "below the minimum score";
   EXPECT_THAT(awarded.tie_notes(),
               ::testing::Contains(HasSubstr("2 first prizes given where the structure has 1")));
+}
+
+const v1::Result& ResultOf(const v1::GetResultsResponse& results, int64_t entry) {
+  for (const v1::Result& r : results.results()) {
+    if (r.entry().id() == entry) return r;
+  }
+  ADD_FAILURE() << "no result for entry " << entry;
+  return results.results(0);
+}
+
+TEST_F(ResultsTest, TheJurySeesSpreadAgreementAndCalibratedScoresBesideTheOfficialOnes) {
+  std::vector<int64_t> ids;
+  const int64_t contest = JudgedContest({{90, 80, 80, 80, 10},  // a judge far below the rest
+                                         {70, 70, 70, 70, 70},
+                                         {60, 55, 65, 60, 60},
+                                         {40, 45, 40, 35, 40}},
+                                        &ids, Prizes(1, 1, 1, 1, 0));
+  const v1::GetResultsResponse results = Results(contest, Organiser("14"));
+
+  const v1::Result& split = ResultOf(results, ids[0]);
+  EXPECT_EQ(split.rule(), "bỏ 1 cao nhất, 1 thấp nhất trong 5 phiếu");
+  EXPECT_DOUBLE_EQ(split.final_score(), 80);
+  EXPECT_DOUBLE_EQ(split.mean(), 68);
+  EXPECT_DOUBLE_EQ(split.median(), 80);
+  EXPECT_DOUBLE_EQ(split.min_total(), 10);
+  EXPECT_DOUBLE_EQ(split.max_total(), 90);
+  EXPECT_TRUE(split.disagreement()) << "80 points apart on a 170-point scale";
+  EXPECT_LT(split.interval_low(), 40);
+
+  const v1::Result& unanimous = ResultOf(results, ids[1]);
+  EXPECT_DOUBLE_EQ(unanimous.sd(), 0);
+  EXPECT_DOUBLE_EQ(unanimous.interval_low(), 70);
+  EXPECT_FALSE(unanimous.disagreement());
+
+  // Every judge scored every entry: the calibration is available and, with
+  // no judge more often present than another, equals the plain mean.
+  ASSERT_TRUE(results.calibration_available()) << results.calibration_note();
+  EXPECT_NEAR(split.calibrated_score(), 68, 1e-4);
+  EXPECT_GT(split.calibrated_se(), 0);
+  ASSERT_EQ(results.judges_size(), 5);
+  EXPECT_EQ(results.judges(4).judge_subject(), "j5");
+  EXPECT_LT(results.judges(4).offset(), results.judges(0).offset()) << "j5 gave the 10";
+  ASSERT_GE(results.agreement_size(), 1);
+  EXPECT_EQ(results.agreement(0).field(), "");
+  EXPECT_EQ(results.agreement(0).entries(), 4);
+  // By hand: D_o = (10700 + 0 + 125 + 125) / 20, D_e = 287800 / 380, alpha = 1 - D_o / D_e:
+  // one judge's 10 costs the panel most of its agreement.
+  EXPECT_NEAR(results.agreement(0).krippendorff_alpha(), 0.2771, 0.0005);
+  EXPECT_THAT(results.agreement(0).icc_form(), HasSubstr("one-way"));
+
+  // The line between first and second runs between entries 80 (split, wide
+  // interval) and 70: the data cannot draw it, and says so.
+  EXPECT_TRUE(split.boundary_uncertain());
+  ASSERT_FALSE(results.boundary_notes().empty());
+  EXPECT_THAT(results.boundary_notes(0), HasSubstr("after the first prizes"));
+
+  // Once published, everyone sees the figures but not the judges' habits.
+  ASSERT_TRUE(Move(contest, v1::CONTEST_STATE_AWARDED, Organiser("14")).ok());
+  const v1::GetResultsResponse published = Results(contest, Viewer());
+  EXPECT_EQ(published.judges_size(), 0);
+  EXPECT_DOUBLE_EQ(ResultOf(published, ids[0]).median(), 80);
+}
+
+TEST_F(ResultsTest, UnderTheCalibratedRuleTheCalibratedScoreIsOfficial) {
+  std::vector<int64_t> ids;
+  const int64_t contest = JudgedContest({{90, 80, 80, 80, 10}, {70, 70, 70, 70, 70}}, &ids,
+                                        Prizes(1, 1, 0, 0, 0), v1::SCORE_RULE_CALIBRATED);
+  const v1::GetResultsResponse results = Results(contest, Organiser("14"));
+  const v1::Result& split = ResultOf(results, ids[0]);
+  EXPECT_NEAR(split.final_score(), 68, 0.005) << "not the trimmed mean's 80";
+  EXPECT_EQ(split.rank(), 2) << "below the unanimous 70 now";
+  EXPECT_THAT(split.rule(), HasSubstr("điểm hiệu chỉnh"));
+}
+
+TEST_F(ResultsTest, TheScoreRuleIsFixedOnceTheContestOpens) {
+  const int64_t id = Create(SonLaContest(), Organiser("14"));
+  ASSERT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
+  v1::GetContestRequest get;
+  get.set_id(id);
+  v1::UpdateContestRequest update;
+  ASSERT_TRUE(Call(&Stub::GetContest, NationalAdmin(), get, update.mutable_contest()).ok());
+  update.mutable_contest()->set_score_rule(v1::SCORE_RULE_CALIBRATED);
+  v1::Contest out;
+  grpc::Status s = Call(&Stub::UpdateContest, Organiser("14"), update, &out);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("score_rule"));
+  // Saying the rule it already has (the trimmed mean) changes nothing and passes.
+  update.mutable_contest()->set_score_rule(v1::SCORE_RULE_TRIMMED_MEAN);
+  EXPECT_TRUE(Call(&Stub::UpdateContest, Organiser("14"), update, &out).ok());
+}
+
+TEST_F(ResultsTest, UnderTheCalibratedRuleJudgesWhoShareNoEntryCannotCloseJudging) {
+  v1::Contest c = SonLaContest();
+  c.set_score_rule(v1::SCORE_RULE_CALIBRATED);
+  c.set_min_judges_per_entry(2);
+  const int64_t id = Create(c, Organiser("14"));
+  ASSERT_TRUE(Move(id, v1::CONTEST_STATE_OPEN, Organiser("14")).ok());
+  const int64_t agri = SubmitOk(MakeEntry(id, "Máy sấy", "14-LS", kAgri), Organiser("14"));
+  const int64_t it = SubmitOk(MakeEntry(id, "Phần mềm", "14-DD", kIT), Organiser("14"));
+  AddJudge(id, "a", "20", {kAgri}, Organiser("14"));
+  AddJudge(id, "b", "20-DD", {kAgri}, Organiser("14"));
+  AddJudge(id, "c", "38", {kIT}, Organiser("14"));
+  AddJudge(id, "d", "38-KT", {kIT}, Organiser("14"));
+  AssignAll(id);
+  ASSERT_TRUE(Move(id, v1::CONTEST_STATE_JUDGING, Organiser("14")).ok());
+  ASSERT_TRUE(Score(JudgeAs("a", "20"), agri, 20, 20, 20).ok());
+  ASSERT_TRUE(Score(JudgeAs("b", "20-DD"), agri, 25, 20, 20).ok());
+  ASSERT_TRUE(Score(JudgeAs("c", "38"), it, 10, 20, 20).ok());
+  ASSERT_TRUE(Score(JudgeAs("d", "38-KT"), it, 15, 20, 20).ok());
+  grpc::Status s = Move(id, v1::CONTEST_STATE_CLOSED, Organiser("14"), /*force=*/true);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("cannot be compared"));
+  v1::GetContestRequest get;
+  get.set_id(id);
+  v1::Contest now;
+  ASSERT_TRUE(Call(&Stub::GetContest, NationalAdmin(), get, &now).ok());
+  EXPECT_EQ(now.state(), v1::CONTEST_STATE_JUDGING) << "nothing written";
 }
 
 TEST_F(ResultsTest, FewerThanFiveJudgesKeepEverySheet) {

@@ -224,6 +224,13 @@ function header(withSession: boolean, withPeriod = true): HTMLElement {
   return bar;
 }
 
+// Excel in and out (excel.ts, with exceljs) is loaded only where it is shown.
+function lazyExcel(make: (x: typeof import('./excel')) => HTMLElement): HTMLElement {
+  const slot = el('span', { class: 'excel-slot' });
+  void import('./excel').then((x) => { if (slot.parentNode) slot.replaceWith(make(x)); });
+  return slot;
+}
+
 // ---------------------------------------------------------------------------
 // The national board
 // ---------------------------------------------------------------------------
@@ -333,7 +340,7 @@ async function renderBoard(): Promise<void> {
           el('h1', {}, `${t('board')} · ${period}`),
           el('span', { class: 'due', 'data-testid': 'due' }, dueLine(board!.completeness.dueDate)),
           updatedNode),
-        el('div', { class: 'filters' }, el('label', {}, `${t('cluster')} `, clusterSelect), csv,
+        el('div', { class: 'filters' }, el('label', {}, `${t('cluster')} `, clusterSelect), csv, lazyExcel((x) => x.nationalXlsxLinks(period)),
           isReviewer(me!) ? el('a', { href: '#/review', 'data-testid': 'review-link' }, t('reviewQueue')) : null),
         countsNode,
         cellsNode),
@@ -833,6 +840,7 @@ async function renderProvince(code: string): Promise<void> {
           : t('noCluster'))),
       renderTerm(p)),
     el('section', { class: 'card' }, el('h2', {}, t('reports')), renderReports(page)),
+    !me!.national && me!.organizationCode === org.code ? lazyExcel((x) => x.excelPanel(org.code, period)) : null,
     provinceRankingSection,
     el('section', { class: 'card' }, el('h2', {}, t('seriesVsCluster')), el('label', {}, `${t('indicator')}: `, select), chartBox),
     contestsSection));
