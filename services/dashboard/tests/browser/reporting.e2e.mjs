@@ -45,6 +45,8 @@ async function newBrowser() {
 async function logIn(browser, token) {
   const page = await browser.newPage();
   page.on('dialog', (d) => d.dismiss());
+  // A common office laptop; 400 px comes last.
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`${stack.baseUrl}/login#token=${encodeURIComponent(token)}`);
   return page;
 }
