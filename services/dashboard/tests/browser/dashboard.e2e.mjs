@@ -240,6 +240,9 @@ describe('dashboard in a browser', () => {
   test('a province login sees its own province only', async () => {
     const code = stack.completeness('2024H1').reporters[0].organization_code;
     const page = await loggedInPage(stack.token('province_reporter', code, `staff-${code}`));
+    // A province's login lands on its reports, which link to its page.
+    await page.waitForURL(/#\/reports$/);
+    await page.getByTestId('province-link').click();
     await page.waitForURL(new RegExp(`#/province/${code}$`));
     await page.getByTestId('province-name').waitFor();
     assert.equal((await page.request.get(`${stack.baseUrl}/api/board?period=2024H1`)).status(), 403);
@@ -299,6 +302,8 @@ describe('dashboard in a browser', () => {
 
   test('a province login sees its own contest figures only', async () => {
     const page = await loggedInPage(stack.token('province_reporter', '14', 'staff-14'));
+    await page.waitForURL(/#\/reports$/);
+    await page.getByTestId('province-link').click();
     await page.waitForURL(/#\/province\/14$/);
     const own = await page.request.get(`${stack.baseUrl}/api/contests?period=2022H1`);
     assert.equal(own.status(), 200);
@@ -422,6 +427,8 @@ describe('dashboard in a browser', () => {
     const entry = cluster.entries[cluster.entries.length > 1 ? 1 : 0];
     const code = entry.organization_code;
     const page = await loggedInPage(stack.token('province_reporter', code, `staff-${code}`));
+    await page.waitForURL(/#\/reports$/);
+    await page.getByTestId('province-link').click();
     await page.waitForURL(new RegExp(`#/province/${code}$`));
     // The ranking service's rule, applied by the dashboard: its own cluster only.
     const own = await page.request.get(`${stack.baseUrl}/api/rankings?period=2025H1`);

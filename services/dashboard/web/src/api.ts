@@ -81,25 +81,32 @@ export interface Recommendation {
   text: string;
   answer: string;
 }
+export interface IndicatorValue { code: string; count?: string; flag?: boolean; decimal?: number }
+export interface Narrative {
+  achievements: string;
+  difficulties: string;
+  recommendations: Recommendation[];
+  nextPeriodTasks: string;
+}
 export interface Report {
   organizationCode: string;
   period: string;
   revision: number;
   state: ReportState;
-  values: { code: string; count?: string; flag?: boolean; decimal?: number }[];
-  narrative?: {
-    achievements: string;
-    difficulties: string;
-    recommendations: Recommendation[];
-    nextPeriodTasks: string;
-  };
+  values: IndicatorValue[];
+  narrative?: Narrative;
   submittedAt?: string;
   submittedBy: string;
+  catalogVersion?: number;
   reviewComment: string;
   decidedAt?: string;
   decidedBy: string;
   dueDate: string;
   timely: boolean;
+  receivedAt?: string;
+  // How many times the draft was saved; SaveDraft answers ABORTED when it
+  // moved on since it was loaded (0 = no check).
+  draftVersion?: number;
 }
 export interface CommitteeMember {
   fullName: string;
@@ -276,6 +283,18 @@ export interface ProvinceRanking {
 export interface FieldViolation {
   field: string;
   description: string;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  violations: FieldViolation[];
+  warnings: FieldViolation[];
+}
+export interface OutboxStatus { pending: number; delivered: number; lastError: string; failed: number }
+export interface CountedValuesResponse {
+  indicatorCodes: string[];
+  // A value the report did not give comes as "NaN" (protobuf JSON).
+  organizations: { organizationCode: string; present: boolean; values: (number | string)[] }[];
 }
 
 export class HttpError extends Error {

@@ -27,6 +27,9 @@ import {
 import { disposeCharts, drawChart } from './charts';
 import { append, clear, el } from './dom';
 import { fmtDay, fmtDeadline, fmtNumber, fmtTime, getLang, setLang, t } from './i18n';
+import { isReviewer, PageContext, PERIOD_RE } from './page';
+import { onClerkChange, renderForm, renderPeriods } from './report_form';
+import { onReviewChange, renderQueue, renderReview } from './review';
 
 // ---------------------------------------------------------------------------
 // State
@@ -83,7 +86,8 @@ function label(code: string): string {
 }
 
 // ---------------------------------------------------------------------------
-// Routing: /login, /#/ (board), /#/province/<code>
+// Routing: /login, /#/ (board), /#/province/<code>, the clerk's #/reports
+// and #/report/<code>/<period>, the reviewer's #/review[/<code>/<period>]
 // ---------------------------------------------------------------------------
 
 function goLogin(): void {
@@ -107,15 +111,29 @@ async function start(): Promise<void> {
   route();
 }
 
+function pageContext(): PageContext {
+  return { app, me: me!, period, header: (withPeriod) => header(true, withPeriod), goLogin };
+}
+
 function route(): void {
   disposeCharts();
-  const match = /^#\/province\/([A-Za-z0-9_-]+)/.exec(location.hash);
+  const match = /^#\/province\/([A-Za-z0-9_.-]+)/.exec(location.hash);
   if (match) return void renderProvince(match[1]);
+  const report = new RegExp(`^#/report/([A-Za-z0-9_.-]+)/${PERIOD_RE}$`).exec(location.hash);
+  if (report) return void renderForm(pageContext(), report[1], report[2]);
+  const review = new RegExp(`^#/review/([A-Za-z0-9_.-]+)/${PERIOD_RE}$`).exec(location.hash);
+  if (review) return void renderReview(pageContext(), review[1], review[2]);
+  if (location.hash === '#/review') return void renderQueue(pageContext());
+  if (location.hash === '#/reports' && !me!.national) return void renderPeriods(pageContext());
   if (!me!.national) {
-    location.hash = `#/province/${encodeURIComponent(me!.organizationCode)}`;
+    location.hash = '#/reports';
     return;
   }
   void renderBoard();
+}
+
+function onBoard(): boolean {
+  return location.hash === '' || location.hash === '#' || location.hash === '#/';
 }
 
 function renderFatal(e: unknown): void {
@@ -169,10 +187,10 @@ function renderLogin(): void {
 // Header: title, period, language, logout
 // ---------------------------------------------------------------------------
 
-function header(withSession: boolean): HTMLElement {
+function header(withSession: boolean, withPeriod = true): HTMLElement {
   const bar = el('header', { class: 'topbar' }, el('a', { href: '/#/', class: 'brand' }, t('title')));
   const tools = el('div', { class: 'tools' });
-  if (withSession && me) {
+  if (withSession && me && withPeriod) {
     const select = el('select', { 'data-testid': 'period', 'aria-label': t('period') });
     for (const p of [...me.periods].reverse()) {
       const opt = el('option', { value: p }, p);
@@ -322,7 +340,8 @@ async function renderBoard(): Promise<void> {
           el('h1', {}, `${t('board')} · ${period}`),
           el('span', { class: 'due', 'data-testid': 'due' }, dueLine(board!.completeness.dueDate)),
           updatedNode),
-        el('div', { class: 'filters' }, el('label', {}, `${t('cluster')} `, clusterSelect), csv, lazyExcel((x) => x.nationalXlsxLinks(period))),
+        el('div', { class: 'filters' }, el('label', {}, `${t('cluster')} `, clusterSelect), csv, lazyExcel((x) => x.nationalXlsxLinks(period)),
+          isReviewer(me!) ? el('a', { href: '#/review', 'data-testid': 'review-link' }, t('reviewQueue')) : null),
         countsNode,
         cellsNode),
       coverageSection,
@@ -807,7 +826,7 @@ async function renderProvince(code: string): Promise<void> {
   select.addEventListener('change', () => { seriesIndicator = select.value; void drawProvince(chartBox, code); });
 
   append(app, header(true), el('main', { class: 'province', 'data-testid': 'province', 'data-code': org.code },
-    me!.national ? el('a', { href: '#/', class: 'back' }, t('back')) : null,
+    me!.national ? el('a', { href: '#/', class: 'back' }, t('back')) : el('a', { href: '#/reports', class: 'back', 'data-testid': 'reports-link' }, t('backToReports')),
     el('section', { class: 'card' },
       el('h1', { 'data-testid': 'province-name' }, org.name),
       el('p', { class: 'muted', 'data-testid': 'province-short-name' }, org.shortName),
@@ -935,6 +954,8 @@ function connectEvents(): void {
 }
 
 function applyChange(change: ReportChange): void {
+  if (location.hash.startsWith('#/report')) return onClerkChange(change);
+  if (location.hash.startsWith('#/review')) return onReviewChange(change);
   if (location.hash.startsWith('#/province/')) {
     if (change.organizationCode === provinceCode && change.period === period) {
       debounce('province', 800, () => void renderProvince(provinceCode));
@@ -957,7 +978,7 @@ function applyChange(change: ReportChange): void {
 // The event updates the cell at once; the authoritative board (late flags,
 // counts) and the figures follow shortly, coalesced on deadline day.
 function refreshAfterChange(now: boolean): void {
-  if (location.hash.startsWith('#/province/')) return;
+  if (!onBoard()) return;
   debounce('board', now ? 0 : 1500, async () => {
     try {
       await loadBoard();
