@@ -11,14 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { launchBrowser, Stack, WEB_DIR } from './stack.mjs';
+import { Stack, WEB_DIR, launchBrowser, outputDir } from './stack.mjs';
 
 const require = createRequire(path.join(WEB_DIR, 'package.json'));
 const ExcelJS = require('exceljs');
 const JSZip = createRequire(require.resolve('exceljs'))('jszip');
 
-const OUT = process.env.FED_DASHBOARD_OUTPUT_DIR ||
-  path.join(process.env.FED_TEST_BUILD_DIR || '.', 'test-output/dashboard');
+const OUT = outputDir();
 // No demo report for it: the province writes this one through the page.
 const PERIOD = '2026H1';
 const ORG = '14';

@@ -19,6 +19,13 @@ import { fileURLToPath } from 'node:url';
 export const SOURCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const WEB_DIR = path.join(SOURCE_DIR, 'services/dashboard/web');
 
+// Where a test leaves its screenshots (and the benchmark its figures) for a
+// person to look at.
+export function outputDir() {
+  return process.env.FED_DASHBOARD_OUTPUT_DIR ||
+    path.join(process.env.FED_TEST_BUILD_DIR || '.', 'test-output/dashboard');
+}
+
 function required(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the tests with \`tools/dev test\``);

@@ -21,13 +21,12 @@ import {
   Report,
   ReportChange,
   ReporterStatus,
-  ReportState,
   Totals,
 } from './api';
 import { disposeCharts, drawChart } from './charts';
 import { append, clear, el } from './dom';
 import { fmtDay, fmtDeadline, fmtNumber, fmtTime, getLang, setLang, t } from './i18n';
-import { isReviewer, PageContext, PERIOD_RE } from './page';
+import { isReviewer, PageContext, PERIOD_RE, stateKeyOf } from './page';
 import { onClerkChange, renderForm, renderPeriods } from './report_form';
 import { onReviewChange, renderQueue, renderReview } from './review';
 
@@ -61,16 +60,6 @@ function dueLine(boardDue: string | undefined): string {
   const due = boardDue || me!.dueDates[period];
   if (!due) return '';
   return `${t('due')} ${fmtDay(due)} — ${fmtDeadline(due, me!.today)}`;
-}
-
-function stateKey(state: ReportState | undefined): StateKey {
-  switch (state) {
-    case 'REPORT_STATE_DRAFT': return 'draft';
-    case 'REPORT_STATE_SUBMITTED': return 'submitted';
-    case 'REPORT_STATE_RETURNED': return 'returned';
-    case 'REPORT_STATE_ACCEPTED': return 'accepted';
-    default: return 'missing';
-  }
 }
 
 function debounce(key: string, ms: number, fn: () => void): void {
@@ -252,7 +241,7 @@ function renderCounts(node: HTMLElement): void {
   const counts: Record<string, number> = { expected: reporters.length, late: 0 };
   for (const s of STATES) counts[s] = 0;
   for (const r of reporters) {
-    counts[stateKey(r.state)]++;
+    counts[stateKeyOf(r.state)]++;
     if (r.late) counts.late++;
   }
   for (const key of ['expected', 'missing', 'submitted', 'returned', 'accepted', 'late', 'draft']) {
@@ -265,7 +254,7 @@ function renderCounts(node: HTMLElement): void {
 function renderCells(node: HTMLElement): void {
   clear(node);
   for (const r of visibleReporters()) {
-    const key = stateKey(r.state);
+    const key = stateKeyOf(r.state);
     const cluster = clusterOf(r.organizationCode);
     const cell = el('a', {
       class: `cell state-${key}${r.late ? ' late' : ''}`,
@@ -880,8 +869,8 @@ function renderReports(page: ProvincePage): HTMLElement {
     }
     if (!latest) latest = revisions[revisions.length - 1];
     for (const r of [...revisions].reverse()) {
-      body.appendChild(el('tr', { 'data-period': r.period, 'data-revision': r.revision, 'data-state': stateKey(r.state) },
-        el('td', {}, r.period), el('td', {}, r.revision), el('td', {}, el('span', { class: `pill state-${stateKey(r.state)}` }, t(stateKey(r.state)))),
+      body.appendChild(el('tr', { 'data-period': r.period, 'data-revision': r.revision, 'data-state': stateKeyOf(r.state) },
+        el('td', {}, r.period), el('td', {}, r.revision), el('td', {}, el('span', { class: `pill state-${stateKeyOf(r.state)}` }, t(stateKeyOf(r.state)))),
         el('td', {}, fmtTime(r.submittedAt)), el('td', {}, r.timely ? t('yes') : t('no')),
         el('td', {}, r.decidedBy), el('td', {}, r.reviewComment)));
     }
