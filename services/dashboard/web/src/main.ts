@@ -30,6 +30,10 @@ import { fmtDay, fmtDeadline, fmtNumber, fmtTime, getLang, setLang, t } from './
 import { isReviewer, PageContext, PERIOD_RE } from './page';
 import { onClerkChange, renderForm, renderPeriods } from './report_form';
 import { onReviewChange, renderQueue, renderReview } from './review';
+import { renderContest, renderContestList, renderCreate } from './contests';
+import { renderJudgeHome, renderSheet } from './judge';
+import { renderResults } from './results';
+import { w } from './contest_api';
 
 // ---------------------------------------------------------------------------
 // State
@@ -107,7 +111,8 @@ async function start(): Promise<void> {
   period = new URLSearchParams(location.search).get('period') ?? sessionStorage.getItem('fed.period') ?? me.defaultPeriod;
   if (!me.periods.includes(period)) period = me.defaultPeriod;
   window.addEventListener('hashchange', route);
-  connectEvents();
+  // A judge's page has no live report feed (the server sends them none).
+  if (me.role !== 'ROLE_JUDGE') connectEvents();
   route();
 }
 
@@ -124,6 +129,20 @@ function route(): void {
   const review = new RegExp(`^#/review/([A-Za-z0-9_.-]+)/${PERIOD_RE}$`).exec(location.hash);
   if (review) return void renderReview(pageContext(), review[1], review[2]);
   if (location.hash === '#/review') return void renderQueue(pageContext());
+  // Judges see their assignments and sheets, nothing else of the page.
+  const sheet = /^#\/judge\/(\d+)\/(\d+)$/.exec(location.hash);
+  if (sheet) return void renderSheet(pageContext(), sheet[1], sheet[2]);
+  if (me!.role === 'ROLE_JUDGE') {
+    if (location.hash !== '#/judge') location.hash = '#/judge';
+    else void renderJudgeHome(pageContext());
+    return;
+  }
+  const results = /^#\/contest\/(\d+)\/results$/.exec(location.hash);
+  if (results) return void renderResults(pageContext(), results[1]);
+  const contest = /^#\/contest\/(\d+)$/.exec(location.hash);
+  if (contest) return void renderContest(pageContext(), contest[1]);
+  if (location.hash === '#/contests') return void renderContestList(pageContext());
+  if (location.hash === '#/contests/new') return void renderCreate(pageContext());
   if (location.hash === '#/reports' && !me!.national) return void renderPeriods(pageContext());
   if (!me!.national) {
     location.hash = '#/reports';
@@ -203,6 +222,10 @@ function header(withSession: boolean, withPeriod = true): HTMLElement {
       route();
     });
     append(tools, el('label', {}, `${t('period')} `, select));
+  }
+  if (withSession && me && me.features.contests) {
+    const home = me.role === 'ROLE_JUDGE' ? '#/judge' : '#/contests';
+    append(tools, el('a', { href: home, class: 'nav', 'data-testid': 'contests-link' }, me.role === 'ROLE_JUDGE' ? w('myAssignments') : w('contests')));
   }
   const langButton = el('button', { type: 'button', class: 'lang', 'data-testid': 'lang' }, getLang() === 'vi' ? 'English' : 'Tiếng Việt');
   langButton.addEventListener('click', () => {
