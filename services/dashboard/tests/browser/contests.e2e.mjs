@@ -337,4 +337,32 @@ describe('contests: an organiser runs one, a judge scores on the web', () => {
     await judgePage.goto(`${stack.baseUrl}/#/judge/${contestId}/${mine[0]}`);
     await judgePage.locator('[data-testid="sheet-readonly"], [data-testid="refused"]').first().waitFor();
   });
+
+  test('the organiser nominates the first prize to an open national contest', async () => {
+    // The national contest is the national office's (no second browser here):
+    // created and opened through /api/call as a national admin.
+    const admin = await apiSession(stack.token('national_admin', 'VUSTA', 'admin-e2e'));
+    const today = new Date().toISOString().slice(0, 10);
+    const made = await admin('CreateContest', { contest: {
+      kind: 'CONTEST_KIND_NATIONAL', organizerCode: 'VUSTA', level: 'CONTEST_LEVEL_NATIONAL', edition: 99, year: Number(today.slice(0, 4)),
+      title: 'Hội thi Sáng tạo Kỹ thuật toàn quốc (e2e)', fields: [FIELD],
+      registrationOpens: today, registrationCloses: `${today.slice(0, 4)}-12-31`, judgingOpens: `${today.slice(0, 4)}-12-31`, judgingCloses: `${today.slice(0, 4)}-12-31`,
+      prizes: { first: 1, second: 0, third: 0, consolation: 0, minScore: 0 }, minJudgesPerEntry: 1,
+      criteria: [{ code: 'novelty', name: 'Tính mới', weight: 1, maxPoints: 10 }],
+    } });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    const opened = await admin('TransitionContest', { id: made.body.id, to: 'CONTEST_STATE_OPEN' });
+    assert.equal(opened.status, 200, JSON.stringify(opened.body));
+    await contestPage();
+    const nominate = organiser.getByTestId('nominate');
+    assert.ok(await nominate.count() >= 1, 'prize winners can be nominated');
+    await organiser.getByTestId('nominate-target').first().selectOption(made.body.id);
+    await nominate.first().click();
+    await organiser.locator('[data-testid="nominate-status"][data-state="done"]').waitFor();
+    console.log(`nominated: "${await organiser.getByTestId('nominate-status').innerText()}"`);
+    const list = await admin('ListEntries', { contestId: made.body.id });
+    assert.equal(list.body.entries.length, 1);
+    assert.ok(entries.includes(list.body.entries[0].nominatedFromEntryId));
+    await shot(organiser, 'contests-11-nominated');
+  });
 });

@@ -37,7 +37,7 @@ export async function renderContestList(ctx: PageContext): Promise<void> {
   if (location.hash !== '#/contests') return;
   clear(ctx.app);
   contests = [...contests].sort((a, b) => b.year - a.year || Number(b.id) - Number(a.id));
-  append(ctx.app, ctx.header(false), el('main', { 'data-testid': 'contest-list' },
+  append(ctx.app, ctx.header(false), el('main', { class: 'contest-screen', 'data-testid': 'contest-list' },
     el('section', { class: 'card' },
       el('div', { class: 'section-head' }, el('h1', {}, w('contests')),
         canOrganise(ctx) ? el('a', { href: '#/contests/new', 'data-testid': 'new-contest' }, w('newContest')) : null),
@@ -169,7 +169,7 @@ export function renderCreate(ctx: PageContext): void {
       submit.disabled = false;
     }
   });
-  append(ctx.app, ctx.header(false), el('main', {}, el('a', { href: '#/contests' }, w('backToContests')), form));
+  append(ctx.app, ctx.header(false), el('main', { class: 'contest-screen' }, el('a', { href: '#/contests' }, w('backToContests')), form));
 }
 
 // ---------------------------------------------------------------------------
@@ -436,7 +436,7 @@ export async function renderContest(ctx: PageContext, id: string): Promise<void>
   const reload = () => void renderContest(ctx, id);
   const p = c.prizes ?? { first: 0, second: 0, third: 0, consolation: 0, minScore: 0 };
   clear(ctx.app);
-  append(ctx.app, ctx.header(false), el('main', { 'data-testid': 'contest-page', 'data-contest': c.id },
+  append(ctx.app, ctx.header(false), el('main', { class: 'contest-screen', 'data-testid': 'contest-page', 'data-contest': c.id },
     el('a', { href: '#/contests' }, w('backToContests')),
     el('section', { class: 'card' },
       el('div', { class: 'section-head' }, el('h1', {}, c.title), stateBadge(c.state)),

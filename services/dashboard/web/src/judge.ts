@@ -41,7 +41,7 @@ export async function renderJudgeHome(ctx: PageContext): Promise<void> {
   }
   if (location.hash !== '#/judge') return;
   clear(ctx.app);
-  const main = el('main', { 'data-testid': 'judge-home' });
+  const main = el('main', { class: 'contest-screen', 'data-testid': 'judge-home' });
   append(main, el('section', { class: 'card' }, el('h1', {}, w('myAssignments'))));
   if (mine.length === 0) main.appendChild(el('section', { class: 'card' }, el('p', { class: 'muted', 'data-testid': 'no-assignments' }, w('noAssignments'))));
   for (const { contest, list } of mine) {
@@ -83,6 +83,12 @@ function localProblem(raw: string, c: Criterion): string {
   if (!isFinite(v) || v < 0 || v > c.maxPoints) return fill(w('outOfBounds'), { max: fmt(c.maxPoints) });
   if (Math.abs(Math.round(v * 100) - v * 100) > 1e-6) return w('twoDecimals');
   return '';
+}
+
+// The service writes English; its bound refusal is said in the page's language.
+function said(text: string): string {
+  const m = /^([-\d.e+]+) is outside 0 to ([-\d.e+]+) for \w+$/.exec(text);
+  return m ? fill(w('msgOutside'), { v: fmt(Number(m[1])), max: fmt(Number(m[2])) }) : text;
 }
 
 export async function renderSheet(ctx: PageContext, contestId: string, entryId: string): Promise<void> {
@@ -184,7 +190,7 @@ export async function renderSheet(ctx: PageContext, contestId: string, entryId: 
       let placed = 0;
       for (const v of violations) {
         const m = /scores\[(\d+)\]\.points$/.exec(v.field);
-        if (m && list.criteria[Number(m[1])] && showProblem(list.criteria[Number(m[1])].code, v.description, 'service')) placed++;
+        if (m && list.criteria[Number(m[1])] && showProblem(list.criteria[Number(m[1])].code, said(v.description), 'service')) placed++;
         else if (/comment$/.test(v.field) && showProblem('comment', v.description, 'service')) placed++;
       }
       const unplaced = violations.filter((v) => !/scores\[\d+\]\.points$|comment$/.test(v.field)).map((v) => `${v.field}: ${v.description}`);
@@ -199,7 +205,7 @@ export async function renderSheet(ctx: PageContext, contestId: string, entryId: 
   let progress = progressBar(done, list.assignments.length, 'judge-progress');
   clear(ctx.app);
   const authors = a.entry.authors.map((x) => x.role ? `${x.name} (${x.role})` : x.name).join(', ');
-  append(ctx.app, ctx.header(false), el('main', { 'data-testid': 'sheet-page' },
+  append(ctx.app, ctx.header(false), el('main', { class: 'contest-screen', 'data-testid': 'sheet-page' },
     el('a', { href: '#/judge' }, w('backToAssignments')),
     el('section', { class: 'card' },
       el('h1', {}, `${w('entry')} ${a.entry.id}: ${a.entry.title}`),

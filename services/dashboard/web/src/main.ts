@@ -234,6 +234,7 @@ function header(withSession: boolean, withPeriod = true): HTMLElement {
   });
   append(tools, langButton);
   if (withSession && me) {
+    // A judge has no live feed: no pill saying it is lost.
     const live = el('span', { class: `live ${liveOk ? 'on' : 'off'}`, 'data-testid': 'live' }, liveOk ? t('live') : t('offline'));
     const who = el('span', { class: 'who' }, me.subject);
     const out = el('button', { type: 'button', 'data-testid': 'logout' }, t('logout'));
@@ -241,7 +242,7 @@ function header(withSession: boolean, withPeriod = true): HTMLElement {
       await post('/api/logout', {}).catch(() => undefined);
       location.assign('/login');
     });
-    append(tools, live, who, out);
+    append(tools, me.role === 'ROLE_JUDGE' ? null : live, who, out);
   }
   bar.appendChild(tools);
   return bar;

@@ -115,12 +115,12 @@ function resultsTable(res: Results): HTMLElement {
       numCell(r.sheets > 1 ? fmt(r.sd) : '—', 'sd'),
       numCell(scored ? `${fmt(r.minTotal)} – ${fmt(r.maxTotal)}` : '—', 'range'),
       numCell(scored ? `[${fmt(r.intervalLow)}; ${fmt(r.intervalHigh)}]` : '—', 'interval'),
-      el('td', { 'data-testid': 'disagreement' }, r.disagreement ? el('span', { class: 'flag warn', title: w('disagreement') }, `⚠ ${w('disagreement')}`) : ''),
+      el('td', { 'data-testid': 'disagreement' }, r.disagreement ? el('span', { class: 'flag warn', title: w('disagreement') }, `⚠ ${w('flagDisagree')}`) : ''),
     ];
     if (res.calibrationAvailable) {
       cells.push(numCell(scored && isFinite(num(r.calibratedScore)) ? `${fmt(r.calibratedScore)} ± ${fmt(r.calibratedSe)}` : '—', 'calibrated'));
     }
-    cells.push(el('td', { 'data-testid': 'boundary' }, r.boundaryUncertain ? el('span', { class: 'flag warn' }, `⚠ ${w('boundary')}`) : ''));
+    cells.push(el('td', { 'data-testid': 'boundary' }, r.boundaryUncertain ? el('span', { class: 'flag warn', title: w('boundary') }, `⚠ ${w('flagBoundary')}`) : ''));
     cells.push(el('td', { 'data-testid': 'prize' }, w(r.prize)));
     return el('tr', { 'data-testid': 'result', 'data-entry': r.entry.id, class: r.boundaryUncertain ? 'uncertain' : undefined }, ...cells);
   });
@@ -212,7 +212,7 @@ export async function renderResults(ctx: PageContext, id: string): Promise<void>
     });
     tools.appendChild(award);
   }
-  append(ctx.app, ctx.header(false), el('main', { class: 'results-page', 'data-testid': 'results-page' },
+  append(ctx.app, ctx.header(false), el('main', { class: 'results-page contest-screen', 'data-testid': 'results-page' },
     el('a', { href: `#/contest/${c.id}`, class: 'no-print' }, w('backToContest')),
     el('section', { class: 'card' },
       el('p', { class: 'print-only' }, w('minutes')),
