@@ -145,7 +145,14 @@ describe('contests: an organiser runs one, a judge scores on the web', () => {
       assert.equal(r.status, 200, JSON.stringify(r.body));
       entries.push(r.body.id);
     }
-    await contestPage();
+    // The open contest's page notices them arriving.
+    const started = Date.now();
+    // (A look taken while they were still arriving shows some; the page keeps watching.)
+    while (await organiser.locator('[data-testid="entry-row"]').count() < BASE.length) {
+      await organiser.getByTestId('show-new-entries').click({ timeout: 20000 });
+      await organiser.locator('[data-testid="entry-row"]').first().waitFor();
+    }
+    console.log(`new entries noticed and shown on the open contest's page after ${Date.now() - started} ms`);
     assert.equal(await organiser.locator('[data-testid="entry-row"]').count(), BASE.length);
     // Judging cannot start before there are judges: the page says so.
     assert.match(await organiser.getByTestId('next-step').innerText(), /giám khảo/i);
@@ -328,6 +335,13 @@ describe('contests: an organiser runs one, a judge scores on the web', () => {
     assert.equal(await organiser.getByTestId('export-csv').isVisible(), false);
     await shot(organiser, 'contests-09-minutes-print');
     await organiser.emulateMedia({ media: 'screen' });
+    // In English too.
+    await organiser.getByTestId('lang').click();
+    await organiser.locator('[data-testid="results-table"] th').filter({ hasText: 'Official score' }).waitFor();
+    assert.match(await organiser.getByTestId('agreement').innerText(), /Krippendorff/);
+    await shot(organiser, 'contests-09b-results-en');
+    await organiser.getByTestId('lang').click();
+    await organiser.locator('[data-testid="results-table"] th').filter({ hasText: 'Điểm chính thức' }).waitFor();
 
     await organiser.getByTestId('award').click();
     await organiser.locator('[data-testid="result"] [data-testid="prize"]').filter({ hasText: 'Giải Nhất' }).waitFor();

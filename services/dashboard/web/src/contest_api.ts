@@ -313,6 +313,8 @@ const vi = {
   noTarget: 'Chưa có hội thi cấp trên nào đang nhận bài.',
   openResults: 'Xem kết quả chấm',
   addEntry: 'Thêm bài dự thi',
+  newEntries: 'Hội thi hiện có {n} bài dự thi (có bài mới hoặc trạng thái đã đổi).',
+  showNew: 'Xem',
   done: 'Xong.',
   refused: 'Bị từ chối',
 };
@@ -477,6 +479,8 @@ const en: Record<Key, string> = {
   noTarget: 'No higher-level contest is open for entries.',
   openResults: 'See the results',
   addEntry: 'Add entry',
+  newEntries: 'The contest now has {n} entries (new ones arrived or its state changed).',
+  showNew: 'Show',
   done: 'Done.',
   refused: 'Refused',
 };

@@ -411,8 +411,35 @@ function entriesCard(ctx: PageContext, v: View, targets: Contest[], reload: () =
     status);
 }
 
+// While a contest is open its organiser watches entries arrive: the count
+// is asked for every few seconds and a change offered as a reload, so that
+// nothing being typed on the screen is lost.
+const WATCH_MS = 5000;
+let watchTimer: number | undefined;
+
+function watchEntries(id: string, count: number, here: string, slot: HTMLElement, reload: () => void): void {
+  window.clearTimeout(watchTimer);
+  watchTimer = window.setTimeout(async () => {
+    if (location.hash !== here || !slot.isConnected) return;
+    try {
+      const now = await competition<Contest>('GetContest', { id });
+      if (now.entryCount !== count || now.state !== 'CONTEST_STATE_OPEN') {
+        const b = el('button', { type: 'button', 'data-testid': 'show-new-entries' }, w('showNew'));
+        b.addEventListener('click', reload);
+        clear(slot);
+        append(slot, fill(w('newEntries'), { n: now.entryCount }), ' ', b);
+        return;
+      }
+    } catch {
+      // A lost answer is asked again next time.
+    }
+    watchEntries(id, count, here, slot, reload);
+  }, WATCH_MS);
+}
+
 export async function renderContest(ctx: PageContext, id: string): Promise<void> {
   const here = location.hash;
+  window.clearTimeout(watchTimer);
   clear(ctx.app);
   append(ctx.app, ctx.header(false), el('p', { class: 'loading' }, w('loading')));
   let v: View;
@@ -435,6 +462,8 @@ export async function renderContest(ctx: PageContext, id: string): Promise<void>
   if (location.hash !== here) return;
   const reload = () => void renderContest(ctx, id);
   const p = c.prizes ?? { first: 0, second: 0, third: 0, consolation: 0, minScore: 0 };
+  const watchSlot = el('p', { class: 'notice-line', role: 'status', 'data-testid': 'entries-watch' });
+  if (c.state === 'CONTEST_STATE_OPEN') watchEntries(c.id, c.entryCount, here, watchSlot, reload);
   clear(ctx.app);
   append(ctx.app, ctx.header(false), el('main', { class: 'contest-screen', 'data-testid': 'contest-page', 'data-contest': c.id },
     el('a', { href: '#/contests' }, w('backToContests')),
@@ -448,6 +477,7 @@ export async function renderContest(ctx: PageContext, id: string): Promise<void>
         el('tbody', {}, ...c.criteria.map((k) => el('tr', {}, el('td', {}, k.code), el('td', {}, k.name), el('td', { class: 'num' }, String(k.weight)), el('td', { class: 'num' }, fmt(k.maxPoints)))))),
       c.state === 'CONTEST_STATE_CLOSED' || c.state === 'CONTEST_STATE_AWARDED'
         ? el('p', {}, el('a', { href: `#/contest/${c.id}/results`, 'data-testid': 'results-link' }, w('openResults'))) : null),
+    watchSlot,
     nextStepCard(ctx, v, reload),
     entriesCard(ctx, v, targets, reload, prizes),
     judgesCard(ctx, v, reload),
