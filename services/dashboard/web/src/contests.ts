@@ -9,7 +9,8 @@ import { append, clear, el } from './dom';
 import {
   competition, Contest, ContestState, Entry, fill, fmt, isOrganiserOf, Judge, nextState, Results, StateChange, violationsOf, w,
 } from './contest_api';
-import { PageContext, renderProblem } from './page';
+import { t } from './i18n';
+import { describe, PageContext, renderProblem } from './page';
 
 function canOrganise(ctx: PageContext): boolean {
   return ctx.me.role === 'ROLE_NATIONAL_ADMIN' || ctx.me.role === 'ROLE_PROVINCE_REPORTER';
@@ -133,6 +134,12 @@ export function renderCreate(ctx: PageContext): void {
     labelled(w('minJudges'), minJudges, 'min_judges_per_entry'),
     labelled(w('scoreRule'), rule, 'score_rule'),
     el('div', { class: 'actions' }, submit), status);
+  // A field's complaint goes once it is edited.
+  form.addEventListener('input', (ev) => {
+    const box = (ev.target as HTMLElement).closest('[data-field]');
+    const msg = box?.querySelector<HTMLElement>('.field-error');
+    if (msg) msg.textContent = '';
+  });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     for (const e of form.querySelectorAll<HTMLElement>('.field-error')) e.textContent = '';
@@ -162,7 +169,9 @@ export function renderCreate(ctx: PageContext): void {
         const key = v.field.replace(/^contest\./, '');
         const slot = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(key)}"] .field-error, .field-error[data-field="${CSS.escape(key)}"]`)
           ?? form.querySelector<HTMLElement>(`[data-field="${CSS.escape(key.replace(/\[\d+\]$/, ''))}"] .field-error`);
-        if (slot) slot.textContent = v.description; else unplaced.push(`${key}: ${v.description}`);
+        // The common messages in the page's language, others as the service wrote them.
+        const text = describe(v.description, (code) => code, t);
+        if (slot) slot.textContent = text; else unplaced.push(`${key}: ${text}`);
       }
       status.textContent = violationsOf(e).length ? [w('formRefused'), ...unplaced].join(' ') : `${w('refused')}: ${(e as Error).message}`;
     } finally {
