@@ -265,6 +265,15 @@ describe('contests: an organiser runs one, a judge scores on the web', () => {
     await judgePage.getByTestId('judge-home').waitFor();
     assert.equal(await judgePage.getByTestId('judge-progress').getAttribute('data-done'), String(aLoad));
     await shot(judgePage, 'contests-07-judge-progress');
+
+    // A judge on a phone: the sheet fits 400 px without sideways scrolling.
+    await judgePage.setViewportSize({ width: 400, height: 800 });
+    await judgePage.goto(`${stack.baseUrl}/#/judge/${contestId}/${mine[0]}`);
+    await judgePage.getByTestId('sheet-form').waitFor();
+    const width = await judgePage.evaluate(() => document.documentElement.scrollWidth);
+    await shot(judgePage, 'contests-07b-sheet-400px');
+    assert.ok(width <= 400, `the sheet is ${width} px wide at 400 px`);
+    await judgePage.setViewportSize({ width: 1280, height: 900 });
   });
 
   test('the organiser closes judging and reads the jury statistics, exports them, prints the minutes and awards', async () => {
@@ -349,7 +358,9 @@ describe('contests: an organiser runs one, a judge scores on the web', () => {
 
     // Judging is closed: the judge's sheet is read-only now.
     await judgePage.goto(`${stack.baseUrl}/#/judge/${contestId}/${mine[0]}`);
-    await judgePage.locator('[data-testid="sheet-readonly"], [data-testid="refused"]').first().waitFor();
+    await judgePage.reload();
+    await judgePage.getByTestId('sheet-readonly').waitFor();
+    assert.equal(await judgePage.getByTestId('submit-sheet').isDisabled(), true);
   });
 
   test('the organiser nominates the first prize to an open national contest', async () => {
