@@ -345,12 +345,13 @@ async function postJson<T>(path: string, body: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-// One gRPC method of the reporting service or the aggregator, called as the
+// One gRPC method of the reporting service, the aggregator or the
+// competition service, called as the
 // signed-in person (POST /api/call/<service>/<Method>): `request` and the
 // answer are the messages of protos/federation/v1 in protobuf's JSON mapping.
 // The service's refusal arrives as an HttpError with its code and, for
 // INVALID_ARGUMENT, every field violation.
-export function call<T>(service: 'reporting' | 'aggregator', method: string, request: unknown): Promise<T> {
+export function call<T>(service: 'reporting' | 'aggregator' | 'competition', method: string, request: unknown): Promise<T> {
   return postJson<T>(`/api/call/${service}/${method}`, request);
 }
 

@@ -29,6 +29,10 @@ import { fmtDay, fmtDeadline, fmtNumber, fmtTime, getLang, setLang, t } from './
 import { isReviewer, PageContext, PERIOD_RE, stateKeyOf } from './page';
 import { onClerkChange, renderForm, renderPeriods } from './report_form';
 import { onReviewChange, renderQueue, renderReview } from './review';
+import { renderContest, renderContestList, renderCreate } from './contests';
+import { renderJudgeHome, renderSheet } from './judge';
+import { renderResults } from './results';
+import { w } from './contest_api';
 
 // ---------------------------------------------------------------------------
 // State
@@ -96,7 +100,8 @@ async function start(): Promise<void> {
   period = new URLSearchParams(location.search).get('period') ?? sessionStorage.getItem('fed.period') ?? me.defaultPeriod;
   if (!me.periods.includes(period)) period = me.defaultPeriod;
   window.addEventListener('hashchange', route);
-  connectEvents();
+  // A judge's page has no live report feed (the server sends them none).
+  if (me.role !== 'ROLE_JUDGE') connectEvents();
   route();
 }
 
@@ -113,6 +118,20 @@ function route(): void {
   const review = new RegExp(`^#/review/([A-Za-z0-9_.-]+)/${PERIOD_RE}$`).exec(location.hash);
   if (review) return void renderReview(pageContext(), review[1], review[2]);
   if (location.hash === '#/review') return void renderQueue(pageContext());
+  // Judges see their assignments and sheets, nothing else of the page.
+  const sheet = /^#\/judge\/(\d+)\/(\d+)$/.exec(location.hash);
+  if (sheet) return void renderSheet(pageContext(), sheet[1], sheet[2]);
+  if (me!.role === 'ROLE_JUDGE') {
+    if (location.hash !== '#/judge') location.hash = '#/judge';
+    else void renderJudgeHome(pageContext());
+    return;
+  }
+  const results = /^#\/contest\/(\d+)\/results$/.exec(location.hash);
+  if (results) return void renderResults(pageContext(), results[1]);
+  const contest = /^#\/contest\/(\d+)$/.exec(location.hash);
+  if (contest) return void renderContest(pageContext(), contest[1]);
+  if (location.hash === '#/contests') return void renderContestList(pageContext());
+  if (location.hash === '#/contests/new') return void renderCreate(pageContext());
   if (location.hash === '#/reports' && !me!.national) return void renderPeriods(pageContext());
   if (!me!.national) {
     location.hash = '#/reports';
@@ -193,6 +212,10 @@ function header(withSession: boolean, withPeriod = true): HTMLElement {
     });
     append(tools, el('label', {}, `${t('period')} `, select));
   }
+  if (withSession && me && me.features.contests) {
+    const home = me.role === 'ROLE_JUDGE' ? '#/judge' : '#/contests';
+    append(tools, el('a', { href: home, class: 'nav', 'data-testid': 'contests-link' }, me.role === 'ROLE_JUDGE' ? w('myAssignments') : w('contests')));
+  }
   const langButton = el('button', { type: 'button', class: 'lang', 'data-testid': 'lang' }, getLang() === 'vi' ? 'English' : 'Tiếng Việt');
   langButton.addEventListener('click', () => {
     setLang(getLang() === 'vi' ? 'en' : 'vi');
@@ -200,6 +223,7 @@ function header(withSession: boolean, withPeriod = true): HTMLElement {
   });
   append(tools, langButton);
   if (withSession && me) {
+    // A judge has no live feed: no pill saying it is lost.
     const live = el('span', { class: `live ${liveOk ? 'on' : 'off'}`, 'data-testid': 'live' }, liveOk ? t('live') : t('offline'));
     const who = el('span', { class: 'who' }, me.subject);
     const out = el('button', { type: 'button', 'data-testid': 'logout' }, t('logout'));
@@ -207,7 +231,7 @@ function header(withSession: boolean, withPeriod = true): HTMLElement {
       await post('/api/logout', {}).catch(() => undefined);
       location.assign('/login');
     });
-    append(tools, live, who, out);
+    append(tools, me.role === 'ROLE_JUDGE' ? null : live, who, out);
   }
   bar.appendChild(tools);
   return bar;

@@ -1,0 +1,393 @@
+// A small contest end to end in headless Chromium against real processes
+// (stack.mjs): Sơn La's union (province_reporter of "14") creates a contest on
+// the page, opens it, adds judges (one from Sơn La itself, whom the
+// assignment must avoid), assigns automatically and adjusts by hand in the
+// matrix, starts judging; a judge scores on the page (a score above a
+// criterion's maximum is flagged as typed and refused by the service at its
+// field), revises, and cannot read a sheet of an entry not assigned to them;
+// the organiser closes judging, reads the jury's statistics, exports them,
+// prints the minutes and awards. Entries and the other judges' sheets have no
+// screen here and go through the dashboard's /api/call as those people.
+// Screenshots go to FED_DASHBOARD_OUTPUT_DIR; timings are printed, never asserted.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { launchBrowser, Stack } from './stack.mjs';
+
+const OUT = process.env.FED_DASHBOARD_OUTPUT_DIR ||
+  path.join(process.env.FED_TEST_BUILD_DIR || '.', 'test-output/dashboard');
+const ORG = '14';
+const FIELD = 'Cơ khí - Tự động hóa';
+// Judges from other provinces (01, 04, 08, 10) and one from Sơn La, who may
+// score none of Sơn La's entries.
+const JUDGES = [
+  { subject: 'gk-a', name: 'TS. Nguyễn Văn An', org: '01' },
+  { subject: 'gk-b', name: 'ThS. Trần Thị Bình', org: '04' },
+  { subject: 'gk-c', name: 'KS. Lê Văn Cường', org: '08' },
+  { subject: 'gk-d', name: 'PGS. Phạm Thị Dung', org: '10' },
+  { subject: 'gk-x', name: 'KS. Lò Văn Xuân', org: ORG },
+];
+// Each judge's points per entry (novelty, applicability, effectiveness:
+// weights 3, 2, 2, max 10): gk-b is tough, gk-c lenient, and on the last
+// entry the judges disagree.
+const BASE = [[9, 8, 8], [7, 7, 6], [6, 5, 6], [4, 5, 3]];
+const HABIT = { 'gk-a': 0, 'gk-b': -2, 'gk-c': 1, 'gk-d': 0 };
+
+let stack;
+const browsers = [];
+const profiles = [];
+let organiser;
+let judgePage;
+let work;
+let contestId;
+let entries = []; // ids, in order
+let orgCall;
+let mine = []; // gk-a's entries
+let aLoad = 0; // gk-a's assignments after the manual change
+
+async function shot(page, name) {
+  fs.mkdirSync(OUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+}
+
+async function logIn(token) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-chromium-'));
+  profiles.push(dir);
+  const browser = await launchBrowser(dir, { caFile: stack.caFile, acceptDownloads: true });
+  browsers.push(browser);
+  const page = await browser.newPage();
+  page.on('dialog', (d) => d.dismiss());
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${stack.baseUrl}/login#token=${encodeURIComponent(token)}`);
+  await page.waitForURL((u) => u.pathname === '/');
+  return page;
+}
+
+// The dashboard's JSON API as a script would use it, as the token's person.
+async function apiSession(token) {
+  const login = await fetch(`${stack.baseUrl}/api/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }),
+  });
+  assert.equal(login.status, 200);
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const me = await (await fetch(`${stack.baseUrl}/api/me`, { headers: { Cookie: cookie } })).json();
+  return async (method, body) => {
+    const res = await fetch(`${stack.baseUrl}/api/call/competition/${method}`, {
+      method: 'POST',
+      headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+}
+
+async function transition(to) {
+  const button = organiser.getByTestId('transition');
+  assert.equal(await button.getAttribute('data-to'), to);
+  await button.click();
+  await organiser.locator(`[data-testid="contest-state"][data-state="${to}"]`).first().waitFor();
+}
+
+async function contestPage() {
+  await organiser.goto(`${stack.baseUrl}/#/contest/${contestId}`);
+  // The same address again is no navigation: read the contest afresh.
+  await organiser.reload();
+  await organiser.getByTestId('contest-page').waitFor();
+}
+
+describe('contests: an organiser runs one, a judge scores on the web', () => {
+  before(async () => {
+    stack = new Stack({ name: 'dash_contests', demoReports: false, rankings: false });
+    await stack.start();
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-contests-'));
+    organiser = await logIn(stack.token('province_reporter', ORG, `org-${ORG}`));
+    orgCall = await apiSession(stack.token('province_reporter', ORG, `org2-${ORG}`));
+  });
+
+  after(async () => {
+    for (const b of browsers) await b.close().catch(() => undefined);
+    await stack?.stop();
+    for (const d of [...profiles, work]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  test('the organiser creates a contest on the page, opens it, and its entries arrive', async () => {
+    await organiser.goto(`${stack.baseUrl}/#/contests`);
+    await organiser.getByTestId('contest-list').waitFor();
+    await organiser.getByTestId('new-contest').click();
+    const form = organiser.getByTestId('create-form');
+    await form.waitFor();
+    // First without a title: the service's refusal lands at the field.
+    await organiser.getByTestId('in-fields').fill(FIELD);
+    await organiser.getByTestId('create').click();
+    const titleError = organiser.locator('[data-field="title"] .field-error');
+    await titleError.filter({ hasText: /./ }).waitFor();
+    console.log(`create without a title: "${await titleError.innerText()}"`);
+    await organiser.getByTestId('in-title').fill('Hội thi Sáng tạo Kỹ thuật tỉnh Sơn La (thử nghiệm e2e)');
+    await organiser.getByTestId('in-edition').fill('9');
+    await shot(organiser, 'contests-01-create');
+    await organiser.getByTestId('create').click();
+    await organiser.getByTestId('contest-page').waitFor();
+    contestId = await organiser.getByTestId('contest-page').getAttribute('data-contest');
+    assert.match(contestId, /^\d+$/);
+    assert.equal(await organiser.getByTestId('contest-state').getAttribute('data-state'), 'CONTEST_STATE_DRAFT');
+    await transition('CONTEST_STATE_OPEN');
+
+    // No entry screen yet: entries are registered through /api/call as the organiser.
+    for (let i = 0; i < BASE.length; i++) {
+      const r = await orgCall('SubmitEntry', { entry: {
+        contestId, title: `Giải pháp ${i + 1}: máy ${['tách hạt', 'sấy chè', 'tưới', 'ép mía'][i]}`, field: FIELD,
+        sourceOrganizationCode: ORG, summary: 'Áp dụng tại địa phương',
+        authors: [{ name: `Tác giả ${i + 1}`, role: 'chủ nhiệm' }],
+      } });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      entries.push(r.body.id);
+    }
+    // The open contest's page notices them arriving.
+    const started = Date.now();
+    // (A look taken while they were still arriving shows some; the page keeps watching.)
+    while (await organiser.locator('[data-testid="entry-row"]').count() < BASE.length) {
+      await organiser.getByTestId('show-new-entries').click({ timeout: 20000 });
+      await organiser.locator('[data-testid="entry-row"]').first().waitFor();
+    }
+    console.log(`new entries noticed and shown on the open contest's page after ${Date.now() - started} ms`);
+    assert.equal(await organiser.locator('[data-testid="entry-row"]').count(), BASE.length);
+    // Judging cannot start before there are judges: the page says so.
+    assert.match(await organiser.getByTestId('next-step').innerText(), /giám khảo/i);
+  });
+
+  test('judges join the panel on the page; automatic assignment avoids the conflicts; a manual change sticks', async () => {
+    for (const j of JUDGES) {
+      await organiser.getByTestId('in-judge-subject').fill(j.subject);
+      await organiser.getByTestId('in-judge-name').fill(j.name);
+      await organiser.getByTestId('in-judge-org').fill(j.org);
+      await organiser.getByTestId('add-judge').click();
+      await organiser.locator(`[data-testid="judge-row"][data-judge="${j.subject}"]`).waitFor();
+    }
+    const started = Date.now();
+    await organiser.getByTestId('auto-assign').click();
+    await organiser.getByTestId('assign-status').filter({ hasText: /\d/ }).waitFor();
+    console.log(`auto-assign and matrix redraw: ${Date.now() - started} ms; "${await organiser.getByTestId('assign-status').innerText()}"`);
+    // The Sơn La judge scores none of Sơn La's entries.
+    const xCells = organiser.locator('[data-testid="matrix-cell"][data-judge="gk-x"]');
+    assert.equal(await xCells.count(), BASE.length);
+    for (const kind of await xCells.evaluateAll((cells) => cells.map((c) => c.dataset.kind))) assert.equal(kind, 'conflict');
+    assert.match(await organiser.getByTestId('conflicts-avoided').innerText(), new RegExp(`${BASE.length}`));
+    for (const id of entries) {
+      assert.equal(await organiser.locator(`[data-testid="entry-load"][data-entry="${id}"]`).innerText(), '3/3');
+    }
+    await shot(organiser, 'contests-02-matrix');
+
+    // By hand: take gk-a off an entry and give it to the judge who was free.
+    const onA = organiser.locator('[data-testid="matrix-cell"][data-judge="gk-a"][data-kind="on"]');
+    const moved = await onA.first().getAttribute('data-entry');
+    await onA.first().locator('button').click();
+    await organiser.locator(`[data-testid="matrix-cell"][data-judge="gk-a"][data-entry="${moved}"][data-kind="free"]`).waitFor();
+    const free = organiser.locator(`[data-testid="matrix-cell"][data-entry="${moved}"][data-kind="free"]:not([data-judge="gk-a"])`);
+    const other = await free.first().getAttribute('data-judge');
+    await free.first().locator('button').click();
+    await organiser.locator(`[data-testid="matrix-cell"][data-judge="${other}"][data-entry="${moved}"][data-kind="on"]`).waitFor();
+    assert.equal(await organiser.locator(`[data-testid="entry-load"][data-entry="${moved}"]`).innerText(), '3/3');
+    aLoad = Number(await organiser.locator('[data-testid="matrix-row"][data-judge="gk-a"] [data-testid="load"]').innerText());
+    await transition('CONTEST_STATE_JUDGING');
+    await shot(organiser, 'contests-03-judging');
+  });
+
+  test('a judge sees only their assignments and scores them; a score above the maximum is refused at its field', async () => {
+    judgePage = await logIn(stack.token('judge', '01', 'gk-a'));
+    await judgePage.getByTestId('judge-home').waitFor();
+    assert.equal(new URL(judgePage.url()).hash, '#/judge');
+    mine = await judgePage.locator('[data-testid="assignment"]').evaluateAll((rows) => rows.map((r) => r.dataset.entry));
+    assert.equal(mine.length, aLoad);
+    assert.ok(aLoad >= 2);
+    const notMine = entries.find((id) => !mine.includes(id));
+    assert.ok(notMine, 'gk-a was taken off one entry');
+    assert.equal(await judgePage.getByTestId('judge-progress').getAttribute('data-done'), '0');
+    // No board, no province page for a judge.
+    assert.equal(await judgePage.getByTestId('totals').count(), 0);
+    await shot(judgePage, 'contests-04-judge-home');
+
+    // The service refuses another judge's sheets for an entry not assigned.
+    const judgeCall = await apiSession(stack.token('judge', '01', 'gk-a'));
+    const refused = await judgeCall('ListScoreSheets', { entryId: notMine });
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, 'PERMISSION_DENIED');
+
+    const first = mine[0];
+    await judgePage.locator(`[data-testid="assignment"][data-entry="${first}"] [data-testid="open-sheet"]`).click();
+    await judgePage.getByTestId('sheet-form').waitFor();
+    const pts = (code) => judgePage.locator(`[data-testid="points"][data-criterion="${code}"]`);
+    const err = (code) => judgePage.locator(`[data-testid="field-error"][data-criterion="${code}"]`);
+    await pts('novelty').fill('11');
+    // As typed, before anything is sent.
+    await err('novelty').filter({ hasText: /10/ }).waitFor();
+    assert.equal(await err('novelty').getAttribute('data-source'), 'page');
+    assert.equal(await pts('novelty').getAttribute('aria-invalid'), 'true');
+    await pts('applicability').fill('7');
+    await pts('effectiveness').fill('6.5');
+    await judgePage.getByTestId('sheet-comment').fill('Giải pháp có tính mới.');
+    await judgePage.getByTestId('submit-sheet').click();
+    await judgePage.locator('[data-testid="sheet-status"][data-state="refused"]').waitFor();
+    // The service's own refusal, at the same field.
+    assert.equal(await err('novelty').getAttribute('data-source'), 'service');
+    console.log(`the service on 11 of 10: "${await err('novelty').innerText()}"`);
+    assert.match(await err('novelty').innerText(), /11/);
+    assert.equal(await err('applicability').innerText(), '');
+    await shot(judgePage, 'contests-05-sheet-refused');
+
+    await pts('novelty').fill('8');
+    assert.equal(await err('novelty').innerText(), '');
+    assert.equal(await judgePage.getByTestId('sheet-total').innerText(), '51'); // 3*8 + 2*7 + 2*6.5
+    await judgePage.getByTestId('submit-sheet').click();
+    await judgePage.locator('[data-testid="sheet-status"][data-state="saved"]').waitFor();
+    assert.match(await judgePage.getByTestId('sheet-revision').innerText(), /1/);
+    // Revised while judging is open: revision 2.
+    await pts('novelty').fill(String(BASE[entries.indexOf(first)][0]));
+    await judgePage.getByTestId('submit-sheet').click();
+    await judgePage.locator('[data-testid="sheet-status"][data-state="saved"]').filter({ hasText: /2/ }).waitFor();
+    assert.match(await judgePage.getByTestId('sheet-revision').innerText(), /2/);
+    await shot(judgePage, 'contests-06-sheet-saved');
+
+    // The others on the page as well, then progress is complete.
+    for (const id of mine) {
+      await judgePage.goto(`${stack.baseUrl}/#/judge/${contestId}/${id}`);
+      await judgePage.getByTestId('sheet-form').waitFor();
+      const p = BASE[entries.indexOf(id)];
+      await pts('novelty').fill(String(p[0]));
+      await pts('applicability').fill(String(p[1]));
+      await pts('effectiveness').fill(String(p[2]));
+      await judgePage.getByTestId('submit-sheet').click();
+      await judgePage.locator('[data-testid="sheet-status"][data-state="saved"]').waitFor();
+    }
+    await judgePage.goto(`${stack.baseUrl}/#/judge`);
+    await judgePage.getByTestId('judge-home').waitFor();
+    assert.equal(await judgePage.getByTestId('judge-progress').getAttribute('data-done'), String(aLoad));
+    await shot(judgePage, 'contests-07-judge-progress');
+
+    // A judge on a phone: the sheet fits 400 px without sideways scrolling.
+    await judgePage.setViewportSize({ width: 400, height: 800 });
+    await judgePage.goto(`${stack.baseUrl}/#/judge/${contestId}/${mine[0]}`);
+    await judgePage.getByTestId('sheet-form').waitFor();
+    const width = await judgePage.evaluate(() => document.documentElement.scrollWidth);
+    await shot(judgePage, 'contests-07b-sheet-400px');
+    assert.ok(width <= 400, `the sheet is ${width} px wide at 400 px`);
+    await judgePage.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test('the organiser closes judging and reads the jury statistics, exports them, prints the minutes and awards', async () => {
+    // The other judges' sheets have no second browser here: through /api/call as each judge.
+    const contest = await orgCall('ListEntries', { contestId });
+    for (const j of JUDGES.filter((x) => x.subject !== 'gk-a' && x.subject !== 'gk-x')) {
+      const call = await apiSession(stack.token('judge', j.org, j.subject));
+      for (const e of contest.body.entries.filter((x) => x.judgeSubjects.includes(j.subject))) {
+        const i = entries.indexOf(e.id);
+        // The last entry divides the jury: gk-c loves it.
+        const pts = BASE[i].map((v) => Math.max(0, Math.min(10, i === 3 && j.subject === 'gk-c' ? 10 : v + HABIT[j.subject])));
+        const r = await call('SubmitScoreSheet', { sheet: { entryId: e.id, comment: '', scores: [
+          { criterionCode: 'novelty', points: pts[0] }, { criterionCode: 'applicability', points: pts[1] }, { criterionCode: 'effectiveness', points: pts[2] }] } });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+      }
+    }
+    await contestPage();
+    await organiser.getByTestId('ready').waitFor();
+    await transition('CONTEST_STATE_CLOSED');
+
+    const started = Date.now();
+    await organiser.getByTestId('results-link').click();
+    await organiser.locator('[data-testid="results-page"][data-load-ms]').waitFor();
+    const loadMs = Date.now() - started;
+    console.log(`results page: ${loadMs} ms from click to drawn (GetResults and render inside the page: ${await organiser.getByTestId('results-page').getAttribute('data-load-ms')} ms)`);
+
+    const rows = organiser.locator('[data-testid="result"]');
+    assert.equal(await rows.count(), BASE.length);
+    const top = rows.first();
+    assert.equal(await top.locator('[data-testid="sheets"]').innerText(), '3');
+    assert.match(await top.locator('[data-testid="official"]').innerText(), /^\d+([.,]\d+)?$/);
+    assert.match(await top.locator('[data-testid="rule"]').innerText(), /phiếu/);
+    assert.match(await top.locator('[data-testid="interval"]').innerText(), /^\[.+;.+\]$/);
+    // The divided entry is flagged.
+    assert.match(await organiser.locator(`[data-testid="result"][data-entry="${entries[3]}"] [data-testid="disagreement"]`).innerText(), /\S/);
+    const note = organiser.getByTestId('calibration-note');
+    if (await note.count()) console.log(`calibration not available: ${await note.innerText()}`);
+    assert.equal(await note.count(), 0, 'the judges scored entries in common: calibrated scores are shown');
+    assert.match(await top.locator('[data-testid="calibrated"]').innerText(), /±/);
+    // Per judge: offsets; gk-b is the toughest.
+    assert.equal(await organiser.locator('[data-testid="judge-stat"]').count(), 4);
+    const offB = await organiser.locator('[data-testid="judge-stat"][data-judge="gk-b"] [data-testid="offset"]').innerText();
+    console.log(`gk-b's offset: ${offB}`);
+    assert.match(offB, /^[-−]/);
+    // Agreement: the whole contest and the field, alpha and the ICC's form named.
+    const whole = organiser.locator('[data-testid="agreement-row"][data-field=""]');
+    assert.match(await whole.locator('[data-testid="alpha"]').innerText(), /\d/);
+    assert.match(await whole.locator('[data-testid="icc-form"]').innerText(), /\S/);
+    await shot(organiser, 'contests-08-results');
+
+    const [csv] = await Promise.all([organiser.waitForEvent('download'), organiser.getByTestId('export-csv').click()]);
+    const csvFile = path.join(work, csv.suggestedFilename());
+    await csv.saveAs(csvFile);
+    const text = fs.readFileSync(csvFile, 'utf8');
+    for (const head of ['Trung vị', 'Độ lệch chuẩn', 'Khoảng tin cậy 95%', 'Điểm hiệu chỉnh', 'Krippendorff alpha', 'gk-b']) {
+      assert.ok(text.includes(head), `the CSV has ${head}`);
+    }
+    assert.equal(text.split('\r\n').filter((l) => entries.some((id) => l.split(',')[1] === id)).length, BASE.length);
+    const [xlsx] = await Promise.all([organiser.waitForEvent('download'), organiser.getByTestId('export-xlsx').click()]);
+    const xlsxFile = path.join(work, 'results.xlsx');
+    await xlsx.saveAs(xlsxFile);
+    assert.equal(fs.readFileSync(xlsxFile).subarray(0, 2).toString(), 'PK');
+    console.log(`exports: CSV ${text.length} chars, xlsx ${fs.statSync(xlsxFile).size} bytes`);
+
+    // The jury's minutes: printed without the page's bar and buttons.
+    await organiser.emulateMedia({ media: 'print' });
+    assert.equal(await organiser.locator('.topbar').isVisible(), false);
+    assert.equal(await organiser.getByTestId('export-csv').isVisible(), false);
+    await shot(organiser, 'contests-09-minutes-print');
+    await organiser.emulateMedia({ media: 'screen' });
+    // In English too.
+    await organiser.getByTestId('lang').click();
+    await organiser.locator('[data-testid="results-table"] th').filter({ hasText: 'Official score' }).waitFor();
+    assert.match(await organiser.getByTestId('agreement').innerText(), /Krippendorff/);
+    await shot(organiser, 'contests-09b-results-en');
+    await organiser.getByTestId('lang').click();
+    await organiser.locator('[data-testid="results-table"] th').filter({ hasText: 'Điểm chính thức' }).waitFor();
+
+    await organiser.getByTestId('award').click();
+    await organiser.locator('[data-testid="result"] [data-testid="prize"]').filter({ hasText: 'Giải Nhất' }).waitFor();
+    await shot(organiser, 'contests-10-awarded');
+
+    // Judging is closed: the judge's sheet is read-only now.
+    await judgePage.goto(`${stack.baseUrl}/#/judge/${contestId}/${mine[0]}`);
+    await judgePage.reload();
+    await judgePage.getByTestId('sheet-readonly').waitFor();
+    assert.equal(await judgePage.getByTestId('submit-sheet').isDisabled(), true);
+  });
+
+  test('the organiser nominates the first prize to an open national contest', async () => {
+    // The national contest is the national office's (no second browser here):
+    // created and opened through /api/call as a national admin.
+    const admin = await apiSession(stack.token('national_admin', 'VUSTA', 'admin-e2e'));
+    const today = new Date().toISOString().slice(0, 10);
+    const made = await admin('CreateContest', { contest: {
+      kind: 'CONTEST_KIND_NATIONAL', organizerCode: 'VUSTA', level: 'CONTEST_LEVEL_NATIONAL', edition: 99, year: Number(today.slice(0, 4)),
+      title: 'Hội thi Sáng tạo Kỹ thuật toàn quốc (e2e)', fields: [FIELD],
+      registrationOpens: today, registrationCloses: `${today.slice(0, 4)}-12-31`, judgingOpens: `${today.slice(0, 4)}-12-31`, judgingCloses: `${today.slice(0, 4)}-12-31`,
+      prizes: { first: 1, second: 0, third: 0, consolation: 0, minScore: 0 }, minJudgesPerEntry: 1,
+      criteria: [{ code: 'novelty', name: 'Tính mới', weight: 1, maxPoints: 10 }],
+    } });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    const opened = await admin('TransitionContest', { id: made.body.id, to: 'CONTEST_STATE_OPEN' });
+    assert.equal(opened.status, 200, JSON.stringify(opened.body));
+    await contestPage();
+    const nominate = organiser.getByTestId('nominate');
+    assert.ok(await nominate.count() >= 1, 'prize winners can be nominated');
+    await organiser.getByTestId('nominate-target').first().selectOption(made.body.id);
+    await nominate.first().click();
+    await organiser.locator('[data-testid="nominate-status"][data-state="done"]').waitFor();
+    console.log(`nominated: "${await organiser.getByTestId('nominate-status').innerText()}"`);
+    const list = await admin('ListEntries', { contestId: made.body.id });
+    assert.equal(list.body.entries.length, 1);
+    assert.ok(entries.includes(list.body.entries[0].nominatedFromEntryId));
+    await shot(organiser, 'contests-11-nominated');
+  });
+});
