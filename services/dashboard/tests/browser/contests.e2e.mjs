@@ -15,10 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { launchBrowser, Stack } from './stack.mjs';
+import { Stack, launchBrowser, outputDir } from './stack.mjs';
 
-const OUT = process.env.FED_DASHBOARD_OUTPUT_DIR ||
-  path.join(process.env.FED_TEST_BUILD_DIR || '.', 'test-output/dashboard');
+const OUT = outputDir();
 const ORG = '14';
 const FIELD = 'Cơ khí - Tự động hóa';
 // Judges from other provinces (01, 04, 08, 10) and one from Sơn La, who may
