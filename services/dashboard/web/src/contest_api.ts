@@ -313,6 +313,32 @@ const vi = {
   noTarget: 'Chưa có hội thi cấp trên nào đang nhận bài.',
   openResults: 'Xem kết quả chấm',
   addEntry: 'Thêm bài dự thi',
+  newEntry: 'Đăng ký bài dự thi',
+  entryTitle: 'Tên giải pháp',
+  sourceOrg: 'Đơn vị gửi bài (mã)',
+  receivedOn: 'Ngày nhận (bài nộp giấy)',
+  authorName: 'Họ và tên',
+  authorRole: 'Vai trò (chủ nhiệm, đồng tác giả)',
+  age: 'Tuổi',
+  school: 'Trường',
+  addAuthor: 'Thêm tác giả',
+  youthNote: 'Cuộc thi STTTNNĐ: tuổi (6–35) và trường của từng tác giả là bắt buộc; chỉ ban tổ chức và tỉnh gửi bài được xem.',
+  register: 'Đăng ký bài',
+  entryRefused: 'Bài chưa được nhận: xem các ô được đánh dấu.',
+  entrySaved: 'Đã nhận bài số {id}: “{title}”. Có thể đăng ký bài tiếp theo.',
+  notOpen: 'Hội thi đang ở trạng thái “{state}”: chỉ nhận bài khi hội thi đang nhận bài.',
+  ownEntriesOnly: 'Tỉnh chỉ đăng ký được bài của các đơn vị trong tỉnh mình.',
+  withdraw: 'Rút bài',
+  withdrawReason: 'Lý do rút bài',
+  confirmWithdraw: 'Xác nhận rút bài',
+  cancel: 'Thôi',
+  withdrawnMark: 'Đã rút: {reason}',
+  edit: 'Sửa thông tin hội thi',
+  editContest: 'Sửa: {title}',
+  saveContest: 'Lưu thay đổi',
+  saveRefused: 'Chưa lưu: xem các ô được đánh dấu.',
+  rulesFixed: 'Hội thi đang ở trạng thái “{state}”: lĩnh vực, tiêu chí và cách tính điểm chính thức đã cố định; tên, thời hạn, cơ cấu giải và số giám khảo mỗi bài vẫn sửa được.',
+  editAwarded: 'Hội thi đã trao giải; hồ sơ không sửa được nữa.',
   newEntries: 'Hội thi hiện có {n} bài dự thi (có bài mới hoặc trạng thái đã đổi).',
   showNew: 'Xem',
   done: 'Xong.',
@@ -479,6 +505,32 @@ const en: Record<Key, string> = {
   noTarget: 'No higher-level contest is open for entries.',
   openResults: 'See the results',
   addEntry: 'Add entry',
+  newEntry: 'Register an entry',
+  entryTitle: 'Title of the entry',
+  sourceOrg: 'Source organisation (code)',
+  receivedOn: 'Received on (paper entries)',
+  authorName: 'Full name',
+  authorRole: 'Role (lead, co-author)',
+  age: 'Age',
+  school: 'School',
+  addAuthor: 'Add author',
+  youthNote: 'Youth contest: each author’s age (6–35) and school are required; only the organisers and the entry’s province see them.',
+  register: 'Register entry',
+  entryRefused: 'The entry was not accepted: see the marked fields.',
+  entrySaved: 'Entry {id} received: “{title}”. You can register the next one.',
+  notOpen: 'The contest is “{state}”: entries are registered only while it is open for entries.',
+  ownEntriesOnly: 'A province registers only entries from its own organisations.',
+  withdraw: 'Withdraw',
+  withdrawReason: 'Reason for withdrawing',
+  confirmWithdraw: 'Confirm withdrawal',
+  cancel: 'Cancel',
+  withdrawnMark: 'Withdrawn: {reason}',
+  edit: 'Edit the contest',
+  editContest: 'Edit: {title}',
+  saveContest: 'Save changes',
+  saveRefused: 'Not saved: see the marked fields.',
+  rulesFixed: 'The contest is “{state}”: fields, criteria and the official score are fixed; title, windows, prizes and judges per entry can still change.',
+  editAwarded: 'The contest is awarded; its record can no longer change.',
   newEntries: 'The contest now has {n} entries (new ones arrived or its state changed).',
   showNew: 'Show',
   done: 'Done.',
@@ -496,4 +548,18 @@ export function fill(template: string, values: Record<string, string | number>):
 
 export function isOrganiserOf(me: { role: string; organizationCode: string }, c: Contest): boolean {
   return me.role === 'ROLE_NATIONAL_ADMIN' || (me.role === 'ROLE_PROVINCE_REPORTER' && me.organizationCode === c.organizerCode);
+}
+
+// Entries come in while a contest is open, registered by its organiser or
+// by a province for its own entries (the service checks which).
+export function mayRegisterIn(me: { role: string; organizationCode: string }, c: Contest): boolean {
+  return c.state === 'CONTEST_STATE_OPEN' && (isOrganiserOf(me, c) || me.role === 'ROLE_PROVINCE_REPORTER');
+}
+
+// Withdrawn by the organiser or by the entry's own province, while the
+// contest is open or judging.
+export function mayWithdraw(me: { role: string; organizationCode: string }, c: Contest, e: Entry): boolean {
+  if (e.withdrawn || (c.state !== 'CONTEST_STATE_OPEN' && c.state !== 'CONTEST_STATE_JUDGING')) return false;
+  return isOrganiserOf(me, c) || (me.role === 'ROLE_PROVINCE_REPORTER' &&
+    (e.sourceProvinceCode === me.organizationCode || e.sourceOrganizationCode === me.organizationCode));
 }

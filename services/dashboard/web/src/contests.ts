@@ -7,8 +7,9 @@
 import { HttpError } from './api';
 import { append, clear, el } from './dom';
 import {
-  competition, Contest, ContestState, Entry, fill, fmt, isOrganiserOf, Judge, nextState, Results, StateChange, violationsOf, w,
+  competition, Contest, ContestState, Entry, fill, fmt, isOrganiserOf, Judge, mayRegisterIn, mayWithdraw, nextState, num, Results, StateChange, violationsOf, w,
 } from './contest_api';
+import { clearOnInput, inputOf, labelled, placeRefusal } from './contest_form';
 import { t } from './i18n';
 import { describe, PageContext, renderProblem } from './page';
 
@@ -29,9 +30,15 @@ export async function renderContestList(ctx: PageContext): Promise<void> {
   append(ctx.app, ctx.header(false), el('p', { class: 'loading' }, w('loading')));
   let contests: Contest[];
   try {
-    // A province sees its own contests first; the national office all of them.
+    // A province sees its own contests, and the others open for entries
+    // (where it registers its own); the national office all of them.
     const organizerCode = ctx.me.national ? '' : ctx.me.organizationCode;
-    contests = (await competition<{ contests: Contest[] }>('ListContests', { organizerCode })).contests;
+    const [own, open] = await Promise.all([
+      competition<{ contests: Contest[] }>('ListContests', { organizerCode }),
+      organizerCode && ctx.me.role === 'ROLE_PROVINCE_REPORTER'
+        ? competition<{ contests: Contest[] }>('ListContests', { state: 'CONTEST_STATE_OPEN' }) : Promise.resolve({ contests: [] }),
+    ]);
+    contests = [...own.contests, ...open.contests.filter((c) => !own.contests.some((o) => o.id === c.id))];
   } catch (e) {
     return renderProblem(ctx, e);
   }
@@ -57,46 +64,69 @@ export async function renderContestList(ctx: PageContext): Promise<void> {
 // Create
 // ---------------------------------------------------------------------------
 
-function labelled(label: string, input: HTMLElement, key: string): HTMLElement {
-  return el('div', { class: 'form-field', 'data-field': key },
-    el('label', {}, label, ' ', input), el('span', { class: 'field-error', 'data-testid': 'field-error', 'data-field': key }));
-}
-
-function inputOf(type: string, name: string, value: string | number = ''): HTMLInputElement {
-  const i = el('input', { type, name, 'data-testid': `in-${name}` });
-  i.value = String(value);
-  return i;
-}
-
+// The create form, and the same form for a contest already made
+// (#/contest/<id>/edit): everything while it is a draft; once open, what the
+// service still lets change (title, edition, windows, prizes, judges per
+// entry), the rules entrants took part under shown but locked.
 export function renderCreate(ctx: PageContext): void {
+  drawContestForm(ctx, null);
+}
+
+export async function renderEdit(ctx: PageContext, id: string): Promise<void> {
+  const here = location.hash;
+  clear(ctx.app);
+  append(ctx.app, ctx.header(false), el('p', { class: 'loading' }, w('loading')));
+  let c: Contest;
+  try {
+    c = await competition<Contest>('GetContest', { id });
+  } catch (e) {
+    return renderProblem(ctx, e);
+  }
+  if (location.hash !== here) return;
+  if (!isOrganiserOf(ctx.me, c) || c.state === 'CONTEST_STATE_AWARDED') {
+    clear(ctx.app);
+    return renderProblem(ctx, new HttpError(403, c.state === 'CONTEST_STATE_AWARDED' ? w('editAwarded') : 'forbidden'));
+  }
+  drawContestForm(ctx, c);
+}
+
+function drawContestForm(ctx: PageContext, existing: Contest | null): void {
   clear(ctx.app);
   if (!canOrganise(ctx)) return renderProblem(ctx, new HttpError(403, 'forbidden'));
-  const national = ctx.me.role === 'ROLE_NATIONAL_ADMIN';
+  const national = existing ? existing.level === 'CONTEST_LEVEL_NATIONAL' : ctx.me.role === 'ROLE_NATIONAL_ADMIN';
+  // Fields, criteria and the official score are the rules entrants and
+  // judges take part under: fixed once the contest opens.
+  const rulesFixed = existing !== null && existing.state !== 'CONTEST_STATE_DRAFT';
   const year = Number(ctx.me.today.slice(0, 4));
-  const kind = el('select', { name: 'kind', 'data-testid': 'in-kind' },
-    ...(national ? ['CONTEST_KIND_NATIONAL', 'CONTEST_KIND_VIFOTEC'] : ['CONTEST_KIND_PROVINCIAL_TECH', 'CONTEST_KIND_YOUTH'])
-      .map((k) => el('option', { value: k }, w(k))));
-  const title = inputOf('text', 'title');
+  const kinds = existing ? [existing.kind]
+    : national ? ['CONTEST_KIND_NATIONAL', 'CONTEST_KIND_VIFOTEC'] : ['CONTEST_KIND_PROVINCIAL_TECH', 'CONTEST_KIND_YOUTH'];
+  const kind = el('select', { name: 'kind', 'data-testid': 'in-kind', disabled: existing !== null }, ...kinds.map((k) => el('option', { value: k }, w(k))));
+  const title = inputOf('text', 'title', existing?.title ?? '');
   title.size = 60;
-  const edition = inputOf('number', 'edition', 1);
-  const yearIn = inputOf('number', 'year', year);
-  const fields = el('textarea', { name: 'fields', rows: 3, 'data-testid': 'in-fields' });
-  const regOpens = inputOf('date', 'registrationOpens', ctx.me.today);
-  const regCloses = inputOf('date', 'registrationCloses', `${year}-12-31`);
-  const judOpens = inputOf('date', 'judgingOpens', `${year}-12-31`);
-  const judCloses = inputOf('date', 'judgingCloses', `${year}-12-31`);
-  const minJudges = inputOf('number', 'minJudgesPerEntry', 3);
-  const rule = el('select', { name: 'scoreRule', 'data-testid': 'in-scoreRule' },
+  const edition = inputOf('number', 'edition', existing?.edition ?? 1);
+  const yearIn = inputOf('number', 'year', existing?.year ?? year);
+  const fields = el('textarea', { name: 'fields', rows: 3, 'data-testid': 'in-fields', disabled: rulesFixed });
+  fields.value = existing?.fields.join('\n') ?? '';
+  const regOpens = inputOf('date', 'registrationOpens', existing?.registrationOpens ?? ctx.me.today);
+  const regCloses = inputOf('date', 'registrationCloses', existing?.registrationCloses ?? `${year}-12-31`);
+  const judOpens = inputOf('date', 'judgingOpens', existing?.judgingOpens ?? `${year}-12-31`);
+  const judCloses = inputOf('date', 'judgingCloses', existing?.judgingCloses ?? `${year}-12-31`);
+  const minJudges = inputOf('number', 'minJudgesPerEntry', existing?.minJudgesPerEntry ?? 3);
+  const rule = el('select', { name: 'scoreRule', 'data-testid': 'in-scoreRule', disabled: rulesFixed },
     ...['SCORE_RULE_TRIMMED_MEAN', 'SCORE_RULE_CALIBRATED'].map((r) => el('option', { value: r }, w(r))));
+  if (existing?.scoreRule === 'SCORE_RULE_CALIBRATED') rule.value = 'SCORE_RULE_CALIBRATED';
+  const p = existing?.prizes ?? { first: 1, second: 1, third: 1, consolation: 0, minScore: 0 };
   const prizeIns = {
-    first: inputOf('number', 'first', 1), second: inputOf('number', 'second', 1),
-    third: inputOf('number', 'third', 1), consolation: inputOf('number', 'consolation', 0), minScore: inputOf('number', 'minScore', 0),
+    first: inputOf('number', 'first', p.first), second: inputOf('number', 'second', p.second),
+    third: inputOf('number', 'third', p.third), consolation: inputOf('number', 'consolation', p.consolation), minScore: inputOf('number', 'minScore', p.minScore),
   };
   const critBody = el('tbody', {});
   const addCriterion = (code = '', name = '', weight = 1, max = 10) => {
     const i = critBody.children.length;
     const cells = [inputOf('text', `c-code`, code), inputOf('text', `c-name`, name), inputOf('number', `c-weight`, weight), inputOf('number', `c-max`, max)];
-    const del = el('button', { type: 'button' }, w('remove'));
+    cells[0].size = 12;
+    for (const c of cells) c.disabled = rulesFixed;
+    const del = el('button', { type: 'button', disabled: rulesFixed }, w('remove'));
     const row = el('tr', { 'data-testid': 'criterion-row' },
       ...cells.map((c, k) => el('td', { 'data-field': `criteria[${i}].${['code', 'name', 'weight', 'max_points'][k]}` }, c,
         el('span', { class: 'field-error', 'data-testid': 'field-error' }))),
@@ -104,15 +134,20 @@ export function renderCreate(ctx: PageContext): void {
     del.addEventListener('click', () => row.remove());
     critBody.appendChild(row);
   };
-  addCriterion('novelty', 'Tính mới, tính sáng tạo', 3, 10);
-  addCriterion('applicability', 'Khả năng áp dụng', 2, 10);
-  addCriterion('effectiveness', 'Hiệu quả kinh tế - xã hội', 2, 10);
-  const addBtn = el('button', { type: 'button', 'data-testid': 'add-criterion' }, w('addCriterion'));
+  if (existing) {
+    for (const k of existing.criteria) addCriterion(k.code, k.name, k.weight, num(k.maxPoints));
+  } else {
+    addCriterion('novelty', 'Tính mới, tính sáng tạo', 3, 10);
+    addCriterion('applicability', 'Khả năng áp dụng', 2, 10);
+    addCriterion('effectiveness', 'Hiệu quả kinh tế - xã hội', 2, 10);
+  }
+  const addBtn = el('button', { type: 'button', 'data-testid': 'add-criterion', disabled: rulesFixed }, w('addCriterion'));
   addBtn.addEventListener('click', () => addCriterion());
   const status = el('p', { class: 'status', role: 'status', 'data-testid': 'create-status' });
-  const submit = el('button', { type: 'submit', 'data-testid': 'create' }, w('create'));
-  const form = el('form', { class: 'card contest-form', 'data-testid': 'create-form', novalidate: true },
-    el('h1', {}, w('newContest')),
+  const submit = el('button', { type: 'submit', 'data-testid': existing ? 'save-contest' : 'create' }, existing ? w('saveContest') : w('create'));
+  const form = el('form', { class: 'card contest-form', 'data-testid': existing ? 'edit-form' : 'create-form', novalidate: true },
+    el('h1', {}, existing ? fill(w('editContest'), { title: existing.title }) : w('newContest')),
+    existing ? el('p', { class: 'muted', 'data-testid': 'edit-scope' }, rulesFixed ? fill(w('rulesFixed'), { state: w(existing.state) }) : w('draftNeeds')) : null,
     labelled(w('kind'), kind, 'kind'),
     labelled(w('title'), title, 'title'),
     labelled(w('edition'), edition, 'edition'),
@@ -124,9 +159,10 @@ export function renderCreate(ctx: PageContext): void {
     labelled(w('judgingCloses'), judCloses, 'judging_closes'),
     el('h2', {}, w('criteria')),
     el('span', { class: 'field-error', 'data-testid': 'field-error', 'data-field': 'criteria' }),
-    el('table', { class: 'data' }, el('thead', {}, el('tr', {}, ...[w('code'), w('name'), w('weight'), w('maxPoints'), ''].map((h) => el('th', {}, h)))), critBody),
+    el('div', { class: 'table-wrap' }, el('table', { class: 'data' }, el('thead', {}, el('tr', {}, ...[w('code'), w('name'), w('weight'), w('maxPoints'), ''].map((h) => el('th', {}, h)))), critBody)),
     addBtn,
     el('h2', {}, w('prizes')),
+    el('span', { class: 'field-error', 'data-testid': 'field-error', 'data-field': 'prizes' }),
     el('div', { class: 'filters' },
       labelled(w('first'), prizeIns.first, 'prizes.first'), labelled(w('second'), prizeIns.second, 'prizes.second'),
       labelled(w('third'), prizeIns.third, 'prizes.third'), labelled(w('consolation'), prizeIns.consolation, 'prizes.consolation'),
@@ -134,12 +170,7 @@ export function renderCreate(ctx: PageContext): void {
     labelled(w('minJudges'), minJudges, 'min_judges_per_entry'),
     labelled(w('scoreRule'), rule, 'score_rule'),
     el('div', { class: 'actions' }, submit), status);
-  // A field's complaint goes once it is edited.
-  form.addEventListener('input', (ev) => {
-    const box = (ev.target as HTMLElement).closest('[data-field]');
-    const msg = box?.querySelector<HTMLElement>('.field-error');
-    if (msg) msg.textContent = '';
-  });
+  clearOnInput(form);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     for (const e of form.querySelectorAll<HTMLElement>('.field-error')) e.textContent = '';
@@ -148,9 +179,10 @@ export function renderCreate(ctx: PageContext): void {
       return { code: ins[0].value.trim(), name: ins[1].value.trim(), weight: Number(ins[2].value), maxPoints: Number(ins[3].value) };
     });
     const contest = {
+      ...(existing ? { id: existing.id } : {}),
       kind: kind.value,
-      organizerCode: national ? 'VUSTA' : ctx.me.organizationCode,
-      level: national ? 'CONTEST_LEVEL_NATIONAL' : 'CONTEST_LEVEL_PROVINCIAL',
+      organizerCode: existing ? existing.organizerCode : national ? 'VUSTA' : ctx.me.organizationCode,
+      level: existing ? existing.level : national ? 'CONTEST_LEVEL_NATIONAL' : 'CONTEST_LEVEL_PROVINCIAL',
       edition: Number(edition.value), year: Number(yearIn.value), title: title.value.trim(),
       fields: fields.value.split('\n').map((s) => s.trim()).filter(Boolean),
       registrationOpens: regOpens.value, registrationCloses: regCloses.value,
@@ -161,37 +193,35 @@ export function renderCreate(ctx: PageContext): void {
     submit.disabled = true;
     status.textContent = w('sending');
     try {
-      const made = await competition<Contest>('CreateContest', { contest });
+      const made = await competition<Contest>(existing ? 'UpdateContest' : 'CreateContest', { contest });
       location.hash = `#/contest/${made.id}`;
     } catch (e) {
-      const unplaced: string[] = [];
-      for (const v of violationsOf(e)) {
-        const key = v.field.replace(/^contest\./, '');
-        const slot = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(key)}"] .field-error, .field-error[data-field="${CSS.escape(key)}"]`)
-          ?? form.querySelector<HTMLElement>(`[data-field="${CSS.escape(key.replace(/\[\d+\]$/, ''))}"] .field-error`);
-        // The common messages in the page's language, others as the service wrote them.
-        const text = describe(v.description, (code) => code, t);
-        if (slot) slot.textContent = text; else unplaced.push(`${key}: ${text}`);
-      }
-      status.textContent = violationsOf(e).length ? [w('formRefused'), ...unplaced].join(' ') : `${w('refused')}: ${(e as Error).message}`;
+      status.textContent = placeRefusal(form, e, 'contest.', existing ? w('saveRefused') : w('formRefused'));
+      status.dataset.state = 'refused';
     } finally {
       submit.disabled = false;
     }
   });
-  append(ctx.app, ctx.header(false), el('main', { class: 'contest-screen' }, el('a', { href: '#/contests' }, w('backToContests')), form));
+  append(ctx.app, ctx.header(false), el('main', { class: 'contest-screen' },
+    el('a', { href: existing ? `#/contest/${existing.id}` : '#/contests' }, existing ? w('backToContest') : w('backToContests')), form));
 }
 
 // ---------------------------------------------------------------------------
 // One contest
 // ---------------------------------------------------------------------------
 
-interface View { contest: Contest; entries: Entry[]; judges: Judge[]; sheets: Map<string, number>; history: StateChange[] }
+// panels: whether the caller may see the judges (organisers and the
+// national office); a province looking at another's contest may not.
+interface View { contest: Contest; entries: Entry[]; judges: Judge[]; panels: boolean; sheets: Map<string, number>; history: StateChange[] }
 
 async function load(id: string): Promise<View> {
   const [contest, entries, judges, history] = await Promise.all([
     competition<Contest>('GetContest', { id }),
-    competition<{ entries: Entry[] }>('ListEntries', { contestId: id }),
-    competition<{ judges: Judge[] }>('ListJudges', { contestId: id }),
+    competition<{ entries: Entry[] }>('ListEntries', { contestId: id, includeWithdrawn: true }),
+    competition<{ judges: Judge[] }>('ListJudges', { contestId: id }).catch((e: unknown) => {
+      if (e instanceof HttpError && e.status === 403) return null;
+      throw e;
+    }),
     competition<{ changes: StateChange[] }>('ListContestHistory', { contestId: id }).catch(() => ({ changes: [] })),
   ]);
   const sheets = new Map<string, number>();
@@ -201,7 +231,7 @@ async function load(id: string): Promise<View> {
       competition<{ sheets: unknown[] }>('ListScoreSheets', { entryId: e.id }).then((r) => r.sheets.length).catch(() => 0)));
     entries.entries.forEach((e, i) => sheets.set(e.id, counts[i]));
   }
-  return { contest, entries: entries.entries, judges: judges.judges, sheets, history: history.changes };
+  return { contest, entries: entries.entries, judges: judges?.judges ?? [], panels: judges !== null, sheets, history: history.changes };
 }
 
 // What the page can see is still missing before the next state; the
@@ -379,12 +409,54 @@ function judgesCard(ctx: PageContext, v: View, reload: () => void): HTMLElement 
   return card;
 }
 
+// Withdrawing asks why (the service keeps the reason with the entry).
+function withdrawControl(e: Entry, status: HTMLElement, reload: () => void): HTMLElement {
+  const slot = el('span', {});
+  const open = el('button', { type: 'button', 'data-testid': 'withdraw' }, w('withdraw'));
+  open.addEventListener('click', () => {
+    const reason = el('input', { type: 'text', 'data-testid': 'withdraw-reason', 'aria-label': w('withdrawReason'), placeholder: w('withdrawReason') });
+    const go = el('button', { type: 'button', 'data-testid': 'confirm-withdraw' }, w('confirmWithdraw'));
+    const cancel = el('button', { type: 'button' }, w('cancel'));
+    const error = el('span', { class: 'field-error', 'data-testid': 'field-error', 'data-field': 'reason' });
+    go.addEventListener('click', async () => {
+      go.disabled = true;
+      error.textContent = '';
+      try {
+        await competition<Entry>('WithdrawEntry', { entryId: e.id, reason: reason.value.trim() });
+        reload();
+      } catch (err) {
+        const vs = violationsOf(err);
+        const at = vs.find((x) => x.field === 'reason');
+        if (at) {
+          error.textContent = describe(at.description, (code) => code, t);
+          reason.setAttribute('aria-invalid', 'true');
+        } else {
+          status.textContent = `${w('refused')}: ${(err as Error).message}`;
+          status.dataset.state = 'refused';
+        }
+        go.disabled = false;
+      }
+    });
+    cancel.addEventListener('click', () => {
+      clear(slot);
+      slot.appendChild(open);
+    });
+    clear(slot);
+    append(slot, el('span', { class: 'withdraw-form' }, reason, ' ', go, ' ', cancel, error));
+    reason.focus();
+  });
+  slot.appendChild(open);
+  return slot;
+}
+
 function entriesCard(ctx: PageContext, v: View, targets: Contest[], reload: () => void, prizes: Map<string, string>): HTMLElement {
   const c = v.contest;
   const status = el('p', { class: 'status', role: 'status', 'data-testid': 'nominate-status' });
   const rows = v.entries.map((e) => {
     const prize = prizes.get(e.id) ?? '';
-    let nominate: HTMLElement | null = null;
+    let nominate: HTMLElement | null = e.withdrawn
+      ? el('span', { class: 'muted', 'data-testid': 'withdrawn' }, fill(w('withdrawnMark'), { reason: e.withdrawalReason }))
+      : mayWithdraw(ctx.me, c, e) ? withdrawControl(e, status, reload) : null;
     if (c.state === 'CONTEST_STATE_AWARDED' && prize && prize !== 'PRIZE_NONE' && isOrganiserOf(ctx.me, c)) {
       if (targets.length) {
         const select = el('select', { 'data-testid': 'nominate-target', 'aria-label': w('nominateTo') }, ...targets.map((t) => el('option', { value: t.id }, t.title)));
@@ -405,14 +477,15 @@ function entriesCard(ctx: PageContext, v: View, targets: Contest[], reload: () =
         nominate = el('span', { class: 'muted' }, w('noTarget'));
       }
     }
-    return el('tr', { 'data-testid': 'entry-row', 'data-entry': e.id, class: e.withdrawn ? 'withdrawn' : undefined },
+    return el('tr', { 'data-testid': 'entry-row', 'data-entry': e.id, 'data-withdrawn': e.withdrawn ? 'true' : undefined, class: e.withdrawn ? 'withdrawn' : undefined },
       el('td', {}, e.id), el('td', {}, e.title), el('td', {}, e.field), el('td', {}, e.sourceOrganizationCode),
       el('td', {}, e.authors.map((a) => a.name).join(', ')),
       el('td', {}, e.submittedAt ? new Date(e.submittedAt).toLocaleDateString() : ''),
       el('td', {}, prize ? w(prize) : ''), el('td', {}, nominate));
   });
   return el('section', { class: 'card', 'data-testid': 'entries' },
-    el('h2', {}, `${w('entries')} (${v.entries.filter((e) => !e.withdrawn).length})`),
+    el('div', { class: 'section-head' }, el('h2', {}, `${w('entries')} (${v.entries.filter((e) => !e.withdrawn).length})`),
+      mayRegisterIn(ctx.me, c) ? el('a', { href: `#/contest/${c.id}/entry`, 'data-testid': 'add-entry' }, w('addEntry')) : null),
     v.entries.length === 0 ? el('p', { class: 'muted' }, w('noEntries')) :
       el('div', { class: 'table-wrap' }, el('table', { class: 'data' },
         el('thead', {}, el('tr', {}, ...['#', w('entry'), w('field'), w('source'), w('authors'), '', w('prize'), ''].map((h) => el('th', {}, h)))),
@@ -478,19 +551,21 @@ export async function renderContest(ctx: PageContext, id: string): Promise<void>
     el('a', { href: '#/contests' }, w('backToContests')),
     el('section', { class: 'card' },
       el('div', { class: 'section-head' }, el('h1', {}, c.title), stateBadge(c.state)),
+      isOrganiserOf(ctx.me, c) && c.state !== 'CONTEST_STATE_AWARDED'
+        ? el('p', {}, el('a', { href: `#/contest/${c.id}/edit`, 'data-testid': 'edit-contest' }, w('edit'))) : null,
       el('p', { class: 'muted' }, `${w(c.kind)} · ${c.organizerCode} · ${w('edition')} ${c.edition} · ${c.year}`),
       el('p', {}, `${w('registrationOpens')} ${c.registrationOpens} → ${c.registrationCloses} · ${w('judgingOpens')} ${c.judgingOpens} → ${c.judgingCloses}`),
       el('p', {}, `${w('field')}: ${c.fields.join(', ')} · ${w('minJudges')}: ${c.minJudgesPerEntry} · ${w('scoreRule')}: ${w(c.scoreRule)}`),
       el('p', {}, `${w('prizes')}: ${w('first')} ${p.first}, ${w('second')} ${p.second}, ${w('third')} ${p.third}, ${w('consolation')} ${p.consolation}; ${w('minScore')} ${fmt(p.minScore)}`),
-      el('table', { class: 'data' }, el('thead', {}, el('tr', {}, ...[w('code'), w('criterion'), w('weight'), w('maxPoints')].map((h) => el('th', {}, h)))),
-        el('tbody', {}, ...c.criteria.map((k) => el('tr', {}, el('td', {}, k.code), el('td', {}, k.name), el('td', { class: 'num' }, String(k.weight)), el('td', { class: 'num' }, fmt(k.maxPoints)))))),
+      el('div', { class: 'table-wrap' }, el('table', { class: 'data' }, el('thead', {}, el('tr', {}, ...[w('code'), w('criterion'), w('weight'), w('maxPoints')].map((h) => el('th', {}, h)))),
+        el('tbody', {}, ...c.criteria.map((k) => el('tr', {}, el('td', {}, k.code), el('td', {}, k.name), el('td', { class: 'num' }, String(k.weight)), el('td', { class: 'num' }, fmt(k.maxPoints))))))),
       c.state === 'CONTEST_STATE_CLOSED' || c.state === 'CONTEST_STATE_AWARDED'
         ? el('p', {}, el('a', { href: `#/contest/${c.id}/results`, 'data-testid': 'results-link' }, w('openResults'))) : null),
     watchSlot,
     nextStepCard(ctx, v, reload),
     entriesCard(ctx, v, targets, reload, prizes),
-    judgesCard(ctx, v, reload),
-    matrixCard(ctx, v, reload),
+    v.panels ? judgesCard(ctx, v, reload) : null,
+    v.panels ? matrixCard(ctx, v, reload) : null,
     v.history.length ? el('section', { class: 'card' }, el('h2', {}, w('history')), el('ul', {}, ...v.history.map((h) =>
       el('li', {}, `${h.at ? new Date(h.at).toLocaleString() : ''} · ${w(h.from)} → ${w(h.to)} · ${h.actor}${h.note ? ` · ${h.note}` : ''}`)))) : null));
 }

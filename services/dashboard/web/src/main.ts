@@ -29,7 +29,8 @@ import { fmtDay, fmtDeadline, fmtNumber, fmtTime, getLang, setLang, t } from './
 import { isReviewer, PageContext, PERIOD_RE, stateKeyOf } from './page';
 import { onClerkChange, renderForm, renderPeriods } from './report_form';
 import { onReviewChange, renderQueue, renderReview } from './review';
-import { renderContest, renderContestList, renderCreate } from './contests';
+import { renderContest, renderContestList, renderCreate, renderEdit } from './contests';
+import { renderEntryForm } from './entries';
 import { renderJudgeHome, renderSheet } from './judge';
 import { renderResults } from './results';
 import { w } from './contest_api';
@@ -128,6 +129,10 @@ function route(): void {
   }
   const results = /^#\/contest\/(\d+)\/results$/.exec(location.hash);
   if (results) return void renderResults(pageContext(), results[1]);
+  const entryForm = /^#\/contest\/(\d+)\/entry$/.exec(location.hash);
+  if (entryForm) return void renderEntryForm(pageContext(), entryForm[1]);
+  const edit = /^#\/contest\/(\d+)\/edit$/.exec(location.hash);
+  if (edit) return void renderEdit(pageContext(), edit[1]);
   const contest = /^#\/contest\/(\d+)$/.exec(location.hash);
   if (contest) return void renderContest(pageContext(), contest[1]);
   if (location.hash === '#/contests') return void renderContestList(pageContext());
