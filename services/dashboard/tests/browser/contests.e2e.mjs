@@ -1,13 +1,19 @@
 // A small contest end to end in headless Chromium against real processes
 // (stack.mjs): Sơn La's union (province_reporter of "14") creates a contest on
-// the page, opens it, adds judges (one from Sơn La itself, whom the
+// the page, edits it while a draft (a window in the wrong order refused at
+// its field) and once open (prizes only: the rules are locked), registers
+// its entries on the entry form (a refusal at its fields first; one more
+// arrives from a second tab while the contest's page watches, and is
+// withdrawn with its reason), opens it, adds judges (one from Sơn La itself, whom the
 // assignment must avoid), assigns automatically and adjusts by hand in the
 // matrix, starts judging; a judge scores on the page (a score above a
 // criterion's maximum is flagged as typed and refused by the service at its
 // field), revises, and cannot read a sheet of an entry not assigned to them;
 // the organiser closes judging, reads the jury's statistics, exports them,
-// prints the minutes and awards. Entries and the other judges' sheets have no
-// screen here and go through the dashboard's /api/call as those people.
+// prints the minutes and awards, and registers one of its own entries in the
+// national contest (another province's entry refused). The organiser's
+// screens fit 400 px. The other judges' sheets and the national office's
+// contest go through the dashboard's /api/call as those people.
 // Screenshots go to FED_DASHBOARD_OUTPUT_DIR; timings are printed, never asserted.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -132,29 +138,144 @@ describe('contests: an organiser runs one, a judge scores on the web', () => {
     contestId = await organiser.getByTestId('contest-page').getAttribute('data-contest');
     assert.match(contestId, /^\d+$/);
     assert.equal(await organiser.getByTestId('contest-state').getAttribute('data-state'), 'CONTEST_STATE_DRAFT');
+
+    // The draft edited on the page: registration closing before it opens is
+    // refused at that field; then a corrected window and a longer title.
+    await organiser.getByTestId('edit-contest').click();
+    await organiser.getByTestId('edit-form').waitFor();
+    assert.equal(await organiser.getByTestId('in-fields').isDisabled(), false, 'a draft changes its fields');
+    const opens = await organiser.getByTestId('in-registrationOpens').inputValue();
+    const closes = await organiser.getByTestId('in-registrationCloses').inputValue();
+    await organiser.getByTestId('in-registrationCloses').fill(`${Number(opens.slice(0, 4)) - 1}-12-31`);
+    await organiser.getByTestId('save-contest').click();
+    const windowError = organiser.locator('[data-field="registration_closes"] .field-error');
+    await windowError.filter({ hasText: /./ }).waitFor();
+    console.log(`draft saved with registration closing before it opens: "${await windowError.innerText()}"`);
+    assert.equal(await organiser.locator('[data-field="title"] .field-error').innerText(), '');
+    await shot(organiser, 'contests-01b-edit-draft-refused');
+    await organiser.getByTestId('in-registrationCloses').fill(closes);
+    assert.equal(await windowError.innerText(), '', 'the complaint goes once the field is edited');
+    await organiser.getByTestId('in-title').fill('Hội thi Sáng tạo Kỹ thuật tỉnh Sơn La lần thứ 9 (thử nghiệm e2e)');
+    await organiser.getByTestId('save-contest').click();
+    await organiser.getByTestId('contest-page').waitFor();
+    assert.match(await organiser.locator('[data-testid="contest-page"] h1').innerText(), /lần thứ 9/);
     await transition('CONTEST_STATE_OPEN');
 
-    // No entry screen yet: entries are registered through /api/call as the organiser.
-    for (let i = 0; i < BASE.length; i++) {
-      const r = await orgCall('SubmitEntry', { entry: {
-        contestId, title: `Giải pháp ${i + 1}: máy ${['tách hạt', 'sấy chè', 'tưới', 'ép mía'][i]}`, field: FIELD,
-        sourceOrganizationCode: ORG, summary: 'Áp dụng tại địa phương',
-        authors: [{ name: `Tác giả ${i + 1}`, role: 'chủ nhiệm' }],
-      } });
-      assert.equal(r.status, 200, JSON.stringify(r.body));
-      entries.push(r.body.id);
-    }
-    // The open contest's page notices them arriving.
+    // Once open, the rules are locked on the form; the prizes still change.
+    await organiser.getByTestId('edit-contest').click();
+    await organiser.getByTestId('edit-form').waitFor();
+    assert.equal(await organiser.getByTestId('in-fields').isDisabled(), true);
+    assert.equal(await organiser.getByTestId('in-c-code').first().isDisabled(), true);
+    assert.equal(await organiser.getByTestId('in-scoreRule').isDisabled(), true);
+    assert.match(await organiser.getByTestId('edit-scope').innerText(), /cố định/);
+    await organiser.getByTestId('in-consolation').fill('1');
+    await shot(organiser, 'contests-01c-edit-open');
+    await organiser.getByTestId('save-contest').click();
+    await organiser.getByTestId('contest-page').waitFor();
+    assert.match(await organiser.getByTestId('contest-page').innerText(), /Khuyến khích 1/);
+
+    // Entries registered on the entry form. First a careless one: no title,
+    // an organisation the registry does not know, no author's name.
+    await organiser.getByTestId('add-entry').click();
+    await organiser.getByTestId('entry-form').waitFor();
+    assert.equal(await organiser.getByTestId('in-entry-source').inputValue(), ORG, "the province's own code by default");
+    await organiser.getByTestId('in-entry-source').fill('99');
+    await organiser.getByTestId('in-author-role').fill('chủ nhiệm');
+    await organiser.getByTestId('register-entry').click();
+    await organiser.locator('[data-testid="entry-status"][data-state="refused"]').waitFor();
+    const at = (key) => organiser.locator(`[data-testid="entry-form"] [data-field="${key}"] .field-error`).first();
+    console.log(`entry refused: title "${await at('title').innerText()}"; source "${await at('source_organization_code').innerText()}"; author "${await at('authors[0].name').innerText()}"`);
+    assert.match(await at('title').innerText(), /\S/);
+    assert.match(await at('source_organization_code').innerText(), /99/);
+    assert.match(await at('authors[0].name').innerText(), /\S/);
+    assert.equal(await at('field').innerText(), '');
+    await shot(organiser, 'contests-01d-entry-refused');
+    await organiser.getByTestId('in-entry-source').fill(ORG);
+    assert.equal(await at('source_organization_code').innerText(), '');
     const started = Date.now();
-    // (A look taken while they were still arriving shows some; the page keeps watching.)
-    while (await organiser.locator('[data-testid="entry-row"]').count() < BASE.length) {
-      await organiser.getByTestId('show-new-entries').click({ timeout: 20000 });
-      await organiser.locator('[data-testid="entry-row"]').first().waitFor();
+    for (let i = 0; i < BASE.length; i++) {
+      await organiser.getByTestId('in-entry-title').fill(`Giải pháp ${i + 1}: máy ${['tách hạt', 'sấy chè', 'tưới', 'ép mía'][i]}`);
+      await organiser.getByTestId('in-entry-summary').fill('Áp dụng tại địa phương');
+      await organiser.getByTestId('in-author-name').fill(`Tác giả ${i + 1}`);
+      await organiser.getByTestId('in-author-role').fill('chủ nhiệm');
+      if (i === 0) {
+        await organiser.getByTestId('add-author').click();
+        await organiser.getByTestId('in-author-name').nth(1).fill('Đồng tác giả 1');
+        await organiser.getByTestId('in-author-role').nth(1).fill('đồng tác giả');
+      }
+      await organiser.getByTestId('register-entry').click();
+      await organiser.locator('[data-testid="registered-entry"]').nth(i).waitFor();
+      assert.equal(await organiser.getByTestId('entry-status').getAttribute('data-state'), 'saved');
     }
-    console.log(`new entries noticed and shown on the open contest's page after ${Date.now() - started} ms`);
+    console.log(`${BASE.length} entries registered on the form in ${Date.now() - started} ms`);
+    entries = await organiser.locator('[data-testid="registered-entry"]').evaluateAll((rows) => rows.map((r) => r.dataset.entry));
+    assert.match(await organiser.locator('[data-testid="registered-entry"]').first().innerText(), /Đồng tác giả 1/);
+    // The same work by the same authors again: refused at the title.
+    await organiser.getByTestId('in-entry-title').fill('Giải pháp 2: máy sấy chè');
+    await organiser.getByTestId('in-author-name').fill('Tác giả 2');
+    await organiser.getByTestId('register-entry').click();
+    await at('title').filter({ hasText: /./ }).waitFor();
+    console.log(`the same entry twice: "${await at('title').innerText()}"`);
+    await shot(organiser, 'contests-01e-entries-registered');
+
+    // The contest's page watches while a fifth entry arrives from a second tab.
+    await contestPage();
     assert.equal(await organiser.locator('[data-testid="entry-row"]').count(), BASE.length);
+    const tab = await organiser.context().newPage();
+    await tab.setViewportSize({ width: 1280, height: 900 });
+    await tab.goto(`${stack.baseUrl}/#/contest/${contestId}/entry`);
+    await tab.getByTestId('entry-form').waitFor();
+    await tab.getByTestId('in-entry-title').fill('Giải pháp 5: đăng ký nhầm');
+    await tab.getByTestId('in-author-name').fill('Tác giả 5');
+    const arrived = Date.now();
+    await tab.getByTestId('register-entry').click();
+    await tab.locator('[data-testid="registered-entry"]').waitFor();
+    const fifth = await tab.locator('[data-testid="registered-entry"]').getAttribute('data-entry');
+    await tab.close();
+    await organiser.getByTestId('show-new-entries').click({ timeout: 20000 });
+    await organiser.locator(`[data-testid="entry-row"][data-entry="${fifth}"]`).waitFor();
+    console.log(`new entry noticed and shown on the open contest's page after ${Date.now() - arrived} ms`);
+
+    // Withdrawn with its reason: without one the service refuses, at the reason.
+    const row = organiser.locator(`[data-testid="entry-row"][data-entry="${fifth}"]`);
+    await row.getByTestId('withdraw').click();
+    await row.getByTestId('confirm-withdraw').click();
+    await row.locator('[data-field="reason"]').filter({ hasText: /./ }).waitFor();
+    console.log(`withdrawn without a reason: "${await row.locator('[data-field="reason"]').innerText()}"`);
+    await row.getByTestId('withdraw-reason').fill('Đăng ký nhầm, tác giả rút');
+    await row.getByTestId('confirm-withdraw').click();
+    await organiser.locator(`[data-testid="entry-row"][data-entry="${fifth}"][data-withdrawn="true"]`).waitFor();
+    assert.match(await organiser.locator(`[data-testid="entry-row"][data-entry="${fifth}"]`).innerText(), /tác giả rút/);
+    assert.equal(await organiser.locator('[data-testid="entry-row"]:not([data-withdrawn])').count(), BASE.length);
+    assert.match(await organiser.locator('[data-testid="entries"] h2').innerText(), new RegExp(`\\(${BASE.length}\\)`));
+    await shot(organiser, 'contests-01f-withdrawn');
     // Judging cannot start before there are judges: the page says so.
     assert.match(await organiser.getByTestId('next-step').innerText(), /giám khảo/i);
+  });
+
+  test("the organiser's contest screens fit 400 px without sideways scrolling", async () => {
+    await organiser.setViewportSize({ width: 400, height: 800 });
+    const widths = {};
+    try {
+      for (const [name, hash, ready] of [
+        ['list', '#/contests', 'contest-list'],
+        ['new', '#/contests/new', 'create-form'],
+        ['contest', `#/contest/${contestId}`, 'contest-page'],
+        ['edit', `#/contest/${contestId}/edit`, 'edit-form'],
+        ['entry', `#/contest/${contestId}/entry`, 'entry-form'],
+      ]) {
+        await organiser.goto(`${stack.baseUrl}/${hash}`);
+        await organiser.reload();
+        await organiser.getByTestId(ready).waitFor();
+        widths[name] = await organiser.evaluate(() => document.documentElement.scrollWidth);
+        await shot(organiser, `contests-01g-400px-${name}`);
+      }
+    } finally {
+      await organiser.setViewportSize({ width: 1280, height: 900 });
+    }
+    console.log(`page widths at 400 px: ${JSON.stringify(widths)}`);
+    for (const [name, width] of Object.entries(widths)) assert.ok(width <= 400, `${name} is ${width} px wide at 400 px`);
+    await contestPage();
   });
 
   test('judges join the panel on the page; automatic assignment avoids the conflicts; a manual change sticks', async () => {
@@ -388,5 +509,23 @@ describe('contests: an organiser runs one, a judge scores on the web', () => {
     assert.equal(list.body.entries.length, 1);
     assert.ok(entries.includes(list.body.entries[0].nominatedFromEntryId));
     await shot(organiser, 'contests-11-nominated');
+
+    // Sơn La registers one of its own entries in the national contest on the
+    // page; another province's entry is refused by the service.
+    await organiser.goto(`${stack.baseUrl}/#/contest/${made.body.id}/entry`);
+    await organiser.getByTestId('entry-form').waitFor();
+    await organiser.getByTestId('in-entry-title').fill('Máy gieo hạt ngô (Sơn La)');
+    await organiser.getByTestId('in-author-name').fill('Lò Thị Mai');
+    await organiser.getByTestId('in-entry-source').fill('01');
+    await organiser.getByTestId('register-entry').click();
+    await organiser.locator('[data-testid="entry-status"][data-state="refused"]').waitFor();
+    console.log(`another province's entry: "${await organiser.getByTestId('entry-status').innerText()}"`);
+    await organiser.getByTestId('in-entry-source').fill(ORG);
+    await organiser.getByTestId('register-entry').click();
+    await organiser.locator('[data-testid="entry-status"][data-state="saved"]').waitFor();
+    const after = await admin('ListEntries', { contestId: made.body.id });
+    assert.equal(after.body.entries.length, 2);
+    assert.ok(after.body.entries.some((e) => e.title === 'Máy gieo hạt ngô (Sơn La)' && e.sourceProvinceCode === ORG));
+    await shot(organiser, 'contests-12-province-entry-national');
   });
 });
