@@ -246,7 +246,7 @@ function missing(v: View): string[] {
       break;
     case 'CONTEST_STATE_OPEN':
       if (active.length === 0) out.push(w('needEntries'));
-      if (v.judges.length === 0) out.push(w('needJudges'));
+      if (v.panels && v.judges.length === 0) out.push(w('needJudges'));
       break;
     case 'CONTEST_STATE_JUDGING': {
       const short = active.filter((e) => (v.sheets.get(e.id) ?? 0) < c.minJudgesPerEntry);
