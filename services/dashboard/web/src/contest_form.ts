@@ -53,7 +53,8 @@ export function placeRefusal(form: HTMLElement, e: unknown, prefix: string, refu
     return [refusedWord, ...unplaced].join(' ');
   }
   const message = (e as Error).message;
-  const m = e instanceof HttpError ? /^([a-z_]+(?:\.[a-z_]+|\[\d+\])*): (.+)$/s.exec(message) : null;
+  // The dashboard names the service first ("competition: entry.title: ...").
+  const m = e instanceof HttpError ? /^(?:[a-z]+: )?([a-z_]+(?:\.[a-z_]+|\[\d+\])+): (.+)$/s.exec(message) : null;
   if (m && m[1].startsWith(prefix)) {
     const slot = slotFor(form, strip(m[1]));
     if (slot) {
