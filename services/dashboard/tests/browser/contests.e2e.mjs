@@ -271,11 +271,12 @@ describe('contests: an organiser runs one, a judge scores on the web', () => {
         await shot(organiser, `contests-01g-400px-${name}`);
       }
     } finally {
+      // The tests after this one start on the contest's page, at full width.
       await organiser.setViewportSize({ width: 1280, height: 900 });
+      await contestPage();
     }
     console.log(`page widths at 400 px: ${JSON.stringify(widths)}`);
     for (const [name, width] of Object.entries(widths)) assert.ok(width <= 400, `${name} is ${width} px wide at 400 px`);
-    await contestPage();
   });
 
   test('judges join the panel on the page; automatic assignment avoids the conflicts; a manual change sticks', async () => {
