@@ -11,7 +11,8 @@
 // field), revises, and cannot read a sheet of an entry not assigned to them;
 // the organiser closes judging, reads the jury's statistics, exports them,
 // prints the minutes and awards, and registers one of its own entries in the
-// national contest (another province's entry refused). The organiser's
+// national contest (another province's entry refused); a youth contest's
+// entry without an author's age and school is refused at those fields. The organiser's
 // screens fit 400 px. The other judges' sheets and the national office's
 // contest go through the dashboard's /api/call as those people.
 // Screenshots go to FED_DASHBOARD_OUTPUT_DIR; timings are printed, never asserted.
@@ -528,5 +529,39 @@ describe('contests: an organiser runs one, a judge scores on the web', () => {
     assert.equal(after.body.entries.length, 2);
     assert.ok(after.body.entries.some((e) => e.title === 'Máy gieo hạt ngô (Sơn La)' && e.sourceProvinceCode === ORG));
     await shot(organiser, 'contests-12-province-entry-national');
+  });
+
+  test("a youth contest's entry needs each author's age and school, refused at those fields", async () => {
+    await organiser.goto(`${stack.baseUrl}/#/contests/new`);
+    await organiser.getByTestId('create-form').waitFor();
+    await organiser.getByTestId('in-kind').selectOption('CONTEST_KIND_YOUTH');
+    await organiser.getByTestId('in-title').fill('Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sơn La (e2e)');
+    await organiser.getByTestId('in-edition').fill('3');
+    await organiser.getByTestId('in-fields').fill('Giải pháp kỹ thuật');
+    await organiser.getByTestId('create').click();
+    await organiser.getByTestId('contest-page').waitFor();
+    await transition('CONTEST_STATE_OPEN');
+    await organiser.getByTestId('add-entry').click();
+    await organiser.getByTestId('entry-form').waitFor();
+    await organiser.getByTestId('youth-note').waitFor();
+    await organiser.getByTestId('in-entry-title').fill('Thùng rác tự phân loại');
+    await organiser.getByTestId('in-author-name').fill('Lò Văn Nam');
+    await organiser.getByTestId('in-author-age').fill('5');
+    await organiser.getByTestId('register-entry').click();
+    await organiser.locator('[data-testid="entry-status"][data-state="refused"]').waitFor();
+    const at = (key) => organiser.locator(`[data-testid="entry-form"] [data-field="${key}"] .field-error`).first();
+    console.log(`youth entry refused: age "${await at('authors[0].age').innerText()}"; school "${await at('authors[0].school').innerText()}"`);
+    assert.match(await at('authors[0].age').innerText(), /6/);
+    assert.match(await at('authors[0].school').innerText(), /\S/);
+    assert.equal(await at('authors[0].name').innerText(), '');
+    await shot(organiser, 'contests-13-youth-entry-refused');
+    await organiser.getByTestId('in-author-age').fill('14');
+    await organiser.getByTestId('in-author-school').fill('THCS Chiềng Lề');
+    await organiser.getByTestId('register-entry').click();
+    await organiser.locator('[data-testid="entry-status"][data-state="saved"]').waitFor();
+    const id = await organiser.getByTestId('registered-entry').getAttribute('data-entry');
+    const got = await orgCall('GetEntry', { entryId: id });
+    assert.equal(got.status, 200, JSON.stringify(got.body));
+    assert.deepEqual([got.body.authors[0].age, got.body.authors[0].school], [14, 'THCS Chiềng Lề']);
   });
 });
