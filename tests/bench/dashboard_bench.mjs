@@ -70,6 +70,7 @@ async function viewerLoop(base, cookie, until, samples, retries = { count: 0 }) 
 
 async function openStream(base, cookie, controller, received) {
   const res = await fetch(`${base}/api/events`, { headers: { Cookie: cookie }, signal: controller.signal });
+  if (!res.ok) throw new Error(`live stream: ${res.status} ${await res.text()}`);
   const reader = res.body.getReader();
   (async () => {
     try {
@@ -86,6 +87,7 @@ async function openStream(base, cookie, controller, received) {
 // One stream that notes when each organisation's "accepted" event arrived.
 async function watchAccepts(base, cookie, controller, arrivals) {
   const res = await fetch(`${base}/api/events`, { headers: { Cookie: cookie }, signal: controller.signal });
+  if (!res.ok) throw new Error(`live stream: ${res.status} ${await res.text()}`);
   const reader = res.body.getReader();
   (async () => {
     let text = '';
@@ -148,7 +150,9 @@ async function main() {
     const LIVE_PERIOD = '2024H2';  // every demo province existed then
     const arrivals = new Map();
     const liveController = new AbortController();
-    await watchAccepts(stack.baseUrl, cookie, liveController, arrivals);
+    // A session of its own: the page loads above each held a stream of the
+    // first session until the server noticed them gone (at most 4 a session).
+    await watchAccepts(stack.baseUrl, await login(stack.baseUrl, token), liveController, arrivals);
     await new Promise((r) => setTimeout(r, 300));
     const liveMs = [], acceptMs = [];
     for (const code of provinces.slice(0, 21)) {
