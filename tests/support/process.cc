@@ -14,12 +14,27 @@
 #include <stdexcept>
 #include <thread>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/common/client.h"
 
 namespace fedtest {
 
-int FreePort() {
+namespace {
+
+// A port is free when asked, not when used: the kernel may hand the same
+// ephemeral port to the next bind(0) once it is closed, so two services of
+// one test could be given one port. The second then fails to bind while a
+// health check of its address reaches the first (seen once: a contest call
+// answered by the registry). Each port is handed out once per process.
+absl::Mutex g_ports_mu;
+absl::flat_hash_set<int>& PortsHandedOut() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_ports_mu) {
+  static auto* ports = new absl::flat_hash_set<int>();
+  return *ports;
+}
+
+int AnyFreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -33,6 +48,17 @@ int FreePort() {
   }
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+}  // namespace
+
+int FreePort() {
+  absl::MutexLock lock(&g_ports_mu);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const int port = AnyFreePort();
+    if (PortsHandedOut().insert(port).second) return port;
+  }
+  throw std::runtime_error("no free port not handed out before");
 }
 
 std::string BuildDir() {
