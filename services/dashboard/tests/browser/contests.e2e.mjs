@@ -74,20 +74,8 @@ async function logIn(token) {
 
 // The dashboard's JSON API as a script would use it, as the token's person.
 async function apiSession(token) {
-  const login = await fetch(`${stack.baseUrl}/api/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }),
-  });
-  assert.equal(login.status, 200);
-  const cookie = login.headers.get('set-cookie').split(';')[0];
-  const me = await (await fetch(`${stack.baseUrl}/api/me`, { headers: { Cookie: cookie } })).json();
-  return async (method, body) => {
-    const res = await fetch(`${stack.baseUrl}/api/call/competition/${method}`, {
-      method: 'POST',
-      headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const call = await stack.apiSession(token);
+  return (method, body) => call('competition', method, body);
 }
 
 async function transition(to) {

@@ -53,21 +53,7 @@ async function logIn(browser, token) {
 // A second session of the same province, outside any browser: the
 // dashboard's JSON API as a script would use it.
 async function apiSession(token) {
-  const login = await fetch(`${stack.baseUrl}/api/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }),
-  });
-  assert.equal(login.status, 200);
-  const cookie = login.headers.get('set-cookie').split(';')[0];
-  const me = await (await fetch(`${stack.baseUrl}/api/me`, { headers: { Cookie: cookie } })).json();
-  assert.ok(me.csrfToken, 'me carries a CSRF token');
-  return async (service, method, body) => {
-    const res = await fetch(`${stack.baseUrl}/api/call/${service}/${method}`, {
-      method: 'POST',
-      headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  return stack.apiSession(token);
 }
 
 function field(page, indicator) {

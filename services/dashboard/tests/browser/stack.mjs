@@ -227,6 +227,26 @@ export class Stack {
     await this.waitHttp(dashboard);
   }
 
+  // A session of the dashboard's JSON API as a script would use it, as the
+  // token's person: call(service, method, body) -> { status, body }.
+  async apiSession(token) {
+    const login = await fetch(`${this.baseUrl}/api/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }),
+    });
+    if (login.status !== 200) throw new Error(`login: ${login.status}`);
+    const cookie = login.headers.get('set-cookie').split(';')[0];
+    const me = await (await fetch(`${this.baseUrl}/api/me`, { headers: { Cookie: cookie } })).json();
+    if (!me.csrfToken) throw new Error('/api/me carries no CSRF token');
+    return async (service, method, body) => {
+      const res = await fetch(`${this.baseUrl}/api/call/${service}/${method}`, {
+        method: 'POST',
+        headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+  }
+
   token(role, org, subject = `e2e-${role}`) {
     return this.fedctlRun(['token', 'issue', `--subject=${subject}`, `--org=${org}`, `--role=${role}`, '--ttl=2h']).trim();
   }

@@ -2,10 +2,10 @@
 // entry form in entries.ts): a labelled input with a place for the
 // service's complaint, and the service's refusals put at their fields.
 import { HttpError } from './api';
-import { el } from './dom';
-import { violationsOf, w } from './contest_api';
+import { append, clear, el } from './dom';
+import { competition, Contest, violationsOf, w } from './contest_api';
 import { t } from './i18n';
-import { describe } from './page';
+import { describe, PageContext, renderProblem } from './page';
 
 export function labelled(label: string, input: HTMLElement, key: string): HTMLElement {
   return el('div', { class: 'form-field', 'data-field': key },
@@ -63,4 +63,20 @@ export function placeRefusal(form: HTMLElement, e: unknown, prefix: string, refu
     }
   }
   return `${w('refused')}: ${message}`;
+}
+
+// The contest a form page is about, with the page showing "loading" meanwhile;
+// null when it could not be read (the problem is drawn) or the person has
+// moved to another page since.
+export async function loadContest(ctx: PageContext, id: string): Promise<Contest | null> {
+  const here = location.hash;
+  clear(ctx.app);
+  append(ctx.app, ctx.header(false), el('p', { class: 'loading' }, w('loading')));
+  try {
+    const c = await competition<Contest>('GetContest', { id });
+    return location.hash === here ? c : null;
+  } catch (e) {
+    renderProblem(ctx, e);
+    return null;
+  }
 }

@@ -9,7 +9,7 @@ import { append, clear, el } from './dom';
 import {
   competition, Contest, ContestState, Entry, fill, fmt, isOrganiserOf, Judge, mayRegisterIn, mayWithdraw, nextState, num, Results, StateChange, violationsOf, w,
 } from './contest_api';
-import { clearOnInput, inputOf, labelled, placeRefusal } from './contest_form';
+import { clearOnInput, inputOf, labelled, loadContest, placeRefusal } from './contest_form';
 import { t } from './i18n';
 import { describe, PageContext, renderProblem } from './page';
 
@@ -73,16 +73,8 @@ export function renderCreate(ctx: PageContext): void {
 }
 
 export async function renderEdit(ctx: PageContext, id: string): Promise<void> {
-  const here = location.hash;
-  clear(ctx.app);
-  append(ctx.app, ctx.header(false), el('p', { class: 'loading' }, w('loading')));
-  let c: Contest;
-  try {
-    c = await competition<Contest>('GetContest', { id });
-  } catch (e) {
-    return renderProblem(ctx, e);
-  }
-  if (location.hash !== here) return;
+  const c = await loadContest(ctx, id);
+  if (!c) return;
   if (!isOrganiserOf(ctx.me, c) || c.state === 'CONTEST_STATE_AWARDED') {
     clear(ctx.app);
     return renderProblem(ctx, new HttpError(403, c.state === 'CONTEST_STATE_AWARDED' ? w('editAwarded') : 'forbidden'));

@@ -7,21 +7,13 @@
 // the entry's province).
 import { HttpError } from './api';
 import { append, clear, el } from './dom';
-import { competition, Contest, Entry, fill, isOrganiserOf, mayRegisterIn, w } from './contest_api';
-import { clearOnInput, inputOf, labelled, placeRefusal } from './contest_form';
+import { competition, Entry, fill, isOrganiserOf, mayRegisterIn, w } from './contest_api';
+import { clearOnInput, inputOf, labelled, loadContest, placeRefusal } from './contest_form';
 import { PageContext, renderProblem } from './page';
 
 export async function renderEntryForm(ctx: PageContext, id: string): Promise<void> {
-  const here = location.hash;
-  clear(ctx.app);
-  append(ctx.app, ctx.header(false), el('p', { class: 'loading' }, w('loading')));
-  let c: Contest;
-  try {
-    c = await competition<Contest>('GetContest', { id });
-  } catch (e) {
-    return renderProblem(ctx, e);
-  }
-  if (location.hash !== here) return;
+  const c = await loadContest(ctx, id);
+  if (!c) return;
   clear(ctx.app);
   const back = el('a', { href: `#/contest/${c.id}` }, w('backToContest'));
   if (ctx.me.role !== 'ROLE_NATIONAL_ADMIN' && ctx.me.role !== 'ROLE_PROVINCE_REPORTER') {
