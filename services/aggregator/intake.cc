@@ -1,7 +1,8 @@
 #include "services/aggregator/intake.h"
 
 #include <google/protobuf/util/json_util.h>
-#include "services/common/digest.h"
+
+#include <map>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -10,7 +11,9 @@
 #include "services/aggregator/storage.h"
 #include "services/aggregator/validate.h"
 #include "services/common/dates.h"
+#include "services/common/digest.h"
 #include "services/common/ended_organizations.h"
+#include "services/common/enum_names.h"
 #include "services/common/log.h"
 #include "services/common/period.h"
 
@@ -129,7 +132,16 @@ Admission AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher
 
 Intake::Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_batch,
                IntakeLimits limits)
-    : db_(db), figures_(figures), directory_(directory), max_batch_(max_batch), limits_(limits) {
+    : db_(db),
+      figures_(figures),
+      directory_(directory),
+      max_batch_(max_batch),
+      limits_(limits),
+      queue_depth_(fed::metrics::Gauge("fed_intake_queue_depth",
+                                       "Pushed reports waiting for the committer.")),
+      batch_size_(fed::metrics::Histogram(
+          "fed_intake_batch_size", "Reports per intake transaction (group commit).",
+          prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000})) {
   committer_ = std::thread([this] { Run(); });
 }
 
@@ -164,6 +176,7 @@ absl::Status Intake::Submit(PushItem item) {
   }
   queue->second.push_back(std::move(item));
   ++waiting_count_;
+  queue_depth_.Set(waiting_count_);
   return absl::OkStatus();
 }
 
@@ -194,12 +207,34 @@ void Intake::Run() {
       absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::HasWorkOrStopping));
       if (waiting_count_ == 0) return;
       batch = TakeBatch();
+      queue_depth_.Set(waiting_count_);
     }
+    batch_size_.Observe(static_cast<double>(batch.size()));
     CommitBatch(batch);
   }
 }
 
 namespace {
+
+// fed_intake_reports_total{outcome}: every decided push, by its acknowledgement.
+ABSL_CONST_INIT absl::Mutex outcome_mu(absl::kConstInit);
+std::map<int, prometheus::Counter*>* outcome_counters ABSL_GUARDED_BY(outcome_mu) = nullptr;
+
+void CountOutcome(v1::PushOutcome outcome) {
+  prometheus::Counter* counter;
+  {
+    absl::MutexLock lock(&outcome_mu);
+    if (outcome_counters == nullptr) outcome_counters = new std::map<int, prometheus::Counter*>();
+    prometheus::Counter*& c = (*outcome_counters)[outcome];
+    if (c == nullptr) {
+      c = &fed::metrics::Counter("fed_intake_reports_total",
+                                 "Pushed reports decided by the intake, by acknowledgement.",
+                                 {{"outcome", fed::EnumWordLower(outcome)}});
+    }
+    counter = c;
+  }
+  counter->Increment();
+}
 
 // A fault that every report of a batch would meet alike (the database
 // restarting, a serialisation conflict): retrying them one by one would only
@@ -246,7 +281,10 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
     spdlog::warn("event=push_batch_failed size={} error={}", batch.size(),
                  fed::LogQuoted(status.message()));
   }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(status, acks[i]);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (status.ok()) CountOutcome(acks[i].outcome());
+    batch[i].done(status, acks[i]);
+  }
 }
 
 absl::Status Intake::WriteAdmitted(std::vector<PushItem>& batch, const std::vector<size_t>& items,

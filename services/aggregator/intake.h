@@ -25,6 +25,7 @@
 #include "services/aggregator/figures.h"
 #include "services/common/auth.h"
 #include "services/common/db.h"
+#include "services/common/metrics.h"
 
 namespace aggregator {
 
@@ -82,6 +83,10 @@ class Intake {
   std::map<std::string, std::deque<PushItem>> waiting_ ABSL_GUARDED_BY(mu_);
   std::deque<std::string> turns_ ABSL_GUARDED_BY(mu_);
   int waiting_count_ ABSL_GUARDED_BY(mu_) = 0;
+  // fed_intake_queue_depth (waiting_count_), fed_intake_batch_size and
+  // fed_intake_reports_total{outcome} (services/common/metrics.h).
+  prometheus::Gauge& queue_depth_;
+  prometheus::Histogram& batch_size_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread committer_;
 };

@@ -9,7 +9,9 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/common/log.h"
+#include "services/common/metrics.h"
 
 namespace fed {
 
@@ -60,7 +62,14 @@ bool IsRetryableDbException(const std::exception& e) {
 }
 
 DbPool::DbPool(std::string url, std::string schema, int size)
-    : url_(std::move(url)), schema_(std::move(schema)), free_slots_(size) {}
+    : url_(std::move(url)),
+      schema_(std::move(schema)),
+      wait_metric_(metrics::Histogram("fed_db_pool_wait_seconds",
+                                      "Time a transaction waited to lease a PostgreSQL connection.",
+                                      metrics::LatencyBuckets())),
+      in_use_metric_(metrics::Gauge("fed_db_connections_in_use",
+                                    "PostgreSQL connections leased by transactions now.")),
+      free_slots_(size) {}
 
 DbPool::~DbPool() = default;
 
@@ -74,8 +83,11 @@ std::unique_ptr<pqxx::connection> DbPool::Connect() {
 
 std::unique_ptr<pqxx::connection> DbPool::Acquire() {
   std::unique_ptr<pqxx::connection> conn;
+  const absl::Time asked = absl::Now();
   {
     absl::MutexLock lock(&mu_, absl::Condition(this, &DbPool::CanLease));
+    wait_metric_.Observe(absl::ToDoubleSeconds(absl::Now() - asked));
+    in_use_metric_.Increment();
     if (!idle_.empty()) {
       conn = std::move(idle_.back());
       idle_.pop_back();
@@ -90,6 +102,7 @@ std::unique_ptr<pqxx::connection> DbPool::Acquire() {
 
 void DbPool::Release(std::unique_ptr<pqxx::connection> conn, bool healthy) {
   absl::MutexLock lock(&mu_);
+  in_use_metric_.Decrement();
   if (conn && healthy) {
     idle_.push_back(std::move(conn));
   } else {

@@ -19,6 +19,11 @@
 #include "absl/synchronization/mutex.h"
 #include "services/common/blocking.h"
 
+namespace prometheus {
+class Gauge;
+class Histogram;
+}  // namespace prometheus
+
 namespace fed {
 
 // Maps a libpqxx/PostgreSQL failure to a status the caller can act on:
@@ -55,6 +60,9 @@ class DbPool {
 
   std::string url_;
   std::string schema_;
+  // fed_db_pool_wait_seconds and fed_db_connections_in_use (metrics.h).
+  prometheus::Histogram& wait_metric_;
+  prometheus::Gauge& in_use_metric_;
   absl::Mutex mu_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
   int free_slots_ ABSL_GUARDED_BY(mu_);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "services/common/log.h"
+#include "services/common/metrics.h"
 #include "services/common/status.h"
 
 namespace fed {
@@ -16,6 +17,13 @@ FeedFollower::FeedFollower(std::shared_ptr<grpc::Channel> aggregator, ServiceCli
       apply_(std::move(apply)),
       reset_(std::move(reset)),
       options_(std::move(options)),
+      lag_metric_(metrics::Gauge("fed_feed_lag_seconds",
+                                 "From the aggregator sending the latest answer of the change "
+                                 "feed to its having been applied here.",
+                                 {{"feed", calls->dependency()}})),
+      cursor_metric_(metrics::Gauge("fed_feed_cursor",
+                                    "The change-feed sequence this follower has applied through.",
+                                    {{"feed", calls->dependency()}})),
       cursor_(after),
       organizations_(options_.organizations),
       backoff_(options_.first_backoff),
@@ -138,6 +146,12 @@ BackgroundLoop::Next FeedFollower::Session() {
     last_heard_ = absl::Now();
     if (!failure.ok()) break;
     cursor_ = std::max(cursor_, answer.through_sequence());
+    // How far behind the feed this follower is: from the aggregator's
+    // sending of the answer to its having been applied here.
+    const absl::Time sent = absl::FromUnixSeconds(answer.sent_at().seconds()) +
+                            absl::Nanoseconds(answer.sent_at().nanos());
+    lag_metric_.Set(absl::ToDoubleSeconds(last_heard_ - sent));
+    cursor_metric_.Set(static_cast<double>(cursor_));
     if (answer.live() && !caught_up_) {
       caught_up_ = true;
       spdlog::info("event=feed_caught_up dependency={} cursor={}", calls_->dependency(), cursor_);

@@ -26,6 +26,10 @@
 #include "services/common/background_loop.h"
 #include "services/common/client.h"
 
+namespace prometheus {
+class Gauge;
+}  // namespace prometheus
+
 namespace fed {
 
 class FeedFollower {
@@ -93,6 +97,8 @@ class FeedFollower {
   const Apply apply_;
   const Reset reset_;
   const Options options_;
+  prometheus::Gauge& lag_metric_;     // fed_feed_lag_seconds (metrics.h)
+  prometheus::Gauge& cursor_metric_;  // fed_feed_cursor
 
   mutable absl::Mutex mu_;
   int64_t cursor_ ABSL_GUARDED_BY(mu_);

@@ -20,6 +20,7 @@
 #include "services/common/client.h"
 #include "services/common/identity.h"
 #include "services/common/log.h"
+#include "services/common/metrics.h"
 #include "services/common/topology.h"
 #include "services/common/transport.h"
 
@@ -42,6 +43,9 @@ ABSL_FLAG(std::string, log_level, "info", "Log level: debug, info, warn, error."
 ABSL_FLAG(std::string, health_listen, "",
           "Also serve grpc.health.v1, and nothing else, in plaintext on this HOST:PORT, for "
           "probes that speak no TLS (Kubernetes' gRPC probe); off when empty.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "Serve Prometheus metrics as text on http://HOST:PORT/metrics (plain HTTP: a loopback "
+          "or private address); off when empty. tools/dev up uses the service's port + 1000.");
 ABSL_FLAG(bool, reflection, false,
           "Serve gRPC server reflection on the service's port: it describes the whole API to "
           "any caller that completes the TLS handshake, token or not.");
@@ -198,11 +202,20 @@ void SetHealth(const std::vector<grpc::Server*>& servers, const std::string& nam
 
 void UseServingSettings() { absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore); }
 
+absl::StatusOr<std::unique_ptr<prometheus::Exposer>> MaybeServeMetrics() {
+  const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (listen.empty()) return nullptr;
+  auto exposer = metrics::Serve(listen);
+  if (exposer.ok()) spdlog::info("event=metrics_serving address={}", LogQuoted(listen));
+  return exposer;
+}
+
 int RunService(absl::string_view name, const std::vector<Migration>& migrations,
                const ServiceFactory& make_services, const std::function<void()>& before_teardown,
                const std::function<void()>& before_shutdown) {
   UseServingSettings();
   InitLogging(name);
+  metrics::SetService(std::string(name));
   spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
   const std::string db_url = absl::GetFlag(FLAGS_db);
 
@@ -256,6 +269,11 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
   }
   std::vector<grpc::Server*> servers = {server->get()};
   if (*health_port) servers.push_back(health_port->get());
+  auto metrics_exposer = MaybeServeMetrics();
+  if (!metrics_exposer.ok()) {
+    spdlog::critical("event=start_failed error={}", LogQuoted(metrics_exposer.status().message()));
+    return 1;
+  }
 
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);

@@ -27,6 +27,10 @@ ABSL_DECLARE_FLAG(std::string, log_level);
 ABSL_DECLARE_FLAG(std::string, health_listen);
 ABSL_DECLARE_FLAG(bool, reflection);
 
+namespace prometheus {
+class Exposer;
+}  // namespace prometheus
+
 namespace fed {
 
 // Health-check service name under which each dependency's state is published
@@ -43,6 +47,10 @@ struct ServiceDeps {
 // The address the service `service` listens on: --listen, else its default
 // (fed::DefaultAddress, from deploy/topology.txt).
 std::string ListenAddress(absl::string_view service);
+
+// The process's metrics exporter on --metrics_listen (services/common/metrics.h),
+// or nullptr when the flag is empty; FAILED_PRECONDITION when it cannot bind.
+absl::StatusOr<std::unique_ptr<prometheus::Exposer>> MaybeServeMetrics();
 
 // Starts a gRPC server on `address` ("127.0.0.1:0" picks a free port, which
 // is written to *bound_port) with grpc.health.v1, and server reflection when

@@ -1,8 +1,11 @@
 #include "services/common/unary.h"
 
+#include "services/common/metrics.h"
+
 namespace fed {
 void LogCall(absl::string_view method, const Principal* principal, const absl::Status& status,
              absl::Duration elapsed) {
+  metrics::RecordCall(method, status.code(), elapsed);
   const double ms = absl::ToDoubleMilliseconds(elapsed);
   const absl::string_view subject = principal ? absl::string_view(principal->subject) : "-";
   const std::string code = absl::StatusCodeToString(status.code());

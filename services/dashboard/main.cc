@@ -21,6 +21,7 @@
 #include "services/common/client.h"
 #include "services/common/identity.h"
 #include "services/common/log.h"
+#include "services/common/metrics.h"
 #include "services/common/server.h"
 #include "services/common/topology.h"
 #include "services/common/transport.h"
@@ -73,11 +74,44 @@ absl::StatusOr<dashboard::SessionStore::Limits> SessionLimitsFromFlags() {
   limits.max_streams = streams;
   return limits;
 }
+// The route a request counts under: the API's first two segments
+// ("/api/board", "/api/call"), "static" for the page's files, "unmatched"
+// for what no route answered, so that made-up paths cannot grow the
+// metrics without bound.
+std::string RouteOf(const httplib::Request& req, int status) {
+  if (status == 404) return "unmatched";
+  if (req.path.rfind("/api/", 0) != 0) return req.path == "/healthz" ? "/healthz" : "static";
+  const size_t end = req.path.find('/', 5);
+  return req.path.substr(0, end == std::string::npos ? req.path.size() : end);
+}
+
+// fed_http_requests_total{route,code} and fed_http_request_duration_seconds{route}
+// (services/common/metrics.h): cpp-httplib handles a request on one thread
+// from routing to logging, so its start is kept per thread.
+void CountRequests(httplib::Server& server) {
+  static thread_local absl::Time started;
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    started = absl::Now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    const std::string route = RouteOf(req, res.status);
+    fed::metrics::Counter("fed_http_requests_total", "HTTP requests, by route and status.",
+                          {{"route", route}, {"code", std::to_string(res.status)}})
+        .Increment();
+    fed::metrics::Histogram("fed_http_request_duration_seconds",
+                            "Time to answer an HTTP request (a live-update stream: its life).",
+                            fed::metrics::LatencyBuckets(), {{"route", route}})
+        .Observe(absl::ToDoubleSeconds(absl::Now() - started));
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   fed::InitLogging("dashboard");
+  fed::metrics::SetService("dashboard");
 
   const std::string listen = fed::ListenAddress("dashboard");
   size_t colon = listen.rfind(':');
@@ -147,6 +181,15 @@ int main(int argc, char** argv) {
   // recommendations) is far less; spreadsheets are read in the browser.
   server->set_payload_max_length(5 * 1024 * 1024);
   api.Register(*server);
+
+  CountRequests(*server);
+  auto metrics_exposer = fed::MaybeServeMetrics();  // --metrics_listen
+  if (!metrics_exposer.ok()) {
+    spdlog::critical("event=start_failed error={}",
+                     fed::LogQuoted(metrics_exposer.status().message()));
+    feed.Stop();
+    return 1;
+  }
 
   if (!server->bind_to_port(host.c_str(), port)) {
     spdlog::critical("event=start_failed error=\"cannot listen on {}\"", listen);

@@ -130,6 +130,31 @@ void Forwarder::ClearError() {
   }
 }
 
+void Forwarder::MeasureBacklog() {
+  if (absl::Now() - backlog_measured_ < absl::Seconds(1)) return;
+  backlog_measured_ = absl::Now();
+  std::map<std::string, int64_t> pending;
+  if (!db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+            pending = storage::PendingByOrganization(txn);
+            return absl::OkStatus();
+          })
+           .ok()) {
+    return;  // the push that follows reports the database's trouble
+  }
+  for (auto& [organization, gauge] : backlog_) {
+    if (pending.count(organization) == 0) gauge->Set(0);
+  }
+  for (const auto& [organization, count] : pending) {
+    prometheus::Gauge*& gauge = backlog_[organization];
+    if (gauge == nullptr) {
+      gauge = &fed::metrics::Gauge("fed_outbox_backlog",
+                                   "Submitted reports not yet acknowledged by the aggregator.",
+                                   {{"organization", organization}});
+    }
+    gauge->Set(static_cast<double>(count));
+  }
+}
+
 fed::BackgroundLoop::Next Forwarder::Round() {
   if (first_round_) {
     first_round_ = false;
@@ -140,6 +165,7 @@ fed::BackgroundLoop::Next Forwarder::Round() {
       return absl::OkStatus();
     });
   }
+  MeasureBacklog();
   bool more = false;
   absl::Status status = PushPendingOnce(&more);
   if (status.ok() && check_followed_) status = FollowDecisions();

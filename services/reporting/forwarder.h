@@ -8,6 +8,7 @@
 // duplicating a report.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -24,6 +25,7 @@
 #include "services/common/client.h"
 #include "services/common/db.h"
 #include "services/common/feed_follower.h"
+#include "services/common/metrics.h"
 #include "services/common/topology.h"
 
 namespace reporting {
@@ -76,6 +78,9 @@ class Forwarder {
   absl::Duration Backoff(int failures);
   void RecordError(const absl::Status& status);
   void ClearError();
+  // fed_outbox_backlog{organization}: pending rows per organisation, read at
+  // most once a second (metrics.h).
+  void MeasureBacklog();
 
   // Registers the call in flight so that Stop() can cancel it.
   class ActiveCall;
@@ -98,6 +103,8 @@ class Forwarder {
   int failures_ = 0;
   // Whether a push may have brought a new organisation to follow.
   bool check_followed_ = true;
+  absl::Time backlog_measured_ = absl::InfinitePast();
+  std::map<std::string, prometheus::Gauge*> backlog_;  // every organisation seen pending
   std::mt19937_64 random_;
   std::unique_ptr<fed::FeedFollower> decisions_;  // once anything was submitted
   fed::BackgroundLoop loop_;                      // last: stopped before the members it uses go

@@ -277,6 +277,15 @@ void AppendPushRefused(pqxx::work& txn, int64_t outbox_id, const std::string& er
       outbox_id, error);
 }
 
+std::map<std::string, int64_t> PendingByOrganization(pqxx::work& txn) {
+  std::map<std::string, int64_t> pending;
+  for (const auto& row : txn.exec("SELECT organization_code, count(*) FROM outbox"
+                                  " WHERE status = 'pending' GROUP BY organization_code")) {
+    pending[row[0].as<std::string>()] = row[1].as<int64_t>();
+  }
+  return pending;
+}
+
 OutboxCounts CountOutbox(pqxx::work& txn, const std::string& organization_code) {
   OutboxCounts counts;
   pqxx::row r = txn.exec_params1(

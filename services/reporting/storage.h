@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -102,6 +103,8 @@ struct OutboxCounts {
   // "14 2025H1 revision 2: INVALID: ..." for the latest failed row.
   std::string latest_failure;
 };
+// Pending rows per organisation (those with none are left out).
+std::map<std::string, int64_t> PendingByOrganization(pqxx::work& txn);
 // Counts of one organisation's rows ("" = all).
 OutboxCounts CountOutbox(pqxx::work& txn, const std::string& organization_code);
 
