@@ -15,6 +15,10 @@ namespace {
 namespace v1 = federation::v1;
 using Stub = EmulationClient::Stub;
 
+std::string PointsLabel(double total) {
+  return absl::StrCat(Points(total), total == 1 ? " point" : " points");
+}
+
 // The sheet from --sheet (CSV) or --json-sheet, for --org.
 v1::SelfAssessmentSheet SheetOf(const Invocation& invocation) {
   const std::string org = invocation.Get("org");
@@ -56,7 +60,7 @@ int RunSelfAssess(const Invocation& invocation) {
                          if (s.organization_code() != org) continue;
                          std::cout << org << ": sheet revision " << s.revision() << ", "
                                    << CountOf(s.scores_size(), "criterion", "criteria") << ", "
-                                   << Points(total) << " points"
+                                   << PointsLabel(total)
                                    << (s.late() ? ", late (after the due day)" : "") << "\n";
                        }
                      });
@@ -87,8 +91,8 @@ int RunCrossCheck(const Invocation& invocation) {
                          double total = 0;
                          for (const auto& c : k.checks()) total += c.verified_points();
                          std::cout << org << ": check revision " << k.revision() << " by "
-                                   << k.checked_by_code() << ", " << Points(total)
-                                   << " points verified\n";
+                                   << k.checked_by_code() << ", " << PointsLabel(total)
+                                   << " verified\n";
                        }
                      });
 }
@@ -180,7 +184,8 @@ Sheet AssessmentCsv(const v1::Assessment& a, bool criteria) {
                                     yes_no(m.self_assessed()),
                                     yes_no(m.late()),
                                     yes_no(m.cross_checked())};
-    if (!criteria) {
+    // A member that takes no part has no criteria, and still has its row.
+    if (!criteria || m.criteria().empty()) {
       s.AddRow(row);
       continue;
     }

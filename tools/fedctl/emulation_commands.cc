@@ -101,11 +101,13 @@ void Heading(absl::string_view title) { std::cout << "\n" << title << ":\n"; }
 
 void PrintYear(const v1::EmulationYear& y) {
   const auto& c = y.covenant();
+  const std::string updated =
+      y.has_updated_at() ? absl::StrCat(", updated ", FormatTimestamp(y.updated_at())) : "";
   PrintFields(std::cout,
               {{"year", KeyLabel(y.key())},
                {"name", y.name()},
                {"state", absl::StrCat(fed::EnumWordLower(y.state()), " (revision ", y.revision(),
-                                      ", updated ", FormatTimestamp(y.updated_at()), ")")},
+                                      updated, ")")},
                {"span", absl::StrCat(y.start_date(), " to ", y.end_date())},
                {"scheme", absl::StrCat(y.scheme_year(), " version ", y.scheme_version(),
                                        ", ranking period ", y.ranking_period())},
@@ -344,10 +346,12 @@ int RunRegister(const Invocation& invocation) {
   return RunYearStep(invocation, &Stub::Register, req,
                      absl::StrCat("registering ", r.organization_code()),
                      [&](const v1::EmulationYear& out) {
+                       int taking_part = 0;
+                       for (const auto& m : out.members()) taking_part += m.takes_part() ? 1 : 0;
                        std::cout << r.organization_code() << " registered "
                                  << CountOf(r.targets_size(), "target", "targets") << "; "
-                                 << out.registrations_size() << " of " << out.members_size()
-                                 << " members have registered\n";
+                                 << out.registrations_size() << " of " << taking_part
+                                 << " taking part have registered\n";
                      });
 }
 
