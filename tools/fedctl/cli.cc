@@ -98,7 +98,8 @@ class TokenWalker {
       : argv_(argv), command_specs_(command_specs) {}
 
   // Consumes argv[i] (and maybe its value); returns the index after it.
-  size_t TakeOption(size_t i, GlobalOptions& global, std::map<std::string, std::string>& options) {
+  size_t TakeOption(size_t i, GlobalOptions& global,
+                    std::map<std::string, std::vector<std::string>>& options) {
     absl::string_view token = argv_[i];
     token.remove_prefix(2);
     std::string key;
@@ -131,7 +132,9 @@ class TokenWalker {
     }
 
     if (is_command_option) {
-      options[key] = value;
+      auto& values = options[key];
+      if (!spec->repeatable) values.clear();
+      values.push_back(value);
     } else {
       SetGlobal(global, key, value);
     }
@@ -144,7 +147,7 @@ class TokenWalker {
 };
 
 void CheckRequiredOptions(const CommandSpec& command,
-                          const std::map<std::string, std::string>& options) {
+                          const std::map<std::string, std::vector<std::string>>& options) {
   for (const auto& spec : command.options) {
     if (spec.required && options.count(CanonicalOptionName(spec.name)) == 0) {
       throw UsageError(absl::StrCat("missing --", spec.name, " ", spec.value_name));
@@ -166,6 +169,7 @@ void CheckArgumentCount(const CommandSpec& command, size_t count) {
 std::string OptionSynopsis(const OptionSpec& spec) {
   std::string text = absl::StrCat("--", spec.name);
   if (!spec.is_switch()) absl::StrAppend(&text, " ", spec.value_name);
+  if (spec.repeatable) absl::StrAppend(&text, " ...");
   return spec.required ? text : absl::StrCat("[", text, "]");
 }
 
@@ -200,6 +204,11 @@ CommandSpec& CommandSpec::Required(std::string option, std::string value_name, s
 
 CommandSpec& CommandSpec::Switch(std::string option, std::string help) {
   options.push_back({std::move(option), "", std::move(help), false});
+  return *this;
+}
+
+CommandSpec& CommandSpec::Repeatable(std::string option, std::string value_name, std::string help) {
+  options.push_back({std::move(option), std::move(value_name), std::move(help), false, true});
   return *this;
 }
 
@@ -241,7 +250,7 @@ std::string CanonicalOptionName(absl::string_view name) {
 
 Invocation::Invocation(const CommandSpec* command, GlobalOptions global,
                        std::vector<std::string> arguments,
-                       std::map<std::string, std::string> options)
+                       std::map<std::string, std::vector<std::string>> options)
     : command_(command),
       global_(std::move(global)),
       arguments_(std::move(arguments)),
@@ -257,7 +266,12 @@ bool Invocation::Has(absl::string_view option) const {
 
 std::string Invocation::Get(absl::string_view option, const std::string& fallback) const {
   auto it = options_.find(CanonicalOptionName(option));
-  return it == options_.end() ? fallback : it->second;
+  return it == options_.end() || it->second.empty() ? fallback : it->second.back();
+}
+
+std::vector<std::string> Invocation::GetAll(absl::string_view option) const {
+  auto it = options_.find(CanonicalOptionName(option));
+  return it == options_.end() ? std::vector<std::string>() : it->second;
 }
 
 bool Invocation::Switch(absl::string_view option) const { return Get(option) == "true"; }
@@ -311,7 +325,7 @@ namespace {
 // the first word that is not an option; sets `help` for --help / -h.
 size_t ParseLeadingGlobals(const std::vector<std::string>& argv, GlobalOptions& global,
                            bool* help) {
-  std::map<std::string, std::string> no_command_options;
+  std::map<std::string, std::vector<std::string>> no_command_options;
   TokenWalker globals_only(argv, nullptr);
   size_t i = 0;
   while (i < argv.size() && absl::StartsWith(argv[i], "-")) {
@@ -348,7 +362,7 @@ const CommandSpec* IdentifyCommand(const std::vector<std::string>& argv, size_t 
 // Returns false when --help / -h was among them.
 bool ParseCommandTokens(const std::vector<std::string>& argv, size_t i, const CommandSpec& command,
                         GlobalOptions& global, std::vector<std::string>& arguments,
-                        std::map<std::string, std::string>& options) {
+                        std::map<std::string, std::vector<std::string>>& options) {
   TokenWalker walker(argv, &command.options);
   bool options_ended = false;
   while (i < argv.size()) {
@@ -394,7 +408,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& argv,
   if (parsed.help) return parsed;
 
   std::vector<std::string> arguments;
-  std::map<std::string, std::string> options;
+  std::map<std::string, std::vector<std::string>> options;
   if (!ParseCommandTokens(argv, i + words, *parsed.command, global, arguments, options)) {
     parsed.help = true;
     return parsed;

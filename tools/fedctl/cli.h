@@ -5,7 +5,8 @@
 // Rules:
 //   fedctl [global options] COMMAND [SUBCOMMAND] [arguments] [options]
 //   - options are `--key value` or `--key=value`; `-` and `_` in keys are
-//     equivalent (`--as-of` == `--as_of`);
+//     equivalent (`--as-of` == `--as_of`); given twice, the last one counts,
+//     except for options declared repeatable, which keep every value;
 //   - switches (`--json`) take no value, or `=true` / `=false`;
 //   - `--` ends the options; everything after it is an argument;
 //   - before the command only global options are allowed; after it a
@@ -41,6 +42,8 @@ struct OptionSpec {
   std::string value_name;
   std::string help;
   bool required = false;
+  // Each occurrence adds a value (`--votes 14=3 --votes 15=2`); see GetAll.
+  bool repeatable = false;
 
   bool is_switch() const { return value_name.empty(); }
 };
@@ -65,6 +68,8 @@ struct CommandSpec {
   CommandSpec& Option(std::string option, std::string value_name, std::string help);
   CommandSpec& Required(std::string option, std::string value_name, std::string help);
   CommandSpec& Switch(std::string option, std::string help);
+  // An option that may be given any number of times (also none).
+  CommandSpec& Repeatable(std::string option, std::string value_name, std::string help);
 };
 
 CommandSpec Command(std::string name, std::string summary,
@@ -92,8 +97,9 @@ const std::vector<OptionSpec>& GlobalOptionSpecs();
 // One parsed command line, as seen by the command's run function.
 class Invocation {
  public:
+  // `options` holds each option's values in command-line order.
   Invocation(const CommandSpec* command, GlobalOptions global, std::vector<std::string> arguments,
-             std::map<std::string, std::string> options);
+             std::map<std::string, std::vector<std::string>> options);
 
   const CommandSpec& command() const { return *command_; }
   const GlobalOptions& global() const { return global_; }
@@ -105,7 +111,10 @@ class Invocation {
 
   // Options are named as in OptionSpec; '-' and '_' are equivalent.
   bool Has(absl::string_view option) const;
+  // The value given last.
   std::string Get(absl::string_view option, const std::string& fallback = "") const;
+  // Every value of a repeatable option, in order; empty when not given.
+  std::vector<std::string> GetAll(absl::string_view option) const;
   bool Switch(absl::string_view option) const;
   // These throw UsageError when the value is malformed.
   int64_t GetInt(absl::string_view option, int64_t fallback) const;
@@ -122,7 +131,7 @@ class Invocation {
   const CommandSpec* command_;
   GlobalOptions global_;
   std::vector<std::string> arguments_;
-  std::map<std::string, std::string> options_;  // canonical key -> value
+  std::map<std::string, std::vector<std::string>> options_;  // canonical key -> values
 };
 
 // "as-of" -> "as_of".

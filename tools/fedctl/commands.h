@@ -23,6 +23,7 @@ std::vector<CommandSpec> ReportCommands();        // report_commands.cc
 std::vector<CommandSpec> NationalCommands();      // national_commands.cc
 std::vector<CommandSpec> ContestCommands();       // contest_commands.cc
 std::vector<CommandSpec> RankingCommands();       // ranking_commands.cc
+std::vector<CommandSpec> EmulationCommands();     // emulation_commands.cc
 
 // All of the above, in the order `fedctl help` lists them.
 std::vector<CommandSpec> AllCommands();

@@ -11,9 +11,10 @@ namespace fedctl {
 
 std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
-  for (auto group : {HealthCommands, TokenCommands, OrganizationCommands, ProfileCommands,
-                     MergerCommands, ClusterCommands, CongressCommands, ReportCommands,
-                     NationalCommands, ContestCommands, AuditCommands, RankingCommands}) {
+  for (auto group :
+       {HealthCommands, TokenCommands, OrganizationCommands, ProfileCommands, MergerCommands,
+        ClusterCommands, CongressCommands, ReportCommands, NationalCommands, ContestCommands,
+        AuditCommands, RankingCommands, EmulationCommands}) {
     for (auto& command : group()) all.push_back(std::move(command));
   }
   return all;

@@ -15,6 +15,7 @@ std::vector<CommandSpec> TestCommands() {
           .Required("code", "CODE", "")
           .Option("short-name", "TEXT", ""),
       Command("audit", "audit", Noop).Option("target", "WHAT", ""),
+      Command("ballot", "ballot", Noop).Repeatable("votes", "CODE=N", "").Option("kind", "K", ""),
   };
 }
 
@@ -50,6 +51,15 @@ TEST(CliTest, CommandOptionShadowsGlobalOne) {
   auto parsed = Parse({"--target", "host:2", "audit", "--target", "14"});
   EXPECT_EQ(parsed.invocation.global().target, "host:2");
   EXPECT_EQ(parsed.invocation.Get("target"), "14");
+}
+
+TEST(CliTest, RepeatableOptionsKeepEveryValue) {
+  auto parsed = Parse({"ballot", "--votes=14=3", "--kind", "a", "--votes", "15=2", "--kind=b"});
+  EXPECT_EQ(parsed.invocation.GetAll("votes"), (std::vector<std::string>{"14=3", "15=2"}));
+  EXPECT_EQ(parsed.invocation.Get("votes"), "15=2");
+  // Others keep the last value only.
+  EXPECT_EQ(parsed.invocation.GetAll("kind"), (std::vector<std::string>{"b"}));
+  EXPECT_TRUE(Parse({"ballot"}).invocation.GetAll("votes").empty());
 }
 
 TEST(CliTest, UsageErrors) {
