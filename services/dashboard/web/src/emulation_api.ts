@@ -127,6 +127,20 @@ export function stateBadge(state: string): HTMLElement {
 // Refusals at their fields
 // ---------------------------------------------------------------------------
 
+// The service's common complaints in the page's language; others as it
+// wrote them.
+export function say(text: string): string {
+  let m = /^points need evidence/.exec(text);
+  if (m) return ew('msgNeedEvidence');
+  m = /^the member scored ([-\d.e+]+): say why it is changed$/.exec(text);
+  if (m) return ew('msgNeedReason').replace('{n}', fmtNumber(Number(m[1])));
+  if (/^the member gave no score here/.test(text)) return ew('msgNoSelfScore');
+  m = /^must be 0\.\.([-\d.e+]+)$/.exec(text);
+  if (m) return ew('msgRange').replace('{max}', fmtNumber(Number(m[1])));
+  if (/^is required/.test(text)) return `${ew('msgRequired')} (${text})`;
+  return describe(text, (code) => code, t);
+}
+
 // A field's slot: <span class="field-error" data-field="scores[1].evidence">.
 export function errorSlot(key: string): HTMLElement {
   return el('span', { class: 'field-error', 'data-testid': 'field-error', 'data-field': key, role: 'alert' });
@@ -145,7 +159,7 @@ export function placeRefusal(form: HTMLElement, e: unknown, prefix: string): str
   const unplaced: string[] = [];
   for (const v of vs) {
     const key = v.field.startsWith(prefix) ? v.field.slice(prefix.length) : v.field;
-    const text = describe(v.description, (code) => code, t);
+    const text = say(v.description);
     let path = key;
     let slot: HTMLElement | null = null;
     while (path) {

@@ -9,13 +9,15 @@ import {
   AssessedCriterion, clearOnInput, emu, EmulationYear, errorSlot, Evidence, evidenceNode, input, num,
   placeRefusal, pts, reached, upload,
 } from './emulation_api';
+
+const AIMS = ['AWARD_KIND_UNION_FLAG', 'AWARD_KIND_MERIT_CERTIFICATE', 'AWARD_KIND_GOVERNMENT_FLAG'];
 import type { YearView } from './emulation';
 import { ew, fmtTime } from './i18n';
 
 export async function memberSections(v: YearView): Promise<HTMLElement[]> {
   if (!v.who.member) return [];
   const org = v.ctx.me.organizationCode;
-  const out: HTMLElement[] = [registrationCard(v, org)];
+  const out: HTMLElement[] = [v.year.state === 'YEAR_STATE_SCHEME_ISSUED' ? registrationForm(v, org) : registrationCard(v, org)];
   const mine = v.assessment?.members.find((m) => m.organizationCode === org);
   if (v.year.state === 'YEAR_STATE_IN_PROGRESS') {
     out.push(mine ? selfForm(v, org, mine.criteria) : el('section', { class: 'card' }, el('p', { class: 'error' }, ew('noCriteria'))));
@@ -40,6 +42,59 @@ function registrationCard(v: YearView, org: string): HTMLElement {
         el('tbody', {}, ...r.targets.map((t) => el('tr', { 'data-testid': 'target-row' },
           el('td', {}, t.code), el('td', { class: 'num' }, pts(t.value)), el('td', {}, t.note))))),
       el('p', {}, `${ew('aims')}: ${r.aims.map((a) => ew(a)).join(', ') || '—'}`)));
+}
+
+// Before the covenant is signed a member registers (again): its targets and
+// the awards it aims for; a new registration replaces the old.
+function registrationForm(v: YearView, org: string): HTMLElement {
+  const y = v.year;
+  const prior = y.registrations.find((x) => x.organizationCode === org);
+  const body = el('tbody', {});
+  const addTarget = (code = '', value: number | string = '', note = '') => {
+    const i = body.children.length;
+    const ins = [input('text', 'target-code', code), input('number', 'target-value', value), input('text', 'target-note', note)];
+    const keys = ['code', 'value', 'note'];
+    body.appendChild(el('tr', { 'data-testid': 'target-row' }, ...ins.map((x, k) =>
+      el('td', { 'data-field-box': `targets[${i}].${keys[k]}` }, x, errorSlot(`targets[${i}].${keys[k]}`)))));
+  };
+  for (const t of prior?.targets ?? []) addTarget(t.code, num(t.value), t.note);
+  if (!prior) {
+    // The scheme's criteria are the usual targets.
+    for (const c of v.assessment?.members.find((m) => m.organizationCode === org)?.criteria ?? []) addTarget(c.criterionCode);
+  }
+  const more = el('button', { type: 'button', 'data-testid': 'add-target' }, ew('addTarget'));
+  more.addEventListener('click', () => addTarget());
+  const aims = AIMS.map((k) => {
+    const b = el('input', { type: 'checkbox', value: k, checked: prior?.aims.includes(k) ?? false, 'data-testid': 'in-aim' });
+    return { b, node: el('label', { class: 'check' }, b, ` ${ew(k)}`) };
+  });
+  const status = el('p', { class: 'status', role: 'status', 'data-testid': 'registration-status' });
+  const send = el('button', { type: 'submit', 'data-testid': 'register' }, ew('register'));
+  const form = el('form', { class: 'card emu-form', 'data-testid': 'registration-form', novalidate: true },
+    el('h2', {}, ew('registration')),
+    el('p', { class: 'muted' }, prior ? ew('registrationOpen') : ew('noRegistration')),
+    errorSlot('targets'),
+    el('table', { class: 'data' }, el('thead', {}, el('tr', {}, ...[ew('code'), ew('targetValue'), ew('note')].map((h) => el('th', {}, h)))), body),
+    more,
+    el('fieldset', {}, el('legend', {}, ew('aims')), ...aims.map((a) => a.node), errorSlot('aims')),
+    el('div', { class: 'actions' }, send), status);
+  clearOnInput(form);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const targets = [...body.querySelectorAll('tr')].map((tr) => {
+      const ins = tr.querySelectorAll('input');
+      return { code: ins[0].value.trim(), value: Number(ins[1].value || 0), note: ins[2].value.trim() };
+    }).filter((t) => t.code || t.note);
+    send.disabled = true;
+    try {
+      await emu<EmulationYear>('Register', { key: y.key, registration: { organizationCode: org, targets, aims: aims.filter((a) => a.b.checked).map((a) => a.b.value) } });
+      v.reload(ew('registered'));
+    } catch (e) {
+      status.textContent = placeRefusal(form, e, 'registration.');
+      send.disabled = false;
+    }
+  });
+  return form;
 }
 
 function sheetOf(y: EmulationYear, org: string) {
