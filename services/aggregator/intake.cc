@@ -1,7 +1,7 @@
 #include "services/aggregator/intake.h"
 
 #include <google/protobuf/util/json_util.h>
-#include <openssl/sha.h>
+#include "services/common/digest.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -32,10 +32,7 @@ std::string ContentHash(const v1::Report& report) {
   coded.SetSerializationDeterministic(true);
   content.SerializeToCodedStream(&coded);
   coded.Trim();
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  return fed::Sha256Hex(bytes);
 }
 
 std::string ToJson(const v1::Report& report) {

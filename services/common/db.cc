@@ -5,7 +5,7 @@
 #include <thread>
 #include "absl/strings/string_view.h"
 
-#include <openssl/sha.h>
+#include "services/common/digest.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -112,13 +112,6 @@ std::string PgTextArray(const std::vector<std::string>& items) {
 }
 
 namespace {
-
-std::string Sha256Hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
-}
 
 absl::Status ChangedAfterApplied(const Migration& migration) {
   return absl::FailedPreconditionError(

@@ -31,7 +31,7 @@ absl::StatusOr<Response> Ask(fed::ServiceClient& client, absl::string_view metho
 
 Backend::Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
                  std::shared_ptr<grpc::Channel> competition, std::shared_ptr<grpc::Channel> ranking,
-                 std::shared_ptr<grpc::Channel> reporting)
+                 std::shared_ptr<grpc::Channel> reporting, std::shared_ptr<grpc::Channel> emulation)
     : aggregator_channel_(aggregator),
       registry_(v1::RegistryService::NewStub(registry)),
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
@@ -41,7 +41,7 @@ Backend::Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::
       aggregator_calls_("aggregator", "dashboard", CallOptions()),
       competition_calls_("competition", "dashboard", CallOptions()),
       ranking_calls_("ranking", "dashboard", CallOptions()),
-      person_calls_(std::move(reporting), aggregator, competition) {}
+      person_calls_(std::move(reporting), aggregator, competition, std::move(emulation)) {}
 
 absl::StatusOr<v1::CompletenessResponse> Backend::Completeness(const std::string& period) {
   v1::CompletenessRequest req;

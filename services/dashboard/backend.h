@@ -31,11 +31,12 @@ class Backend {
   // statistics (HasCompetition() is false); `ranking` likewise
   // (HasRanking() is false: no emulation-cluster rankings).
   // `reporting` may be null likewise: the page then cannot write reports
-  // (person_calls.h answers UNAVAILABLE).
+  // (person_calls.h answers UNAVAILABLE); `emulation` too (no emulation year).
   Backend(std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> aggregator,
           std::shared_ptr<grpc::Channel> competition = nullptr,
           std::shared_ptr<grpc::Channel> ranking = nullptr,
-          std::shared_ptr<grpc::Channel> reporting = nullptr);
+          std::shared_ptr<grpc::Channel> reporting = nullptr,
+          std::shared_ptr<grpc::Channel> emulation = nullptr);
 
   // Calls made as the signed-in person rather than as the dashboard.
   const PersonCalls& person_calls() const { return person_calls_; }

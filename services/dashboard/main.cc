@@ -34,6 +34,9 @@ ABSL_FLAG(std::string, registry_target, fed::DefaultAddress("registry"),
           "Address of the registry service.");
 ABSL_FLAG(std::string, aggregator_target, fed::DefaultAddress("aggregator"),
           "Address of the aggregator service.");
+ABSL_FLAG(std::string, emulation_target, fed::DefaultAddress("emulation"),
+          "Address of the emulation service (the clusters' emulation years, called as the "
+          "signed-in person); empty: none.");
 ABSL_FLAG(std::string, competition_target, fed::DefaultAddress("competition"),
           "Address of the competition service (contest statistics); empty: none.");
 ABSL_FLAG(std::string, ranking_target, fed::DefaultAddress("ranking"),
@@ -119,7 +122,8 @@ int main(int argc, char** argv) {
                              fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)),
                              channel_to(absl::GetFlag(FLAGS_competition_target)),
                              channel_to(absl::GetFlag(FLAGS_ranking_target)),
-                             channel_to(absl::GetFlag(FLAGS_reporting_target)));
+                             channel_to(absl::GetFlag(FLAGS_reporting_target)),
+                             channel_to(absl::GetFlag(FLAGS_emulation_target)));
   dashboard::ChangeFeed feed(&backend, 5000);
   feed.Start();
 
@@ -137,10 +141,11 @@ int main(int argc, char** argv) {
   const int threads = std::max(8, absl::GetFlag(FLAGS_http_threads));
   server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server->set_keep_alive_timeout(5);
-  // The largest body is a whole report sent as the person writes it: three
-  // narrative parts of up to 20,000 characters (3 bytes each in UTF-8) and
-  // fifty recommendations. Spreadsheets are read in the browser, never sent.
-  server->set_payload_max_length(1024 * 1024);
+  // The largest body is an emulation year's evidence file: up to 3 MiB
+  // (emulation.proto's UploadFile), 4 MiB once base64 encoded in JSON. A
+  // whole report (three narrative parts of up to 20,000 characters and fifty
+  // recommendations) is far less; spreadsheets are read in the browser.
+  server->set_payload_max_length(5 * 1024 * 1024);
   api.Register(*server);
 
   if (!server->bind_to_port(host.c_str(), port)) {

@@ -74,10 +74,12 @@ PersonCalls::Method Bind(std::string dependency, std::string method, Stub* stub,
 
 PersonCalls::PersonCalls(std::shared_ptr<grpc::Channel> reporting,
                          std::shared_ptr<grpc::Channel> aggregator,
-                         std::shared_ptr<grpc::Channel> competition)
+                         std::shared_ptr<grpc::Channel> competition,
+                         std::shared_ptr<grpc::Channel> emulation)
     : reporting_(reporting ? v1::ReportingService::NewStub(reporting) : nullptr),
       aggregator_(v1::AggregatorService::NewStub(aggregator)),
-      competition_(competition ? v1::CompetitionService::NewStub(competition) : nullptr) {
+      competition_(competition ? v1::CompetitionService::NewStub(competition) : nullptr),
+      emulation_(emulation ? v1::EmulationService::NewStub(emulation) : nullptr) {
   using R = v1::ReportingService::Stub;
   using A = v1::AggregatorService::Stub;
   R* r = reporting_.get();
@@ -130,6 +132,41 @@ PersonCalls::PersonCalls(std::shared_ptr<grpc::Channel> reporting,
   };
   for (const auto& [name, method] : contest_methods) {
     methods_[absl::StrCat("competition/", name)] = method;
+  }
+  // The emulation year: members, the cluster's head and deputy, the council
+  // and the national office each do their own steps (the emulation service
+  // decides who may do which). Every method of the service is offered.
+  using E = v1::EmulationService::Stub;
+  E* e = emulation_.get();
+  const std::pair<const char*, Method> emulation_methods[] = {
+      {"CreateYear", Bind("emulation", "CreateYear", e, &E::CreateYear)},
+      {"GetYear", Bind("emulation", "GetYear", e, &E::GetYear)},
+      {"ListYears", Bind("emulation", "ListYears", e, &E::ListYears)},
+      {"Register", Bind("emulation", "Register", e, &E::Register)},
+      {"SignCovenant", Bind("emulation", "SignCovenant", e, &E::SignCovenant)},
+      {"UploadFile", Bind("emulation", "UploadFile", e, &E::UploadFile)},
+      {"GetFile", Bind("emulation", "GetFile", e, &E::GetFile)},
+      {"SubmitSelfAssessment",
+       Bind("emulation", "SubmitSelfAssessment", e, &E::SubmitSelfAssessment)},
+      {"CloseSelfAssessment", Bind("emulation", "CloseSelfAssessment", e, &E::CloseSelfAssessment)},
+      {"CrossCheck", Bind("emulation", "CrossCheck", e, &E::CrossCheck)},
+      {"AnswerCrossCheck", Bind("emulation", "AnswerCrossCheck", e, &E::AnswerCrossCheck)},
+      {"CloseCrossCheck", Bind("emulation", "CloseCrossCheck", e, &E::CloseCrossCheck)},
+      {"RecordBallot", Bind("emulation", "RecordBallot", e, &E::RecordBallot)},
+      {"CloseVoting", Bind("emulation", "CloseVoting", e, &E::CloseVoting)},
+      {"GetDocuments", Bind("emulation", "GetDocuments", e, &E::GetDocuments)},
+      {"SubmitDossier", Bind("emulation", "SubmitDossier", e, &E::SubmitDossier)},
+      {"ReviewDossier", Bind("emulation", "ReviewDossier", e, &E::ReviewDossier)},
+      {"Decide", Bind("emulation", "Decide", e, &E::Decide)},
+      {"RecordGovernmentOutcome",
+       Bind("emulation", "RecordGovernmentOutcome", e, &E::RecordGovernmentOutcome)},
+      {"PresentAwards", Bind("emulation", "PresentAwards", e, &E::PresentAwards)},
+      {"RevokeYear", Bind("emulation", "RevokeYear", e, &E::RevokeYear)},
+      {"GetAssessment", Bind("emulation", "GetAssessment", e, &E::GetAssessment)},
+      {"ListAwards", Bind("emulation", "ListAwards", e, &E::ListAwards)},
+  };
+  for (const auto& [name, method] : emulation_methods) {
+    methods_[absl::StrCat("emulation/", name)] = method;
   }
 }
 

@@ -19,16 +19,18 @@
 #include "absl/strings/string_view.h"
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "federation/v1/competition.grpc.pb.h"
+#include "federation/v1/emulation.grpc.pb.h"
 #include "federation/v1/reporting.grpc.pb.h"
 
 namespace dashboard {
 
 class PersonCalls {
  public:
-  // `reporting` and `competition` may be null: their methods then answer
-  // UNAVAILABLE.
+  // `reporting`, `competition` and `emulation` may be null: their methods
+  // then answer UNAVAILABLE.
   PersonCalls(std::shared_ptr<grpc::Channel> reporting, std::shared_ptr<grpc::Channel> aggregator,
-              std::shared_ptr<grpc::Channel> competition);
+              std::shared_ptr<grpc::Channel> competition,
+              std::shared_ptr<grpc::Channel> emulation = nullptr);
 
   // Calls `service`'s `method` ("reporting", "SaveDraft") with the request
   // `json` (protobuf's JSON mapping) as the holder of `token`; returns the
@@ -49,6 +51,7 @@ class PersonCalls {
   std::unique_ptr<federation::v1::ReportingService::Stub> reporting_;
   std::unique_ptr<federation::v1::AggregatorService::Stub> aggregator_;
   std::unique_ptr<federation::v1::CompetitionService::Stub> competition_;
+  std::unique_ptr<federation::v1::EmulationService::Stub> emulation_;
   absl::flat_hash_map<std::string, Method> methods_;  // by "service/Method"
 };
 

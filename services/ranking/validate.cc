@@ -77,6 +77,34 @@ void CheckCriterion(const v1::ScoringCriterion& c, const std::string& f, fed::Vi
   }
 }
 
+// A ballot rule is arithmetic a conference will be held to: every share is
+// a real fraction, and a one-seat office has one seat.
+void CheckBallotRule(const v1::BallotRule& r, const std::string& f, fed::Violations& v) {
+  if (r.kind() == v1::BALLOT_KIND_UNSPECIFIED || !v1::BallotKind_IsValid(r.kind())) {
+    v.Add(f + ".kind",
+          "is required (union flag, merit certificate, government flag, next head, "
+          "next deputy or council review)");
+  }
+  if (!(r.quorum() > 0 && r.quorum() <= 1)) v.Add(f + ".quorum", "must be above 0 and at most 1");
+  if (!(r.threshold() > 0 && r.threshold() <= 1))
+    v.Add(f + ".threshold", "must be above 0 and at most 1");
+  if (r.threshold_of() == v1::THRESHOLD_BASE_UNSPECIFIED ||
+      !v1::ThresholdBase_IsValid(r.threshold_of())) {
+    v.Add(f + ".threshold_of", "is required (entitled, present or valid ballots)");
+  }
+  const bool one_seat = r.kind() == v1::BALLOT_KIND_NEXT_HEAD ||
+                        r.kind() == v1::BALLOT_KIND_NEXT_DEPUTY ||
+                        r.kind() == v1::BALLOT_KIND_GOVERNMENT_FLAG;
+  if (r.kind() == v1::BALLOT_KIND_COUNCIL_REVIEW) {
+    if (r.seats() != 0) v.Add(f + ".seats", "a council review elects nobody: leave it 0");
+  } else if (one_seat && r.seats() != 1) {
+    v.Add(f + ".seats", "must be 1 for this ballot");
+  } else if (r.seats() < 1 || r.seats() > 50) {
+    v.Add(f + ".seats", "must be 1..50");
+  }
+  fed::CheckText(v, f + ".basis", r.basis(), 500, false);
+}
+
 }  // namespace
 
 bool IsContestIndicator(const std::string& code) {
@@ -134,6 +162,13 @@ void ValidateScheme(const v1::ScoringScheme& s, fed::Violations& v) {
       default:
         v.Add(f + ".kind", "is required (late penalty, missing penalty or indicator bonus)");
     }
+  }
+  std::set<int> kinds;
+  for (int i = 0; i < s.ballot_rules_size(); ++i) {
+    const std::string f = absl::StrCat("scheme.ballot_rules[", i, "]");
+    CheckBallotRule(s.ballot_rules(i), f, v);
+    if (!kinds.insert(s.ballot_rules(i).kind()).second)
+      v.Add(f + ".kind", "has another rule in this scheme");
   }
 }
 

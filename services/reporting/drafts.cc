@@ -169,6 +169,19 @@ absl::Status Reporting::Prefill(const v1::Organization& organization, const std:
                    fed::LogQuoted(figures.status().message()));
     }
   }
+  // Flags and certificates of merit presented by decisions of the year, as
+  // the emulation service recorded them.
+  if (awards_ != nullptr && parsed.kind == fed::Period::Kind::kYear) {
+    auto awards = awards_->ForYear(organization.code(), parsed.year);
+    if (awards.ok()) {
+      set_count("emulation_flags", awards->emulation_flags());
+      set_count("merit_certificates", awards->merit_certificates());
+    } else {
+      spdlog::info("event=prefill_without_awards organization={} period={} reason={}",
+                   fed::LogQuoted(organization.code()), fed::LogQuoted(period),
+                   fed::LogQuoted(awards.status().message()));
+    }
+  }
   // Mixed sources must not pre-fill a draft that breaks a rule.
   auto members = values.find("members");
   auto intellectuals = values.find("intellectuals");

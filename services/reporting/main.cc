@@ -18,6 +18,9 @@ ABSL_FLAG(std::string, aggregator_target, fed::DefaultAddress("aggregator"),
 ABSL_FLAG(std::string, competition_target, fed::DefaultAddress("competition"),
           "Address of the competition service that annual drafts take contest figures from "
           "(empty: none).");
+ABSL_FLAG(std::string, emulation_target, fed::DefaultAddress("emulation"),
+          "Address of the emulation service that annual drafts take the flags and certificates "
+          "of merit received from (empty: none).");
 ABSL_FLAG(bool, forward, true, "Run the forwarder (push to / decisions from the aggregator).");
 ABSL_FLAG(int, forward_batch_size, 100, "Reports per PushReports stream.");
 ABSL_FLAG(int, forward_backoff_initial_ms, 200,
@@ -32,11 +35,14 @@ int main(int argc, char** argv) {
   std::unique_ptr<reporting::RegistryClient> registry;
   std::unique_ptr<reporting::Reporting> logic;
   std::unique_ptr<reporting::ContestFigures> contests;
+  std::unique_ptr<reporting::EmulationAwards> awards;
   return fed::RunService("reporting", reporting::Migrations(), [&](const fed::ServiceDeps& deps) {
     registry = std::make_unique<reporting::RegistryClient>(absl::GetFlag(FLAGS_registry_target));
     logic = std::make_unique<reporting::Reporting>(*deps.db, *registry);
     contests = std::make_unique<reporting::ContestFigures>(absl::GetFlag(FLAGS_competition_target));
     logic->UseContestFigures(contests.get());
+    awards = std::make_unique<reporting::EmulationAwards>(absl::GetFlag(FLAGS_emulation_target));
+    logic->UseEmulationAwards(awards.get());
     auto service = std::make_unique<reporting::ReportingGrpcService>(
         logic.get(), fed::CallContext{deps.verifier, deps.workers});
     if (absl::GetFlag(FLAGS_forward)) {

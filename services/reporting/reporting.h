@@ -12,6 +12,7 @@
 #include "services/common/db.h"
 #include "services/common/validation.h"
 #include "services/reporting/contest_figures.h"
+#include "services/reporting/emulation_awards.h"
 #include "services/reporting/registry_client.h"
 
 namespace reporting {
@@ -29,6 +30,8 @@ class Reporting {
 
   // Where annual drafts get their contest figures from (optional).
   void UseContestFigures(const ContestFigures* contests) { contests_ = contests; }
+  // Where annual drafts get the flags and certificates of merit received (optional).
+  void UseEmulationAwards(const EmulationAwards* awards) { awards_ = awards; }
 
   // Called after every committed submission (the forwarder's wake-up).
   void OnSubmitted(std::function<void()> listener) { on_submitted_ = std::move(listener); }
@@ -73,6 +76,7 @@ class Reporting {
 
   const RegistryClient& registry_;
   const ContestFigures* contests_ = nullptr;
+  const EmulationAwards* awards_ = nullptr;
   std::function<absl::CivilDay()> today_;
   std::function<void()> on_submitted_;
 };

@@ -13,6 +13,7 @@
 #include "services/aggregator/migrations.h"
 #include "services/common/db.h"
 #include "services/competition/migrations.h"
+#include "services/emulation/migrations.h"
 #include "services/ranking/migrations.h"
 #include "services/registry/migrations.h"
 #include "services/reporting/migrations.h"
@@ -39,6 +40,7 @@ const std::vector<Service>& Services() {
       {"reporting", reporting::Migrations, {"audit_log", "report_events"}, {"revisions"}},
       {"competition", competition::Migrations, {"audit_log", "contest_state_changes"}, {"entries"}},
       {"ranking", ranking::Migrations, {"audit_log", "schemes"}, {}},
+      {"emulation", emulation::Migrations, {"audit_log", "year_revisions", "files"}, {"years"}},
   };
   return *services;
 }

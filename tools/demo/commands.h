@@ -1,4 +1,4 @@
-// fed-demo's commands: load, reports, ranking, contests. Each puts part of
+// fed-demo's commands: load, reports, ranking, contests, emulation. Each puts part of
 // the demo content into a running suite through the services' public gRPC
 // API only, deterministically and idempotently (running it again changes
 // nothing), so that `tools/dev up` can run them on every start.
@@ -15,10 +15,11 @@
 
 namespace fedctl::demo {
 
-CommandSpec LoadCommand();      // load_command.cc
-CommandSpec ReportsCommand();   // reports_command.cc
-CommandSpec RankingCommand();   // ranking_command.cc
-CommandSpec ContestsCommand();  // contests_command.cc
+CommandSpec LoadCommand();       // load_command.cc
+CommandSpec ReportsCommand();    // reports_command.cc
+CommandSpec RankingCommand();    // ranking_command.cc
+CommandSpec ContestsCommand();   // contests_command.cc
+CommandSpec EmulationCommand();  // emulation_command.cc
 
 // Declares --provinces_csv on a command.
 CommandSpec& WithProvincesCsvOption(CommandSpec& command);

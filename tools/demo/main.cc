@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   namespace demo = fedctl::demo;
   return fedctl::RunCommandLine(
       {"fed-demo", "Loads the federation demo content through the services' public APIs."},
-      {demo::LoadCommand(), demo::ReportsCommand(), demo::RankingCommand(),
-       demo::ContestsCommand()},
+      {demo::LoadCommand(), demo::ReportsCommand(), demo::RankingCommand(), demo::ContestsCommand(),
+       demo::EmulationCommand()},
       std::vector<std::string>(argv + 1, argv + argc));
 }

@@ -62,6 +62,33 @@ v1::ScoringScheme DemoScheme() {
   awards->set_indicator_code("national_awards");
   awards->set_threshold(1);
   awards->set_points(2);
+  // The demo's own voting rules (the law's percentages changed in 2024 and
+  // 2025; a real scheme states the ones its year follows).
+  auto ballot = [&](v1::BallotKind kind, double quorum, double threshold, v1::ThresholdBase base,
+                    bool more_than, bool written, int seats, const char* basis) {
+    auto* r = s.add_ballot_rules();
+    r->set_kind(kind);
+    r->set_quorum(quorum);
+    r->set_threshold(threshold);
+    r->set_threshold_of(base);
+    r->set_more_than(more_than);
+    r->set_count_written_opinions(written);
+    r->set_seats(seats);
+    r->set_basis(basis);
+  };
+  constexpr double kTwoThirds = 2.0 / 3.0;
+  ballot(v1::BALLOT_KIND_UNION_FLAG, kTwoThirds, 0.5, v1::THRESHOLD_BASE_PRESENT, true, true, 1,
+         "Quy chế cụm 2025 (demo), điều 8: quá nửa số người dự, kể cả ý kiến bằng văn bản");
+  ballot(v1::BALLOT_KIND_MERIT_CERTIFICATE, kTwoThirds, 0.5, v1::THRESHOLD_BASE_VALID_BALLOTS, true,
+         false, 2, "Quy chế cụm 2025 (demo), điều 9: quá nửa số phiếu hợp lệ");
+  ballot(v1::BALLOT_KIND_GOVERNMENT_FLAG, kTwoThirds, 0.9, v1::THRESHOLD_BASE_ENTITLED, false, true,
+         1, "Quy chế cụm 2025 (demo), điều 10: từ 90% tổng số thành viên");
+  ballot(v1::BALLOT_KIND_NEXT_HEAD, kTwoThirds, 0.5, v1::THRESHOLD_BASE_VALID_BALLOTS, true, false,
+         1, "Quy chế cụm 2025 (demo), điều 5: cụm trưởng được bầu quá nửa phiếu hợp lệ");
+  ballot(v1::BALLOT_KIND_NEXT_DEPUTY, kTwoThirds, 0.5, v1::THRESHOLD_BASE_VALID_BALLOTS, true,
+         false, 1, "Quy chế cụm 2025 (demo), điều 5: cụm phó được bầu quá nửa phiếu hợp lệ");
+  ballot(v1::BALLOT_KIND_COUNCIL_REVIEW, kTwoThirds, 0.5, v1::THRESHOLD_BASE_PRESENT, true, false,
+         0, "Hội đồng thi đua – khen thưởng: họp khi có hai phần ba, quyết theo đa số");
   return s;
 }
 

@@ -18,7 +18,7 @@ TEST(TopologyTest, ListsEverySuiteServiceOnce) {
     EXPECT_TRUE(names.insert(std::string(service.name)).second) << service.name;
   }
   EXPECT_EQ(names, (std::set<std::string>{"registry", "reporting", "aggregator", "competition",
-                                          "ranking", "dashboard"}));
+                                          "emulation", "ranking", "dashboard"}));
 }
 
 TEST(TopologyTest, GivesEachServiceItsOwnPort) {

@@ -77,7 +77,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 export class Stack {
-  constructor({ name = 'dash_e2e', demoReports = true, contests = true, rankings = true } = {}) {
+  // `emulation`: start the emulation service (it needs `rankings`) and run
+  // `fed-demo emulation` with that value as --stop_at ('awarded' carries the
+  // demo year through); false: no emulation service.
+  constructor({ name = 'dash_e2e', demoReports = true, contests = true, rankings = true, emulation = false } = {}) {
+    this.emulation = emulation;
     this.demoReports = demoReports;
     this.contests = contests;
     this.rankings = rankings;
@@ -182,13 +186,14 @@ export class Stack {
       `--keys_dir=${this.keysDir}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.psql(`create database ${this.dbName}`);
     this.dbCreated = true;
-    const [r, a, d, c, k, p] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(),
-      await freePort()];
+    const [r, a, d, c, k, p, e] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(),
+      await freePort(), await freePort()];
     this.registry = `127.0.0.1:${r}`;
     this.ranking = `127.0.0.1:${k}`;
     this.aggregator = `127.0.0.1:${a}`;
     this.competition = `127.0.0.1:${c}`;
     this.reporting = `127.0.0.1:${p}`;
+    this.emulationAddress = `127.0.0.1:${e}`;
     this.baseUrl = `https://127.0.0.1:${d}`;
     const common = [`--db=${this.dbUrl}`, `--token_keys_dir=${this.keysDir}`];
     const registry = this.spawnService('registry', [`--listen=${this.registry}`, ...common]);
@@ -209,10 +214,18 @@ export class Stack {
       await this.waitGrpc('competition', competition, this.competition);
       this.demoRun(['contests', `--provinces_csv=${path.join(SOURCE_DIR, 'deploy/demo/provinces.csv')}`, `--competition=${this.competition}`]);
     }
+    if (this.emulation) {
+      // The clusters' emulation year, from the ranking's scheme and the registry's clusters.
+      const emulation = this.spawnService('emulation', [`--listen=${this.emulationAddress}`, `--registry_target=${this.registry}`,
+        `--ranking_target=${this.ranking}`, ...common]);
+      await this.waitGrpc('emulation', emulation, this.emulationAddress);
+      this.demoRun(['emulation', `--emulation=${this.emulationAddress}`, `--stop_at=${this.emulation}`]);
+    }
     // The provinces' reporting service: drafts and submissions made on the
     // page; its forwarder pushes them to the aggregator, decisions come back.
     const reporting = this.spawnService('reporting', [`--listen=${this.reporting}`, `--registry_target=${this.registry}`,
-      `--aggregator_target=${this.aggregator}`, `--competition_target=${this.competition}`, ...common]);
+      `--aggregator_target=${this.aggregator}`, `--competition_target=${this.competition}`,
+      `--emulation_target=${this.emulation ? this.emulationAddress : ''}`, ...common]);
     await this.waitGrpc('reporting', reporting, this.reporting);
     const dashboard = this.spawnService('dashboard', [
       `--listen=127.0.0.1:${d}`,
@@ -222,6 +235,7 @@ export class Stack {
       ...(this.contests ? [`--competition_target=${this.competition}`] : ['--competition_target=']),
       ...(this.rankings ? [`--ranking_target=${this.ranking}`] : ['--ranking_target=']),
       `--reporting_target=${this.reporting}`,
+      `--emulation_target=${this.emulation ? this.emulationAddress : ''}`,
       `--web_root=${path.join(WEB_DIR, 'dist')}`,
     ]);
     await this.waitHttp(dashboard);
