@@ -9,7 +9,14 @@
 // closes self-assessment, lowers Sơn La's workshops score without a reason
 // (refused at that reason), then with one (saved; the three columns show
 // computed / self / verified); the head cannot cross-check itself, the
-// deputy (11) can; Sơn La's clerk reads the reason and answers.
+// deputy (11) can; Sơn La's clerk reads the reason and answers. Then the rest
+// of the year on the page: the head records the conference's ballots (one
+// without quorum refused at `present`, a tie for the certificates re-balloted
+// among the tied), closes the vote, reads the generated documents as plain
+// text, sends the dossier (refused without its signed minutes); a national
+// reviewer records a vote that returns it (refused without a reason), the head
+// resubmits with what it changed, the council approves, the national office
+// decides and presents; the awards are listed.
 // Screenshots go to FED_DASHBOARD_OUTPUT_DIR; timings are printed, never asserted.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -46,6 +53,7 @@ async function logIn(token) {
   browsers.push(browser);
   const page = await browser.newPage();
   page.on('dialog', (d) => d.dismiss());
+  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
   await page.setViewportSize({ width: 1366, height: 900 });
   await page.goto(`${stack.baseUrl}/login#token=${encodeURIComponent(token)}`);
   await page.waitForURL((u) => u.pathname === '/');
@@ -62,8 +70,44 @@ async function openYear(page) {
   const started = Date.now();
   await page.goto(`${stack.baseUrl}/${YEAR}`);
   await page.reload();
-  await page.getByTestId('year-page').waitFor();
+  try {
+    await page.getByTestId('year-page').waitFor();
+  } catch (e) {
+    throw new Error(`no year page: ${(await page.locator('body').innerText()).slice(0, 500)}`, { cause: e });
+  }
   return Date.now() - started;
+}
+
+// Waits for the year's page drawn after a change (its revision moves on).
+async function changed(page, before) {
+  try {
+    await page.locator(`[data-testid="year-page"]:not([data-revision="${before}"])`).waitFor({ timeout: 15000 });
+  } catch (e) {
+    // What the page said instead (a refusal) makes the failure readable.
+    const said = await page.locator('[role="status"], .field-error').evaluateAll((n) => n.map((x) => x.textContent).filter(Boolean));
+    throw new Error(`the year did not change: ${JSON.stringify(said)}`, { cause: e });
+  }
+}
+
+async function revision(page) {
+  return page.getByTestId('year-page').getAttribute('data-revision');
+}
+
+// One round of a ballot as the vote-counting committee's count, on the head's page.
+async function ballot(page, kind, votes, { entitled = 8, present = 8, issued = present, invalid = 0 } = {}) {
+  await page.getByTestId('in-kind').selectOption(kind);
+  const counts = { entitled, present, written_opinions: 0, ballots_issued: issued, valid: issued - invalid, invalid };
+  for (const [name, n] of Object.entries(counts)) await page.getByTestId(`in-${name}`).fill(String(n));
+  for (const [org, n] of Object.entries(votes)) {
+    await page.locator(`[data-testid="candidate-row"][data-org="${org}"] [data-testid="in-votes"]`).fill(String(n));
+  }
+  const before = await revision(page);
+  await page.getByTestId('record-ballot').click();
+  return before;
+}
+
+async function state(page, s) {
+  await page.locator(`[data-testid="year-page"][data-state="${s}"]`).waitFor();
 }
 
 function row(page, criterion) {
@@ -122,7 +166,9 @@ describe('emulation year: a member assesses itself, the head cross-checks', () =
     await row(sonLa, 'workshops').getByTestId('evidence-item').filter({ hasText: 'bien-ban-hoi-thao-2025.txt' }).waitFor();
     console.log(`file uploaded and listed in ${Date.now() - started} ms`);
     assert.equal(await row(sonLa, 'workshops').getByTestId('evidence-item').count(), 2);
+    const before = await revision(sonLa);
     await sonLa.getByTestId('submit-sheet').click();
+    await changed(sonLa, before);
     await sonLa.getByTestId('year-said').waitFor();
     assert.equal(await sonLa.getByTestId('sheet-revision').getAttribute('data-revision'), '1');
     await row(sonLa, 'workshops').getByTestId('evidence-item').filter({ hasText: 'bien-ban-hoi-thao-2025.txt' }).waitFor();
@@ -195,8 +241,9 @@ describe('emulation year: a member assesses itself, the head cross-checks', () =
     assert.match(at, /^checks\[\d+\]\.reason$/);
     console.log(`lowered without a reason: check.${at}: "${await reasonError.innerText()}"`);
     await workshops.getByTestId('in-reason').fill(REASON);
+    const before = await revision(head);
     await form.getByTestId('save-check').click();
-    await head.getByTestId('year-said').waitFor();
+    await changed(head, before);
 
     // The three columns for Sơn La's workshops: computed / self 5 / verified 3.
     const cells = head.locator(`[data-testid="assess-criterion"][data-org="${SON_LA}"][data-criterion="workshops"]`);
@@ -218,8 +265,9 @@ describe('emulation year: a member assesses itself, the head cross-checks', () =
     const headForm = deputy.locator(`[data-testid="check-form"][data-org="${HEAD}"]`);
     await headForm.waitFor();
     assert.equal(await deputy.locator(`[data-testid="check-form"][data-org="${DEPUTY}"]`).count(), 0, 'the deputy does not check itself');
+    const seen = await revision(deputy);
     await headForm.getByTestId('save-check').click();
-    await deputy.getByTestId('year-said').waitFor();
+    await changed(deputy, seen);
     assert.notEqual(await deputy.locator(`[data-testid="assess-row"][data-org="${HEAD}"] [data-col="verified"]`).innerText(), '—');
 
     // Sơn La reads the reason and answers.
@@ -229,8 +277,126 @@ describe('emulation year: a member assesses itself, the head cross-checks', () =
     assert.equal(await checked.locator('[data-col="verified"]').innerText(), '3');
     await sonLa.getByTestId('in-answer-criterion').selectOption('workshops');
     await sonLa.getByTestId('in-answer-text').fill(ANSWER);
+    const asked = await revision(sonLa);
     await sonLa.getByTestId('send-answer').click();
+    await changed(sonLa, asked);
     await sonLa.getByTestId('year-said').waitFor();
     assert.match(await sonLa.getByTestId('answers').innerText(), new RegExp(ANSWER.slice(0, 20)));
+  });
+  test('the conference votes, the dossier goes to the council and back, the office decides and presents', async () => {
+    const headCall = await clerkOf(HEAD);
+    for (const code of [DEPUTY, '12']) {
+      const table = (await headCall('GetAssessment', { key: KEY })).body;
+      const m = table.members.find((x) => x.organizationCode === code);
+      const checks = m.criteria.map((c) => ({ criterionCode: c.criterionCode, verifiedPoints: Number(c.selfPoints), reason: '' }));
+      const r = await headCall('CrossCheck', { key: KEY, check: { organizationCode: code, checks } });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    const head = await logIn(stack.token('province_reporter', HEAD, `clerk2-${HEAD}`));
+    await openYear(head);
+    await head.getByTestId('closeCheck').click();
+    await state(head, 'YEAR_STATE_CROSS_CHECKED');
+
+    // Without quorum (4 of 8 present, the rule asks two thirds): refused at `present`.
+    await ballot(head, 'BALLOT_KIND_UNION_FLAG', { [DEPUTY]: 3, [SON_LA]: 1 }, { present: 4 });
+    const present = head.locator('[data-testid="ballot-form"] .field-error[data-field="present"]');
+    await present.filter({ hasText: /./ }).waitFor();
+    console.log(`a ballot without quorum: tally.present: "${await present.innerText()}"`);
+    let before = await ballot(head, 'BALLOT_KIND_UNION_FLAG', { [DEPUTY]: 7, [SON_LA]: 1 });
+    await changed(head, before);
+    assert.equal(await head.locator('[data-testid="ballot-row"][data-kind="BALLOT_KIND_UNION_FLAG"]').getAttribute('data-outcome'), 'BALLOT_OUTCOME_DECIDED');
+    // Two certificates: 12 and 10 tie for the second; the re-ballot is among them only.
+    before = await ballot(head, 'BALLOT_KIND_MERIT_CERTIFICATE', { [DEPUTY]: 6, '12': 5, [HEAD]: 5 });
+    await changed(head, before);
+    const tie = head.locator('[data-testid="ballot-row"][data-kind="BALLOT_KIND_MERIT_CERTIFICATE"][data-outcome="BALLOT_OUTCOME_TIE"]');
+    assert.match(await tie.getByTestId('tied').innerText(), /\(10\).*\(12\)|\(12\).*\(10\)/s);
+    await tie.getByTestId('reballot').click();
+    assert.deepEqual(await head.locator('[data-testid="candidate-row"]').evaluateAll((rows) => rows.map((r) => r.dataset.org).sort()), [HEAD, '12']);
+    await head.getByTestId('tie-note').waitFor();
+    before = await ballot(head, 'BALLOT_KIND_MERIT_CERTIFICATE', { '12': 6, [HEAD]: 2 });
+    await changed(head, before);
+    const round2 = head.locator('[data-testid="ballot-row"][data-kind="BALLOT_KIND_MERIT_CERTIFICATE"][data-round="2"]');
+    assert.equal(await round2.getAttribute('data-outcome'), 'BALLOT_OUTCOME_DECIDED');
+    assert.match(await round2.getByTestId('elected').innerText(), /\(12\)/);
+    console.log(`re-ballot: ${await round2.getByTestId('explanation').innerText()}`);
+    before = await ballot(head, 'BALLOT_KIND_NEXT_HEAD', { [DEPUTY]: 8 });
+    await changed(head, before);
+    before = await ballot(head, 'BALLOT_KIND_NEXT_DEPUTY', { '12': 7 }, { invalid: 1 });
+    await changed(head, before);
+    await shot(head, 'emulation-ballots');
+    await head.getByTestId('in-place').fill('Hội trường LHH tỉnh Lào Cai');
+    await head.getByTestId('in-chair').fill('Chủ tịch LHH tỉnh Lào Cai');
+    await head.getByTestId('in-secretary').fill('Chánh Văn phòng LHH tỉnh Điện Biên');
+    await head.getByTestId('close-voting').click();
+    await state(head, 'YEAR_STATE_VOTED');
+
+    // The documents: plain text in <pre>, nothing in them is markup.
+    await head.getByTestId('document').first().waitFor();
+    const docs = await head.getByTestId('document').count();
+    assert.equal(docs >= 4, true, `${docs} documents`);
+    assert.equal(await head.locator('[data-testid="document-text"] *').count(), 0);
+    assert.match(await head.locator('[data-testid="document-text"]').first().innerText(), /\S/);
+
+    // The dossier: refused without its signed minutes, then sent with them.
+    await head.getByTestId('in-letter_number').fill('12/TTr-CTĐ1');
+    await head.getByTestId('submit-dossier').click();
+    const minutesError = head.locator('[data-testid="dossier-form"] .field-error[data-field="signed_minutes"]');
+    await minutesError.filter({ hasText: /./ }).waitFor();
+    const minutes = { name: 'bien-ban-hoi-nghi-ky.txt', mimeType: 'text/plain', buffer: Buffer.from('Biên bản hội nghị tổng kết (bản ký, e2e)\n') };
+    await head.getByTestId('in-signed-minutes').setInputFiles(minutes);
+    await head.getByTestId('minutes-name').filter({ hasText: minutes.name }).waitFor();
+    await head.getByTestId('submit-dossier').click();
+    await state(head, 'YEAR_STATE_DOSSIER_SUBMITTED');
+
+    // The council returns it: a vote that does not approve needs a reason.
+    const council = await logIn(stack.token('national_reviewer', 'VUSTA', 'council-e2e'));
+    await council.goto(`${stack.baseUrl}/#/emulation`);
+    await council.locator('[data-testid="year-row"][data-year="2025"][data-cluster="1"] [data-testid="open-year"]').click();
+    await council.getByTestId('review-form').waitFor();
+    const vote = async (favour, against) => {
+      for (const [name, n] of Object.entries({ members: 9, council_present: 7, in_favour: favour, against, abstaining: 0 })) {
+        await council.getByTestId(`in-${name}`).fill(String(n));
+      }
+    };
+    await vote(3, 4);
+    await council.getByTestId('review-form-send').click();
+    const reasonError = council.locator('[data-testid="review-form"] .field-error[data-field="return_reason"]');
+    await reasonError.filter({ hasText: /./ }).waitFor();
+    const RETURN = 'Biên bản kiểm phiếu thiếu chữ ký của ban kiểm phiếu';
+    await council.getByTestId('in-return-reason').fill(RETURN);
+    await council.getByTestId('review-form-send').click();
+    await state(council, 'YEAR_STATE_DOSSIER_RETURNED');
+
+    await openYear(head);
+    assert.match(await head.getByTestId('return-reason').innerText(), new RegExp(RETURN));
+    await head.getByTestId('in-letter_number').fill('15/TTr-CTĐ1');
+    await head.getByTestId('in-note').fill('Bổ sung biên bản kiểm phiếu có đủ chữ ký');
+    await head.getByTestId('in-signed-minutes').setInputFiles({ ...minutes, name: 'bien-ban-kiem-phieu-du-chu-ky.txt', buffer: Buffer.from('Biên bản kiểm phiếu đủ chữ ký (e2e)\n') });
+    await head.getByTestId('minutes-name').filter({ hasText: 'bien-ban-kiem-phieu-du-chu-ky.txt' }).waitFor();
+    await head.getByTestId('submit-dossier').click();
+    await state(head, 'YEAR_STATE_DOSSIER_SUBMITTED');
+    assert.equal(await head.getByTestId('dossier').getAttribute('data-revision'), '2');
+
+    await openYear(council);
+    await vote(6, 1);
+    await council.getByTestId('review-form-send').click();
+    await state(council, 'YEAR_STATE_COUNCIL_REVIEWED');
+
+    // The national office decides on the proposals and presents the awards.
+    const office = await logIn(stack.token('national_admin', 'VUSTA', 'office-e2e'));
+    await openYear(office);
+    const grants = await office.getByTestId('grant').evaluateAll((b) => b.map((x) => `${x.dataset.org}:${x.dataset.kind}`));
+    console.log(`proposals granted: ${grants.join(', ')}`);
+    await office.getByTestId('in-decision_number').fill('123/QĐ-LHHVN');
+    await office.getByTestId('decide-form-send').click();
+    await state(office, 'YEAR_STATE_DECIDED');
+    await office.getByTestId('present-form-send').click();
+    await state(office, 'YEAR_STATE_AWARDED');
+    const presented = await office.locator('[data-testid="award-row"][data-state="AWARD_STATE_PRESENTED"]').evaluateAll((r) => r.map((x) => `${x.dataset.org}:${x.dataset.kind}`).sort());
+    assert.deepEqual(presented, [...grants].sort());
+    assert.equal(await office.locator('[data-testid="reviews"] [data-testid="review"]').count(), 2);
+    await shot(office, 'emulation-office');
+    await office.goto(`${stack.baseUrl}/#/emulation`);
+    console.log(`awards counted: ${await office.getByTestId('award-counts').innerText()}`);
   });
 });

@@ -249,8 +249,16 @@ export function fileButton(key: YearKey, ref: FileRef, status?: HTMLElement): HT
   return b;
 }
 
+// "https://host/a/b/c.pdf" -> "host/…/c.pdf": long links would stretch the tables.
+function shortUrl(url: string): string {
+  const m = /^https?:\/\/([^/]+)(\/.*)?$/.exec(url);
+  if (!m || !m[2] || m[2].length < 24) return url.replace(/^https?:\/\//, '');
+  const last = m[2].split('/').filter(Boolean).pop() ?? '';
+  return `${m[1]}/…/${last}`;
+}
+
 export function evidenceNode(key: YearKey, e: Evidence, status?: HTMLElement): HTMLElement {
   const what = e.file?.sha256 ? fileButton(key, e.file, status)
-    : el('a', { href: /^https?:\/\//.test(e.url) ? e.url : '#', target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'evidence-link' }, e.url);
+    : el('a', { href: /^https?:\/\//.test(e.url) ? e.url : '#', target: '_blank', rel: 'noopener noreferrer', title: e.url, 'data-testid': 'evidence-link' }, shortUrl(e.url));
   return el('span', { class: 'evidence' }, what, e.description ? ` — ${e.description}` : '');
 }

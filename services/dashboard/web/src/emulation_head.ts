@@ -83,7 +83,7 @@ function assessmentCard(v: YearView): HTMLElement {
         el('td', { class: 'num', 'data-col': 'computed' }, a.computedAvailable ? pts(c.computedPoints) : '—'),
         el('td', { class: 'num', 'data-col': 'self' }, c.hasSelf ? pts(c.selfPoints) : '—'),
         el('td', { class: 'num', 'data-col': 'verified' }, c.hasVerified ? pts(c.verifiedPoints) : '—'),
-        el('td', { 'data-col': 'evidence' }, c.evidenceCount ? `${c.evidenceCount}: ` : '',
+        el('td', { 'data-col': 'evidence' }, c.evidenceCount ? el('span', { class: 'muted' }, ew('evidenceCount').replace('{n}', String(c.evidenceCount))) : '',
           ...evidence.map((e) => el('div', {}, evidenceNode(v.year.key, e)))),
         el('td', { 'data-col': 'reason' }, c.reason)));
     }

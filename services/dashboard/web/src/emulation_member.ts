@@ -12,7 +12,7 @@ import {
 
 const AIMS = ['AWARD_KIND_UNION_FLAG', 'AWARD_KIND_MERIT_CERTIFICATE', 'AWARD_KIND_GOVERNMENT_FLAG'];
 import type { YearView } from './emulation';
-import { ew, fmtTime } from './i18n';
+import { ew, fmtDay, fmtTime } from './i18n';
 
 export async function memberSections(v: YearView): Promise<HTMLElement[]> {
   if (!v.who.member) return [];
@@ -183,7 +183,7 @@ function selfForm(v: YearView, org: string, criteria: AssessedCriterion[]): HTML
   const submit = el('button', { type: 'submit', 'data-testid': 'submit-sheet' }, sheet ? ew('resubmitSheet') : ew('submitSheet'));
   const form = el('form', { class: 'card emu-form', 'data-testid': 'self-form', novalidate: true },
     el('h2', {}, ew('selfAssessment')),
-    el('p', { class: 'muted' }, ew('selfHelp').replace('{due}', v.year.selfAssessmentDue).replace('{closes}', v.year.selfAssessmentCloses)),
+    el('p', { class: 'muted' }, ew('selfHelp').replace('{due}', fmtDay(v.year.selfAssessmentDue)).replace('{closes}', fmtDay(v.year.selfAssessmentCloses))),
     revisionLine(v.year, org),
     errorSlot('sheet'), errorSlot('scores'),
     el('div', { class: 'table-wrap tall' }, el('table', { class: 'data emu-self' },
