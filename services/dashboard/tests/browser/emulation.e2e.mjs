@@ -335,6 +335,8 @@ describe('emulation year: a member assesses itself, the head cross-checks', () =
     const docs = await head.getByTestId('document').count();
     assert.equal(docs >= 4, true, `${docs} documents`);
     assert.equal(await head.locator('[data-testid="document-text"] *').count(), 0);
+    // Folded until opened; the text is there and reads as written.
+    await head.getByTestId('document').first().locator('summary').click();
     assert.match(await head.locator('[data-testid="document-text"]').first().innerText(), /\S/);
 
     // The dossier: refused without its signed minutes, then sent with them.

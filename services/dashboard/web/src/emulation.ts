@@ -136,7 +136,8 @@ export async function renderYear(ctx: PageContext, key: YearKey): Promise<void> 
     el('a', { href: '#/emulation' }, ew('backToList')),
     summaryCard(view),
     flash ? el('p', { class: 'notice', role: 'status', 'data-testid': 'year-said' }, flash) : null,
-    ...member, ...head, ...office,
+    // The national office's own steps come first on its page.
+    ...(ctx.me.national ? [...office, ...member, ...head] : [...member, ...head, ...office]),
     membersCard(view),
     timelineCard(view)));
 }

@@ -194,11 +194,14 @@ function conferenceForm(v: YearView): HTMLElement {
 // as text, and printed alone.
 export function documentNode(d: Document): HTMLElement {
   const print = el('button', { type: 'button', 'data-testid': 'print-document' }, ew('print'));
-  const box = el('article', { class: 'emu-document', 'data-testid': 'document', 'data-kind': d.kind },
-    el('div', { class: 'section-head no-print' }, el('h3', {}, d.title), print),
+  // Folded: four documents of a few pages each would bury the page.
+  const box = el('details', { class: 'emu-document', 'data-testid': 'document', 'data-kind': d.kind },
+    el('summary', {}, el('strong', {}, d.title)),
+    el('div', { class: 'actions no-print' }, print),
     el('pre', { 'data-testid': 'document-text' }, d.text),
     el('p', { class: 'muted no-print' }, `SHA-256 ${d.sha256}`));
   print.addEventListener('click', () => {
+    box.open = true;
     document.body.classList.add('printing-document');
     box.classList.add('print-target');
     const done = () => {

@@ -7,7 +7,7 @@
 // cross-check; then ballots, documents and the dossier (emulation_ballots.ts).
 import { append, el } from './dom';
 import {
-  AssessedMember, clearOnInput, emu, EmulationYear, errorSlot, evidenceNode, num, placeRefusal, pts,
+  AssessedMember, clearOnInput, emu, EmulationYear, errorSlot, evidenceNode, num, placeRefusal, pts, reached,
 } from './emulation_api';
 import { ballotSections } from './emulation_ballots';
 import type { YearView } from './emulation';
@@ -20,7 +20,11 @@ export async function headSections(v: YearView): Promise<HTMLElement[]> {
   if (year.state === 'YEAR_STATE_IN_PROGRESS' && runsCluster) {
     out.push(stepCard(v, 'closeSelf', 'CloseSelfAssessment', ew('closeSelfHelp'), ew('selfClosed')));
   }
-  if (v.assessment) out.push(assessmentCard(v));
+  // The table is what self-assessment and the cross-check work from; later
+  // it is the record behind the votes, below them.
+  const table = v.assessment ? assessmentCard(v) : null;
+  const late = reached(year, 'YEAR_STATE_CROSS_CHECKED');
+  if (table && !late) out.push(table);
   if (year.state === 'YEAR_STATE_SELF_ASSESSED' && (who.head || who.deputy || who.admin) && v.assessment) {
     const own = v.ctx.me.organizationCode;
     const others = v.assessment.members.filter((m) => m.takesPart && (who.admin || m.organizationCode !== own));
@@ -31,6 +35,7 @@ export async function headSections(v: YearView): Promise<HTMLElement[]> {
     if (runsCluster) out.push(stepCard(v, 'closeCheck', 'CloseCrossCheck', ew('closeCheckHelp'), ew('checkClosed')));
   }
   out.push(...await ballotSections(v));
+  if (table && late) out.push(table);
   return out;
 }
 

@@ -331,8 +331,10 @@ async function renderBoard(): Promise<void> {
     await loadBoard();
   } catch (e) {
     if (e instanceof HttpError && e.status === 401) return goLogin();
-    return renderFatal(e);
+    return onBoard() ? renderFatal(e) : undefined;
   }
+  // A page opened while the board loaded (a link in the header) stays.
+  if (!onBoard()) return;
   clear(app);
   const clusterSelect = el('select', { 'data-testid': 'cluster-filter', 'aria-label': t('cluster') },
     el('option', { value: '' }, t('allClusters')));
