@@ -54,15 +54,27 @@ inline absl::Status Read(const fed::Principal& who, const v1::EmulationYear& yea
 }
 
 // Register, self-assess, answer: the member itself or the national office.
+// A member that has ended (merged or retired) no longer writes for itself
+// from the day it ended, as everywhere in the suite
+// (services/common/ended_organizations.h): the national office records
+// what is left. `today` is "YYYY-MM-DD".
 inline absl::Status ActForMember(const fed::Principal& who, const v1::EmulationYear& year,
-                                 const std::string& code) {
+                                 const std::string& code, const std::string& today) {
   if (who.role == v1::ROLE_NATIONAL_ADMIN) return absl::OkStatus();
-  if (who.role == v1::ROLE_PROVINCE_REPORTER && who.organization_code == code &&
-      IsMember(year, code)) {
-    return absl::OkStatus();
+  if (who.role != v1::ROLE_PROVINCE_REPORTER || who.organization_code != code ||
+      !IsMember(year, code)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("only ", code, "'s own staff or the national office may act for ", code));
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat("only ", code, "'s own staff or the national office may act for ", code));
+  for (const auto& m : year.members()) {
+    if (m.organization_code() == code && !m.ended_on().empty() && m.ended_on() <= today) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(code, " ended on ", m.ended_on(),
+                       ": its accounts no longer write; the national office "
+                       "records what is left"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 // The cluster's own steps: its head or the national office.

@@ -97,7 +97,7 @@ absl::Status Emulation::SubmitSelfAssessment(const Principal& who,
       who, req.key(), "SubmitSelfAssessment", req,
       [&](pqxx::work& txn, storage::StoredYear& stored) -> absl::Status {
         v1::EmulationYear& year = stored.year;
-        RETURN_IF_ERROR(access::ActForMember(who, year, code));
+        RETURN_IF_ERROR(access::ActForMember(who, year, code, fed::FormatDate(Today())));
         RETURN_IF_ERROR(RequireState(year, {v1::YEAR_STATE_IN_PROGRESS}, "self-assessment"));
         RETURN_IF_ERROR(RequireTakingPart(year, code));
         fed::Violations v;
@@ -218,7 +218,8 @@ absl::Status Emulation::AnswerCrossCheck(const Principal& who,
       who, req.key(), "AnswerCrossCheck", req,
       [&](pqxx::work&, storage::StoredYear& stored) -> absl::Status {
         v1::EmulationYear& year = stored.year;
-        RETURN_IF_ERROR(access::ActForMember(who, year, a.organization_code()));
+        RETURN_IF_ERROR(
+            access::ActForMember(who, year, a.organization_code(), fed::FormatDate(Today())));
         RETURN_IF_ERROR(RequireState(
             year, {v1::YEAR_STATE_SELF_ASSESSED, v1::YEAR_STATE_CROSS_CHECKED}, "answering"));
         if (FindOf(year.cross_checks(), a.organization_code()) == nullptr) {

@@ -96,12 +96,23 @@ std::vector<v1::EmulationYear> ListYears(pqxx::work& txn, int year, int cluster)
 }
 
 bool InsertFile(pqxx::work& txn, int64_t year_id, const v1::FileRef& file,
-                const std::string& content, const std::string& actor) {
+                const std::string& content, const std::string& actor,
+                const std::string& actor_organization) {
   const auto r = txn.exec_params(
-      "INSERT INTO files (year_id, sha256, name, media_type, content, uploaded_by)"
-      " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-      year_id, file.sha256(), file.name(), file.media_type(), pqxx::binarystring(content), actor);
+      "INSERT INTO files (year_id, sha256, name, media_type, content, uploaded_by,"
+      " uploader_organization) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+      year_id, file.sha256(), file.name(), file.media_type(), pqxx::binarystring(content), actor,
+      actor_organization);
   return r.affected_rows() == 1;
+}
+
+std::pair<int64_t, int64_t> UploadedBy(pqxx::work& txn, int64_t year_id,
+                                       const std::string& organization) {
+  const auto row = txn.exec_params1(
+      "SELECT count(*), coalesce(sum(length(content)), 0) FROM files"
+      " WHERE year_id = $1 AND uploader_organization = $2",
+      year_id, organization);
+  return {row[0].as<int64_t>(), row[1].as<int64_t>()};
 }
 
 std::optional<v1::FileRef> FindFile(pqxx::work& txn, int64_t year_id, const std::string& sha256) {

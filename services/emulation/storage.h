@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -35,7 +36,11 @@ std::vector<v1::EmulationYear> ListYears(pqxx::work& txn, int year, int cluster)
 
 // Keeps a file once per content per year; returns false when it was there.
 bool InsertFile(pqxx::work& txn, int64_t year_id, const v1::FileRef& file,
-                const std::string& content, const std::string& actor);
+                const std::string& content, const std::string& actor,
+                const std::string& actor_organization);
+// How many files, and how many bytes, an organisation has uploaded to a year.
+std::pair<int64_t, int64_t> UploadedBy(pqxx::work& txn, int64_t year_id,
+                                       const std::string& organization);
 std::optional<v1::FileRef> FindFile(pqxx::work& txn, int64_t year_id, const std::string& sha256);
 std::optional<v1::FileContent> LoadFile(pqxx::work& txn, int64_t year_id,
                                         const std::string& sha256);

@@ -21,6 +21,8 @@ namespace emulation {
 namespace {
 
 constexpr size_t kMaxFileBytes = 3 << 20;
+constexpr int64_t kMaxFilesPerOrganization = 300;
+constexpr int64_t kMaxBytesPerOrganization = int64_t{300} << 20;
 
 void AddTransition(v1::EmulationYear& year, v1::YearState to, const std::string& by,
                    const std::string& note) {
@@ -244,7 +246,7 @@ absl::Status Emulation::Register(const Principal& who, const v1::RegisterRequest
       who, req.key(), "Register", req,
       [&](pqxx::work&, storage::StoredYear& stored) -> absl::Status {
         v1::EmulationYear& year = stored.year;
-        RETURN_IF_ERROR(access::ActForMember(who, year, code));
+        RETURN_IF_ERROR(access::ActForMember(who, year, code, fed::FormatDate(Today())));
         RETURN_IF_ERROR(RequireState(year, {v1::YEAR_STATE_SCHEME_ISSUED}, "registering targets"));
         v1::Registration registration = req.registration();
         fed::SetTimestamp(absl::Now(), registration.mutable_recorded_at());
@@ -359,14 +361,25 @@ absl::Status Emulation::UploadFile(const Principal& who, const v1::UploadFileReq
     if (who.role != v1::ROLE_NATIONAL_ADMIN && who.role != v1::ROLE_PROVINCE_REPORTER) {
       return absl::PermissionDeniedError("only members' staff and the national office upload");
     }
-    if (storage::InsertFile(txn, stored->id, file, req.content(), who.subject)) {
-      v1::UploadFileRequest logged = req;
-      logged.clear_content();  // the audit log names the file, it does not copy it
-      fed::AppendAudit(txn, who, "UploadFile", YearName(req.key()), logged);
-      *out = file;
-    } else {
-      *out = *storage::FindFile(txn, stored->id, file.sha256());  // same content: one copy
+    // The same content is kept once: its first upload answers.
+    if (auto kept = storage::FindFile(txn, stored->id, file.sha256())) {
+      *out = *kept;
+      return absl::OkStatus();
     }
+    // One member's uploads cannot fill the year for the others.
+    const auto [files, bytes] = storage::UploadedBy(txn, stored->id, who.organization_code);
+    if (files >= kMaxFilesPerOrganization ||
+        bytes + static_cast<int64_t>(req.content().size()) > kMaxBytesPerOrganization) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          who.organization_code, " has uploaded ", files, " files (", bytes / (1 << 20),
+          " MiB) to this year: at most ", kMaxFilesPerOrganization, " files and ",
+          kMaxBytesPerOrganization / (1 << 20), " MiB per organisation"));
+    }
+    storage::InsertFile(txn, stored->id, file, req.content(), who.subject, who.organization_code);
+    v1::UploadFileRequest logged = req;
+    logged.clear_content();  // the audit log names the file, it does not copy it
+    fed::AppendAudit(txn, who, "UploadFile", YearName(req.key()), logged);
+    *out = file;
     return absl::OkStatus();
   });
 }

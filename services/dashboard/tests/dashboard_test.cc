@@ -706,7 +706,8 @@ TEST_F(DashboardHttpTest, OnlyOfferedMethodsWithWellFormedBodiesAreCalled) {
   }
   EXPECT_EQ(fake_reporting_.calls(), 0);
   const std::vector<std::string> offered = backend_->person_calls().Offered();
-  EXPECT_EQ(offered.size(), 35u);
+  // 8 reporting, 7 aggregator, 20 competition and the 23 of the emulation service.
+  EXPECT_EQ(offered.size(), 58u);
   EXPECT_EQ(std::count(offered.begin(), offered.end(), "aggregator/PushReports"), 0);
 }
 

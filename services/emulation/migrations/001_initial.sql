@@ -44,8 +44,10 @@ CREATE TABLE files (
   content     bytea NOT NULL,
   uploaded_at timestamptz NOT NULL DEFAULT now(),
   uploaded_by text NOT NULL,
+  uploader_organization text NOT NULL,   -- whose quota it counts in
   PRIMARY KEY (year_id, sha256)
 );
+CREATE INDEX files_by_uploader ON files (year_id, uploader_organization);
 CREATE TRIGGER files_append_only BEFORE UPDATE OR DELETE ON files
   FOR EACH ROW EXECUTE FUNCTION refuse_history_change();
 

@@ -130,6 +130,29 @@ TEST_F(EmulationTest, AMergedMemberTakesNoPartFromSelfAssessmentOn) {
   grpc::Status s = Do(&Stub::SubmitSelfAssessment, Office(), Sheet("15", 10, 10));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(s.error_message(), HasSubstr("merged into 10"));
+  // From the day it ended, its own accounts no longer write.
+  today_ = absl::CivilDay(2025, 8, 1);
+  s = Do(&Stub::SubmitSelfAssessment, Province("15"), Sheet("15", 10, 10));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("ended on 2025-07-01"));
+}
+
+TEST_F(EmulationTest, OneMembersUploadsCannotFillTheYearForTheOthers) {
+  StartYear();
+  ASSERT_FALSE(HasFatalFailure());
+  for (int i = 0; i < 300; ++i) Upload(Province("14"), "minh-chung.txt", absl::StrCat("tệp ", i));
+  // The same content again is the same file, not a new one.
+  Upload(Province("14"), "minh-chung.txt", "tệp 0");
+  v1::UploadFileRequest req;
+  *req.mutable_key() = Key();
+  req.set_name("them.txt");
+  req.set_media_type("text/plain");
+  req.set_content("tệp 300");
+  v1::FileRef out;
+  grpc::Status s = Call(&Stub::UploadFile, Province("14"), req, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("at most 300 files"));
+  EXPECT_TRUE(Call(&Stub::UploadFile, Province("12"), req, &out).ok());
 }
 
 TEST_F(EmulationTest, ASelfAssessmentAfterTheDeadlineIsRefusedAndALateOneMarked) {

@@ -43,6 +43,32 @@ std::vector<std::string> Fields(const v1::ScoringScheme& s) {
 
 TEST(ValidateScheme, AGoodSchemePasses) { EXPECT_TRUE(Fields(Good()).empty()); }
 
+// The ballot rules a year-end conference will be held to: real fractions, a
+// base, one seat for an office, and one rule per kind of ballot.
+TEST(ValidateScheme, BallotRulesAreFractionsWithABaseAndOneRulePerKind) {
+  auto s = Good();
+  auto* flag = s.add_ballot_rules();
+  flag->set_kind(v1::BALLOT_KIND_UNION_FLAG);
+  flag->set_quorum(2.0 / 3.0);
+  flag->set_threshold(0.5);
+  flag->set_threshold_of(v1::THRESHOLD_BASE_VALID_BALLOTS);
+  flag->set_more_than(true);
+  flag->set_seats(1);
+  EXPECT_TRUE(Fields(s).empty());
+
+  auto* head = s.add_ballot_rules();
+  *head = *flag;
+  head->set_kind(v1::BALLOT_KIND_NEXT_HEAD);
+  head->set_seats(2);          // one head a year
+  head->set_quorum(1.5);       // not a share
+  head->clear_threshold_of();  // of what?
+  auto* again = s.add_ballot_rules();
+  *again = *flag;  // a second rule for the flag
+  EXPECT_THAT(Fields(s), ::testing::ElementsAre(
+                             "scheme.ballot_rules[1].quorum", "scheme.ballot_rules[1].threshold_of",
+                             "scheme.ballot_rules[1].seats", "scheme.ballot_rules[2].kind"));
+}
+
 TEST(ValidateScheme, PointsThatDoNotAddUpAsDeclared) {
   auto s = Good();
   s.set_total_points(90);
