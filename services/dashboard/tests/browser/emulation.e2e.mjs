@@ -175,6 +175,14 @@ describe('emulation year: a member assesses itself, the head cross-checks', () =
     assert.equal(await row(sonLa, 'workshops').getByTestId('in-points').inputValue(), '5');
     await shot(sonLa, 'emulation-self-assessment');
 
+    // The kept file comes back as it went (GetFile, base64 in JSON).
+    const [got] = await Promise.all([sonLa.waitForEvent('download'),
+      row(sonLa, 'workshops').getByTestId('file-download').click()]);
+    assert.equal(got.suggestedFilename(), 'bien-ban-hoi-thao-2025.txt');
+    const saved = path.join(work, 'downloaded.txt');
+    await got.saveAs(saved);
+    assert.equal(fs.readFileSync(saved, 'utf8'), 'Biên bản hội thảo khoa học năm 2025 (e2e)\n');
+
     // What the service kept: revision 1, the link and the file by its SHA-256.
     const year = (await (await clerkOf(SON_LA))('GetYear', { key: KEY })).body;
     const sheet = year.selfAssessments.find((s) => s.organizationCode === SON_LA);
