@@ -290,6 +290,12 @@ describe('emulation year: a member assesses itself, the head cross-checks', () =
     await changed(sonLa, asked);
     await sonLa.getByTestId('year-said').waitFor();
     assert.match(await sonLa.getByTestId('answers').innerText(), new RegExp(ANSWER.slice(0, 20)));
+    // The same screen in English, then back.
+    await sonLa.getByTestId('lang').click();
+    assert.equal(await sonLa.locator('[data-testid="my-check"] h2').innerText(), 'Cross-check result');
+    assert.equal(await sonLa.getByTestId('year-state').innerText(), 'Self-assessed, cross-checking');
+    await sonLa.getByTestId('lang').click();
+    assert.equal(await sonLa.locator('[data-testid="my-check"] h2').innerText(), 'Kết quả chấm chéo');
   });
   test('the conference votes, the dossier goes to the council and back, the office decides and presents', async () => {
     const headCall = await clerkOf(HEAD);
