@@ -351,7 +351,7 @@ async function postJson<T>(path: string, body: unknown): Promise<T> {
 // answer are the messages of protos/federation/v1 in protobuf's JSON mapping.
 // The service's refusal arrives as an HttpError with its code and, for
 // INVALID_ARGUMENT, every field violation.
-export function call<T>(service: 'reporting' | 'aggregator' | 'competition', method: string, request: unknown): Promise<T> {
+export function call<T>(service: 'reporting' | 'aggregator' | 'competition' | 'emulation', method: string, request: unknown): Promise<T> {
   return postJson<T>(`/api/call/${service}/${method}`, request);
 }
 

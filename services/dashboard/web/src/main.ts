@@ -25,7 +25,7 @@ import {
 } from './api';
 import { disposeCharts, drawChart } from './charts';
 import { append, clear, el } from './dom';
-import { fmtDay, fmtDeadline, fmtNumber, fmtTime, getLang, setLang, t } from './i18n';
+import { ew, fmtDay, fmtDeadline, fmtNumber, fmtTime, getLang, setLang, t } from './i18n';
 import { isReviewer, PageContext, PERIOD_RE, stateKeyOf } from './page';
 import { onClerkChange, renderForm, renderPeriods } from './report_form';
 import { onReviewChange, renderQueue, renderReview } from './review';
@@ -34,6 +34,8 @@ import { renderEntryForm } from './entries';
 import { renderJudgeHome, renderSheet } from './judge';
 import { renderResults } from './results';
 import { w } from './contest_api';
+import { mayUseEmulation, renderEmulationList, renderYear } from './emulation';
+import { YEAR_ROUTE } from './emulation_api';
 
 // ---------------------------------------------------------------------------
 // State
@@ -127,6 +129,9 @@ function route(): void {
     else void renderJudgeHome(pageContext());
     return;
   }
+  if (location.hash === '#/emulation') return void renderEmulationList(pageContext());
+  const emuYear = YEAR_ROUTE.exec(location.hash);
+  if (emuYear) return void renderYear(pageContext(), { organiserCode: decodeURIComponent(emuYear[1]), year: Number(emuYear[2]), clusterNumber: Number(emuYear[3]) });
   const results = /^#\/contest\/(\d+)\/results$/.exec(location.hash);
   if (results) return void renderResults(pageContext(), results[1]);
   const entryForm = /^#\/contest\/(\d+)\/entry$/.exec(location.hash);
@@ -220,6 +225,9 @@ function header(withSession: boolean, withPeriod = true): HTMLElement {
   if (withSession && me && me.features.contests) {
     const home = me.role === 'ROLE_JUDGE' ? '#/judge' : '#/contests';
     append(tools, el('a', { href: home, class: 'nav', 'data-testid': 'contests-link' }, me.role === 'ROLE_JUDGE' ? w('myAssignments') : w('contests')));
+  }
+  if (withSession && me && mayUseEmulation(me)) {
+    append(tools, el('a', { href: '#/emulation', class: 'nav', 'data-testid': 'emulation-link' }, ew('emulation')));
   }
   const langButton = el('button', { type: 'button', class: 'lang', 'data-testid': 'lang' }, getLang() === 'vi' ? 'English' : 'Tiếng Việt');
   langButton.addEventListener('click', () => {
@@ -323,8 +331,10 @@ async function renderBoard(): Promise<void> {
     await loadBoard();
   } catch (e) {
     if (e instanceof HttpError && e.status === 401) return goLogin();
-    return renderFatal(e);
+    return onBoard() ? renderFatal(e) : undefined;
   }
+  // A page opened while the board loaded (a link in the header) stays.
+  if (!onBoard()) return;
   clear(app);
   const clusterSelect = el('select', { 'data-testid': 'cluster-filter', 'aria-label': t('cluster') },
     el('option', { value: '' }, t('allClusters')));
