@@ -213,6 +213,7 @@ void HttpApi::Me(const httplib::Request& req, httplib::Response& res, const fed:
   me.set_default_period(DefaultBoardPeriod(today));
   me.mutable_features()->set_rankings(backend_->HasRanking());
   me.mutable_features()->set_contests(backend_->HasCompetition());
+  me.mutable_features()->set_emulation(backend_->person_calls().HasEmulation());
   *me.mutable_catalog() = fed::LatestCatalog();
   if (auto session = sessions_->FindSession(SessionIdOf(req), absl::Now()); session.ok()) {
     me.set_csrf_token(session->csrf_token);

@@ -41,6 +41,9 @@ class PersonCalls {
   absl::StatusOr<std::string> Call(absl::string_view service, absl::string_view method,
                                    absl::string_view token, absl::string_view json) const;
 
+  // Whether an emulation service is configured (the page shows its years).
+  bool HasEmulation() const { return emulation_ != nullptr; }
+
   // "service/Method" of every method offered, sorted.
   std::vector<std::string> Offered() const;
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -99,9 +100,17 @@ class SuiteTest : public ::testing::Test {
                                      "--token_keys_dir=" + dir_ + "/token-keys"};
     // Over TLS with its own certificate (<name>.crt of the test run), as deployed.
     for (std::string& tls : TlsArgs()) args.push_back(std::move(tls));
+    // Its metrics on a port of its own (MetricsOf).
+    metrics_ports_[name] = FreePort();
+    args.push_back(absl::StrCat("--metrics_listen=127.0.0.1:", metrics_ports_[name]));
     args.insert(args.end(), extra.begin(), extra.end());
     return std::make_unique<ServiceProcess>(absl::StrCat("services/", name, "/", name, "_server"),
                                             args, absl::StrCat(dir_, "/", name, ".log"));
+  }
+
+  // What service `name`'s /metrics says now (Prometheus text).
+  std::string MetricsOf(const std::string& name) {
+    return HttpGet(metrics_ports_[name], "/metrics");
   }
 
   std::unique_ptr<grpc::ClientContext> As(v1::Role role, const std::string& org) const {
@@ -196,6 +205,7 @@ class SuiteTest : public ::testing::Test {
   std::string registry_address_, aggregator_address_, reporting_address_, ranking_address_,
       competition_address_;
   std::unique_ptr<ServiceProcess> registry_, aggregator_, reporting_, ranking_, competition_;
+  std::map<std::string, int> metrics_ports_;  // service -> its --metrics_listen port
 };
 
 }  // namespace fedtest

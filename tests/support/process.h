@@ -15,6 +15,14 @@ namespace fedtest {
 // A loopback port that was free a moment ago.
 int FreePort();
 
+// The body of GET http://127.0.0.1:<port><path> over plain HTTP/1.0 (a
+// service's /metrics); "" when nothing answers.
+std::string HttpGet(int port, const std::string& path);
+
+// The value of one series of Prometheus text (`series`: the name with its
+// labels as printed, e.g. `fed_rpc_total{code="OK",...}`), or -1.
+double MetricValue(const std::string& text, const std::string& series);
+
 // The build tree (FED_TEST_BUILD_DIR, set by `tools/dev test`).
 std::string BuildDir();
 

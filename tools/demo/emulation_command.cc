@@ -73,7 +73,10 @@ class YearRunner {
 
   absl::Status Run() {
     RETURN_IF_ERROR(OpenYear());
-    while (year_.state() != stop_at_ && year_.state() != v1::YEAR_STATE_AWARDED) {
+    // Awarded is the end; revoked too (the national office revoked the
+    // demo's awards after it ran: the demo leaves that alone).
+    while (year_.state() != stop_at_ && year_.state() != v1::YEAR_STATE_AWARDED &&
+           year_.state() != v1::YEAR_STATE_REVOKED) {
       const v1::YearState before = year_.state();
       RETURN_IF_ERROR(Step());
       if (year_.state() == before) {

@@ -116,6 +116,26 @@ describe('the demo emulation year', () => {
     assert.equal(revoke.status, 403);
   });
 
+  test('reads the same through fedctl, and is revoked with it', async () => {
+    const fedctl = (...args) => stack.fedctlRun(['--as_role=national_admin', '--as_org=VUSTA', 'emulation', ...args,
+      `--emulation=${stack.emulationAddress}`]);
+    const key = ['--year=2025', '--cluster=1'];
+    const shown = JSON.parse(fedctl('show', ...key, '--json'));
+    assert.equal(shown.state, 'YEAR_STATE_AWARDED');
+    const table = fedctl('assessment', ...key, '--csv');
+    assert.equal(table.trim().split('\n').length, 1 + 6, table);  // a header and the six members
+    const listed = fedctl('years', '--year=2025');
+    assert.match(listed, /awarded/);
+    const flag = shown.awards.find((a) => a.kind === 'AWARD_KIND_UNION_FLAG').organizationCode;
+    assert.match(fedctl('awards', `--org=${flag}`), /union_flag/);
+    // A false dossier found afterwards: the awards no longer count.
+    fedctl('revoke', ...key, '--reason=Hồ sơ không trung thực (thử nghiệm)');
+    const clerk = await stack.apiSession(stack.token('province_reporter', flag, `clerk-${flag}`));
+    const counted = await ok(clerk, 'emulation', 'ListAwards', { organizationCode: flag });
+    assert.equal(counted.emulationFlags, 0);
+    assert.ok(counted.awards.every((a) => a.state === 'AWARD_STATE_REVOKED'));
+  });
+
   test('is left as it is when the demo runs again', async () => {
     const before = await ok(office, 'emulation', 'GetYear', { key: KEY });
     stack.demoRun(['emulation', `--emulation=${stack.emulationAddress}`]);

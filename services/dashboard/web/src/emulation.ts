@@ -54,7 +54,9 @@ export interface YearView {
 }
 
 export function mayUseEmulation(me: Me): boolean {
-  return me.role !== 'ROLE_JUDGE';
+  // Judges have no part in the emulation year; a dashboard without an
+  // emulation service has none to show.
+  return me.role !== 'ROLE_JUDGE' && me.features.emulation;
 }
 
 // ---------------------------------------------------------------------------
