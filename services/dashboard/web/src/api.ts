@@ -30,7 +30,7 @@ export interface Me {
   dueDates: Record<string, string>;
   // The ended half-year whose deadline is nearest to today, past or coming.
   defaultPeriod: string;
-  features: { rankings: boolean; contests: boolean };
+  features: { rankings: boolean; contests: boolean; emulation?: boolean };
   catalog: { version: number; indicators: Indicator[] };
   // This session's anti-forgery token: sent back with every POST (setCsrfToken).
   csrfToken: string;
