@@ -111,7 +111,7 @@ function signForm(v: YearView): HTMLElement {
   });
   const list = registrationList(v);
   const sign = el('button', { type: 'submit', 'data-testid': 'sign-covenant' }, ew('signCovenant'));
-  const form = el('form', { class: 'card emu-form', 'data-testid': 'covenant-card', novalidate: true },
+  const form = el('form', { class: 'card emu-form covenant-form', 'data-testid': 'covenant-card', novalidate: true },
     ...registrationsHead(v),
     el('div', { 'data-field-box': 'registrations' }, list, errorSlot('registrations')),
     el('h3', {}, ew('signCovenant')),
@@ -122,7 +122,7 @@ function signForm(v: YearView): HTMLElement {
     field(ew('deputy'), deputy, 'deputy_code'),
     field(ew('signedOnLabel'), signedOn, 'signed_on'),
     el('div', { class: 'form-field', 'data-field-box': 'signed_document' },
-      el('label', {}, `${ew('signedDocument')}: `, docName, ' ', file), errorSlot('signed_document')),
+      el('label', {}, ew('signedDocument'), el('span', {}, docName, ' ', file)), errorSlot('signed_document')),
     errorSlot('covenant'),
     el('div', { class: 'actions' }, sign), status);
   clearOnInput(form);
