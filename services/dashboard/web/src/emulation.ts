@@ -13,6 +13,7 @@ import { append, clear, el } from './dom';
 import {
   Assessment, AwardsList, emu, EmulationYear, keyHash, memberName, stateBadge, YearKey,
 } from './emulation_api';
+import { covenantSections, signedCovenantCard } from './emulation_covenant';
 import { headSections } from './emulation_head';
 import { memberSections } from './emulation_member';
 import { awardsCard, officeSections } from './emulation_office';
@@ -132,6 +133,7 @@ export async function renderYear(ctx: PageContext, key: YearKey): Promise<void> 
   const view: YearView = { ctx, year, assessment, who: standingIn(ctx.me, year), reload };
   // Sections may await (documents); the page is drawn once all are ready.
   const [member, head, office] = await Promise.all([memberSections(view), headSections(view), officeSections(view)]);
+  const covenant = covenantSections(view);
   if (location.hash !== here) return;
   clear(ctx.app);
   append(ctx.app, ctx.header(false), el('main', { class: 'emu-screen', 'data-testid': 'year-page', 'data-state': year.state, 'data-revision': year.revision },
@@ -139,7 +141,8 @@ export async function renderYear(ctx: PageContext, key: YearKey): Promise<void> 
     summaryCard(view),
     flash ? el('p', { class: 'notice', role: 'status', 'data-testid': 'year-said' }, flash) : null,
     // The national office's own steps come first on its page.
-    ...(ctx.me.national ? [...office, ...member, ...head] : [...member, ...head, ...office]),
+    ...(ctx.me.national ? [...office, ...covenant, ...member, ...head] : [...member, ...covenant, ...head, ...office]),
+    signedCovenantCard(view),
     membersCard(view),
     timelineCard(view)));
 }

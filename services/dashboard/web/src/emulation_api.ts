@@ -5,7 +5,7 @@
 // the service's refusals put at the fields they name.
 import { call, HttpError } from './api';
 import { el } from './dom';
-import { ew, fmtNumber, t } from './i18n';
+import { ew, fmtDay, fmtNumber, t } from './i18n';
 import { describe } from './page';
 
 // Doubles arrive as numbers, or as "NaN" / "Infinity" strings.
@@ -137,6 +137,13 @@ export function say(text: string): string {
   if (/^the member gave no score here/.test(text)) return ew('msgNoSelfScore');
   m = /^must be 0\.\.([-\d.e+]+)$/.exec(text);
   if (m) return ew('msgRange').replace('{max}', fmtNumber(Number(m[1])));
+  m = /^(\S+) \((.*)\) has not registered its targets$/.exec(text);
+  if (m) return ew('msgNotRegistered').replace('{org}', `${m[2]} (${m[1]})`);
+  if (text === 'must not be the head') return ew('msgNotHead');
+  if (/^is required: upload the signed document first/.test(text)) return ew('msgUploadFirst');
+  if (text === "is after the year's end") return ew('msgAfterEnd');
+  m = /^(\d{4}-\d{2}-\d{2}) is in the future$/.exec(text);
+  if (m) return ew('msgFuture').replace('{d}', fmtDay(m[1]));
   if (/^is required/.test(text)) return `${ew('msgRequired')} (${text})`;
   return describe(text, (code) => code, t);
 }
