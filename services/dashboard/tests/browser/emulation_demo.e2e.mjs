@@ -126,7 +126,8 @@ describe('the demo emulation year', () => {
     assert.equal(table.trim().split('\n').length, 1 + 6, table);  // a header and the six members
     const listed = fedctl('years', '--year=2025');
     assert.match(listed, /awarded/);
-    const flag = shown.awards.find((a) => a.kind === 'AWARD_KIND_UNION_FLAG').organizationCode;
+    // fedctl's --json keeps the proto's field names (organization_code).
+    const flag = shown.awards.find((a) => a.kind === 'AWARD_KIND_UNION_FLAG').organization_code;
     assert.match(fedctl('awards', `--org=${flag}`), /union_flag/);
     // A false dossier found afterwards: the awards no longer count.
     fedctl('revoke', ...key, '--reason=Hồ sơ không trung thực (thử nghiệm)');

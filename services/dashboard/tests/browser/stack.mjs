@@ -219,7 +219,9 @@ export class Stack {
       const emulation = this.spawnService('emulation', [`--listen=${this.emulationAddress}`, `--registry_target=${this.registry}`,
         `--ranking_target=${this.ranking}`, ...common]);
       await this.waitGrpc('emulation', emulation, this.emulationAddress);
+      const started = Date.now();
       this.demoRun(['emulation', `--emulation=${this.emulationAddress}`, `--stop_at=${this.emulation}`]);
+      console.log(`fed-demo emulation --stop_at=${this.emulation}: ${Date.now() - started} ms`);
     }
     // The provinces' reporting service: drafts and submissions made on the
     // page; its forwarder pushes them to the aggregator, decisions come back.
