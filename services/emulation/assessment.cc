@@ -263,7 +263,14 @@ absl::Status Emulation::GetAssessment(const Principal& who, const v1::GetAssessm
                                       v1::Assessment* out) {
   ASSIGN_OR_RETURN(const v1::EmulationYear year, ReadYear(who, req.key()));
   ASSIGN_OR_RETURN(const v1::ScoringScheme scheme, SchemeOf(year));
-  *out->mutable_key() = year.key();
+  *out = AssessmentOf(year, scheme);
+  return absl::OkStatus();
+}
+
+v1::Assessment Emulation::AssessmentOf(const v1::EmulationYear& year,
+                                       const v1::ScoringScheme& scheme) {
+  v1::Assessment table;
+  *table.mutable_key() = year.key();
 
   // The computed column is the ranking service's; without it the other two
   // still stand, and the answer says so.
@@ -272,14 +279,14 @@ absl::Status Emulation::GetAssessment(const Principal& who, const v1::GetAssessm
                                   year.ranking_period(), year.scheme_version());
   if (ranking.ok()) {
     for (const auto& entry : ranking->entries()) computed[entry.organization_code()] = &entry;
-    out->set_computed_available(true);
+    table.set_computed_available(true);
   } else {
     spdlog::info("event=assessment_without_ranking year={} reason={}",
                  fed::LogQuoted(YearName(year.key())), fed::LogQuoted(ranking.status().message()));
   }
 
   for (const auto& member : year.members()) {
-    v1::AssessedMember& m = *out->add_members();
+    v1::AssessedMember& m = *table.add_members();
     m.set_organization_code(member.organization_code());
     m.set_organization_name(member.organization_name());
     m.set_takes_part(member.takes_part());
@@ -331,8 +338,8 @@ absl::Status Emulation::GetAssessment(const Principal& who, const v1::GetAssessm
     m.set_self_total(sheet != nullptr ? self_total : 0);
     m.set_verified_total(check != nullptr ? verified_total : 0);
   }
-  RankMembers(*out);
-  return absl::OkStatus();
+  RankMembers(table);
+  return table;
 }
 
 }  // namespace emulation

@@ -7,12 +7,16 @@
 
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <pqxx/pqxx>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "federation/v1/emulation.pb.h"
 #include "services/common/auth.h"
@@ -94,14 +98,19 @@ class Emulation {
                           v1::EmulationYear* out);
   // Reads a year for `who` (NOT_FOUND / PERMISSION_DENIED).
   absl::StatusOr<v1::EmulationYear> ReadYear(const Principal& who, const v1::YearKey& key);
-  // The year's scheme (its fixed version), from the ranking service.
+  // The year's scheme (its fixed version), from the ranking service once:
+  // a scheme version never changes, so every later step reads it here.
   absl::StatusOr<v1::ScoringScheme> SchemeOf(const v1::EmulationYear& year);
+  // The three columns of a year already read (GetAssessment, the dossier).
+  v1::Assessment AssessmentOf(const v1::EmulationYear& year, const v1::ScoringScheme& scheme);
 
   absl::CivilDay Today() const;
 
   fed::DbPool& db_;
   Sources& sources_;
   std::function<absl::CivilDay()> today_;
+  absl::Mutex schemes_mu_;
+  std::map<std::pair<int, int>, v1::ScoringScheme> schemes_ ABSL_GUARDED_BY(schemes_mu_);
 };
 
 // The state a year is in for a reader: a signed year whose start has come

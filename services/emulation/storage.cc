@@ -66,7 +66,7 @@ int64_t InsertYear(pqxx::work& txn, const v1::EmulationYear& year, const std::st
 }
 
 void SaveYear(pqxx::work& txn, int64_t id, const v1::EmulationYear& year, const std::string& action,
-              const std::string& actor) {
+              const std::string& actor, bool awards_changed) {
   const std::string bytes = Bytes(year);
   // The revision check makes a lost row lock a failed write, not a silent
   // overwrite of somebody else's step.
@@ -81,7 +81,7 @@ void SaveYear(pqxx::work& txn, int64_t id, const v1::EmulationYear& year, const 
       "INSERT INTO year_revisions (year_id, revision, action, content, changed_by)"
       " VALUES ($1, $2, $3, $4, $5)",
       id, year.revision(), action, pqxx::binarystring(bytes), actor);
-  ReplaceAwards(txn, id, year);
+  if (awards_changed) ReplaceAwards(txn, id, year);
 }
 
 std::vector<v1::EmulationYear> ListYears(pqxx::work& txn, int year, int cluster) {

@@ -27,10 +27,10 @@ std::optional<StoredYear> LoadYear(pqxx::work& txn, const v1::YearKey& key, bool
 // Inserts revision 1 (year.revision() must be 1).
 int64_t InsertYear(pqxx::work& txn, const v1::EmulationYear& year, const std::string& action,
                    const std::string& actor);
-// Stores the next revision (year.revision() must be the stored one plus 1)
-// and the year's awards as they now stand.
+// Stores the next revision (year.revision() must be the stored one plus 1),
+// and the year's awards as they now stand when `awards_changed`.
 void SaveYear(pqxx::work& txn, int64_t id, const v1::EmulationYear& year, const std::string& action,
-              const std::string& actor);
+              const std::string& actor, bool awards_changed);
 // year 0 / cluster 0: any.
 std::vector<v1::EmulationYear> ListYears(pqxx::work& txn, int year, int cluster);
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/catalog.h"
 #include "services/common/dates.h"
 #include "services/common/period.h"
 
@@ -147,12 +148,19 @@ void ValidateRegistration(fed::Violations& v, const v1::Registration& r,
     const auto& t = r.targets(i);
     const std::string f = absl::StrCat("registration.targets[", i, "]");
     fed::CheckText(v, f + ".code", t.code(), 60, true);
-    if (!t.code().empty() && !codes.insert(t.code()).second) v.Add(f + ".code", "given twice");
+    if (t.code().empty()) {
+      // reported by CheckText
+    } else if (FindCriterion(scheme, t.code()) == nullptr &&
+               fed::FindIndicator(t.code()) == nullptr) {
+      v.Add(f + ".code", absl::StrCat("\"", t.code().substr(0, 60),
+                                      "\" is neither a criterion of the scheme nor an indicator"));
+    } else if (!codes.insert(t.code()).second) {
+      v.Add(f + ".code", "given twice");
+    }
     if (!std::isfinite(t.value()) || t.value() < 0 || t.value() > 1e12)
       v.Add(f + ".value", "must be a number 0..1e12");
     fed::CheckText(v, f + ".note", t.note(), 1000, false);
   }
-  (void)scheme;
   std::set<int> aims;
   for (int i = 0; i < r.aims_size(); ++i) {
     const std::string f = absl::StrCat("registration.aims[", i, "]");

@@ -52,6 +52,23 @@ v1::YearMember MemberOf(const v1::Organization& org, const std::string& end_date
   return m;
 }
 
+// A signed year whose start has come is in progress: recorded as a
+// transition by the calendar, on the first step that finds it so.
+void FollowCalendar(v1::EmulationYear& year, absl::CivilDay today) {
+  const v1::YearState effective = EffectiveState(year, today);
+  if (effective != year.state()) {
+    AddTransition(year, effective, "calendar",
+                  absl::StrCat("the year began on ", year.start_date()));
+  }
+}
+
+// The year's awards as bytes, to tell whether a step changed them.
+std::string AwardsOf(const v1::EmulationYear& year) {
+  std::string bytes;
+  for (const auto& award : year.awards()) bytes += award.SerializeAsString();
+  return bytes;
+}
+
 }  // namespace
 
 std::string YearName(const v1::YearKey& key) {
@@ -70,7 +87,14 @@ v1::YearState EffectiveState(const v1::EmulationYear& year, absl::CivilDay today
 absl::CivilDay Emulation::Today() const { return today_ ? today_() : fed::Today(); }
 
 absl::StatusOr<v1::ScoringScheme> Emulation::SchemeOf(const v1::EmulationYear& year) {
-  return sources_.Scheme(year.scheme_year(), year.scheme_version());
+  const std::pair<int, int> version{year.scheme_year(), year.scheme_version()};
+  {
+    absl::MutexLock lock(&schemes_mu_);
+    if (auto it = schemes_.find(version); it != schemes_.end()) return it->second;
+  }
+  ASSIGN_OR_RETURN(v1::ScoringScheme scheme, sources_.Scheme(version.first, version.second));
+  absl::MutexLock lock(&schemes_mu_);
+  return schemes_.emplace(version, std::move(scheme)).first->second;
 }
 
 absl::StatusOr<v1::EmulationYear> Emulation::ReadYear(const Principal& who,
@@ -101,15 +125,16 @@ absl::Status Emulation::ChangeYear(const Principal& who, const v1::YearKey& key,
     if (!stored) return absl::NotFoundError(absl::StrCat("no emulation year ", YearName(key)));
     // Outsiders learn no more than that the year exists.
     RETURN_IF_ERROR(access::Read(who, stored->year));
-    const v1::YearState effective = EffectiveState(stored->year, Today());
-    if (effective != stored->year.state()) {
-      AddTransition(stored->year, effective, "calendar",
-                    absl::StrCat("the year began on ", stored->year.start_date()));
-    }
+    // The calendar moves the year before a step (which then sees it in
+    // progress) and after one (a covenant signed once the year has begun).
+    FollowCalendar(stored->year, Today());
+    const std::string awards_before = AwardsOf(stored->year);
     RETURN_IF_ERROR(step(txn, *stored));
+    FollowCalendar(stored->year, Today());
     stored->year.set_revision(stored->year.revision() + 1);
     fed::SetTimestamp(absl::Now(), stored->year.mutable_updated_at());
-    storage::SaveYear(txn, stored->id, stored->year, action, who.subject);
+    storage::SaveYear(txn, stored->id, stored->year, action, who.subject,
+                      AwardsOf(stored->year) != awards_before);
     fed::AppendAudit(txn, who, action, YearName(key), request);
     *out = stored->year;
     return absl::OkStatus();
@@ -325,11 +350,6 @@ absl::Status Emulation::SignCovenant(const Principal& who, const v1::SignCovenan
         *year.mutable_covenant() = covenant;
         AdvanceYear(year, v1::YEAR_STATE_COVENANT_SIGNED, who,
                     absl::StrCat("signed on ", c.signed_on(), ", plan ", c.plan_number()));
-        const v1::YearState effective = EffectiveState(year, Today());
-        if (effective != year.state()) {
-          AddTransition(year, effective, "calendar",
-                        absl::StrCat("the year began on ", year.start_date()));
-        }
         return absl::OkStatus();
       },
       out);

@@ -118,6 +118,26 @@ TEST_F(EmulationTest, TheYearRunsFromCovenantToAwardAndKeepsEveryRevision) {
   EXPECT_EQ(counted.awards(0).state(), v1::AWARD_STATE_REVOKED);
 }
 
+TEST_F(EmulationTest, ATargetIsACriterionOfTheSchemeOrAnIndicator) {
+  today_ = absl::CivilDay(2025, 2, 1);
+  v1::CreateYearRequest create;
+  *create.mutable_year() = NewYear();
+  ASSERT_TRUE(Call(&Stub::CreateYear, Office(), create, &year_).ok());
+  v1::RegisterRequest reg;
+  reg.mutable_registration()->set_organization_code("14");
+  auto* made_up = reg.mutable_registration()->add_targets();
+  made_up->set_code("parties");
+  made_up->set_value(3);
+  auto* indicator = reg.mutable_registration()->add_targets();
+  indicator->set_code("members");  // of the catalog, not of the scheme
+  indicator->set_value(300);
+  grpc::Status s = Do(&Stub::Register, Province("14"), reg);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(FieldsOf(s), ElementsAre("registration.targets[0].code"));
+  reg.mutable_registration()->mutable_targets(0)->set_code("timeliness");
+  EXPECT_TRUE(Do(&Stub::Register, Province("14"), reg).ok());
+}
+
 TEST_F(EmulationTest, AMergedMemberTakesNoPartFromSelfAssessmentOn) {
   StartYear();
   ASSERT_FALSE(HasFatalFailure());
