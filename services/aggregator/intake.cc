@@ -142,6 +142,14 @@ Intake::Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_
       batch_size_(fed::metrics::Histogram(
           "fed_intake_batch_size", "Reports per intake transaction (group commit).",
           prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000})) {
+  // One counter per acknowledgement, made here so that counting takes no lock.
+  const auto* outcomes = google::protobuf::GetEnumDescriptor<v1::PushOutcome>();
+  for (int i = 1; i < outcomes->value_count(); ++i) {
+    const auto outcome = static_cast<v1::PushOutcome>(outcomes->value(i)->number());
+    outcomes_[outcome] = &fed::metrics::Counter(
+        "fed_intake_reports_total", "Pushed reports decided by the intake, by acknowledgement.",
+        {{"outcome", fed::EnumWordLower(outcome)}});
+  }
   committer_ = std::thread([this] { Run(); });
 }
 
@@ -216,26 +224,6 @@ void Intake::Run() {
 
 namespace {
 
-// fed_intake_reports_total{outcome}: every decided push, by its acknowledgement.
-ABSL_CONST_INIT absl::Mutex outcome_mu(absl::kConstInit);
-std::map<int, prometheus::Counter*>* outcome_counters ABSL_GUARDED_BY(outcome_mu) = nullptr;
-
-void CountOutcome(v1::PushOutcome outcome) {
-  prometheus::Counter* counter;
-  {
-    absl::MutexLock lock(&outcome_mu);
-    if (outcome_counters == nullptr) outcome_counters = new std::map<int, prometheus::Counter*>();
-    prometheus::Counter*& c = (*outcome_counters)[outcome];
-    if (c == nullptr) {
-      c = &fed::metrics::Counter("fed_intake_reports_total",
-                                 "Pushed reports decided by the intake, by acknowledgement.",
-                                 {{"outcome", fed::EnumWordLower(outcome)}});
-    }
-    counter = c;
-  }
-  counter->Increment();
-}
-
 // A fault that every report of a batch would meet alike (the database
 // restarting, a serialisation conflict): retrying them one by one would only
 // meet it again.
@@ -282,7 +270,10 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
                  fed::LogQuoted(status.message()));
   }
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (status.ok()) CountOutcome(acks[i].outcome());
+    if (status.ok()) {
+      auto counter = outcomes_.find(acks[i].outcome());
+      if (counter != outcomes_.end()) counter->second->Increment();
+    }
     batch[i].done(status, acks[i]);
   }
 }

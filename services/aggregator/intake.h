@@ -87,6 +87,7 @@ class Intake {
   // fed_intake_reports_total{outcome} (services/common/metrics.h).
   prometheus::Gauge& queue_depth_;
   prometheus::Histogram& batch_size_;
+  std::map<v1::PushOutcome, prometheus::Counter*> outcomes_;  // filled once, then read only
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread committer_;
 };

@@ -33,18 +33,59 @@ prometheus::Labels WithService(State& s, const prometheus::Labels& labels)
   return all;
 }
 
-// The metrics of one method, looked up once per method and code.
-struct MethodMetrics {
+// The series of one method (or route), looked up once per name and code:
+// every call or request afterwards finds them under a shared lock, so the
+// hot path never takes the registry's locks.
+struct Series {
   prometheus::Histogram* latency = nullptr;
-  absl::flat_hash_map<int, prometheus::Counter*> by_code;
+  absl::flat_hash_map<std::string, prometheus::Counter*> by_code;
 };
 
-absl::Mutex methods_mu;
-absl::flat_hash_map<std::string, MethodMetrics>& Methods()
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(methods_mu) {
-  static auto* methods = new absl::flat_hash_map<std::string, MethodMetrics>();
-  return *methods;
-}
+// One family pair: a count by name and code, and a latency by name.
+class SeriesCache {
+ public:
+  SeriesCache(std::string counter, std::string counter_help, std::string histogram,
+              std::string histogram_help, std::string label)
+      : counter_(std::move(counter)),
+        counter_help_(std::move(counter_help)),
+        histogram_(std::move(histogram)),
+        histogram_help_(std::move(histogram_help)),
+        label_(std::move(label)) {}
+
+  void Record(absl::string_view name, const std::string& code, absl::Duration elapsed) {
+    prometheus::Histogram* latency = nullptr;
+    prometheus::Counter* counter = nullptr;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      if (auto it = series_.find(name); it != series_.end()) {
+        latency = it->second.latency;
+        if (auto c = it->second.by_code.find(code); c != it->second.by_code.end())
+          counter = c->second;
+      }
+    }
+    if (counter == nullptr) {
+      absl::MutexLock lock(&mu_);
+      Series& s = series_[name];
+      if (s.latency == nullptr) {
+        s.latency = &Histogram(histogram_, histogram_help_, LatencyBuckets(),
+                               {{label_, std::string(name)}});
+      }
+      prometheus::Counter*& by_code = s.by_code[code];
+      if (by_code == nullptr) {
+        by_code = &Counter(counter_, counter_help_, {{label_, std::string(name)}, {"code", code}});
+      }
+      latency = s.latency;
+      counter = by_code;
+    }
+    latency->Observe(absl::ToDoubleSeconds(elapsed));
+    counter->Increment();
+  }
+
+ private:
+  const std::string counter_, counter_help_, histogram_, histogram_help_, label_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Series> series_ ABSL_GUARDED_BY(mu_);
+};
 
 }  // namespace
 
@@ -97,26 +138,18 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
 }
 
 void RecordCall(absl::string_view method, absl::StatusCode code, absl::Duration elapsed) {
-  prometheus::Histogram* latency = nullptr;
-  prometheus::Counter* counter = nullptr;
-  {
-    absl::MutexLock lock(&methods_mu);
-    MethodMetrics& m = Methods()[method];
-    if (m.latency == nullptr) {
-      m.latency = &Histogram("fed_rpc_duration_seconds", "Latency of unary calls, by method.",
-                             LatencyBuckets(), {{"method", std::string(method)}});
-    }
-    prometheus::Counter*& by_code = m.by_code[static_cast<int>(code)];
-    if (by_code == nullptr) {
-      by_code =
-          &Counter("fed_rpc_total", "Unary calls, by method and status code.",
-                   {{"method", std::string(method)}, {"code", absl::StatusCodeToString(code)}});
-    }
-    latency = m.latency;
-    counter = by_code;
-  }
-  latency->Observe(absl::ToDoubleSeconds(elapsed));
-  counter->Increment();
+  static auto* calls =
+      new SeriesCache("fed_rpc_total", "Unary calls, by method and status code.",
+                      "fed_rpc_duration_seconds", "Latency of unary calls, by method.", "method");
+  calls->Record(method, absl::StatusCodeToString(code), elapsed);
+}
+
+void RecordHttpRequest(absl::string_view route, int status, absl::Duration elapsed) {
+  static auto* requests =
+      new SeriesCache("fed_http_requests_total", "HTTP requests, by route and status.",
+                      "fed_http_request_duration_seconds",
+                      "Time to answer an HTTP request (a live-update stream: its life).", "route");
+  requests->Record(route, std::to_string(status), elapsed);
 }
 
 absl::StatusOr<std::unique_ptr<prometheus::Exposer>> Serve(const std::string& listen) {

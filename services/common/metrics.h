@@ -4,6 +4,8 @@
 // every process alike. What is measured:
 //   fed_rpc_total{method,code}          unary calls by outcome (unary.h's LogCall)
 //   fed_rpc_duration_seconds{method}    their latency
+//   fed_http_requests_total{route,code} and fed_http_request_duration_seconds{route}
+//                                       the same for the dashboard's HTTP requests
 //   fed_db_pool_wait_seconds            time to lease a PostgreSQL connection
 //   fed_db_connections_in_use           connections leased now
 // and each service's own (the aggregator's intake queue and batches, the
@@ -48,6 +50,8 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets();
 
 // One unary call: its method, outcome and latency.
 void RecordCall(absl::string_view method, absl::StatusCode code, absl::Duration elapsed);
+// One HTTP request (the dashboard): its route, HTTP status and time.
+void RecordHttpRequest(absl::string_view route, int status, absl::Duration elapsed);
 
 // Serves Registry() as text on http://<listen>/metrics (plain HTTP: give a
 // loopback or private address). FAILED_PRECONDITION when it cannot bind.

@@ -85,9 +85,9 @@ std::string RouteOf(const httplib::Request& req, int status) {
   return req.path.substr(0, end == std::string::npos ? req.path.size() : end);
 }
 
-// fed_http_requests_total{route,code} and fed_http_request_duration_seconds{route}
-// (services/common/metrics.h): cpp-httplib handles a request on one thread
-// from routing to logging, so its start is kept per thread.
+// Each request's route, status and time (services/common/metrics.h):
+// cpp-httplib handles a request on one thread from routing to logging, so
+// its start is kept per thread.
 void CountRequests(httplib::Server& server) {
   static thread_local absl::Time started;
   server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
@@ -95,14 +95,7 @@ void CountRequests(httplib::Server& server) {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    const std::string route = RouteOf(req, res.status);
-    fed::metrics::Counter("fed_http_requests_total", "HTTP requests, by route and status.",
-                          {{"route", route}, {"code", std::to_string(res.status)}})
-        .Increment();
-    fed::metrics::Histogram("fed_http_request_duration_seconds",
-                            "Time to answer an HTTP request (a live-update stream: its life).",
-                            fed::metrics::LatencyBuckets(), {{"route", route}})
-        .Observe(absl::ToDoubleSeconds(absl::Now() - started));
+    fed::metrics::RecordHttpRequest(RouteOf(req, res.status), res.status, absl::Now() - started);
   });
 }
 

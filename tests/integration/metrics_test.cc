@@ -17,7 +17,7 @@ TEST_F(SuiteTest, MetricsCountWhatTheServicesDid) {
   ASSERT_THAT(before, HasSubstr("fed_intake_queue_depth"));
   EXPECT_EQ(
       MetricValue(before, "fed_intake_reports_total{outcome=\"stored\",service=\"aggregator\"}"),
-      -1);  // nothing stored yet
+      0);  // counted from the start, nothing stored yet
 
   EXPECT_EQ(PushUntilAcknowledged("14", {"2025H1"}, absl::Now() + absl::Seconds(30), Pushing()), 0);
   // A refusal, by its code: a period that is no period.
