@@ -24,9 +24,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { Stack, launchBrowser, outputDir } from './stack.mjs';
+import { changed, emulationAs, openYear as openYearAt, Pages, revision, shot } from './emulation_pages.mjs';
+import { Stack } from './stack.mjs';
 
-const OUT = outputDir();
 const KEY = { organiserCode: 'VUSTA', year: 2025, clusterNumber: 1 };
 const YEAR = '#/emulation/VUSTA/2025/1';
 const SON_LA = '14';
@@ -36,61 +36,20 @@ const REASON = 'Chỉ 3 hội thảo có quyết định tổ chức; trừ ph�
 const ANSWER = 'Đơn vị thống nhất; sẽ bổ sung quyết định tổ chức hội thảo.';
 
 let stack;
-const browsers = [];
-const profiles = [];
+let pages;
 let sonLa; // Sơn La's clerk's page
 let work;
 
-async function shot(page, name) {
-  fs.mkdirSync(OUT, { recursive: true });
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+function logIn(token) {
+  return pages.logIn(token, { acceptDownloads: true });
 }
 
-async function logIn(token) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-chromium-'));
-  profiles.push(dir);
-  const browser = await launchBrowser(dir, { caFile: stack.caFile, acceptDownloads: true });
-  browsers.push(browser);
-  const page = await browser.newPage();
-  page.on('dialog', (d) => d.dismiss());
-  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
-  await page.setViewportSize({ width: 1366, height: 900 });
-  await page.goto(`${stack.baseUrl}/login#token=${encodeURIComponent(token)}`);
-  await page.waitForURL((u) => u.pathname === '/');
-  return page;
+function clerkOf(org) {
+  return emulationAs(stack, 'province_reporter', org, `api-clerk-${org}`);
 }
 
-async function clerkOf(org) {
-  const call = await stack.apiSession(stack.token('province_reporter', org, `api-clerk-${org}`));
-  return (method, body) => call('emulation', method, body);
-}
-
-// The year's page drawn afresh (the same address is no navigation).
-async function openYear(page) {
-  const started = Date.now();
-  await page.goto(`${stack.baseUrl}/${YEAR}`);
-  await page.reload();
-  try {
-    await page.getByTestId('year-page').waitFor();
-  } catch (e) {
-    throw new Error(`no year page: ${(await page.locator('body').innerText()).slice(0, 500)}`, { cause: e });
-  }
-  return Date.now() - started;
-}
-
-// Waits for the year's page drawn after a change (its revision moves on).
-async function changed(page, before) {
-  try {
-    await page.locator(`[data-testid="year-page"]:not([data-revision="${before}"])`).waitFor({ timeout: 15000 });
-  } catch (e) {
-    // What the page said instead (a refusal) makes the failure readable.
-    const said = await page.locator('[role="status"], .field-error').evaluateAll((n) => n.map((x) => x.textContent).filter(Boolean));
-    throw new Error(`the year did not change: ${JSON.stringify(said)}`, { cause: e });
-  }
-}
-
-async function revision(page) {
-  return page.getByTestId('year-page').getAttribute('data-revision');
+function openYear(page) {
+  return openYearAt(stack, page, YEAR);
 }
 
 // One round of a ballot as the vote-counting committee's count, on the head's page.
@@ -119,13 +78,14 @@ describe('emulation year: a member assesses itself, the head cross-checks', () =
     stack = new Stack({ name: 'dash_emulation', demoReports: true, emulation: 'in_progress' });
     await stack.start();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-emulation-'));
+    pages = new Pages(stack);
     sonLa = await logIn(stack.token('province_reporter', SON_LA, `clerk-${SON_LA}`));
   });
 
   after(async () => {
-    for (const b of browsers) await b.close().catch(() => undefined);
+    await pages?.close();
     await stack?.stop();
-    for (const d of [...profiles, work]) if (d) fs.rmSync(d, { recursive: true, force: true });
+    if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   test('Sơn La opens the year and submits its self-assessment with evidence', async () => {

@@ -13,14 +13,12 @@
 // number and the document shown.
 // Screenshots go to FED_DASHBOARD_OUTPUT_DIR; timings are printed, never asserted.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { Stack, launchBrowser, outputDir } from './stack.mjs';
+import { changed, emulationAs, openYear as openYearAt, Pages, revision, shot } from './emulation_pages.mjs';
+import { Stack } from './stack.mjs';
 
-const OUT = outputDir();
 const KEY = { organiserCode: 'VUSTA', year: 2025, clusterNumber: 1 };
 const YEAR = '#/emulation/VUSTA/2025/1';
 const HEAD = '10'; // Lào Cai
@@ -31,55 +29,15 @@ const PLAN = '05/KH-CTĐ1';
 const DOCUMENT = 'giao-uoc-cum-1-2025-da-ky.txt';
 
 let stack;
-const browsers = [];
-const profiles = [];
+let pages;
 let head; // Lào Cai's clerk's page
 
-async function shot(page, name) {
-  fs.mkdirSync(OUT, { recursive: true });
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+function sessionOf(role, org, subject) {
+  return emulationAs(stack, role, org, subject);
 }
 
-async function logIn(token) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fed-chromium-'));
-  profiles.push(dir);
-  const browser = await launchBrowser(dir, { caFile: stack.caFile });
-  browsers.push(browser);
-  const page = await browser.newPage();
-  page.on('dialog', (d) => d.dismiss());
-  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
-  await page.setViewportSize({ width: 1366, height: 900 });
-  await page.goto(`${stack.baseUrl}/login#token=${encodeURIComponent(token)}`);
-  await page.waitForURL((u) => u.pathname === '/');
-  return page;
-}
-
-async function sessionOf(role, org, subject) {
-  const call = await stack.apiSession(stack.token(role, org, subject));
-  return (method, body) => call('emulation', method, body);
-}
-
-async function openYear(page) {
-  await page.goto(`${stack.baseUrl}/${YEAR}`);
-  await page.reload();
-  try {
-    await page.getByTestId('year-page').waitFor();
-  } catch (e) {
-    throw new Error(`no year page: ${(await page.locator('body').innerText()).slice(0, 500)}`, { cause: e });
-  }
-}
-
-async function revision(page) {
-  return page.getByTestId('year-page').getAttribute('data-revision');
-}
-
-async function changed(page, before) {
-  try {
-    await page.locator(`[data-testid="year-page"]:not([data-revision="${before}"])`).waitFor({ timeout: 15000 });
-  } catch (e) {
-    const said = await page.locator('[role="status"], .field-error').evaluateAll((n) => n.map((x) => x.textContent).filter(Boolean));
-    throw new Error(`the year did not change: ${JSON.stringify(said)}`, { cause: e });
-  }
+function openYear(page) {
+  return openYearAt(stack, page, YEAR);
 }
 
 function regMember(page, org) {
@@ -102,13 +60,13 @@ describe('emulation year: the cluster head signs the covenant', () => {
   before(async () => {
     stack = new Stack({ name: 'dash_covenant', demoReports: false, contests: false, emulation: 'scheme_issued' });
     await stack.start();
-    head = await logIn(stack.token('province_reporter', HEAD, `clerk-${HEAD}`));
+    pages = new Pages(stack);
+    head = await pages.logIn(stack.token('province_reporter', HEAD, `clerk-${HEAD}`));
   });
 
   after(async () => {
-    for (const b of browsers) await b.close().catch(() => undefined);
+    await pages?.close();
     await stack?.stop();
-    for (const d of profiles) fs.rmSync(d, { recursive: true, force: true });
   });
 
   test('the head registers, then cannot sign while members have not: the page names them', async () => {
@@ -176,7 +134,7 @@ describe('emulation year: the cluster head signs the covenant', () => {
       assert.equal(r.status, 200, `${org} registered by the office: ${JSON.stringify(r.body)}`);
     }
 
-    const laiChau = await logIn(stack.token('province_reporter', LAI_CHAU, `clerk-${LAI_CHAU}`));
+    const laiChau = await pages.logIn(stack.token('province_reporter', LAI_CHAU, `clerk-${LAI_CHAU}`));
     await openYear(laiChau);
     await laiChau.getByTestId('covenant-card').waitFor();
     for (const org of MEMBERS) assert.equal(await regMember(laiChau, org).getAttribute('data-registered'), 'true', `${org} registered`);
