@@ -12,6 +12,7 @@
 #include "federation/v1/aggregator.pb.h"
 #include "services/aggregator/directory.h"
 #include "services/aggregator/figures.h"
+#include "services/aggregator/leadership.h"
 #include "services/common/auth.h"
 #include "services/common/db.h"
 
@@ -21,8 +22,11 @@ using fed::Principal;
 
 class Aggregator {
  public:
-  Aggregator(fed::DbPool& db, Figures& figures, Directory& directory)
-      : db_(db), figures_(figures), directory_(directory) {}
+  // `leadership` fences the writes when aggregators run active/standby
+  // (leadership.h); null when this one is the only one there can be.
+  Aggregator(fed::DbPool& db, Figures& figures, Directory& directory,
+             const Leadership* leadership = nullptr)
+      : db_(db), figures_(figures), directory_(directory), leadership_(leadership) {}
 
   // Reading reports, review decisions and the change feed (review.cc)
   //
@@ -72,6 +76,7 @@ class Aggregator {
   fed::DbPool& db_;
   Figures& figures_;
   Directory& directory_;
+  const Leadership* const leadership_;
 
   // Completeness answers by (period, map day, kind, board), valid while the
   // figures' sequence and the expected list are the ones they were built from.

@@ -131,10 +131,11 @@ Admission AdmitPush(const v1::PushedReport& pushed, const fed::Principal& pusher
 }
 
 Intake::Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_batch,
-               IntakeLimits limits)
+               IntakeLimits limits, const Leadership* leadership)
     : db_(db),
       figures_(figures),
       directory_(directory),
+      leadership_(leadership),
       max_batch_(max_batch),
       limits_(limits),
       queue_depth_(fed::metrics::Gauge("fed_intake_queue_depth",
@@ -293,7 +294,7 @@ absl::Status Intake::WriteAdmitted(std::vector<PushItem>& batch, const std::vect
   absl::Status status = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     applied.clear();
     if (admitted_keys.empty()) return absl::OkStatus();
-    storage::LockFeed(txn);
+    if (absl::Status writer = LockFeedForWrite(txn, leadership_); !writer.ok()) return writer;
     auto standings = storage::LockStandings(txn, admitted_keys);
     auto hashes = storage::StoredHashes(txn, admitted_keys, revisions);
 

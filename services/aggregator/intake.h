@@ -23,6 +23,7 @@
 #include "federation/v1/aggregator.pb.h"
 #include "services/aggregator/directory.h"
 #include "services/aggregator/figures.h"
+#include "services/aggregator/leadership.h"
 #include "services/common/auth.h"
 #include "services/common/db.h"
 #include "services/common/metrics.h"
@@ -50,8 +51,10 @@ struct IntakeLimits {
 
 class Intake {
  public:
+  // `leadership` fences the writes when aggregators run active/standby
+  // (leadership.h); null when this one is the only one there can be.
   Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_batch,
-         IntakeLimits limits = IntakeLimits());
+         IntakeLimits limits = IntakeLimits(), const Leadership* leadership = nullptr);
   ~Intake();  // acknowledges what is queued, then stops
 
   // Queues `item`; its `done` is called once it is decided. RESOURCE_EXHAUSTED
@@ -75,6 +78,7 @@ class Intake {
   fed::DbPool& db_;
   Figures& figures_;
   Directory& directory_;
+  const Leadership* const leadership_;
   const int max_batch_;
   const IntakeLimits limits_;
   absl::Mutex mu_;

@@ -1,7 +1,10 @@
 // aggregator_server: the national intake, review and figures.
 // See protos/federation/v1/aggregator.proto.
+#include <unistd.h>
+
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/aggregator/aggregator.h"
 #include "services/aggregator/directory.h"
@@ -10,6 +13,7 @@
 #include "services/aggregator/figures.h"
 #include "services/aggregator/grpc_service.h"
 #include "services/aggregator/intake.h"
+#include "services/aggregator/leadership.h"
 #include "services/aggregator/migrations.h"
 #include "services/common/client.h"
 #include "services/common/log.h"
@@ -30,11 +34,28 @@ ABSL_FLAG(int, feed_retention_days, 400,
           "Changes older than this are pruned from the change feed (decisions stay on their "
           "revisions and in the audit log); 0 keeps them all.");
 
+ABSL_FLAG(std::string, replica_name, "",
+          "How this aggregator is named when it becomes the active one (the leadership row, the "
+          "logs, a standby's refusals); default: host name and --listen address.");
+
+namespace {
+
+std::string ReplicaName() {
+  std::string name = absl::GetFlag(FLAGS_replica_name);
+  if (!name.empty()) return name;
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  return absl::StrCat(host, "/", fed::ListenAddress("aggregator"));
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   aggregator::Figures figures;
   std::unique_ptr<aggregator::Directory> directory;
   std::unique_ptr<aggregator::Aggregator> logic;
+  std::unique_ptr<aggregator::Leadership> leadership;
   std::unique_ptr<aggregator::Intake> intake;
   std::unique_ptr<aggregator::FeedTail> tail;
   std::unique_ptr<aggregator::FeedPruner> pruner;
@@ -43,7 +64,13 @@ int main(int argc, char** argv) {
       [&](const fed::ServiceDeps& deps) {
         directory = std::make_unique<aggregator::Directory>(
             fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)));
-        logic = std::make_unique<aggregator::Aggregator>(*deps.db, figures, *directory);
+        // Active or standby (leadership.h): decided before anything writes.
+        aggregator::Leadership::Options lead;
+        lead.holder = ReplicaName();
+        leadership = std::make_unique<aggregator::Leadership>(absl::GetFlag(FLAGS_db), *deps.db,
+                                                              figures, lead);
+        logic = std::make_unique<aggregator::Aggregator>(*deps.db, figures, *directory,
+                                                         leadership.get());
         // The database restarting now delays the start, it does not end it.
         // A load cut short may run again: Apply keeps each report's newest
         // standing, so nothing counts twice.
@@ -63,7 +90,12 @@ int main(int argc, char** argv) {
         limits.max_waiting = absl::GetFlag(FLAGS_push_waiting_limit);
         limits.max_waiting_per_pusher = absl::GetFlag(FLAGS_push_waiting_per_caller);
         intake = std::make_unique<aggregator::Intake>(*deps.db, figures, *directory,
-                                                      absl::GetFlag(FLAGS_push_batch), limits);
+                                                      absl::GetFlag(FLAGS_push_batch), limits,
+                                                      leadership.get());
+        // After the figures' load: a standby catches up from where it ended.
+        leadership->Start();
+        fed::PublishHealth(fed::kAggregatorIntakeHealth,
+                           [&leadership] { return leadership->active(); });
         aggregator::FeedTail::Options feed;
         feed.heartbeat = absl::GetFlag(FLAGS_feed_heartbeat);
         tail = std::make_unique<aggregator::FeedTail>(*deps.db, figures, feed);
@@ -83,6 +115,7 @@ int main(int argc, char** argv) {
       [&] {
         pruner.reset();
         intake.reset();
+        leadership.reset();
       },
       // Streams end first (UNAVAILABLE: followers resume elsewhere), or the
       // server's shutdown would wait for them.

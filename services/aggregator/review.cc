@@ -86,7 +86,7 @@ absl::Status Aggregator::Decide(const Principal& who, const v1::ReviewRequest& r
   const storage::Key key{req.organization_code(), req.period()};
   Standing applied;
   absl::Status status = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
-    storage::LockFeed(txn);
+    RETURN_IF_ERROR(LockFeedForWrite(txn, leadership_));
     auto standings = storage::LockStandings(txn, {key});
     if (standings.empty()) {
       return absl::NotFoundError(absl::StrCat("no report of ", key.first, " for ", key.second));

@@ -309,54 +309,87 @@ int64_t PruneChanges(pqxx::work& txn, absl::Time before) {
   return count;
 }
 
+namespace {
+
+// The columns of a standing with its latest and accepted values, as
+// StandingOf reads them.
+constexpr char kStandingColumns[] =
+    "r.organization_code, r.period, r.state, r.latest_revision, r.accepted_revision,"
+    " r.timely, (extract(epoch FROM r.first_submitted_at) * 1000000)::bigint, r.last_sequence,"
+    " (SELECT array_agg(v.indicator || '=' || v.value::text) FROM report_values v"
+    "   WHERE v.organization_code = r.organization_code AND v.period = r.period"
+    "   AND v.revision = r.latest_revision),"
+    " (SELECT array_agg(v.indicator || '=' || v.value::text) FROM report_values v"
+    "   WHERE v.organization_code = r.organization_code AND v.period = r.period"
+    "   AND v.revision = r.accepted_revision)";
+
+Values ParseValues(const pqxx::field& field) {
+  Values values(IndicatorCount(), std::numeric_limits<double>::quiet_NaN());
+  if (field.is_null()) return values;
+  auto parser = field.as_array();
+  for (auto item = parser.get_next(); item.first != pqxx::array_parser::done;
+       item = parser.get_next()) {
+    if (item.first != pqxx::array_parser::string_value) continue;
+    const size_t eq = item.second.find('=');
+    const int i = IndicatorIndex(item.second.substr(0, eq));
+    // strtod, not std::stod: stod throws on a subnormal (ERANGE), and one
+    // stored value must never stop the service from starting.
+    if (i >= 0) values[i] = std::strtod(item.second.c_str() + eq + 1, nullptr);
+  }
+  return values;
+}
+
+Standing StandingOf(const pqxx::row& row) {
+  Standing s;
+  s.organization_code = row[0].as<std::string>();
+  s.period = row[1].as<std::string>();
+  s.state = static_cast<v1::ReportState>(row[2].as<int>());
+  s.latest_revision = row[3].as<int32_t>();
+  s.accepted_revision = row[4].as<int32_t>();
+  s.timely = row[5].as<bool>();
+  s.first_submitted_at = FromMicros(row[6].as<int64_t>());
+  s.sequence = row[7].as<int64_t>();
+  s.latest_values = ParseValues(row[8]);
+  if (s.accepted_revision > 0) s.accepted_values = ParseValues(row[9]);
+  return s;
+}
+
+}  // namespace
+
 void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink) {
   // Values are fetched in pages through a cursor: at 10^4 organisations x
   // 20 periods the whole set does not belong in one libpq result.
-  txn.exec(
-      "DECLARE standings CURSOR FOR"
-      " SELECT r.organization_code, r.period, r.state, r.latest_revision, r.accepted_revision,"
-      " r.timely, (extract(epoch FROM r.first_submitted_at) * 1000000)::bigint, r.last_sequence,"
-      " (SELECT array_agg(v.indicator || '=' || v.value::text) FROM report_values v"
-      "   WHERE v.organization_code = r.organization_code AND v.period = r.period"
-      "   AND v.revision = r.latest_revision),"
-      " (SELECT array_agg(v.indicator || '=' || v.value::text) FROM report_values v"
-      "   WHERE v.organization_code = r.organization_code AND v.period = r.period"
-      "   AND v.revision = r.accepted_revision)"
-      " FROM reports r");
-  const auto parse = [](const pqxx::field& field) {
-    Values values(IndicatorCount(), std::numeric_limits<double>::quiet_NaN());
-    if (field.is_null()) return values;
-    auto parser = field.as_array();
-    for (auto item = parser.get_next(); item.first != pqxx::array_parser::done;
-         item = parser.get_next()) {
-      if (item.first != pqxx::array_parser::string_value) continue;
-      const size_t eq = item.second.find('=');
-      const int i = IndicatorIndex(item.second.substr(0, eq));
-      // strtod, not std::stod: stod throws on a subnormal (ERANGE), and one
-      // stored value must never stop the service from starting.
-      if (i >= 0) values[i] = std::strtod(item.second.c_str() + eq + 1, nullptr);
-    }
-    return values;
-  };
+  txn.exec(absl::StrCat("DECLARE standings CURSOR FOR SELECT ", kStandingColumns, " FROM reports r"));
   for (;;) {
     pqxx::result page = txn.exec("FETCH 5000 FROM standings");
     if (page.empty()) break;
-    for (const auto& row : page) {
-      Standing s;
-      s.organization_code = row[0].as<std::string>();
-      s.period = row[1].as<std::string>();
-      s.state = static_cast<v1::ReportState>(row[2].as<int>());
-      s.latest_revision = row[3].as<int32_t>();
-      s.accepted_revision = row[4].as<int32_t>();
-      s.timely = row[5].as<bool>();
-      s.first_submitted_at = FromMicros(row[6].as<int64_t>());
-      s.sequence = row[7].as<int64_t>();
-      s.latest_values = parse(row[8]);
-      if (s.accepted_revision > 0) s.accepted_values = parse(row[9]);
-      sink(std::move(s));
-    }
+    for (const auto& row : page) sink(StandingOf(row));
   }
   txn.exec("CLOSE standings");
+}
+
+int64_t LoadStandingsSince(pqxx::work& txn, int64_t after_sequence, int limit,
+                           const std::function<void(Standing)>& sink) {
+  pqxx::result rows = txn.exec_params(
+      absl::StrCat("SELECT ", kStandingColumns,
+                   " FROM reports r WHERE r.last_sequence > $1 ORDER BY r.last_sequence LIMIT $2"),
+      after_sequence, limit);
+  for (const auto& row : rows) sink(StandingOf(row));
+  return static_cast<int64_t>(rows.size());
+}
+
+int64_t WriterEpoch(pqxx::work& txn, std::string* holder) {
+  pqxx::row row = txn.exec1("SELECT epoch, holder FROM leadership");
+  if (holder != nullptr) *holder = row[1].as<std::string>();
+  return row[0].as<int64_t>();
+}
+
+int64_t TakeWriterEpoch(pqxx::work& txn, const std::string& holder) {
+  return txn
+      .exec_params1("UPDATE leadership SET epoch = epoch + 1, holder = $1, since = now()"
+                    " RETURNING epoch",
+                    holder)[0]
+      .as<int64_t>();
 }
 
 }  // namespace aggregator::storage

@@ -93,5 +93,15 @@ int64_t PruneChanges(pqxx::work& txn, absl::Time before);
 // Streams every standing with its latest and accepted values, for rebuilding
 // the in-memory figures at start-up.
 void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink);
+// At most `limit` standings changed after `after_sequence`, oldest first (a
+// standby's catch-up, see leadership.h); returns how many.
+int64_t LoadStandingsSince(pqxx::work& txn, int64_t after_sequence, int limit,
+                           const std::function<void(Standing)>& sink);
+
+// The writers' epoch (and who raised it last): a write may go ahead only
+// while it is the epoch its aggregator took over with (leadership.h).
+int64_t WriterEpoch(pqxx::work& txn, std::string* holder = nullptr);
+// Raises the epoch for `holder`, fencing off every earlier writer; returns it.
+int64_t TakeWriterEpoch(pqxx::work& txn, const std::string& holder);
 
 }  // namespace aggregator::storage

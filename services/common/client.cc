@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/log.h"
@@ -16,6 +17,22 @@ namespace fed {
 namespace {
 
 constexpr absl::Duration kFirstReadRetry = absl::Milliseconds(100);
+
+// "a:1,b:2" without a scheme: several replicas' addresses.
+bool IsReplicaList(const std::string& target) {
+  return target.find(',') != std::string::npos && target.find(":/") == std::string::npos &&
+         !absl::StartsWith(target, "ipv4:") && !absl::StartsWith(target, "ipv6:");
+}
+
+// Every call spread over the replicas that are up; with `serving_health`,
+// over those that say SERVING for it.
+std::string ReplicaServiceConfig(absl::string_view serving_health) {
+  std::string config = R"({"loadBalancingConfig": [{"round_robin": {}}])";
+  if (!serving_health.empty()) {
+    absl::StrAppend(&config, R"(, "healthCheckConfig": {"serviceName": ")", serving_health, R"("})");
+  }
+  return config + "}";
+}
 
 // Every live ServiceClient of the process, for DependencyStates().
 absl::Mutex g_clients_mu(absl::kConstInit);
@@ -33,7 +50,8 @@ ServiceTokenSource& TokenSourceSlot() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_token_sour
 }  // namespace
 
 std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target,
-                                           const grpc::ChannelArguments& arguments) {
+                                           const grpc::ChannelArguments& arguments,
+                                           absl::string_view serving_health) {
   absl::StatusOr<Transport> transport = CurrentTransport();
   if (!transport.ok()) {
     // Never plaintext by default: a process told neither certificates nor
@@ -42,13 +60,25 @@ std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target,
     std::fprintf(stderr, "error: %s\n", std::string(transport.status().message()).c_str());
     std::exit(2);
   }
-  return OpenChannelWith(*transport, target, arguments);
+  return OpenChannelWith(*transport, target, arguments, serving_health);
 }
 
 std::shared_ptr<grpc::Channel> OpenChannelWith(const Transport& transport,
                                                const std::string& target,
-                                               const grpc::ChannelArguments& arguments) {
-  return grpc::CreateCustomChannel(target, ChannelCredentialsFor(transport), arguments);
+                                               const grpc::ChannelArguments& arguments,
+                                               absl::string_view serving_health) {
+  grpc::ChannelArguments args = arguments;
+  args.SetServiceConfigJSON(ReplicaServiceConfig(serving_health));
+  std::string uri = target;
+  if (IsReplicaList(target)) {
+    // "ipv4:" (or "ipv6:") takes a list of addresses; the first names the
+    // channel's authority, which TLS checks the certificates against (the
+    // list itself is no host name).
+    const std::string first = target.substr(0, target.find(','));
+    uri = absl::StrCat(absl::StartsWith(target, "[") ? "ipv6:" : "ipv4:", target);
+    args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, first);
+  }
+  return grpc::CreateCustomChannel(uri, ChannelCredentialsFor(transport), args);
 }
 
 void PrepareCall(grpc::ClientContext& context, absl::string_view token, absl::Duration timeout) {

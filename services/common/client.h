@@ -28,8 +28,21 @@ namespace fed {
 // (the process's, services/common/transport.h: TLS unless --insecure) is
 // chosen here and nowhere else. A process whose transport is unset or
 // failed to load ends here, with that error.
+//
+// `target` may name every replica of a service, "10.0.0.1:50052,10.0.0.2:50052"
+// (IP addresses: gRPC resolves no list of names), or one DNS name with an
+// address per replica (a Kubernetes headless Service). Calls go to the
+// replicas in turn (round_robin), skipping those that are down; with
+// `serving_health`, also those whose grpc.health.v1 does not say SERVING for
+// that name (client-side health checking), so that calls only one replica
+// may answer reach it: kAggregatorIntakeHealth.
 std::shared_ptr<grpc::Channel> OpenChannel(const std::string& target,
-                                           const grpc::ChannelArguments& arguments = {});
+                                           const grpc::ChannelArguments& arguments = {},
+                                           absl::string_view serving_health = "");
+
+// SERVING only on the aggregator replica that is active (the one that may
+// write: push intake and review), see services/aggregator/leadership.h.
+inline constexpr char kAggregatorIntakeHealth[] = "federation.v1.AggregatorIntake";
 
 // Readies `context` for one call: "authorization: Bearer <token>" when
 // `token` is set, and a deadline `timeout` from now unless it is infinite.

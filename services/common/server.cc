@@ -1,8 +1,11 @@
 #include "services/common/server.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 #include "absl/strings/string_view.h"
@@ -17,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "services/common/client.h"
 #include "services/common/identity.h"
 #include "services/common/log.h"
@@ -46,6 +50,10 @@ ABSL_FLAG(std::string, health_listen, "",
 ABSL_FLAG(std::string, metrics_listen, "",
           "Serve Prometheus metrics as text on http://HOST:PORT/metrics (plain HTTP: a loopback "
           "or private address); off when empty. tools/dev up uses the service's port + 1000.");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(5),
+          "Clients are asked (GOAWAY) to open a new connection after this long, calls in "
+          "progress and open streams finishing on the old one: a client spreading its calls "
+          "over every replica (round_robin) then finds replicas started after it connected.");
 ABSL_FLAG(bool, reflection, false,
           "Serve gRPC server reflection on the service's port: it describes the whole API to "
           "any caller that completes the TLS handshake, token or not.");
@@ -54,6 +62,30 @@ namespace fed {
 namespace {
 
 std::atomic<bool> g_stop_requested{false};
+
+// Health names published from a condition (PublishHealth), with what was
+// published last.
+struct HealthSource {
+  std::string name;
+  std::function<bool()> serving;
+  std::optional<bool> published;
+};
+absl::Mutex g_health_sources_mu(absl::kConstInit);
+std::vector<HealthSource>& HealthSources() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_health_sources_mu) {
+  static auto* sources = new std::vector<HealthSource>();
+  return *sources;
+}
+
+// Publishes each source whose condition changed since it was last published.
+void PublishHealthSources(const std::vector<grpc::Server*>& servers) {
+  absl::MutexLock lock(&g_health_sources_mu);
+  for (HealthSource& source : HealthSources()) {
+    const bool serving = source.serving();
+    if (source.published == serving) continue;
+    SetHealth(servers, source.name, serving);
+    source.published = serving;
+  }
+}
 
 void OnStopSignal(int) { g_stop_requested.store(true); }
 
@@ -169,6 +201,10 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServerWith(
   builder.AddListeningPort(address, ServerCredentialsFor(transport), bound_port);
   // Reports can carry long narratives, but nothing legitimate is near this.
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_MS,
+      static_cast<int>(std::min<int64_t>(
+          absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_max_connection_age)), INT32_MAX)));
   for (grpc::Service* service : services) builder.RegisterService(service);
   if (services.empty()) AnswerUnknownMethods(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -198,6 +234,11 @@ void SetHealth(const std::vector<grpc::Server*>& servers, const std::string& nam
     grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
     if (health != nullptr) health->SetServingStatus(name, serving);
   }
+}
+
+void PublishHealth(std::string name, std::function<bool()> serving) {
+  absl::MutexLock lock(&g_health_sources_mu);
+  HealthSources().push_back({std::move(name), std::move(serving), std::nullopt});
 }
 
 void UseServingSettings() { absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore); }
@@ -279,6 +320,7 @@ int RunService(absl::string_view name, const std::vector<Migration>& migrations,
   std::signal(SIGTERM, OnStopSignal);
   for (int tick = 0; !g_stop_requested.load(); ++tick) {
     if (tick % 10 == 0) PublishDependencyHealth(servers);
+    PublishHealthSources(servers);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 

@@ -69,6 +69,12 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartHealthServer(const std::strin
 // server of `servers`: the service's port and its health port answer alike.
 void SetHealth(const std::vector<grpc::Server*>& servers, const std::string& name, bool serving);
 
+// Publishes health name `name` as SERVING while `serving()` says so, looked
+// at every 100 ms while RunService serves: a replica that serves some calls
+// and not others says which (the aggregator's intake is SERVING on the
+// active replica only). Call before serving, from the service's factory.
+void PublishHealth(std::string name, std::function<bool()> serving);
+
 using ServiceFactory =
     std::function<std::vector<std::unique_ptr<grpc::Service>>(const ServiceDeps&)>;
 

@@ -99,7 +99,8 @@ std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const Transport& t
 // benchmark, which compare several in one process.
 std::shared_ptr<grpc::Channel> OpenChannelWith(const Transport& transport,
                                                const std::string& target,
-                                               const grpc::ChannelArguments& arguments = {});
+                                               const grpc::ChannelArguments& arguments = {},
+                                               absl::string_view serving_health = "");
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServerWith(
     const Transport& transport, const std::string& address,
     const std::vector<grpc::Service*>& services, int* bound_port);

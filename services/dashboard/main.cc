@@ -146,7 +146,10 @@ int main(int argc, char** argv) {
     return target.empty() ? nullptr : fed::OpenChannel(target);
   };
   dashboard::Backend backend(fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)),
-                             fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target)),
+                             // Review decisions are writes: the active
+                             // aggregator's (a standby writes nothing).
+                             fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target), {},
+                                              fed::kAggregatorIntakeHealth),
                              channel_to(absl::GetFlag(FLAGS_competition_target)),
                              channel_to(absl::GetFlag(FLAGS_ranking_target)),
                              channel_to(absl::GetFlag(FLAGS_reporting_target)),

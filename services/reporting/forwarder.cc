@@ -25,7 +25,8 @@ std::shared_ptr<grpc::Channel> OpenChannel(const ForwarderOptions& options) {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::max(initial_ms, 1));
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::max(initial_ms, 1));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, std::max(max_ms, 1));
-  return fed::OpenChannel(options.aggregator_target, args);
+  // Pushes go to the active aggregator only: a standby writes nothing.
+  return fed::OpenChannel(options.aggregator_target, args, fed::kAggregatorIntakeHealth);
 }
 
 std::string OutcomeName(v1::PushOutcome outcome) { return fed::EnumWord(outcome); }
