@@ -138,7 +138,9 @@ class SuiteTest : public ::testing::Test {
   // Returns how many streams broke.
   int PushUntilAcknowledged(const std::string& code, const std::vector<std::string>& periods,
                             absl::Time deadline, const Pushing& how) {
-    auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(aggregator_address_));
+    auto stub = v1::AggregatorService::NewStub(
+        fed::OpenChannel(push_target_.empty() ? aggregator_address_ : push_target_, {},
+                         push_health_));
     std::set<std::string> pending(periods.begin(), periods.end());
     int broken = 0;
     while (!pending.empty() && absl::Now() < deadline) {
@@ -206,6 +208,10 @@ class SuiteTest : public ::testing::Test {
       competition_address_;
   std::unique_ptr<ServiceProcess> registry_, aggregator_, reporting_, ranking_, competition_;
   std::map<std::string, int> metrics_ports_;  // service -> its --metrics_listen port
+  // Where PushUntilAcknowledged pushes (default: the aggregator), and the
+  // health name a replica must serve to be pushed to (fed::OpenChannel).
+  std::string push_target_;
+  std::string push_health_;
 };
 
 }  // namespace fedtest
