@@ -77,6 +77,7 @@ check_files() {
   expect_file /usr/share/federation/provision.sh -rwxr-xr-x
   expect_file /usr/share/federation/provision.sql
   expect_file /usr/share/federation/topology.txt
+  expect_file /usr/share/federation/demo/provinces.csv
   expect_file /usr/share/doc/federation/README.md
   # The build tree's absolute paths must not leak into the package.
   check
@@ -141,6 +142,13 @@ check_units() {
       check
       grep -qxF "$option" "$unit" || fail "${unit##*/} lacks $option"
     done
+  done
+  # The target wants every service (systemctl start federation.target).
+  local name
+  for name in $(services); do
+    check
+    grep -qE "^Wants=.*federation-$name\.service" "$SCRATCH/root/usr/lib/systemd/system/federation.target" ||
+      fail "federation.target does not want federation-$name.service"
   done
   command -v systemd-analyze >/dev/null || {
     printf 'systemd-analyze missing: units not verified\n'
