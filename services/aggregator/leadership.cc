@@ -16,10 +16,10 @@ constexpr int kCatchUpSlice = 5000;
 }  // namespace
 
 Leadership::Leadership(std::string url, fed::DbPool& db, Figures& figures, Options options)
-    : url_(std::move(url)),
-      db_(db),
+    : db_(db),
       figures_(figures),
       options_(std::move(options)),
+      lock_(std::move(url), kLeaderLockKey, "aggregator-leader"),
       loop_("leadership", [this]() -> fed::BackgroundLoop::Next {
         return {RunRound(), /*wakeable=*/false};
       }) {}
@@ -29,12 +29,12 @@ Leadership::~Leadership() { Stop(); }
 void Leadership::Stop() {
   loop_.Stop();
   if (active()) StepDown("stopping");
-  lock_connection_.reset();
+  lock_.Release();
 }
 
 absl::Duration Leadership::RunRound() {
   if (active()) {
-    if (!LockSessionAlive()) StepDown("the lock's database session was lost");
+    if (!lock_.StillHeld()) StepDown("the lock's database session was lost");
     return active() ? options_.active_check : options_.standby_poll;
   }
   // A standby applies what the active one committed whether or not it can
@@ -43,55 +43,14 @@ absl::Duration Leadership::RunRound() {
     spdlog::warn("event=standby_catch_up_failed error={}", fed::LogQuoted(caught_up.message()));
     return options_.standby_poll;
   }
-  if (!TryLock()) return options_.standby_poll;
+  if (!lock_.TryTake()) return options_.standby_poll;
   if (absl::Status taken = TakeOver(); !taken.ok()) {
     spdlog::warn("event=take_over_failed error={}", fed::LogQuoted(taken.message()));
     // Let another replica try: the lock goes with the session.
-    lock_connection_.reset();
+    lock_.Release();
     return options_.standby_poll;
   }
   return options_.active_check;
-}
-
-bool Leadership::EnsureConnection() {
-  if (lock_connection_ && lock_connection_->is_open()) return true;
-  try {
-    lock_connection_ = std::make_unique<pqxx::connection>(url_);
-    return true;
-  } catch (const std::exception& e) {
-    lock_connection_.reset();
-    spdlog::warn("event=leadership_connect_failed error={}", fed::LogQuoted(e.what()));
-    return false;
-  }
-}
-
-bool Leadership::TryLock() {
-  if (!EnsureConnection()) return false;
-  try {
-    pqxx::nontransaction txn(*lock_connection_);
-    return txn.exec_params1("SELECT pg_try_advisory_lock($1)", kLeaderLockKey)[0].as<bool>();
-  } catch (const std::exception& e) {
-    lock_connection_.reset();
-    spdlog::warn("event=leadership_lock_failed error={}", fed::LogQuoted(e.what()));
-    return false;
-  }
-}
-
-bool Leadership::LockSessionAlive() {
-  try {
-    pqxx::nontransaction txn(*lock_connection_);
-    // Still ours: a session that was cut and silently replaced would hold
-    // no lock (pg_locks lists the session's own advisory locks).
-    return txn
-        .exec_params1("SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory'"
-                      " AND pid = pg_backend_pid() AND granted"
-                      " AND ((classid::bigint << 32) | objid::bigint) = $1",
-                      kLeaderLockKey)[0]
-        .as<bool>();
-  } catch (const std::exception& e) {
-    spdlog::warn("event=leadership_check_failed error={}", fed::LogQuoted(e.what()));
-    return false;
-  }
 }
 
 absl::Status Leadership::TakeOver() {
@@ -133,7 +92,7 @@ absl::Status Leadership::CatchUp() {
 
 void Leadership::StepDown(const std::string& why) {
   active_.store(false, std::memory_order_release);
-  lock_connection_.reset();
+  lock_.Release();
   spdlog::warn("event=aggregator_standby holder={} reason={}", fed::LogQuoted(options_.holder),
                fed::LogQuoted(why));
 }

@@ -33,6 +33,7 @@
 #include "services/aggregator/figures.h"
 #include "services/common/background_loop.h"
 #include "services/common/db.h"
+#include "services/common/session_lock.h"
 
 namespace aggregator {
 
@@ -48,7 +49,7 @@ class Leadership {
   };
 
   // `url` is the database (--db): the lock is held on a connection of its
-  // own, outside `db`'s pool.
+  // own, outside `db`'s pool (fed::SessionLock).
   Leadership(std::string url, fed::DbPool& db, Figures& figures, Options options);
   ~Leadership();
   Leadership(const Leadership&) = delete;
@@ -70,9 +71,6 @@ class Leadership {
   absl::Duration RunRound();
 
  private:
-  bool EnsureConnection();
-  bool TryLock();
-  bool LockSessionAlive();
   // Raises the epoch and applies everything committed before it: from then
   // on nothing can be committed that this process has not seen.
   absl::Status TakeOver();
@@ -80,15 +78,14 @@ class Leadership {
   absl::Status CatchUp();
   void StepDown(const std::string& why);
 
-  const std::string url_;
   fed::DbPool& db_;
   Figures& figures_;
   const Options options_;
 
   std::atomic<bool> active_{false};
   std::atomic<int64_t> epoch_{-1};
-  // Only the loop's rounds touch the lock's connection.
-  std::unique_ptr<pqxx::connection> lock_connection_;
+  // Only the loop's rounds touch the lock.
+  fed::SessionLock lock_;
 
   fed::BackgroundLoop loop_;  // last: stopped before what it uses goes
 };

@@ -16,6 +16,9 @@
 namespace reporting {
 namespace {
 
+// The lock of the replica that forwards ("FEDFWD").
+constexpr int64_t kForwarderLockKey = 0x464544465744;
+
 std::shared_ptr<grpc::Channel> OpenChannel(const ForwarderOptions& options) {
   // gRPC's own reconnect backoff (default up to two minutes) would hide an
   // aggregator that is back; keep it within ours.
@@ -69,6 +72,10 @@ Forwarder::Forwarder(fed::DbPool& db, ForwarderOptions options)
       stub_(v1::AggregatorService::NewStub(channel_)),
       calls_("aggregator", "reporting"),
       random_(std::random_device{}()),
+      lock_(options_.lock_url.empty()
+                ? nullptr
+                : std::make_unique<fed::SessionLock>(options_.lock_url, kForwarderLockKey,
+                                                     "reporting-forwarder")),
       loop_("forwarder", [this] { return Round(); }) {}
 
 Forwarder::~Forwarder() { Stop(); }
@@ -166,6 +173,9 @@ fed::BackgroundLoop::Next Forwarder::Round() {
       return absl::OkStatus();
     });
   }
+  // Another replica forwards: it finds the rows written here at its next
+  // look at the outbox (--outbox_check_interval_ms).
+  if (lock_ && !lock_->Hold()) return {options_.outbox_check_interval};
   MeasureBacklog();
   bool more = false;
   absl::Status status = PushPendingOnce(&more);

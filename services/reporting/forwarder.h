@@ -24,6 +24,7 @@
 #include "services/common/background_loop.h"
 #include "services/common/client.h"
 #include "services/common/db.h"
+#include "services/common/session_lock.h"
 #include "services/common/feed_follower.h"
 #include "services/common/metrics.h"
 #include "services/common/topology.h"
@@ -45,6 +46,11 @@ struct ForwarderOptions {
   absl::Duration outbox_check_interval = absl::Seconds(5);
   // Deadline of one push stream.
   absl::Duration call_timeout = absl::Seconds(30);
+  // The database (--db), for the lock that lets one replica of several
+  // forward at a time (fed::SessionLock): the others would push the same
+  // rows again, acknowledged as duplicates but twice the work. "" = this is
+  // the only replica (tests).
+  std::string lock_url;
 };
 
 class Forwarder {
@@ -106,6 +112,7 @@ class Forwarder {
   absl::Time backlog_measured_ = absl::InfinitePast();
   std::map<std::string, prometheus::Gauge*> backlog_;  // every organisation seen pending
   std::mt19937_64 random_;
+  std::unique_ptr<fed::SessionLock> lock_;         // with options_.lock_url
   std::unique_ptr<fed::FeedFollower> decisions_;  // once anything was submitted
   fed::BackgroundLoop loop_;                      // last: stopped before the members it uses go
 };

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
       options.backoff_max = absl::Milliseconds(absl::GetFlag(FLAGS_forward_backoff_max_ms));
       options.outbox_check_interval =
           absl::Milliseconds(absl::GetFlag(FLAGS_outbox_check_interval_ms));
+      options.lock_url = absl::GetFlag(FLAGS_db);
       auto forwarder = std::make_unique<reporting::Forwarder>(*deps.db, options);
       reporting::Forwarder* raw = forwarder.get();
       logic->OnSubmitted([raw] { raw->Wake(); });

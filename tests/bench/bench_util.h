@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -66,6 +67,16 @@ struct Latencies {
 
   double CallsPerSecond() const { return seconds > 0 ? ms.size() / seconds : 0; }
 };
+
+// This process's resident memory now (VmRSS), in MiB; -1 when unknown.
+inline double ResidentMiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return -1;
+}
 
 inline double Percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;

@@ -109,6 +109,10 @@ LoopbackServer::LoopbackServer(const std::vector<grpc::Service*>& services) {
   channel_ = fed::OpenChannel(address_);
 }
 
+void LoopbackServer::SetHealth(const std::string& name, bool serving) {
+  fed::SetHealth({server_.get()}, name, serving);
+}
+
 LoopbackServer::~LoopbackServer() {
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
 }

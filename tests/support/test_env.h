@@ -52,6 +52,9 @@ class LoopbackServer {
 
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   std::string address() const { return address_; }
+  // Says `name` SERVING (or not) in its grpc.health.v1, as a service's
+  // process does for its own health names (fed::PublishHealth).
+  void SetHealth(const std::string& name, bool serving);
 
  private:
   std::unique_ptr<grpc::Server> server_;

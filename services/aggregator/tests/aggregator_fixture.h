@@ -11,6 +11,7 @@
 #include "services/aggregator/grpc_service.h"
 #include "services/aggregator/intake.h"
 #include "services/aggregator/migrations.h"
+#include "services/common/client.h"
 #include "services/common/status.h"
 #include "services/common/validation.h"
 #include "services/registry/tests/registry_fixture.h"
@@ -83,6 +84,9 @@ class AggregatorTest : public registry::testing::RegistryTest {
         fed::CallContext{&fedtest::TestVerifier("aggregator"), agg_workers_.get()});
     agg_server_ =
         std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{agg_service_.get()});
+    // The only aggregator, so the active one: the forwarder pushes only to
+    // a replica that says so.
+    agg_server_->SetHealth(fed::kAggregatorIntakeHealth, true);
     agg_ = v1::AggregatorService::NewStub(agg_server_->channel());
   }
 

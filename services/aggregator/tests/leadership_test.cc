@@ -101,13 +101,16 @@ class LeadershipTest : public AggregatorTest {
   }
 
   // Ends the session holding the active aggregator's lock, as a crash of its
-  // host or a database failover would.
+  // host or a database failover would: of this database's sessions, the
+  // one idle with an advisory lock granted (a writer holds the feed's lock
+  // only inside a running transaction).
   void EndTheLockSession() {
     pqxx::connection conn(db_->RuntimeUrl("aggregator"));
     pqxx::nontransaction txn(conn);
     pqxx::result ended = txn.exec(
-        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
-        " AND granted AND objsubid = 1 AND pid <> pg_backend_pid()");
+        "SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_stat_activity a"
+        " ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+        " AND a.datname = current_database() AND a.state = 'idle'");
     ASSERT_EQ(ended.size(), 1u) << "one session holds the leader's lock";
   }
 
