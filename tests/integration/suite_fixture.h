@@ -48,6 +48,7 @@ class SuiteTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = std::make_unique<TestDatabase>("suite");
+    DatabaseCreated();
     dir_ = absl::StrCat("/tmp/fed-suite-", getpid());
     std::system(absl::StrCat("mkdir -p ", dir_).c_str());
     WriteTestKeys(dir_ + "/token-keys");
@@ -75,6 +76,9 @@ class SuiteTest : public ::testing::Test {
     db_.reset();
     std::system(absl::StrCat("rm -rf ", dir_).c_str());
   }
+
+  // Called once the test's database exists, before any service starts.
+  virtual void DatabaseCreated() {}
 
   // The ranking service (following the aggregator's feed) and the
   // competition service, for the tests that need all five processes.
