@@ -101,9 +101,9 @@ absl::Status Leadership::CheckStillActive(pqxx::work& txn) const {
   std::string holder;
   const int64_t current = storage::WriterEpoch(txn, &holder);
   if (active() && current == epoch_.load(std::memory_order_acquire)) return absl::OkStatus();
-  return absl::UnavailableError(absl::StrCat(
-      "this aggregator is on standby and writes nothing; the active one is ",
-      holder.empty() ? "not known yet" : holder, ": try again (the other replica)"));
+  return absl::UnavailableError(
+      absl::StrCat("this aggregator is on standby and writes nothing; the active one is ",
+                   holder.empty() ? "not known yet" : holder, ": try again (the other replica)"));
 }
 
 absl::Status LockFeedForWrite(pqxx::work& txn, const Leadership* leadership) {

@@ -359,7 +359,8 @@ Standing StandingOf(const pqxx::row& row) {
 void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink) {
   // Values are fetched in pages through a cursor: at 10^4 organisations x
   // 20 periods the whole set does not belong in one libpq result.
-  txn.exec(absl::StrCat("DECLARE standings CURSOR FOR SELECT ", kStandingColumns, " FROM reports r"));
+  txn.exec(
+      absl::StrCat("DECLARE standings CURSOR FOR SELECT ", kStandingColumns, " FROM reports r"));
   for (;;) {
     pqxx::result page = txn.exec("FETCH 5000 FROM standings");
     if (page.empty()) break;
@@ -386,9 +387,10 @@ int64_t WriterEpoch(pqxx::work& txn, std::string* holder) {
 
 int64_t TakeWriterEpoch(pqxx::work& txn, const std::string& holder) {
   return txn
-      .exec_params1("UPDATE leadership SET epoch = epoch + 1, holder = $1, since = now()"
-                    " RETURNING epoch",
-                    holder)[0]
+      .exec_params1(
+          "UPDATE leadership SET epoch = epoch + 1, holder = $1, since = now()"
+          " RETURNING epoch",
+          holder)[0]
       .as<int64_t>();
 }
 

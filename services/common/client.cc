@@ -29,7 +29,8 @@ bool IsReplicaList(const std::string& target) {
 std::string ReplicaServiceConfig(absl::string_view serving_health) {
   std::string config = R"({"loadBalancingConfig": [{"round_robin": {}}])";
   if (!serving_health.empty()) {
-    absl::StrAppend(&config, R"(, "healthCheckConfig": {"serviceName": ")", serving_health, R"("})");
+    absl::StrAppend(&config, R"(, "healthCheckConfig": {"serviceName": ")", serving_health,
+                    R"("})");
   }
   return config + "}";
 }

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <climits>
-#include <cstdint>
 #include <csignal>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <thread>

@@ -39,10 +39,11 @@ bool SessionLock::StillHeld() {
     pqxx::nontransaction txn(*connection_);
     // The session's own granted advisory locks: a connection that was cut
     // and silently replaced would hold none.
-    held_ = txn.exec_params1("SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory'"
-                             " AND pid = pg_backend_pid() AND granted AND objsubid = 1"
-                             " AND ((classid::bigint << 32) | objid::bigint) = $1",
-                             key_)[0]
+    held_ = txn.exec_params1(
+                   "SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory'"
+                   " AND pid = pg_backend_pid() AND granted AND objsubid = 1"
+                   " AND ((classid::bigint << 32) | objid::bigint) = $1",
+                   key_)[0]
                 .as<bool>();
   } catch (const std::exception& e) {
     spdlog::warn("event=session_lock_lost lock={} error={}", what_, LogQuoted(e.what()));

@@ -145,15 +145,15 @@ int main(int argc, char** argv) {
   const auto channel_to = [](const std::string& target) {
     return target.empty() ? nullptr : fed::OpenChannel(target);
   };
-  dashboard::Backend backend(fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)),
-                             // Review decisions are writes: the active
-                             // aggregator's (a standby writes nothing).
-                             fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target), {},
-                                              fed::kAggregatorIntakeHealth),
-                             channel_to(absl::GetFlag(FLAGS_competition_target)),
-                             channel_to(absl::GetFlag(FLAGS_ranking_target)),
-                             channel_to(absl::GetFlag(FLAGS_reporting_target)),
-                             channel_to(absl::GetFlag(FLAGS_emulation_target)));
+  dashboard::Backend backend(
+      fed::OpenChannel(absl::GetFlag(FLAGS_registry_target)),
+      // Review decisions are writes: the active
+      // aggregator's (a standby writes nothing).
+      fed::OpenChannel(absl::GetFlag(FLAGS_aggregator_target), {}, fed::kAggregatorIntakeHealth),
+      channel_to(absl::GetFlag(FLAGS_competition_target)),
+      channel_to(absl::GetFlag(FLAGS_ranking_target)),
+      channel_to(absl::GetFlag(FLAGS_reporting_target)),
+      channel_to(absl::GetFlag(FLAGS_emulation_target)));
   dashboard::ChangeFeed feed(&backend, 5000);
   feed.Start();
 

@@ -24,9 +24,9 @@
 #include "services/common/background_loop.h"
 #include "services/common/client.h"
 #include "services/common/db.h"
-#include "services/common/session_lock.h"
 #include "services/common/feed_follower.h"
 #include "services/common/metrics.h"
+#include "services/common/session_lock.h"
 #include "services/common/topology.h"
 
 namespace reporting {
@@ -112,7 +112,7 @@ class Forwarder {
   absl::Time backlog_measured_ = absl::InfinitePast();
   std::map<std::string, prometheus::Gauge*> backlog_;  // every organisation seen pending
   std::mt19937_64 random_;
-  std::unique_ptr<fed::SessionLock> lock_;         // with options_.lock_url
+  std::unique_ptr<fed::SessionLock> lock_;        // with options_.lock_url
   std::unique_ptr<fed::FeedFollower> decisions_;  // once anything was submitted
   fed::BackgroundLoop loop_;                      // last: stopped before the members it uses go
 };

@@ -34,9 +34,9 @@ TEST_F(PushStormTest, AggregatorKilledMidStormLosesAndDuplicatesNothing) {
 // is lost or stored twice, and its figures equal a recount.
 TEST_F(PushStormTest, AStandbyAggregatorTakesOverTheIntakeWhenTheActiveIsKilled) {
   const std::string standby_address = absl::StrCat("127.0.0.1:", fedtest::FreePort());
-  auto standby = Service("aggregator", standby_address,
-                         {"--registry_target=" + registry_address_, "--push_batch=50",
-                          "--replica_name=standby"});
+  auto standby = Service(
+      "aggregator", standby_address,
+      {"--registry_target=" + registry_address_, "--push_batch=50", "--replica_name=standby"});
   standby->Start();
   ASSERT_TRUE(standby->WaitHealthy(standby_address, 30)) << standby->LogTail();
   push_target_ = absl::StrCat(aggregator_address_, ",", standby_address);
@@ -68,11 +68,12 @@ TEST_F(PushStormTest, AStandbyAggregatorTakesOverTheIntakeWhenTheActiveIsKilled)
   EXPECT_GT(broken_streams_.load(), 0) << "the kill did not land in the middle of the storm";
   ExpectEveryReportStoredOnceAndCountedOnce(standby_address);
   absl::MutexLock lock(&mu_);
-  std::printf("takeover: standby's intake SERVING %.0f ms after the kill; first report stored "
-              "after it acknowledged within %.0f ms (upper bound: read after its stream's last "
-              "write)\n",
-              absl::ToDoubleMilliseconds(serving - killed),
-              absl::ToDoubleMilliseconds(first_stored_after_fault_ - killed));
+  std::printf(
+      "takeover: standby's intake SERVING %.0f ms after the kill; first report stored "
+      "after it acknowledged within %.0f ms (upper bound: read after its stream's last "
+      "write)\n",
+      absl::ToDoubleMilliseconds(serving - killed),
+      absl::ToDoubleMilliseconds(first_stored_after_fault_ - killed));
 }
 
 TEST_F(PushStormTest, ServicesReconnectAfterPostgresRestartsUnderLoad) {

@@ -142,9 +142,8 @@ class SuiteTest : public ::testing::Test {
   // Returns how many streams broke.
   int PushUntilAcknowledged(const std::string& code, const std::vector<std::string>& periods,
                             absl::Time deadline, const Pushing& how) {
-    auto stub = v1::AggregatorService::NewStub(
-        fed::OpenChannel(push_target_.empty() ? aggregator_address_ : push_target_, {},
-                         push_health_));
+    auto stub = v1::AggregatorService::NewStub(fed::OpenChannel(
+        push_target_.empty() ? aggregator_address_ : push_target_, {}, push_health_));
     std::set<std::string> pending(periods.begin(), periods.end());
     int broken = 0;
     while (!pending.empty() && absl::Now() < deadline) {

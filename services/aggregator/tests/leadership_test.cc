@@ -25,8 +25,8 @@ struct Replica {
     options.holder = name;
     leadership = std::make_unique<Leadership>(url, pool, figures, options);
     logic = std::make_unique<Aggregator>(pool, figures, directory, leadership.get());
-    intake = std::make_unique<Intake>(pool, figures, directory, 50, IntakeLimits(),
-                                      leadership.get());
+    intake =
+        std::make_unique<Intake>(pool, figures, directory, 50, IntakeLimits(), leadership.get());
   }
 
   // Pushes one report as its province; the status the intake answered with
@@ -37,17 +37,17 @@ struct Replica {
     absl::Notification done;
     absl::StatusOr<v1::PushOutcome> result = absl::UnknownError("no answer");
     const std::string& org = report.organization_code();
-    absl::Status queued = intake->Submit(PushItem{
-        std::move(pushed),
-        {"clerk@" + org, org, v1::ROLE_PROVINCE_REPORTER},
-        [&](const absl::Status& status, const v1::PushAck& ack) {
-          if (status.ok()) {
-            result = ack.outcome();
-          } else {
-            result = status;
-          }
-          done.Notify();
-        }});
+    absl::Status queued =
+        intake->Submit(PushItem{std::move(pushed),
+                                {"clerk@" + org, org, v1::ROLE_PROVINCE_REPORTER},
+                                [&](const absl::Status& status, const v1::PushAck& ack) {
+                                  if (status.ok()) {
+                                    result = ack.outcome();
+                                  } else {
+                                    result = status;
+                                  }
+                                  done.Notify();
+                                }});
     if (!queued.ok()) return queued;
     done.WaitForNotification();
     return result;
