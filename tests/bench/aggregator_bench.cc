@@ -279,15 +279,13 @@ int main(int argc, char** argv) {
   tail.reset();
   logic.reset();
   figures.reset();
-  const double rss_without_figures = fedbench::ResidentMiB();
+  const double heap_without_figures = fedbench::HeapInUseMiB();
   figures = std::make_unique<aggregator::Figures>();
   logic = std::make_unique<aggregator::Aggregator>(agg_db, *figures, directory);
   const absl::Time load_start = absl::Now();
   if (!logic->LoadFigures().ok()) return 1;
   const double load_seconds = absl::ToDoubleSeconds(absl::Now() - load_start);
-  // An upper bound of the figures' memory: the allocator may keep pages of
-  // the figures just freed, so the difference can undercount, never the sum.
-  const double rss_with_figures = fedbench::ResidentMiB();
+  const double figures_mib = fedbench::HeapInUseMiB() - heap_without_figures;
   intake = std::make_unique<aggregator::Intake>(agg_db, *figures, directory, 200);
   tail = std::make_unique<aggregator::FeedTail>(agg_db, *figures, aggregator::FeedTail::Options{});
   if (!tail->Start().ok()) return 1;
@@ -297,8 +295,8 @@ int main(int argc, char** argv) {
   server = std::make_unique<fedtest::LoopbackServer>(std::vector<grpc::Service*>{service.get()});
   std::printf("\nrestart: figures rebuilt from PostgreSQL in %.1f s (%ld reports)\n", load_seconds,
               stored.load());
-  std::printf("  process memory: %.0f MiB with the figures, %.0f MiB before they were loaded\n",
-              rss_with_figures, rss_without_figures);
+  std::printf("  the figures' memory: %.0f MiB (%.0f bytes a report)\n", figures_mib,
+              figures_mib * (1 << 20) / std::max<long>(1, stored.load()));
 
   // --- queries ---------------------------------------------------------------
   const int clients = absl::GetFlag(FLAGS_clients);

@@ -3,11 +3,12 @@
 // per measurement (compared with a baseline measured in the same run).
 #pragma once
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -68,15 +69,12 @@ struct Latencies {
   double CallsPerSecond() const { return seconds > 0 ? ms.size() / seconds : 0; }
 };
 
-// This process's resident memory now (VmRSS), in MiB; -1 when unknown.
-inline double ResidentMiB() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return -1;
-}
+// Bytes of heap this process has allocated and not freed now, in MiB
+// (glibc's mallinfo2): unlike the resident size, it drops when memory is
+// freed, so the difference of two readings is what was built in between.
+// glibc counts its main arena only: read it around work done on the main
+// thread.
+inline double HeapInUseMiB() { return static_cast<double>(mallinfo2().uordblks) / (1 << 20); }
 
 inline double Percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;

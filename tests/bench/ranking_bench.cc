@@ -241,6 +241,7 @@ int main(int argc, char** argv) {
   fedtest::LoopbackServer agg_server({&agg_service});
 
   ranking::Sources sources(registry_server.channel(), agg_server.channel());
+  const double heap_before_load = fedbench::HeapInUseMiB();
   ranking::Engine engine(sources, rank_db);
   t0 = absl::Now();
   if (absl::Status s = engine.Load(); !s.ok()) {
@@ -250,6 +251,8 @@ int main(int argc, char** argv) {
   std::printf(
       "\nstart-up: clusters, values and timeliness fetched, %zu rankings computed in %.1f s\n",
       engine.ranking_count(), absl::ToDoubleSeconds(absl::Now() - t0));
+  std::printf("  the ranking store's memory: %.0f MiB\n",
+              fedbench::HeapInUseMiB() - heap_before_load);
   engine.Start();
   ranking::Ranking logic(rank_db, engine);
   ranking::RankingGrpcService service(&logic, {&fedtest::TestVerifier("ranking"), &rank_workers});
