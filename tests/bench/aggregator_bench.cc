@@ -335,7 +335,7 @@ int main(int argc, char** argv) {
     auto ctx = Context(v1::ROLE_VIEWER);
     return stub->GetCompleteness(ctx.get(), req, &resp).ok() && resp.expected() == orgs;
   });
-  fedbench::Print("GetCompleteness (10^4 expected)", completeness, trivial_qps);
+  fedbench::Print("GetCompleteness (every organisation expected)", completeness, trivial_qps);
 
   // The same service on a second, plaintext port, measured right after: what
   // TLS costs the calls above (issue 11's "TLS against plaintext").

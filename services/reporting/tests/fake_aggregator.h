@@ -19,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "federation/v1/aggregator.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/common/client.h"
 #include "services/common/server.h"
 #include "services/common/status.h"
 #include "tests/support/test_env.h"
@@ -333,6 +334,9 @@ class FakeAggregatorServer {
     if (!server.ok()) throw std::runtime_error(std::string(server.status().message()));
     server_ = *std::move(server);
     port_ = bound;
+    // The only aggregator, so the active one: the forwarder pushes only to
+    // a replica that says so.
+    fed::SetHealth({server_.get()}, fed::kAggregatorIntakeHealth, true);
   }
   void Stop() {
     if (!server_) return;
