@@ -38,10 +38,6 @@ class StormTest : public SuiteTest {
     counted.on_sent = [this] { ++sent_; };
     counted.on_ack = [this, &code](const v1::PushAck& ack) {
       absl::MutexLock lock(&mu_);
-      if (fault_at_ != absl::InfinitePast() && first_stored_after_fault_ == absl::InfinitePast() &&
-          ack.outcome() == v1::PUSH_OUTCOME_STORED) {
-        first_stored_after_fault_ = absl::Now();
-      }
       ++acks_;
       outcomes_[ack.outcome()]++;
       if (ack.outcome() == v1::PUSH_OUTCOME_STORED || ack.outcome() == v1::PUSH_OUTCOME_DUPLICATE) {
@@ -65,10 +61,6 @@ class StormTest : public SuiteTest {
     }
     while (absl::Now() < deadline && sent_.load() < static_cast<int>(total / 3)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    {
-      absl::MutexLock lock(&mu_);
-      fault_at_ = absl::Now();
     }
     fault();
     for (auto& t : pushers) t.join();
@@ -136,10 +128,6 @@ class StormTest : public SuiteTest {
   std::set<std::pair<std::string, std::string>> acknowledged_ ABSL_GUARDED_BY(mu_);
   std::map<int, int> outcomes_ ABSL_GUARDED_BY(mu_);
   int acks_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Time fault_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
-  // The first report stored after the fault, as its pusher read the
-  // acknowledgement (after the stream's last write: an upper bound).
-  absl::Time first_stored_after_fault_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 }  // namespace fedtest
