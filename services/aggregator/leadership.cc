@@ -61,12 +61,7 @@ absl::Status Leadership::TakeOver() {
     epoch = storage::TakeWriterEpoch(txn, options_.holder);
     // Under the feed's lock, after the epoch moved: nothing more can be
     // committed by anyone else, so this catch-up is complete.
-    applied = 0;
-    for (int64_t got = kCatchUpSlice; got == kCatchUpSlice;) {
-      got = storage::LoadStandingsSince(txn, figures_.last_sequence(), kCatchUpSlice,
-                                        [&](Standing s) { figures_.Apply(std::move(s)); });
-      applied += got;
-    }
+    applied = ApplyCommitted(txn);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -78,16 +73,20 @@ absl::Status Leadership::TakeOver() {
 }
 
 absl::Status Leadership::CatchUp() {
-  for (;;) {
-    int64_t got = 0;
-    absl::Status status = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
-      got = storage::LoadStandingsSince(txn, figures_.last_sequence(), kCatchUpSlice,
-                                        [&](Standing s) { figures_.Apply(std::move(s)); });
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    if (got < kCatchUpSlice || loop_.stopping()) return absl::OkStatus();
+  return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    ApplyCommitted(txn);
+    return absl::OkStatus();
+  });
+}
+
+int64_t Leadership::ApplyCommitted(pqxx::work& txn) {
+  int64_t applied = 0;
+  for (int64_t got = kCatchUpSlice; got == kCatchUpSlice;) {
+    got = storage::LoadStandingsSince(txn, figures_.last_sequence(), kCatchUpSlice,
+                                      [&](Standing s) { figures_.Apply(std::move(s)); });
+    applied += got;
   }
+  return applied;
 }
 
 void Leadership::StepDown(const std::string& why) {

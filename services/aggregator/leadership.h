@@ -76,6 +76,9 @@ class Leadership {
   absl::Status TakeOver();
   // Applies the standings committed since the figures' last sequence.
   absl::Status CatchUp();
+  // The same inside `txn`, a slice at a time (a standby started during a
+  // storm may be far behind); returns how many it applied.
+  int64_t ApplyCommitted(pqxx::work& txn);
   void StepDown(const std::string& why);
 
   fed::DbPool& db_;

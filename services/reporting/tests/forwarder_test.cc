@@ -70,6 +70,32 @@ TEST_F(ForwarderTest, EverySubmittedRevisionIsPushedOnceAndMarkedDelivered) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM outbox WHERE outcome = 'STORED'"), 4);
 }
 
+// Two reporting replicas share one outbox: one forwards at a time (it holds
+// a PostgreSQL lock), so each report reaches the aggregator once, not once
+// per replica.
+TEST_F(ForwarderTest, OfTwoReplicasOneForwardsAndEachReportArrivesOnce) {
+  const std::vector<ReportKey> keys = {
+      {"14", "2025H1", 1}, {"20", "2025H1", 1}, {"14", "2024H2", 1}, {"20", "2024H2", 1}};
+  for (const auto& [org, period, revision] : keys) DraftAndSubmit(FullReport(org, period));
+  ForwarderOptions options = TestForwarderOptions(aggregator_->address());
+  options.lock_url = db_->RuntimeUrl("reporting");
+  forwarder_ = std::make_unique<Forwarder>(*pool_, options);
+  auto other_replica = std::make_unique<Forwarder>(*pool_, options);
+  forwarder_->Start();
+  other_replica->Start();
+  ASSERT_TRUE(Eventually([&] { return Delivered(4); })) << OutboxStatus().DebugString();
+  for (const auto& key : keys) {
+    EXPECT_EQ(fake().Received(key), 1) << std::get<0>(key) << " " << std::get<1>(key);
+  }
+
+  // The forwarding replica stops: the other takes the lock and forwards.
+  forwarder_.reset();
+  DraftAndSubmit(FullReport("14", "2024H1"));
+  ASSERT_TRUE(Eventually([&] { return Delivered(5); })) << OutboxStatus().DebugString();
+  EXPECT_EQ(fake().Received({"14", "2024H1", 1}), 1);
+  other_replica.reset();
+}
+
 // "Cannot decide now" from the aggregator is retried until it decides; it is
 // never a failure the province has to resubmit.
 TEST_F(ForwarderTest, ReportTheAggregatorCannotCheckYetStaysPendingAndIsNeverFailed) {

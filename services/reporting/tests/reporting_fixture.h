@@ -288,7 +288,7 @@ class ReportingTest : public ::testing::Test {
 
   // --- The forwarder ----------------------------------------------------------
 
-  void StartForwarder(const std::string& aggregator_target) {
+  static ForwarderOptions TestForwarderOptions(const std::string& aggregator_target) {
     ForwarderOptions options;
     options.aggregator_target = aggregator_target;
     options.batch_size = 2;  // several streams for a handful of reports
@@ -296,7 +296,11 @@ class ReportingTest : public ::testing::Test {
     options.backoff_max = absl::Milliseconds(200);
     options.outbox_check_interval = absl::Milliseconds(50);
     options.call_timeout = absl::Seconds(5);
-    forwarder_ = std::make_unique<Forwarder>(*pool_, options);
+    return options;
+  }
+
+  void StartForwarder(const std::string& aggregator_target) {
+    forwarder_ = std::make_unique<Forwarder>(*pool_, TestForwarderOptions(aggregator_target));
     forwarder_->Start();
   }
 
