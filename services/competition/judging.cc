@@ -231,13 +231,12 @@ absl::Status Competition::SubmitScoreSheet(const Principal& who,
   v1::ScoreSheet sheet = req.sheet();
   sheet.set_judge_subject(who.subject);
   return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
-    ASSIGN_OR_RETURN(v1::Entry entry, storage::LoadEntry(txn, sheet.entry_id(), false));
-    // FOR SHARE would do; the row lock orders sheets against closing.
-    pqxx::result state =
-        txn.exec_params("SELECT state FROM contests WHERE id = $1 FOR SHARE", entry.contest_id());
-    ASSIGN_OR_RETURN(v1::Contest contest, storage::LoadContest(txn, entry.contest_id(), false));
+    ASSIGN_OR_RETURN(storage::SheetContext context,
+                     storage::LoadSheetContext(txn, sheet.entry_id(), who.subject));
+    const v1::Entry& entry = context.entry;
+    const v1::Contest& contest = context.contest;
     // A judge scores only what is assigned to them, never their own organisation's work.
-    if (!storage::IsAssigned(txn, entry.id(), who.subject)) {
+    if (!context.assigned) {
       return absl::PermissionDeniedError(
           absl::StrCat("entry ", entry.id(), " is not assigned to ", who.subject));
     }
@@ -245,9 +244,7 @@ absl::Status Competition::SubmitScoreSheet(const Principal& who,
     // judge's organisation may have changed since, and the token's
     // organisation counts as much as the one on the panel.
     std::set<std::string> judge_orgs;
-    if (auto judge = storage::LoadJudge(txn, contest.id(), who.subject); judge.ok()) {
-      judge_orgs.insert(judge->organization_code());
-    }
+    if (context.judge_organization) judge_orgs.insert(*context.judge_organization);
     if (!who.organization_code.empty()) judge_orgs.insert(who.organization_code);
     for (const std::string& org : judge_orgs) {
       ASSIGN_OR_RETURN(std::string conflict,

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/db.h"
+#include "services/common/prepared.h"
 #include "services/common/timestamp.h"
 
 namespace competition::storage {
@@ -98,7 +99,15 @@ void AddJudgesTo(pqxx::work& txn, std::vector<v1::Entry>& entries, int64_t conte
 
 // --- contests ----------------------------------------------------------------
 
+namespace {
+
+// The contests' sheet locks: advisory locks keyed by this plus the contest id.
+constexpr int64_t kSheetLockBase = 0x46534845455400;  // "FSHEET"
+
+}  // namespace
+
 absl::StatusOr<v1::Contest> LoadContest(pqxx::work& txn, int64_t id, bool lock) {
+  if (lock) txn.exec_params("SELECT pg_advisory_xact_lock($1)", kSheetLockBase + id);
   pqxx::result r =
       txn.exec_params(absl::StrCat("SELECT ", kContestColumns, " FROM contests c WHERE c.id = $1",
                                    lock ? " FOR UPDATE OF c" : ""),
@@ -386,7 +395,8 @@ v1::ScoreSheet UpsertSheet(pqxx::work& txn, int64_t contest_id, const v1::ScoreS
     absl::StrAppend(&json, json.size() > 1 ? "," : "", "\"", code, "\":", points);
   }
   json += "}";
-  pqxx::row r = txn.exec_params1(
+  pqxx::result r = fed::ExecPrepared(
+      txn,
       absl::StrCat(
           "INSERT INTO score_sheets (entry_id, judge_subject, contest_id, scores, total_hundredths,"
           " comment) VALUES ($1, $2, $3, $4::jsonb, $5, $6) ON CONFLICT (entry_id, judge_subject)"
@@ -395,7 +405,41 @@ v1::ScoreSheet UpsertSheet(pqxx::work& txn, int64_t contest_id, const v1::ScoreS
           " RETURNING ",
           kSheetColumns),
       sheet.entry_id(), sheet.judge_subject(), contest_id, json, total, sheet.comment());
-  return SheetFromRow(r);
+  return SheetFromRow(r[0]);
+}
+
+absl::StatusOr<SheetContext> LoadSheetContext(pqxx::work& txn, int64_t entry_id,
+                                              const std::string& judge) {
+  // The lock first, in a statement of its own: the next one's snapshot then
+  // sees whatever a contest change that held the lock committed.
+  pqxx::result locked = fed::ExecPrepared(
+      txn, "SELECT pg_advisory_xact_lock_shared($2 + e.contest_id) FROM entries e WHERE e.id = $1",
+      entry_id, kSheetLockBase);
+  if (locked.empty()) return absl::NotFoundError(absl::StrCat("no entry with id ", entry_id));
+  pqxx::result r = fed::ExecPrepared(
+      txn,
+      "SELECT e.contest_id, e.source_org, e.withdrawn, c.kind, c.organizer_code, c.level,"
+      " c.state, c.definition::text,"
+      " EXISTS (SELECT 1 FROM assignments a WHERE a.entry_id = e.id AND a.judge_subject = $2),"
+      " (SELECT j.organization_code FROM judges j"
+      "   WHERE j.contest_id = e.contest_id AND j.subject = $2)"
+      " FROM entries e JOIN contests c ON c.id = e.contest_id WHERE e.id = $1",
+      entry_id, judge);
+  if (r.empty()) return absl::NotFoundError(absl::StrCat("no entry with id ", entry_id));
+  SheetContext context;
+  context.entry.set_id(entry_id);
+  context.entry.set_contest_id(r[0][0].as<int64_t>());
+  context.entry.set_source_organization_code(r[0][1].as<std::string>());
+  context.entry.set_withdrawn(r[0][2].as<bool>());
+  FromJson(r[0][7].as<std::string>(), &context.contest);
+  context.contest.set_id(context.entry.contest_id());
+  context.contest.set_kind(static_cast<v1::ContestKind>(r[0][3].as<int>()));
+  context.contest.set_organizer_code(r[0][4].as<std::string>());
+  context.contest.set_level(static_cast<v1::ContestLevel>(r[0][5].as<int>()));
+  context.contest.set_state(static_cast<v1::ContestState>(r[0][6].as<int>()));
+  context.assigned = r[0][8].as<bool>();
+  if (!r[0][9].is_null()) context.judge_organization = r[0][9].as<std::string>();
+  return context;
 }
 
 absl::StatusOr<v1::ScoreSheet> LoadSheet(pqxx::work& txn, int64_t entry_id,

@@ -2,6 +2,8 @@
 // array parameter (fed::PgTextArray / PgNumberArray).
 #pragma once
 
+#include <optional>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -18,6 +20,9 @@ namespace competition::storage {
 namespace v1 = federation::v1;
 
 // Contests ------------------------------------------------------------------
+// With `lock`, holds the contest's row and its sheet lock (see
+// LoadSheetContext) until the transaction ends: a change of the contest
+// waits for the score sheets being written and they wait for it.
 absl::StatusOr<v1::Contest> LoadContest(pqxx::work& txn, int64_t id, bool lock);
 int64_t InsertContest(pqxx::work& txn, const v1::Contest& contest, const std::string& actor);
 bool ContestEditionExists(pqxx::work& txn, const std::string& organizer, v1::ContestKind kind,
@@ -57,6 +62,22 @@ bool IsAssigned(pqxx::work& txn, int64_t entry_id, const std::string& judge);
 std::vector<int64_t> AssignedEntries(pqxx::work& txn, int64_t contest_id, const std::string& judge);
 
 // Score sheets --------------------------------------------------------------
+// What scoring one entry needs, in two statements: the entry, its contest
+// (state, criteria), whether `judge` is assigned to it and the judge's
+// organisation on the contest's panel. Takes the contest's sheet lock shared
+// first, so that sheets do not wait for one another, while a change of the
+// contest (LoadContest with lock, e.g. closing the judging) waits for them;
+// a row lock (FOR SHARE) on the contest did the same, but wrote the row at
+// every sheet and made PostgreSQL build a multixact per overlap.
+struct SheetContext {
+  v1::Entry entry;      // without authors, summary or judges
+  v1::Contest contest;  // without its entry count
+  bool assigned = false;
+  std::optional<std::string> judge_organization;  // nullopt: not on the panel
+};
+absl::StatusOr<SheetContext> LoadSheetContext(pqxx::work& txn, int64_t entry_id,
+                                              const std::string& judge);
+
 // Inserts or revises; returns the stored sheet.
 v1::ScoreSheet UpsertSheet(pqxx::work& txn, int64_t contest_id, const v1::ScoreSheet& sheet,
                            const std::map<std::string, int64_t>& hundredths, int64_t total);
