@@ -26,7 +26,6 @@ const char* const kCoverageConditions[] = {
     "has_bulletin AND has_website",
 };
 
-constexpr absl::Duration kBoardCacheMaxAge = absl::Seconds(30);
 constexpr int kMaxSeriesPeriods = 40;
 
 std::string StateName(v1::ReportState state) {
@@ -58,32 +57,20 @@ absl::StatusOr<v1::ListClustersResponse> HttpApi::ClustersFor(
 }
 
 absl::StatusOr<std::string> HttpApi::BoardJson(const std::string& period) {
-  int64_t sequence = feed_->head();
-  bool ready = feed_->ready();
-  {
-    absl::MutexLock lock(&cache_mu_);
-    auto it = board_cache_.find(period);
-    if (ready && it != board_cache_.end() && it->second.sequence == sequence &&
-        absl::Now() - it->second.built < kBoardCacheMaxAge) {
-      return it->second.json;
-    }
-  }
-  auto board = backend_->Completeness(period);
-  if (!board.ok()) return board.status();
-  auto clusters = ClustersFor(period, *board);
-  if (!clusters.ok()) return clusters.status();
-  v1::BoardResponse response;
-  response.set_period(period);
-  response.set_sequence(sequence);
-  *response.mutable_completeness() = *std::move(board);
-  *response.mutable_clusters() = *std::move(clusters);
-  std::string json = ToJson(response);
-  if (ready) {
-    absl::MutexLock lock(&cache_mu_);
-    board_cache_[period] = CachedBoard{sequence, absl::Now(), json};
-    if (board_cache_.size() > 64) board_cache_.erase(board_cache_.begin());
-  }
-  return json;
+  const int64_t sequence = feed_->head();
+  return views_.Get(absl::StrCat("board/", period), sequence, feed_->ready(),
+                    [&]() -> absl::StatusOr<std::string> {
+                      auto board = backend_->Completeness(period);
+                      if (!board.ok()) return board.status();
+                      auto clusters = ClustersFor(period, *board);
+                      if (!clusters.ok()) return clusters.status();
+                      v1::BoardResponse response;
+                      response.set_period(period);
+                      response.set_sequence(sequence);
+                      *response.mutable_completeness() = *std::move(board);
+                      *response.mutable_clusters() = *std::move(clusters);
+                      return ToJson(response);
+                    });
 }
 
 void HttpApi::Board(const httplib::Request& req, httplib::Response& res, const fed::Principal&) {
@@ -97,9 +84,15 @@ void HttpApi::Board(const httplib::Request& req, httplib::Response& res, const f
 void HttpApi::Totals(const httplib::Request& req, httplib::Response& res, const fed::Principal&) {
   auto period = PeriodParam(req);
   if (!period.ok()) return SendError(res, period.status());
-  auto totals = backend_->Totals(*period, {}, req.get_param_value("include_submitted") == "1");
-  if (!totals.ok()) return SendError(res, totals.status());
-  SendJson(res, 200, *totals);
+  const bool submitted = req.get_param_value("include_submitted") == "1";
+  auto json = views_.Get(absl::StrCat("totals/", *period, submitted ? "/submitted" : ""),
+                         feed_->head(), feed_->ready(), [&]() -> absl::StatusOr<std::string> {
+                           auto totals = backend_->Totals(*period, {}, submitted);
+                           if (!totals.ok()) return totals.status();
+                           return ToJson(*totals);
+                         });
+  if (!json.ok()) return SendError(res, json.status());
+  SendJsonText(res, 200, *std::move(json));
 }
 
 void HttpApi::NationalSeries(const httplib::Request& req, httplib::Response& res,
@@ -128,16 +121,21 @@ void HttpApi::NationalSeries(const httplib::Request& req, httplib::Response& res
 void HttpApi::Coverage(const httplib::Request& req, httplib::Response& res, const fed::Principal&) {
   auto period = PeriodParam(req);
   if (!period.ok()) return SendError(res, period.status());
-  v1::CoverageFiguresResponse figures;
-  figures.set_period(*period);
-  for (const char* condition : kCoverageConditions) {
-    auto coverage = backend_->Coverage(*period, condition);
-    if (!coverage.ok()) return SendError(res, coverage.status());
-    v1::CoverageFigure* item = figures.add_items();
-    item->set_condition(condition);
-    *item->mutable_coverage() = *std::move(coverage);
-  }
-  SendJson(res, 200, figures);
+  auto json = views_.Get(absl::StrCat("coverage/", *period), feed_->head(), feed_->ready(),
+                         [&]() -> absl::StatusOr<std::string> {
+                           v1::CoverageFiguresResponse figures;
+                           figures.set_period(*period);
+                           for (const char* condition : kCoverageConditions) {
+                             auto coverage = backend_->Coverage(*period, condition);
+                             if (!coverage.ok()) return coverage.status();
+                             v1::CoverageFigure* item = figures.add_items();
+                             item->set_condition(condition);
+                             *item->mutable_coverage() = *std::move(coverage);
+                           }
+                           return ToJson(figures);
+                         });
+  if (!json.ok()) return SendError(res, json.status());
+  SendJsonText(res, 200, *std::move(json));
 }
 
 void HttpApi::BoardCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal&) {

@@ -21,6 +21,7 @@
 #include "services/dashboard/backend.h"
 #include "services/dashboard/change_feed.h"
 #include "services/dashboard/session_store.h"
+#include "services/dashboard/view_cache.h"
 
 namespace dashboard {
 
@@ -79,7 +80,7 @@ class HttpApi {
   void BoardCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   void TotalsCsv(const httplib::Request& req, httplib::Response& res, const fed::Principal& who);
   // The board of `period` (completeness with every reporter + the clusters)
-  // as JSON, cached until the change feed moves.
+  // as JSON, kept in views_ until the change feed moves.
   absl::StatusOr<std::string> BoardJson(const std::string& period);
   absl::StatusOr<v1::ListClustersResponse> ClustersFor(const std::string& period,
                                                        const v1::CompletenessResponse& board);
@@ -113,13 +114,9 @@ class HttpApi {
   SessionStore* sessions_;
   HttpOptions options_;
 
-  struct CachedBoard {
-    int64_t sequence;
-    absl::Time built;
-    std::string json;
-  };
-  absl::Mutex cache_mu_;
-  std::map<std::string, CachedBoard> board_cache_ ABSL_GUARDED_BY(cache_mu_);
+  // The board, totals and coverage JSON, rebuilt once per move of the feed
+  // (30 s at most: clusters and names change outside it).
+  ViewCache views_{absl::Seconds(30), 64};
 };
 
 // Helpers exposed for tests, each in its page area's file.

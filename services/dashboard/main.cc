@@ -52,7 +52,9 @@ ABSL_FLAG(bool, secure_cookie, false,
 ABSL_FLAG(int, max_sessions, 10000, "Sessions kept at most; the oldest is logged out first.");
 ABSL_FLAG(int, max_streams_per_session, 4,
           "Live-update streams one session may hold at once; the next one is refused (429).");
-ABSL_FLAG(int, http_threads, 256, "HTTP worker threads; each open live-update stream holds one.");
+ABSL_FLAG(int, http_threads, 1024,
+          "HTTP worker threads; each open connection holds one while it lives (a live-update "
+          "stream, a browser's kept-alive connections): 100 viewers hold several hundred.");
 
 namespace {
 std::atomic<bool> g_stop{false};
@@ -171,6 +173,14 @@ int main(int argc, char** argv) {
   const int threads = std::max(8, absl::GetFlag(FLAGS_http_threads));
   server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server->set_keep_alive_timeout(5);
+  // httplib closes a kept-alive connection after 5 requests by default; a
+  // viewer then pays a new TLS handshake every few requests.
+  server->set_keep_alive_max_count(1000);
+  // httplib writes a response's headers and body (and each live event) in
+  // separate small writes: with Nagle's algorithm the second waited for the
+  // browser's delayed ACK, 40 ms on every request (issue 17's one-viewer
+  // p50 was 41.7 ms of it).
+  server->set_tcp_nodelay(true);
   // The largest body is an emulation year's evidence file: up to 3 MiB
   // (emulation.proto's UploadFile), 4 MiB once base64 encoded in JSON. A
   // whole report (three narrative parts of up to 20,000 characters and fifty

@@ -8,7 +8,8 @@
 //     no pushes.
 //  3. Time from an accepted report to its live event on a dashboard stream
 //     (the aggregator's WatchChanges stream, then the dashboard's server-sent
-//     events); baseline: the AcceptReport call itself.
+//     events); baseline: the AcceptReport call itself. Measured alone on a
+//     quiet board, and again for every acceptance during the storm of 2.
 // Runs its own stack over a fresh database (see
 // services/dashboard/tests/browser/stack.mjs), over HTTPS: `tools/dev bench`.
 // Each viewer has a session of its own (a session holds at most 4 streams).
@@ -182,6 +183,10 @@ async function main() {
     const cookies = [];
     for (let i = 0; i < VIEWERS; i++) cookies.push(await login(stack.baseUrl, token));
     for (const viewer of cookies) await openStream(stack.baseUrl, viewer, controller, received);
+    // One more stream notes when each acceptance of the storm arrives.
+    const stormArrivals = new Map();
+    const stormAccepted = new Map();
+    await watchAccepts(stack.baseUrl, await login(stack.baseUrl, token), controller, stormArrivals);
     const loaded = [];
     const retries = { count: 0 };
     const pushing = (async () => {
@@ -191,7 +196,8 @@ async function main() {
         for (let code; (code = queue.shift());) {
           const args = [`--aggregator=${stack.aggregator}`, `--issuer_key=${stack.issuerKey}`, ...stack.tlsArgs, `--org=${code}`, `--period=${PERIOD}`, '--revision=1'];
           await run(stack.tool, ['push', ...args]);
-          await run(stack.tool, ['accept', ...args]);
+          const { stderr } = await run(stack.tool, ['accept', ...args]);
+          stormAccepted.set(`${code}/${PERIOD}`, Number(/accepted_at_unix_ms=([0-9.]+)/.exec(stderr)[1]));
         }
       };
       await Promise.all(Array.from({ length: 4 }, worker));
@@ -215,6 +221,8 @@ async function main() {
     console.log(`    baseline 1 viewer: ${baseline.length} requests  p50 ${fmt(pct(baseline, 50))}  p99 ${fmt(pct(baseline, 99))}`);
     console.log(`    ${VIEWERS} viewers + live streams while ${provinces.length} provinces push and are accepted (${(pushMs / 1000).toFixed(1)} s):`);
     console.log(`      ${loaded.length} requests  p50 ${fmt(pct(loaded, 50))}  p99 ${fmt(pct(loaded, 99))}  max ${fmt(Math.max(...loaded))}  (${retries.count} sent again on a fresh connection)`);
+    const stormLiveMs = [...stormAccepted].filter(([k]) => stormArrivals.has(k)).map(([k, at]) => stormArrivals.get(k) - at);
+    console.log(`  accepted report -> its live event during the storm: ${stormLiveMs.length} of ${stormAccepted.size}  median ${fmt(pct(stormLiveMs, 50))}  p99 ${fmt(pct(stormLiveMs, 99))}  max ${fmt(Math.max(...stormLiveMs))}`);
     console.log(`    live-update events delivered: ${received.changes} (${provinces.length * 2} changes x ${VIEWERS} streams = ${provinces.length * 2 * VIEWERS} expected)`);
   } finally {
     if (browser) await browser.close();

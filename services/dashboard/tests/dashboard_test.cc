@@ -3,6 +3,7 @@
 // gaps; the JSON API over HTTP at a test clock, its bodies read back as their
 // federation/v1/dashboard.proto messages.
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "services/dashboard/https_server.h"
 #include "services/dashboard/session.h"
 #include "services/dashboard/session_store.h"
+#include "services/dashboard/view_cache.h"
 #include "tests/support/test_env.h"
 #include "tests/support/test_tls.h"
 
@@ -889,6 +891,91 @@ v1::ReportChange Change(int64_t seq, const std::string& org) {
   c.set_sequence(seq);
   c.set_organization_code(org);
   return c;
+}
+
+TEST(ViewCacheTest, OneBuildPerMoveOfTheFeedHoweverManyAskAtOnce) {
+  ViewCache views(absl::Minutes(1), 8);
+  absl::Notification release;
+  std::atomic<int> calls{0};
+  const auto slow_build = [&]() -> absl::StatusOr<std::string> {
+    ++calls;
+    release.WaitForNotification();
+    return std::string("{\"v\":1}");
+  };
+  // Twenty viewers ask for the same view while its first build is slow:
+  // one build answers them all.
+  std::vector<std::thread> viewers;
+  std::atomic<int> answered{0};
+  for (int i = 0; i < 20; ++i) {
+    viewers.emplace_back([&] {
+      auto json = views.Get("board/2025H1", 7, true, slow_build);
+      if (json.ok() && *json == "{\"v\":1}") ++answered;
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(200));
+  release.Notify();
+  for (auto& t : viewers) t.join();
+  EXPECT_EQ(answered, 20);
+  EXPECT_EQ(calls, 1);
+
+  // Kept while the feed stands still; rebuilt when it moves; another view
+  // is built on its own.
+  const auto build = [&]() -> absl::StatusOr<std::string> {
+    ++calls;
+    return absl::StrCat("{\"calls\":", calls.load(), "}");
+  };
+  EXPECT_EQ(*views.Get("board/2025H1", 7, true, build), "{\"v\":1}");
+  EXPECT_EQ(*views.Get("board/2025H1", 8, true, build), "{\"calls\":2}");
+  EXPECT_EQ(*views.Get("totals/2025H1", 8, true, build), "{\"calls\":3}");
+  // Before the feed has caught up nothing is kept.
+  EXPECT_EQ(*views.Get("coverage/2025H1", 8, false, build), "{\"calls\":4}");
+  EXPECT_EQ(*views.Get("coverage/2025H1", 8, false, build), "{\"calls\":5}");
+  // A failed build is not kept: the next request builds again.
+  EXPECT_FALSE(views
+                   .Get("board/2025H2", 8, true,
+                        []() -> absl::StatusOr<std::string> {
+                          return absl::UnavailableError("aggregator down");
+                        })
+                   .ok());
+  EXPECT_EQ(*views.Get("board/2025H2", 8, true, build), "{\"calls\":6}");
+}
+
+TEST(ViewCacheTest, WhileOneRequestRebuildsAViewTheOthersGetTheOneKept) {
+  ViewCache views(absl::Minutes(1), 8);
+  const auto first = []() -> absl::StatusOr<std::string> { return std::string("seq 7"); };
+  ASSERT_EQ(*views.Get("board/2025H1", 7, true, first), "seq 7");
+  // The feed moved: one request rebuilds, slowly...
+  absl::Notification building, release;
+  std::thread rebuilder([&] {
+    auto json = views.Get("board/2025H1", 8, true, [&]() -> absl::StatusOr<std::string> {
+      building.Notify();
+      release.WaitForNotification();
+      return std::string("seq 8");
+    });
+    EXPECT_EQ(*json, "seq 8");
+  });
+  building.WaitForNotification();
+  // ... and another viewer meanwhile gets the board of sequence 7 at once,
+  // without a build of its own.
+  EXPECT_EQ(*views.Get("board/2025H1", 8, true,
+                       []() -> absl::StatusOr<std::string> { return std::string("unwanted"); }),
+            "seq 7");
+  release.Notify();
+  rebuilder.join();
+  EXPECT_EQ(*views.Get("board/2025H1", 8, true,
+                       []() -> absl::StatusOr<std::string> { return std::string("unwanted"); }),
+            "seq 8");
+  EXPECT_EQ(views.builds(), 2);
+}
+
+TEST(ViewCacheTest, AViewIsRebuiltAfterItsMaximumAgeEvenIfTheFeedStoodStill) {
+  ViewCache views(absl::Milliseconds(50), 8);
+  int calls = 0;
+  const auto build = [&]() -> absl::StatusOr<std::string> { return absl::StrCat(++calls); };
+  EXPECT_EQ(*views.Get("board/2025H1", 3, true, build), "1");
+  EXPECT_EQ(*views.Get("board/2025H1", 3, true, build), "1");
+  absl::SleepFor(absl::Milliseconds(80));
+  EXPECT_EQ(*views.Get("board/2025H1", 3, true, build), "2");
 }
 
 TEST(ChangeFeedTest, WaitersWakeOnNewsAndSeeGapsWhenTheyFallBehind) {
