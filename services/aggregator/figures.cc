@@ -1,5 +1,6 @@
 #include "services/aggregator/figures.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -36,6 +37,17 @@ Values DeriveYear(const std::optional<Values>& h1, const std::optional<Values>& 
   return year;
 }
 
+// The values of one standing that count in `scope`, or nullptr.
+const Values* CountedOf(const Standing* s, Scope scope) {
+  if (s == nullptr) return nullptr;
+  if (scope == Scope::kIncludingSubmitted &&
+      (s->state == v1::REPORT_STATE_SUBMITTED || s->state == v1::REPORT_STATE_ACCEPTED)) {
+    return &s->latest_values;
+  }
+  if (s->accepted_revision > 0) return &s->accepted_values;
+  return nullptr;
+}
+
 }  // namespace
 
 int IndicatorCount() { return fed::LatestCatalog().indicators_size(); }
@@ -60,13 +72,9 @@ std::optional<Values> Figures::CountedLocked(const std::string& org, const fed::
                                              Scope scope, bool* derived) const {
   *derived = false;
   const auto counted_of = [&](const Standing* s) -> std::optional<Values> {
-    if (s == nullptr) return std::nullopt;
-    if (scope == Scope::kIncludingSubmitted &&
-        (s->state == v1::REPORT_STATE_SUBMITTED || s->state == v1::REPORT_STATE_ACCEPTED)) {
-      return s->latest_values;
-    }
-    if (s->accepted_revision > 0) return s->accepted_values;
-    return std::nullopt;
+    const Values* values = CountedOf(s, scope);
+    if (values == nullptr) return std::nullopt;
+    return *values;
   };
   std::optional<Values> own = counted_of(FindLocked(org, period.ToString()));
   if (own || period.kind != fed::Period::Kind::kYear) return own;
@@ -79,20 +87,104 @@ std::optional<Values> Figures::CountedLocked(const std::string& org, const fed::
   return DeriveYear(h1, h2);
 }
 
-void Figures::AddContribution(const std::string& period, Scope scope,
-                              const std::optional<Values>& values, bool derived, int sign) {
-  if (!values) return;
+Figures::Sums& Figures::SumsOf(const std::string& period, Scope scope) {
   Sums& sums = sums_[static_cast<int>(scope)][period];
   if (sums.value.empty()) {
     sums.value.assign(IndicatorCount(), 0.0);
     sums.reporting.assign(IndicatorCount(), 0);
   }
-  for (int i = 0; i < IndicatorCount(); ++i) {
-    if (std::isnan((*values)[i])) continue;
-    sums.value[i] += sign * (*values)[i];
-    sums.reporting[i] += sign;
+  return sums;
+}
+
+namespace {
+
+void AddTo(std::vector<double>& value, std::vector<int32_t>& reporting, const Values& values,
+           int sign) {
+  const size_t n = std::min(value.size(), values.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (std::isnan(values[i])) continue;
+    value[i] += sign * values[i];
+    reporting[i] += sign;
   }
+}
+
+}  // namespace
+
+void Figures::AddContribution(const std::string& period, Scope scope,
+                              const std::optional<Values>& values, bool derived, int sign) {
+  if (!values) return;
+  Sums& sums = SumsOf(period, scope);
+  AddTo(sums.value, sums.reporting, *values, sign);
   if (derived) sums.derived += sign;
+}
+
+void Figures::Rebuild(std::vector<Standing> standings) {
+  bool empty;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    empty = by_period_.empty();
+  }
+  if (!empty) {
+    for (auto& s : standings) Apply(std::move(s));
+    return;
+  }
+  std::function<void()> listener;
+  {
+    absl::MutexLock lock(&mu_);
+    listener = on_applied_;
+    // Every standing in place, the newest of each report winning; each
+    // period's table sized once rather than rehashed as it grows.
+    std::unordered_map<std::string, size_t> per_period;
+    for (const auto& s : standings) {
+      if (fed::Period::Parse(s.period).ok()) ++per_period[s.period];
+    }
+    for (const auto& [name, count] : per_period) by_period_[name].reserve(count);
+    for (auto& s : standings) {
+      if (!fed::Period::Parse(s.period).ok()) continue;  // as Record
+      last_sequence_ = std::max(last_sequence_, s.sequence);
+      auto [slot, inserted] = by_period_[s.period].try_emplace(s.organization_code);
+      if (inserted || slot->second.sequence < s.sequence) slot->second = std::move(s);
+    }
+    standings.clear();
+    // Then what each counts where Record would count it: its own period,
+    // and a half-year's year, derived unless the year has its own report.
+    std::unordered_map<std::string, std::vector<const std::string*>> years;
+    for (const auto& [name, reports] : by_period_) {
+      const fed::Period period = *fed::Period::Parse(name);
+      if (period.kind == fed::Period::Kind::kYear) {
+        for (const auto& [org, standing] : reports) years[name].push_back(&org);
+        continue;
+      }
+      for (Scope scope : {Scope::kAccepted, Scope::kIncludingSubmitted}) {
+        Sums& sums = SumsOf(name, scope);
+        for (const auto& [org, standing] : reports) {
+          if (const Values* values = CountedOf(&standing, scope)) {
+            AddTo(sums.value, sums.reporting, *values, +1);
+          }
+        }
+      }
+      if (period.kind == fed::Period::Kind::kHalf) {
+        auto& orgs = years[fed::Period{period.year, fed::Period::Kind::kYear, 0}.ToString()];
+        for (const auto& [org, standing] : reports) orgs.push_back(&org);
+      }
+    }
+    for (auto& [name, orgs] : years) {
+      const fed::Period year = *fed::Period::Parse(name);
+      std::sort(orgs.begin(), orgs.end(),
+                [](const std::string* a, const std::string* b) { return *a < *b; });
+      orgs.erase(std::unique(orgs.begin(), orgs.end(),
+                             [](const std::string* a, const std::string* b) { return *a == *b; }),
+                 orgs.end());
+      for (Scope scope : {Scope::kAccepted, Scope::kIncludingSubmitted}) {
+        for (const std::string* org : orgs) {
+          bool derived = false;
+          auto counted = CountedLocked(*org, year, scope, &derived);
+          AddContribution(name, scope, counted, derived, +1);
+        }
+      }
+    }
+  }
+  if (listener) listener();
 }
 
 void Figures::SetOnApplied(std::function<void()> listener) {

@@ -57,6 +57,12 @@ class Figures {
   // Records a standing unless a newer one (higher sequence) is already known.
   void Apply(Standing standing);
 
+  // Start-up: records every standing at once (in any order) and computes
+  // the sums in one pass, reaching what Apply would one by one at a
+  // fraction of its cost (each Apply subtracts and adds eight
+  // contributions). Figures that already hold standings Apply them instead.
+  void Rebuild(std::vector<Standing> standings) ABSL_LOCKS_EXCLUDED(mu_);
+
   v1::TotalsResponse Totals(const std::string& period, Scope scope,
                             const std::vector<int>& indicator_indexes) const;
 
@@ -108,6 +114,7 @@ class Figures {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void AddContribution(const std::string& period, Scope scope, const std::optional<Values>& v,
                        bool derived, int sign) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Sums& SumsOf(const std::string& period, Scope scope) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   std::unordered_map<std::string, ByOrganization> by_period_ ABSL_GUARDED_BY(mu_);

@@ -151,7 +151,8 @@ Intake::Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_
         "fed_intake_reports_total", "Pushed reports decided by the intake, by acknowledgement.",
         {{"outcome", fed::EnumWordLower(outcome)}});
   }
-  committer_ = std::thread([this] { Run(); });
+  preparer_ = std::thread([this] { RunPreparer(); });
+  committer_ = std::thread([this] { RunCommitter(); });
 }
 
 Intake::~Intake() {
@@ -159,6 +160,7 @@ Intake::~Intake() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
+  preparer_.join();
   committer_.join();
 }
 
@@ -209,17 +211,51 @@ std::vector<PushItem> Intake::TakeBatch() {
   return batch;
 }
 
-void Intake::Run() {
+void Intake::RunPreparer() {
   for (;;) {
-    std::vector<PushItem> batch;
+    Batch batch;
     {
-      absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::HasWorkOrStopping));
-      if (waiting_count_ == 0) return;
-      batch = TakeBatch();
+      absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::CanPrepare));
+      if (waiting_count_ == 0) {  // stopping, and everything queued was taken
+        preparer_done_ = true;
+        return;
+      }
+      batch.items = TakeBatch();
       queue_depth_.Set(waiting_count_);
     }
-    batch_size_.Observe(static_cast<double>(batch.size()));
+    PrepareBatch(batch);
+    absl::MutexLock lock(&mu_);
+    ready_ = std::move(batch);  // free: CanPrepare held, and only this thread fills it
+  }
+}
+
+void Intake::RunCommitter() {
+  for (;;) {
+    Batch batch;
+    {
+      absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::CanCommit));
+      if (!ready_.has_value()) return;  // the preparer stopped and nothing is left
+      batch = std::move(*ready_);
+      ready_.reset();
+    }
+    batch_size_.Observe(static_cast<double>(batch.items.size()));
     CommitBatch(batch);
+  }
+}
+
+void Intake::PrepareBatch(Batch& batch) {
+  batch.acks.resize(batch.items.size());
+  batch.prepared.resize(batch.items.size());
+  // Refusals (not allowed, invalid) and reports that cannot be checked now
+  // are decided here and cost the transaction nothing.
+  for (size_t i = 0; i < batch.items.size(); ++i) {
+    const PushItem& item = batch.items[i];
+    if (AdmitPush(item.pushed, item.pusher, directory_, &batch.acks[i]) != Admission::kAdmitted) {
+      continue;
+    }
+    batch.admitted.push_back(i);
+    const v1::Report& report = item.pushed.report();
+    batch.prepared[i] = {ContentHash(report), ToJson(report), ValuesOf(report)};
   }
 }
 
@@ -235,17 +271,10 @@ bool AffectsEveryReport(const absl::Status& status) {
 
 }  // namespace
 
-void Intake::CommitBatch(std::vector<PushItem>& batch) {
-  std::vector<v1::PushAck> acks(batch.size());
-  // Refusals (not allowed, invalid) and reports that cannot be checked now
-  // are decided before the transaction and cost it nothing.
-  std::vector<size_t> admitted;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (AdmitPush(batch[i].pushed, batch[i].pusher, directory_, &acks[i]) == Admission::kAdmitted) {
-      admitted.push_back(i);
-    }
-  }
-  absl::Status status = WriteAdmitted(batch, admitted, acks);
+void Intake::CommitBatch(Batch& batch) {
+  std::vector<v1::PushAck>& acks = batch.acks;
+  const std::vector<size_t>& admitted = batch.admitted;
+  absl::Status status = WriteAdmitted(batch, admitted);
   if (!status.ok() && !AffectsEveryReport(status)) {
     // The database refused something in the batch that validation let
     // through. One province's report must not fail the others' that share
@@ -255,32 +284,33 @@ void Intake::CommitBatch(std::vector<PushItem>& batch) {
     spdlog::warn("event=push_batch_split size={} error={}", admitted.size(),
                  fed::LogQuoted(status.message()));
     for (size_t i : admitted) {
-      absl::Status alone = WriteAdmitted(batch, {i}, acks);
+      absl::Status alone = WriteAdmitted(batch, {i});
       if (alone.ok()) continue;
-      const v1::Report& report = batch[i].pushed.report();
+      const v1::Report& report = batch.items[i].pushed.report();
       spdlog::error("event=push_not_stored org={} period={} revision={} error={}",
                     fed::LogQuoted(report.organization_code()), fed::LogQuoted(report.period()),
                     report.revision(), fed::LogQuoted(alone.message()));
-      acks[i] = AckFor(batch[i].pushed, v1::PUSH_OUTCOME_RETRY_LATER);
+      acks[i] = AckFor(batch.items[i].pushed, v1::PUSH_OUTCOME_RETRY_LATER);
       acks[i].set_detail(absl::StrCat("the national database could not store this report (",
                                       alone.message(), "); nothing was stored"));
     }
     status = absl::OkStatus();
   } else if (!status.ok()) {
-    spdlog::warn("event=push_batch_failed size={} error={}", batch.size(),
+    spdlog::warn("event=push_batch_failed size={} error={}", batch.items.size(),
                  fed::LogQuoted(status.message()));
   }
-  for (size_t i = 0; i < batch.size(); ++i) {
+  for (size_t i = 0; i < batch.items.size(); ++i) {
     if (status.ok()) {
       auto counter = outcomes_.find(acks[i].outcome());
       if (counter != outcomes_.end()) counter->second->Increment();
     }
-    batch[i].done(status, acks[i]);
+    batch.items[i].done(status, acks[i]);
   }
 }
 
-absl::Status Intake::WriteAdmitted(std::vector<PushItem>& batch, const std::vector<size_t>& items,
-                                   std::vector<v1::PushAck>& acks) {
+absl::Status Intake::WriteAdmitted(Batch& whole, const std::vector<size_t>& items) {
+  const std::vector<PushItem>& batch = whole.items;
+  std::vector<v1::PushAck>& acks = whole.acks;
   std::vector<storage::Key> keys(batch.size());
   std::vector<storage::Key> admitted_keys;
   std::vector<int32_t> revisions;
@@ -301,13 +331,13 @@ absl::Status Intake::WriteAdmitted(std::vector<PushItem>& batch, const std::vect
     std::vector<storage::NewRevision> new_revisions;
     std::vector<storage::StandingRow> rows;
     std::vector<storage::ChangeRow> changes;
-    std::vector<size_t> stored_items;
     std::map<storage::Key, size_t> row_of_key;  // several revisions of one report in a batch
     for (size_t i : items) {
       const v1::Report& report = batch[i].pushed.report();
       const storage::Key& key = keys[i];
       acks[i] = AckFor(batch[i].pushed, v1::PUSH_OUTCOME_UNSPECIFIED);
-      const std::string hash = ContentHash(report);
+      const PreparedReport& prepared = whole.prepared[i];
+      const std::string& hash = prepared.content_hash;
       auto stored = hashes.find({key.first, key.second, report.revision()});
       storage::StoredStanding& standing = standings[key];
       if (stored != hashes.end()) {
@@ -337,17 +367,14 @@ absl::Status Intake::WriteAdmitted(std::vector<PushItem>& batch, const std::vect
         standing.latest_revision = report.revision();
         standing.state = v1::REPORT_STATE_SUBMITTED;
         hashes[{key.first, key.second, report.revision()}] = hash;
-        new_revisions.push_back(
-            {&report, hash, ToJson(report), submitted, batch[i].received, batch[i].pusher.subject});
+        new_revisions.push_back({&report, hash, prepared.payload_json, submitted, batch[i].received,
+                                 batch[i].pusher.subject});
         changes.push_back({key, report.revision(), v1::REPORT_STATE_SUBMITTED, "received", "",
                            batch[i].pusher.subject});
         auto [it, inserted] = row_of_key.emplace(key, rows.size());
-        if (inserted) {
-          rows.push_back({key, standing, due, 0});
-        } else {
-          rows[it->second].standing = standing;
-        }
-        stored_items.push_back(i);
+        if (inserted) rows.push_back({key, standing, due, 0, {}});
+        rows[it->second].standing = standing;
+        rows[it->second].latest_values = prepared.values;
       }
       if (acks[i].outcome() == v1::PUSH_OUTCOME_INVALID) continue;  // nothing to say of it
       acks[i].set_state(standing.state);
@@ -370,11 +397,7 @@ absl::Status Intake::WriteAdmitted(std::vector<PushItem>& batch, const std::vect
       s.timely = row.standing.timely;
       s.first_submitted_at = row.standing.first_submitted_at;
       s.sequence = row.sequence;
-      for (size_t i : stored_items) {
-        if (keys[i] == row.key && batch[i].pushed.report().revision() == s.latest_revision) {
-          s.latest_values = ValuesOf(batch[i].pushed.report());
-        }
-      }
+      s.latest_values = row.latest_values;
       if (s.accepted_revision > 0) {
         auto known = figures_.Find(s.organization_code, s.period);
         s.accepted_values = known && known->accepted_revision == s.accepted_revision

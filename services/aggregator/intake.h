@@ -4,6 +4,11 @@
 // stored ones in ONE transaction, then acknowledges each individually. Under
 // load, many reports share a commit; alone, a report commits at once.
 //
+// A preparer thread does for the next batch what needs no database (who
+// may push it, validation, its hash, JSON and values) while the committer
+// writes the one before: alone, the committer left PostgreSQL idle a third
+// of the time during a push storm (issue 17's profile).
+//
 // The intake is shared by 34 provinces that do not trust each other, so
 // neither its memory nor its order may be one pusher's to take: reports wait
 // in one queue per pusher, batches take from the queues in turn, and what
@@ -13,6 +18,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -64,15 +70,36 @@ class Intake {
   absl::Status Submit(PushItem item);
 
  private:
-  void Run();
+  // What the preparer works out for an admitted report.
+  struct PreparedReport {
+    std::string content_hash;
+    std::string payload_json;
+    Values values;
+  };
+  // A batch as the preparer hands it to the committer.
+  struct Batch {
+    std::vector<PushItem> items;
+    std::vector<v1::PushAck> acks;         // by item; final for those not admitted
+    std::vector<size_t> admitted;          // items that may be stored
+    std::vector<PreparedReport> prepared;  // by item (empty for those not admitted)
+  };
+
+  void RunPreparer();
+  void RunCommitter();
   std::vector<PushItem> TakeBatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void CommitBatch(std::vector<PushItem>& batch);
+  // Admission checks and the per-report work that needs no database.
+  void PrepareBatch(Batch& batch);
+  void CommitBatch(Batch& batch);
   // Writes the admitted reports `items` of `batch` in one transaction and
   // fills their acks; the figures follow only when it commits.
-  absl::Status WriteAdmitted(std::vector<PushItem>& batch, const std::vector<size_t>& items,
-                             std::vector<v1::PushAck>& acks);
-  bool HasWorkOrStopping() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return stopping_ || waiting_count_ > 0;
+  absl::Status WriteAdmitted(Batch& batch, const std::vector<size_t>& items);
+  // The preparer takes a batch once the one it prepared before has gone to
+  // the committer, so that batches grow while the committer is busy.
+  bool CanPrepare() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return !ready_.has_value() && (stopping_ || waiting_count_ > 0);
+  }
+  bool CanCommit() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return ready_.has_value() || preparer_done_;
   }
 
   fed::DbPool& db_;
@@ -93,6 +120,11 @@ class Intake {
   prometheus::Histogram& batch_size_;
   std::map<v1::PushOutcome, prometheus::Counter*> outcomes_;  // filled once, then read only
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // The prepared batch waiting for the committer, and whether the preparer
+  // has stopped (after the queue drained on stopping).
+  std::optional<Batch> ready_ ABSL_GUARDED_BY(mu_);
+  bool preparer_done_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread preparer_;
   std::thread committer_;
 };
 

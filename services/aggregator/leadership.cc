@@ -56,19 +56,26 @@ absl::Duration Leadership::RunRound() {
 absl::Status Leadership::TakeOver() {
   int64_t epoch = -1;
   int64_t applied = 0;
+  int64_t repaired = 0;
   absl::Status status = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     storage::LockFeed(txn);
     epoch = storage::TakeWriterEpoch(txn, options_.holder);
     // Under the feed's lock, after the epoch moved: nothing more can be
     // committed by anyone else, so this catch-up is complete.
     applied = ApplyCommitted(txn);
+    // Standings written without a snapshot of their values (before migration
+    // 005, by an older aggregator, or in another catalog's layout) get one
+    // now, so that the next start-up reads them instead of recounting.
+    repaired = storage::RepairValueSnapshots(txn);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   epoch_.store(epoch, std::memory_order_release);
   active_.store(true, std::memory_order_release);
-  spdlog::info("event=aggregator_active holder={} epoch={} caught_up={} last_sequence={}",
-               fed::LogQuoted(options_.holder), epoch, applied, figures_.last_sequence());
+  spdlog::info(
+      "event=aggregator_active holder={} epoch={} caught_up={} snapshots_repaired={} "
+      "last_sequence={}",
+      fed::LogQuoted(options_.holder), epoch, applied, repaired, figures_.last_sequence());
   return absl::OkStatus();
 }
 

@@ -15,10 +15,17 @@
 namespace aggregator {
 
 absl::Status Aggregator::LoadFigures() {
-  return db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
-    storage::LoadAllStandings(txn, [&](Standing s) { figures_.Apply(std::move(s)); });
+  std::vector<Standing> all;
+  RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
+    all.clear();  // a retried transaction starts again
+    // Reserved up front: growing by doubling to 2,000,000 standings had the
+    // kernel zeroing fresh pages for a third of a restart (perf).
+    all.reserve(static_cast<size_t>(storage::EstimatedStandings(txn) * 11 / 10));
+    storage::LoadAllStandings(txn, [&](Standing s) { all.push_back(std::move(s)); });
     return absl::OkStatus();
-  });
+  }));
+  figures_.Rebuild(std::move(all));
+  return absl::OkStatus();
 }
 
 absl::Status Aggregator::GetReport(const Principal& who, const v1::GetReportRequest& req,
@@ -126,7 +133,7 @@ absl::Status Aggregator::Decide(const Principal& who, const v1::ReviewRequest& r
     auto sequences = storage::AppendChanges(
         txn, {{key, req.revision(), s.state, event, req.comment(), who.subject}});
     auto period = fed::Period::Parse(key.second);
-    storage::UpsertStandings(txn, {{key, s, fed::FormatDate(period->DueDate()), sequences[0]}});
+    storage::UpsertStandings(txn, {{key, s, fed::FormatDate(period->DueDate()), sequences[0], {}}});
     const char* action = decision == Decision::kAccept   ? "AcceptReport"
                          : decision == Decision::kReturn ? "ReturnReport"
                                                          : "ReopenReport";

@@ -1,15 +1,23 @@
 #include "services/aggregator/storage.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <exception>
 #include <limits>
+#include <thread>
 
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "services/common/catalog.h"
 #include "services/common/db.h"
+#include "services/common/prepared.h"
 #include "services/common/timestamp.h"
 
 namespace aggregator::storage {
@@ -33,15 +41,34 @@ std::vector<std::string> Seconds(const std::vector<Key>& keys) {
   return out;
 }
 
+// The snapshot's bytes of `values` (migration 005) as bytea's hex text:
+// each an IEEE double in network byte order, as float8send writes it.
+std::string PgValueBytes(const Values& values) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + values.size() * 16);
+  for (double value : values) {
+    uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      const unsigned byte = (bits >> shift) & 0xff;
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void LockFeed(pqxx::work& txn) {
-  txn.exec_params("SELECT pg_advisory_xact_lock($1)", kFeedLockKey);
+  fed::ExecPrepared(txn, "SELECT pg_advisory_xact_lock($1)", kFeedLockKey);
 }
 
 std::map<Key, StoredStanding> LockStandings(pqxx::work& txn, const std::vector<Key>& keys,
                                             bool lock) {
-  pqxx::result rows = txn.exec_params(
+  pqxx::result rows = fed::ExecPrepared(
+      txn,
       absl::StrCat(
           "SELECT r.organization_code, r.period, r.state, r.latest_revision, r.accepted_revision,"
           " (extract(epoch FROM r.first_submitted_at) * 1000000)::bigint, r.timely,"
@@ -66,7 +93,8 @@ std::map<Key, StoredStanding> LockStandings(pqxx::work& txn, const std::vector<K
 
 std::map<std::tuple<std::string, std::string, int32_t>, std::string> StoredHashes(
     pqxx::work& txn, const std::vector<Key>& keys, const std::vector<int32_t>& revisions) {
-  pqxx::result rows = txn.exec_params(
+  pqxx::result rows = fed::ExecPrepared(
+      txn,
       "SELECT v.organization_code, v.period, v.revision, v.content_hash"
       " FROM report_revisions v JOIN unnest($1::text[], $2::text[], $3::int[]) AS k(o, p, r)"
       " ON v.organization_code = k.o AND v.period = k.p AND v.revision = k.r",
@@ -106,7 +134,8 @@ void InsertRevisions(pqxx::work& txn, const std::vector<NewRevision>& revisions)
       v_values.push_back(fed::NumericValue(value));
     }
   }
-  txn.exec_params(
+  fed::ExecPrepared(
+      txn,
       "INSERT INTO report_revisions (organization_code, period, revision, content_hash, payload,"
       " submitted_at, submitted_by, received_from, received_at)"
       " SELECT o, p, r, h, j, to_timestamp(s / 1000000.0), b, f, to_timestamp(a / 1000000.0)"
@@ -122,7 +151,8 @@ void InsertRevisions(pqxx::work& txn, const std::vector<NewRevision>& revisions)
     absl::StrAppend(&values, i ? "," : "", absl::StrFormat("%.17g", v_values[i]));
   }
   values += "}";
-  txn.exec_params(
+  fed::ExecPrepared(
+      txn,
       "INSERT INTO report_values (organization_code, period, revision, indicator, value)"
       " SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::float8[])",
       fed::PgTextArray(v_orgs), fed::PgTextArray(v_periods), fed::PgNumberArray(v_revisions),
@@ -131,7 +161,7 @@ void InsertRevisions(pqxx::work& txn, const std::vector<NewRevision>& revisions)
 
 void UpsertStandings(pqxx::work& txn, const std::vector<StandingRow>& rows) {
   if (rows.empty()) return;
-  std::vector<std::string> orgs, periods, due;
+  std::vector<std::string> orgs, periods, due, values;
   std::vector<int32_t> states, latest, accepted;
   std::vector<int64_t> first, sequences;
   std::vector<int32_t> timely;
@@ -145,19 +175,36 @@ void UpsertStandings(pqxx::work& txn, const std::vector<StandingRow>& rows) {
     due.push_back(row.due_date);
     timely.push_back(row.standing.timely ? 1 : 0);
     sequences.push_back(row.sequence);
+    values.push_back(row.latest_values.empty() ? "" : PgValueBytes(row.latest_values));
   }
-  txn.exec_params(
-      "INSERT INTO reports (organization_code, period, state, latest_revision, accepted_revision,"
-      " first_submitted_at, due_date, timely, last_sequence)"
-      " SELECT o, p, s, l, a, to_timestamp(f / 1000000.0), d::date, t = 1, q FROM unnest("
+  // The snapshot (migration 005): accepted_values is kept only while the
+  // accepted revision is not the latest, so a new revision moves the old
+  // latest values there when they were the accepted ones. The arrays stay
+  // trustworthy (values_sequence = last_sequence) when they were before, or
+  // when this change brings everything they hold.
+  fed::ExecPrepared(
+      txn,
+      "INSERT INTO reports AS r (organization_code, period, state, latest_revision,"
+      " accepted_revision, first_submitted_at, due_date, timely, last_sequence, latest_values,"
+      " values_sequence)"
+      " SELECT o, p, s, l, a, to_timestamp(f / 1000000.0), d::date, t = 1, q,"
+      " nullif(v, '')::bytea, CASE WHEN v <> '' AND a IN (0, l) THEN q END FROM unnest("
       " $1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], $7::text[],"
-      " $8::int[], $9::bigint[]) AS u(o, p, s, l, a, f, d, t, q)"
+      " $8::int[], $9::bigint[], $10::text[]) AS u(o, p, s, l, a, f, d, t, q, v)"
       " ON CONFLICT (organization_code, period) DO UPDATE SET state = excluded.state,"
       " latest_revision = excluded.latest_revision, accepted_revision = excluded.accepted_revision,"
-      " last_sequence = excluded.last_sequence",
+      " last_sequence = excluded.last_sequence,"
+      " latest_values = coalesce(excluded.latest_values, r.latest_values),"
+      " accepted_values = CASE"
+      "   WHEN excluded.accepted_revision IN (0, excluded.latest_revision) THEN NULL"
+      "   WHEN r.accepted_revision = r.latest_revision THEN r.latest_values"
+      "   ELSE r.accepted_values END,"
+      " values_sequence = CASE WHEN r.values_sequence = r.last_sequence"
+      "   OR excluded.values_sequence IS NOT NULL THEN excluded.last_sequence END",
       fed::PgTextArray(orgs), fed::PgTextArray(periods), fed::PgNumberArray(states),
       fed::PgNumberArray(latest), fed::PgNumberArray(accepted), fed::PgNumberArray(first),
-      fed::PgTextArray(due), fed::PgNumberArray(timely), fed::PgNumberArray(sequences));
+      fed::PgTextArray(due), fed::PgNumberArray(timely), fed::PgNumberArray(sequences),
+      fed::PgTextArray(values));
 }
 
 std::vector<int64_t> AppendChanges(pqxx::work& txn, const std::vector<ChangeRow>& changes) {
@@ -166,8 +213,8 @@ std::vector<int64_t> AppendChanges(pqxx::work& txn, const std::vector<ChangeRow>
   // Take the numbers first so each change knows its own; LockFeed makes
   // them commit in order.
   pqxx::result numbers =
-      txn.exec_params("SELECT nextval('changes_sequence_seq') FROM generate_series(1, $1)",
-                      static_cast<int>(changes.size()));
+      fed::ExecPrepared(txn, "SELECT nextval('changes_sequence_seq') FROM generate_series(1, $1)",
+                        static_cast<int>(changes.size()));
   std::vector<std::string> orgs, periods, events, comments, actors;
   std::vector<int32_t> revisions, states;
   for (size_t i = 0; i < changes.size(); ++i) {
@@ -180,7 +227,8 @@ std::vector<int64_t> AppendChanges(pqxx::work& txn, const std::vector<ChangeRow>
     comments.push_back(changes[i].comment);
     actors.push_back(changes[i].actor);
   }
-  txn.exec_params(
+  fed::ExecPrepared(
+      txn,
       "INSERT INTO changes (sequence, organization_code, period, revision, state, event,"
       " comment, actor) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[],"
       " $5::int[], $6::text[], $7::text[], $8::text[])",
@@ -311,19 +359,101 @@ int64_t PruneChanges(pqxx::work& txn, absl::Time before) {
 
 namespace {
 
-// The columns of a standing with its latest and accepted values, as
-// StandingOf reads them.
-constexpr char kStandingColumns[] =
-    "r.organization_code, r.period, r.state, r.latest_revision, r.accepted_revision,"
-    " r.timely, (extract(epoch FROM r.first_submitted_at) * 1000000)::bigint, r.last_sequence,"
-    " (SELECT array_agg(v.indicator || '=' || v.value::text) FROM report_values v"
-    "   WHERE v.organization_code = r.organization_code AND v.period = r.period"
-    "   AND v.revision = r.latest_revision),"
-    " (SELECT array_agg(v.indicator || '=' || v.value::text) FROM report_values v"
-    "   WHERE v.organization_code = r.organization_code AND v.period = r.period"
-    "   AND v.revision = r.accepted_revision)";
+// The snapshot's layout: the catalog's codes in index order.
+std::string CatalogCodes() {
+  std::vector<std::string> codes;
+  for (const auto& indicator : fed::LatestCatalog().indicators()) codes.push_back(indicator.code());
+  return fed::PgTextArray(codes);
+}
 
+bool LayoutIsCurrent(pqxx::work& txn) {
+  pqxx::result row =
+      txn.exec_params("SELECT indicators = $1::text[] FROM value_layout", CatalogCodes());
+  return !row.empty() && row[0][0].as<bool>();
+}
+
+// A revision's values as the snapshot's bytes, in the layout's order,
+// counted from report_values; $1 is the layout. `revision` names a column
+// of reports r. For the repair: a start-up recounts with PairsOf, which
+// reads each revision's rows in one index range instead of probing once per
+// indicator.
+std::string RecountOf(const char* revision) {
+  return absl::StrCat(
+      "(SELECT string_agg(float8send(coalesce(v.value, 'NaN')), ''::bytea ORDER BY c.n)"
+      " FROM unnest($1::text[]) WITH ORDINALITY AS c(code, n) LEFT JOIN report_values v"
+      " ON v.organization_code = r.organization_code AND v.period = r.period"
+      " AND v.revision = r.",
+      revision, " AND v.indicator = c.code)");
+}
+
+// A revision's values as "code=value" texts, from report_values.
+std::string PairsOf(const char* revision) {
+  return absl::StrCat(
+      "(SELECT array_agg(v.indicator || '=' || v.value::text) FROM report_values v"
+      " WHERE v.organization_code = r.organization_code AND v.period = r.period"
+      " AND v.revision = r.",
+      revision, ")");
+}
+
+// The columns of a standing, as StandingOf reads them: whether its snapshot
+// may be read (s.valid, see QuerySlice), then the
+// snapshot's latest and accepted arrays, or else the value rows of both
+// revisions. Accepted values are NULL when they are the latest ones.
+std::string StandingColumns() {
+  return absl::StrCat(
+      "r.organization_code, r.period, r.state, r.latest_revision, r.accepted_revision,"
+      " r.timely, (extract(epoch FROM r.first_submitted_at) * 1000000)::bigint, r.last_sequence,"
+      " s.valid,"
+      " CASE WHEN s.valid THEN r.latest_values END,"
+      " CASE WHEN s.valid AND r.accepted_revision NOT IN (0, r.latest_revision)"
+      "   THEN r.accepted_values END,"
+      " CASE WHEN NOT s.valid THEN ",
+      PairsOf("latest_revision"),
+      " END,"
+      " CASE WHEN NOT s.valid AND r.accepted_revision NOT IN (0, r.latest_revision) THEN ",
+      PairsOf("accepted_revision"), " END");
+}
+
+// Hex digits' values by character, -1 for anything else.
+struct HexTable {
+  int8_t digit[256];
+  constexpr HexTable() : digit() {
+    for (int c = 0; c < 256; ++c) {
+      digit[c] = c >= '0' && c <= '9'   ? static_cast<int8_t>(c - '0')
+                 : c >= 'a' && c <= 'f' ? static_cast<int8_t>(c - 'a' + 10)
+                 : c >= 'A' && c <= 'F' ? static_cast<int8_t>(c - 'A' + 10)
+                                        : -1;
+    }
+  }
+};
+constexpr HexTable kHexTable;
+
+int HexDigit(char c) { return kHexTable.digit[static_cast<unsigned char>(c)]; }
+
+// Parses the snapshot's bytes (bytea's hex text, see PgValueBytes) in the
+// layout's order; anything malformed reads as not reported.
 Values ParseValues(const pqxx::field& field) {
+  Values values(IndicatorCount(), std::numeric_limits<double>::quiet_NaN());
+  if (field.is_null()) return values;
+  const char* p = field.c_str();
+  const size_t size = field.size();
+  if (size < 2 || p[0] != '\\' || p[1] != 'x') return values;
+  const size_t count = std::min(values.size(), (size - 2) / 16);
+  for (size_t i = 0; i < count; ++i) {
+    uint64_t bits = 0;
+    bool ok = true;
+    for (size_t k = 0; k < 16; ++k) {
+      const int digit = HexDigit(p[2 + i * 16 + k]);
+      ok = ok && digit >= 0;
+      bits = (bits << 4) | static_cast<uint64_t>(digit & 0xf);
+    }
+    if (ok) std::memcpy(&values[i], &bits, sizeof bits);
+  }
+  return values;
+}
+
+// Parses an array of "code=value" (PairsOf).
+Values ParsePairs(const pqxx::field& field) {
   Values values(IndicatorCount(), std::numeric_limits<double>::quiet_NaN());
   if (field.is_null()) return values;
   auto parser = field.as_array();
@@ -332,8 +462,6 @@ Values ParseValues(const pqxx::field& field) {
     if (item.first != pqxx::array_parser::string_value) continue;
     const size_t eq = item.second.find('=');
     const int i = IndicatorIndex(item.second.substr(0, eq));
-    // strtod, not std::stod: stod throws on a subnormal (ERANGE), and one
-    // stored value must never stop the service from starting.
     if (i >= 0) values[i] = std::strtod(item.second.c_str() + eq + 1, nullptr);
   }
   return values;
@@ -349,34 +477,133 @@ Standing StandingOf(const pqxx::row& row) {
   s.timely = row[5].as<bool>();
   s.first_submitted_at = FromMicros(row[6].as<int64_t>());
   s.sequence = row[7].as<int64_t>();
-  s.latest_values = ParseValues(row[8]);
-  if (s.accepted_revision > 0) s.accepted_values = ParseValues(row[9]);
+  const bool snapshot = row[8].as<bool>();
+  const auto parse = snapshot ? ParseValues : ParsePairs;
+  s.latest_values = parse(row[snapshot ? 9 : 11]);
+  if (s.accepted_revision == s.latest_revision) {
+    s.accepted_values = s.latest_values;
+  } else if (s.accepted_revision > 0) {
+    s.accepted_values = parse(row[snapshot ? 10 : 12]);
+  }
   return s;
+}
+
+pqxx::result QuerySlice(pqxx::work& txn, int64_t after_sequence, int limit, bool snapshot) {
+  return txn.exec_params(
+      absl::StrCat("SELECT ", StandingColumns(),
+                   " FROM reports r, LATERAL (SELECT $1 AND r.values_sequence IS NOT DISTINCT FROM"
+                   " r.last_sequence AS valid) s"
+                   " WHERE r.last_sequence > $2 ORDER BY r.last_sequence LIMIT $3"),
+      snapshot, after_sequence, limit);
 }
 
 }  // namespace
 
-void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink) {
-  // Values are fetched in pages through a cursor: at 10^4 organisations x
-  // 20 periods the whole set does not belong in one libpq result.
-  txn.exec(
-      absl::StrCat("DECLARE standings CURSOR FOR SELECT ", kStandingColumns, " FROM reports r"));
-  for (;;) {
-    pqxx::result page = txn.exec("FETCH 5000 FROM standings");
-    if (page.empty()) break;
-    for (const auto& row : page) sink(StandingOf(row));
+namespace {
+
+// Slices of a full load handed from the thread that fetches them to the one
+// that parses them.
+struct SliceQueue {
+  absl::Mutex mu;
+  std::deque<pqxx::result> slices ABSL_GUARDED_BY(mu);
+  bool fetched_all ABSL_GUARDED_BY(mu) = false;
+  bool parser_gone ABSL_GUARDED_BY(mu) = false;
+  std::exception_ptr error ABSL_GUARDED_BY(mu);
+
+  bool RoomOrGone() const ABSL_SHARED_LOCKS_REQUIRED(mu) {
+    return slices.size() < 2 || parser_gone;
   }
-  txn.exec("CLOSE standings");
+  bool SliceOrEnd() const ABSL_SHARED_LOCKS_REQUIRED(mu) { return !slices.empty() || fetched_all; }
+};
+
+}  // namespace
+
+void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink, ValuesFrom from) {
+  // In slices in the feed's order, the way a standby catches up: the whole
+  // set (2,000,000 standings) does not belong in one libpq result. One
+  // thread fetches while this one parses, so that PostgreSQL prints the
+  // next slice meanwhile instead of waiting (a third of a restart's time
+  // was one side waiting for the other).
+  constexpr int kSlice = 5000;
+  const bool snapshot = from == ValuesFrom::kSnapshot && LayoutIsCurrent(txn);
+  SliceQueue queue;
+  std::thread fetcher([&] {
+    try {
+      for (int64_t after = 0;;) {
+        pqxx::result slice = QuerySlice(txn, after, kSlice, snapshot);
+        const bool last = static_cast<int>(slice.size()) < kSlice;
+        if (!slice.empty()) after = slice[slice.size() - 1][7].as<int64_t>();
+        absl::MutexLock lock(&queue.mu, absl::Condition(&queue, &SliceQueue::RoomOrGone));
+        if (queue.parser_gone) break;
+        queue.slices.push_back(std::move(slice));
+        if (last) break;
+      }
+    } catch (...) {
+      absl::MutexLock lock(&queue.mu);
+      queue.error = std::current_exception();
+    }
+    absl::MutexLock lock(&queue.mu);
+    queue.fetched_all = true;
+  });
+  std::exception_ptr error;
+  try {
+    for (;;) {
+      pqxx::result slice;
+      {
+        absl::MutexLock lock(&queue.mu, absl::Condition(&queue, &SliceQueue::SliceOrEnd));
+        if (queue.slices.empty()) break;
+        slice = std::move(queue.slices.front());
+        queue.slices.pop_front();
+      }
+      for (const auto& row : slice) sink(StandingOf(row));
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  {
+    absl::MutexLock lock(&queue.mu);
+    queue.parser_gone = true;
+    if (!error) error = queue.error;
+  }
+  fetcher.join();
+  if (error) std::rethrow_exception(error);
+}
+
+int64_t EstimatedStandings(pqxx::work& txn) {
+  return txn
+      .exec(
+          "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'reports'::regclass")[0]
+                                                                                                [0]
+      .as<int64_t>();
 }
 
 int64_t LoadStandingsSince(pqxx::work& txn, int64_t after_sequence, int limit,
-                           const std::function<void(Standing)>& sink) {
-  pqxx::result rows = txn.exec_params(
-      absl::StrCat("SELECT ", kStandingColumns,
-                   " FROM reports r WHERE r.last_sequence > $1 ORDER BY r.last_sequence LIMIT $2"),
-      after_sequence, limit);
+                           const std::function<void(Standing)>& sink, ValuesFrom from) {
+  const bool snapshot = from == ValuesFrom::kSnapshot && LayoutIsCurrent(txn);
+  pqxx::result rows = QuerySlice(txn, after_sequence, limit, snapshot);
   for (const auto& row : rows) sink(StandingOf(row));
   return static_cast<int64_t>(rows.size());
+}
+
+int64_t RepairValueSnapshots(pqxx::work& txn) {
+  const bool layout_current = LayoutIsCurrent(txn);
+  const int64_t repaired =
+      txn.exec_params(
+             absl::StrCat("UPDATE reports r SET latest_values = ", RecountOf("latest_revision"),
+                          ", accepted_values = CASE WHEN r.accepted_revision IN"
+                          " (0, r.latest_revision) THEN NULL ELSE ",
+                          RecountOf("accepted_revision"),
+                          " END, values_sequence = r.last_sequence"
+                          " WHERE NOT $2 OR r.values_sequence IS DISTINCT FROM r.last_sequence"),
+             CatalogCodes(), layout_current)
+          .affected_rows();
+  if (!layout_current) {
+    txn.exec_params(
+        "INSERT INTO value_layout (indicators) VALUES ($1::text[])"
+        " ON CONFLICT (only_row) DO UPDATE SET indicators = excluded.indicators",
+        CatalogCodes());
+  }
+  return repaired;
 }
 
 int64_t WriterEpoch(pqxx::work& txn, std::string* holder) {

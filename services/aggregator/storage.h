@@ -58,7 +58,12 @@ struct StandingRow {
   StoredStanding standing;
   std::string due_date;
   int64_t sequence;
+  // The latest revision's values when this change brought a new revision;
+  // empty when the latest revision stays (a review decision).
+  Values latest_values;
 };
+// Writes each standing with the figures' snapshot of its values (migration
+// 005): what a restart reads instead of recounting report_values.
 void UpsertStandings(pqxx::work& txn, const std::vector<StandingRow>& rows);
 
 struct ChangeRow {
@@ -90,13 +95,28 @@ int64_t PrunedThrough(pqxx::work& txn);
 // that the feed's head survives; moves the horizon. Returns how many went.
 int64_t PruneChanges(pqxx::work& txn, absl::Time before);
 
-// Streams every standing with its latest and accepted values, for rebuilding
-// the in-memory figures at start-up.
-void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink);
+// Whether the snapshot's arrays may be read, or every standing recounted
+// from report_values (the slow path, and what a check compares against).
+enum class ValuesFrom { kSnapshot, kRecount };
+
+// Streams every standing with its latest and accepted values, oldest change
+// first, for rebuilding the in-memory figures at start-up. Rows whose
+// snapshot is missing or stale are recounted whatever `from` says.
+void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink,
+                      ValuesFrom from = ValuesFrom::kSnapshot);
+// About how many standings there are (PostgreSQL's statistics, no scan):
+// room to reserve before a full load.
+int64_t EstimatedStandings(pqxx::work& txn);
 // At most `limit` standings changed after `after_sequence`, oldest first (a
 // standby's catch-up, see leadership.h); returns how many.
 int64_t LoadStandingsSince(pqxx::work& txn, int64_t after_sequence, int limit,
-                           const std::function<void(Standing)>& sink);
+                           const std::function<void(Standing)>& sink,
+                           ValuesFrom from = ValuesFrom::kSnapshot);
+
+// Rewrites the snapshot of every standing whose arrays are missing, stale or
+// in another catalog's layout, from report_values; returns how many. The
+// active aggregator runs it when it takes over, under the feed's lock.
+int64_t RepairValueSnapshots(pqxx::work& txn);
 
 // The writers' epoch (and who raised it last): a write may go ahead only
 // while it is the epoch its aggregator took over with (leadership.h).

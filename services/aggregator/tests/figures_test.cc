@@ -72,3 +72,57 @@ TEST(FiguresTest, AnOlderChangeArrivingLateIsIgnored) {
 
 }  // namespace
 }  // namespace aggregator
+
+namespace aggregator {
+namespace {
+
+// A start-up's one-pass rebuild reaches the figures that applying the same
+// standings one by one reaches: halves, years derived from them or reported
+// on their own, every state, late and duplicate changes.
+TEST(FiguresTest, ARebuildCountsWhatApplyingOneByOneCounts) {
+  std::vector<Standing> history;
+  int64_t sequence = 0;
+  const v1::ReportState states[] = {v1::REPORT_STATE_SUBMITTED, v1::REPORT_STATE_ACCEPTED,
+                                    v1::REPORT_STATE_RETURNED};
+  for (int org = 0; org < 40; ++org) {
+    for (const char* period : {"2023H1", "2023H2", "2024H1", "2024H2", "2024"}) {
+      if ((org + std::string(period).back()) % 4 == 0) continue;  // not every report exists
+      if (std::string(period) == "2024" && org % 3 != 0) continue;
+      for (int change = 0; change < 1 + org % 3; ++change) {
+        const v1::ReportState state = states[(org + change) % 3];
+        Standing s = MakeStanding("P" + std::to_string(org), period, state, org * 7 + change,
+                                  ++sequence, state != v1::REPORT_STATE_SUBMITTED || org % 2);
+        s.latest_values[IndicatorIndex("members")] = 1000 + org;
+        s.latest_values[IndicatorIndex("has_website")] = org % 2;
+        if (s.accepted_revision > 0) {
+          s.accepted_values = s.latest_values;
+          s.accepted_values[IndicatorIndex("workshops")] -= 1;  // an earlier revision's
+        }
+        history.push_back(s);
+      }
+    }
+  }
+  Figures applied;
+  for (const auto& s : history) applied.Apply(s);
+  // The rebuild sees them in another order, with one late duplicate.
+  std::vector<Standing> shuffled(history.rbegin(), history.rend());
+  shuffled.push_back(history.front());
+  Figures rebuilt;
+  rebuilt.Rebuild(shuffled);
+
+  EXPECT_EQ(rebuilt.last_sequence(), applied.last_sequence());
+  for (const char* period : {"2023H1", "2023H2", "2023", "2024H1", "2024H2", "2024"}) {
+    for (Scope scope : {Scope::kAccepted, Scope::kIncludingSubmitted}) {
+      SCOPED_TRACE(period);
+      EXPECT_EQ(rebuilt.Totals(period, scope, {}).SerializeAsString(),
+                applied.Totals(period, scope, {}).SerializeAsString());
+      EXPECT_GT(applied.Totals(period, scope, {IndicatorIndex("members")})
+                    .totals(0)
+                    .reporting_organizations(),
+                0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace aggregator
