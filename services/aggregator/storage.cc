@@ -488,13 +488,17 @@ Standing StandingOf(const pqxx::row& row) {
   return s;
 }
 
-pqxx::result QuerySlice(pqxx::work& txn, int64_t after_sequence, int limit, bool snapshot) {
+// A slice of standings in the feed's order. Whether the snapshot may be
+// read is decided in the same statement (the layout is this build's, once
+// per statement): the standby's catch-up runs this every 200 ms.
+pqxx::result QuerySlice(pqxx::work& txn, int64_t after_sequence, int limit, ValuesFrom from) {
   return txn.exec_params(
       absl::StrCat("SELECT ", StandingColumns(),
-                   " FROM reports r, LATERAL (SELECT $1 AND r.values_sequence IS NOT DISTINCT FROM"
-                   " r.last_sequence AS valid) s"
+                   " FROM reports r, LATERAL (SELECT $1"
+                   " AND (SELECT l.indicators = $4::text[] FROM value_layout l) IS TRUE"
+                   " AND r.values_sequence IS NOT DISTINCT FROM r.last_sequence AS valid) s"
                    " WHERE r.last_sequence > $2 ORDER BY r.last_sequence LIMIT $3"),
-      snapshot, after_sequence, limit);
+      from == ValuesFrom::kSnapshot, after_sequence, limit, CatalogCodes());
 }
 
 }  // namespace
@@ -525,12 +529,11 @@ void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink
   // next slice meanwhile instead of waiting (a third of a restart's time
   // was one side waiting for the other).
   constexpr int kSlice = 5000;
-  const bool snapshot = from == ValuesFrom::kSnapshot && LayoutIsCurrent(txn);
   SliceQueue queue;
   std::thread fetcher([&] {
     try {
       for (int64_t after = 0;;) {
-        pqxx::result slice = QuerySlice(txn, after, kSlice, snapshot);
+        pqxx::result slice = QuerySlice(txn, after, kSlice, from);
         const bool last = static_cast<int>(slice.size()) < kSlice;
         if (!slice.empty()) after = slice[slice.size() - 1][7].as<int64_t>();
         absl::MutexLock lock(&queue.mu, absl::Condition(&queue, &SliceQueue::RoomOrGone));
@@ -579,8 +582,7 @@ int64_t EstimatedStandings(pqxx::work& txn) {
 
 int64_t LoadStandingsSince(pqxx::work& txn, int64_t after_sequence, int limit,
                            const std::function<void(Standing)>& sink, ValuesFrom from) {
-  const bool snapshot = from == ValuesFrom::kSnapshot && LayoutIsCurrent(txn);
-  pqxx::result rows = QuerySlice(txn, after_sequence, limit, snapshot);
+  pqxx::result rows = QuerySlice(txn, after_sequence, limit, from);
   for (const auto& row : rows) sink(StandingOf(row));
   return static_cast<int64_t>(rows.size());
 }

@@ -129,18 +129,25 @@ void SeedRegistry(const std::string& url, int orgs) {
   txn.commit();
 }
 
+// <prefix>_revisions and <prefix>_values: the intake's two tables, with
+// their keys and no triggers, for a baseline to write into.
+void CreateTablesLikeTheIntakes(pqxx::connection& conn, const std::string& prefix) {
+  pqxx::work txn(conn);
+  txn.exec(absl::StrCat("CREATE TABLE ", prefix,
+                        "_revisions (LIKE aggregator.report_revisions INCLUDING DEFAULTS)"));
+  txn.exec(absl::StrCat("CREATE TABLE ", prefix,
+                        "_values (LIKE aggregator.report_values INCLUDING ALL)"));
+  txn.exec(absl::StrCat("ALTER TABLE ", prefix,
+                        "_revisions ADD PRIMARY KEY (organization_code, period, revision)"));
+  txn.commit();
+}
+
 // Inserts the same rows the aggregator writes per report (revision with its
 // JSON payload + one row per value), batched like the group commit, with
 // nothing else: no validation, no idempotency checks, no feed, no figures.
 double RawInsertRate(const std::string& url, const std::vector<v1::Report>& reports, int batch) {
   pqxx::connection conn(url);
-  {
-    pqxx::work txn(conn);
-    txn.exec("CREATE TABLE raw_revisions (LIKE aggregator.report_revisions INCLUDING DEFAULTS)");
-    txn.exec("CREATE TABLE raw_values (LIKE aggregator.report_values INCLUDING ALL)");
-    txn.exec("ALTER TABLE raw_revisions ADD PRIMARY KEY (organization_code, period, revision)");
-    txn.commit();
-  }
+  CreateTablesLikeTheIntakes(conn, "raw");
   const absl::Time start = absl::Now();
   for (size_t first = 0; first < reports.size(); first += batch) {
     const size_t last = std::min(reports.size(), first + batch);
@@ -182,13 +189,7 @@ double RawInsertRate(const std::string& url, const std::vector<v1::Report>& repo
 // stream_to) instead of INSERT.
 double CopyRate(const std::string& url, const std::vector<v1::Report>& reports, int batch) {
   pqxx::connection conn(url);
-  {
-    pqxx::work txn(conn);
-    txn.exec("CREATE TABLE copy_revisions (LIKE aggregator.report_revisions INCLUDING DEFAULTS)");
-    txn.exec("CREATE TABLE copy_values (LIKE aggregator.report_values INCLUDING ALL)");
-    txn.exec("ALTER TABLE copy_revisions ADD PRIMARY KEY (organization_code, period, revision)");
-    txn.commit();
-  }
+  CreateTablesLikeTheIntakes(conn, "copy");
   const std::vector<std::string> revision_columns = {
       "organization_code", "period",       "revision",     "content_hash",
       "payload",           "submitted_at", "submitted_by", "received_from"};
