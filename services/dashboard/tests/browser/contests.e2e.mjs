@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { Stack, launchBrowser, outputDir } from './stack.mjs';
+import { Stack, launchBrowser, outputDir, signedIn } from './stack.mjs';
 
 const OUT = outputDir();
 const ORG = '14';
@@ -69,6 +69,7 @@ async function logIn(token) {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`${stack.baseUrl}/login#token=${encodeURIComponent(token)}`);
   await page.waitForURL((u) => u.pathname === '/');
+  await signedIn(page);
   return page;
 }
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { launchBrowser, outputDir } from './stack.mjs';
+import { launchBrowser, outputDir, signedIn } from './stack.mjs';
 
 export async function shot(page, name) {
   const out = outputDir();
@@ -32,6 +32,7 @@ export class Pages {
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.goto(`${this.stack.baseUrl}/login#token=${encodeURIComponent(token)}`);
     await page.waitForURL((u) => u.pathname === '/');
+    await signedIn(page);
     return page;
   }
 

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { Stack, WEB_DIR, launchBrowser, outputDir } from './stack.mjs';
+import { Stack, WEB_DIR, launchBrowser, outputDir, signedIn } from './stack.mjs';
 
 const require = createRequire(path.join(WEB_DIR, 'package.json'));
 const ExcelJS = require('exceljs');
@@ -44,6 +44,7 @@ async function loggedInPage(token) {
   p.on('dialog', (d) => d.dismiss());
   await p.goto(`${stack.baseUrl}/login#token=${encodeURIComponent(token)}`);
   await p.waitForURL((url) => url.pathname === '/');
+  await signedIn(p);
   return p;
 }
 

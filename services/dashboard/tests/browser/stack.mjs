@@ -361,3 +361,13 @@ export async function launchBrowser(profileDir, { caFile, ...options }) {
     ...options,
   });
 }
+
+// The page has asked who is signed in and routed: its header shows the
+// logout button. Before that the page may still move its own address (a
+// province's `/` becomes `#/reports`), and Playwright's `goto` to another
+// `#/…` of the same document returns on the first in-document navigation it
+// sees, which can be the page's own move: a `reload()` then reopened the
+// province's reports instead of the year asked for (a CI failure).
+export async function signedIn(page) {
+  await page.getByTestId('logout').waitFor();
+}
