@@ -2,18 +2,34 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace fed {
+
+AuditEntry AuditOf(const Principal& who, const std::string& action, const std::string& target,
+                   const google::protobuf::Message& request) {
+  AuditEntry entry{who.subject, static_cast<int>(who.role), who.organization_code, action, target,
+                   ""};
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  if (!google::protobuf::util::MessageToJsonString(request, &entry.detail_json, options).ok()) {
+    entry.detail_json = "{}";
+  }
+  return entry;
+}
+
+std::string AuditInsertSql(int first) {
+  return absl::StrCat(
+      "INSERT INTO audit_log (subject, role, actor_org, action, target, detail) VALUES ($", first,
+      ", $", first + 1, ", $", first + 2, ", $", first + 3, ", $", first + 4, ", $", first + 5,
+      "::jsonb)");
+}
 
 void AppendAudit(pqxx::work& txn, const Principal& who, const std::string& action,
                  const std::string& target, const google::protobuf::Message& request) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  if (!google::protobuf::util::MessageToJsonString(request, &json, options).ok()) json = "{}";
-  txn.exec_params(
-      "INSERT INTO audit_log (subject, role, actor_org, action, target, detail)"
-      " VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
-      who.subject, static_cast<int>(who.role), who.organization_code, action, target, json);
+  const AuditEntry entry = AuditOf(who, action, target, request);
+  txn.exec_params(AuditInsertSql(1), entry.subject, entry.role, entry.actor_org, entry.action,
+                  entry.target, entry.detail_json);
 }
 
 std::vector<federation::v1::AuditEvent> ListAudit(pqxx::work& txn, const std::string& target,

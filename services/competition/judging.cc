@@ -270,8 +270,9 @@ absl::Status Competition::SubmitScoreSheet(const Principal& who,
     for (const auto& s : sheet.scores()) hundredths[s.criterion_code()] = ToHundredths(s.points());
     int64_t total = 0;
     for (const auto& c : contest.criteria()) total += c.weight() * hundredths[c.code()];
-    *out = storage::UpsertSheet(txn, contest.id(), sheet, hundredths, total);
-    fed::AppendAudit(txn, who, "SubmitScoreSheet", absl::StrCat("entry/", entry.id()), req);
+    *out = storage::UpsertSheet(
+        txn, contest.id(), sheet, hundredths, total,
+        fed::AuditOf(who, "SubmitScoreSheet", absl::StrCat("entry/", entry.id()), req));
     return absl::OkStatus();
   });
 }

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "federation/v1/competition.pb.h"
+#include "services/common/audit.h"
 #include "services/competition/calibration.h"
 #include "services/competition/scoring.h"
 
@@ -78,9 +79,11 @@ struct SheetContext {
 absl::StatusOr<SheetContext> LoadSheetContext(pqxx::work& txn, int64_t entry_id,
                                               const std::string& judge);
 
-// Inserts or revises; returns the stored sheet.
+// Inserts or revises, writing `audit` in the same statement; returns the
+// stored sheet.
 v1::ScoreSheet UpsertSheet(pqxx::work& txn, int64_t contest_id, const v1::ScoreSheet& sheet,
-                           const std::map<std::string, int64_t>& hundredths, int64_t total);
+                           const std::map<std::string, int64_t>& hundredths, int64_t total,
+                           const fed::AuditEntry& audit);
 absl::StatusOr<v1::ScoreSheet> LoadSheet(pqxx::work& txn, int64_t entry_id,
                                          const std::string& judge);
 std::vector<v1::ScoreSheet> ListSheets(pqxx::work& txn, int64_t entry_id);
