@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "services/common/catalog.h"
 #include "services/common/timestamp.h"
@@ -16,7 +17,7 @@ constexpr double kAbsent = std::numeric_limits<double>::quiet_NaN();
 // half, stocks are the year-end (H2) value. A stock is not carried over from
 // H1 when H2 is missing: an organisation merged away mid-year would
 // otherwise be counted again inside its successor's year-end figure.
-Values DeriveYear(const std::optional<Values>& h1, const std::optional<Values>& h2) {
+Values DeriveYear(const Values* h1, const Values* h2) {
   const auto& catalog = fed::LatestCatalog();
   Values year(IndicatorCount(), kAbsent);
   for (int i = 0; i < IndicatorCount(); ++i) {
@@ -44,7 +45,7 @@ const Values* CountedOf(const Standing* s, Scope scope) {
       (s->state == v1::REPORT_STATE_SUBMITTED || s->state == v1::REPORT_STATE_ACCEPTED)) {
     return &s->latest_values;
   }
-  if (s->accepted_revision > 0) return &s->accepted_values;
+  if (s->accepted_revision > 0) return &s->AcceptedValues();
   return nullptr;
 }
 
@@ -71,18 +72,13 @@ const Standing* Figures::FindLocked(const std::string& org, const std::string& p
 std::optional<Values> Figures::CountedLocked(const std::string& org, const fed::Period& period,
                                              Scope scope, bool* derived) const {
   *derived = false;
-  const auto counted_of = [&](const Standing* s) -> std::optional<Values> {
-    const Values* values = CountedOf(s, scope);
-    if (values == nullptr) return std::nullopt;
-    return *values;
-  };
-  std::optional<Values> own = counted_of(FindLocked(org, period.ToString()));
-  if (own || period.kind != fed::Period::Kind::kYear) return own;
+  if (const Values* own = CountedOf(FindLocked(org, period.ToString()), scope)) return *own;
+  if (period.kind != fed::Period::Kind::kYear) return std::nullopt;
   fed::Period half{period.year, fed::Period::Kind::kHalf, 1};
-  auto h1 = counted_of(FindLocked(org, half.ToString()));
+  const Values* h1 = CountedOf(FindLocked(org, half.ToString()), scope);
   half.index = 2;
-  auto h2 = counted_of(FindLocked(org, half.ToString()));
-  if (!h1 && !h2) return std::nullopt;
+  const Values* h2 = CountedOf(FindLocked(org, half.ToString()), scope);
+  if (h1 == nullptr && h2 == nullptr) return std::nullopt;
   *derived = true;
   return DeriveYear(h1, h2);
 }
@@ -118,41 +114,48 @@ void Figures::AddContribution(const std::string& period, Scope scope,
   if (derived) sums.derived += sign;
 }
 
+void Figures::Loaded::Place(Standing standing) {
+  auto period = by_period_.find(standing.period);
+  if (period == by_period_.end()) {
+    if (!fed::Period::Parse(standing.period).ok()) return;  // as Record
+    period = by_period_.try_emplace(standing.period).first;
+  }
+  last_sequence_ = std::max(last_sequence_, standing.sequence);
+  auto [slot, inserted] = period->second.try_emplace(standing.organization_code);
+  if (inserted || slot->second.sequence < standing.sequence) slot->second = std::move(standing);
+}
+
 void Figures::Rebuild(std::vector<Standing> standings) {
+  Loaded loaded;
+  for (auto& s : standings) loaded.Place(std::move(s));
+  Rebuild(std::move(loaded));
+}
+
+void Figures::Rebuild(Loaded loaded) {
   bool empty;
   {
     absl::ReaderMutexLock lock(&mu_);
     empty = by_period_.empty();
   }
   if (!empty) {
-    for (auto& s : standings) Apply(std::move(s));
+    for (auto& [period, reports] : loaded.by_period_) {
+      for (auto& [org, s] : reports) Apply(std::move(s));
+    }
     return;
   }
   std::function<void()> listener;
   {
     absl::MutexLock lock(&mu_);
     listener = on_applied_;
-    // Every standing in place, the newest of each report winning; each
-    // period's table sized once rather than rehashed as it grows.
-    std::unordered_map<std::string, size_t> per_period;
-    for (const auto& s : standings) {
-      if (fed::Period::Parse(s.period).ok()) ++per_period[s.period];
-    }
-    for (const auto& [name, count] : per_period) by_period_[name].reserve(count);
-    for (auto& s : standings) {
-      if (!fed::Period::Parse(s.period).ok()) continue;  // as Record
-      last_sequence_ = std::max(last_sequence_, s.sequence);
-      auto [slot, inserted] = by_period_[s.period].try_emplace(s.organization_code);
-      if (inserted || slot->second.sequence < s.sequence) slot->second = std::move(s);
-    }
-    standings.clear();
-    // Then what each counts where Record would count it: its own period,
-    // and a half-year's year, derived unless the year has its own report.
-    std::unordered_map<std::string, std::vector<const std::string*>> years;
+    by_period_ = std::move(loaded.by_period_);
+    last_sequence_ = loaded.last_sequence_;
+    // What each counts where Record would count it: its own period, and a
+    // half-year's year (AddYear).
+    std::set<std::string> years;
     for (const auto& [name, reports] : by_period_) {
       const fed::Period period = *fed::Period::Parse(name);
       if (period.kind == fed::Period::Kind::kYear) {
-        for (const auto& [org, standing] : reports) years[name].push_back(&org);
+        years.insert(name);
         continue;
       }
       for (Scope scope : {Scope::kAccepted, Scope::kIncludingSubmitted}) {
@@ -164,27 +167,61 @@ void Figures::Rebuild(std::vector<Standing> standings) {
         }
       }
       if (period.kind == fed::Period::Kind::kHalf) {
-        auto& orgs = years[fed::Period{period.year, fed::Period::Kind::kYear, 0}.ToString()];
-        for (const auto& [org, standing] : reports) orgs.push_back(&org);
+        years.insert(fed::Period{period.year, fed::Period::Kind::kYear, 0}.ToString());
       }
     }
-    for (auto& [name, orgs] : years) {
-      const fed::Period year = *fed::Period::Parse(name);
-      std::sort(orgs.begin(), orgs.end(),
-                [](const std::string* a, const std::string* b) { return *a < *b; });
-      orgs.erase(std::unique(orgs.begin(), orgs.end(),
-                             [](const std::string* a, const std::string* b) { return *a == *b; }),
-                 orgs.end());
-      for (Scope scope : {Scope::kAccepted, Scope::kIncludingSubmitted}) {
-        for (const std::string* org : orgs) {
-          bool derived = false;
-          auto counted = CountedLocked(*org, year, scope, &derived);
-          AddContribution(name, scope, counted, derived, +1);
-        }
-      }
-    }
+    for (const std::string& year : years) AddYear(*fed::Period::Parse(year));
   }
   if (listener) listener();
+}
+
+void Figures::AddYear(const fed::Period& year) {
+  const std::string name = year.ToString();
+  const auto table = [&](const fed::Period& period) -> const ByOrganization* {
+    auto it = by_period_.find(period.ToString());
+    return it == by_period_.end() ? nullptr : &it->second;
+  };
+  const ByOrganization* own = table(year);
+  const ByOrganization* h1 = table(fed::Period{year.year, fed::Period::Kind::kHalf, 1});
+  const ByOrganization* h2 = table(fed::Period{year.year, fed::Period::Kind::kHalf, 2});
+  const auto in = [](const ByOrganization* t, const std::string& org) -> const Standing* {
+    if (t == nullptr) return nullptr;
+    auto it = t->find(org);
+    return it == t->end() ? nullptr : &it->second;
+  };
+  // What CountedLocked counts for the year, without building the periods'
+  // names or copying the values per organisation.
+  const auto count = [&](const std::string& org) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const Standing* whole = in(own, org);
+    const Standing* first = in(h1, org);
+    const Standing* second = in(h2, org);
+    for (Scope scope : {Scope::kAccepted, Scope::kIncludingSubmitted}) {
+      Sums& sums = SumsOf(name, scope);
+      if (const Values* values = CountedOf(whole, scope)) {
+        AddTo(sums.value, sums.reporting, *values, +1);
+        continue;
+      }
+      const Values* a = CountedOf(first, scope);
+      const Values* b = CountedOf(second, scope);
+      if (a == nullptr && b == nullptr) continue;
+      AddTo(sums.value, sums.reporting, DeriveYear(a, b), +1);
+      sums.derived += 1;
+    }
+  };
+  // Every organisation with any of the three reports, once.
+  if (h1 != nullptr) {
+    for (const auto& [org, s] : *h1) count(org);
+  }
+  if (h2 != nullptr) {
+    for (const auto& [org, s] : *h2) {
+      if (in(h1, org) == nullptr) count(org);
+    }
+  }
+  if (own != nullptr) {
+    for (const auto& [org, s] : *own) {
+      if (in(h1, org) == nullptr && in(h2, org) == nullptr) count(org);
+    }
+  }
 }
 
 void Figures::SetOnApplied(std::function<void()> listener) {

@@ -15,16 +15,13 @@
 namespace aggregator {
 
 absl::Status Aggregator::LoadFigures() {
-  std::vector<Standing> all;
+  Figures::Loaded loaded;
   RETURN_IF_ERROR(db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
-    all.clear();  // a retried transaction starts again
-    // Reserved up front: growing by doubling to 2,000,000 standings had the
-    // kernel zeroing fresh pages for a third of a restart (perf).
-    all.reserve(static_cast<size_t>(storage::EstimatedStandings(txn) * 11 / 10));
-    storage::LoadAllStandings(txn, [&](Standing s) { all.push_back(std::move(s)); });
+    loaded = Figures::Loaded();  // a retried transaction starts again
+    storage::LoadAllStandings(txn, [&](Standing s) { loaded.Place(std::move(s)); });
     return absl::OkStatus();
   }));
-  figures_.Rebuild(std::move(all));
+  figures_.Rebuild(std::move(loaded));
   return absl::OkStatus();
 }
 
@@ -148,10 +145,8 @@ absl::Status Aggregator::Decide(const Principal& who, const v1::ReviewRequest& r
     applied.first_submitted_at = s.first_submitted_at;
     applied.sequence = sequences[0];
     applied.latest_values = storage::LoadValues(txn, key, s.latest_revision);
-    if (s.accepted_revision > 0) {
-      applied.accepted_values = s.accepted_revision == s.latest_revision
-                                    ? applied.latest_values
-                                    : storage::LoadValues(txn, key, s.accepted_revision);
+    if (s.accepted_revision > 0 && s.accepted_revision != s.latest_revision) {
+      applied.accepted_values = storage::LoadValues(txn, key, s.accepted_revision);
     }
     auto report = storage::LoadRevision(txn, key, req.revision());
     *out = *report;

@@ -480,9 +480,7 @@ Standing StandingOf(const pqxx::row& row) {
   const bool snapshot = row[8].as<bool>();
   const auto parse = snapshot ? ParseValues : ParsePairs;
   s.latest_values = parse(row[snapshot ? 9 : 11]);
-  if (s.accepted_revision == s.latest_revision) {
-    s.accepted_values = s.latest_values;
-  } else if (s.accepted_revision > 0) {
+  if (s.accepted_revision > 0 && s.accepted_revision != s.latest_revision) {
     s.accepted_values = parse(row[snapshot ? 10 : 12]);
   }
   return s;
@@ -570,14 +568,6 @@ void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink
   }
   fetcher.join();
   if (error) std::rethrow_exception(error);
-}
-
-int64_t EstimatedStandings(pqxx::work& txn) {
-  return txn
-      .exec(
-          "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'reports'::regclass")[0]
-                                                                                                [0]
-      .as<int64_t>();
 }
 
 int64_t LoadStandingsSince(pqxx::work& txn, int64_t after_sequence, int limit,

@@ -104,9 +104,6 @@ enum class ValuesFrom { kSnapshot, kRecount };
 // snapshot is missing or stale are recounted whatever `from` says.
 void LoadAllStandings(pqxx::work& txn, const std::function<void(Standing)>& sink,
                       ValuesFrom from = ValuesFrom::kSnapshot);
-// About how many standings there are (PostgreSQL's statistics, no scan):
-// room to reserve before a full load.
-int64_t EstimatedStandings(pqxx::work& txn);
 // At most `limit` standings changed after `after_sequence`, oldest first (a
 // standby's catch-up, see leadership.h); returns how many.
 int64_t LoadStandingsSince(pqxx::work& txn, int64_t after_sequence, int limit,

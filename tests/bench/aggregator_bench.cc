@@ -262,7 +262,7 @@ size_t DifferingStandings(const std::vector<aggregator::Standing>& recounted,
         got->accepted_revision == want.accepted_revision && got->timely == want.timely &&
         got->first_submitted_at == want.first_submitted_at && got->sequence == want.sequence &&
         SameValues(got->latest_values, want.latest_values) &&
-        SameValues(got->accepted_values, want.accepted_values);
+        SameValues(got->AcceptedValues(), want.AcceptedValues());
     if (!same) ++differing;
   }
   return differing;

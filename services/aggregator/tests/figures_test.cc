@@ -94,9 +94,10 @@ TEST(FiguresTest, ARebuildCountsWhatApplyingOneByOneCounts) {
                                   ++sequence, state != v1::REPORT_STATE_SUBMITTED || org % 2);
         s.latest_values[IndicatorIndex("members")] = 1000 + org;
         s.latest_values[IndicatorIndex("has_website")] = org % 2;
-        if (s.accepted_revision > 0) {
+        if (s.accepted_revision > 0 && change % 2 == 1) {
+          s.latest_revision = 2;  // accepted 1, then revised: two sets of values
           s.accepted_values = s.latest_values;
-          s.accepted_values[IndicatorIndex("workshops")] -= 1;  // an earlier revision's
+          s.accepted_values[IndicatorIndex("workshops")] -= 1;
         }
         history.push_back(s);
       }

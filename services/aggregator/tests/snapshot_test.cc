@@ -107,7 +107,7 @@ void ExpectSameStandings(const std::vector<Standing>& got, const std::vector<Sta
     EXPECT_EQ(got[i].accepted_revision, want[i].accepted_revision);
     EXPECT_EQ(got[i].sequence, want[i].sequence);
     EXPECT_TRUE(Same(got[i].latest_values, want[i].latest_values));
-    EXPECT_TRUE(Same(got[i].accepted_values, want[i].accepted_values));
+    EXPECT_TRUE(Same(got[i].AcceptedValues(), want[i].AcceptedValues()));
   }
 }
 
