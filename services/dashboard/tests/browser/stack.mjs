@@ -79,9 +79,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 export class Stack {
   // `emulation`: start the emulation service (it needs `rankings`) and run
   // `fed-demo emulation` with that value as --stop_at ('awarded' carries the
-  // demo year through); false: no emulation service.
-  constructor({ name = 'dash_e2e', demoReports = true, contests = true, rankings = true, emulation = false } = {}) {
+  // demo year through); false: no emulation service. `metrics`: the
+  // dashboard serves its Prometheus metrics at `this.dashboardMetricsUrl`.
+  constructor({ name = 'dash_e2e', demoReports = true, contests = true, rankings = true, emulation = false, metrics = false } = {}) {
     this.emulation = emulation;
+    this.metrics = metrics;
     this.demoReports = demoReports;
     this.contests = contests;
     this.rankings = rankings;
@@ -229,8 +231,11 @@ export class Stack {
       `--aggregator_target=${this.aggregator}`, `--competition_target=${this.competition}`,
       `--emulation_target=${this.emulation ? this.emulationAddress : ''}`, ...common]);
     await this.waitGrpc('reporting', reporting, this.reporting);
+    const metricsPort = this.metrics ? await freePort() : 0;
+    if (this.metrics) this.dashboardMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     const dashboard = this.spawnService('dashboard', [
       `--listen=127.0.0.1:${d}`,
+      ...(this.metrics ? [`--metrics_listen=127.0.0.1:${metricsPort}`] : []),
       `--token_keys_dir=${this.keysDir}`,
       `--registry_target=${this.registry}`,
       `--aggregator_target=${this.aggregator}`,
