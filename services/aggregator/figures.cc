@@ -177,9 +177,9 @@ void Figures::Rebuild(Loaded loaded) {
 
 void Figures::AddYear(const fed::Period& year) {
   const std::string name = year.ToString();
-  const auto table = [&](const fed::Period& period) -> const ByOrganization* {
+  const auto table = [&](const fed::Period& period) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     auto it = by_period_.find(period.ToString());
-    return it == by_period_.end() ? nullptr : &it->second;
+    return it == by_period_.end() ? static_cast<const ByOrganization*>(nullptr) : &it->second;
   };
   const ByOrganization* own = table(year);
   const ByOrganization* h1 = table(fed::Period{year.year, fed::Period::Kind::kHalf, 1});
