@@ -49,6 +49,21 @@ const Values* CountedOf(const Standing* s, Scope scope) {
   return nullptr;
 }
 
+// What a year counts for one organisation, from its annual report and its
+// halves' standings (any may be null): the annual report's values, else the
+// year its halves derive (written to *year, *derived set), else nullptr.
+const Values* YearCounted(const Standing* whole, const Standing* h1, const Standing* h2,
+                          Scope scope, Values* year, bool* derived) {
+  *derived = false;
+  if (const Values* own = CountedOf(whole, scope)) return own;
+  const Values* a = CountedOf(h1, scope);
+  const Values* b = CountedOf(h2, scope);
+  if (a == nullptr && b == nullptr) return nullptr;
+  *derived = true;
+  *year = DeriveYear(a, b);
+  return year;
+}
+
 }  // namespace
 
 int IndicatorCount() { return fed::LatestCatalog().indicators_size(); }
@@ -72,15 +87,17 @@ const Standing* Figures::FindLocked(const std::string& org, const std::string& p
 std::optional<Values> Figures::CountedLocked(const std::string& org, const fed::Period& period,
                                              Scope scope, bool* derived) const {
   *derived = false;
-  if (const Values* own = CountedOf(FindLocked(org, period.ToString()), scope)) return *own;
-  if (period.kind != fed::Period::Kind::kYear) return std::nullopt;
-  fed::Period half{period.year, fed::Period::Kind::kHalf, 1};
-  const Values* h1 = CountedOf(FindLocked(org, half.ToString()), scope);
-  half.index = 2;
-  const Values* h2 = CountedOf(FindLocked(org, half.ToString()), scope);
-  if (h1 == nullptr && h2 == nullptr) return std::nullopt;
-  *derived = true;
-  return DeriveYear(h1, h2);
+  const Standing* own = FindLocked(org, period.ToString());
+  const Values* values = CountedOf(own, scope);
+  Values year;
+  if (values == nullptr && period.kind == fed::Period::Kind::kYear) {
+    fed::Period half{period.year, fed::Period::Kind::kHalf, 1};
+    const Standing* h1 = FindLocked(org, half.ToString());
+    half.index = 2;
+    values = YearCounted(own, h1, FindLocked(org, half.ToString()), scope, &year, derived);
+  }
+  if (values == nullptr) return std::nullopt;
+  return *values;
 }
 
 Figures::Sums& Figures::SumsOf(const std::string& period, Scope scope) {
@@ -192,20 +209,15 @@ void Figures::AddYear(const fed::Period& year) {
   // What CountedLocked counts for the year, without building the periods'
   // names or copying the values per organisation.
   const auto count = [&](const std::string& org) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    const Standing* whole = in(own, org);
-    const Standing* first = in(h1, org);
-    const Standing* second = in(h2, org);
     for (Scope scope : {Scope::kAccepted, Scope::kIncludingSubmitted}) {
+      Values year;
+      bool derived = false;
+      const Values* values =
+          YearCounted(in(own, org), in(h1, org), in(h2, org), scope, &year, &derived);
+      if (values == nullptr) continue;
       Sums& sums = SumsOf(name, scope);
-      if (const Values* values = CountedOf(whole, scope)) {
-        AddTo(sums.value, sums.reporting, *values, +1);
-        continue;
-      }
-      const Values* a = CountedOf(first, scope);
-      const Values* b = CountedOf(second, scope);
-      if (a == nullptr && b == nullptr) continue;
-      AddTo(sums.value, sums.reporting, DeriveYear(a, b), +1);
-      sums.derived += 1;
+      AddTo(sums.value, sums.reporting, *values, +1);
+      if (derived) sums.derived += 1;
     }
   };
   // Every organisation with any of the three reports, once.

@@ -55,6 +55,11 @@ struct Standing {
   const Values& AcceptedValues() const {
     return accepted_revision == latest_revision ? latest_values : accepted_values;
   }
+  // Whether accepted_values must be filled: something is accepted, and it is
+  // not the latest revision.
+  bool KeepsOwnAcceptedValues() const {
+    return accepted_revision > 0 && accepted_revision != latest_revision;
+  }
 };
 
 // Which reports count: accepted only (the default), or also those submitted

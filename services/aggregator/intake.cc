@@ -398,7 +398,7 @@ absl::Status Intake::WriteAdmitted(Batch& whole, const std::vector<size_t>& item
       s.first_submitted_at = row.standing.first_submitted_at;
       s.sequence = row.sequence;
       s.latest_values = row.latest_values;
-      if (s.accepted_revision > 0 && s.accepted_revision != s.latest_revision) {
+      if (s.KeepsOwnAcceptedValues()) {
         auto known = figures_.Find(s.organization_code, s.period);
         s.accepted_values = known && known->accepted_revision == s.accepted_revision
                                 ? known->AcceptedValues()
@@ -423,7 +423,7 @@ absl::Status Intake::WriteAdmitted(Batch& whole, const std::vector<size_t>& item
       s.first_submitted_at = stored.first_submitted_at;
       s.sequence = stored.last_sequence;
       s.latest_values = storage::LoadValues(txn, key, stored.latest_revision);
-      if (stored.accepted_revision > 0 && stored.accepted_revision != stored.latest_revision) {
+      if (s.KeepsOwnAcceptedValues()) {
         s.accepted_values = storage::LoadValues(txn, key, stored.accepted_revision);
       }
       applied.push_back(std::move(s));

@@ -145,7 +145,7 @@ absl::Status Aggregator::Decide(const Principal& who, const v1::ReviewRequest& r
     applied.first_submitted_at = s.first_submitted_at;
     applied.sequence = sequences[0];
     applied.latest_values = storage::LoadValues(txn, key, s.latest_revision);
-    if (s.accepted_revision > 0 && s.accepted_revision != s.latest_revision) {
+    if (applied.KeepsOwnAcceptedValues()) {
       applied.accepted_values = storage::LoadValues(txn, key, s.accepted_revision);
     }
     auto report = storage::LoadRevision(txn, key, req.revision());

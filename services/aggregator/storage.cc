@@ -480,7 +480,7 @@ Standing StandingOf(const pqxx::row& row) {
   const bool snapshot = row[8].as<bool>();
   const auto parse = snapshot ? ParseValues : ParsePairs;
   s.latest_values = parse(row[snapshot ? 9 : 11]);
-  if (s.accepted_revision > 0 && s.accepted_revision != s.latest_revision) {
+  if (s.KeepsOwnAcceptedValues()) {
     s.accepted_values = parse(row[snapshot ? 10 : 12]);
   }
   return s;
