@@ -153,6 +153,7 @@ Intake::Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_
   }
   preparer_ = std::thread([this] { RunPreparer(); });
   committer_ = std::thread([this] { RunCommitter(); });
+  acknowledger_ = std::thread([this] { RunAcknowledger(); });
 }
 
 Intake::~Intake() {
@@ -162,6 +163,7 @@ Intake::~Intake() {
   }
   preparer_.join();
   committer_.join();
+  acknowledger_.join();
 }
 
 absl::Status Intake::Submit(PushItem item) {
@@ -234,12 +236,30 @@ void Intake::RunCommitter() {
     Batch batch;
     {
       absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::CanCommit));
-      if (!ready_.has_value()) return;  // the preparer stopped and nothing is left
+      if (!ready_.has_value()) {  // the preparer stopped and nothing is left
+        committer_done_ = true;
+        return;
+      }
       batch = std::move(*ready_);
       ready_.reset();
     }
     batch_size_.Observe(static_cast<double>(batch.items.size()));
     CommitBatch(batch);
+    absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::CanHandOver));
+    written_.push_back(std::move(batch));
+  }
+}
+
+void Intake::RunAcknowledger() {
+  for (;;) {
+    Batch batch;
+    {
+      absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::CanAcknowledge));
+      if (written_.empty()) return;  // the committer stopped and everything is answered
+      batch = std::move(written_.front());
+      written_.pop_front();
+    }
+    Acknowledge(batch);
   }
 }
 
@@ -255,7 +275,8 @@ void Intake::PrepareBatch(Batch& batch) {
     }
     batch.admitted.push_back(i);
     const v1::Report& report = item.pushed.report();
-    batch.prepared[i] = {ContentHash(report), ToJson(report), ValuesOf(report)};
+    batch.prepared[i] = {ContentHash(report), ToJson(report), ValuesOf(report),
+                         storage::ValueTexts(report)};
   }
 }
 
@@ -299,12 +320,17 @@ void Intake::CommitBatch(Batch& batch) {
     spdlog::warn("event=push_batch_failed size={} error={}", batch.items.size(),
                  fed::LogQuoted(status.message()));
   }
+  batch.written = status;
+}
+
+void Intake::Acknowledge(Batch& batch) {
+  for (auto& s : batch.applied) figures_.Apply(std::move(s));
   for (size_t i = 0; i < batch.items.size(); ++i) {
-    if (status.ok()) {
-      auto counter = outcomes_.find(acks[i].outcome());
+    if (batch.written.ok()) {
+      auto counter = outcomes_.find(batch.acks[i].outcome());
       if (counter != outcomes_.end()) counter->second->Increment();
     }
-    batch.items[i].done(status, acks[i]);
+    batch.items[i].done(batch.written, batch.acks[i]);
   }
 }
 
@@ -367,8 +393,8 @@ absl::Status Intake::WriteAdmitted(Batch& whole, const std::vector<size_t>& item
         standing.latest_revision = report.revision();
         standing.state = v1::REPORT_STATE_SUBMITTED;
         hashes[{key.first, key.second, report.revision()}] = hash;
-        new_revisions.push_back({&report, hash, prepared.payload_json, submitted, batch[i].received,
-                                 batch[i].pusher.subject});
+        new_revisions.push_back({&report, hash, prepared.payload_json, &prepared.value_texts,
+                                 submitted, batch[i].received, batch[i].pusher.subject});
         changes.push_back({key, report.revision(), v1::REPORT_STATE_SUBMITTED, "received", "",
                            batch[i].pusher.subject});
         auto [it, inserted] = row_of_key.emplace(key, rows.size());
@@ -431,7 +457,7 @@ absl::Status Intake::WriteAdmitted(Batch& whole, const std::vector<size_t>& item
     return absl::OkStatus();
   });
   if (status.ok()) {
-    for (auto& s : applied) figures_.Apply(std::move(s));
+    for (auto& s : applied) whole.applied.push_back(std::move(s));
   }
   return status;
 }

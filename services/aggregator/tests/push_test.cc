@@ -303,6 +303,35 @@ TEST_F(PushTest, FiguresAreRebuiltFromTheDatabaseAfterARestart) {
 const absl::Time kBeforeTheDeadline =
     absl::FromCivil(absl::CivilSecond(2024, 7, 10, 9, 0, 0), fed::VietnamTimeZone());
 
+// The intake writes revisions with COPY, whose text format gives tabs,
+// newlines and backslashes meanings of their own (\N is NULL): a report
+// must read back exactly as it was pushed, to the microsecond.
+TEST_F(PushTest, AStoredRevisionReadsBackExactlyAsPushed) {
+  v1::Report report = MakeReport("14", "2024H1", 1, {{"workshops", 3}, {"members", 123456789}});
+  report.mutable_narrative()->set_achievements(
+      "Hội thảo\tlần 2\nKết quả: \\N, \\\\ và \"trích dẫn\"");
+  report.mutable_narrative()->set_difficulties("\\.");  // COPY's end-of-data marker
+  report.mutable_submitted_at()->set_seconds(absl::ToUnixSeconds(kBeforeTheDeadline));
+  report.mutable_submitted_at()->set_nanos(123456000);
+  auto acks = Push({report}, v1::ROLE_NATIONAL_ADMIN);  // its stated time counts
+  ASSERT_EQ(acks.size(), 1u);
+  ASSERT_EQ(acks[0].outcome(), v1::PUSH_OUTCOME_STORED);
+
+  v1::GetReportRequest req;
+  req.set_organization_code("14");
+  req.set_period("2024H1");
+  req.set_revision(1);
+  v1::Report stored;
+  grpc::Status s =
+      agg_->GetReport(ContextAs(v1::ROLE_NATIONAL_REVIEWER, "VUSTA").get(), req, &stored);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(stored.narrative().achievements(), report.narrative().achievements());
+  EXPECT_EQ(stored.narrative().difficulties(), report.narrative().difficulties());
+  EXPECT_EQ(stored.submitted_at().seconds(), report.submitted_at().seconds());
+  EXPECT_EQ(stored.submitted_at().nanos(), 123456000);
+  EXPECT_EQ(Total("2024H1", "members", true), 123456789);
+}
+
 TEST_F(PushTest, AProvinceCannotBackdateALateReport) {
   const absl::Time start = absl::Now();
   auto acks = Push({Stating("14", "2024H1", kBeforeTheDeadline)}, v1::ROLE_PROVINCE_REPORTER, "14");
