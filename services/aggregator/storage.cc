@@ -117,50 +117,41 @@ std::vector<std::string> ValueTexts(const v1::Report& report) {
   return texts;
 }
 
+namespace {
+
+// A timestamptz as COPY's text format reads it, to the microsecond.
+std::string CopyTimestamp(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", t, absl::UTCTimeZone());
+}
+
+}  // namespace
+
 void InsertRevisions(pqxx::work& txn, const std::vector<NewRevision>& revisions) {
   if (revisions.empty()) return;
-  std::vector<std::string> orgs, periods, hashes, payloads, by, from;
-  std::vector<int32_t> numbers;
-  std::vector<int64_t> submitted, received;
-  std::vector<std::string> v_orgs, v_periods, v_codes;
-  std::vector<int32_t> v_revisions;
-  std::string values = "{";
+  {
+    pqxx::stream_to rows(txn, "report_revisions",
+                         std::vector<std::string>{"organization_code", "period", "revision",
+                                                  "content_hash", "payload", "submitted_at",
+                                                  "submitted_by", "received_from", "received_at"});
+    for (const auto& r : revisions) {
+      rows << std::make_tuple(r.report->organization_code(), r.report->period(),
+                              r.report->revision(), r.content_hash, r.payload_json,
+                              CopyTimestamp(r.submitted_at), r.report->submitted_by(),
+                              r.received_from, CopyTimestamp(r.received_at));
+    }
+    rows.complete();
+  }
+  pqxx::stream_to rows(
+      txn, "report_values",
+      std::vector<std::string>{"organization_code", "period", "revision", "indicator", "value"});
   for (const auto& r : revisions) {
-    orgs.push_back(r.report->organization_code());
-    periods.push_back(r.report->period());
-    numbers.push_back(r.report->revision());
-    hashes.push_back(r.content_hash);
-    payloads.push_back(r.payload_json);
-    submitted.push_back(ToMicros(r.submitted_at));
-    received.push_back(ToMicros(r.received_at));
-    by.push_back(r.report->submitted_by());
-    from.push_back(r.received_from);
+    const std::vector<std::string>& texts = *r.value_texts;
     for (int i = 0; i < r.report->values_size(); ++i) {
-      v_orgs.push_back(r.report->organization_code());
-      v_periods.push_back(r.report->period());
-      v_revisions.push_back(r.report->revision());
-      v_codes.push_back(r.report->values(i).code());
-      absl::StrAppend(&values, values.size() > 1 ? "," : "", (*r.value_texts)[i]);
+      rows << std::make_tuple(r.report->organization_code(), r.report->period(),
+                              r.report->revision(), r.report->values(i).code(), texts[i]);
     }
   }
-  fed::ExecPrepared(
-      txn,
-      "INSERT INTO report_revisions (organization_code, period, revision, content_hash, payload,"
-      " submitted_at, submitted_by, received_from, received_at)"
-      " SELECT o, p, r, h, j, to_timestamp(s / 1000000.0), b, f, to_timestamp(a / 1000000.0)"
-      " FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::jsonb[], $6::bigint[],"
-      " $7::text[], $8::text[], $9::bigint[]) AS t(o, p, r, h, j, s, b, f, a)",
-      fed::PgTextArray(orgs), fed::PgTextArray(periods), fed::PgNumberArray(numbers),
-      fed::PgTextArray(hashes), fed::PgTextArray(payloads), fed::PgNumberArray(submitted),
-      fed::PgTextArray(by), fed::PgTextArray(from), fed::PgNumberArray(received));
-  if (v_orgs.empty()) return;
-  values += "}";
-  fed::ExecPrepared(
-      txn,
-      "INSERT INTO report_values (organization_code, period, revision, indicator, value)"
-      " SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::float8[])",
-      fed::PgTextArray(v_orgs), fed::PgTextArray(v_periods), fed::PgNumberArray(v_revisions),
-      fed::PgTextArray(v_codes), values);
+  rows.complete();
 }
 
 void UpsertStandings(pqxx::work& txn, const std::vector<StandingRow>& rows) {
