@@ -152,7 +152,7 @@ Intake::Intake(fed::DbPool& db, Figures& figures, Directory& directory, int max_
         {{"outcome", fed::EnumWordLower(outcome)}});
   }
   preparer_ = std::thread([this] { RunPreparer(); });
-  committer_ = std::thread([this] { RunCommitter(); });
+  for (int i = 0; i < kCommitters; ++i) committers_.emplace_back([this] { RunCommitter(); });
   acknowledger_ = std::thread([this] { RunAcknowledger(); });
 }
 
@@ -162,7 +162,7 @@ Intake::~Intake() {
     stopping_ = true;
   }
   preparer_.join();
-  committer_.join();
+  for (auto& committer : committers_) committer.join();
   acknowledger_.join();
 }
 
@@ -189,18 +189,32 @@ absl::Status Intake::Submit(PushItem item) {
   }
   queue->second.push_back(std::move(item));
   ++waiting_count_;
+  held_back_ = false;  // this one may not be
   queue_depth_.Set(waiting_count_);
   return absl::OkStatus();
 }
 
+Intake::ReportKey Intake::KeyOf(const PushItem& item) {
+  return {item.pushed.report().organization_code(), item.pushed.report().period()};
+}
+
 // One report from each pusher in turn: a pusher with thousands waiting
-// delays another's report by at most one report of its own per batch.
+// delays another's report by at most one report of its own per batch. A
+// pusher whose next report is of one that a batch in flight holds waits its
+// turn (its reports stay in order) until that batch is written.
 std::vector<PushItem> Intake::TakeBatch() {
   std::vector<PushItem> batch;
-  while (!turns_.empty() && static_cast<int>(batch.size()) < max_batch_) {
+  size_t passed_over = 0;  // pushers in a row whose next report is held back
+  while (passed_over < turns_.size() && static_cast<int>(batch.size()) < max_batch_) {
     std::string pusher = std::move(turns_.front());
     turns_.pop_front();
     auto queue = waiting_.find(pusher);
+    if (in_flight_.count(KeyOf(queue->second.front())) > 0) {
+      turns_.push_back(std::move(pusher));
+      ++passed_over;
+      continue;
+    }
+    passed_over = 0;
     batch.push_back(std::move(queue->second.front()));
     queue->second.pop_front();
     --waiting_count_;
@@ -210,7 +224,19 @@ std::vector<PushItem> Intake::TakeBatch() {
       turns_.push_back(std::move(pusher));
     }
   }
+  // No other batch may take these reports until this one is written
+  // (Land); this one writes several revisions of a report in order.
+  for (const PushItem& item : batch) ++in_flight_[KeyOf(item)];
+  held_back_ = batch.empty();
   return batch;
+}
+
+void Intake::Land(const Batch& batch) {
+  for (const PushItem& item : batch.items) {
+    auto key = in_flight_.find(KeyOf(item));
+    if (--key->second == 0) in_flight_.erase(key);
+  }
+  held_back_ = false;
 }
 
 void Intake::RunPreparer() {
@@ -224,6 +250,8 @@ void Intake::RunPreparer() {
       }
       batch.items = TakeBatch();
       queue_depth_.Set(waiting_count_);
+      if (batch.items.empty()) continue;  // all held back: wait for a batch to land
+      batch.ticket = next_ticket_++;
     }
     PrepareBatch(batch);
     absl::MutexLock lock(&mu_);
@@ -237,7 +265,7 @@ void Intake::RunCommitter() {
     {
       absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::CanCommit));
       if (!ready_.has_value()) {  // the preparer stopped and nothing is left
-        committer_done_ = true;
+        --committers_running_;
         return;
       }
       batch = std::move(*ready_);
@@ -245,8 +273,11 @@ void Intake::RunCommitter() {
     }
     batch_size_.Observe(static_cast<double>(batch.items.size()));
     CommitBatch(batch);
-    absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::CanHandOver));
-    written_.push_back(std::move(batch));
+    absl::MutexLock lock(&mu_);
+    Land(batch);
+    HandOver hand_over{this, batch.ticket};
+    mu_.Await(absl::Condition(&Intake::CanHandOver, &hand_over));
+    written_.emplace(batch.ticket, std::move(batch));
   }
 }
 
@@ -255,9 +286,10 @@ void Intake::RunAcknowledger() {
     Batch batch;
     {
       absl::MutexLock lock(&mu_, absl::Condition(this, &Intake::CanAcknowledge));
-      if (written_.empty()) return;  // the committer stopped and everything is answered
-      batch = std::move(written_.front());
-      written_.pop_front();
+      if (written_.empty()) return;  // the committers stopped and everything is answered
+      batch = std::move(written_.begin()->second);
+      written_.erase(written_.begin());
+      ++next_to_acknowledge_;
     }
     Acknowledge(batch);
   }
@@ -350,7 +382,9 @@ absl::Status Intake::WriteAdmitted(Batch& whole, const std::vector<size_t>& item
   absl::Status status = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
     applied.clear();
     if (admitted_keys.empty()) return absl::OkStatus();
-    if (absl::Status writer = LockFeedForWrite(txn, leadership_); !writer.ok()) return writer;
+    // The standings' rows first, the feed's lock last (as Aggregator::Decide
+    // takes them): the other committer's batch has other reports, so the two
+    // write their rows side by side and queue only for the feed.
     auto standings = storage::LockStandings(txn, admitted_keys);
     auto hashes = storage::StoredHashes(txn, admitted_keys, revisions);
 
@@ -407,6 +441,7 @@ absl::Status Intake::WriteAdmitted(Batch& whole, const std::vector<size_t>& item
       acks[i].set_latest_revision(standing.latest_revision);
     }
     storage::InsertRevisions(txn, new_revisions);
+    if (absl::Status writer = LockFeedForWrite(txn, leadership_); !writer.ok()) return writer;
     std::vector<int64_t> sequences = storage::AppendChanges(txn, changes);
     // A report's row carries the sequence of its last change in this batch.
     for (size_t c = 0; c < changes.size(); ++c) {

@@ -12,6 +12,14 @@
 // its pushers while the committer writes the next one: the committer is the
 // intake's bottleneck, so it does nothing that can wait.
 //
+// Two committers, each with its own connection, write two batches at once:
+// one alone left PostgreSQL waiting on it (and it on PostgreSQL) a third of
+// the time. Their batches never share a report (the preparer holds back a
+// report while another batch in flight has one of its organisation and
+// period), and each takes the change feed's lock only for the end of its
+// transaction, after its rows are written: the feed is numbered, and
+// committed, in order, while the rows of two batches go in side by side.
+//
 // The intake is shared by 34 provinces that do not trust each other, so
 // neither its memory nor its order may be one pusher's to take: reports wait
 // in one queue per pusher, batches take from the queues in turn, and what
@@ -42,7 +50,7 @@ namespace aggregator {
 struct PushItem {
   v1::PushedReport pushed;
   fed::Principal pusher;
-  // Called once, from the committer thread, with the acknowledgement; or
+  // Called once, from the acknowledger thread, with the acknowledgement; or
   // with a non-OK status when the batch could not be written (nothing was).
   std::function<void(const absl::Status&, const v1::PushAck&)> done;
   // When the stream delivered it: the report's receipt time, the server's
@@ -86,11 +94,18 @@ class Intake {
     std::vector<v1::PushAck> acks;         // by item; final for those not admitted
     std::vector<size_t> admitted;          // items that may be stored
     std::vector<PreparedReport> prepared;  // by item (empty for those not admitted)
+    // Its place in the order batches were taken, which is the order they
+    // are acknowledged in whichever committer finishes first.
+    uint64_t ticket = 0;
     // Once written: the commit's outcome (not OK: nothing was stored), and
     // the standings the figures take from it.
     absl::Status written;
     std::vector<Standing> applied;
   };
+
+  // (organisation code, period) as pushed: the report a pushed item is of.
+  using ReportKey = std::pair<std::string, std::string>;
+  static ReportKey KeyOf(const PushItem& item);
 
   void RunPreparer();
   void RunCommitter();
@@ -110,19 +125,33 @@ class Intake {
   // report counted.
   void Acknowledge(Batch& batch);
   // The preparer takes a batch once the one it prepared before has gone to
-  // the committer, so that batches grow while the committer is busy.
+  // a committer, so that batches grow while the committers are busy; and,
+  // when all that waits is held back, once a batch in flight is written or
+  // more arrives.
   bool CanPrepare() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return !ready_.has_value() && (stopping_ || waiting_count_ > 0);
+    return !ready_.has_value() && (waiting_count_ > 0 ? !held_back_ : stopping_);
   }
   bool CanCommit() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return ready_.has_value() || preparer_done_;
   }
-  // At most two written batches wait for the acknowledger: a committer that
-  // ran ahead would only hold more pushers waiting for their answers.
-  bool CanHandOver() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return written_.size() < 2; }
-  bool CanAcknowledge() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return !written_.empty() || committer_done_;
+  // Ends a batch's flight: the reports it held back may be taken again.
+  void Land(const Batch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // At most two written batches wait for the acknowledger besides the one
+  // it is waiting for: a committer that ran ahead would only hold more
+  // pushers waiting for their answers.
+  struct HandOver {
+    Intake* intake;
+    uint64_t ticket;
+  };
+  static bool CanHandOver(HandOver* h) ABSL_SHARED_LOCKS_REQUIRED(h->intake->mu_) {
+    return h->intake->written_.size() < 2 || h->ticket == h->intake->next_to_acknowledge_;
   }
+  bool CanAcknowledge() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return written_.empty() ? committers_running_ == 0
+                            : written_.begin()->first == next_to_acknowledge_;
+  }
+
+  static constexpr int kCommitters = 2;
 
   fed::DbPool& db_;
   Figures& figures_;
@@ -142,16 +171,25 @@ class Intake {
   prometheus::Histogram& batch_size_;
   std::map<v1::PushOutcome, prometheus::Counter*> outcomes_;  // filled once, then read only
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Reports of the batches taken and not yet written (prepared, ready or
+  // being written), by how many of their items each has; and whether
+  // everything waiting is held back by them (the preparer then waits).
+  std::map<ReportKey, int> in_flight_ ABSL_GUARDED_BY(mu_);
+  bool held_back_ ABSL_GUARDED_BY(mu_) = false;
   // The prepared batch waiting for the committer, and whether the preparer
   // has stopped (after the queue drained on stopping).
   std::optional<Batch> ready_ ABSL_GUARDED_BY(mu_);
   bool preparer_done_ ABSL_GUARDED_BY(mu_) = false;
-  // Written batches waiting for the acknowledger, oldest first, and whether
-  // the committer has stopped (after writing everything prepared).
-  std::deque<Batch> written_ ABSL_GUARDED_BY(mu_);
-  bool committer_done_ ABSL_GUARDED_BY(mu_) = false;
+  // Written batches waiting for the acknowledger by ticket, the tickets of
+  // the next batch taken and of the next to acknowledge, and how many
+  // committers have not stopped (each stops after the preparer has, once
+  // nothing prepared is left).
+  std::map<uint64_t, Batch> written_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_ticket_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t next_to_acknowledge_ ABSL_GUARDED_BY(mu_) = 0;
+  int committers_running_ ABSL_GUARDED_BY(mu_) = kCommitters;
   std::thread preparer_;
-  std::thread committer_;
+  std::vector<std::thread> committers_;
   std::thread acknowledger_;
 };
 

@@ -90,11 +90,13 @@ absl::Status Aggregator::Decide(const Principal& who, const v1::ReviewRequest& r
   const storage::Key key{req.organization_code(), req.period()};
   Standing applied;
   absl::Status status = db_.InTransaction([&](pqxx::work& txn) -> absl::Status {
-    RETURN_IF_ERROR(LockFeedForWrite(txn, leadership_));
+    // The report's row before the feed's lock, in the intake's order: the
+    // other way round, each could wait for the other.
     auto standings = storage::LockStandings(txn, {key});
     if (standings.empty()) {
       return absl::NotFoundError(absl::StrCat("no report of ", key.first, " for ", key.second));
     }
+    RETURN_IF_ERROR(LockFeedForWrite(txn, leadership_));
     storage::StoredStanding s = standings.begin()->second;
     if (req.revision() != s.latest_revision) {
       return absl::AbortedError(absl::StrCat("revision ", s.latest_revision,

@@ -31,7 +31,9 @@ struct StoredStanding {
 
 // Serialises writers of the change feed until the transaction ends, so that
 // sequence numbers become visible in the order they were taken: a reader
-// polling "after sequence N" never skips a change committed late.
+// polling "after sequence N" never skips a change committed late. Writers
+// lock the standings' rows they change (LockStandings) before this, never
+// after: the other order could deadlock with the intake's committers.
 void LockFeed(pqxx::work& txn);
 
 // Current standings of the given (organisation, period) pairs, row-locked

@@ -47,7 +47,11 @@
 ABSL_FLAG(int, orgs, 10000, "Reporting organisations (member associations).");
 ABSL_FLAG(int, periods, 20, "Half-years per organisation, ending with 2025H2.");
 ABSL_FLAG(int, push_streams, 8, "Concurrent PushReports streams.");
-ABSL_FLAG(int, raw_reports, 20000, "Reports inserted by the raw libpqxx baseline.");
+ABSL_FLAG(int, raw_reports, 20000,
+          "Reports written by each ingest baseline (INSERT, COPY, every row), shared out "
+          "over the rounds.");
+ABSL_FLAG(int, ingest_rounds, 4,
+          "Rounds in which the push and its baselines take turns (see the ingest section).");
 ABSL_FLAG(int, clients, 64, "Concurrent query clients.");
 ABSL_FLAG(int, seconds, 8, "Duration of each query measurement.");
 ABSL_FLAG(int, restart_copies, 9,
@@ -142,19 +146,59 @@ void CreateTablesLikeTheIntakes(pqxx::connection& conn, const std::string& prefi
   txn.commit();
 }
 
-// Inserts the same rows the aggregator writes per report (revision with its
-// JSON payload + one row per value), batched like the group commit, with
-// nothing else: no validation, no idempotency checks, no feed, no figures.
-double RawInsertRate(const std::string& url, const std::vector<v1::Report>& reports, int batch) {
-  pqxx::connection conn(url);
-  CreateTablesLikeTheIntakes(conn, "raw");
-  const absl::Time start = absl::Now();
-  for (size_t first = 0; first < reports.size(); first += batch) {
-    const size_t last = std::min(reports.size(), first + batch);
+// A baseline for the intake: the rows it writes for `reports`, written by
+// one plain connection into tables of their own (with the intake's keys and
+// indexes, no triggers), batched like the group commit and committed per
+// batch, with nothing else: no validation, no idempotency checks, no
+// figures, no acknowledgements.
+class BaselineWriter {
+ public:
+  enum class Kind {
+    kInsert,    // the revision and its values, by INSERT of unnest()ed arrays
+    kCopy,      // the same rows by COPY (libpqxx's stream_to)
+    kEveryRow,  // by COPY, also the report's standing and its line of the feed
+  };
+
+  // Into tables named after `prefix` (made here unless `tables_exist`).
+  BaselineWriter(const std::string& url, Kind kind, std::string prefix, bool tables_exist = false)
+      : conn_(url), kind_(kind), prefix_(std::move(prefix)) {
+    if (tables_exist) return;
+    CreateTablesLikeTheIntakes(conn_, Prefix());
+    if (kind_ == Kind::kEveryRow) {
+      pqxx::work txn(conn_);
+      txn.exec(absl::StrCat("CREATE TABLE ", Prefix(),
+                            "_reports (LIKE aggregator.reports INCLUDING ALL)"));
+      txn.exec(absl::StrCat("CREATE TABLE ", Prefix(),
+                            "_changes (LIKE aggregator.changes INCLUDING INDEXES)"));
+      txn.commit();
+    }
+  }
+
+  // Writes reports [first, last) in batches of `batch`; returns the seconds taken.
+  double Write(const std::vector<v1::Report>& reports, size_t first, size_t last, size_t batch) {
+    const absl::Time start = absl::Now();
+    for (size_t from = first; from < last; from += batch) {
+      const size_t to = std::min(last, from + batch);
+      pqxx::work txn(conn_);
+      if (kind_ == Kind::kInsert) {
+        Insert(txn, reports, from, to);
+      } else {
+        if (kind_ == Kind::kEveryRow) CopyStandingsAndFeed(txn, reports, from, to);
+        Copy(txn, reports, from, to);
+      }
+      txn.commit();
+    }
+    return absl::ToDoubleSeconds(absl::Now() - start);
+  }
+
+ private:
+  const std::string& Prefix() const { return prefix_; }
+
+  void Insert(pqxx::work& txn, const std::vector<v1::Report>& reports, size_t from, size_t to) {
     std::vector<std::string> orgs, periods, payloads, v_orgs, v_periods, v_codes;
     std::vector<int> v_revs;
     std::string values = "{";
-    for (size_t i = first; i < last; ++i) {
+    for (size_t i = from; i < to; ++i) {
       orgs.push_back(reports[i].organization_code());
       periods.push_back(reports[i].period());
       std::string json;
@@ -169,101 +213,119 @@ double RawInsertRate(const std::string& url, const std::vector<v1::Report>& repo
       }
     }
     values += "}";
-    pqxx::work txn(conn);
-    txn.exec_params(
-        "INSERT INTO raw_revisions (organization_code, period, revision, content_hash, payload,"
-        " submitted_at, submitted_by, received_from) SELECT o, p, 1, 'h', j::jsonb, now(), 'b', 'b'"
-        " FROM unnest($1::text[], $2::text[], $3::text[]) AS t(o, p, j)",
-        fed::PgTextArray(orgs), fed::PgTextArray(periods), fed::PgTextArray(payloads));
-    txn.exec_params(
-        "INSERT INTO raw_values SELECT * FROM unnest($1::text[], $2::text[], $3::int[],"
-        " $4::text[], $5::float8[])",
-        fed::PgTextArray(v_orgs), fed::PgTextArray(v_periods), fed::PgNumberArray(v_revs),
-        fed::PgTextArray(v_codes), values);
-    txn.commit();
+    txn.exec_params("INSERT INTO " + Prefix() +
+                        "_revisions (organization_code, period, revision, content_hash, payload,"
+                        " submitted_at, submitted_by, received_from) SELECT o, p, 1, 'h', "
+                        "j::jsonb, now(), 'b', 'b'"
+                        " FROM unnest($1::text[], $2::text[], $3::text[]) AS t(o, p, j)",
+                    fed::PgTextArray(orgs), fed::PgTextArray(periods), fed::PgTextArray(payloads));
+    txn.exec_params("INSERT INTO " + Prefix() +
+                        "_values SELECT * FROM unnest($1::text[], $2::text[], $3::int[],"
+                        " $4::text[], $5::float8[])",
+                    fed::PgTextArray(v_orgs), fed::PgTextArray(v_periods),
+                    fed::PgNumberArray(v_revs), fed::PgTextArray(v_codes), values);
   }
-  return reports.size() / absl::ToDoubleSeconds(absl::Now() - start);
-}
 
-// The same rows as RawInsertRate, each batch written with COPY (libpqxx's
-// stream_to) instead of INSERT. With `every_row`, also the two rows the
-// intake writes besides a revision and its values: the report's standing
-// (with its snapshot of the values) and its line of the change feed, each
-// table with the intake's indexes. That is the floor of what the intake
-// must write; the rest of its time is deciding what to write.
-double CopyRate(const std::string& url, const std::vector<v1::Report>& reports, int batch,
-                bool every_row = false) {
-  pqxx::connection conn(url);
-  const std::string prefix = every_row ? "every" : "copy";
-  CreateTablesLikeTheIntakes(conn, prefix);
-  if (every_row) {
-    pqxx::work txn(conn);
-    txn.exec("CREATE TABLE every_reports (LIKE aggregator.reports INCLUDING ALL)");
-    txn.exec("CREATE TABLE every_changes (LIKE aggregator.changes INCLUDING INDEXES)");
-    txn.commit();
-  }
-  const std::vector<std::string> revision_columns = {
-      "organization_code", "period",       "revision",     "content_hash",
-      "payload",           "submitted_at", "submitted_by", "received_from"};
-  const std::vector<std::string> value_columns = {"organization_code", "period", "revision",
-                                                  "indicator", "value"};
-  const std::string now = absl::FormatTime(absl::Now());
-  // A snapshot of 30 values as the standing keeps it: 8 bytes each.
-  const std::string snapshot = "\\x" + std::string(16 * 30, '0');
-  int64_t sequence = 0;
-  const absl::Time start = absl::Now();
-  for (size_t first = 0; first < reports.size(); first += batch) {
-    const size_t last = std::min(reports.size(), first + batch);
-    pqxx::work txn(conn);
-    if (every_row) {
-      const int64_t first_sequence = sequence + 1;
-      pqxx::stream_to standings(
-          txn, "every_reports",
-          std::vector<std::string>{"organization_code", "period", "state", "latest_revision",
-                                   "first_submitted_at", "due_date", "timely", "last_sequence",
-                                   "latest_values", "values_sequence"});
-      for (size_t i = first; i < last; ++i) {
-        ++sequence;
-        standings << std::make_tuple(reports[i].organization_code(), reports[i].period(), 1, 1, now,
-                                     std::string("2026-01-15"), std::string("t"), sequence,
-                                     snapshot, sequence);
-      }
-      standings.complete();
-      pqxx::stream_to changes(
-          txn, "every_changes",
-          std::vector<std::string>{"sequence", "organization_code", "period", "revision", "state",
-                                   "event", "comment", "at", "actor"});
-      for (size_t i = first; i < last; ++i) {
-        changes << std::make_tuple(first_sequence + static_cast<int64_t>(i - first),
-                                   reports[i].organization_code(), reports[i].period(), 1, 1,
-                                   std::string("received"), std::string(), now, std::string("b"));
-      }
-      changes.complete();
-    }
+  void Copy(pqxx::work& txn, const std::vector<v1::Report>& reports, size_t from, size_t to) {
     {
-      pqxx::stream_to revisions(txn, prefix + "_revisions", revision_columns);
-      for (size_t i = first; i < last; ++i) {
+      pqxx::stream_to revisions(
+          txn, Prefix() + "_revisions",
+          std::vector<std::string>{"organization_code", "period", "revision", "content_hash",
+                                   "payload", "submitted_at", "submitted_by", "received_from"});
+      for (size_t i = from; i < to; ++i) {
         std::string json;
         (void)google::protobuf::util::MessageToJsonString(reports[i], &json);
         revisions << std::make_tuple(reports[i].organization_code(), reports[i].period(), 1,
-                                     std::string("h"), json, now, std::string("b"),
+                                     std::string("h"), json, now_, std::string("b"),
                                      std::string("b"));
       }
       revisions.complete();
     }
-    {
-      pqxx::stream_to values(txn, prefix + "_values", value_columns);
-      for (size_t i = first; i < last; ++i) {
-        for (const auto& v : reports[i].values()) {
-          values << std::make_tuple(reports[i].organization_code(), reports[i].period(), 1,
-                                    v.code(), fed::NumericValue(v));
-        }
+    pqxx::stream_to values(
+        txn, Prefix() + "_values",
+        std::vector<std::string>{"organization_code", "period", "revision", "indicator", "value"});
+    for (size_t i = from; i < to; ++i) {
+      for (const auto& v : reports[i].values()) {
+        values << std::make_tuple(reports[i].organization_code(), reports[i].period(), 1, v.code(),
+                                  fed::NumericValue(v));
       }
-      values.complete();
     }
-    txn.commit();
+    values.complete();
   }
-  return reports.size() / absl::ToDoubleSeconds(absl::Now() - start);
+
+  void CopyStandingsAndFeed(pqxx::work& txn, const std::vector<v1::Report>& reports, size_t from,
+                            size_t to) {
+    // A snapshot of 30 values as the standing keeps it: 8 bytes each.
+    static const std::string snapshot = "\\x" + std::string(16 * 30, '0');
+    const int64_t first_sequence = sequence_ + 1;
+    {
+      pqxx::stream_to standings(
+          txn, Prefix() + "_reports",
+          std::vector<std::string>{"organization_code", "period", "state", "latest_revision",
+                                   "first_submitted_at", "due_date", "timely", "last_sequence",
+                                   "latest_values", "values_sequence"});
+      for (size_t i = from; i < to; ++i) {
+        ++sequence_;
+        standings << std::make_tuple(reports[i].organization_code(), reports[i].period(), 1, 1,
+                                     now_, std::string("2026-01-15"), std::string("t"), sequence_,
+                                     snapshot, sequence_);
+      }
+      standings.complete();
+    }
+    pqxx::stream_to changes(
+        txn, Prefix() + "_changes",
+        std::vector<std::string>{"sequence", "organization_code", "period", "revision", "state",
+                                 "event", "comment", "at", "actor"});
+    for (size_t i = from; i < to; ++i) {
+      changes << std::make_tuple(first_sequence + static_cast<int64_t>(i - from),
+                                 reports[i].organization_code(), reports[i].period(), 1, 1,
+                                 std::string("received"), std::string(), now_, std::string("b"));
+    }
+    changes.complete();
+  }
+
+  pqxx::connection conn_;
+  const Kind kind_;
+  const std::string prefix_;
+  const std::string now_ = absl::FormatTime(absl::Now());
+  int64_t sequence_ = 0;
+};
+
+// Pushes reports [first, last) through `streams` PushReports streams at
+// once, each stream sending every streams-th report and reading its
+// acknowledgements as they come. Returns the seconds until the last is
+// acknowledged.
+double PushReports(const std::shared_ptr<grpc::Channel>& channel,
+                   const std::vector<v1::Report>& reports, size_t first, size_t last, int streams,
+                   std::atomic<long>& stored, std::atomic<long>& other) {
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> pushers;
+  for (int s = 0; s < streams; ++s) {
+    pushers.emplace_back([&, s] {
+      auto ctx = Context(v1::ROLE_NATIONAL_ADMIN);  // the stated submission times count
+      ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(30));
+      auto stub = v1::AggregatorService::NewStub(channel);
+      auto stream = stub->PushReports(ctx.get());
+      std::thread reader([&] {
+        v1::PushAck ack;
+        while (stream->Read(&ack)) {
+          (ack.outcome() == v1::PUSH_OUTCOME_STORED ? stored : other)++;
+        }
+      });
+      for (size_t i = first + s; i < last; i += streams) {
+        v1::PushedReport pushed;
+        pushed.set_client_ref(std::to_string(i));
+        *pushed.mutable_report() = reports[i];
+        if (!stream->Write(pushed)) break;
+      }
+      stream->WritesDone();
+      reader.join();
+      grpc::Status status = stream->Finish();
+      if (!status.ok()) std::fprintf(stderr, "push stream: %s\n", status.error_message().c_str());
+    });
+  }
+  for (auto& t : pushers) t.join();
+  return absl::ToDoubleSeconds(absl::Now() - start);
 }
 
 // Restarts the aggregator's figures the way main.cc does: loads them, then
@@ -413,62 +475,91 @@ int main(int argc, char** argv) {
   // first minutes, so the figure is the steady intake rate.
   for (int org = 0; org < orgs; ++org) (void)directory.Organization(OrgCode(org));
 
+  // The push and its baselines take turns, round by round, each baseline
+  // writing a share of the round's reports: on a shared machine, what slows
+  // one phase (a neighbour, a checkpoint, autovacuum after a big load) then
+  // falls on both alike, and the tables grow alike.
   const int streams = absl::GetFlag(FLAGS_push_streams);
+  const size_t rounds = std::max(1, absl::GetFlag(FLAGS_ingest_rounds));
+  const size_t per_round = (reports.size() + rounds - 1) / rounds;
+  const size_t baseline_per_round = std::min<size_t>(
+      per_round, (std::max(1, absl::GetFlag(FLAGS_raw_reports)) + rounds - 1) / rounds);
+  BaselineWriter insert_writer(db.url(), BaselineWriter::Kind::kInsert, "raw");
+  BaselineWriter copy_writer(db.url(), BaselineWriter::Kind::kCopy, "copy");
+  BaselineWriter every_writer(db.url(), BaselineWriter::Kind::kEveryRow, "every");
+  // The intake writes on two connections at once (its two committers): so
+  // may a baseline, each connection half of the rows.
+  BaselineWriter copy_pair_a(db.url(), BaselineWriter::Kind::kCopy, "pair");
+  BaselineWriter copy_pair_b(db.url(), BaselineWriter::Kind::kCopy, "pair", /*tables_exist=*/true);
+  double pair_seconds = 0;
   std::atomic<long> stored{0}, other{0};
-  const absl::Time push_start = absl::Now();
-  std::vector<std::thread> pushers;
-  for (int s = 0; s < streams; ++s) {
-    pushers.emplace_back([&, s] {
-      auto ctx = Context(v1::ROLE_NATIONAL_ADMIN);  // the stated submission times count
-      ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(30));
-      auto stub = v1::AggregatorService::NewStub(server->channel());
-      auto stream = stub->PushReports(ctx.get());
-      std::thread reader([&] {
-        v1::PushAck ack;
-        while (stream->Read(&ack)) {
-          (ack.outcome() == v1::PUSH_OUTCOME_STORED ? stored : other)++;
-        }
-      });
-      for (size_t i = s; i < reports.size(); i += streams) {
-        v1::PushedReport pushed;
-        pushed.set_client_ref(std::to_string(i));
-        *pushed.mutable_report() = reports[i];
-        if (!stream->Write(pushed)) break;
-      }
-      stream->WritesDone();
-      reader.join();
-      grpc::Status status = stream->Finish();
-      if (!status.ok()) std::fprintf(stderr, "push stream: %s\n", status.error_message().c_str());
-    });
+  double push_seconds = 0, insert_seconds = 0, copy_seconds = 0, every_seconds = 0;
+  size_t baseline_reports = 0;
+  std::vector<double> round_ratios;  // to the faster of INSERT and COPY
+  for (size_t r = 0; r < rounds; ++r) {
+    const size_t first = r * per_round, last = std::min(reports.size(), first + per_round);
+    if (first >= last) break;
+    const size_t sample_end = first + std::min(baseline_per_round, last - first);
+    auto baselines = [&](double& insert, double& copy) {
+      insert = insert_writer.Write(reports, first, sample_end, 200);
+      copy = copy_writer.Write(reports, first, sample_end, 200);
+      every_seconds += every_writer.Write(reports, first, sample_end, 200);
+      const size_t middle = first + (sample_end - first) / 2;
+      const absl::Time pair_start = absl::Now();
+      std::thread other_half([&] { copy_pair_b.Write(reports, middle, sample_end, 200); });
+      copy_pair_a.Write(reports, first, middle, 200);
+      other_half.join();
+      pair_seconds += absl::ToDoubleSeconds(absl::Now() - pair_start);
+    };
+    const long stored_before = stored;
+    double insert = 0, copy = 0, push = 0;
+    if (r % 2 == 1) baselines(insert, copy);  // every other round, the baselines first
+    push = PushReports(server->channel(), reports, first, last, streams, stored, other);
+    if (r % 2 == 0) baselines(insert, copy);
+    push_seconds += push;
+    insert_seconds += insert;
+    copy_seconds += copy;
+    baseline_reports += sample_end - first;
+    const double sample = static_cast<double>(sample_end - first);
+    round_ratios.push_back((stored - stored_before) / push /
+                           std::max(sample / insert, sample / copy));
   }
-  for (auto& t : pushers) t.join();
-  const double push_seconds = absl::ToDoubleSeconds(absl::Now() - push_start);
   const double push_rate = stored / push_seconds;
-
-  std::vector<v1::Report> raw_sample(
-      reports.begin(),
-      reports.begin() + std::min<size_t>(reports.size(), absl::GetFlag(FLAGS_raw_reports)));
-  const double raw_rate = RawInsertRate(db.url(), raw_sample, 200);
-  const double copy_rate = CopyRate(db.url(), raw_sample, 200);
-  const double every_row_rate = CopyRate(db.url(), raw_sample, 200, /*every_row=*/true);
+  const double raw_rate = baseline_reports / insert_seconds;
+  const double copy_rate = baseline_reports / copy_seconds;
+  const double every_row_rate = baseline_reports / every_seconds;
+  const double pair_rate = baseline_reports / pair_seconds;
   const double baseline = std::max(raw_rate, copy_rate);
+  std::sort(round_ratios.begin(), round_ratios.end());
 
-  std::printf("\ningest (durable, one acknowledgement per report, %d streams)\n", streams);
+  std::printf(
+      "\ningest (durable, one acknowledgement per report, %d streams; %zu rounds, each\n"
+      "  pushing its share and then, or first, writing part of it by each baseline)\n",
+      streams, round_ratios.size());
   std::printf(
       "  pushed into the aggregator          %9.0f reports/s  (%ld stored, %ld other, %.1f s)\n",
       push_rate, stored.load(), other.load(), push_seconds);
   std::printf("  raw libpqxx insert, same rows       %9.0f reports/s  (%zu reports, 200 per txn)\n",
-              raw_rate, raw_sample.size());
+              raw_rate, baseline_reports);
   std::printf(
       "  the same rows by COPY                %9.0f reports/s  (%zu reports, 200 per txn)\n",
-      copy_rate, raw_sample.size());
-  std::printf("  ratio to the faster of the two       %9.0f %%\n", 100.0 * push_rate / baseline);
+      copy_rate, baseline_reports);
+  std::printf(
+      "  ratio to the faster of the two       %9.0f %%  (rounds: lowest %.0f %%, median %.0f %%,"
+      " highest %.0f %%)\n",
+      100.0 * push_rate / baseline, 100.0 * round_ratios.front(),
+      100.0 * round_ratios[round_ratios.size() / 2], 100.0 * round_ratios.back());
   std::printf(
       "  every row the intake writes, by COPY %9.0f reports/s  (+ the standing and the feed's "
       "line)\n",
       every_row_rate);
   std::printf("  ratio to every row by COPY           %9.0f %%\n",
               100.0 * push_rate / every_row_rate);
+  std::printf(
+      "  the same rows by COPY, two connections %7.0f reports/s  (each half of them; the intake "
+      "writes on two)\n",
+      pair_rate);
+  std::printf("  ratio to COPY on two connections     %9.0f %%\n", 100.0 * push_rate / pair_rate);
 
   // --- accept everything and restart, as after a review day ----------------
   {
