@@ -15,13 +15,16 @@
 //     quiet board, and again for every acceptance during both storms of 2.
 // Runs its own stack over a fresh database (see
 // services/dashboard/tests/browser/stack.mjs), over HTTPS: `tools/dev bench`.
+// Each service, PostgreSQL, the pushing tool and this client run in CPU
+// groups of their own with equal shares (CpuGroups), as deploy/systemd runs
+// each unit, when this machine lets the benchmark make them.
 // Each viewer has a session of its own (a session holds at most 4 streams).
 // The viewers run on VIEWER_LOOPS worker threads, and the stream that times
 // the live events on one more, each with its own event loop as each viewer's
 // browser has: on one loop, a hundred viewers' callbacks queued behind each
 // other and made most of what the client measured (stop 18: that loop ran
 // late by p50 15 ms, p99 144 ms).
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -45,6 +48,72 @@ const pct = (xs, p) => {
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 // Math.max(...xs) overflows the stack for a closed loop's samples.
 const max = (xs) => xs.reduce((m, x) => Math.max(m, x), -Infinity);
+
+// CPU groups with equal shares (cgroup v1's cpu controller, as root), one
+// per service, PostgreSQL, the pushing tool and this client: what systemd
+// gives every unit of deploy/systemd (a cgroup each, CPUWeight=100 each).
+// Without them every thread of the machine competes one by one, and the
+// dashboard's hundred connection threads and this client's loops outweigh
+// the intake's few: in stop 19's closed loop, pushes waited 20 s and failed.
+// FED_BENCH_CPU_GROUPS=0 runs without them, for comparison.
+class CpuGroups {
+  static ROOT = '/sys/fs/cgroup/cpu';
+
+  constructor() {
+    this.dirs = new Map();
+    this.available = process.env.FED_BENCH_CPU_GROUPS !== '0' && fs.existsSync(path.join(CpuGroups.ROOT, 'cpu.shares'));
+  }
+
+  // Moves the processes `pids` into group `name`; false if it could not.
+  place(name, pids) {
+    if (!this.available) return false;
+    try {
+      const procs = this.procsFile(name);
+      for (const pid of pids) fs.writeFileSync(procs, String(pid));
+      return true;
+    } catch (e) {
+      console.error(`dashboard_bench: no CPU group for ${name} (${e.message}); processes share one`);
+      this.available = false;
+      return false;
+    }
+  }
+
+  // The file a process writes its pid to to enter group `name`.
+  procsFile(name) {
+    if (!this.dirs.has(name)) {
+      const dir = path.join(CpuGroups.ROOT, `fed-bench-${process.pid}-${name}`);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'cpu.shares'), '1024');
+      this.dirs.set(name, dir);
+    }
+    return path.join(this.dirs.get(name), 'cgroup.procs');
+  }
+
+  // Runs `bin args` in group `name` (the pid written before exec).
+  command(name, bin, args) {
+    if (!this.available) return [bin, args];
+    return ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', this.procsFile(name), bin, ...args]];
+  }
+
+  // Everything still in a group back to the root group, and the groups gone.
+  close() {
+    for (const dir of this.dirs.values()) {
+      try {
+        for (const pid of fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
+          try { fs.writeFileSync(path.join(CpuGroups.ROOT, 'cgroup.procs'), pid); } catch { /* exited */ }
+        }
+        fs.rmdirSync(dir);
+      } catch (e) {
+        console.error(`dashboard_bench: could not remove ${dir}: ${e.message}`);
+      }
+    }
+    this.dirs.clear();
+  }
+}
+
+const cpuGroups = new CpuGroups();
+// dashboard_e2e_tool, in the pushing tool's group: a province's system.
+const runTool = (stack, args) => run(...cpuGroups.command('tool', stack.tool, args));
 
 async function paint(browser, url, selector, expectCount) {
   const page = await browser.newPage();
@@ -301,8 +370,8 @@ async function pushAndAccept(stack, provinces, period, accepted) {
     for (let code; (code = queue.shift());) {
       const args = [`--aggregator=${stack.aggregator}`, `--issuer_key=${stack.issuerKey}`, ...stack.tlsArgs, `--org=${code}`, `--period=${period}`, '--revision=1'];
       try {
-        await run(stack.tool, ['push', ...args]);
-        const { stderr } = await run(stack.tool, ['accept', ...args]);
+        await runTool(stack, ['push', ...args]);
+        const { stderr } = await runTool(stack, ['accept', ...args]);
         accepted.set(`${code}/${period}`, Number(/accepted_at_unix_ms=([0-9.]+)/.exec(stderr)[1]));
       } catch (e) {
         failures.push(`${code}: ${(e.stderr ?? String(e)).trim()}`);
@@ -357,6 +426,11 @@ async function main() {
   let browser;
   try {
     await stack.start();
+    for (const child of stack.children) cpuGroups.place(child.serviceName, [child.pid]);
+    let postgres = [];
+    try { postgres = execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).split('\n').filter(Boolean); } catch { /* none found */ }
+    cpuGroups.place('postgres', postgres);
+    cpuGroups.place('client', [process.pid]);
     const token = stack.token('viewer', 'VUSTA', 'bench');
     const cookie = await login(stack.baseUrl, token);
     const provinces = fs.readFileSync(path.join(SOURCE_DIR, 'deploy/demo/provinces.csv'), 'utf8')
@@ -386,8 +460,8 @@ async function main() {
     const liveMs = [], acceptMs = [];
     for (const code of provinces.slice(0, 21)) {
       const args = [`--aggregator=${stack.aggregator}`, `--issuer_key=${stack.issuerKey}`, ...stack.tlsArgs, `--org=${code}`, `--period=${LIVE_PERIOD}`, '--revision=1'];
-      await run(stack.tool, ['push', ...args]);
-      const { stderr } = await run(stack.tool, ['accept', ...args]);
+      await runTool(stack, ['push', ...args]);
+      const { stderr } = await runTool(stack, ['accept', ...args]);
       const acceptedAt = Number(/accepted_at_unix_ms=([0-9.]+)/.exec(stderr)[1]);
       acceptMs.push(Number(/call_ms=([0-9.]+)/.exec(stderr)[1]));
       const key = `${code}/${LIVE_PERIOD}`;
@@ -414,6 +488,9 @@ async function main() {
     const flat = await storm(stack, token, provinces, PERIOD, 0);
 
     console.log('dashboard_bench');
+    console.log(cpuGroups.available
+      ? '  CPU: each service, PostgreSQL, the pushing tool and this client in a group of its own, equal shares (as systemd runs each unit)'
+      : '  CPU: every process in one group, threads competing one by one (no CPU groups here, or FED_BENCH_CPU_GROUPS=0)');
     console.log(`  first meaningful paint of the board (${provinces.length} cells), ${LOADS} cold loads:`);
     console.log(`    board  median ${fmt(pct(boardMs, 50))}  max ${fmt(max(boardMs))}`);
     console.log(`    baseline (login page)  median ${fmt(pct(loginMs, 50))}  max ${fmt(max(loginMs))}`);
@@ -432,6 +509,7 @@ async function main() {
     if (browser) await browser.close();
     fs.rmSync(profile, { recursive: true, force: true });
     await stack.stop();
+    cpuGroups.close();
   }
 }
 
